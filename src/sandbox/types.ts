@@ -1,0 +1,146 @@
+/**
+ * Shared shapes of the sandbox. The seed (YAML, CONTRACT.md "Seed file") is validated by src/sandbox/seed and
+ * turned into these types; the AWS emulator (src/sandbox/aws), the Kubernetes API server (src/sandbox/kube) and the
+ * controllers (src/sandbox/controllers) meet only through the interfaces below.
+ */
+import type { KubeObject } from '../ports.js';
+
+export type { KubeObject } from '../ports.js';
+
+// ---------- seed ----------
+export interface SeedAddonCatalogEntry {
+  version: string;
+  clusterVersions: string[];
+  default?: boolean;
+  architecture?: string[];
+  requiresConfiguration?: boolean;
+}
+
+export interface SeedFault {
+  service: 'eks' | 'iam' | 'sts' | 'xray' | 'logs' | 'kubernetes';
+  /** AWS operation name, e.g. DescribeAddon (AWS services); '*' or absent = every operation */
+  operation?: string;
+  /** Kubernetes verb: get, list, watch, create, update, patch, delete (service kubernetes); absent = every verb */
+  verb?: string;
+  /** Kubernetes resource (plural), e.g. deployments; absent = every resource */
+  resource?: string;
+  status: number;
+  rate: number;
+}
+
+export interface SeedBehaviour {
+  addonCreateSeconds?: number;
+  addonDeleteSeconds?: number;
+  addonUpdateSeconds?: number;
+  rolloutSeconds?: number;
+  faults?: SeedFault[];
+  /** seed of the random generator behind fault rates, so a run can be replayed */
+  randomSeed?: number;
+}
+
+export interface SeedAddonHealth {
+  code: string;
+  message: string;
+  resourceIds?: string[];
+}
+
+export interface SeedAddon {
+  name: string;
+  version: string;
+  status?: string;
+  serviceAccountRoleArn?: string;
+  configurationValues?: string;
+  health?: SeedAddonHealth[];
+}
+
+export interface SeedCluster {
+  name: string;
+  version?: string;
+  gitVersion?: string;
+  status?: string;
+  oidcIssuer?: string;
+  presets?: string[];
+  addons?: SeedAddon[];
+  objects?: KubeObject[];
+}
+
+export interface SeedIamRole {
+  name: string;
+  assumeRolePolicyDocument?: unknown;
+  attachedPolicies?: string[];
+  description?: string;
+}
+
+export interface SeedOidcProvider {
+  url: string;
+  clientIds?: string[];
+  thumbprints?: string[];
+}
+
+export interface Seed {
+  account?: string;
+  region?: string;
+  addonCatalog?: SeedAddonCatalogEntry[];
+  behaviour?: SeedBehaviour;
+  clusters?: SeedCluster[];
+  iam?: { oidcProviders?: SeedOidcProvider[]; roles?: SeedIamRole[] };
+}
+
+// ---------- Kubernetes object store (one per emulated cluster) ----------
+export interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  object: KubeObject;
+}
+
+/**
+ * Every object of one emulated cluster, keyed by apiVersion + kind + namespace + name. The API server serves it
+ * over HTTP; controllers read and write it directly. put() assigns uid, resourceVersion, creationTimestamp and
+ * generation (bumped when anything but metadata/status changes) and notifies watchers; objects returned are copies.
+ */
+export interface ClusterStore {
+  get(apiVersion: string, kind: string, name: string, namespace?: string): KubeObject | undefined;
+  /** every object of that apiVersion/kind (all namespaces unless one is given) */
+  list(apiVersion: string, kind: string, namespace?: string): KubeObject[];
+  /** every object in the store */
+  all(): KubeObject[];
+  /** create or replace; returns the stored copy */
+  put(object: KubeObject): KubeObject;
+  /** returns the removed object, or undefined when absent */
+  remove(apiVersion: string, kind: string, name: string, namespace?: string): KubeObject | undefined;
+  /** listener called synchronously after every change; returns an unsubscribe function */
+  watch(listener: (event: WatchEvent) => void): () => void;
+}
+
+// ---------- coupling between EKS add-on lifecycle and a cluster ----------
+/** What the EKS emulator asks of a cluster while it runs an add-on's lifecycle (implemented in controllers/). */
+export interface ClusterAddonHooks {
+  /** undefined when cert-manager is usable, else why not (CreateAddon is refused with it) */
+  certManagerProblem(): string | undefined;
+  /** true when the add-on RBAC manifest (eks:addon-manager roles) is present */
+  hasAddonRbac(): boolean;
+  /** install the operator objects of that add-on version (namespace, CRD, deployment, webhook service …) */
+  installAddon(version: string): void;
+  /** remove what installAddon created */
+  removeAddon(): void;
+}
+
+// ---------- AWS errors and faults ----------
+/** An error the AWS emulator answers with, in the protocol's own shape (restJson1, query XML, awsJson1.1). */
+export class AwsServiceError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number = 400,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'AwsServiceError';
+  }
+}
+
+export interface FaultTarget {
+  service: SeedFault['service'];
+  operation?: string;
+  verb?: string;
+  resource?: string;
+}
