@@ -1,0 +1,136 @@
+import semver from 'semver';
+import { type ExitStatus, failure, usageError } from '../core/errors.js';
+import type { AddonVersionInfo, Eks, Output } from '../ports.js';
+import { document } from '../ui/json.js';
+import { renderTable } from '../ui/table.js';
+
+export interface VersionsOptions {
+  addonName: string;
+  /** "1.NN"; wins over cluster */
+  kubernetesVersion?: string;
+  cluster?: string;
+}
+
+export interface VersionEntry {
+  version: string;
+  architectures: string[];
+  clusterVersions: string[];
+  default: boolean;
+}
+
+export interface VersionsDocument {
+  schemaVersion: 1;
+  addonName: string;
+  kubernetesVersion: string | null;
+  versions: VersionEntry[];
+}
+
+/** `adot versions`: DescribeAddonVersions (every page), filtered by the cluster's Kubernetes version. */
+export async function versions(system: { eks: Eks; output: Output }, options: VersionsOptions): Promise<ExitStatus> {
+  const kubernetesVersion = await targetKubernetesVersion(system.eks, options);
+  const found = await system.eks.describeAddonVersions(options.addonName, kubernetesVersion);
+  const entries = toEntries(found, kubernetesVersion);
+  if (entries.length === 0) {
+    throw failure(
+      'NoAddonVersion',
+      kubernetesVersion === undefined
+        ? `EKS lists no versions of the add-on "${options.addonName}"`
+        : `no ${options.addonName === 'adot' ? 'ADOT' : options.addonName} version supports Kubernetes ${kubernetesVersion} yet`,
+      {
+        hint: 'run adot versions without --cluster/--kubernetes-version to see which Kubernetes versions are supported',
+      },
+    );
+  }
+  const result: VersionsDocument = document({
+    addonName: options.addonName,
+    kubernetesVersion: kubernetesVersion ?? null,
+    versions: entries,
+  });
+  system.output.result(result, () => versionsTable(entries));
+  return 0;
+}
+
+async function targetKubernetesVersion(eks: Eks, options: VersionsOptions): Promise<string | undefined> {
+  if (options.kubernetesVersion !== undefined) {
+    if (!/^1\.\d{1,3}$/.test(options.kubernetesVersion)) {
+      throw usageError(
+        'InvalidKubernetesVersion',
+        `--kubernetes-version must look like 1.NN, not "${options.kubernetesVersion}"`,
+        {
+          hint: 'for example: --kubernetes-version 1.29',
+        },
+      );
+    }
+    return options.kubernetesVersion;
+  }
+  if (options.cluster === undefined) return undefined;
+  const cluster = await eks.describeCluster(options.cluster);
+  if (cluster === undefined) {
+    throw failure('ClusterNotFound', `EKS cluster "${options.cluster}" not found`, {
+      hint: 'list the clusters with: aws eks list-clusters (or pass --kubernetes-version 1.NN)',
+    });
+  }
+  return cluster.version;
+}
+
+function toEntries(found: AddonVersionInfo[], kubernetesVersion: string | undefined): VersionEntry[] {
+  return found
+    .filter(
+      (info) =>
+        kubernetesVersion === undefined ||
+        info.compatibilities.some((compatibility) => compatibility.clusterVersion === kubernetesVersion),
+    )
+    .map((info) => ({
+      version: info.addonVersion,
+      architectures: info.architecture,
+      clusterVersions: sortMinors(info.compatibilities.map((compatibility) => compatibility.clusterVersion)),
+      default: info.compatibilities.some(
+        (compatibility) =>
+          compatibility.defaultVersion &&
+          (kubernetesVersion === undefined || compatibility.clusterVersion === kubernetesVersion),
+      ),
+    }))
+    .sort((a, b) => compareAddonVersions(b.version, a.version));
+}
+
+function compareAddonVersions(a: string, b: string): number {
+  const left = semver.coerce(a, { includePrerelease: true });
+  const right = semver.coerce(b, { includePrerelease: true });
+  if (left && right) return semver.compare(left, right) || a.localeCompare(b, 'en', { numeric: true });
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+function minorOf(version: string): number {
+  return Number(version.split('.')[1] ?? NaN);
+}
+
+function sortMinors(versions: string[]): string[] {
+  return [...new Set(versions)].sort((a, b) => minorOf(a) - minorOf(b));
+}
+
+/** 1.19 1.20 1.21 1.22 1.24 -> "1.19-1.22, 1.24" */
+export function compactMinors(versions: string[]): string {
+  const sorted = sortMinors(versions);
+  const ranges: string[][] = [];
+  for (const version of sorted) {
+    const current = ranges[ranges.length - 1];
+    const last = current?.[current.length - 1];
+    if (current && last !== undefined && minorOf(version) === minorOf(last) + 1) current.push(version);
+    else ranges.push([version]);
+  }
+  return ranges
+    .map((range) => (range.length > 2 ? `${range[0]}-${range[range.length - 1]}` : range.join(', ')))
+    .join(', ');
+}
+
+function versionsTable(entries: VersionEntry[]): string {
+  return renderTable(
+    ['VERSION', 'ARCHITECTURE', 'KUBERNETES', 'DEFAULT'],
+    entries.map((entry) => [
+      entry.version,
+      entry.architectures.join(',') || '-',
+      compactMinors(entry.clusterVersions),
+      entry.default ? 'yes' : '',
+    ]),
+  );
+}

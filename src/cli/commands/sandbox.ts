@@ -1,0 +1,133 @@
+import { relative, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import type { CommandContext, Invocation } from '../context.js';
+
+export const DEFAULT_SANDBOX_DIR = '.adot-sandbox';
+
+export function register(program: Command, ctx: CommandContext): void {
+  const sandbox = program
+    .command('sandbox')
+    .description('a local emulated EKS + IAM + STS + Kubernetes API on loopback, for trying adot without AWS');
+  const dirOption = (): Option =>
+    new Option('--dir <dir>', 'where the sandbox keeps its state, env and kubeconfig files').default(
+      DEFAULT_SANDBOX_DIR,
+    );
+
+  sandbox
+    .command('start')
+    .description('start a sandbox in the background and write DIR/env and DIR/kubeconfig')
+    .addOption(
+      new Option('--seed <file>', 'seed file (YAML) describing clusters, IAM and behaviour').conflicts('scenario'),
+    )
+    .option('--scenario <name>', 'a built-in scenario (see: adot sandbox scenarios)')
+    .addOption(dirOption())
+    .action(
+      ctx.action({ outputs: ['text', 'json', 'yaml'] }, async (invocation) => {
+        const { sandboxStart } = await import('../../app/sandbox.js');
+        const dir = sandboxDir(invocation);
+        const seed = invocation.options['seed'] as string | undefined;
+        const scenario = invocation.options['scenario'] as string | undefined;
+        const started = await sandboxStart({
+          dir,
+          ...(seed === undefined ? {} : { seedFile: resolve(invocation.io.cwd, seed) }),
+          ...(scenario === undefined ? {} : { scenario }),
+          serveCommand: [invocation.entryScript, 'sandbox', 'serve'],
+          nodePath: invocation.nodePath,
+        });
+        const envFile = displayPath(invocation, started.envFile);
+        invocation.output.result({ schemaVersion: 1, ok: true, ...started }, () =>
+          [
+            `Sandbox running (pid ${started.pid}) in ${displayPath(invocation, started.dir)}`,
+            `  AWS endpoint  ${started.awsEndpoint}`,
+            ...started.clusters.map((cluster) => `  cluster ${cluster.name}  ${cluster.server}`),
+            '',
+            'Next:',
+            `  . ${envFile}            # point aws, kubectl and adot at the sandbox`,
+            '  adot doctor --pre',
+            `  adot sandbox stop${dirFlag(invocation)}`,
+          ].join('\n'),
+        );
+      }),
+    );
+
+  sandbox
+    .command('stop')
+    .description('stop the sandbox started in DIR')
+    .addOption(dirOption())
+    .action(
+      ctx.action({ outputs: ['text', 'json', 'yaml'] }, async (invocation) => {
+        const { sandboxStop } = await import('../../app/sandbox.js');
+        const dir = sandboxDir(invocation);
+        const stopped = await sandboxStop({ dir });
+        invocation.output.result({ schemaVersion: 1, ok: true, dir, ...stopped }, () =>
+          stopped.stopped
+            ? `Sandbox stopped (pid ${stopped.pid ?? '?'})`
+            : `No sandbox running in ${displayPath(invocation, dir)}: nothing to stop`,
+        );
+      }),
+    );
+
+  sandbox
+    .command('env')
+    .description('print the POSIX export lines of the running sandbox (eval "$(adot sandbox env)")')
+    .addOption(dirOption())
+    .action(
+      ctx.action({ outputs: ['text'] }, async (invocation) => {
+        const { sandboxEnv } = await import('../../app/sandbox.js');
+        invocation.output.stdout(await sandboxEnv({ dir: sandboxDir(invocation) }));
+      }),
+    );
+
+  sandbox
+    .command('scenarios')
+    .description('list the built-in scenarios')
+    .action(
+      ctx.action({ outputs: ['text', 'json', 'yaml'] }, async (invocation) => {
+        const [{ sandboxScenarios }, { renderTable }] = await Promise.all([
+          import('../../app/sandbox.js'),
+          import('../../ui/table.js'),
+        ]);
+        const scenarios = sandboxScenarios();
+        invocation.output.result({ schemaVersion: 1, scenarios }, () =>
+          renderTable(
+            ['NAME', 'DESCRIPTION'],
+            scenarios.map((scenario) => [scenario.name, scenario.description]),
+          ),
+        );
+      }),
+    );
+
+  sandbox
+    .command('serve', { hidden: true })
+    .description('run the sandbox in the foreground (what `sandbox start` runs in the background)')
+    .option('--seed <file>')
+    .option('--scenario <name>')
+    .addOption(dirOption())
+    .action(
+      ctx.action({ outputs: ['text'] }, async (invocation) => {
+        const { sandboxServe } = await import('../../app/sandbox.js');
+        const seed = invocation.options['seed'] as string | undefined;
+        const scenario = invocation.options['scenario'] as string | undefined;
+        await sandboxServe({
+          dir: sandboxDir(invocation),
+          ...(seed === undefined ? {} : { seedFile: resolve(invocation.io.cwd, seed) }),
+          ...(scenario === undefined ? {} : { scenario }),
+          signal: invocation.io.signal,
+        });
+      }),
+    );
+}
+
+function sandboxDir(invocation: Invocation): string {
+  return resolve(invocation.io.cwd, invocation.options['dir'] as string);
+}
+
+function displayPath(invocation: Invocation, path: string): string {
+  const shown = relative(invocation.io.cwd, path);
+  return shown === '' || shown.startsWith('..') ? path : shown;
+}
+
+function dirFlag(invocation: Invocation): string {
+  const dir = invocation.options['dir'] as string;
+  return dir === DEFAULT_SANDBOX_DIR ? '' : ` --dir ${dir}`;
+}

@@ -1,0 +1,180 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CommanderError } from 'commander';
+import { type ExitStatus, isAdotError } from '../core/errors.js';
+import type { System, SystemOptions } from '../system.js';
+import { errorDocumentFor, errorDocument } from '../ui/json.js';
+import { resolveColorLevel } from '../ui/color.js';
+import type { InStream, OutStream } from '../ui/streams.js';
+import { createRootCommand } from './root.js';
+
+export interface CliDeps {
+  stdin: InStream;
+  stdout: OutStream;
+  stderr: OutStream;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** when given, the caller owns interruption; otherwise run() turns SIGINT into an abort */
+  signal?: AbortSignal;
+  /** replaces the composition root (tests, embedding) */
+  system?: (options: SystemOptions) => Promise<System>;
+}
+
+/**
+ * Runs adot with these arguments and returns the exit status. The one place that maps errors to exit codes:
+ * AdotError -> its status, commander usage errors -> 2, an interrupted wait -> 130, anything else -> 1
+ * ("internal error", stack only under -v). Never calls process.exit.
+ */
+export async function run(argv: string[], deps: Partial<CliDeps> = {}): Promise<ExitStatus> {
+  const stdout = deps.stdout ?? process.stdout;
+  const stderr = deps.stderr ?? process.stderr;
+  const env = deps.env ?? process.env;
+  if (deps.env === undefined) quietSdkNodeVersionWarning();
+  const controller = new AbortController();
+  const detach = deps.signal ? follow(deps.signal, controller) : interruptOnSigint(controller);
+  const systems: System[] = [];
+  let status: ExitStatus = 0;
+  const verbose = argv.includes('-v') || argv.includes('--verbose');
+  let commandNames: string[] = [];
+  try {
+    const makeSystem =
+      deps.system ?? (async (options: SystemOptions) => (await import('../system.js')).createSystem(options));
+    const program = createRootCommand({
+      version: packageVersion(),
+      io: {
+        stdin: deps.stdin ?? process.stdin,
+        stdout,
+        stderr,
+        env,
+        cwd: deps.cwd ?? process.cwd(),
+        signal: controller.signal,
+      },
+      makeSystem,
+      entryScript: fileURLToPath(new URL('../../bin/adot.js', import.meta.url)),
+      nodePath: process.execPath,
+      onStatus: (returned) => (status = returned),
+      onSystem: (system) => systems.push(system),
+    });
+    commandNames = program.commands.map((command) => command.name());
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    const aborted = controller.signal.aborted;
+    status = await report(error, { argv, stdout, stderr, env, verbose, aborted, commandNames });
+  } finally {
+    for (const system of systems) {
+      await system.close().catch((error: unknown) => {
+        if (verbose) stderr.write(`warning: cleanup failed: ${String(error)}\n`);
+      });
+    }
+    detach();
+  }
+  return status;
+}
+
+interface ReportContext {
+  argv: string[];
+  stdout: OutStream;
+  stderr: OutStream;
+  env: Record<string, string | undefined>;
+  verbose: boolean;
+  aborted: boolean;
+  commandNames: string[];
+}
+
+async function report(error: unknown, context: ReportContext): Promise<ExitStatus> {
+  if (error instanceof CommanderError && error.exitCode === 0) return 0; // --help, --version
+  const json = requestedFormat(context.argv) === 'json';
+  const { createStyle } = await import('../ui/style.js');
+  const style = createStyle(
+    resolveColorLevel({
+      flag: !context.argv.includes('--no-color'),
+      env: context.env,
+      isTTY: Boolean(context.stderr.isTTY),
+    }),
+  );
+  const print = (code: string, message: string, hint: string | undefined): void => {
+    if (json) context.stdout.write(`${JSON.stringify(errorDocument({ code, message, hint }), null, 2)}\n`);
+    else context.stderr.write(`${style.fail('error:')} ${message}\n${hint ? `${style.dim('hint:')} ${hint}\n` : ''}`);
+  };
+
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.help') return 2; // no command given: help went to stderr
+    const message = error.message.replace(/^error: /, '');
+    const command = context.argv.find((arg) => context.commandNames.includes(arg));
+    print('UsageError', message, `see: adot ${command === undefined ? '' : `${command} `}--help`);
+    return 2;
+  }
+  if (isAdotError(error)) {
+    print(error.code, error.message, error.hint);
+    if (context.verbose && error.cause !== undefined) context.stderr.write(`cause: ${describeCause(error.cause)}\n`);
+    return error.exitStatus;
+  }
+  if (context.aborted) {
+    print('Interrupted', 'interrupted', undefined);
+    return 130;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (json) {
+    context.stdout.write(`${JSON.stringify(errorDocumentFor(error), null, 2)}\n`);
+  } else {
+    print('InternalError', `internal error: ${message}`, context.verbose ? undefined : 'run again with -v for details');
+  }
+  if (context.verbose && error instanceof Error && error.stack) context.stderr.write(`${error.stack}\n`);
+  return 1;
+}
+
+function describeCause(cause: unknown): string {
+  if (!(cause instanceof Error)) return String(cause);
+  return `${cause.name}: ${cause.message}`;
+}
+
+/** -o/--output as written, found without commander so that errors during parsing are reported in that format */
+function requestedFormat(argv: string[]): string | undefined {
+  let format: string | undefined;
+  argv.forEach((arg, index) => {
+    if (arg === '-o' || arg === '--output') format = argv[index + 1];
+    else if (arg.startsWith('--output=')) format = arg.slice('--output='.length);
+    else if (/^-o[a-z]+$/.test(arg)) format = arg.slice(2);
+  });
+  return format;
+}
+
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
+}
+
+/**
+ * The AWS SDK warns on every run under Node 20 that its releases from 2027 will need Node 22. adot pins its SDK
+ * versions and supports Node >= 20.19 (package.json engines), so the warning is noise on a CLI's stderr. The SDK
+ * reads only process.env for this switch; a user who sets it keeps their value.
+ */
+function quietSdkNodeVersionWarning(): void {
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+}
+
+function follow(signal: AbortSignal, controller: AbortController): () => void {
+  const abort = (): void => controller.abort(signal.reason);
+  if (signal.aborted) abort();
+  signal.addEventListener('abort', abort, { once: true });
+  return () => signal.removeEventListener('abort', abort);
+}
+
+/**
+ * The first Ctrl-C (or SIGTERM, e.g. `sandbox stop` ending `sandbox serve`) aborts the running command; a second
+ * one gets Node's default handling and ends the process.
+ */
+function interruptOnSigint(controller: AbortController): () => void {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const onSignal = (): void => {
+    detach();
+    controller.abort();
+  };
+  const detach = (): void => {
+    for (const signal of signals) process.off(signal, onSignal);
+  };
+  for (const signal of signals) process.on(signal, onSignal);
+  return detach;
+}

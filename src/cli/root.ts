@@ -1,0 +1,73 @@
+import { Command } from 'commander';
+import type { ExitStatus } from '../core/errors.js';
+import { usageError } from '../core/errors.js';
+import type { System, SystemIo, SystemOptions } from '../system.js';
+import { COMMANDS } from './commands/index.js';
+import type { CommandContext } from './context.js';
+import { addGlobalOptions, resolveGlobalOptions } from './program.js';
+
+export interface RootOptions {
+  version: string;
+  io: SystemIo;
+  makeSystem: (options: SystemOptions) => Promise<System>;
+  entryScript: string;
+  nodePath: string;
+  /** the exit status a handler returned */
+  onStatus: (status: ExitStatus) => void;
+  /** every System built, so that run() can close it */
+  onSystem: (system: System) => void;
+}
+
+/** The commander tree: global options, every command, output to our streams, errors thrown instead of exiting. */
+export function createRootCommand(options: RootOptions): Command {
+  const { io } = options;
+  const program = new Command('adot')
+    .description('Install and diagnose the AWS Distro for OpenTelemetry (ADOT) add-on on Amazon EKS')
+    .version(options.version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => void io.stdout.write(text),
+      writeErr: (text) => void io.stderr.write(text),
+      // run() prints usage errors itself (text or JSON), with a hint
+      outputError: () => undefined,
+    })
+    .showSuggestionAfterError(true)
+    .addHelpCommand(false);
+  addGlobalOptions(program);
+
+  const context: CommandContext = {
+    action:
+      (spec, handler) =>
+      async (...actionArgs: unknown[]) => {
+        const command = actionArgs[actionArgs.length - 1] as Command;
+        const global = resolveGlobalOptions(program.opts(), io.env);
+        if (!spec.outputs.includes(global.output)) {
+          throw usageError('UnsupportedOutput', `adot ${command.name()} does not support -o ${global.output}`, {
+            hint: `use one of: ${spec.outputs.map((format) => `-o ${format}`).join(', ')}`,
+          });
+        }
+        // loaded here, not at the top: `adot --help` and `--version` must not pay for chalk, ora and yaml
+        const { createOutput } = await import('../system.js');
+        const output = createOutput(global, io);
+        let system: Promise<System> | undefined;
+        const status = await handler({
+          args: actionArgs.slice(0, -2).map(String),
+          options: command.opts(),
+          global,
+          io,
+          output,
+          system: () =>
+            (system ??= options.makeSystem({ ...global, io, outputPort: output }).then((built) => {
+              options.onSystem(built);
+              return built;
+            })),
+          entryScript: options.entryScript,
+          nodePath: options.nodePath,
+        });
+        options.onStatus(status ?? 0);
+      },
+  };
+  for (const register of COMMANDS) register(program, context);
+  return program;
+}

@@ -1,0 +1,134 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { ClusterStore, KubeObject } from '../types.js';
+import { array, record, selectorMatches, specOf, statusOf, stringRecord } from './objects.js';
+import { ReconcileLoop } from './reconcile-loop.js';
+
+/** the annotation the real endpoints controller sets; here it also marks the Endpoints this controller owns */
+const MANAGED_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
+
+/**
+ * The endpoints controller: for each Service with a selector, an Endpoints object with one loopback address per
+ * ready replica of the Deployments whose pod template matches (no pods are emulated), empty subsets otherwise.
+ */
+export class EndpointsController {
+  private readonly loop: ReconcileLoop;
+  /** stable address per Deployment replica, so Endpoints do not churn */
+  private readonly addresses = new Map<string, string>();
+  private nextAddress = 2;
+
+  constructor(private readonly store: ClusterStore) {
+    this.loop = new ReconcileLoop(store, () => this.reconcile());
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): void {
+    this.loop.stop();
+  }
+
+  private reconcile(): void {
+    const services = this.store.list('v1', 'Service');
+    const deployments = this.store.list('apps/v1', 'Deployment');
+    const wanted = new Set<string>();
+    for (const service of services) {
+      const selector = stringRecord(specOf(service).selector);
+      if (Object.keys(selector).length === 0) continue;
+      const namespace = service.metadata.namespace ?? 'default';
+      wanted.add(`${namespace}/${service.metadata.name}`);
+      const backends = deployments.filter(
+        (deployment) =>
+          (deployment.metadata.namespace ?? 'default') === namespace &&
+          selectorMatches(selector, stringRecord(record(record(specOf(deployment).template).metadata).labels)),
+      );
+      this.write(service, this.subsets(service, backends));
+    }
+    for (const endpoints of this.store.list('v1', 'Endpoints')) {
+      const key = `${endpoints.metadata.namespace ?? 'default'}/${endpoints.metadata.name}`;
+      if (!wanted.has(key) && endpoints.metadata.annotations?.[MANAGED_ANNOTATION] !== undefined) {
+        this.store.remove('v1', 'Endpoints', endpoints.metadata.name, endpoints.metadata.namespace);
+      }
+    }
+  }
+
+  private subsets(service: KubeObject, backends: KubeObject[]): Record<string, unknown>[] {
+    const addresses: Record<string, unknown>[] = [];
+    for (const deployment of backends) {
+      const ready = Number(statusOf(deployment).readyReplicas ?? 0);
+      for (let replica = 0; replica < ready; replica += 1) {
+        addresses.push({
+          ip: this.addressOf(`${deployment.metadata.uid ?? deployment.metadata.name}/${replica}`),
+          targetRef: {
+            kind: 'Pod',
+            namespace: deployment.metadata.namespace,
+            name: `${deployment.metadata.name}-${replica}`,
+          },
+        });
+      }
+    }
+    if (addresses.length === 0) return [];
+    const containers = array(record(record(specOf(backends[0] as KubeObject).template).spec).containers).map(record);
+    const ports = array(specOf(service).ports)
+      .map(record)
+      .map((port) => {
+        const target = port.targetPort ?? port.port;
+        const resolved = typeof target === 'string' ? namedContainerPort(containers, target) : target;
+        return {
+          ...(typeof port.name === 'string' ? { name: port.name } : {}),
+          port: resolved ?? port.port,
+          protocol: typeof port.protocol === 'string' ? port.protocol : 'TCP',
+          ...(typeof port.appProtocol === 'string' ? { appProtocol: port.appProtocol } : {}),
+        };
+      });
+    return [{ addresses, ports }];
+  }
+
+  private write(service: KubeObject, subsets: Record<string, unknown>[]): void {
+    const { name, namespace } = service.metadata;
+    const existing = this.store.get('v1', 'Endpoints', name, namespace);
+    if (
+      existing !== undefined &&
+      existing.metadata.annotations?.[MANAGED_ANNOTATION] !== undefined &&
+      isDeepStrictEqual(existing.subsets ?? [], subsets)
+    ) {
+      return;
+    }
+    const labels = service.metadata.labels;
+    this.store.put({
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: {
+        ...(existing?.metadata ?? {}),
+        name,
+        namespace,
+        ...(labels ? { labels } : {}),
+        annotations: {
+          ...(existing?.metadata.annotations ?? {}),
+          [MANAGED_ANNOTATION]: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+        },
+      },
+      subsets,
+    });
+  }
+
+  private addressOf(key: string): string {
+    let address = this.addresses.get(key);
+    if (address === undefined) {
+      const index = this.nextAddress;
+      this.nextAddress += 1;
+      address = `127.0.${Math.floor(index / 254) % 256}.${(index % 254) + 1}`;
+      this.addresses.set(key, address);
+    }
+    return address;
+  }
+}
+
+function namedContainerPort(containers: Record<string, unknown>[], name: string): number | undefined {
+  for (const container of containers) {
+    for (const port of array(container.ports).map(record)) {
+      if (port.name === name && typeof port.containerPort === 'number') return port.containerPort;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,180 @@
+import { isDeepStrictEqual } from 'node:util';
+import { addonCollectorImage, COLLECTOR_CRD, OPERATOR_DEPLOYMENT } from '../seed/addon-objects.js';
+import { ADDON_NAMESPACE } from '../seed/addon-rbac.js';
+import type { ClusterStore, KubeObject } from '../types.js';
+import { collectorServicePorts } from './collector-ports.js';
+import { array, specOf, stringRecord } from './objects.js';
+import { ReconcileLoop } from './reconcile-loop.js';
+
+export const COLLECTOR_API_VERSIONS = ['opentelemetry.io/v1alpha1', 'opentelemetry.io/v1beta1'] as const;
+export const COLLECTOR_KIND = 'OpenTelemetryCollector';
+const MANAGED_BY = 'opentelemetry-operator';
+/** the ADOT collector image when neither the collector nor an installed operator names one */
+const FALLBACK_COLLECTOR_IMAGE = 'public.ecr.aws/aws-observability/aws-otel-collector:latest';
+
+/**
+ * The OpenTelemetry operator, in deployment mode only: while its CRD is installed, each OpenTelemetryCollector
+ * becomes a Deployment, a ConfigMap and (when it has ports) a Service named `<name>-collector`. Objects whose
+ * owning collector is gone are removed whether or not the operator is installed, as garbage collection would.
+ */
+export class OperatorController {
+  private readonly loop: ReconcileLoop;
+
+  constructor(private readonly store: ClusterStore) {
+    this.loop = new ReconcileLoop(store, () => this.reconcile());
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): void {
+    this.loop.stop();
+  }
+
+  private reconcile(): void {
+    const collectors = COLLECTOR_API_VERSIONS.flatMap((apiVersion) => this.store.list(apiVersion, COLLECTOR_KIND));
+    const owners = new Set(collectors.map((collector) => collector.metadata.uid));
+    if (this.store.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', COLLECTOR_CRD) !== undefined) {
+      const image = this.defaultImage();
+      for (const collector of collectors) {
+        const mode = specOf(collector).mode ?? 'deployment';
+        if (mode === 'deployment') this.reconcileCollector(collector, image);
+      }
+    }
+    this.collectGarbage(owners);
+  }
+
+  private defaultImage(): string {
+    const operator = this.store.get('apps/v1', 'Deployment', OPERATOR_DEPLOYMENT, ADDON_NAMESPACE);
+    const version = operator?.metadata.labels?.['app.kubernetes.io/version'];
+    return version === undefined ? FALLBACK_COLLECTOR_IMAGE : addonCollectorImage(version);
+  }
+
+  private reconcileCollector(collector: KubeObject, defaultImage: string): void {
+    const spec = specOf(collector);
+    const { name, namespace = 'default' } = collector.metadata;
+    const objectName = `${name}-collector`;
+    const labels = {
+      'app.kubernetes.io/component': 'opentelemetry-collector',
+      'app.kubernetes.io/instance': `${namespace}.${name}`,
+      'app.kubernetes.io/managed-by': MANAGED_BY,
+      'app.kubernetes.io/name': objectName,
+      'app.kubernetes.io/part-of': 'opentelemetry',
+      'app.kubernetes.io/version': 'latest',
+    };
+    const selector = {
+      'app.kubernetes.io/component': 'opentelemetry-collector',
+      'app.kubernetes.io/instance': `${namespace}.${name}`,
+      'app.kubernetes.io/managed-by': MANAGED_BY,
+      'app.kubernetes.io/part-of': 'opentelemetry',
+    };
+    const ownerReferences = [
+      {
+        apiVersion: collector.apiVersion,
+        kind: COLLECTOR_KIND,
+        name,
+        uid: collector.metadata.uid ?? '',
+        controller: true,
+        blockOwnerDeletion: true,
+      },
+    ];
+    const metadata = { name: objectName, namespace, labels, ownerReferences };
+    const ports = collectorServicePorts(spec.config, spec.ports);
+    const configText = typeof spec.config === 'string' ? spec.config : JSON.stringify(spec.config ?? {});
+    this.ensure({ apiVersion: 'v1', kind: 'ConfigMap', metadata, data: { 'collector.yaml': configText } });
+    this.ensure({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata,
+      spec: {
+        replicas: typeof spec.replicas === 'number' ? spec.replicas : 1,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels, annotations: stringRecord(spec.podAnnotations) },
+          spec: {
+            serviceAccountName:
+              typeof spec.serviceAccount === 'string' && spec.serviceAccount !== '' ? spec.serviceAccount : objectName,
+            containers: [
+              {
+                name: 'otc-container',
+                image: typeof spec.image === 'string' && spec.image !== '' ? spec.image : defaultImage,
+                args: ['--config=/conf/collector.yaml'],
+                env: [
+                  { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+                  ...array(spec.env),
+                ],
+                ports: ports.map((port) => ({
+                  name: port.name,
+                  containerPort: port.targetPort,
+                  protocol: port.protocol,
+                })),
+                volumeMounts: [{ name: 'otc-internal', mountPath: '/conf' }],
+              },
+            ],
+            volumes: [
+              {
+                name: 'otc-internal',
+                configMap: { name: objectName, items: [{ key: 'collector.yaml', path: 'collector.yaml' }] },
+              },
+            ],
+          },
+        },
+      },
+    });
+    if (ports.length > 0) {
+      this.ensure({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata,
+        spec: { type: 'ClusterIP', selector, ports: ports.map(({ targetPort, ...port }) => ({ ...port, targetPort })) },
+      });
+    } else {
+      this.store.remove('v1', 'Service', objectName, namespace);
+    }
+  }
+
+  /** create, or update the fields the operator owns while keeping status and server-assigned fields */
+  private ensure(desired: KubeObject): void {
+    const existing = this.store.get(
+      desired.apiVersion,
+      desired.kind,
+      desired.metadata.name,
+      desired.metadata.namespace,
+    );
+    if (existing === undefined) {
+      this.store.put(desired);
+      return;
+    }
+    const { metadata: _metadata, status: _status, ...desiredBody } = desired;
+    const existingBody = Object.fromEntries(Object.keys(desiredBody).map((key) => [key, existing[key]]));
+    const sameMetadata =
+      isDeepStrictEqual(existing.metadata.labels, desired.metadata.labels) &&
+      isDeepStrictEqual(existing.metadata.ownerReferences, desired.metadata.ownerReferences);
+    if (sameMetadata && isDeepStrictEqual(existingBody, desiredBody)) return;
+    this.store.put({
+      ...existing,
+      ...desiredBody,
+      metadata: {
+        ...existing.metadata,
+        labels: desired.metadata.labels,
+        ownerReferences: desired.metadata.ownerReferences,
+      },
+    });
+  }
+
+  private collectGarbage(owners: Set<string | undefined>): void {
+    for (const [apiVersion, kind] of [
+      ['apps/v1', 'Deployment'],
+      ['v1', 'Service'],
+      ['v1', 'ConfigMap'],
+    ] as const) {
+      for (const object of this.store.list(apiVersion, kind)) {
+        const owner = object.metadata.ownerReferences?.find((reference) => reference.kind === COLLECTOR_KIND);
+        if (owner !== undefined && !owners.has(owner.uid)) {
+          this.store.remove(apiVersion, kind, object.metadata.name, object.metadata.namespace);
+        }
+      }
+    }
+  }
+}

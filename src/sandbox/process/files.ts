@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SandboxCluster } from '../sandbox.js';
+
+/** The files a detached sandbox keeps in its directory. sandbox.json appears last: its presence means ready. */
+export interface SandboxPaths {
+  dir: string;
+  info: string;
+  env: string;
+  kubeconfig: string;
+  log: string;
+}
+
+export function sandboxPaths(dir: string): SandboxPaths {
+  return {
+    dir,
+    info: join(dir, 'sandbox.json'),
+    env: join(dir, 'env'),
+    kubeconfig: join(dir, 'kubeconfig'),
+    log: join(dir, 'sandbox.log'),
+  };
+}
+
+/** what sandbox.json holds */
+export interface SandboxInfoFile {
+  pid: number;
+  awsEndpoint: string;
+  region: string;
+  account: string;
+  clusters: SandboxCluster[];
+  defaultCluster: string;
+  envFile: string;
+  kubeconfigFile: string;
+  startedAt: string;
+}
+
+/** write to a temporary file beside the target, then rename: readers never see a half-written file */
+export async function writeFileAtomic(path: string, text: string, mode = 0o600): Promise<void> {
+  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(temporary, text, { mode });
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** POSIX shell `export` lines, each value single-quoted so no character is interpreted */
+export function renderEnvFile(env: Record<string, string>): string {
+  const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+  return Object.entries(env)
+    .map(([name, value]) => `export ${name}=${quote(value)}\n`)
+    .join('');
+}
+
+/** the inverse of renderEnvFile, for tests and for running commands against a detached sandbox */
+export function parseEnvFile(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const match = /^export ([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (match?.[1] === undefined || match[2] === undefined) continue;
+    env[match[1]] = match[2].replace(/^'|'$/g, '').replace(/'\\''/g, "'");
+  }
+  return env;
+}
+
+export async function readSandboxInfo(dir: string): Promise<SandboxInfoFile | undefined> {
+  let text: string;
+  try {
+    text = await readFile(sandboxPaths(dir).info, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    const parsed = JSON.parse(text) as SandboxInfoFile;
+    return typeof parsed.pid === 'number' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export async function readLogTail(path: string, lines = 20): Promise<string> {
+  try {
+    const text = await readFile(path, 'utf8');
+    return text.trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}

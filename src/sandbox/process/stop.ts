@@ -1,0 +1,49 @@
+import { rm } from 'node:fs/promises';
+import { isProcessAlive, readSandboxInfo, sandboxPaths } from './files.js';
+
+export interface StopResult {
+  stopped: boolean;
+  pid?: number;
+}
+
+async function waitUntilGone(pid: number, timeoutMs: number, pollMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (isProcessAlive(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+  return true;
+}
+
+/**
+ * SIGTERM, wait until the process is gone (then SIGKILL after the deadline), remove sandbox.json. When nothing
+ * runs, only a stale sandbox.json is cleaned up and `stopped` is false.
+ */
+export async function stopDetachedSandbox(
+  dir: string,
+  options: { timeoutMs?: number; pollMs?: number } = {},
+): Promise<StopResult> {
+  const info = await readSandboxInfo(dir);
+  const infoPath = sandboxPaths(dir).info;
+  if (info === undefined) return { stopped: false };
+  if (!isProcessAlive(info.pid)) {
+    await rm(infoPath, { force: true });
+    return { stopped: false, pid: info.pid };
+  }
+  const pollMs = options.pollMs ?? 20;
+  try {
+    process.kill(info.pid, 'SIGTERM');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+  if (!(await waitUntilGone(info.pid, options.timeoutMs ?? 5_000, pollMs))) {
+    try {
+      process.kill(info.pid, 'SIGKILL');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+    await waitUntilGone(info.pid, 2_000, pollMs);
+  }
+  await rm(infoPath, { force: true });
+  return { stopped: true, pid: info.pid };
+}

@@ -1,0 +1,59 @@
+import { sandboxAdminBindingName } from '../kube/bootstrap.js';
+import type { KubeObject, SeedAddon, SeedCluster } from '../types.js';
+import { addonOperatorObjects } from './addon-objects.js';
+import { availableDeploymentStatus, unavailableDeploymentStatus } from './deployment-status.js';
+import { NO_ADMIN_PRESET, presetObjects } from './presets.js';
+
+/** add-on states in which EKS has already installed the operator into the cluster */
+const INSTALLED_ADDON_STATES = new Set([
+  'ACTIVE',
+  'DEGRADED',
+  'UPDATING',
+  'UPDATE_FAILED',
+  'DELETING',
+  'DELETE_FAILED',
+]);
+
+/**
+ * Every object a seeded cluster holds at start, in the order they override one another: the base objects
+ * (namespaces, admin binding), presets, the operator of an add-on seeded as installed (rolled out, or not when the
+ * add-on is DEGRADED), then the seed's own objects. Namespaces that namespaced objects need are added.
+ */
+export function clusterStartObjects(cluster: SeedCluster, baseObjects: KubeObject[]): KubeObject[] {
+  const presets = cluster.presets ?? [];
+  const base = presets.includes(NO_ADMIN_PRESET)
+    ? baseObjects.filter(
+        (object) => !(object.kind === 'ClusterRoleBinding' && object.metadata.name === sandboxAdminBindingName),
+      )
+    : baseObjects;
+  const objects = [
+    ...base,
+    ...presets.flatMap((preset) => presetObjects(preset)),
+    ...(cluster.addons ?? []).flatMap(installedAddonObjects),
+    ...(cluster.objects ?? []).map((object) => structuredClone(object)),
+  ];
+  const namespaces = new Set(
+    objects.filter((object) => object.kind === 'Namespace').map((object) => object.metadata.name),
+  );
+  const missing = new Set(
+    objects
+      .map((object) => object.metadata.namespace)
+      .filter((namespace): namespace is string => namespace !== undefined && !namespaces.has(namespace)),
+  );
+  return [
+    ...[...missing].map((name): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })),
+    ...objects,
+  ];
+}
+
+function installedAddonObjects(addon: SeedAddon): KubeObject[] {
+  if (addon.name !== 'adot' || !INSTALLED_ADDON_STATES.has(addon.status ?? 'ACTIVE')) return [];
+  return addonOperatorObjects(addon.version).map((object) => {
+    if (object.kind !== 'Deployment') return object;
+    const status =
+      addon.status === 'DEGRADED'
+        ? unavailableDeploymentStatus(object.metadata.name, 1, 1)
+        : availableDeploymentStatus(object.metadata.name, 1, 1);
+    return { ...object, status };
+  });
+}

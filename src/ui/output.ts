@@ -1,0 +1,68 @@
+import { stringify as toYaml } from 'yaml';
+import type { Output, OutputFormat, Spinner } from '../ports.js';
+import { createSpinner } from './spinner.js';
+import type { Style } from './style.js';
+import type { OutStream } from './streams.js';
+
+export interface OutputOptions {
+  format: OutputFormat;
+  stdout: OutStream;
+  stderr: OutStream;
+  /** styles for text written to stdout (the result) and to stderr (messages) */
+  stdoutStyle: Style;
+  stderrStyle: Style;
+  verbose: boolean;
+  /** animate spinners: stderr is a terminal and CI is unset */
+  animate: boolean;
+}
+
+/** The one IO host: the result on stdout, everything else on stderr. */
+export class StreamOutput implements Output {
+  readonly format: OutputFormat;
+
+  constructor(private readonly options: OutputOptions) {
+    this.format = options.format;
+  }
+
+  get color(): boolean {
+    return this.options.stdoutStyle.enabled;
+  }
+
+  result(document: unknown, text: () => string): void {
+    if (this.format === 'json') this.stdout(JSON.stringify(document, null, 2));
+    else if (this.format === 'yaml') this.stdout(toYaml(document));
+    else this.stdout(text());
+  }
+
+  stdout(text: string): void {
+    this.options.stdout.write(withNewline(text));
+  }
+
+  info(message: string): void {
+    this.options.stderr.write(withNewline(message));
+  }
+
+  warn(message: string): void {
+    this.options.stderr.write(withNewline(`${this.options.stderrStyle.warn('warning:')} ${message}`));
+  }
+
+  error(message: string): void {
+    this.options.stderr.write(withNewline(`${this.options.stderrStyle.fail('error:')} ${message}`));
+  }
+
+  verbose(message: string): void {
+    if (this.options.verbose) this.options.stderr.write(withNewline(this.options.stderrStyle.dim(message)));
+  }
+
+  spinner(text: string): Spinner {
+    return createSpinner(text, {
+      stream: this.options.stderr,
+      animate: this.options.animate,
+      style: this.options.stderrStyle,
+    });
+  }
+}
+
+function withNewline(text: string): string {
+  return text === '' || text.endsWith('\n') ? text : `${text}\n`;
+}

@@ -1,0 +1,147 @@
+import type { Choice, Prompter } from '../ports.js';
+import { interrupted, usageError } from '../core/errors.js';
+import type { InStream, OutStream } from './streams.js';
+
+export interface PrompterOptions {
+  stdin: InStream;
+  stdout: OutStream;
+  env: Record<string, string | undefined>;
+  yes: boolean;
+  signal?: AbortSignal;
+}
+
+/** Interactive only when stdin and stdout are terminals, CI is unset and --yes is absent (CONTRACT.md). */
+export function isInteractive(options: PrompterOptions): boolean {
+  return (
+    Boolean(options.stdin.isTTY) && Boolean(options.stdout.isTTY) && options.env['CI'] === undefined && !options.yes
+  );
+}
+
+/**
+ * Asks with @inquirer/prompts when interactive. Otherwise it never prompts: confirm() is true under --yes, a
+ * question with a default takes it under --yes, and anything else is a usage error naming the flag (and the
+ * environment variable) that answers it.
+ */
+export class InquirerPrompter implements Prompter {
+  readonly interactive: boolean;
+
+  constructor(private readonly options: PrompterOptions) {
+    this.interactive = isInteractive(options);
+  }
+
+  async confirm(question: { message: string; flag: string; default?: boolean }): Promise<boolean> {
+    if (this.options.yes) return true;
+    if (!this.interactive) {
+      throw usageError(
+        'ConfirmationRequired',
+        `${question.message} — refusing to ask: this session is not interactive`,
+        {
+          hint: `pass ${question.flag} to go ahead without a prompt`,
+        },
+      );
+    }
+    const { confirm } = await import('@inquirer/prompts');
+    return this.ask(() => confirm({ message: question.message, default: question.default ?? false }, this.context()));
+  }
+
+  async select<T>(question: {
+    message: string;
+    flag: string;
+    env?: string;
+    choices: Choice<T>[];
+    default?: T;
+  }): Promise<T> {
+    if (!this.interactive) return this.unanswered(question);
+    const { select } = await import('@inquirer/prompts');
+    return this.ask(() =>
+      select<T>(
+        {
+          message: question.message,
+          choices: question.choices.map((choice) => ({
+            name: choice.name,
+            value: choice.value,
+            ...(choice.description === undefined ? {} : { description: choice.description }),
+          })),
+          ...(question.default === undefined ? {} : { default: question.default }),
+        },
+        this.context(),
+      ),
+    );
+  }
+
+  async checkbox<T>(question: { message: string; flag: string; choices: Choice<T>[] }): Promise<T[]> {
+    if (!this.interactive) {
+      const checked = question.choices.filter((choice) => choice.checked).map((choice) => choice.value);
+      if (this.options.yes && checked.length > 0) return checked;
+      throw missingValue(question.message, question.flag);
+    }
+    const { checkbox } = await import('@inquirer/prompts');
+    return this.ask(() =>
+      checkbox<T>(
+        {
+          message: question.message,
+          choices: question.choices.map((choice) => ({
+            name: choice.name,
+            value: choice.value,
+            checked: choice.checked ?? false,
+          })),
+          required: true,
+        },
+        this.context(),
+      ),
+    );
+  }
+
+  async input(question: {
+    message: string;
+    flag: string;
+    env?: string;
+    default?: string;
+    validate?: (value: string) => true | string;
+  }): Promise<string> {
+    if (!this.interactive) return this.unanswered(question);
+    const { input } = await import('@inquirer/prompts');
+    return this.ask(() =>
+      input(
+        {
+          message: question.message,
+          ...(question.default === undefined ? {} : { default: question.default }),
+          ...(question.validate === undefined ? {} : { validate: question.validate }),
+        },
+        this.context(),
+      ),
+    );
+  }
+
+  private unanswered<T>(question: { message: string; flag: string; env?: string; default?: T }): T {
+    if (this.options.yes && question.default !== undefined) return question.default;
+    throw missingValue(question.message, question.flag, question.env);
+  }
+
+  private context(): { input: InStream; output: OutStream; signal?: AbortSignal } {
+    return {
+      input: this.options.stdin,
+      output: this.options.stdout,
+      ...(this.options.signal === undefined ? {} : { signal: this.options.signal }),
+    };
+  }
+
+  private async ask<T>(prompt: () => Promise<T>): Promise<T> {
+    try {
+      return await prompt();
+    } catch (error) {
+      // Ctrl-C inside a prompt (ExitPromptError) or our AbortSignal (AbortPromptError)
+      if (error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError')) {
+        throw interrupted('Interrupted at a prompt', { cause: error });
+      }
+      throw error;
+    }
+  }
+}
+
+function missingValue(message: string, flag: string, env?: string): Error {
+  const how = env === undefined ? `pass ${flag}` : `pass ${flag} or set ${env}`;
+  return usageError('MissingValue', `missing value for ${flag} (${message}): this session is not interactive`, {
+    hint: how,
+  });
+}

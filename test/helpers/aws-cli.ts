@@ -1,0 +1,40 @@
+import { execFile } from 'node:child_process';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `aws` CLI (no shell) against an endpoint, with fake credentials and no user configuration. */
+export function runAwsCli(endpoint: string, args: string[], timeoutMs = 60_000): Promise<CliResult> {
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/tmp',
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ACCESS_KEY_ID: 'AKIASANDBOX000000000',
+    AWS_SECRET_ACCESS_KEY: 'sandbox-secret',
+    AWS_REGION: 'us-east-1',
+    // AWS CLI v1 (botocore) reads only AWS_DEFAULT_REGION; v2 and the SDKs read AWS_REGION
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_PAGER: '',
+  };
+  return new Promise((resolve, reject) => {
+    execFile('aws', [...args, '--output', 'json'], { env, timeout: timeoutMs }, (error, stdout, stderr) => {
+      if (error !== null && typeof error.code !== 'number') {
+        reject(error);
+        return;
+      }
+      resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr });
+    });
+  });
+}
+
+/** The CLI's JSON answer of a successful run; a failed run throws with its stderr. */
+export async function awsJson<T = Record<string, unknown>>(endpoint: string, args: string[]): Promise<T> {
+  const result = await runAwsCli(endpoint, args);
+  if (result.code !== 0) throw new Error(`aws ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+  return (result.stdout.trim() === '' ? {} : JSON.parse(result.stdout)) as T;
+}

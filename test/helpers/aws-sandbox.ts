@@ -1,0 +1,109 @@
+import { FaultInjector } from '../../src/sandbox/faults.js';
+import { EksEmulator, IamEmulator, startAwsServer, type AwsServer } from '../../src/sandbox/aws/index.js';
+import type { ClusterAddonHooks, SeedAddon, SeedAddonCatalogEntry, SeedFault } from '../../src/sandbox/types.js';
+
+/** A small catalogue: one old version that needs the add-on RBAC, two newer ones, in no particular order. */
+export const testCatalog: SeedAddonCatalogEntry[] = [
+  { version: 'v0.88.0-eksbuild.1', clusterVersions: ['1.24', '1.25', '1.26'] },
+  { version: 'v0.45.0-eksbuild.1', clusterVersions: ['1.19', '1.20', '1.21', '1.22'], default: true, architecture: ['amd64'] },
+  { version: 'v0.62.1-eksbuild.1', clusterVersions: ['1.22', '1.23', '1.24'] },
+  { version: 'v0.66.0-eksbuild.1', clusterVersions: ['1.22', '1.23', '1.24', '1.25'] },
+];
+
+/** Cluster hooks written for tests: their answers are set by the test, their calls recorded. */
+export class RecordingHooks implements ClusterAddonHooks {
+  certManager: string | undefined = undefined;
+  rbac = false;
+  readonly installed: string[] = [];
+  removed = 0;
+
+  certManagerProblem(): string | undefined {
+    return this.certManager;
+  }
+  hasAddonRbac(): boolean {
+    return this.rbac;
+  }
+  installAddon(version: string): void {
+    this.installed.push(version);
+  }
+  removeAddon(): void {
+    this.removed += 1;
+  }
+}
+
+export interface TestAwsSandbox {
+  server: AwsServer;
+  eks: EksEmulator;
+  iam: IamEmulator;
+  hooks: RecordingHooks;
+  clientConfig: {
+    endpoint: string;
+    region: string;
+    credentials: { accessKeyId: string; secretAccessKey: string };
+    maxAttempts: number;
+  };
+  close(): Promise<void>;
+}
+
+export interface TestAwsSandboxOptions {
+  account?: string;
+  clusterVersion?: string;
+  addons?: SeedAddon[];
+  faults?: SeedFault[];
+  randomSeed?: number;
+  timing?: { addonCreateSeconds?: number; addonDeleteSeconds?: number; addonUpdateSeconds?: number };
+  maxAttempts?: number;
+}
+
+export const TEST_OIDC_ISSUER = 'https://oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF';
+
+/** Emulators plus the HTTP endpoint, with one cluster `demo` whose hooks the test controls. */
+export async function startTestAwsSandbox(options: TestAwsSandboxOptions = {}): Promise<TestAwsSandbox> {
+  const account = options.account ?? '111122223333';
+  const region = 'us-east-1';
+  const eks = new EksEmulator({
+    account,
+    region,
+    catalog: testCatalog,
+    timing: { addonCreateSeconds: 0.1, addonDeleteSeconds: 0.1, addonUpdateSeconds: 0.1, ...options.timing },
+  });
+  const hooks = new RecordingHooks();
+  eks.addCluster({
+    name: 'demo',
+    version: options.clusterVersion ?? '1.22',
+    endpoint: 'https://127.0.0.1:6443',
+    oidcIssuer: TEST_OIDC_ISSUER,
+    hooks,
+    addons: options.addons,
+  });
+  const iam = new IamEmulator({ account });
+  const faults = options.faults === undefined ? undefined : new FaultInjector(options.faults, options.randomSeed ?? 42);
+  const server = await startAwsServer({ account, region, eks, iam, faults });
+  return {
+    server,
+    eks,
+    iam,
+    hooks,
+    clientConfig: {
+      endpoint: server.url,
+      region,
+      credentials: { accessKeyId: 'AKIASANDBOX000000000', secretAccessKey: 'sandbox-secret' },
+      maxAttempts: options.maxAttempts ?? 1,
+    },
+    close: async () => {
+      eks.close();
+      await server.close();
+    },
+  };
+}
+
+/** Polls until the predicate holds (every 20 ms, deadline in ms). */
+export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, deadlineMs = 5000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (accept(value)) return value;
+    if (Date.now() - started > deadlineMs) throw new Error(`condition not met within ${deadlineMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,0 +1,68 @@
+import { EKSClient } from '@aws-sdk/client-eks';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { KubeConfig } from '@kubernetes/client-node';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/sandbox.js';
+import { scenarioSeed } from '../../src/sandbox/seed/scenarios.js';
+import type { Seed } from '../../src/sandbox/types.js';
+
+/** A sandbox for one test file, with real SDK and Kubernetes clients pointed at it. */
+export interface SandboxFixture {
+  sandbox: RunningSandbox;
+  eks: EKSClient;
+  iam: IAMClient;
+  kubeConfig: KubeConfig;
+  stop(): Promise<void>;
+}
+
+/** a scenario's seed with some behaviour overridden (short timings for tests) */
+export function scenarioWith(name: string, behaviour: NonNullable<Seed['behaviour']>): Seed {
+  const seed = scenarioSeed(name);
+  return { ...seed, behaviour: { ...seed.behaviour, ...behaviour } };
+}
+
+export async function startSandboxFixture(seed: Seed): Promise<SandboxFixture> {
+  const sandbox = await startSandbox({ seed });
+  const clientConfig = {
+    endpoint: sandbox.awsEndpoint,
+    region: sandbox.region,
+    credentials: { accessKeyId: sandbox.accessKeyId, secretAccessKey: sandbox.secretAccessKey },
+    maxAttempts: 1,
+  };
+  const eks = new EKSClient(clientConfig);
+  const iam = new IAMClient(clientConfig);
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromString(sandbox.kubeconfig());
+  return {
+    sandbox,
+    eks,
+    iam,
+    kubeConfig,
+    async stop() {
+      eks.destroy();
+      iam.destroy();
+      await sandbox.stop();
+    },
+  };
+}
+
+/** poll until probe returns something other than undefined/false, or fail after timeoutMs */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 5000,
+  intervalMs = 25,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`condition not reached within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -1,0 +1,318 @@
+import { describe, expect, it } from 'vitest';
+import { AdotError } from '../../src/core/errors.js';
+import { builtinAddonCatalog, builtinDefaultVersions } from '../../src/sandbox/seed/catalog.js';
+import { oidcIssuerFor } from '../../src/sandbox/seed/defaults.js';
+import { parseSeed, validateSeed } from '../../src/sandbox/seed/parse.js';
+import { presetObjects } from '../../src/sandbox/seed/presets.js';
+import { SCENARIOS, scenarioSeed } from '../../src/sandbox/seed/scenarios.js';
+
+function seedError(text: string): AdotError {
+  try {
+    parseSeed(text, 'seed.yaml');
+  } catch (error) {
+    expect(error).toBeInstanceOf(AdotError);
+    return error as AdotError;
+  }
+  throw new Error('the seed was accepted');
+}
+
+describe('parseSeed: good seeds', () => {
+  it('reads the contract example and keeps every value', () => {
+    const seed = parseSeed(
+      `account: "210987654321"
+region: eu-west-1
+addonCatalog:
+  - version: v0.45.0-eksbuild.1
+    clusterVersions: ["1.19", "1.20", "1.21", "1.22"]
+    default: true
+    architecture: [amd64]
+behaviour:
+  addonCreateSeconds: 0.2
+  rolloutSeconds: 0.5
+  faults:
+    - {service: eks, operation: DescribeAddon, status: 429, rate: 0.3}
+    - {service: kubernetes, verb: patch, status: 500, rate: 0.1}
+clusters:
+  - name: demo
+    version: "1.22"
+    gitVersion: v1.22.17-eks-48e63af
+    status: ACTIVE
+    oidcIssuer: https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF
+    presets: [cert-manager-v1.5.3, addon-rbac]
+    addons:
+      - {name: adot, version: v0.45.0-eksbuild.1, status: DEGRADED, serviceAccountRoleArn: "arn:aws:iam::210987654321:role/x",
+         health: [{code: InsufficientNumberOfReplicas, message: "not enough", resourceIds: ["a"]}]}
+    objects:
+      - {apiVersion: v1, kind: Namespace, metadata: {name: aws-otel-eks, labels: {anything: goes}}, extra: {free: form}}
+iam:
+  oidcProviders: [{url: https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF, clientIds: [sts.amazonaws.com]}]
+  roles: [{name: EKS-ADOT-ServiceAccount-Role, assumeRolePolicyDocument: {Version: "2012-10-17", Whatever: [1, 2]}, attachedPolicies: ["arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"]}]
+`,
+      'seed.yaml',
+    );
+    expect(seed.account).toBe('210987654321');
+    expect(seed.region).toBe('eu-west-1');
+    expect(seed.behaviour).toMatchObject({
+      addonCreateSeconds: 0.2,
+      rolloutSeconds: 0.5,
+      addonDeleteSeconds: 1,
+      addonUpdateSeconds: 2,
+    });
+    expect(seed.behaviour?.faults).toHaveLength(2);
+    expect(seed.clusters?.[0]?.addons?.[0]?.health?.[0]?.code).toBe('InsufficientNumberOfReplicas');
+    expect(seed.clusters?.[0]?.objects?.[0]).toMatchObject({ extra: { free: 'form' } });
+    expect(seed.iam?.roles?.[0]?.assumeRolePolicyDocument).toEqual({ Version: '2012-10-17', Whatever: [1, 2] });
+  });
+
+  it('fills the defaults of an empty seed', () => {
+    const seed = parseSeed('', 'empty.yaml');
+    expect(seed.account).toBe('123456789012');
+    expect(seed.region).toBe('us-east-1');
+    expect(seed.behaviour).toMatchObject({
+      addonCreateSeconds: 3,
+      addonDeleteSeconds: 1,
+      addonUpdateSeconds: 2,
+      rolloutSeconds: 1,
+    });
+    expect(seed.clusters).toHaveLength(1);
+    expect(seed.clusters?.[0]).toMatchObject({
+      name: 'demo',
+      version: '1.22',
+      gitVersion: 'v1.22.17-eks-48e63af',
+      status: 'ACTIVE',
+    });
+  });
+
+  it('derives the gitVersion per minor and the OIDC issuer from region and name', () => {
+    const seed = parseSeed(
+      'region: ap-south-1\nclusters: [{name: one, version: "1.27"}, {name: two, version: "1.40"}]',
+      's.yaml',
+    );
+    const [one, two] = seed.clusters ?? [];
+    expect(one?.gitVersion).toBe('v1.27.16-eks-2d5f260');
+    expect(two?.gitVersion).toMatch(/^v1\.40\.0-eks-[0-9a-f]{7}$/);
+    expect(one?.oidcIssuer).toMatch(/^https:\/\/oidc\.eks\.ap-south-1\.amazonaws\.com\/id\/[0-9A-F]{32}$/);
+    expect(one?.oidcIssuer).toBe(oidcIssuerFor('ap-south-1', 'one'));
+    expect(one?.oidcIssuer).not.toBe(two?.oidcIssuer);
+  });
+});
+
+describe('parseSeed: bad seeds', () => {
+  it('reports a YAML syntax error with its line', () => {
+    const error = seedError('account: "123456789012"\nclusters:\n  - name: demo\n   version: [1.22\n');
+    expect(error.kind).toBe('usage');
+    expect(error.code).toBe('SeedInvalid');
+    expect(error.exitStatus).toBe(2);
+    expect(error.message).toMatch(/^seed\.yaml:\d+: the seed is not valid YAML/);
+    expect(error.hint).toContain('CONTRACT.md');
+  });
+
+  it('names an unknown key deep inside a list with its path and line', () => {
+    const error = seedError(`clusters:
+  - name: demo
+    addons:
+      - {name: adot, version: v0.45.0-eksbuild.1}
+      - name: adot2
+        version: v0.45.0-eksbuild.1
+        stauts: ACTIVE
+`);
+    expect(error.message).toBe(
+      'seed.yaml:7: clusters[0].addons[1].stauts: unknown key; expected one of name, version, status, serviceAccountRoleArn, configurationValues, health',
+    );
+  });
+
+  it('names an unknown top-level key and a wrong type', () => {
+    expect(seedError('acount: x\n').message).toMatch(
+      /^seed\.yaml:1: acount: unknown key; expected one of account, region/,
+    );
+    expect(seedError('clusters:\n  name: demo\n').message).toBe(
+      'seed.yaml:2: clusters: expected a list, got a mapping',
+    );
+    expect(seedError('behaviour:\n  rolloutSeconds: soon\n').message).toBe(
+      'seed.yaml:2: behaviour.rolloutSeconds: expected a number, got "soon"',
+    );
+  });
+
+  it('accepts anything inside Kubernetes objects and policy documents but requires their identity', () => {
+    expect(() =>
+      parseSeed(
+        'clusters: [{name: a, objects: [{apiVersion: v1, kind: ConfigMap, metadata: {name: x}, data: {k: v}, zzz: 1}]}]',
+        's',
+      ),
+    ).not.toThrow();
+    expect(seedError('clusters: [{name: a, objects: [{apiVersion: v1, metadata: {name: x}}]}]').message).toContain(
+      'clusters[0].objects[0].kind: expected a non-empty string',
+    );
+  });
+
+  it.each([
+    [
+      'account: 123456789012',
+      'account: expected a string (an AWS account id of 12 digits), got number 123456789012 (quote it)',
+    ],
+    ['account: "1234"', 'account: expected an AWS account id of 12 digits, got "1234"'],
+    ['region: mars', 'region: expected an AWS region like us-east-1, got "mars"'],
+    ['clusters: [{name: -bad}]', 'clusters[0].name: expected an EKS cluster name'],
+    [
+      'clusters: [{name: a, version: "1.x"}]',
+      'clusters[0].version: expected a Kubernetes minor version like "1.22", got "1.x"',
+    ],
+    [
+      'clusters: [{name: a, version: 1.30}]',
+      'clusters[0].version: expected a string (a Kubernetes minor version like "1.22"), got number 1.3 (quote it)',
+    ],
+    [
+      'clusters: [{name: a, status: RUNNING}]',
+      'clusters[0].status: expected one of CREATING, ACTIVE, DELETING, FAILED, UPDATING, PENDING, got "RUNNING"',
+    ],
+    [
+      'clusters: [{name: a, addons: [{name: adot, version: v0.45.0-eksbuild.1, status: GREEN}]}]',
+      'clusters[0].addons[0].status: expected one of CREATING, ACTIVE',
+    ],
+    ['clusters: [{name: a, presets: [istio]}]', 'clusters[0].presets[0]: expected a preset: cert-manager-<version>'],
+    ['clusters: [{name: a}, {name: a}]', 'clusters[1]: duplicate of clusters[0] ("a")'],
+    ['clusters: [{version: "1.22"}]', 'clusters[0].name: required key is missing'],
+    [
+      'behaviour: {faults: [{service: eks, status: 429, rate: 1.5}]}',
+      'behaviour.faults[0].rate: expected a number from 0 to 1, got 1.5',
+    ],
+    [
+      'behaviour: {faults: [{service: s3, status: 500, rate: 0.1}]}',
+      'behaviour.faults[0].service: expected one of eks, iam, sts, xray, logs, kubernetes',
+    ],
+    [
+      'behaviour: {faults: [{service: eks, status: 200, rate: 0.1}]}',
+      'behaviour.faults[0].status: expected an integer from 400 to 599, got 200',
+    ],
+    [
+      'iam: {roles: [{name: r, attachedPolicies: [AWSXRayDaemonWriteAccess]}]}',
+      'iam.roles[0].attachedPolicies[0]: expected an IAM policy ARN',
+    ],
+  ])('rejects %s', (text, expected) => {
+    const error = seedError(text);
+    expect(error.code).toBe('SeedInvalid');
+    expect(error.message).toContain(`seed.yaml:1: ${expected}`);
+  });
+
+  it('lists every problem when there are several', () => {
+    const error = seedError('account: "1"\nregion: nowhere\n');
+    expect(error.message).toContain('the seed has 2 problems');
+    expect(error.message).toContain('seed.yaml:1: account');
+    expect(error.message).toContain('seed.yaml:2: region');
+  });
+});
+
+describe('scenarios', () => {
+  it('each scenario is a valid seed with a cluster named demo', () => {
+    for (const scenario of SCENARIOS) {
+      const seed = validateSeed(scenario.seed, `scenario ${scenario.name}`);
+      expect(seed.clusters?.map((cluster) => cluster.name)).toEqual(['demo']);
+      expect(scenario.description.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('has the documented scenarios and their distinguishing facts', () => {
+    expect(SCENARIOS.map((scenario) => scenario.name)).toEqual(
+      expect.arrayContaining([
+        'fresh',
+        'no-cert-manager',
+        'cert-manager-too-new',
+        'old-kubernetes',
+        'installed-healthy',
+        'irsa-broken',
+        'addon-degraded',
+        'flaky-api',
+        'no-addon-version',
+        'no-permissions',
+      ]),
+    );
+    expect(scenarioSeed('fresh').clusters?.[0]).toMatchObject({
+      version: '1.22',
+      gitVersion: 'v1.22.17-eks-48e63af',
+      presets: ['cert-manager-v1.5.3'],
+    });
+    expect(scenarioSeed('old-kubernetes').clusters?.[0]?.gitVersion).toMatch(/^v1\.18\.20-eks-/);
+    const broken = JSON.stringify(scenarioSeed('irsa-broken').iam);
+    expect(broken).toContain('system:serviceaccount:aws-otel-eks:adot-collector');
+    expect(scenarioSeed('irsa-broken').iam?.roles?.[0]?.attachedPolicies).toEqual([]);
+    for (const fault of scenarioSeed('flaky-api').behaviour?.faults ?? []) expect(fault.rate).toBeLessThan(0.35);
+  });
+
+  it('refuses an unknown scenario and lists the known ones', () => {
+    expect(() => scenarioSeed('nope')).toThrow(
+      expect.objectContaining({ kind: 'usage', hint: expect.stringContaining('installed-healthy') }),
+    );
+  });
+});
+
+describe('built-in add-on catalogue', () => {
+  const catalog = builtinAddonCatalog();
+
+  it('has the released versions, v0.45.0 amd64-only and multi-arch from v0.51.0', () => {
+    const versions = catalog.map((entry) => entry.version.replace(/-eksbuild\.\d+$/, ''));
+    expect(versions).toEqual(expect.arrayContaining(['v0.45.0', 'v0.51.0', 'v0.62.1', 'v0.102.0', 'v0.151.0']));
+    expect(catalog.find((entry) => entry.version === 'v0.45.0-eksbuild.1')).toMatchObject({
+      clusterVersions: ['1.19', '1.20', '1.21', '1.22'],
+      architecture: ['amd64'],
+      default: true,
+    });
+    expect(catalog.find((entry) => entry.version.startsWith('v0.51.0'))?.architecture).toEqual(['amd64', 'arm64']);
+  });
+
+  it('has exactly one default from 1.19 to 1.36 and nothing for 1.18 or 1.37', () => {
+    const defaults = builtinDefaultVersions();
+    for (let minor = 19; minor <= 36; minor += 1) {
+      const version = defaults.get(`1.${minor}`);
+      expect(version, `1.${minor}`).toBeDefined();
+      expect(catalog.find((entry) => entry.version === version)?.clusterVersions).toContain(`1.${minor}`);
+    }
+    expect(defaults.get('1.22')).toBe('v0.45.0-eksbuild.1');
+    expect(defaults.get('1.36')).toBe('v0.151.0-eksbuild.1');
+    expect(
+      catalog.some((entry) => entry.clusterVersions.includes('1.37') || entry.clusterVersions.includes('1.18')),
+    ).toBe(false);
+  });
+});
+
+describe('presets', () => {
+  it('cert-manager-<version> carries that version in labels and images', () => {
+    const objects = presetObjects('cert-manager-v1.13.1');
+    const deployments = objects.filter((object) => object.kind === 'Deployment');
+    expect(deployments.map((deployment) => deployment.metadata.name).sort()).toEqual([
+      'cert-manager',
+      'cert-manager-cainjector',
+      'cert-manager-webhook',
+    ]);
+    for (const deployment of deployments) {
+      expect(deployment.metadata.labels?.['app.kubernetes.io/version']).toBe('v1.13.1');
+      expect(JSON.stringify(deployment)).toMatch(/quay\.io\/jetstack\/cert-manager-[a-z]+:v1\.13\.1/);
+    }
+    const crds = objects
+      .filter((object) => object.kind === 'CustomResourceDefinition')
+      .map((object) => object.metadata.name);
+    expect(crds).toEqual(expect.arrayContaining(['certificates.cert-manager.io', 'challenges.acme.cert-manager.io']));
+    const webhook = objects.find(
+      (object) => object.kind === 'Service' && object.metadata.name === 'cert-manager-webhook',
+    );
+    expect(webhook?.spec).toMatchObject({ ports: [{ port: 443, targetPort: 10250 }] });
+  });
+
+  it('addon-rbac binds eks:addon-manager and no-admin grants only reads', () => {
+    const rbac = presetObjects('addon-rbac');
+    expect(rbac.map((object) => `${object.kind}/${object.metadata.name}`)).toEqual([
+      'Namespace/opentelemetry-operator-system',
+      'ClusterRole/eks:addon-manager-otel',
+      'ClusterRoleBinding/eks:addon-manager-otel',
+      'Role/eks:addon-manager',
+      'RoleBinding/eks:addon-manager',
+    ]);
+    const readOnly = presetObjects('no-admin', 'someone');
+    const verbs = new Set(
+      readOnly.flatMap((object) =>
+        ((object.rules as { verbs: string[] }[] | undefined) ?? []).flatMap((rule) => rule.verbs),
+      ),
+    );
+    expect([...verbs].sort()).toEqual(['get', 'list', 'watch']);
+    expect(JSON.stringify(readOnly)).toContain('"name":"someone"');
+  });
+});
