@@ -2,16 +2,12 @@
 // Target: at most 1.5x node's own start-up. Run after a build: `npm run bench` (or node bench/startup.mjs).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { median, printTable } from './lib/stats.mjs';
 
 const RUNS = Number(process.argv[2] ?? 21);
 const TARGET_RATIO = 1.5;
 const bin = fileURLToPath(new URL('../bin/adot.js', import.meta.url));
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 function time(args) {
   const samples = [];
@@ -34,9 +30,11 @@ const rows = [
 ];
 
 console.log(`start-up, median of ${RUNS} runs (target: <= ${TARGET_RATIO}x node -e 0)`);
-console.log(`${'command'.padEnd(16)}${'median ms'.padStart(10)}${'ratio'.padStart(8)}  verdict`);
-for (const [name, ms] of rows) {
-  const ratio = ms / baseline;
-  const verdict = name === 'node -e 0' ? '' : ratio <= TARGET_RATIO ? 'ok' : 'over target';
-  console.log(`${name.padEnd(16)}${ms.toFixed(1).padStart(10)}${ratio.toFixed(2).padStart(8)}  ${verdict}`);
-}
+printTable([
+  ['command', 'median ms', 'ratio', 'verdict'],
+  ...rows.map(([name, ms]) => {
+    const ratio = ms / baseline;
+    const verdict = name === 'node -e 0' ? '' : ratio <= TARGET_RATIO ? 'ok' : 'over target';
+    return [name, ms.toFixed(1), ratio.toFixed(2), verdict];
+  }),
+]);

@@ -1,0 +1,111 @@
+import type { ExitStatus } from '../core/errors.js';
+import { countChanges, operationDocument, type OperationDocument } from '../core/plan/steps.js';
+import { observeInstallContext, type InstallContext } from './install/context.js';
+import { DEFAULT_TIMEOUT_MS, type OperationDeps } from './install/deps.js';
+import { reportFailure } from './install/failure-report.js';
+import { resolveInstallRequest, type InstallOptions } from './install/inputs.js';
+import { installSteps } from './install/install-steps.js';
+import { manifestsYaml } from './install/manifests-yaml.js';
+import { requirePrerequisites, type DoctorRequest, type RunDoctor } from './install/prerequisites.js';
+import { installSummary, planText } from './install/report.js';
+import {
+  Confirmations,
+  StepFailure,
+  applySteps,
+  confirmPlan,
+  planSteps,
+  plannedManifests,
+  plannedSteps,
+} from './install/runner.js';
+
+export type { InstallOptions } from './install/inputs.js';
+export type { OperationDeps } from './install/deps.js';
+export type { RunDoctor, DoctorRequest } from './install/prerequisites.js';
+
+export interface OperationResult {
+  exitStatus: ExitStatus;
+  document: OperationDocument;
+}
+
+function doctorRequestOf(context: InstallContext): Omit<DoctorRequest, 'pre'> {
+  const { request } = context;
+  return {
+    cluster: request.cluster,
+    targets: request.targets,
+    addonVersion: context.addonVersion,
+    namespace: request.namespace,
+    serviceAccount: request.serviceAccount,
+    collectorName: request.collectorName,
+    roleName: request.roleName,
+  };
+}
+
+/**
+ * `adot install`: validate input (exit 2, nothing touched) → observe → prerequisites (doctor --pre) → plan →
+ * confirmations → apply step by step. Errors before the first change are thrown (the CLI maps them); a failure
+ * after it is reported with what changed and the failing doctor checks, and returned with its exit status.
+ */
+export async function install(
+  deps: OperationDeps,
+  options: InstallOptions,
+  runDoctor: RunDoctor,
+): Promise<OperationResult> {
+  const deadline = deps.clock.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const request = await resolveInstallRequest(deps, options);
+  const context = await observeInstallContext(deps, request);
+  const passed = await requirePrerequisites(runDoctor, doctorRequestOf(context));
+  deps.output.verbose(`prerequisites: ${passed} checks pass`);
+  if (context.addonVersion === undefined) throw context.addonVersionProblem ?? new Error('no add-on version');
+  const addonVersion = context.addonVersion;
+
+  const confirmations = new Confirmations(deps.prompter);
+  const definitions = installSteps(
+    deps,
+    { ...context, addonVersion },
+    {
+      deadline,
+      signal: options.signal,
+      confirm: (question) => confirmations.ask(question),
+    },
+  );
+  const entries = await planSteps(definitions, deps);
+  const prerequisitesStep = {
+    id: 'prerequisites',
+    action: 'none' as const,
+    resource: 'prerequisites (doctor --pre)',
+    detail: `${passed} checks pass`,
+  };
+
+  if (options.dryRun) {
+    const steps = [prerequisitesStep, ...plannedSteps(entries)];
+    const document = operationDocument(steps, { dryRun: true });
+    if (deps.output.format === 'yaml') deps.output.stdout(manifestsYaml(plannedManifests(entries)));
+    else deps.output.result(document, () => planText(steps, document.changes));
+    return { exitStatus: 0, document };
+  }
+
+  await confirmPlan(entries, confirmations);
+  try {
+    const steps = [prerequisitesStep, ...(await applySteps(entries, deps, confirmations))];
+    const document = operationDocument(steps, { dryRun: false });
+    deps.output.result(document, () => installSummary({ ...context, addonVersion }, countChanges(steps)));
+    return { exitStatus: 0, document };
+  } catch (error) {
+    if (!(error instanceof StepFailure)) throw error;
+    const steps = [prerequisitesStep, ...error.done];
+    await reportFailure({
+      output: deps.output,
+      done: steps,
+      failed: error.failedStep,
+      error: error.error,
+      runDoctor,
+      doctorRequest: { ...doctorRequestOf(context), pre: false },
+    });
+    const document = operationDocument(steps, {
+      dryRun: false,
+      error: { code: error.error.code, message: error.error.message, hint: error.error.hint },
+    });
+    if (deps.output.format !== 'text' && deps.output.format !== 'short') deps.output.result(document, () => '');
+    return { exitStatus: error.error.exitStatus, document };
+  }
+}

@@ -1,0 +1,143 @@
+import type { AddonInfo } from '../../ports.js';
+import { failure } from '../../core/errors.js';
+import { addonConfirmation, decideAddon, formatHealth, type AddonDecision } from '../../core/plan/addon.js';
+import { waitForAddon } from '../wait-addon.js';
+import { ADDON_NAME, type OperationDeps } from './deps.js';
+import type { ApplyOutcome, PlannedAction, StepDefinition } from './runner.js';
+
+export interface AddonStepOptions {
+  clusterName: string;
+  version: string;
+  deadline: number;
+  signal?: AbortSignal | undefined;
+  /** asks (or answers --yes) before replacing a running add-on */
+  confirm(question: string): Promise<void>;
+}
+
+function plannedFor(decision: AddonDecision, clusterName: string): PlannedAction {
+  const confirm = addonConfirmation(decision, clusterName);
+  const planned = (action: PlannedAction['action'], detail: string): PlannedAction =>
+    confirm === undefined ? { action, detail } : { action, detail, confirm };
+  switch (decision.kind) {
+    case 'create':
+      return planned('create', decision.version);
+    case 'none':
+      return planned('none', `${decision.version} already installed`);
+    case 'wait':
+      return planned('none', `${decision.version} is ${decision.status}: waiting for it to settle`);
+    case 'update':
+      return planned('update', `${decision.from} -> ${decision.to}`);
+    case 'recreate':
+      return planned('create', `re-create ${decision.version} after CREATE_FAILED (${formatHealth(decision.health)})`);
+    case 'blocked':
+      throw failure(
+        'AddonBlocked',
+        `The ${ADDON_NAME} add-on on ${clusterName} is ${decision.status}: ${formatHealth(decision.health)}`,
+        { hint: `aws eks describe-addon --cluster-name ${clusterName} --addon-name ${ADDON_NAME}` },
+      );
+  }
+}
+
+/**
+ * CreateAddon, or none / UpdateAddon / delete + create depending on what exists. A CreateAddon refused because the
+ * add-on appeared meanwhile (ResourceInUseException: an interrupted run, a second terminal) is not an error: the
+ * add-on is observed again and waited for.
+ */
+export function addonStep(deps: OperationDeps, options: AddonStepOptions): StepDefinition {
+  const { clusterName, version } = options;
+  const describe = (): Promise<AddonInfo | undefined> => deps.eks.describeAddon(clusterName, ADDON_NAME);
+  const waitUntil = (until: 'settled' | 'deleted') =>
+    waitForAddon(deps.eks, deps.clock, {
+      clusterName,
+      addonName: ADDON_NAME,
+      until,
+      deadline: options.deadline,
+      signal: options.signal,
+    });
+
+  const create = async (): Promise<void> => {
+    try {
+      await deps.eks.createAddon({
+        clusterName,
+        addonName: ADDON_NAME,
+        addonVersion: version,
+        resolveConflicts: 'OVERWRITE',
+      });
+    } catch (error) {
+      if ((await describe()) === undefined) throw error;
+    }
+  };
+
+  const converge = async (decision: AddonDecision, rounds: number): Promise<ApplyOutcome> => {
+    const confirm = addonConfirmation(decision, clusterName);
+    if (confirm !== undefined) await options.confirm(confirm);
+    switch (decision.kind) {
+      case 'none':
+        return { action: 'none', detail: `${decision.version} already installed` };
+      case 'create':
+        await create();
+        return { action: 'create', detail: version };
+      case 'update':
+        await deps.eks.updateAddon({
+          clusterName,
+          addonName: ADDON_NAME,
+          addonVersion: version,
+          resolveConflicts: 'OVERWRITE',
+        });
+        return { action: 'update', detail: `${decision.from} -> ${decision.to}` };
+      case 'recreate':
+        await deps.eks.deleteAddon(clusterName, ADDON_NAME);
+        await waitUntil('deleted');
+        await create();
+        return { action: 'create', detail: `re-created ${version} after CREATE_FAILED` };
+      case 'blocked':
+        plannedFor(decision, clusterName);
+        return {};
+      case 'wait': {
+        if (rounds >= 3)
+          throw failure('AddonUnsettled', `The ${ADDON_NAME} add-on keeps changing state on ${clusterName}`);
+        const settled = await waitUntil('settled');
+        const next = await converge(decideAddon(settled.addon, version), rounds + 1);
+        return next.action === 'none' ? { action: 'none', detail: `${version} (finished ${decision.status})` } : next;
+      }
+    }
+  };
+
+  return {
+    id: 'addon',
+    resource: `EKS add-on ${ADDON_NAME} on ${clusterName}`,
+    plan: async () => plannedFor(decideAddon(await describe(), version), clusterName),
+    alwaysApply: true,
+    apply: async () => converge(decideAddon(await describe(), version), 0),
+  };
+}
+
+/** Waits until the add-on is ACTIVE; stops on CREATE_FAILED / DEGRADED / UPDATE_FAILED with the health issues. */
+export function addonActiveStep(
+  deps: OperationDeps,
+  options: { clusterName: string; deadline: number; signal?: AbortSignal | undefined },
+): StepDefinition {
+  return {
+    id: 'addon-active',
+    resource: `EKS add-on ${ADDON_NAME} ACTIVE`,
+    plan: async () => ({ action: 'none', detail: 'wait until ACTIVE' }),
+    alwaysApply: true,
+    apply: async () => {
+      const result = await waitForAddon(deps.eks, deps.clock, {
+        clusterName: options.clusterName,
+        addonName: ADDON_NAME,
+        until: 'active',
+        deadline: options.deadline,
+        signal: options.signal,
+      });
+      return {
+        action: 'none',
+        detail: `${result.addon?.addonVersion ?? ''} ACTIVE after ${seconds(result.elapsedMs)}`,
+      };
+    },
+  };
+}
+
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,100 @@
+import { failure } from '../../core/errors.js';
+import { verifyTrustPolicy, type TrustExpectation } from '../../core/irsa.js';
+import { decideOidcProvider, decidePolicies, decideRole, policyName } from '../../core/plan/iam.js';
+import type { Target } from '../../core/targets.js';
+import type { OperationDeps } from './deps.js';
+import type { StepDefinition } from './runner.js';
+
+/** The cluster's IAM OIDC provider (created when missing; IAM no longer needs a thumbprint for EKS issuers). */
+export function oidcProviderStep(deps: OperationDeps, trust: TrustExpectation): StepDefinition {
+  return {
+    id: 'iam.oidc-provider',
+    resource: `IAM OIDC provider ${trust.providerArn.slice(trust.providerArn.indexOf('/') + 1)}`,
+    async plan() {
+      const decision = decideOidcProvider(await deps.iam.getOpenIdConnectProvider(trust.providerArn), trust.issuerUrl);
+      if (decision.kind === 'missing-audience') {
+        throw failure(
+          'OidcProviderAudience',
+          `The OIDC provider does not list the client id sts.amazonaws.com (it lists: ${decision.clientIds.join(', ') || 'none'})`,
+          {
+            hint: `aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${trust.providerArn} --client-id sts.amazonaws.com`,
+          },
+        );
+      }
+      return decision.kind === 'create'
+        ? { action: 'create', detail: 'client id sts.amazonaws.com' }
+        : { action: 'none', detail: 'exists' };
+    },
+    async apply() {
+      await deps.iam.createOpenIdConnectProvider({ url: trust.issuerUrl, clientIds: ['sts.amazonaws.com'] });
+    },
+  };
+}
+
+/** The collector's role: created, or its trust policy reconciled — an existing role is never silently kept. */
+export function roleStep(
+  deps: OperationDeps,
+  input: { roleName: string; clusterName: string; trust: TrustExpectation },
+): StepDefinition {
+  const { roleName, trust } = input;
+  return {
+    id: 'iam.role',
+    resource: `IAM role ${roleName}`,
+    async plan() {
+      const existing = await deps.iam.getRole(roleName);
+      const decision = decideRole(existing, trust);
+      if (decision.kind === 'none') return { action: 'none', detail: 'trust policy admits the service account' };
+      if (decision.kind === 'create')
+        return { action: 'create', detail: `trusted by ${trust.namespace}/${trust.serviceAccount}` };
+      const problems = verifyTrustPolicy(existing?.assumeRolePolicyDocument, trust).map((p) => p.field);
+      return { action: 'update', detail: `trust policy reconciled (${[...new Set(problems)].join(', ')})` };
+    },
+    async apply() {
+      const decision = decideRole(await deps.iam.getRole(roleName), trust);
+      if (decision.kind === 'create') {
+        await deps.iam.createRole({
+          roleName,
+          assumeRolePolicyDocument: decision.trustPolicy,
+          description: `ADOT collector ${trust.namespace}/${trust.serviceAccount} on EKS cluster ${input.clusterName}`,
+          tags: { 'app.kubernetes.io/managed-by': 'adot' },
+        });
+      } else if (decision.kind === 'update') {
+        await deps.iam.updateAssumeRolePolicy(roleName, decision.trustPolicy);
+      }
+    },
+  };
+}
+
+/**
+ * Exactly the managed policies the targets need: missing ones attached, the other target policies adot manages
+ * detached; any policy adot does not manage is left alone.
+ */
+export function policiesStep(
+  deps: OperationDeps,
+  input: { roleName: string; targets: readonly Target[] },
+): StepDefinition {
+  const observe = async () => {
+    const exists = (await deps.iam.getRole(input.roleName)) !== undefined;
+    const attached = exists ? await deps.iam.listAttachedRolePolicies(input.roleName) : [];
+    return decidePolicies(attached, input.targets);
+  };
+  return {
+    id: 'iam.policies',
+    resource: `IAM policies of ${input.roleName}`,
+    async plan() {
+      const decision = await observe();
+      const changes = [
+        ...decision.attach.map((arn) => `attach ${policyName(arn)}`),
+        ...decision.detach.map((arn) => `detach ${policyName(arn)}`),
+      ];
+      if (changes.length === 0) return { action: 'none', detail: decision.keep.map(policyName).join(', ') };
+      const onlyAttach = decision.detach.length === 0 && decision.keep.length === 0;
+      return { action: onlyAttach ? 'create' : 'update', detail: changes.join(', ') };
+    },
+    async apply() {
+      const decision = await observe();
+      for (const arn of decision.attach) await deps.iam.attachRolePolicy(input.roleName, arn);
+      for (const arn of decision.detach) await deps.iam.detachRolePolicy(input.roleName, arn);
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import type { Kube, KubeRef } from '../../ports.js';
+import { decideKubeObject, describeObject, refOf } from '../../core/plan/kube-diff.js';
+import type { DesiredObject } from '../../core/plan/manifests.js';
+import type { StepDefinition } from './runner.js';
+
+const CRD_API = 'apiextensions.k8s.io/v1';
+
+/** True when the CRD that serves a custom kind exists (the collector kind appears only once the add-on is ACTIVE). */
+export async function crdExists(kube: Kube, crdName: string): Promise<boolean> {
+  return (await kube.get({ apiVersion: CRD_API, kind: 'CustomResourceDefinition', name: crdName })) !== undefined;
+}
+
+/**
+ * Server-side apply of one object, compared first against the live object on the fields we set, so an identical
+ * re-run reports none and sends no write.
+ */
+export function applyObjectStep(
+  kube: () => Kube,
+  desired: DesiredObject,
+  options: { requiresCrd?: string } = {},
+): StepDefinition {
+  const { object } = desired;
+  return {
+    id: desired.id,
+    resource: describeObject(object),
+    async plan() {
+      if (options.requiresCrd !== undefined && !(await crdExists(kube(), options.requiresCrd))) {
+        return { action: 'create', detail: `once ${options.requiresCrd} is served`, manifest: object };
+      }
+      const decision = decideKubeObject(object, await kube().get(refOf(object)));
+      const detail =
+        decision.action === 'update'
+          ? `differs at ${decision.drift.slice(0, 3).join(', ')}${decision.drift.length > 3 ? ', …' : ''}`
+          : decision.action === 'none'
+            ? 'up to date'
+            : '';
+      return { action: decision.action, detail, manifest: object };
+    },
+    async apply() {
+      await kube().apply(object, { force: true });
+    },
+  };
+}
+
+/** Deletes one object when it exists; absent (or its kind no longer served) is none. */
+export function deleteObjectStep(
+  kube: () => Kube,
+  id: string,
+  ref: KubeRef,
+  options: { requiresCrd?: string } = {},
+): StepDefinition {
+  const resource = describeObject({ kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } });
+  return {
+    id,
+    resource,
+    async plan() {
+      if (options.requiresCrd !== undefined && !(await crdExists(kube(), options.requiresCrd))) {
+        return { action: 'none', detail: 'absent' };
+      }
+      const live = await kube().get(ref);
+      if (live === undefined) return { action: 'none', detail: 'absent' };
+      // a namespace (or an object with finalizers) lingers while the API server finishes deleting it
+      if (live.metadata.deletionTimestamp !== undefined) return { action: 'none', detail: 'being deleted' };
+      return { action: 'delete', detail: '' };
+    },
+    async apply() {
+      const existed = await kube().delete(ref);
+      return existed ? {} : { action: 'none', detail: 'absent' };
+    },
+  };
+}

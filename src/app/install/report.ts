@@ -1,0 +1,56 @@
+import type { Step } from '../../core/plan/steps.js';
+import { ampRemoteWriteUrl } from '../../core/templates/values.js';
+import type { ResolvedInstallContext } from './context.js';
+import { describeOutcome } from './runner.js';
+
+/** What to do next, per target: the addresses applications send to and how to look at the data. */
+export function nextSteps(context: ResolvedInstallContext): string[] {
+  const { request, region } = context;
+  const service = `${request.collectorName}-collector.${request.namespace}`;
+  const lines: string[] = [];
+  if (request.targets.includes('xray')) {
+    lines.push(`Send traces: set AWS_XRAY_DAEMON_ADDRESS=${service}:2000 in your applications (OTLP: ${service}:4317)`);
+    lines.push(
+      `See them: aws xray get-trace-summaries --region ${region} --start-time $(date -d -5min +%s) --end-time $(date +%s)`,
+    );
+  }
+  if (request.targets.includes('amp')) {
+    const url = request.ampRemoteWriteUrl ?? ampRemoteWriteUrl(region, request.ampWorkspaceId ?? 'WORKSPACE_ID');
+    const queryUrl = url.replace(/\/api\/v1\/remote_write$/, '/api/v1/query?query=up');
+    lines.push(`Query metrics: awscurl --service aps --region ${region} '${queryUrl}'`);
+  }
+  if (request.targets.includes('cloudwatch')) {
+    lines.push(
+      `See metrics: CloudWatch namespace ContainerInsights/Prometheus, log group /aws/containerinsights/${request.cluster}/prometheus`,
+    );
+  }
+  lines.push(`Check everything: adot doctor --cluster ${request.cluster}`);
+  return lines;
+}
+
+export function stepLines(steps: readonly Step[]): string[] {
+  return steps.map(
+    (step) =>
+      `  ${step.action.padEnd(7)} ${step.resource}${step.detail === '' ? '' : `: ${describeOutcome('none', step.detail)}`}`,
+  );
+}
+
+export function installSummary(context: ResolvedInstallContext, changes: number): string {
+  const head =
+    changes === 0
+      ? `ADOT is already installed on ${context.request.cluster} as requested: nothing changed.`
+      : `ADOT is installed on ${context.request.cluster} (${changes} change${changes === 1 ? '' : 's'}).`;
+  return [
+    head,
+    `  add-on ${context.addonVersion}, targets ${context.request.targets.join(', ')}, role ${context.roleArn}`,
+    '',
+    'Next steps:',
+    ...nextSteps(context).map((line) => `  - ${line}`),
+  ].join('\n');
+}
+
+export function planText(steps: readonly Step[], changes: number): string {
+  return [`Plan (dry run, nothing changed): ${changes} change${changes === 1 ? '' : 's'}`, ...stepLines(steps)].join(
+    '\n',
+  );
+}

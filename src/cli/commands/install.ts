@@ -1,0 +1,58 @@
+import type { Command } from 'commander';
+import type { CommandContext } from '../context.js';
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Options install and apply-template share (CONTRACT.md "Install options"). */
+export function addCollectorOptions(command: Command): Command {
+  return command
+    .option('--target <target>', 'amp, cloudwatch or xray (repeatable or comma list)', collect, [])
+    .option('--amp-remote-write-url <url>', 'AMP remote-write URL (target amp)')
+    .option('--amp-workspace-id <id>', 'AMP workspace id ws-… (target amp; the URL is built for the region)')
+    .option('--namespace <name>', 'namespace of the collector', 'aws-otel-eks')
+    .option('--service-account <name>', 'service account of the collector', 'aws-otel-collector')
+    .option('--collector-name <name>', 'name of the OpenTelemetryCollector resource', 'observability')
+    .option('--set <key=value>', 'override a template value (repeatable)', collect, [])
+    .option('--dry-run', 'show the plan (and with -o yaml the manifests); change nothing');
+}
+
+export function register(program: Command, ctx: CommandContext): void {
+  const command = program
+    .command('install')
+    .description('install the ADOT add-on, IRSA and a collector for the chosen targets (idempotent; --dry-run)')
+    .option('--addon-version <version>', 'add-on version: an exact version, default or latest')
+    .option('--role-name <name>', 'IAM role of the collector', 'EKS-ADOT-ServiceAccount-Role');
+  addCollectorOptions(command).action(
+    ctx.action({ outputs: ['text', 'json', 'yaml'] }, async (invocation) => {
+      const [{ install }, { doctor }] = await Promise.all([
+        import('../../app/install.js'),
+        import('../../app/doctor.js'),
+      ]);
+      const system = await invocation.system();
+      const o = invocation.options;
+      const result = await install(
+        system,
+        {
+          cluster: system.options.cluster,
+          region: system.options.region,
+          targets: o['target'] as string[],
+          addonVersion: o['addonVersion'] as string | undefined,
+          ampRemoteWriteUrl: o['ampRemoteWriteUrl'] as string | undefined,
+          ampWorkspaceId: o['ampWorkspaceId'] as string | undefined,
+          roleName: o['roleName'] as string,
+          namespace: o['namespace'] as string,
+          serviceAccount: o['serviceAccount'] as string,
+          collectorName: o['collectorName'] as string,
+          set: o['set'] as string[],
+          dryRun: o['dryRun'] === true,
+          timeoutMs: system.options.timeoutMs,
+          signal: system.signal,
+        },
+        async (request) => (await doctor(system, request, system.signal)).document,
+      );
+      return result.exitStatus;
+    }),
+  );
+}

@@ -1,0 +1,55 @@
+import type { AddonVersionInfo } from '../../ports.js';
+import { defaultVersionForCluster, versionsForCluster } from '../compat.js';
+import { usageError, failure } from '../errors.js';
+
+/** What --addon-version accepts: an exact version, `default` (EKS's default for the cluster) or `latest`. */
+export type AddonVersionRequest = 'default' | 'latest' | { exact: string };
+
+export function parseAddonVersionRequest(text: string): AddonVersionRequest {
+  const value = text.trim();
+  if (value === 'default' || value === 'latest') return value;
+  if (!/^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.test(value)) {
+    throw usageError('InvalidAddonVersion', `--addon-version: "${text}" is not a version, "default" or "latest"`, {
+      hint: 'adot versions --cluster <name>   # lists the versions for the cluster',
+    });
+  }
+  return { exact: value.startsWith('v') ? value : `v${value}` };
+}
+
+/**
+ * Picks the add-on version to install among those DescribeAddonVersions offers for the cluster's Kubernetes version.
+ * With no request the installed version is kept when it is still offered (a re-run must not upgrade silently).
+ */
+export function resolveAddonVersion(input: {
+  available: readonly AddonVersionInfo[];
+  clusterVersion: string;
+  request: AddonVersionRequest | undefined;
+  installed: string | undefined;
+}): string {
+  const { clusterVersion, request, installed } = input;
+  const offered = versionsForCluster(input.available, clusterVersion);
+  const newest = offered[0];
+  if (newest === undefined) {
+    throw failure('NoAddonVersion', `No ADOT add-on version supports Kubernetes ${clusterVersion} yet`, {
+      hint: 'adot versions --kubernetes-version <1.NN>   # see which Kubernetes versions are supported',
+    });
+  }
+  if (request === undefined && installed !== undefined && offered.some((v) => v.addonVersion === installed)) {
+    return installed;
+  }
+  if (request === 'latest') return newest.addonVersion;
+  if (request === undefined || request === 'default') {
+    return defaultVersionForCluster(offered, clusterVersion) ?? newest.addonVersion;
+  }
+  const exact = offered.find((v) => v.addonVersion === request.exact || v.addonVersion.startsWith(`${request.exact}-`));
+  if (exact === undefined) {
+    throw usageError(
+      'AddonVersionUnsupported',
+      `--addon-version ${request.exact} is not offered for Kubernetes ${clusterVersion} (offered: ${offered
+        .map((v) => v.addonVersion)
+        .join(', ')})`,
+      { hint: `adot versions --kubernetes-version ${clusterVersion}` },
+    );
+  }
+  return exact.addonVersion;
+}

@@ -1,0 +1,128 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Choice, Prompter } from '../../src/ports.js';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/sandbox.js';
+import { scenarioSeed } from '../../src/sandbox/seed/scenarios.js';
+import { createSystem } from '../../src/system.js';
+import { runCli } from '../helpers/cli.js';
+
+/** A person at a terminal, answering from a script; it records every question with the flag it names. */
+class ScriptedPrompter implements Prompter {
+  readonly interactive = true;
+  readonly asked: { kind: string; flag: string; message: string; choices?: string[]; default?: unknown }[] = [];
+
+  constructor(private readonly answers: Record<string, unknown>) {}
+
+  private answer(flag: string): unknown {
+    if (!(flag in this.answers)) throw new Error(`unexpected question for ${flag}`);
+    return this.answers[flag];
+  }
+
+  async confirm(q: { message: string; flag: string }): Promise<boolean> {
+    this.asked.push({ kind: 'confirm', ...q });
+    return this.answer(q.flag) as boolean;
+  }
+
+  async select<T>(q: { message: string; flag: string; choices: Choice<T>[]; default?: T }): Promise<T> {
+    this.asked.push({
+      kind: 'select',
+      flag: q.flag,
+      message: q.message,
+      choices: q.choices.map((c) => c.name),
+      default: q.default,
+    });
+    return this.answer(q.flag) as T;
+  }
+
+  async checkbox<T>(q: { message: string; flag: string; choices: Choice<T>[] }): Promise<T[]> {
+    this.asked.push({ kind: 'checkbox', flag: q.flag, message: q.message, choices: q.choices.map((c) => c.name) });
+    return this.answer(q.flag) as T[];
+  }
+
+  async input(q: { message: string; flag: string; validate?: (value: string) => true | string }): Promise<string> {
+    this.asked.push({ kind: 'input', ...q });
+    const value = this.answer(q.flag) as string;
+    expect(q.validate?.(value) ?? true).toBe(true);
+    return value;
+  }
+}
+
+const running: { sandbox: RunningSandbox; dir: string }[] = [];
+afterEach(async () => {
+  for (const { sandbox, dir } of running.splice(0)) {
+    await sandbox.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+async function startFresh(): Promise<{ sandbox: RunningSandbox; env: Record<string, string> }> {
+  const seed = scenarioSeed('fresh');
+  const sandbox = await startSandbox({
+    seed: { ...seed, behaviour: { ...seed.behaviour, addonCreateSeconds: 0.3, rolloutSeconds: 0.2 } },
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'adot-wizard-'));
+  running.push({ sandbox, dir });
+  writeFileSync(join(dir, 'kubeconfig'), sandbox.kubeconfig());
+  return { sandbox, env: sandbox.env(join(dir, 'kubeconfig')) };
+}
+
+describe('adot install as a wizard', () => {
+  it('asks for the cluster, the targets, the add-on version (default preselected) and the AMP workspace, naming each flag', async () => {
+    const { sandbox, env } = await startFresh();
+    const prompter = new ScriptedPrompter({
+      '--cluster': sandbox.defaultCluster,
+      '--target': ['xray', 'amp'],
+      '--amp-remote-write-url': 'ws-0123abcd',
+      '--addon-version': 'v0.45.0-eksbuild.1',
+    });
+    const run = await runCli(['install', '-o', 'json'], {
+      env: { ...env, ADOT_CLUSTER: undefined },
+      system: async (options) => ({ ...(await createSystem(options)), prompter }),
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(prompter.asked.map((q) => `${q.kind} ${q.flag}`)).toEqual([
+      'select --cluster',
+      'checkbox --target',
+      'input --amp-remote-write-url',
+      'select --addon-version',
+    ]);
+    const versionQuestion = prompter.asked[3]!;
+    expect(versionQuestion.default).toBe('v0.45.0-eksbuild.1');
+    expect(versionQuestion.choices).toContain('v0.45.0-eksbuild.1 (default)');
+    expect(versionQuestion.message).toMatch(/Kubernetes 1\.22/);
+    const collector = sandbox
+      .store(sandbox.defaultCluster)
+      .get('opentelemetry.io/v1alpha1', 'OpenTelemetryCollector', 'observability', 'aws-otel-eks');
+    expect(String((collector?.spec as { config: string }).config)).toContain(
+      'workspaces/ws-0123abcd/api/v1/remote_write',
+    );
+  });
+
+  it('asks before replacing a running add-on with another version; declining changes nothing', async () => {
+    const { sandbox, env } = await startFresh();
+    expect((await runCli(['install', '--target', 'xray'], { env })).code).toBe(0);
+    const latest = sandbox.eks
+      .describeAddonVersions({ addonName: 'adot', kubernetesVersion: '1.22' })
+      .addons.flatMap((a) =>
+        (a as { addonVersions: { addonVersion: string }[] }).addonVersions.map((v) => v.addonVersion),
+      );
+    const newer = latest.find((v) => v !== 'v0.45.0-eksbuild.1');
+    expect(newer).toBeDefined();
+    const prompter = new ScriptedPrompter({ '--yes': false });
+    const run = await runCli(['install', '--target', 'xray', '--addon-version', newer!], {
+      env,
+      system: async (options) => ({ ...(await createSystem(options)), prompter }),
+    });
+    expect(run.code).toBe(1);
+    expect(prompter.asked).toEqual([
+      expect.objectContaining({
+        kind: 'confirm',
+        flag: '--yes',
+        message: expect.stringContaining(`Update it to ${newer}`),
+      }),
+    ]);
+    expect(sandbox.eks.describeAddon(sandbox.defaultCluster, 'adot').addonVersion).toBe('v0.45.0-eksbuild.1');
+  });
+});

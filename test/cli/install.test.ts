@@ -1,0 +1,346 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/sandbox.js';
+import { scenarioSeed } from '../../src/sandbox/seed/scenarios.js';
+import type { Seed } from '../../src/sandbox/types.js';
+import { runCli, type CliRun } from '../helpers/cli.js';
+
+const XRAY = 'arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess';
+const AMP = 'arn:aws:iam::aws:policy/AmazonPrometheusRemoteWriteAccess';
+const CLOUDWATCH = 'arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy';
+const ROLE = 'EKS-ADOT-ServiceAccount-Role';
+const WORKSPACE = 'ws-0123abcd-4567-89ef-0123-456789abcdef';
+
+interface Started {
+  sandbox: RunningSandbox;
+  env: Record<string, string>;
+  cli(argv: string[], signal?: AbortSignal): Promise<CliRun>;
+}
+
+const running: { sandbox: RunningSandbox; dir: string }[] = [];
+
+afterEach(async () => {
+  for (const { sandbox, dir } of running.splice(0)) {
+    await sandbox.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A built-in scenario with short timings, so a whole install takes about a second. */
+function fastSeed(name: string, behaviour: Seed['behaviour'] = {}): Seed {
+  const seed = scenarioSeed(name);
+  return {
+    ...seed,
+    behaviour: {
+      ...seed.behaviour,
+      addonCreateSeconds: 0.3,
+      addonDeleteSeconds: 0.2,
+      addonUpdateSeconds: 0.3,
+      rolloutSeconds: 0.2,
+      ...behaviour,
+    },
+  };
+}
+
+async function start(seed: Seed): Promise<Started> {
+  const sandbox = await startSandbox({ seed });
+  const dir = mkdtempSync(join(tmpdir(), 'adot-install-'));
+  running.push({ sandbox, dir });
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, sandbox.kubeconfig());
+  const env = sandbox.env(kubeconfig);
+  return {
+    sandbox,
+    env,
+    cli: (argv, signal) => runCli(argv, { env, ...(signal === undefined ? {} : { signal }) }),
+  };
+}
+
+function rolesOf(sandbox: RunningSandbox): { RoleName: string }[] {
+  const listing = sandbox.iam.listRoles({}) as unknown as Record<string, unknown>;
+  const items = Object.values(listing).find(Array.isArray) as { RoleName: string }[] | undefined;
+  return items ?? [];
+}
+
+function attachedPolicies(sandbox: RunningSandbox, role: string): string[] {
+  const listing = sandbox.iam.listAttachedRolePolicies(role, {}) as unknown as Record<string, unknown>;
+  const items = (Object.values(listing).find(Array.isArray) ?? []) as { PolicyArn: string }[];
+  return items.map((item) => item.PolicyArn).sort();
+}
+
+function trustPolicy(sandbox: RunningSandbox, role: string): unknown {
+  const document = sandbox.iam.getRole(role).AssumeRolePolicyDocument;
+  return JSON.parse(decodeURIComponent(String(document)));
+}
+
+/** Waits until the sandbox's controllers (seeded rollouts of 0.2 s, endpoints) leave the state unchanged for 0.5 s. */
+async function settled(sandbox: RunningSandbox): Promise<string> {
+  let previous = dump(sandbox);
+  let stableFor = 0;
+  for (let waited = 0; waited < 10_000; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const current = dump(sandbox);
+    stableFor = current === previous ? stableFor + 100 : 0;
+    if (stableFor >= 500) return current;
+    previous = current;
+  }
+  throw new Error('the sandbox did not settle');
+}
+
+/** Every Kubernetes object, every add-on and the whole IAM state, to prove a run changed nothing. */
+function dump(sandbox: RunningSandbox): string {
+  const cluster = sandbox.defaultCluster;
+  const objects = sandbox
+    .store(cluster)
+    .all()
+    .map((object) => JSON.stringify(object))
+    .sort();
+  const addons = sandbox.eks.listAddons(cluster, {}).addons.map((name) => sandbox.eks.describeAddon(cluster, name));
+  const roles = rolesOf(sandbox);
+  const names = roles.map((role) => role.RoleName);
+  const attached = names.map((name) => sandbox.iam.listAttachedRolePolicies(name, {}));
+  const providers = sandbox.iam.listOpenIdConnectProviders().map((arn) => sandbox.iam.getOpenIdConnectProvider(arn));
+  return JSON.stringify({ objects, addons, roles, attached, providers });
+}
+
+function json(run: CliRun): {
+  ok: boolean;
+  changes: number;
+  dryRun: boolean;
+  steps: { id: string; action: string; resource: string; detail: string }[];
+  error?: { code: string; message: string };
+} {
+  try {
+    return JSON.parse(run.stdout);
+  } catch {
+    throw new Error(`not JSON (exit ${run.code}):\n${run.stdout}\n--- stderr ---\n${run.stderr}`);
+  }
+}
+
+type Doc = ReturnType<typeof json>;
+
+function actions(document: Doc): Record<string, string> {
+  return Object.fromEntries(document.steps.map((step) => [step.id, step.action]));
+}
+
+async function doctorFailures(cli: Started['cli'], extra: string[] = []): Promise<string[]> {
+  const run = await cli(['doctor', '-o', 'json', ...extra]);
+  const document = JSON.parse(run.stdout) as { checks: { id: string; status: string }[] };
+  return document.checks.filter((check) => check.status === 'fail').map((check) => check.id);
+}
+
+const cases: { name: string; args: string[]; policies: string[] }[] = [
+  { name: 'xray', args: ['--target', 'xray'], policies: [XRAY] },
+  { name: 'amp', args: ['--target', 'amp', '--amp-workspace-id', WORKSPACE], policies: [AMP] },
+  { name: 'cloudwatch', args: ['--target', 'cloudwatch'], policies: [CLOUDWATCH] },
+  { name: 'xray+amp', args: ['--target', 'xray,amp', '--amp-workspace-id', WORKSPACE], policies: [AMP, XRAY].sort() },
+];
+
+describe('adot install against the sandbox', () => {
+  for (const { name, args, policies } of cases) {
+    it(`installs ${name}: exit 0, doctor passes, exact IAM, and a second run changes nothing`, async () => {
+      const { cli, sandbox, env } = await start(fastSeed('fresh'));
+      const first = await cli(['install', ...args, '-o', 'json']);
+      expect(first.code, first.stderr).toBe(0);
+      const document = json(first);
+      expect(document.ok).toBe(true);
+      expect(document.changes).toBeGreaterThan(0);
+      expect(actions(document)).toMatchObject({
+        prerequisites: 'none',
+        addon: 'create',
+        'iam.role': 'create',
+        collector: 'create',
+      });
+
+      // A metrics-only collector has no receiver port, so the operator makes no Service; doctor's collector.service
+      // still expects one (reported to the doctor's owner) — every other check must pass.
+      const tolerated = name === 'amp' || name === 'cloudwatch' ? ['collector.service'] : [];
+      const failures = await doctorFailures(
+        cli,
+        args.filter((a) => a !== '--amp-workspace-id' && a !== WORKSPACE),
+      );
+      expect(failures.filter((id) => !tolerated.includes(id))).toEqual([]);
+      expect(attachedPolicies(sandbox, ROLE)).toEqual(policies);
+      const trust = JSON.stringify(trustPolicy(sandbox, ROLE));
+      const issuer = (
+        sandbox.eks.describeCluster(env.ADOT_CLUSTER!) as { identity: { oidc: { issuer: string } } }
+      ).identity.oidc.issuer.replace('https://', '');
+      expect(trust).toContain(`"${issuer}:sub":"system:serviceaccount:aws-otel-eks:aws-otel-collector"`);
+      expect(trust).toContain(`"${issuer}:aud":"sts.amazonaws.com"`);
+      const collectors = sandbox
+        .store(sandbox.defaultCluster)
+        .list('opentelemetry.io/v1alpha1', 'OpenTelemetryCollector');
+      expect(collectors.map((c) => c.metadata.name)).toEqual(['observability']);
+
+      const before = await settled(sandbox);
+      const second = await cli(['install', ...args, '-o', 'json']);
+      expect(second.code, second.stderr).toBe(0);
+      expect(json(second).changes).toBe(0);
+      expect(json(second).steps.every((step) => step.action === 'none' || step.action === 'skipped')).toBe(true);
+      expect(dump(sandbox)).toBe(before);
+    });
+  }
+
+  it('--dry-run shows the whole plan and leaves the sandbox byte-identical; -o yaml prints the manifests', async () => {
+    const { cli, sandbox } = await start(fastSeed('fresh'));
+    const before = await settled(sandbox);
+    const plan = await cli([
+      'install',
+      '--target',
+      'xray,amp',
+      '--amp-workspace-id',
+      WORKSPACE,
+      '--dry-run',
+      '-o',
+      'json',
+    ]);
+    expect(plan.code, plan.stderr).toBe(0);
+    const document = json(plan);
+    expect(document.dryRun).toBe(true);
+    expect(actions(document)).toMatchObject({
+      'addon-rbac.clusterrole': 'create',
+      addon: 'create',
+      'iam.oidc-provider': 'create',
+      'iam.role': 'create',
+      'iam.policies': 'create',
+      namespace: 'create',
+      'service-account': 'create',
+      'prometheus-rbac.clusterrole': 'create',
+      collector: 'create',
+    });
+    const yaml = await cli([
+      'install',
+      '--target',
+      'xray,amp',
+      '--amp-workspace-id',
+      WORKSPACE,
+      '--dry-run',
+      '-o',
+      'yaml',
+    ]);
+    expect(yaml.code, yaml.stderr).toBe(0);
+    for (const kind of ['ClusterRole', 'Namespace', 'ServiceAccount', 'OpenTelemetryCollector', 'ClusterRoleBinding']) {
+      expect(yaml.stdout).toContain(`kind: ${kind}`);
+    }
+    expect(yaml.stdout).toContain('eks.amazonaws.com/role-arn: arn:aws:iam::');
+    const text = await cli(['install', '--target', 'xray', '--dry-run']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^Plan \(dry run, nothing changed\)/);
+    expect(dump(sandbox)).toBe(before);
+    expect(sandbox.awsRequests().filter((r) => !/^(Describe|List|Get)/.test(r.operation))).toEqual([]);
+  });
+
+  const refused: [string, RegExp][] = [
+    ['no-cert-manager', /cert-manager\.installed/],
+    ['cert-manager-too-new', /cert-manager\.version/],
+    ['old-kubernetes', /k8s\.version/],
+  ];
+  for (const [scenario, cause] of refused) {
+    it(`${scenario}: stops before any change, exit 1, naming the cause`, async () => {
+      const { cli, sandbox } = await start(fastSeed(scenario));
+      const before = await settled(sandbox);
+      const run = await cli(['install', '--target', 'xray']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/Prerequisites not met, nothing was changed/);
+      expect(run.stderr).toMatch(cause);
+      expect(dump(sandbox)).toBe(before);
+    });
+  }
+
+  it('irsa-broken: reconciles the trust policy and attaches the missing policy', async () => {
+    const { cli, sandbox } = await start(fastSeed('irsa-broken'));
+    expect(await doctorFailures(cli)).toEqual(expect.arrayContaining(['iam.trust-policy']));
+    const run = await cli(['install', '--target', 'xray', '-o', 'json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(actions(json(run))).toMatchObject({ 'iam.role': 'update', 'iam.policies': 'create', addon: 'none' });
+    expect(attachedPolicies(sandbox, ROLE)).toEqual([XRAY]);
+    expect(JSON.stringify(trustPolicy(sandbox, ROLE))).toContain(
+      ':sub":"system:serviceaccount:aws-otel-eks:aws-otel-collector"',
+    );
+    expect(await doctorFailures(cli)).toEqual([]);
+  });
+
+  it('switching targets attaches the new policy and detaches the old one, never a foreign one', async () => {
+    const { cli, sandbox } = await start(fastSeed('installed-healthy'));
+    const foreign = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
+    sandbox.iam.attachRolePolicy(ROLE, foreign);
+    const run = await cli(['install', '--target', 'cloudwatch', '-o', 'json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(json(run).steps.find((s) => s.id === 'iam.policies')).toMatchObject({
+      action: 'update',
+      detail: 'attach CloudWatchAgentServerPolicy, detach AWSXRayDaemonWriteAccess',
+    });
+    expect(attachedPolicies(sandbox, ROLE)).toEqual([CLOUDWATCH, foreign].sort());
+  });
+
+  it('flaky-api (throttling and 5xx): converges', async () => {
+    const { cli, sandbox } = await start(fastSeed('flaky-api', { randomSeed: 7 }));
+    const run = await cli(['install', '--target', 'xray', '-o', 'json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(sandbox.awsRequests().some((r) => r.status >= 429)).toBe(true);
+    const again = await cli(['install', '--target', 'xray', '-o', 'json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(json(again).changes).toBe(0);
+  });
+
+  it('an install interrupted while waiting exits 130, and a re-run converges', async () => {
+    const { cli, sandbox } = await start(fastSeed('fresh', { addonCreateSeconds: 3 }));
+    const controller = new AbortController();
+    const interrupted = cli(['install', '--target', 'xray', '-o', 'json'], controller.signal);
+    for (let i = 0; i < 200; i += 1) {
+      if (sandbox.awsRequests().some((r) => r.operation === 'CreateAddon' && r.status < 300)) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    controller.abort();
+    const first = await interrupted;
+    expect(first.code).toBe(130);
+    expect(json(first)).toMatchObject({ ok: false, error: { code: 'Interrupted' } });
+    expect(sandbox.eks.describeAddon(sandbox.defaultCluster, 'adot').status).toBe('CREATING');
+    const rerun = await cli(['install', '--target', 'xray', '-o', 'json']);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(actions(json(rerun))).toMatchObject({ addon: 'none', 'iam.role': 'create' });
+    expect(await doctorFailures(cli)).toEqual([]);
+  });
+
+  it('a wait past --timeout exits 124, says what changed, and prints the failing doctor checks', async () => {
+    const { cli } = await start(fastSeed('fresh', { addonCreateSeconds: 30 }));
+    const run = await cli(['install', '--target', 'xray', '--timeout', '2s']);
+    expect(run.code).toBe(124);
+    expect(run.stderr).toMatch(/Timed out waiting for the adot add-on ACTIVE/);
+    expect(run.stderr).toMatch(/Changed before the failure/);
+    expect(run.stderr).toMatch(/EKS add-on adot on demo/);
+    expect(run.stderr).toMatch(/Failing doctor checks:\n.*✗ operator\.ready/);
+  });
+
+  const badInput: [string, string[], RegExp][] = [
+    ['unknown target', ['--target', 'zipkin'], /Unknown target "zipkin"/],
+    ['malformed AMP URL', ['--target', 'amp', '--amp-remote-write-url', 'http//nope'], /amp-remote-write-url/],
+    ['invalid cluster name', ['--target', 'xray', '--cluster', 'bad name!'], /Not a valid EKS cluster name/],
+    ['--set of an unknown key', ['--target', 'xray', '--set', 'nope.key=1'], /nope\.key/],
+    ['a value with YAML metacharacters', ['--target', 'xray', '--namespace', 'a: b\nc'], /namespace/],
+    ['missing target when not interactive', [], /--target/],
+    ['missing AMP workspace when not interactive', ['--target', 'amp'], /--amp-remote-write-url/],
+    ['an invalid add-on version', ['--target', 'xray', '--addon-version', 'newest'], /addon-version/],
+  ];
+  it('bad input exits 2 with a message and a hint, and changes nothing', async () => {
+    const { cli, sandbox } = await start(fastSeed('fresh'));
+    const before = await settled(sandbox);
+    for (const [what, args, message] of badInput) {
+      const run = await cli(['install', ...args]);
+      expect(run.code, what).toBe(2);
+      expect(run.stderr, what).toMatch(message);
+      expect(run.stderr, what).toMatch(/hint:/);
+    }
+    expect(dump(sandbox)).toBe(before);
+    expect(sandbox.awsRequests().filter((r) => !/^(Describe|List|Get)/.test(r.operation))).toEqual([]);
+  });
+
+  it('a missing cluster when not interactive names --cluster and ADOT_CLUSTER', async () => {
+    const { env } = await start(fastSeed('fresh'));
+    const run = await runCli(['install', '--target', 'xray'], { env: { ...env, ADOT_CLUSTER: undefined } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--cluster or set ADOT_CLUSTER/);
+  });
+});
