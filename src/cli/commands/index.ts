@@ -13,10 +13,11 @@
  */
 import type { Registrar } from '../context.js';
 import { register as applyTemplate } from './apply-template.js';
+import { register as collector } from './collector.js';
 import { register as doctor } from './doctor.js';
 import { register as install } from './install.js';
 import { register as sandbox } from './sandbox.js';
 import { register as uninstall } from './uninstall.js';
 import { register as versions } from './versions.js';
 
-export const COMMANDS: readonly Registrar[] = [install, applyTemplate, uninstall, doctor, versions, sandbox];
+export const COMMANDS: readonly Registrar[] = [install, applyTemplate, uninstall, doctor, versions, sandbox, collector];

@@ -1,0 +1,85 @@
+/**
+ * `adot doctor`: every check over one snapshot of facts, as a document (CONTRACT.md) and an exit status
+ * (0 when nothing fails, 1 otherwise). Printing is the caller's job (src/cli/commands/doctor.ts).
+ */
+import type { DoctorContext } from '../core/checks/types.js';
+import type { Target } from '../core/targets.js';
+import type { Clock, Eks, Iam, Kube, Output, Sts } from '../ports.js';
+import { doctorDocument, type DoctorDocument } from './doctor/document.js';
+import { renderDoctorText } from './doctor/render.js';
+import { runDoctor } from './doctor/run.js';
+
+export const DOCTOR_DEFAULTS = {
+  namespace: 'aws-otel-eks',
+  serviceAccount: 'aws-otel-collector',
+  collectorName: 'observability',
+  roleName: 'EKS-ADOT-ServiceAccount-Role',
+} as const;
+
+export interface DoctorOptions {
+  cluster: string;
+  pre?: boolean;
+  targets?: Target[];
+  /** exact version, `default` or `latest` */
+  addonVersion?: string;
+  namespace?: string;
+  serviceAccount?: string;
+  collectorName?: string;
+  /** when given, a service account naming another role is a finding */
+  roleName?: string;
+  /** --wait: keep re-checking retryable checks until they pass or this many ms passed */
+  waitMs?: number;
+}
+
+/** What doctor needs of the composition root (src/system.ts). */
+export interface DoctorSystem {
+  eks: Eks;
+  iam: Iam;
+  sts: Sts;
+  kube(): Kube;
+  clock: Clock;
+  output?: Pick<Output, 'info'>;
+}
+
+export interface DoctorResult {
+  exitStatus: 0 | 1;
+  document: DoctorDocument;
+  /** sequential round trips on the critical path of the last fact gathering */
+  roundTrips: number;
+}
+
+export function doctorContext(options: DoctorOptions): DoctorContext {
+  return {
+    clusterName: options.cluster,
+    pre: options.pre ?? false,
+    namespace: options.namespace ?? DOCTOR_DEFAULTS.namespace,
+    serviceAccount: options.serviceAccount ?? DOCTOR_DEFAULTS.serviceAccount,
+    collectorName: options.collectorName ?? DOCTOR_DEFAULTS.collectorName,
+    roleName: options.roleName ?? DOCTOR_DEFAULTS.roleName,
+    roleNameGiven: options.roleName !== undefined,
+    addonVersion: options.addonVersion,
+    targets: options.targets && options.targets.length > 0 ? options.targets : undefined,
+  };
+}
+
+export async function doctor(
+  system: DoctorSystem,
+  options: DoctorOptions,
+  signal?: AbortSignal,
+): Promise<DoctorResult> {
+  const run = await runDoctor(
+    { eks: system.eks, iam: system.iam, sts: system.sts, kube: () => system.kube(), clock: system.clock },
+    doctorContext(options),
+    {
+      ...(options.waitMs !== undefined ? { waitMs: options.waitMs } : {}),
+      ...(signal ? { signal } : {}),
+      onRetry: (pending, delayMs) =>
+        system.output?.info(`waiting ${Math.round(delayMs / 100) / 10}s for: ${pending.join(', ')}`),
+    },
+  );
+  const document = doctorDocument(options.cluster, run.results);
+  return { exitStatus: document.ok ? 0 : 1, document, roundTrips: run.facts.roundTrips };
+}
+
+export { renderDoctorText };
+export type { DoctorDocument };

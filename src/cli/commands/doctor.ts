@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+import { usageError } from '../../core/errors.js';
+import type { CommandContext } from '../context.js';
+import { parseDuration } from '../duration.js';
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function register(program: Command, ctx: CommandContext): void {
+  program
+    .command('doctor')
+    .description('check everything the ADOT add-on needs, with a fix for every finding (--pre: before an install)')
+    .option('--pre', 'only what matters before an install')
+    .option(
+      '--target <target>',
+      'amp, cloudwatch or xray: the policies to expect (default: from the collector config)',
+      collect,
+      [],
+    )
+    .option(
+      '--addon-version <version>',
+      'add-on version to check against when none is installed: exact, default or latest',
+    )
+    .option('--namespace <name>', 'namespace of the collector', 'aws-otel-eks')
+    .option('--service-account <name>', 'service account when no collector resource names one', 'aws-otel-collector')
+    .option('--collector-name <name>', 'name of the OpenTelemetryCollector resource', 'observability')
+    .option(
+      '--role-name <name>',
+      'IAM role of the collector (default: the one its service account names, else EKS-ADOT-ServiceAccount-Role)',
+    )
+    .option(
+      '--wait <duration>',
+      're-check what can become ready (add-on, rollouts, webhooks) until it passes or this long passed',
+    )
+    .action(
+      ctx.action({ outputs: ['text', 'json', 'short'] }, async (invocation) => {
+        const o = invocation.options;
+        const waitText = o['wait'] as string | undefined;
+        const waitMs = waitText === undefined ? undefined : parseDuration(waitText);
+        if (waitText !== undefined && waitMs === undefined) {
+          throw usageError('InvalidDuration', `--wait must be a duration like 90s, 5m or 1h30m, not "${waitText}"`, {
+            hint: 'for example: adot doctor --wait 5m',
+          });
+        }
+        const [{ doctor, renderDoctorText }, { parseTargets }] = await Promise.all([
+          import('../../app/doctor.js'),
+          import('../../core/targets.js'),
+        ]);
+        const targets = parseTargets(o['target'] as string[]);
+        const system = await invocation.system();
+        const cluster = system.options.cluster;
+        if (cluster === undefined) {
+          throw usageError('MissingCluster', 'The EKS cluster is required: pass --cluster', {
+            hint: 'use --cluster <name> or set ADOT_CLUSTER (aws eks list-clusters lists them)',
+          });
+        }
+        const roleName = o['roleName'] as string | undefined;
+        const addonVersion = o['addonVersion'] as string | undefined;
+        const result = await doctor(
+          system,
+          {
+            cluster,
+            pre: o['pre'] === true,
+            targets,
+            namespace: o['namespace'] as string,
+            serviceAccount: o['serviceAccount'] as string,
+            collectorName: o['collectorName'] as string,
+            ...(roleName === undefined ? {} : { roleName }),
+            ...(addonVersion === undefined ? {} : { addonVersion }),
+            ...(waitMs === undefined ? {} : { waitMs }),
+          },
+          system.signal,
+        );
+        system.output.result(result.document, () =>
+          renderDoctorText(result.document, { color: system.output.color, short: system.output.format === 'short' }),
+        );
+        return result.exitStatus;
+      }),
+    );
+}

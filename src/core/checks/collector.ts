@@ -1,0 +1,302 @@
+/**
+ * collector.service-account, collector.rbac, collector.resource, collector.deployment and collector.service:
+ * the collector resource, what the operator made of it, and what it needs to run.
+ */
+import type { KubeObject } from '../../ports.js';
+import { componentType, pipelineComponents, receiverPorts, validateCollectorConfig } from '../collector-config.js';
+import { roleArn } from '../irsa.js';
+import { accountOfArn, collectorConfigOf, ROLE_ARN_ANNOTATION, roleNameOfArn } from './collector-identity.js';
+import {
+  arrayField,
+  field,
+  findObject,
+  hintFor,
+  listText,
+  pass,
+  stringField,
+  unreadable,
+  withFact,
+} from './helpers.js';
+import { identityOf } from './iam.js';
+import type { Check } from './types.js';
+
+export const collectorServiceAccount: Check = {
+  id: 'collector.service-account',
+  category: 'collector',
+  title: "the collector's service account exists and is annotated with the role ARN",
+  appliesToPre: false,
+  retryable: false,
+  dependsOn: ['k8s.api'],
+  run(facts, context) {
+    if (!facts.serviceAccounts.ok)
+      return unreadable(this.id, `service accounts in ${context.namespace}`, facts.serviceAccounts.error);
+    const identity = identityOf(facts, context);
+    const name = `${identity.namespace}/${identity.serviceAccount}`;
+    const account = facts.identity.ok ? facts.identity.value.account : undefined;
+    const expectedArn = account
+      ? roleArn(account, identity.roleName)
+      : `arn:aws:iam::<account>:role/${identity.roleName}`;
+    if (!identity.serviceAccountObject) {
+      const others = facts.serviceAccounts.value.map((sa) => sa.metadata.name).filter((n) => n !== 'default');
+      return {
+        status: 'fail',
+        message: `service account ${name} (from ${identity.serviceAccountSource}) does not exist${others.length ? `; ${identity.namespace} has ${listText(others)}` : ''}`,
+        observed: 'not found',
+        expected: name,
+        hint: hintFor(
+          this.id,
+          `adot install --cluster ${context.clusterName} --namespace ${identity.namespace} --service-account ${identity.serviceAccount}`,
+        ),
+      };
+    }
+    const annotateFix = `kubectl -n ${identity.namespace} annotate serviceaccount ${identity.serviceAccount} --overwrite ${ROLE_ARN_ANNOTATION}=${expectedArn}`;
+    const annotation = identity.annotatedRoleArn;
+    if (annotation === undefined) {
+      return {
+        status: 'fail',
+        message: `service account ${name} has no ${ROLE_ARN_ANNOTATION} annotation`,
+        observed: 'no annotation',
+        expected: expectedArn,
+        hint: hintFor(this.id, annotateFix),
+      };
+    }
+    const annotatedRole = roleNameOfArn(annotation);
+    if (annotatedRole === undefined || (context.roleNameGiven && annotatedRole !== context.roleName)) {
+      return {
+        status: 'fail',
+        message:
+          annotatedRole === undefined
+            ? `annotation ${ROLE_ARN_ANNOTATION} is not a role ARN`
+            : `service account ${name} names role ${annotatedRole}, not ${context.roleName}`,
+        observed: annotation,
+        expected: expectedArn,
+        hint: hintFor(this.id, annotateFix),
+      };
+    }
+    if (account !== undefined && accountOfArn(annotation) !== account) {
+      return {
+        status: 'warn',
+        message: `service account ${name} names a role in account ${accountOfArn(annotation)}, not ${account}`,
+        observed: annotation,
+        expected: expectedArn,
+        hint: hintFor(this.id, annotateFix),
+      };
+    }
+    return pass(`service account ${name} is annotated with ${annotation}`, {
+      observed: annotation,
+      expected: expectedArn,
+    });
+  },
+};
+
+export const collectorResource: Check = {
+  id: 'collector.resource',
+  category: 'collector',
+  title: 'the OpenTelemetryCollector resource exists and its configuration is valid',
+  appliesToPre: false,
+  retryable: false,
+  dependsOn: ['operator.ready'],
+  run(facts, context) {
+    return withFact(this.id, `OpenTelemetryCollectors in ${context.namespace}`, facts.collectors, (collectors) => {
+      const collector = findObject(collectors, context.collectorName, context.namespace);
+      const name = `${context.namespace}/${context.collectorName}`;
+      if (!collector) {
+        const others = collectors.map((c) => c.metadata.name);
+        return {
+          status: 'fail',
+          message: `OpenTelemetryCollector ${name} does not exist${others.length ? `; found ${listText(others)} (pass --collector-name)` : ''}`,
+          observed: 'not found',
+          expected: name,
+          hint: hintFor(
+            this.id,
+            `adot apply-template --cluster ${context.clusterName} --target xray (or amp, cloudwatch)`,
+          ),
+        };
+      }
+      const { config, problems } = collectorConfigOf(collector);
+      const all = config ? [...problems, ...validateCollectorConfig(config)] : problems;
+      if (all.length > 0) {
+        return {
+          status: 'fail',
+          message: `configuration of ${name} has ${all.length} problem(s): ${all.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+          observed: `${all.length} problem(s)`,
+          expected: 'a valid collector configuration',
+          hint: hintFor(
+            this.id,
+            all.find((p) => p.hint)?.hint ??
+              `kubectl -n ${context.namespace} edit opentelemetrycollector ${context.collectorName}, or adot apply-template`,
+          ),
+        };
+      }
+      const used = pipelineComponents(config!);
+      return pass(`${name} is valid (receivers ${listText(used.receivers)}; exporters ${listText(used.exporters)})`, {
+        observed: `mode ${stringField(collector, 'spec', 'mode') ?? 'deployment'}`,
+      });
+    });
+  },
+};
+
+const PROMETHEUS_RESOURCES = ['nodes', 'nodes/proxy', 'services', 'endpoints', 'pods'] as const;
+const READ_VERBS = ['get', 'list', 'watch'] as const;
+
+function grants(rules: unknown[], resource: string, verb: string): boolean {
+  return rules.some((rule) => {
+    const groups = arrayField(rule, 'apiGroups');
+    const resources = arrayField(rule, 'resources');
+    const verbs = arrayField(rule, 'verbs');
+    return (
+      (groups.includes('') || groups.includes('*')) &&
+      (resources.includes(resource) || resources.includes('*')) &&
+      (verbs.includes(verb) || verbs.includes('*'))
+    );
+  });
+}
+
+function bindsServiceAccount(binding: KubeObject, namespace: string, name: string): boolean {
+  return arrayField(binding, 'subjects').some(
+    (s) =>
+      stringField(s, 'kind') === 'ServiceAccount' &&
+      stringField(s, 'name') === name &&
+      stringField(s, 'namespace') === namespace,
+  );
+}
+
+export const collectorRbac: Check = {
+  id: 'collector.rbac',
+  category: 'collector',
+  title: "the Prometheus receiver's RBAC is bound to the collector's service account",
+  appliesToPre: false,
+  retryable: false,
+  dependsOn: ['collector.resource'],
+  run(facts, context) {
+    const identity = identityOf(facts, context);
+    const config = identity.collector ? collectorConfigOf(identity.collector).config : undefined;
+    if (!config) return { status: 'skip', message: 'skipped: no collector configuration' };
+    const usesPrometheus = pipelineComponents(config).receivers.some((id) => componentType(id) === 'prometheus');
+    if (!usesPrometheus) return pass('not needed (no prometheus receiver)');
+    if (!facts.clusterRoleBindings.ok)
+      return unreadable(this.id, 'cluster role bindings', facts.clusterRoleBindings.error);
+    if (!facts.clusterRoles.ok) return unreadable(this.id, 'cluster roles', facts.clusterRoles.error);
+    const account = `${identity.namespace}/${identity.serviceAccount}`;
+    const bindings = facts.clusterRoleBindings.value.filter((b) =>
+      bindsServiceAccount(b, identity.namespace, identity.serviceAccount),
+    );
+    const clusterRoles = facts.clusterRoles.value;
+    const rules = bindings.flatMap((binding) => {
+      const roleName = stringField(binding, 'roleRef', 'name');
+      const role = roleName === undefined ? undefined : findObject(clusterRoles, roleName);
+      return role ? arrayField(role, 'rules') : [];
+    });
+    const missing = PROMETHEUS_RESOURCES.flatMap((resource) =>
+      READ_VERBS.filter((verb) => !grants(rules, resource, verb)).map((verb) => `${verb} ${resource}`),
+    );
+    if (missing.length > 0) {
+      return {
+        status: 'fail',
+        message: `service account ${account} may not ${listText(missing)} (the prometheus receiver's service discovery needs them)`,
+        observed: bindings.length === 0 ? 'no cluster role binding' : bindings.map((b) => b.metadata.name).join(', '),
+        expected: 'ClusterRole otel-prometheus-role bound to the service account',
+        hint: hintFor(
+          this.id,
+          `adot install --cluster ${context.clusterName} --target amp (applies the Prometheus receiver RBAC)`,
+        ),
+      };
+    }
+    return pass(
+      `${account} may read nodes, services, endpoints and pods via ${bindings.map((b) => b.metadata.name).join(', ')}`,
+    );
+  },
+};
+
+export const collectorDeployment: Check = {
+  id: 'collector.deployment',
+  category: 'collector',
+  title: "the collector's deployment is rolled out",
+  appliesToPre: false,
+  retryable: true,
+  dependsOn: ['collector.resource', 'collector.service-account'],
+  run(facts, context) {
+    const name = `${context.namespace}/${context.collectorName}-collector`;
+    return withFact(this.id, `deployment ${name}`, facts.collectorRollout, (rollout) => {
+      if (rollout === undefined) {
+        return {
+          status: 'fail',
+          message: `deployment ${name} does not exist: the operator has not reconciled the collector`,
+          observed: 'not found',
+          expected: name,
+          hint: hintFor(this.id, `kubectl -n opentelemetry-operator-system logs deploy/opentelemetry-operator`),
+        };
+      }
+      const observed = `${rollout.available}/${rollout.desired} available, ${rollout.updated} updated`;
+      if (!rollout.complete) {
+        return {
+          status: 'fail',
+          message: `deployment ${name} is not rolled out${rollout.message ? `: ${rollout.message}` : ''}`,
+          observed,
+          expected: `${rollout.desired}/${rollout.desired} available`,
+          hint: hintFor(
+            this.id,
+            `kubectl -n ${context.namespace} rollout status deploy/${context.collectorName}-collector; kubectl -n ${context.namespace} get events`,
+          ),
+        };
+      }
+      return pass(`deployment ${name} is rolled out`, {
+        observed,
+        expected: `${rollout.desired}/${rollout.desired} available`,
+      });
+    });
+  },
+};
+
+export const collectorService: Check = {
+  id: 'collector.service',
+  category: 'collector',
+  title: "the collector's service exposes its receivers' ports",
+  appliesToPre: false,
+  retryable: true,
+  dependsOn: ['collector.resource'],
+  run(facts, context) {
+    const identity = identityOf(facts, context);
+    const config = identity.collector ? collectorConfigOf(identity.collector).config : undefined;
+    if (!config) return { status: 'skip', message: 'skipped: no collector configuration' };
+    const serviceName = `${context.collectorName}-collector`;
+    const name = `${context.namespace}/${serviceName}`;
+    return withFact(this.id, 'services', facts.services, (services) => {
+      const service = findObject(services, serviceName, context.namespace);
+      const wanted = receiverPorts(config);
+      const wantedText = wanted.map((p) => `${p.port}/${p.protocol}`);
+      // the operator creates no Service for a collector that listens on no port (e.g. only a prometheus receiver)
+      if (wanted.length === 0) return pass('no receiver listens on a port; no service needed');
+      if (!service) {
+        return {
+          status: 'fail',
+          message: `service ${name} does not exist`,
+          observed: 'not found',
+          expected: listText(wantedText),
+          hint: hintFor(this.id, `kubectl -n opentelemetry-operator-system logs deploy/opentelemetry-operator`),
+        };
+      }
+      const exposed = arrayField(service, 'spec', 'ports').map((p) => {
+        const port = field(p, 'port');
+        return `${typeof port === 'number' ? port : '?'}/${stringField(p, 'protocol') ?? 'TCP'}`;
+      });
+      const missing = wantedText.filter((p) => !exposed.includes(p));
+      if (missing.length > 0) {
+        return {
+          status: 'fail',
+          message: `service ${name} does not expose ${listText(missing)}${missing.some((p) => p.endsWith('/UDP')) ? ' (UDP ports must be listed in spec.ports of the collector resource)' : ''}`,
+          observed: listText(exposed),
+          expected: listText(wantedText),
+          hint: hintFor(
+            this.id,
+            `adot apply-template --cluster ${context.clusterName} --target <target> (re-renders spec.ports)`,
+          ),
+        };
+      }
+      return pass(`service ${name} exposes ${listText(wantedText)}`, {
+        observed: listText(exposed),
+        expected: listText(wantedText),
+      });
+    });
+  },
+};

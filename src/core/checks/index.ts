@@ -1,0 +1,41 @@
+/** Every doctor check, in report order (grouped by category). */
+import { addonRbac, addonStatus, addonVersion, operatorReady } from './addon.js';
+import { awsCredentials, eksCluster } from './aws.js';
+import { certManagerInstalled, certManagerVersion, certManagerWebhook } from './cert-manager.js';
+import {
+  collectorDeployment,
+  collectorRbac,
+  collectorResource,
+  collectorService,
+  collectorServiceAccount,
+} from './collector.js';
+import { iamOidcProvider, iamPolicies, iamRole, iamTrustPolicy } from './iam.js';
+import { k8sApi, k8sPermissions, k8sVersion } from './k8s.js';
+import type { Check } from './types.js';
+
+export const ALL_CHECKS: readonly Check[] = [
+  awsCredentials,
+  eksCluster,
+  k8sApi,
+  k8sVersion,
+  k8sPermissions,
+  certManagerInstalled,
+  certManagerVersion,
+  certManagerWebhook,
+  addonVersion,
+  addonRbac,
+  addonStatus,
+  operatorReady,
+  iamOidcProvider,
+  iamRole,
+  iamTrustPolicy,
+  iamPolicies,
+  collectorServiceAccount,
+  collectorRbac,
+  collectorResource,
+  collectorDeployment,
+  collectorService,
+];
+
+export { runChecks, summarize, orderByDependencies, PRE_SKIP_REASON } from './runner.js';
+export type * from './types.js';

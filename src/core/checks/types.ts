@@ -1,0 +1,118 @@
+/**
+ * The snapshot doctor's checks run over, and the shape of a check. Facts are gathered once (src/app/doctor/facts.ts);
+ * checks are pure functions of facts + context.
+ */
+import type {
+  AccessAttributes,
+  AddonInfo,
+  AddonVersionInfo,
+  CallerIdentity,
+  ClusterInfo,
+  KubeContextInfo,
+  KubeObject,
+  KubeVersion,
+  OidcProviderInfo,
+  RoleInfo,
+  RolloutStatus,
+} from '../../ports.js';
+import type { Target } from '../targets.js';
+
+export interface FactError {
+  code: string;
+  message: string;
+  hint?: string;
+  /** the caller lacks permission to read it (Kubernetes 403 / AWS AccessDenied) */
+  forbidden?: boolean;
+}
+
+/** A value that was loaded, or the error loading it got. */
+export type Fact<T> = { ok: true; value: T } | { ok: false; error: FactError };
+
+export interface AccessReview {
+  attributes: AccessAttributes;
+  allowed: boolean;
+  reason?: string;
+}
+
+export interface DoctorFacts {
+  identity: Fact<CallerIdentity>;
+  /** undefined value: DescribeCluster said ResourceNotFound */
+  cluster: Fact<ClusterInfo | undefined>;
+  kubeContext: Fact<KubeContextInfo>;
+  kubeVersion: Fact<KubeVersion>;
+  accessReviews: Fact<AccessReview[]>;
+  deployments: Fact<KubeObject[]>;
+  crds: Fact<KubeObject[]>;
+  validatingWebhooks: Fact<KubeObject[]>;
+  mutatingWebhooks: Fact<KubeObject[]>;
+  services: Fact<KubeObject[]>;
+  endpoints: Fact<KubeObject[]>;
+  clusterRoles: Fact<KubeObject[]>;
+  clusterRoleBindings: Fact<KubeObject[]>;
+  /** Roles and RoleBindings in the add-on RBAC namespace */
+  addonRbacRoles: Fact<KubeObject[]>;
+  addonRbacRoleBindings: Fact<KubeObject[]>;
+  /** undefined value: the add-on is not installed */
+  addon: Fact<AddonInfo | undefined>;
+  /** every ADOT version DescribeAddonVersions lists (all Kubernetes versions) */
+  addonVersions: Fact<AddonVersionInfo[]>;
+  /** OpenTelemetryCollectors in the collector namespace */
+  collectors: Fact<KubeObject[]>;
+  /** ServiceAccounts in the collector namespace */
+  serviceAccounts: Fact<KubeObject[]>;
+  /** rollout of Deployment `<collector>-collector`; undefined value: no such Deployment */
+  collectorRollout: Fact<RolloutStatus | undefined>;
+  oidcProviderArns: Fact<string[]>;
+  /** the provider whose ARN matches the cluster's issuer; undefined value: none */
+  oidcProvider: Fact<OidcProviderInfo | undefined>;
+  /** the role doctor examines (see collectorIdentity); undefined value: no such role */
+  role: Fact<RoleInfo | undefined>;
+  attachedPolicies: Fact<string[]>;
+  /** sequential round trips on the critical path of gathering */
+  roundTrips: number;
+}
+
+export interface DoctorContext {
+  clusterName: string;
+  pre: boolean;
+  namespace: string;
+  serviceAccount: string;
+  collectorName: string;
+  roleName: string;
+  /** true when --role-name was given, so a service account naming another role is a finding */
+  roleNameGiven: boolean;
+  addonVersion: string | undefined;
+  targets: Target[] | undefined;
+}
+
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
+
+export interface CheckOutcome {
+  status: CheckStatus;
+  message: string;
+  observed?: string;
+  expected?: string;
+  hint?: string;
+}
+
+export type CheckCategory = 'aws' | 'kubernetes' | 'cert-manager' | 'addon' | 'iam' | 'collector';
+
+export interface Check {
+  id: string;
+  category: CheckCategory;
+  title: string;
+  /** runs under --pre; otherwise skipped with "not installed yet (--pre)" */
+  appliesToPre: boolean;
+  /** can become ready by itself; --wait re-runs it */
+  retryable: boolean;
+  /** ids of checks that must pass (or warn) first; a failed or skipped dependency skips this one */
+  dependsOn: string[];
+  run(facts: DoctorFacts, context: DoctorContext): CheckOutcome;
+}
+
+export interface CheckResult extends CheckOutcome {
+  id: string;
+  category: CheckCategory;
+  title: string;
+  durationMs: number;
+}

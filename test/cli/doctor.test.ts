@@ -1,0 +1,375 @@
+/**
+ * `adot doctor` through the CLI against the real sandbox: built-in scenarios with --sandbox, and scenarios changed
+ * in the test (a seed edit, or an object changed in a started sandbox) through the environment the sandbox writes.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type RunningSandbox } from '../../src/sandbox/sandbox.js';
+import { scenarioSeed } from '../../src/sandbox/seed/scenarios.js';
+import type { KubeObject, Seed } from '../../src/sandbox/types.js';
+import { createSystem } from '../../src/system.js';
+import type { Kube } from '../../src/ports.js';
+import { runCli, type CliRun } from '../helpers/cli.js';
+import { AMP_CONFIG } from '../unit/checks-fixtures.js';
+
+interface DoctorJson {
+  schemaVersion: number;
+  ok: boolean;
+  cluster: string;
+  summary: { pass: number; warn: number; fail: number; skip: number };
+  checks: {
+    id: string;
+    category: string;
+    title: string;
+    status: string;
+    message: string;
+    observed?: string;
+    expected?: string;
+    hint?: string;
+    durationMs: number;
+  }[];
+}
+
+const ALL_IDS = [
+  'aws.credentials',
+  'eks.cluster',
+  'k8s.api',
+  'k8s.version',
+  'k8s.permissions',
+  'cert-manager.installed',
+  'cert-manager.version',
+  'cert-manager.webhook',
+  'addon.version',
+  'addon.rbac',
+  'addon.status',
+  'operator.ready',
+  'iam.oidc-provider',
+  'iam.role',
+  'iam.trust-policy',
+  'iam.policies',
+  'collector.service-account',
+  'collector.rbac',
+  'collector.resource',
+  'collector.deployment',
+  'collector.service',
+];
+
+/** every check id seen failing / passing across this file, for the coverage test at the end */
+const seenFailing = new Set<string>();
+const seenPassing = new Set<string>();
+
+function parse(run: CliRun): DoctorJson {
+  const document = JSON.parse(run.stdout) as DoctorJson;
+  for (const check of document.checks) {
+    if (check.status === 'fail') seenFailing.add(check.id);
+    if (check.status === 'pass') seenPassing.add(check.id);
+  }
+  return document;
+}
+
+function failingIds(document: DoctorJson): string[] {
+  return document.checks.filter((c) => c.status === 'fail').map((c) => c.id);
+}
+
+function check(document: DoctorJson, id: string) {
+  const found = document.checks.find((c) => c.id === id);
+  if (!found) throw new Error(`no check ${id}`);
+  return found;
+}
+
+async function doctorInScenario(scenario: string, args: string[] = []): Promise<{ run: CliRun; document: DoctorJson }> {
+  const run = await runCli(['doctor', '--sandbox', '--sandbox-scenario', scenario, '-o', 'json', ...args]);
+  return { run, document: parse(run) };
+}
+
+let workDir: string;
+beforeAll(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'adot-doctor-'));
+});
+afterAll(async () => {
+  await rm(workDir, { recursive: true, force: true });
+});
+
+/** starts a sandbox from `seed`, lets `change` edit it, runs doctor with the sandbox's environment, stops it */
+async function doctorInSeed(
+  seed: Seed,
+  args: string[] = [],
+  change: (sandbox: RunningSandbox) => void | Promise<void> = () => {},
+  envChange: (env: Record<string, string>) => void = () => {},
+): Promise<{ run: CliRun; document: DoctorJson }> {
+  const sandbox = await startSandbox({ seed });
+  try {
+    await change(sandbox);
+    const kubeconfig = join(workDir, `kubeconfig-${Math.random().toString(36).slice(2)}`);
+    await writeFile(kubeconfig, sandbox.kubeconfig());
+    const env = sandbox.env(kubeconfig);
+    envChange(env);
+    const run = await runCli(['doctor', '-o', 'json', ...args], { env });
+    return { run, document: parse(run) };
+  } finally {
+    await sandbox.stop();
+  }
+}
+
+function objectsOf(seed: Seed): KubeObject[] {
+  const cluster = seed.clusters?.[0];
+  if (!cluster) throw new Error('seed without a cluster');
+  cluster.objects ??= [];
+  return cluster.objects;
+}
+
+describe('adot doctor on the built-in scenarios', () => {
+  it('installed-healthy: every check passes, exit 0, the contract document', async () => {
+    const { run, document } = await doctorInScenario('installed-healthy');
+    expect(run.code).toBe(0);
+    expect(document).toMatchObject({
+      schemaVersion: 1,
+      ok: true,
+      cluster: 'demo',
+      summary: { pass: 21, warn: 0, fail: 0, skip: 0 },
+    });
+    expect(document.checks.map((c) => c.id)).toEqual(ALL_IDS);
+    for (const entry of document.checks) {
+      expect(entry.status, `${entry.id}: ${entry.message}`).toBe('pass');
+      expect(typeof entry.durationMs).toBe('number');
+      expect(entry.title.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('fresh --pre: ready for install (exit 0); the add-on RBAC is a warning install takes care of', async () => {
+    const { run, document } = await doctorInScenario('fresh', ['--pre']);
+    expect(run.code).toBe(0);
+    expect(failingIds(document)).toEqual([]);
+    expect(check(document, 'addon.rbac').status).toBe('warn');
+    expect(check(document, 'iam.role').message).toBe('skipped: not installed yet (--pre)');
+  });
+
+  it('fresh without --pre: each missing piece fails once, the rest is skipped behind it', async () => {
+    const { run, document } = await doctorInScenario('fresh');
+    expect(run.code).toBe(1);
+    expect(failingIds(document)).toEqual([
+      'addon.rbac',
+      'addon.status',
+      'iam.oidc-provider',
+      'iam.role',
+      'collector.service-account',
+    ]);
+    expect(check(document, 'addon.status').hint).toContain('adot install');
+    expect(check(document, 'operator.ready').message).toBe('skipped: addon.status failed');
+  });
+
+  it.each([
+    ['no-cert-manager', ['--pre'], ['cert-manager.installed']],
+    ['cert-manager-too-new', ['--pre'], ['cert-manager.version']],
+    ['old-kubernetes', ['--pre'], ['k8s.version']],
+    ['no-addon-version', ['--pre'], ['addon.version']],
+    ['no-permissions', ['--pre'], ['k8s.permissions']],
+    ['irsa-broken', [], ['iam.trust-policy', 'iam.policies']],
+    ['addon-degraded', [], ['addon.status']],
+  ])('%s %j: exit 1 with exactly %j failing', async (scenario, args, expected) => {
+    const { run, document } = await doctorInScenario(scenario, args);
+    expect(run.code).toBe(1);
+    expect(document.ok).toBe(false);
+    expect(failingIds(document)).toEqual(expected);
+    for (const id of expected) {
+      const failed = check(document, id);
+      expect(failed.hint, id).toContain(`docs/checks.md#${id}`);
+    }
+  });
+
+  it('cert-manager-too-new names the observed version and the range v0.45.0 needs', async () => {
+    const { document } = await doctorInScenario('cert-manager-too-new', ['--pre']);
+    expect(check(document, 'cert-manager.version')).toMatchObject({ observed: 'v1.8.2', expected: '>=1.0.0 <1.6.0' });
+  });
+
+  it('irsa-broken reports the blog trap: trust names adot-collector, the collector runs as aws-otel-collector', async () => {
+    const { document } = await doctorInScenario('irsa-broken');
+    expect(check(document, 'iam.trust-policy').message).toContain('adot-collector');
+    expect(check(document, 'iam.trust-policy').message).toContain(
+      'system:serviceaccount:aws-otel-eks:aws-otel-collector',
+    );
+    expect(check(document, 'iam.policies').hint).toContain(
+      'aws iam attach-role-policy --role-name EKS-ADOT-ServiceAccount-Role --policy-arn arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess',
+    );
+  });
+
+  it('addon-degraded reports the health issue code and message', async () => {
+    const { document } = await doctorInScenario('addon-degraded');
+    expect(check(document, 'addon.status').message).toContain('InsufficientNumberOfReplicas');
+    expect(check(document, 'addon.status').observed).toBe('DEGRADED (v0.45.0-eksbuild.1)');
+  });
+});
+
+describe('adot doctor on changed scenarios', () => {
+  it('aws.credentials fails when STS refuses the caller', async () => {
+    const seed = scenarioSeed('fresh');
+    seed.behaviour = {
+      ...seed.behaviour,
+      faults: [{ service: 'sts', operation: 'GetCallerIdentity', status: 403, rate: 1 }],
+    };
+    const { run, document } = await doctorInSeed(seed, ['--pre']);
+    expect(run.code).toBe(1);
+    expect(failingIds(document)).toEqual(['aws.credentials']);
+    expect(check(document, 'eks.cluster').message).toBe('skipped: aws.credentials failed');
+  });
+
+  it('eks.cluster fails when the kubeconfig context is another cluster than --cluster', async () => {
+    const seed = scenarioSeed('fresh');
+    seed.clusters = [...(seed.clusters ?? []), { ...seed.clusters![0]!, name: 'other' }];
+    const { run, document } = await doctorInSeed(seed, ['--pre', '--cluster', 'other', '--context', 'demo']);
+    expect(run.code).toBe(1);
+    expect(failingIds(document)).toEqual(['eks.cluster']);
+    expect(check(document, 'eks.cluster').message).toContain('points at another cluster');
+  });
+
+  it('k8s.api fails when the API server refuses every request, and the Kubernetes checks are skipped', async () => {
+    const seed = scenarioSeed('fresh');
+    seed.behaviour = { ...seed.behaviour, faults: [{ service: 'kubernetes', status: 401, rate: 1 }] };
+    const { run, document } = await doctorInSeed(seed, ['--pre']);
+    expect(run.code).toBe(1);
+    expect(failingIds(document)).toEqual(['k8s.api']);
+    expect(check(document, 'cert-manager.installed').message).toBe('skipped: k8s.api failed');
+  });
+
+  it('cert-manager.webhook fails when the webhook configuration has no caBundle', async () => {
+    const { run, document } = await doctorInSeed(scenarioSeed('fresh'), ['--pre'], (sandbox) => {
+      const store = sandbox.store('demo');
+      const configuration = store.get(
+        'admissionregistration.k8s.io/v1',
+        'ValidatingWebhookConfiguration',
+        'cert-manager-webhook',
+      )!;
+      const webhooks = (configuration['webhooks'] as { clientConfig: Record<string, unknown> }[]).map((w) => ({
+        ...w,
+        clientConfig: { ...w.clientConfig, caBundle: '' },
+      }));
+      store.put({ ...configuration, webhooks });
+    });
+    expect(run.code).toBe(1);
+    expect(failingIds(document)).toEqual(['cert-manager.webhook']);
+    expect(check(document, 'cert-manager.webhook').message).toContain('has no caBundle');
+  });
+
+  it('operator.ready fails when the operator deployment is gone (and its webhook has no endpoints)', async () => {
+    const { run, document } = await doctorInSeed(scenarioSeed('installed-healthy'), [], (sandbox) => {
+      sandbox.store('demo').remove('apps/v1', 'Deployment', 'opentelemetry-operator', 'opentelemetry-operator-system');
+    });
+    expect(run.code).toBe(1);
+    expect(failingIds(document)).toEqual(['operator.ready']);
+    expect(check(document, 'collector.resource').message).toBe('skipped: operator.ready failed');
+  });
+
+  it('collector.resource fails when the collector resource does not exist', async () => {
+    const { run, document } = await doctorInSeed(scenarioSeed('installed-healthy'), [], (sandbox) => {
+      sandbox
+        .store('demo')
+        .remove('opentelemetry.io/v1alpha1', 'OpenTelemetryCollector', 'observability', 'aws-otel-eks');
+    });
+    expect(run.code).toBe(1);
+    expect(failingIds(document)).toEqual(['collector.resource']);
+    expect(check(document, 'collector.resource').hint).toContain('adot apply-template');
+  });
+
+  it('collector.rbac fails for a prometheus collector whose service account has no binding', async () => {
+    const seed = scenarioSeed('installed-healthy');
+    const cluster = seed.clusters![0]!;
+    cluster.objects = objectsOf(seed)
+      .filter((o) => o.kind !== 'ClusterRoleBinding')
+      .map((o) =>
+        o.kind === 'OpenTelemetryCollector'
+          ? { ...o, spec: { ...(o['spec'] as object), config: YAML.stringify(AMP_CONFIG), ports: [] } }
+          : o,
+      );
+    seed.iam!.roles![0]!.attachedPolicies = ['arn:aws:iam::aws:policy/AmazonPrometheusRemoteWriteAccess'];
+    const { run, document } = await doctorInSeed(seed);
+    expect(run.code).toBe(1);
+    expect(failingIds(document)).toEqual(['collector.rbac']);
+    expect(check(document, 'collector.rbac').message).toContain('may not get nodes');
+  });
+
+  it('collector.deployment fails while the collector has not rolled out', async () => {
+    const seed = scenarioSeed('installed-healthy');
+    seed.behaviour = { ...seed.behaviour, rolloutSeconds: 3600 };
+    const { run, document } = await doctorInSeed(seed);
+    expect(run.code).toBe(1);
+    expect(failingIds(document)).toEqual(['collector.deployment']);
+    expect(check(document, 'collector.deployment').observed).toBe('0/1 available, 1 updated');
+  });
+
+  it('collector.service fails when the service exposes the awsxray port as TCP', async () => {
+    // The emulated operator always derives the right ports (and re-derives them on every change), so this case
+    // reads the cluster through the real adapter and hands doctor the Service an older operator produced: the
+    // X-Ray port without protocol UDP (why the public templates list it in spec.ports).
+    const run = await runCli(['doctor', '--sandbox', '--sandbox-scenario', 'installed-healthy', '-o', 'json'], {
+      system: async (options) => {
+        const system = await createSystem(options);
+        return { ...system, kube: () => withTcpXrayService(system.kube()) };
+      },
+    });
+    const document = parse(run);
+    expect(run.code).toBe(1);
+    expect(failingIds(document)).toEqual(['collector.service']);
+    expect(check(document, 'collector.service')).toMatchObject({ observed: '2000/TCP', expected: '2000/UDP' });
+  });
+});
+
+function withTcpXrayService(kube: Kube): Kube {
+  return {
+    context: () => kube.context(),
+    version: () => kube.version(),
+    get: (ref) => kube.get(ref),
+    async list(apiVersion, kind, options) {
+      const objects = await kube.list(apiVersion, kind, options);
+      if (kind !== 'Service') return objects;
+      return objects.map((o) =>
+        o.metadata.name === 'observability-collector'
+          ? { ...o, spec: { ...(o['spec'] as object), ports: [{ name: 'xray', port: 2000, protocol: 'TCP' }] } }
+          : o,
+      );
+    },
+    apply: (object, options) => kube.apply(object, options),
+    delete: (ref) => kube.delete(ref),
+    canI: (attributes) => kube.canI(attributes),
+    rolloutStatus: (namespace, name) => kube.rolloutStatus(namespace, name),
+  };
+}
+
+describe('adot doctor output and options', () => {
+  it('text output groups by category with symbols and ends with the summary; short shows only findings', async () => {
+    const text = await runCli(['doctor', '--sandbox', '--sandbox-scenario', 'irsa-broken']);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/^aws\n {2}✓ aws.credentials: /);
+    expect(text.stdout).toContain('\niam\n');
+    expect(text.stdout).toContain('  ✗ iam.trust-policy: ');
+    expect(text.stdout).toContain('      hint: ');
+    expect(text.stdout).toContain('19 passed, 0 warnings, 2 failed, 0 skipped (cluster demo)');
+    expect(text.stdout).not.toContain('\u001b[');
+    const short = await runCli(['doctor', '--sandbox', '--sandbox-scenario', 'irsa-broken', '-o', 'short']);
+    expect(short.stdout).not.toContain('aws.credentials');
+    expect(short.stdout.split('\n').filter((l) => /^ {2}[✓!✗-] /.test(l))).toHaveLength(2);
+  });
+
+  it('a bad --wait or --target is a usage error (exit 2)', async () => {
+    expect((await runCli(['doctor', '--cluster', 'demo', '--wait', 'soon'])).code).toBe(2);
+    expect((await runCli(['doctor', '--sandbox', '--target', 'zipkin'])).code).toBe(2);
+  });
+
+  it('--wait re-checks until a rollout completes', async () => {
+    const seed = scenarioSeed('installed-healthy');
+    seed.behaviour = { ...seed.behaviour, rolloutSeconds: 1.5 };
+    const { run, document } = await doctorInSeed(seed, ['--wait', '20s']);
+    expect(run.code).toBe(0);
+    expect(check(document, 'collector.deployment').status).toBe('pass');
+    expect(run.stderr).toContain('waiting');
+  });
+});
+
+describe('coverage of the check ids', () => {
+  it('every check id failed for its own reason somewhere above, and passed somewhere', () => {
+    expect([...seenFailing].sort()).toEqual([...ALL_IDS].sort());
+    expect([...seenPassing].sort()).toEqual([...ALL_IDS].sort());
+  });
+});
