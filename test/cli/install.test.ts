@@ -154,14 +154,11 @@ describe('adot install against the sandbox', () => {
         collector: 'create',
       });
 
-      // A metrics-only collector has no receiver port, so the operator makes no Service; doctor's collector.service
-      // still expects one (reported to the doctor's owner) — every other check must pass.
-      const tolerated = name === 'amp' || name === 'cloudwatch' ? ['collector.service'] : [];
       const failures = await doctorFailures(
         cli,
         args.filter((a) => a !== '--amp-workspace-id' && a !== WORKSPACE),
       );
-      expect(failures.filter((id) => !tolerated.includes(id))).toEqual([]);
+      expect(failures).toEqual([]);
       expect(attachedPolicies(sandbox, ROLE)).toEqual(policies);
       const trust = JSON.stringify(trustPolicy(sandbox, ROLE));
       const issuer = (

@@ -8,7 +8,9 @@ interface StoredSegment {
   startTime: number;
   endTime: number | undefined;
   isSubsegment: boolean;
-  parsed: Record<string, unknown>;
+  parentId: string | undefined;
+  flags: { fault: boolean; error: boolean; throttle: boolean };
+  http: Record<string, unknown> | undefined;
 }
 
 export interface UnprocessedSegment {
@@ -103,7 +105,9 @@ export class XRayState {
       startTime: parsed.start_time as number,
       endTime: typeof parsed.end_time === 'number' ? parsed.end_time : undefined,
       isSubsegment: parsed.type === 'subsegment',
-      parsed,
+      parentId: typeof parsed.parent_id === 'string' ? parsed.parent_id : undefined,
+      flags: { fault: parsed.fault === true, error: parsed.error === true, throttle: parsed.throttle === true },
+      http: isRecord(parsed.http) ? httpSummary(parsed.http) : undefined,
     };
     // a segment sent again (in_progress, then complete) replaces the earlier version
     const earlier = segments.findIndex((segment) => segment.id === stored.id);
@@ -170,14 +174,14 @@ function traceDuration(segments: StoredSegment[]): number {
 }
 
 function flag(segments: StoredSegment[], name: 'fault' | 'error' | 'throttle'): boolean {
-  return segments.some((segment) => segment.parsed[name] === true);
+  return segments.some((segment) => segment.flags[name]);
 }
 
 function summarise(traceId: string, segments: StoredSegment[]): TraceSummary {
-  const roots = segments.filter((segment) => !segment.isSubsegment && segment.parsed.parent_id === undefined);
+  const roots = segments.filter((segment) => !segment.isSubsegment && segment.parentId === undefined);
   const entry = roots.sort((a, b) => a.startTime - b.startTime)[0];
   const names = [...new Set(segments.filter((segment) => !segment.isSubsegment).map((segment) => segment.name))];
-  const http = entry !== undefined && isRecord(entry.parsed.http) ? httpSummary(entry.parsed.http) : undefined;
+  const http = entry?.http;
   return {
     Id: traceId,
     StartTime: new Date(earliestStart(segments) * 1000),
