@@ -293,7 +293,7 @@ service:
     ]);
 
     const missingEndpoint = problemsOf(
-      ampConfig.replace(/    endpoint: .*\n/, ""),
+      ampConfig.replace(/ {4}endpoint: .*\n/, ""),
     );
     expect(missingEndpoint.map((problem) => problem.path)).toEqual([
       "exporters.prometheusremotewrite.endpoint",

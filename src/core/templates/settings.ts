@@ -8,6 +8,7 @@ import type { CollectorConfig } from "../collector-config.js";
 import { isAwsRegion } from "../collector-config.js";
 import { usageError } from "../errors.js";
 import type { Target } from "../targets.js";
+import { assertSafeValue } from "./safe-value.js";
 
 type Parsed = string | number | string[];
 
@@ -339,19 +340,7 @@ function parseSettings(
   for (const setting of settings) {
     if (!Object.hasOwn(set, setting.key)) continue;
     const raw = set[setting.key] ?? "";
-    if (
-      /[\u0000-\u001f\u007f]/.test(raw) ||
-      raw.includes("{{") ||
-      raw.includes("}}")
-    ) {
-      throw usageError(
-        "UnsafeValue",
-        `--set ${setting.key}: the value must be one line without "{{" or "}}"`,
-        {
-          details: { key: setting.key },
-        },
-      );
-    }
+    assertSafeValue(raw, `--set ${setting.key}`);
     const result = setting.parse(raw.trim());
     if ("expected" in result) {
       throw usageError(

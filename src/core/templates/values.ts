@@ -6,6 +6,7 @@ import { isAwsRegion } from "../collector-config.js";
 import { usageError } from "../errors.js";
 import type { Target } from "../targets.js";
 import { checkSettings } from "./settings.js";
+import { assertSafeValue } from "./safe-value.js";
 
 export interface TemplateValues {
   region: string;
@@ -34,24 +35,6 @@ const ROLE_ARN =
 /** The operator names the Deployment and Service `<name>-collector`, which must stay a 63-character DNS label. */
 const MAX_COLLECTOR_NAME = 63 - "-collector".length;
 
-/** Refuses control characters (newlines included) and template tokens in any value, whatever its field. */
-export function assertSafeValue(value: string, flag: string): void {
-  if (/[\u0000-\u001f\u007f]/.test(value)) {
-    throw usageError(
-      "UnsafeValue",
-      `${flag} must not contain newlines or control characters`,
-      {
-        hint: `Give ${flag} a single-line value`,
-        details: { flag },
-      },
-    );
-  }
-  if (value.includes("{{") || value.includes("}}")) {
-    throw usageError("UnsafeValue", `${flag} must not contain "{{" or "}}"`, {
-      details: { flag },
-    });
-  }
-}
 
 export function assertRegion(region: string, flag = "--region"): void {
   assertSafeValue(region, flag);
