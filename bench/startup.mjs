@@ -8,7 +8,6 @@ const RUNS = Number(process.argv[2] ?? 21);
 const TARGET_RATIO = 1.5;
 const bin = fileURLToPath(new URL('../bin/adot.js', import.meta.url));
 
-
 function time(args) {
   const samples = [];
   for (let run = 0; run < RUNS; run++) {

@@ -2,8 +2,8 @@
  * The collector configuration (the OpenTelemetryCollector's spec.config): parsing, the checks adot runs before
  * applying or running one, and the facts other modules derive from it (components in use, listening ports, targets).
  */
-import { isMap, LineCounter, parseDocument, stringify } from "yaml";
-import { TARGETS, targetForExporter, type Target } from "./targets.js";
+import { isMap, LineCounter, parseDocument, stringify } from 'yaml';
+import { TARGETS, targetForExporter, type Target } from './targets.js';
 
 export interface ConfigProblem {
   path: string;
@@ -31,19 +31,16 @@ export interface CollectorConfig {
   };
 }
 
-type Signal = "traces" | "metrics" | "logs";
-type Section = "receivers" | "processors" | "exporters" | "extensions";
+type Signal = 'traces' | 'metrics' | 'logs';
+type Section = 'receivers' | 'processors' | 'exporters' | 'extensions';
 
-const ALL: readonly Signal[] = ["traces", "metrics", "logs"];
-const TRACES: readonly Signal[] = ["traces"];
-const METRICS: readonly Signal[] = ["metrics"];
-const LOGS: readonly Signal[] = ["logs"];
+const ALL: readonly Signal[] = ['traces', 'metrics', 'logs'];
+const TRACES: readonly Signal[] = ['traces'];
+const METRICS: readonly Signal[] = ['metrics'];
+const LOGS: readonly Signal[] = ['logs'];
 
 /** Component types adot knows (those of the ADOT collector it deploys), with the signals each one handles. */
-const knownComponents: Record<
-  Exclude<Section, "extensions">,
-  Record<string, readonly Signal[]>
-> = {
+const knownComponents: Record<Exclude<Section, 'extensions'>, Record<string, readonly Signal[]>> = {
   receivers: {
     otlp: ALL,
     awsxray: TRACES,
@@ -69,7 +66,7 @@ const knownComponents: Record<
     metricstransform: METRICS,
     cumulativetodelta: METRICS,
     deltatorate: METRICS,
-    probabilistic_sampler: ["traces", "logs"],
+    probabilistic_sampler: ['traces', 'logs'],
     span: TRACES,
     groupbytrace: TRACES,
     tail_sampling: TRACES,
@@ -88,30 +85,18 @@ const knownComponents: Record<
     kafka: ALL,
   },
 };
-const knownExtensions = [
-  "sigv4auth",
-  "health_check",
-  "pprof",
-  "zpages",
-  "ecs_observer",
-  "file_storage",
-];
+const knownExtensions = ['sigv4auth', 'health_check', 'pprof', 'zpages', 'ecs_observer', 'file_storage'];
 
-const sections: readonly Section[] = [
-  "receivers",
-  "processors",
-  "exporters",
-  "extensions",
-];
-const topLevelKeys = [...sections, "connectors", "service"];
+const sections: readonly Section[] = ['receivers', 'processors', 'exporters', 'extensions'];
+const topLevelKeys = [...sections, 'connectors', 'service'];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** `batch/traces` → `batch` */
 export function componentType(id: string): string {
-  return id.split("/")[0] ?? id;
+  return id.split('/')[0] ?? id;
 }
 
 // ---------- parsing ----------
@@ -136,7 +121,7 @@ export function parseCollectorConfig(text: string): {
         const position = lineCounter.linePos(error.pos[0]);
         return {
           path: `line ${position.line}, column ${position.col}`,
-          message: `YAML syntax error: ${error.message.split("\n")[0] ?? error.code}`,
+          message: `YAML syntax error: ${error.message.split('\n')[0] ?? error.code}`,
           hint: 'Fix the YAML syntax; in a collector configuration every "$" must be written "$$"',
         };
       }),
@@ -146,8 +131,8 @@ export function parseCollectorConfig(text: string): {
     return {
       problems: [
         {
-          path: "",
-          message: "The collector configuration must be a YAML mapping",
+          path: '',
+          message: 'The collector configuration must be a YAML mapping',
         },
       ],
     };
@@ -164,8 +149,8 @@ function shapeOf(data: unknown): {
     return {
       problems: [
         {
-          path: "",
-          message: "The collector configuration must be a YAML mapping",
+          path: '',
+          message: 'The collector configuration must be a YAML mapping',
         },
       ],
     };
@@ -175,7 +160,7 @@ function shapeOf(data: unknown): {
       problems.push({
         path: key,
         message: `Unknown top-level key "${key}"`,
-        hint: `Allowed keys: ${topLevelKeys.join(", ")}`,
+        hint: `Allowed keys: ${topLevelKeys.join(', ')}`,
       });
     }
   }
@@ -192,25 +177,25 @@ function shapeOf(data: unknown): {
     return value;
   };
   const config: CollectorConfig = {
-    receivers: mapping("receivers"),
-    processors: mapping("processors"),
-    exporters: mapping("exporters"),
-    extensions: mapping("extensions"),
+    receivers: mapping('receivers'),
+    processors: mapping('processors'),
+    exporters: mapping('exporters'),
+    extensions: mapping('extensions'),
     service: { pipelines: {} },
   };
-  if (data.connectors !== undefined) config.connectors = mapping("connectors");
+  if (data.connectors !== undefined) config.connectors = mapping('connectors');
 
   const service = data.service;
   if (!isRecord(service)) {
     problems.push({
-      path: "service",
+      path: 'service',
       message: 'Missing "service" section',
-      hint: "Add service.pipelines",
+      hint: 'Add service.pipelines',
     });
     return { problems };
   }
   for (const key of Object.keys(service)) {
-    if (!["extensions", "pipelines", "telemetry"].includes(key)) {
+    if (!['extensions', 'pipelines', 'telemetry'].includes(key)) {
       problems.push({
         path: `service.${key}`,
         message: `Unknown key "${key}" in service`,
@@ -218,14 +203,13 @@ function shapeOf(data: unknown): {
     }
   }
   if (service.extensions !== undefined && service.extensions !== null) {
-    const list = stringList(service.extensions, "service.extensions", problems);
+    const list = stringList(service.extensions, 'service.extensions', problems);
     if (list) config.service.extensions = list;
   }
-  if (service.telemetry !== undefined)
-    config.service.telemetry = service.telemetry;
+  if (service.telemetry !== undefined) config.service.telemetry = service.telemetry;
   if (!isRecord(service.pipelines)) {
     problems.push({
-      path: "service.pipelines",
+      path: 'service.pipelines',
       message: 'Missing "service.pipelines" mapping',
     });
     return { problems };
@@ -240,42 +224,25 @@ function shapeOf(data: unknown): {
       continue;
     }
     for (const key of Object.keys(pipeline)) {
-      if (!["receivers", "processors", "exporters"].includes(key)) {
+      if (!['receivers', 'processors', 'exporters'].includes(key)) {
         problems.push({
           path: `${path}.${key}`,
           message: `Unknown key "${key}" in pipeline "${name}"`,
         });
       }
     }
-    const receivers =
-      pipeline.receivers == null
-        ? []
-        : stringList(pipeline.receivers, `${path}.receivers`, problems);
-    const exporters =
-      pipeline.exporters == null
-        ? []
-        : stringList(pipeline.exporters, `${path}.exporters`, problems);
+    const receivers = pipeline.receivers == null ? [] : stringList(pipeline.receivers, `${path}.receivers`, problems);
+    const exporters = pipeline.exporters == null ? [] : stringList(pipeline.exporters, `${path}.exporters`, problems);
     const processors =
-      pipeline.processors == null
-        ? undefined
-        : stringList(pipeline.processors, `${path}.processors`, problems);
+      pipeline.processors == null ? undefined : stringList(pipeline.processors, `${path}.processors`, problems);
     if (!receivers || !exporters || processors === null) continue;
-    config.service.pipelines[name] = processors
-      ? { receivers, processors, exporters }
-      : { receivers, exporters };
+    config.service.pipelines[name] = processors ? { receivers, processors, exporters } : { receivers, exporters };
   }
   return problems.length > 0 ? { problems } : { config, problems };
 }
 
-function stringList(
-  value: unknown,
-  path: string,
-  problems: ConfigProblem[],
-): string[] | null {
-  if (
-    !Array.isArray(value) ||
-    !value.every((item) => typeof item === "string")
-  ) {
+function stringList(value: unknown, path: string, problems: ConfigProblem[]): string[] | null {
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
     problems.push({
       path,
       message: `"${path}" must be a list of component ids`,
@@ -305,9 +272,7 @@ export function pipelineComponents(config: CollectorConfig): {
   const pipelines = Object.values(config.service.pipelines);
   return {
     receivers: unique(pipelines.flatMap((pipeline) => pipeline.receivers)),
-    processors: unique(
-      pipelines.flatMap((pipeline) => pipeline.processors ?? []),
-    ),
+    processors: unique(pipelines.flatMap((pipeline) => pipeline.processors ?? [])),
     exporters: unique(pipelines.flatMap((pipeline) => pipeline.exporters)),
   };
 }
@@ -324,51 +289,45 @@ export function targetsOfConfig(config: CollectorConfig): Target[] {
 export interface ReceiverPort {
   name: string;
   port: number;
-  protocol: "TCP" | "UDP";
+  protocol: 'TCP' | 'UDP';
 }
 
 /** The port of an `host:port` endpoint (`0.0.0.0:2000`, `[::]:4317`, `${env:POD_IP}:4317`), else the default. */
 function endpointPort(settings: unknown, fallback: number): number {
   const endpoint = isRecord(settings) ? settings.endpoint : undefined;
-  if (typeof endpoint !== "string") return fallback;
+  if (typeof endpoint !== 'string') return fallback;
   const match = /:(\d{1,5})$/.exec(endpoint.trim());
   const port = match ? Number(match[1]) : NaN;
   return port >= 1 && port <= 65535 ? port : fallback;
 }
 
 function portName(receiverId: string, suffix?: string): string {
-  const base = [receiverId, suffix].filter(Boolean).join("-");
+  const base = [receiverId, suffix].filter(Boolean).join('-');
   return base
     .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, "-")
-    .replace(/^-+|-+$/g, "")
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
     .slice(0, 15)
-    .replace(/-+$/, "");
+    .replace(/-+$/, '');
 }
 
-const protocolDefaults: Record<
-  string,
-  { protocol: string; port: number; transport: "TCP" | "UDP" }[]
-> = {
+const protocolDefaults: Record<string, { protocol: string; port: number; transport: 'TCP' | 'UDP' }[]> = {
   otlp: [
-    { protocol: "grpc", port: 4317, transport: "TCP" },
-    { protocol: "http", port: 4318, transport: "TCP" },
+    { protocol: 'grpc', port: 4317, transport: 'TCP' },
+    { protocol: 'http', port: 4318, transport: 'TCP' },
   ],
   jaeger: [
-    { protocol: "grpc", port: 14250, transport: "TCP" },
-    { protocol: "thrift_http", port: 14268, transport: "TCP" },
-    { protocol: "thrift_compact", port: 6831, transport: "UDP" },
-    { protocol: "thrift_binary", port: 6832, transport: "UDP" },
+    { protocol: 'grpc', port: 14250, transport: 'TCP' },
+    { protocol: 'thrift_http', port: 14268, transport: 'TCP' },
+    { protocol: 'thrift_compact', port: 6831, transport: 'UDP' },
+    { protocol: 'thrift_binary', port: 6832, transport: 'UDP' },
   ],
 };
 
-const singlePortDefaults: Record<
-  string,
-  { port: number; transport: "TCP" | "UDP" }
-> = {
-  awsxray: { port: 2000, transport: "UDP" },
-  statsd: { port: 8125, transport: "UDP" },
-  zipkin: { port: 9411, transport: "TCP" },
+const singlePortDefaults: Record<string, { port: number; transport: 'TCP' | 'UDP' }> = {
+  awsxray: { port: 2000, transport: 'UDP' },
+  statsd: { port: 8125, transport: 'UDP' },
+  zipkin: { port: 9411, transport: 'TCP' },
 };
 
 /** The ports the receivers in use listen on (scrapers such as prometheus listen on none). */
@@ -388,14 +347,11 @@ export function receiverPorts(config: CollectorConfig): ReceiverPort[] {
     }
     const protocols = protocolDefaults[type];
     if (!protocols) continue;
-    const configured =
-      isRecord(settings) && isRecord(settings.protocols)
-        ? settings.protocols
-        : {};
+    const configured = isRecord(settings) && isRecord(settings.protocols) ? settings.protocols : {};
     for (const entry of protocols) {
       if (!Object.hasOwn(configured, entry.protocol)) continue;
       ports.push({
-        name: portName(id, entry.protocol.replace("thrift_", "")),
+        name: portName(id, entry.protocol.replace('thrift_', '')),
         port: endpointPort(configured[entry.protocol], entry.port),
         protocol: entry.transport,
       });
@@ -412,13 +368,10 @@ const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 export function isAwsRegion(value: string): boolean {
   return REGION_PATTERN.test(value);
 }
-const AMP_HOST_PATTERN =
-  /^aps-workspaces(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
+const AMP_HOST_PATTERN = /^aps-workspaces(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
 
 /** Every reason the configuration would be rejected by the collector, or would run but not deliver. */
-export function validateCollectorConfig(
-  config: CollectorConfig,
-): ConfigProblem[] {
+export function validateCollectorConfig(config: CollectorConfig): ConfigProblem[] {
   return [
     ...checkComponentTypes(config),
     ...checkPipelines(config),
@@ -431,10 +384,7 @@ export function validateCollectorConfig(
 function checkComponentTypes(config: CollectorConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const section of sections) {
-    const known =
-      section === "extensions"
-        ? knownExtensions
-        : Object.keys(knownComponents[section]);
+    const known = section === 'extensions' ? knownExtensions : Object.keys(knownComponents[section]);
     for (const id of Object.keys(config[section])) {
       if (!/^[a-z0-9_]+(\/[^/\s]+)?$/i.test(id)) {
         problems.push({
@@ -445,7 +395,7 @@ function checkComponentTypes(config: CollectorConfig): ConfigProblem[] {
         problems.push({
           path: `${section}.${id}`,
           message: `Unknown ${section.slice(0, -1)} type "${componentType(id)}"`,
-          hint: `Known ${section}: ${known.join(", ")}`,
+          hint: `Known ${section}: ${known.join(', ')}`,
         });
       }
     }
@@ -463,8 +413,8 @@ function checkPipelines(config: CollectorConfig): ConfigProblem[] {
   const pipelines = Object.entries(config.service.pipelines);
   if (pipelines.length === 0) {
     problems.push({
-      path: "service.pipelines",
-      message: "No pipelines: the collector would do nothing",
+      path: 'service.pipelines',
+      message: 'No pipelines: the collector would do nothing',
     });
   }
   const connectors = config.connectors ?? {};
@@ -475,20 +425,20 @@ function checkPipelines(config: CollectorConfig): ConfigProblem[] {
       problems.push({
         path,
         message: `Unknown pipeline type "${name}"`,
-        hint: "Pipelines are named traces, metrics or logs, optionally followed by /name",
+        hint: 'Pipelines are named traces, metrics or logs, optionally followed by /name',
       });
     }
     const roles: {
       key: keyof PipelineConfig;
-      section: "receivers" | "processors" | "exporters";
+      section: 'receivers' | 'processors' | 'exporters';
     }[] = [
-      { key: "receivers", section: "receivers" },
-      { key: "processors", section: "processors" },
-      { key: "exporters", section: "exporters" },
+      { key: 'receivers', section: 'receivers' },
+      { key: 'processors', section: 'processors' },
+      { key: 'exporters', section: 'exporters' },
     ];
     for (const { key, section } of roles) {
       const ids = pipeline[key] ?? [];
-      if (key !== "processors" && ids.length === 0) {
+      if (key !== 'processors' && ids.length === 0) {
         problems.push({
           path: `${path}.${key}`,
           message: `Pipeline "${name}" has no ${key}`,
@@ -503,8 +453,7 @@ function checkPipelines(config: CollectorConfig): ConfigProblem[] {
             message: `"${id}" is listed twice in pipeline "${name}"`,
           });
         seen.add(id);
-        const isConnector =
-          key !== "processors" && Object.hasOwn(connectors, id);
+        const isConnector = key !== 'processors' && Object.hasOwn(connectors, id);
         if (!Object.hasOwn(config[section], id) && !isConnector) {
           problems.push({
             path: itemPath,
@@ -513,13 +462,11 @@ function checkPipelines(config: CollectorConfig): ConfigProblem[] {
           });
           return;
         }
-        const signals = isConnector
-          ? undefined
-          : knownComponents[section][componentType(id)];
+        const signals = isConnector ? undefined : knownComponents[section][componentType(id)];
         if (signal && signals && !signals.includes(signal)) {
           problems.push({
             path: itemPath,
-            message: `${section.slice(0, -1)} "${id}" does not handle ${signal} (it handles ${signals.join(", ")})`,
+            message: `${section.slice(0, -1)} "${id}" does not handle ${signal} (it handles ${signals.join(', ')})`,
           });
         }
       });
@@ -541,17 +488,14 @@ function checkServiceExtensions(config: CollectorConfig): ConfigProblem[] {
   );
 }
 
-function regionProblem(
-  path: string,
-  settings: Record<string, unknown>,
-): ConfigProblem[] {
+function regionProblem(path: string, settings: Record<string, unknown>): ConfigProblem[] {
   const region = settings.region;
-  if (typeof region !== "string" || region.trim() === "") {
+  if (typeof region !== 'string' || region.trim() === '') {
     return [
       {
         path: `${path}.region`,
-        message: "Missing region",
-        hint: "Set region, e.g. region: us-east-1",
+        message: 'Missing region',
+        hint: 'Set region, e.g. region: us-east-1',
       },
     ];
   }
@@ -560,7 +504,7 @@ function regionProblem(
       {
         path: `${path}.region`,
         message: `"${region}" is not an AWS region`,
-        hint: "e.g. region: us-east-1",
+        hint: 'e.g. region: us-east-1',
       },
     ];
   }
@@ -575,34 +519,27 @@ function checkExporterRequirements(config: CollectorConfig): ConfigProblem[] {
   for (const id of exportersInUse(config)) {
     if (!Object.hasOwn(config.exporters, id)) continue;
     const path = `exporters.${id}`;
-    const settings = isRecord(config.exporters[id])
-      ? (config.exporters[id] as Record<string, unknown>)
-      : {};
+    const settings = isRecord(config.exporters[id]) ? (config.exporters[id] as Record<string, unknown>) : {};
     const type = componentType(id);
-    if (type === "awsxray" || type === "awsemf")
-      problems.push(...regionProblem(path, settings));
-    if (type === "awsemf" && settings.dimension_rollup_option !== undefined) {
-      const allowed = [
-        "NoDimensionRollup",
-        "SingleDimensionRollupOnly",
-        "ZeroAndSingleDimensionRollup",
-      ];
+    if (type === 'awsxray' || type === 'awsemf') problems.push(...regionProblem(path, settings));
+    if (type === 'awsemf' && settings.dimension_rollup_option !== undefined) {
+      const allowed = ['NoDimensionRollup', 'SingleDimensionRollupOnly', 'ZeroAndSingleDimensionRollup'];
       if (!allowed.includes(String(settings.dimension_rollup_option))) {
         problems.push({
           path: `${path}.dimension_rollup_option`,
-          message: `Must be one of ${allowed.join(", ")}`,
+          message: `Must be one of ${allowed.join(', ')}`,
         });
       }
     }
-    if (type !== "prometheusremotewrite") continue;
+    if (type !== 'prometheusremotewrite') continue;
 
     const endpoint = settings.endpoint;
-    let host = "";
-    if (typeof endpoint !== "string" || endpoint.trim() === "") {
+    let host = '';
+    if (typeof endpoint !== 'string' || endpoint.trim() === '') {
       problems.push({
         path: `${path}.endpoint`,
-        message: "Missing endpoint (the remote write URL)",
-        hint: "e.g. https://aps-workspaces.REGION.amazonaws.com/workspaces/ws-…/api/v1/remote_write",
+        message: 'Missing endpoint (the remote write URL)',
+        hint: 'e.g. https://aps-workspaces.REGION.amazonaws.com/workspaces/ws-…/api/v1/remote_write',
       });
     } else {
       let url: URL | undefined;
@@ -616,23 +553,18 @@ function checkExporterRequirements(config: CollectorConfig): ConfigProblem[] {
       }
       if (url) {
         host = url.hostname;
-        const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(
-          url.hostname,
-        );
-        if (
-          url.protocol !== "https:" &&
-          !(url.protocol === "http:" && loopback)
-        ) {
+        const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+        if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
           problems.push({
             path: `${path}.endpoint`,
-            message: `The remote write endpoint must use https (got ${url.protocol.replace(":", "")})`,
+            message: `The remote write endpoint must use https (got ${url.protocol.replace(':', '')})`,
           });
         }
       }
     }
     const auth = isRecord(settings.auth) ? settings.auth : undefined;
     const authenticator = auth?.authenticator;
-    if (typeof authenticator === "string" && authenticator !== "") {
+    if (typeof authenticator === 'string' && authenticator !== '') {
       if (!Object.hasOwn(config.extensions, authenticator)) {
         problems.push({
           path: `${path}.auth.authenticator`,
@@ -646,39 +578,31 @@ function checkExporterRequirements(config: CollectorConfig): ConfigProblem[] {
           hint: `Add "${authenticator}" to service.extensions`,
         });
       }
-      if (componentType(authenticator) === "sigv4auth")
-        sigv4UsedByRemoteWrite.add(authenticator);
+      if (componentType(authenticator) === 'sigv4auth') sigv4UsedByRemoteWrite.add(authenticator);
     } else if (AMP_HOST_PATTERN.test(host)) {
       problems.push({
         path: `${path}.auth.authenticator`,
-        message:
-          "Amazon Managed Service for Prometheus needs SigV4-signed requests, but no authenticator is set",
-        hint: "Set auth.authenticator: sigv4auth and define extensions.sigv4auth {region, service: aps}",
+        message: 'Amazon Managed Service for Prometheus needs SigV4-signed requests, but no authenticator is set',
+        hint: 'Set auth.authenticator: sigv4auth and define extensions.sigv4auth {region, service: aps}',
       });
     }
   }
 
-  const sigv4InUse = unique([
-    ...enabledExtensions,
-    ...sigv4UsedByRemoteWrite,
-  ]).filter(
-    (id) =>
-      componentType(id) === "sigv4auth" && Object.hasOwn(config.extensions, id),
+  const sigv4InUse = unique([...enabledExtensions, ...sigv4UsedByRemoteWrite]).filter(
+    (id) => componentType(id) === 'sigv4auth' && Object.hasOwn(config.extensions, id),
   );
   for (const id of sigv4InUse) {
     const path = `extensions.${id}`;
-    const settings = isRecord(config.extensions[id])
-      ? (config.extensions[id] as Record<string, unknown>)
-      : {};
+    const settings = isRecord(config.extensions[id]) ? (config.extensions[id] as Record<string, unknown>) : {};
     problems.push(...regionProblem(path, settings));
-    if (sigv4UsedByRemoteWrite.has(id) && settings.service !== "aps") {
+    if (sigv4UsedByRemoteWrite.has(id) && settings.service !== 'aps') {
       problems.push({
         path: `${path}.service`,
         message:
           settings.service === undefined
-            ? "Missing service (must be aps for Amazon Managed Service for Prometheus)"
+            ? 'Missing service (must be aps for Amazon Managed Service for Prometheus)'
             : `service is "${String(settings.service)}", expected aps`,
-        hint: "Set service: aps",
+        hint: 'Set service: aps',
       });
     }
   }
@@ -693,15 +617,12 @@ interface StringAt {
 }
 
 function collectStrings(value: unknown, path: string, into: StringAt[]): void {
-  if (typeof value === "string") {
+  if (typeof value === 'string') {
     into.push({ path, value });
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) =>
-      collectStrings(item, `${path}[${index}]`, into),
-    );
+    value.forEach((item, index) => collectStrings(item, `${path}[${index}]`, into));
   } else if (isRecord(value)) {
-    for (const [key, item] of Object.entries(value))
-      collectStrings(item, path ? `${path}.${key}` : key, into);
+    for (const [key, item] of Object.entries(value)) collectStrings(item, path ? `${path}.${key}` : key, into);
   }
 }
 
@@ -710,35 +631,31 @@ function collectStrings(value: unknown, path: string, into: StringAt[]): void {
  * `(?<name>…)`) are not placeholders, neither is `${env:NAME}` (collector environment expansion).
  */
 const placeholderPatterns: { pattern: RegExp; describe: string }[] = [
-  { pattern: /\{\{[^{}]*\}\}/g, describe: "template token" },
+  { pattern: /\{\{[^{}]*\}\}/g, describe: 'template token' },
   {
-    pattern:
-      /(?<!\?P?)<[^<>\s]*[Yy][Oo][Uu][Rr][^<>\s]*>|(?<!\?P?)<[A-Z][A-Z0-9_-]*>/g,
-    describe: "placeholder",
+    pattern: /(?<!\?P?)<[^<>\s]*[Yy][Oo][Uu][Rr][^<>\s]*>|(?<!\?P?)<[A-Z][A-Z0-9_-]*>/g,
+    describe: 'placeholder',
   },
-  { pattern: /\bYOUR[-_][A-Za-z0-9_-]*/g, describe: "placeholder" },
+  { pattern: /\bYOUR[-_][A-Za-z0-9_-]*/g, describe: 'placeholder' },
   {
-    pattern:
-      /\b(REGION|WORKSPACE|WORKSPACE_ID|WS_ID|CLUSTER_NAME|ACCOUNT_ID)\b/g,
-    describe: "placeholder",
+    pattern: /\b(REGION|WORKSPACE|WORKSPACE_ID|WS_ID|CLUSTER_NAME|ACCOUNT_ID)\b/g,
+    describe: 'placeholder',
   },
 ];
 
 function withoutEnvReferences(value: string): string {
-  return value
-    .replace(/\$\$/g, "  ")
-    .replace(/\$\{env:[^}]*\}/g, (match) => " ".repeat(match.length));
+  return value.replace(/\$\$/g, '  ').replace(/\$\{env:[^}]*\}/g, (match) => ' '.repeat(match.length));
 }
 
 /** Index of every `$` that is neither `$$` (an escaped dollar) nor the start of `${…}` (an expansion). */
 function unescapedDollars(value: string): number[] {
   const found: number[] = [];
   for (let index = 0; index < value.length; index++) {
-    if (value[index] !== "$") continue;
+    if (value[index] !== '$') continue;
     const next = value[index + 1];
-    if (next === "$") {
+    if (next === '$') {
       index++;
-    } else if (next !== "{") {
+    } else if (next !== '{') {
       found.push(index);
     }
   }
@@ -748,21 +665,17 @@ function unescapedDollars(value: string): number[] {
 function checkStrings(config: CollectorConfig): ConfigProblem[] {
   const strings: StringAt[] = [];
   const { service, ...components } = config;
-  collectStrings(components, "", strings);
-  collectStrings(service, "service", strings);
+  collectStrings(components, '', strings);
+  collectStrings(service, 'service', strings);
   const problems: ConfigProblem[] = [];
   for (const { path, value } of strings) {
     const scanned = withoutEnvReferences(value);
-    const placeholders = unique(
-      placeholderPatterns.flatMap(
-        ({ pattern }) => scanned.match(pattern) ?? [],
-      ),
-    );
+    const placeholders = unique(placeholderPatterns.flatMap(({ pattern }) => scanned.match(pattern) ?? []));
     if (placeholders.length > 0) {
       problems.push({
         path,
-        message: `Placeholder ${placeholders.map((text) => `"${text}"`).join(", ")} left in "${value}"`,
-        hint: "Replace it with the real value (adot apply-template renders the templates with --region, --cluster and --amp-workspace-id)",
+        message: `Placeholder ${placeholders.map((text) => `"${text}"`).join(', ')} left in "${value}"`,
+        hint: 'Replace it with the real value (adot apply-template renders the templates with --region, --cluster and --amp-workspace-id)',
       });
     }
     const dollars = unescapedDollars(value);
@@ -772,7 +685,7 @@ function checkStrings(config: CollectorConfig): ConfigProblem[] {
       problems.push({
         path,
         message: `Unescaped "$" in "${value}": the collector expands "$" as an environment variable reference`,
-        hint: `Write "$$" for a literal dollar sign (e.g. "${example.replace("$", "$$$$")}" instead of "${example}")`,
+        hint: `Write "$$" for a literal dollar sign (e.g. "${example.replace('$', '$$$$')}" instead of "${example}")`,
       });
     }
   }

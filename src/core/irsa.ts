@@ -4,12 +4,12 @@
  * StringEquals or StringLike, Federated as string or list, several statements), so verification evaluates the
  * policy instead of comparing documents.
  */
-import type { PolicyDocument, PolicyStatement } from "../ports.js";
-import { usageError } from "./errors.js";
+import type { PolicyDocument, PolicyStatement } from '../ports.js';
+import { usageError } from './errors.js';
 
-export const WEB_IDENTITY_AUDIENCE = "sts.amazonaws.com";
-export const ASSUME_ROLE_WITH_WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity";
-const POLICY_VERSION = "2012-10-17";
+export const WEB_IDENTITY_AUDIENCE = 'sts.amazonaws.com';
+export const ASSUME_ROLE_WITH_WEB_IDENTITY = 'sts:AssumeRoleWithWebIdentity';
+const POLICY_VERSION = '2012-10-17';
 
 export interface TrustExpectation {
   providerArn: string;
@@ -19,7 +19,7 @@ export interface TrustExpectation {
 }
 
 export interface TrustProblem {
-  field: "principal" | "action" | "sub" | "aud" | "effect" | "statement";
+  field: 'principal' | 'action' | 'sub' | 'aud' | 'effect' | 'statement';
   observed: string;
   expected: string;
   message: string;
@@ -29,29 +29,21 @@ export interface TrustProblem {
 export function issuerHostPath(issuerUrl: string): string {
   const hostPath = issuerUrl
     .trim()
-    .replace(/^https:\/\//i, "")
-    .replace(/\/+$/, "");
-  if (hostPath === "" || /\s/.test(hostPath) || hostPath.includes("://")) {
-    throw usageError(
-      "InvalidIssuerUrl",
-      `Not an OIDC issuer URL: "${issuerUrl}"`,
-      {
-        hint: "The issuer comes from: aws eks describe-cluster --name CLUSTER --query cluster.identity.oidc.issuer",
-      },
-    );
+    .replace(/^https:\/\//i, '')
+    .replace(/\/+$/, '');
+  if (hostPath === '' || /\s/.test(hostPath) || hostPath.includes('://')) {
+    throw usageError('InvalidIssuerUrl', `Not an OIDC issuer URL: "${issuerUrl}"`, {
+      hint: 'The issuer comes from: aws eks describe-cluster --name CLUSTER --query cluster.identity.oidc.issuer',
+    });
   }
   return hostPath;
 }
 
 function requireAccount(account: string): void {
   if (!/^\d{12}$/.test(account)) {
-    throw usageError(
-      "InvalidAccountId",
-      `Not an AWS account id: "${account}" (expected 12 digits)`,
-      {
-        hint: "Check the credentials in use: aws sts get-caller-identity",
-      },
-    );
+    throw usageError('InvalidAccountId', `Not an AWS account id: "${account}" (expected 12 digits)`, {
+      hint: 'Check the credentials in use: aws sts get-caller-identity',
+    });
   }
 }
 
@@ -63,21 +55,14 @@ export function oidcProviderArn(account: string, issuerUrl: string): string {
 export function roleArn(account: string, roleName: string): string {
   requireAccount(account);
   if (!/^[\w+=,.@-]{1,64}$/.test(roleName)) {
-    throw usageError(
-      "InvalidRoleName",
-      `Not a valid IAM role name: "${roleName}"`,
-      {
-        hint: "Use --role-name with 1-64 letters, digits or +=,.@_- (default EKS-ADOT-ServiceAccount-Role)",
-      },
-    );
+    throw usageError('InvalidRoleName', `Not a valid IAM role name: "${roleName}"`, {
+      hint: 'Use --role-name with 1-64 letters, digits or +=,.@_- (default EKS-ADOT-ServiceAccount-Role)',
+    });
   }
   return `arn:aws:iam::${account}:role/${roleName}`;
 }
 
-export function serviceAccountSubject(
-  namespace: string,
-  serviceAccount: string,
-): string {
+export function serviceAccountSubject(namespace: string, serviceAccount: string): string {
   return `system:serviceaccount:${namespace}:${serviceAccount}`;
 }
 
@@ -88,15 +73,12 @@ export function buildTrustPolicy(input: TrustExpectation): PolicyDocument {
 function buildStatement(input: TrustExpectation): PolicyStatement {
   const hostPath = issuerHostPath(input.issuerUrl);
   return {
-    Effect: "Allow",
+    Effect: 'Allow',
     Principal: { Federated: input.providerArn },
     Action: ASSUME_ROLE_WITH_WEB_IDENTITY,
     Condition: {
       StringEquals: {
-        [`${hostPath}:sub`]: serviceAccountSubject(
-          input.namespace,
-          input.serviceAccount,
-        ),
+        [`${hostPath}:sub`]: serviceAccountSubject(input.namespace, input.serviceAccount),
         [`${hostPath}:aud`]: WEB_IDENTITY_AUDIENCE,
       },
     },
@@ -108,32 +90,21 @@ function buildStatement(input: TrustExpectation): PolicyStatement {
 type Record_ = Record<string, unknown>;
 
 function isRecord(value: unknown): value is Record_ {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function stringList(value: unknown): string[] {
-  if (typeof value === "string") return [value];
-  if (Array.isArray(value))
-    return value.filter((item): item is string => typeof item === "string");
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
   return [];
 }
 
-function globMatches(
-  pattern: string,
-  value: string,
-  ignoreCase = false,
-): boolean {
+function globMatches(pattern: string, value: string, ignoreCase = false): boolean {
   const source = pattern
-    .split("")
-    .map((char) =>
-      char === "*"
-        ? ".*"
-        : char === "?"
-          ? "."
-          : char.replace(/[.+^${}()|[\]\\]/g, "\\$&"),
-    )
-    .join("");
-  return new RegExp(`^${source}$`, ignoreCase ? "is" : "s").test(value);
+    .split('')
+    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`, ignoreCase ? 'is' : 's').test(value);
 }
 
 /** One `Operator: {key: values}` block of a Condition that concerns a given key. */
@@ -145,29 +116,23 @@ interface ConditionBlock {
 
 /** Strips set qualifiers and IfExists: for the single-valued web-identity keys they evaluate like the base operator. */
 function baseOperator(operator: string): string {
-  return operator
-    .replace(/^(ForAnyValue|ForAllValues):/i, "")
-    .replace(/IfExists$/i, "");
+  return operator.replace(/^(ForAnyValue|ForAllValues):/i, '').replace(/IfExists$/i, '');
 }
 
 function blockMatches(block: ConditionBlock, actual: string): boolean {
   const operator = baseOperator(block.operator).toLowerCase();
   switch (operator) {
-    case "stringequals":
+    case 'stringequals':
       return block.values.includes(actual);
-    case "stringequalsignorecase":
-      return block.values.some(
-        (value) => value.toLowerCase() === actual.toLowerCase(),
-      );
-    case "stringlike":
+    case 'stringequalsignorecase':
+      return block.values.some((value) => value.toLowerCase() === actual.toLowerCase());
+    case 'stringlike':
       return block.values.some((value) => globMatches(value, actual));
-    case "stringnotequals":
+    case 'stringnotequals':
       return !block.values.includes(actual);
-    case "stringnotequalsignorecase":
-      return !block.values.some(
-        (value) => value.toLowerCase() === actual.toLowerCase(),
-      );
-    case "stringnotlike":
+    case 'stringnotequalsignorecase':
+      return !block.values.some((value) => value.toLowerCase() === actual.toLowerCase());
+    case 'stringnotlike':
       return !block.values.some((value) => globMatches(value, actual));
     default:
       return false;
@@ -175,9 +140,7 @@ function blockMatches(block: ConditionBlock, actual: string): boolean {
 }
 
 function isPositiveOperator(operator: string): boolean {
-  return ["stringequals", "stringequalsignorecase", "stringlike"].includes(
-    baseOperator(operator).toLowerCase(),
-  );
+  return ['stringequals', 'stringequalsignorecase', 'stringlike'].includes(baseOperator(operator).toLowerCase());
 }
 
 function conditionBlocks(statement: Record_): ConditionBlock[] {
@@ -186,18 +149,13 @@ function conditionBlocks(statement: Record_): ConditionBlock[] {
   const blocks: ConditionBlock[] = [];
   for (const [operator, entries] of Object.entries(condition)) {
     if (!isRecord(entries)) continue;
-    for (const [key, values] of Object.entries(entries))
-      blocks.push({ operator, key, values: stringList(values) });
+    for (const [key, values] of Object.entries(entries)) blocks.push({ operator, key, values: stringList(values) });
   }
   return blocks;
 }
 
 function describeBlocks(blocks: ConditionBlock[]): string {
-  return blocks
-    .map(
-      (block) => `${block.operator} ${block.key} = ${block.values.join(" | ")}`,
-    )
-    .join("; ");
+  return blocks.map((block) => `${block.operator} ${block.key} = ${block.values.join(' | ')}`).join('; ');
 }
 
 interface StatementReport {
@@ -212,94 +170,61 @@ interface StatementReport {
 
 function federatedPrincipals(statement: Record_): string[] {
   const principal = statement.Principal;
-  if (principal === "*") return ["*"];
+  if (principal === '*') return ['*'];
   if (!isRecord(principal)) return [];
   return stringList(principal.Federated);
 }
 
-function evaluateStatement(
-  statement: Record_,
-  index: number,
-  expected: TrustExpectation,
-): StatementReport {
+function evaluateStatement(statement: Record_, index: number, expected: TrustExpectation): StatementReport {
   const hostPath = issuerHostPath(expected.issuerUrl);
-  const subject = serviceAccountSubject(
-    expected.namespace,
-    expected.serviceAccount,
-  );
+  const subject = serviceAccountSubject(expected.namespace, expected.serviceAccount);
   const problems: TrustProblem[] = [];
   const where = `statement ${index + 1}`;
 
   const federated = federatedPrincipals(statement);
-  if (!federated.includes(expected.providerArn) && !federated.includes("*")) {
+  if (!federated.includes(expected.providerArn) && !federated.includes('*')) {
     problems.push({
-      field: "principal",
-      observed:
-        federated.length > 0
-          ? federated.join(", ")
-          : JSON.stringify(statement.Principal ?? null),
+      field: 'principal',
+      observed: federated.length > 0 ? federated.join(', ') : JSON.stringify(statement.Principal ?? null),
       expected: expected.providerArn,
       message: `${where}: Principal.Federated is not this cluster's OIDC provider`,
     });
   }
 
   const actions = stringList(statement.Action);
-  if (
-    !actions.some((action) =>
-      globMatches(action, ASSUME_ROLE_WITH_WEB_IDENTITY, true),
-    )
-  ) {
+  if (!actions.some((action) => globMatches(action, ASSUME_ROLE_WITH_WEB_IDENTITY, true))) {
     problems.push({
-      field: "action",
-      observed: actions.join(", ") || "(none)",
+      field: 'action',
+      observed: actions.join(', ') || '(none)',
       expected: ASSUME_ROLE_WITH_WEB_IDENTITY,
       message: `${where}: Action does not allow ${ASSUME_ROLE_WITH_WEB_IDENTITY}`,
     });
   }
 
   const blocks = conditionBlocks(statement);
-  const blocksFor = (suffix: "sub" | "aud") =>
-    blocks.filter(
-      (block) =>
-        block.key.toLowerCase() === `${hostPath}:${suffix}`.toLowerCase(),
-    );
+  const blocksFor = (suffix: 'sub' | 'aud') =>
+    blocks.filter((block) => block.key.toLowerCase() === `${hostPath}:${suffix}`.toLowerCase());
 
-  const subBlocks = blocksFor("sub");
-  const subProblem = conditionProblem(
-    where,
-    "sub",
-    subBlocks,
-    subject,
-    blocks,
-    hostPath,
-  );
+  const subBlocks = blocksFor('sub');
+  const subProblem = conditionProblem(where, 'sub', subBlocks, subject, blocks, hostPath);
   if (subProblem) problems.push(subProblem);
 
-  const audBlocks = blocksFor("aud");
-  const audProblem = conditionProblem(
-    where,
-    "aud",
-    audBlocks,
-    WEB_IDENTITY_AUDIENCE,
-    blocks,
-    hostPath,
-  );
+  const audBlocks = blocksFor('aud');
+  const audProblem = conditionProblem(where, 'aud', audBlocks, WEB_IDENTITY_AUDIENCE, blocks, hostPath);
   if (audProblem) problems.push(audProblem);
 
-  const effect = typeof statement.Effect === "string" ? statement.Effect : "";
+  const effect = typeof statement.Effect === 'string' ? statement.Effect : '';
   const admits = problems.length === 0;
   const applies =
-    !problems.some(
-      (problem) => problem.field === "principal" || problem.field === "action",
-    ) &&
+    !problems.some((problem) => problem.field === 'principal' || problem.field === 'action') &&
     subBlocks.every((block) => blockMatches(block, subject)) &&
     audBlocks.every((block) => blockMatches(block, WEB_IDENTITY_AUDIENCE));
-  if (effect !== "Allow") {
+  if (effect !== 'Allow') {
     problems.push({
-      field: "effect",
-      observed: effect || "(none)",
-      expected: "Allow",
-      message: `${where}: Effect is ${effect || "missing"}, so it does not allow the service account`,
+      field: 'effect',
+      observed: effect || '(none)',
+      expected: 'Allow',
+      message: `${where}: Effect is ${effect || 'missing'}, so it does not allow the service account`,
     });
   }
   return { index, effect, problems, admits, applies };
@@ -307,7 +232,7 @@ function evaluateStatement(
 
 function conditionProblem(
   where: string,
-  suffix: "sub" | "aud",
+  suffix: 'sub' | 'aud',
   keyBlocks: ConditionBlock[],
   actual: string,
   allBlocks: ConditionBlock[],
@@ -316,15 +241,12 @@ function conditionProblem(
   const key = `${hostPath}:${suffix}`;
   const expectedText = `StringEquals ${key} = ${actual}`;
   if (!keyBlocks.some((block) => isPositiveOperator(block.operator))) {
-    const otherIssuer = allBlocks.filter((block) =>
-      block.key.toLowerCase().endsWith(`:${suffix}`),
-    );
-    const observed =
-      otherIssuer.length > 0 ? describeBlocks(otherIssuer) : "(no condition)";
+    const otherIssuer = allBlocks.filter((block) => block.key.toLowerCase().endsWith(`:${suffix}`));
+    const observed = otherIssuer.length > 0 ? describeBlocks(otherIssuer) : '(no condition)';
     let message: string;
     if (otherIssuer.length > 0) {
       message = `${where}: the :${suffix} condition names another OIDC issuer, not ${hostPath}`;
-    } else if (suffix === "aud") {
+    } else if (suffix === 'aud') {
       message = `${where}: no ${key} condition; the trust policy must pin the audience to ${WEB_IDENTITY_AUDIENCE} as well as the subject`;
     } else {
       message = `${where}: no ${key} condition, so the role is not bound to the collector's service account`;
@@ -336,23 +258,16 @@ function conditionProblem(
     field: suffix,
     observed: describeBlocks(keyBlocks),
     expected: expectedText,
-    message: `${where}: ${suffix === "sub" ? describeSubjectMismatch(keyBlocks, actual) : `the audience is not ${actual}`}`,
+    message: `${where}: ${suffix === 'sub' ? describeSubjectMismatch(keyBlocks, actual) : `the audience is not ${actual}`}`,
   };
 }
 
-function parseSubject(
-  subject: string,
-): { namespace: string; serviceAccount: string } | undefined {
+function parseSubject(subject: string): { namespace: string; serviceAccount: string } | undefined {
   const match = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(subject);
-  return match
-    ? { namespace: match[1] ?? "", serviceAccount: match[2] ?? "" }
-    : undefined;
+  return match ? { namespace: match[1] ?? '', serviceAccount: match[2] ?? '' } : undefined;
 }
 
-function describeSubjectMismatch(
-  blocks: ConditionBlock[],
-  subject: string,
-): string {
+function describeSubjectMismatch(blocks: ConditionBlock[], subject: string): string {
   const wanted = parseSubject(subject);
   const allowed = blocks.flatMap((block) => block.values).map(parseSubject);
   const first = allowed.find((value) => value !== undefined);
@@ -377,48 +292,43 @@ function statementsOf(document: unknown): Record_[] | undefined {
  * Everything that stops the expected service account from assuming the role through this OIDC provider; an empty
  * list means it can. One admitting Allow statement is enough, unless a Deny statement also matches.
  */
-export function verifyTrustPolicy(
-  document: unknown,
-  expected: TrustExpectation,
-): TrustProblem[] {
+export function verifyTrustPolicy(document: unknown, expected: TrustExpectation): TrustProblem[] {
   const statements = statementsOf(document);
   if (!statements || statements.length === 0) {
     return [
       {
-        field: "statement",
+        field: 'statement',
         observed: statements
-          ? "no statements"
-          : typeof document === "string"
-            ? "a string"
+          ? 'no statements'
+          : typeof document === 'string'
+            ? 'a string'
             : JSON.stringify(document ?? null),
-        expected: "a trust policy document with a Statement list",
-        message: "The trust policy has no statements",
+        expected: 'a trust policy document with a Statement list',
+        message: 'The trust policy has no statements',
       },
     ];
   }
-  const reports = statements.map((statement, index) =>
-    evaluateStatement(statement, index, expected),
-  );
+  const reports = statements.map((statement, index) => evaluateStatement(statement, index, expected));
 
   const denials = reports
-    .filter((report) => report.effect === "Deny" && report.applies)
+    .filter((report) => report.effect === 'Deny' && report.applies)
     .map<TrustProblem>((report) => ({
-      field: "effect",
+      field: 'effect',
       observed: `statement ${report.index + 1}: Deny`,
-      expected: "no Deny statement matching the service account",
+      expected: 'no Deny statement matching the service account',
       message: `statement ${report.index + 1} denies ${ASSUME_ROLE_WITH_WEB_IDENTITY} to the collector's service account`,
     }));
 
-  const allows = reports.filter((report) => report.effect === "Allow");
+  const allows = reports.filter((report) => report.effect === 'Allow');
   if (allows.some((report) => report.admits)) return denials;
   if (allows.length === 0) {
     return [
       ...denials,
       {
-        field: "statement",
+        field: 'statement',
         observed: `${statements.length} statement(s), none with Effect Allow`,
         expected: `an Allow statement for ${expected.providerArn}`,
-        message: "No statement allows the service account to assume the role",
+        message: 'No statement allows the service account to assume the role',
       },
     ];
   }
@@ -428,29 +338,19 @@ export function verifyTrustPolicy(
 }
 
 function closeness(report: StatementReport): number {
-  const principalWrong = report.problems.some(
-    (problem) => problem.field === "principal",
-  );
+  const principalWrong = report.problems.some((problem) => problem.field === 'principal');
   return (principalWrong ? 100 : 0) + report.problems.length;
 }
 
 /** A statement that concerns this provider and service account (and is therefore ours to replace). */
-function concernsExpected(
-  statement: Record_,
-  expected: TrustExpectation,
-): boolean {
-  if (!federatedPrincipals(statement).includes(expected.providerArn))
-    return false;
+function concernsExpected(statement: Record_, expected: TrustExpectation): boolean {
+  if (!federatedPrincipals(statement).includes(expected.providerArn)) return false;
   const hostPath = issuerHostPath(expected.issuerUrl);
   const subBlocks = conditionBlocks(statement).filter(
     (block) => block.key.toLowerCase() === `${hostPath}:sub`.toLowerCase(),
   );
-  if (!subBlocks.some((block) => isPositiveOperator(block.operator)))
-    return true;
-  const subject = serviceAccountSubject(
-    expected.namespace,
-    expected.serviceAccount,
-  );
+  if (!subBlocks.some((block) => isPositiveOperator(block.operator))) return true;
+  const subject = serviceAccountSubject(expected.namespace, expected.serviceAccount);
   return subBlocks.every((block) => blockMatches(block, subject));
 }
 
@@ -464,13 +364,9 @@ export function reconcileTrustPolicy(
   expected: TrustExpectation,
 ): { document: PolicyDocument; changed: boolean } {
   const statements = statementsOf(existing);
-  if (!statements)
-    return { document: buildTrustPolicy(expected), changed: true };
+  if (!statements) return { document: buildTrustPolicy(expected), changed: true };
   if (verifyTrustPolicy(existing, expected).length === 0) {
-    const version =
-      isRecord(existing) && typeof existing.Version === "string"
-        ? existing.Version
-        : POLICY_VERSION;
+    const version = isRecord(existing) && typeof existing.Version === 'string' ? existing.Version : POLICY_VERSION;
     return {
       document: {
         Version: version,
@@ -479,9 +375,7 @@ export function reconcileTrustPolicy(
       changed: false,
     };
   }
-  const kept = statements.filter(
-    (statement) => !concernsExpected(statement, expected),
-  ) as unknown as PolicyStatement[];
+  const kept = statements.filter((statement) => !concernsExpected(statement, expected)) as unknown as PolicyStatement[];
   return {
     document: {
       Version: POLICY_VERSION,

@@ -2,22 +2,22 @@
  * The telemetry destinations adot can configure a collector for, and what each one implies (IAM policy,
  * collector exporter, signal).
  */
-import { usageError } from "./errors.js";
+import { usageError } from './errors.js';
 
-export type Target = "amp" | "cloudwatch" | "xray";
+export type Target = 'amp' | 'cloudwatch' | 'xray';
 
-export const TARGETS: readonly Target[] = ["amp", "cloudwatch", "xray"];
+export const TARGETS: readonly Target[] = ['amp', 'cloudwatch', 'xray'];
 
 const policyByTarget: Record<Target, string> = {
-  amp: "arn:aws:iam::aws:policy/AmazonPrometheusRemoteWriteAccess",
-  cloudwatch: "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
-  xray: "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess",
+  amp: 'arn:aws:iam::aws:policy/AmazonPrometheusRemoteWriteAccess',
+  cloudwatch: 'arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy',
+  xray: 'arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess',
 };
 
 const targetByExporterType: Record<string, Target> = {
-  awsxray: "xray",
-  prometheusremotewrite: "amp",
-  awsemf: "cloudwatch",
+  awsxray: 'xray',
+  prometheusremotewrite: 'amp',
+  awsemf: 'cloudwatch',
 };
 
 function isTarget(value: string): value is Target {
@@ -31,12 +31,12 @@ function isTarget(value: string): value is Target {
 export function parseTargets(values: string[]): Target[] {
   const chosen = new Set<Target>();
   for (const value of values) {
-    for (const part of value.split(",")) {
+    for (const part of value.split(',')) {
       const name = part.trim().toLowerCase();
-      if (name === "") continue;
+      if (name === '') continue;
       if (!isTarget(name)) {
-        throw usageError("UnknownTarget", `Unknown target "${part.trim()}"`, {
-          hint: `Use --target with one or more of: ${TARGETS.join(", ")} (e.g. --target xray,amp)`,
+        throw usageError('UnknownTarget', `Unknown target "${part.trim()}"`, {
+          hint: `Use --target with one or more of: ${TARGETS.join(', ')} (e.g. --target xray,amp)`,
           details: { target: part.trim(), validTargets: [...TARGETS] },
         });
       }
@@ -53,13 +53,11 @@ export function policyArnsForTargets(targets: readonly Target[]): string[] {
 
 /** The target an exporter sends to, from its id (`awsxray`, `awsemf/custom` …); undefined for other exporters. */
 export function targetForExporter(exporterType: string): Target | undefined {
-  const type = exporterType.split("/")[0] ?? "";
-  return Object.hasOwn(targetByExporterType, type)
-    ? targetByExporterType[type]
-    : undefined;
+  const type = exporterType.split('/')[0] ?? '';
+  return Object.hasOwn(targetByExporterType, type) ? targetByExporterType[type] : undefined;
 }
 
 /** Targets fed by a metrics pipeline (the Prometheus receiver), as opposed to traces. */
 export function isMetricsTarget(target: Target): boolean {
-  return target === "amp" || target === "cloudwatch";
+  return target === 'amp' || target === 'cloudwatch';
 }

@@ -19,7 +19,12 @@ describe('aws CLI against the sandbox endpoint', () => {
 
   it('eks list-clusters and describe-cluster', async () => {
     expect(await awsJson(url, ['eks', 'list-clusters'])).toEqual({ clusters: ['demo'] });
-    const { cluster } = await awsJson<{ cluster: Record<string, unknown> }>(url, ['eks', 'describe-cluster', '--name', 'demo']);
+    const { cluster } = await awsJson<{ cluster: Record<string, unknown> }>(url, [
+      'eks',
+      'describe-cluster',
+      '--name',
+      'demo',
+    ]);
     expect(cluster).toMatchObject({
       name: 'demo',
       arn: 'arn:aws:eks:us-east-1:111122223333:cluster/demo',
@@ -32,28 +37,81 @@ describe('aws CLI against the sandbox endpoint', () => {
   });
 
   it('eks describe-addon-versions, with and without --kubernetes-version', async () => {
-    type Versions = { addons: { addonName: string; addonVersions: { addonVersion: string; compatibilities: { clusterVersion: string; defaultVersion: boolean }[] }[] }[] };
+    type Versions = {
+      addons: {
+        addonName: string;
+        addonVersions: {
+          addonVersion: string;
+          compatibilities: { clusterVersion: string; defaultVersion: boolean }[];
+        }[];
+      }[];
+    };
     const all = await awsJson<Versions>(url, ['eks', 'describe-addon-versions', '--addon-name', 'adot']);
     expect(all.addons.map((a) => a.addonName)).toEqual(['adot']);
     expect(all.addons[0]?.addonVersions).toHaveLength(4);
-    const for124 = await awsJson<Versions>(url, ['eks', 'describe-addon-versions', '--addon-name', 'adot', '--kubernetes-version', '1.24']);
+    const for124 = await awsJson<Versions>(url, [
+      'eks',
+      'describe-addon-versions',
+      '--addon-name',
+      'adot',
+      '--kubernetes-version',
+      '1.24',
+    ]);
     const versions = for124.addons[0]?.addonVersions ?? [];
-    expect(versions.map((v) => v.addonVersion)).toEqual(['v0.88.0-eksbuild.1', 'v0.66.0-eksbuild.1', 'v0.62.1-eksbuild.1']);
-    expect(versions.filter((v) => v.compatibilities[0]?.defaultVersion).map((v) => v.addonVersion)).toEqual(['v0.88.0-eksbuild.1']);
+    expect(versions.map((v) => v.addonVersion)).toEqual([
+      'v0.88.0-eksbuild.1',
+      'v0.66.0-eksbuild.1',
+      'v0.62.1-eksbuild.1',
+    ]);
+    expect(versions.filter((v) => v.compatibilities[0]?.defaultVersion).map((v) => v.addonVersion)).toEqual([
+      'v0.88.0-eksbuild.1',
+    ]);
     // the CLI follows nextToken itself when asked for small pages
-    const paged = await awsJson<Versions>(url, ['eks', 'describe-addon-versions', '--addon-name', 'adot', '--page-size', '1']);
+    const paged = await awsJson<Versions>(url, [
+      'eks',
+      'describe-addon-versions',
+      '--addon-name',
+      'adot',
+      '--page-size',
+      '1',
+    ]);
     expect(paged.addons.flatMap((a) => a.addonVersions.map((v) => v.addonVersion))).toHaveLength(4);
   });
 
   it('eks create-addon, wait addon-active, describe-addon', { timeout: 60_000 }, async () => {
     const { addon } = await awsJson<{ addon: Record<string, unknown> }>(url, [
-      'eks', 'create-addon', '--cluster-name', 'demo', '--addon-name', 'adot', '--addon-version', 'v0.66.0-eksbuild.1',
-      '--service-account-role-arn', 'arn:aws:iam::111122223333:role/collector', '--resolve-conflicts', 'OVERWRITE',
+      'eks',
+      'create-addon',
+      '--cluster-name',
+      'demo',
+      '--addon-name',
+      'adot',
+      '--addon-version',
+      'v0.66.0-eksbuild.1',
+      '--service-account-role-arn',
+      'arn:aws:iam::111122223333:role/collector',
+      '--resolve-conflicts',
+      'OVERWRITE',
     ]);
     expect(addon).toMatchObject({ addonName: 'adot', status: 'CREATING', addonVersion: 'v0.66.0-eksbuild.1' });
-    const waited = await runAwsCli(url, ['eks', 'wait', 'addon-active', '--cluster-name', 'demo', '--addon-name', 'adot']);
+    const waited = await runAwsCli(url, [
+      'eks',
+      'wait',
+      'addon-active',
+      '--cluster-name',
+      'demo',
+      '--addon-name',
+      'adot',
+    ]);
     expect(waited).toMatchObject({ code: 0, stderr: '' });
-    const described = await awsJson<{ addon: Record<string, unknown> }>(url, ['eks', 'describe-addon', '--cluster-name', 'demo', '--addon-name', 'adot']);
+    const described = await awsJson<{ addon: Record<string, unknown> }>(url, [
+      'eks',
+      'describe-addon',
+      '--cluster-name',
+      'demo',
+      '--addon-name',
+      'adot',
+    ]);
     expect(described.addon).toMatchObject({
       addonName: 'adot',
       clusterName: 'demo',
@@ -70,22 +128,47 @@ describe('aws CLI against the sandbox endpoint', () => {
       Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
     };
     const created = await awsJson<{ Role: Record<string, unknown> }>(url, [
-      'iam', 'create-role', '--role-name', 'cli-role', '--assume-role-policy-document', JSON.stringify(trust),
+      'iam',
+      'create-role',
+      '--role-name',
+      'cli-role',
+      '--assume-role-policy-document',
+      JSON.stringify(trust),
     ]);
-    expect(created.Role).toMatchObject({ RoleName: 'cli-role', Arn: 'arn:aws:iam::111122223333:role/cli-role', Path: '/' });
-    const fetched = await awsJson<{ Role: Record<string, unknown> }>(url, ['iam', 'get-role', '--role-name', 'cli-role']);
+    expect(created.Role).toMatchObject({
+      RoleName: 'cli-role',
+      Arn: 'arn:aws:iam::111122223333:role/cli-role',
+      Path: '/',
+    });
+    const fetched = await awsJson<{ Role: Record<string, unknown> }>(url, [
+      'iam',
+      'get-role',
+      '--role-name',
+      'cli-role',
+    ]);
     // botocore URL-decodes and parses policy documents, so the CLI prints the document as an object
     expect(fetched.Role.AssumeRolePolicyDocument).toEqual(trust);
-    await awsJson(url, ['iam', 'attach-role-policy', '--role-name', 'cli-role', '--policy-arn', 'arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess']);
+    await awsJson(url, [
+      'iam',
+      'attach-role-policy',
+      '--role-name',
+      'cli-role',
+      '--policy-arn',
+      'arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess',
+    ]);
     expect(await awsJson(url, ['iam', 'list-attached-role-policies', '--role-name', 'cli-role'])).toEqual({
-      AttachedPolicies: [{ PolicyName: 'AWSXRayDaemonWriteAccess', PolicyArn: 'arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess' }],
+      AttachedPolicies: [
+        { PolicyName: 'AWSXRayDaemonWriteAccess', PolicyArn: 'arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess' },
+      ],
     });
   });
 
   it('iam list-open-id-connect-providers', async () => {
     sandbox.iam.seed({ oidcProviders: [{ url: TEST_OIDC_ISSUER, clientIds: ['sts.amazonaws.com'] }] });
     expect(await awsJson(url, ['iam', 'list-open-id-connect-providers'])).toEqual({
-      OpenIDConnectProviderList: [{ Arn: `arn:aws:iam::111122223333:oidc-provider/${TEST_OIDC_ISSUER.replace('https://', '')}` }],
+      OpenIDConnectProviderList: [
+        { Arn: `arn:aws:iam::111122223333:oidc-provider/${TEST_OIDC_ISSUER.replace('https://', '')}` },
+      ],
     });
   });
 

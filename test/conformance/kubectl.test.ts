@@ -84,7 +84,14 @@ function markAvailable(): void {
       updatedReplicas: 1,
       readyReplicas: 1,
       availableReplicas: 1,
-      conditions: [{ type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }],
+      conditions: [
+        {
+          type: 'Available',
+          status: 'True',
+          reason: 'MinimumReplicasAvailable',
+          message: 'Deployment has minimum availability.',
+        },
+      ],
     },
   });
 }
@@ -93,7 +100,11 @@ describe('kubectl against the emulated API server', () => {
   it('reads the server version', async () => {
     const result = await kubectl.run(['version', '-o', 'json']);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout).serverVersion).toMatchObject({ major: '1', minor: '22+', gitVersion: 'v1.22.17-eks-48e63af' });
+    expect(JSON.parse(result.stdout).serverVersion).toMatchObject({
+      major: '1',
+      minor: '22+',
+      gitVersion: 'v1.22.17-eks-48e63af',
+    });
   });
 
   it('lists namespaces as a table', async () => {
@@ -115,22 +126,54 @@ describe('kubectl against the emulated API server', () => {
     ]);
     const collectorFile = await kubectl.writeFile('collector.yaml', collector);
     const appliedCollector = await kubectl.run(['apply', '--server-side', '-f', collectorFile]);
-    expect(appliedCollector).toMatchObject({ code: 0, stdout: 'opentelemetrycollector.opentelemetry.io/observability serverside-applied\n' });
+    expect(appliedCollector).toMatchObject({
+      code: 0,
+      stdout: 'opentelemetrycollector.opentelemetry.io/observability serverside-applied\n',
+    });
     const listed = await kubectl.run(['get', 'otelcol', '-n', 'aws-otel-eks', '-o', 'name']);
     expect(listed.stdout).toBe('opentelemetrycollector.opentelemetry.io/observability\n');
 
-    const deployments = await kubectl.run(['get', 'deploy', '-n', 'aws-otel-eks', '-o', 'json', '--show-managed-fields']);
+    const deployments = await kubectl.run([
+      'get',
+      'deploy',
+      '-n',
+      'aws-otel-eks',
+      '-o',
+      'json',
+      '--show-managed-fields',
+    ]);
     expect(deployments.code).toBe(0);
-    const items = (JSON.parse(deployments.stdout) as { items: { metadata: { name: string; managedFields: { manager: string }[] } }[] }).items;
+    const items = (
+      JSON.parse(deployments.stdout) as {
+        items: { metadata: { name: string; managedFields: { manager: string }[] } }[];
+      }
+    ).items;
     expect(items.map((item) => item.metadata.name)).toEqual(['observability-collector']);
     expect(items[0]?.metadata.managedFields.map((entry) => entry.manager)).toEqual(['kubectl']);
 
     const timer = setTimeout(markAvailable, 300);
-    const waited = await kubectl.run(['wait', '--for=condition=Available', 'deploy/observability-collector', '-n', 'aws-otel-eks', '--timeout=10s']);
+    const waited = await kubectl.run([
+      'wait',
+      '--for=condition=Available',
+      'deploy/observability-collector',
+      '-n',
+      'aws-otel-eks',
+      '--timeout=10s',
+    ]);
     clearTimeout(timer);
     expect(waited).toMatchObject({ code: 0, stdout: 'deployment.apps/observability-collector condition met\n' });
-    const rollout = await kubectl.run(['rollout', 'status', 'deploy/observability-collector', '-n', 'aws-otel-eks', '--timeout=5s']);
-    expect(rollout).toMatchObject({ code: 0, stdout: 'deployment "observability-collector" successfully rolled out\n' });
+    const rollout = await kubectl.run([
+      'rollout',
+      'status',
+      'deploy/observability-collector',
+      '-n',
+      'aws-otel-eks',
+      '--timeout=5s',
+    ]);
+    expect(rollout).toMatchObject({
+      code: 0,
+      stdout: 'deployment "observability-collector" successfully rolled out\n',
+    });
 
     const deleted = await kubectl.run(['delete', '-f', collectorFile, '-f', manifestFile]);
     expect(deleted.stderr).toBe('');
@@ -147,21 +190,38 @@ describe('kubectl against the emulated API server', () => {
     expect(first.stdout).toContain('deployment.apps/observability-collector created');
     const second = await kubectl.run(['apply', '-f', file]);
     expect(second.stdout).toContain('deployment.apps/observability-collector unchanged');
-    const changed = await kubectl.run(['apply', '-f', await kubectl.writeFile('changed.yaml', manifest.replace('v0.45.0', 'v0.58.0'))]);
+    const changed = await kubectl.run([
+      'apply',
+      '-f',
+      await kubectl.writeFile('changed.yaml', manifest.replace('v0.45.0', 'v0.58.0')),
+    ]);
     expect(changed.stdout).toContain('deployment.apps/observability-collector configured');
-    const image = await kubectl.run(['get', 'deploy', 'observability-collector', '-n', 'aws-otel-eks', '-o', 'jsonpath={.spec.template.spec.containers[0].image}']);
+    const image = await kubectl.run([
+      'get',
+      'deploy',
+      'observability-collector',
+      '-n',
+      'aws-otel-eks',
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].image}',
+    ]);
     expect(image.stdout).toBe('public.ecr.aws/aws-observability/aws-otel-collector:v0.58.0');
   });
 
   it('answers auth can-i from RBAC', async () => {
-    expect(await kubectl.run(['auth', 'can-i', 'create', 'deployments', '-n', 'aws-otel-eks'])).toMatchObject({ code: 0, stdout: 'yes\n' });
+    expect(await kubectl.run(['auth', 'can-i', 'create', 'deployments', '-n', 'aws-otel-eks'])).toMatchObject({
+      code: 0,
+      stdout: 'yes\n',
+    });
     const viewer = await Kubectl.create(cluster.kubeconfig(viewerToken), process.env.PATH);
     try {
       const denied = await viewer.run(['auth', 'can-i', 'create', 'deployments', '-n', 'aws-otel-eks']);
       expect(denied).toMatchObject({ code: 1, stdout: 'no\n' });
       const forbidden = await viewer.run(['get', 'pods', '-n', 'aws-otel-eks']);
       expect(forbidden.code).toBe(1);
-      expect(forbidden.stderr).toContain('pods is forbidden: User "viewer" cannot list resource "pods" in API group "" in the namespace "aws-otel-eks"');
+      expect(forbidden.stderr).toContain(
+        'pods is forbidden: User "viewer" cannot list resource "pods" in API group "" in the namespace "aws-otel-eks"',
+      );
     } finally {
       await viewer.dispose();
     }

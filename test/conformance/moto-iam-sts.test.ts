@@ -32,7 +32,10 @@ function trust(serviceAccount: string) {
         Principal: { Federated: PROVIDER_ARN },
         Action: 'sts:AssumeRoleWithWebIdentity',
         Condition: {
-          StringEquals: { [`${ISSUER_HOST}:sub`]: `system:serviceaccount:aws-otel-eks:${serviceAccount}`, [`${ISSUER_HOST}:aud`]: 'sts.amazonaws.com' },
+          StringEquals: {
+            [`${ISSUER_HOST}:sub`]: `system:serviceaccount:aws-otel-eks:${serviceAccount}`,
+            [`${ISSUER_HOST}:aud`]: 'sts.amazonaws.com',
+          },
         },
       },
     ],
@@ -57,29 +60,66 @@ async function script(iam: IAMClient, sts: STSClient): Promise<Step[]> {
   const roleName = 'EKS-ADOT-ServiceAccount-Role';
   await run('CreateOpenIDConnectProvider', async () => {
     const answer = await iam.send(
-      new CreateOpenIDConnectProviderCommand({ Url: ISSUER, ClientIDList: ['sts.amazonaws.com'], ThumbprintList: ['9e99a48a9960b14926bb7f3b02e22da2b0ab7280'] }),
+      new CreateOpenIDConnectProviderCommand({
+        Url: ISSUER,
+        ClientIDList: ['sts.amazonaws.com'],
+        ThumbprintList: ['9e99a48a9960b14926bb7f3b02e22da2b0ab7280'],
+      }),
     );
     return answer.OpenIDConnectProviderArn;
   });
   await run('GetOpenIDConnectProvider', async () => {
     const answer = await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: PROVIDER_ARN }));
-    return { Url: answer.Url, ClientIDList: answer.ClientIDList, ThumbprintList: answer.ThumbprintList, hasCreateDate: answer.CreateDate instanceof Date };
+    return {
+      Url: answer.Url,
+      ClientIDList: answer.ClientIDList,
+      ThumbprintList: answer.ThumbprintList,
+      hasCreateDate: answer.CreateDate instanceof Date,
+    };
   });
-  await run('ListOpenIDConnectProviders', async () => (await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList);
-  await run('CreateRole', async () => normaliseRole((await iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: JSON.stringify(trust('adot-collector')) }))).Role));
+  await run(
+    'ListOpenIDConnectProviders',
+    async () => (await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList,
+  );
+  await run('CreateRole', async () =>
+    normaliseRole(
+      (
+        await iam.send(
+          new CreateRoleCommand({
+            RoleName: roleName,
+            AssumeRolePolicyDocument: JSON.stringify(trust('adot-collector')),
+          }),
+        )
+      ).Role,
+    ),
+  );
   await run('GetRole', async () => normaliseRole((await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role));
   await run('UpdateAssumeRolePolicy', async () => {
-    await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: JSON.stringify(trust('aws-otel-collector')) }));
+    await iam.send(
+      new UpdateAssumeRolePolicyCommand({
+        RoleName: roleName,
+        PolicyDocument: JSON.stringify(trust('aws-otel-collector')),
+      }),
+    );
     return normaliseRole((await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role).AssumeRolePolicyDocument;
   });
-  await run('AttachRolePolicy xray', () => iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: XRAY })).then(() => 'attached'));
-  await run('AttachRolePolicy amp', () => iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: AMP })).then(() => 'attached'));
+  await run('AttachRolePolicy xray', () =>
+    iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: XRAY })).then(() => 'attached'),
+  );
+  await run('AttachRolePolicy amp', () =>
+    iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: AMP })).then(() => 'attached'),
+  );
   await run('ListAttachedRolePolicies', async () => {
     const answer = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }));
     return { AttachedPolicies: sortBy(answer.AttachedPolicies ?? [], 'PolicyArn'), IsTruncated: answer.IsTruncated };
   });
-  await run('DetachRolePolicy amp', () => iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: AMP })).then(() => 'detached'));
-  await run('ListAttachedRolePolicies after detach', async () => (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }))).AttachedPolicies);
+  await run('DetachRolePolicy amp', () =>
+    iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: AMP })).then(() => 'detached'),
+  );
+  await run(
+    'ListAttachedRolePolicies after detach',
+    async () => (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }))).AttachedPolicies,
+  );
   await run('DeleteRole with a policy attached', () => iam.send(new DeleteRoleCommand({ RoleName: roleName })));
   await run('GetRole missing', () => iam.send(new GetRoleCommand({ RoleName: 'no-such-role' })));
   await run('CreateRole duplicate', () =>
@@ -96,13 +136,28 @@ async function script(iam: IAMClient, sts: STSClient): Promise<Step[]> {
     // The caller's user name differs (moto: "moto", the sandbox: "adot-sandbox"). moto also reports an IAM user as
     // arn:aws:sts::ACCOUNT:user/NAME where real STS says arn:aws:iam::ACCOUNT:user/NAME (the sandbox follows
     // real STS), so the service part of the ARN is normalised too.
-    const arn = identity.Arn?.replace(/^arn:aws:sts::(\d{12}):user\//, 'arn:aws:iam::$1:user/').replace(/:user\/.+$/, ':user/<name>');
+    const arn = identity.Arn?.replace(/^arn:aws:sts::(\d{12}):user\//, 'arn:aws:iam::$1:user/').replace(
+      /:user\/.+$/,
+      ':user/<name>',
+    );
     return { Account: identity.Account, Arn: arn, hasUserId: (identity.UserId ?? '') !== '' };
   });
   return steps;
 }
 
-function normaliseRole(role: { RoleName?: string; Arn?: string; Path?: string; RoleId?: string; CreateDate?: Date; AssumeRolePolicyDocument?: string; MaxSessionDuration?: number } | undefined) {
+function normaliseRole(
+  role:
+    | {
+        RoleName?: string;
+        Arn?: string;
+        Path?: string;
+        RoleId?: string;
+        CreateDate?: Date;
+        AssumeRolePolicyDocument?: string;
+        MaxSessionDuration?: number;
+      }
+    | undefined,
+) {
   return {
     RoleName: role?.RoleName,
     Arn: role?.Arn,
@@ -133,7 +188,12 @@ describe('IAM and STS: the sandbox answers like moto', () => {
 
   it('runs the same IAM/STS script with the same results', async () => {
     const clientsFor = (endpoint: string) => {
-      const config = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIAEXAMPLE000000000', secretAccessKey: 'secret' }, maxAttempts: 1 };
+      const config = {
+        endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'AKIAEXAMPLE000000000', secretAccessKey: 'secret' },
+        maxAttempts: 1,
+      };
       return { iam: new IAMClient(config), sts: new STSClient(config) };
     };
     const onMoto = clientsFor(moto.url);

@@ -5,7 +5,12 @@ import type { ClusterAddonHooks, SeedAddon, SeedAddonCatalogEntry, SeedFault } f
 /** A small catalogue: one old version that needs the add-on RBAC, two newer ones, in no particular order. */
 export const testCatalog: SeedAddonCatalogEntry[] = [
   { version: 'v0.88.0-eksbuild.1', clusterVersions: ['1.24', '1.25', '1.26'] },
-  { version: 'v0.45.0-eksbuild.1', clusterVersions: ['1.19', '1.20', '1.21', '1.22'], default: true, architecture: ['amd64'] },
+  {
+    version: 'v0.45.0-eksbuild.1',
+    clusterVersions: ['1.19', '1.20', '1.21', '1.22'],
+    default: true,
+    architecture: ['amd64'],
+  },
   { version: 'v0.62.1-eksbuild.1', clusterVersions: ['1.22', '1.23', '1.24'] },
   { version: 'v0.66.0-eksbuild.1', clusterVersions: ['1.22', '1.23', '1.24', '1.25'] },
 ];
@@ -98,12 +103,17 @@ export async function startTestAwsSandbox(options: TestAwsSandboxOptions = {}): 
 }
 
 /** Polls until the predicate holds (every 20 ms, deadline in ms). */
-export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, deadlineMs = 5000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  deadlineMs = 5000,
+): Promise<T> {
   const started = Date.now();
   for (;;) {
     const value = await probe();
     if (accept(value)) return value;
-    if (Date.now() - started > deadlineMs) throw new Error(`condition not met within ${deadlineMs} ms; last value: ${JSON.stringify(value)}`);
+    if (Date.now() - started > deadlineMs)
+      throw new Error(`condition not met within ${deadlineMs} ms; last value: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -23,7 +23,9 @@ export interface TestCluster {
 }
 
 /** a store seeded with the base objects (admin bound to cluster-admin) and an API server over it, on 127.0.0.1:0 */
-export async function startTestCluster(options: { faults?: SeedFault[]; objects?: KubeObject[] } = {}): Promise<TestCluster> {
+export async function startTestCluster(
+  options: { faults?: SeedFault[]; objects?: KubeObject[] } = {},
+): Promise<TestCluster> {
   const store = createClusterStore();
   for (const object of [...baseClusterObjects(adminUser), ...(options.objects ?? [])]) store.put(object);
   const server = await startKubeApiServer({
@@ -58,7 +60,10 @@ export async function failureOf(call: Promise<unknown>): Promise<{ code: number;
     await call;
   } catch (error) {
     const failure = error as { code?: number; body?: unknown };
-    const body = typeof failure.body === 'string' ? (JSON.parse(failure.body) as Record<string, unknown>) : (failure.body as Record<string, unknown>);
+    const body =
+      typeof failure.body === 'string'
+        ? (JSON.parse(failure.body) as Record<string, unknown>)
+        : (failure.body as Record<string, unknown>);
     return { code: failure.code ?? 0, body };
   }
   throw new Error('the call succeeded');
@@ -88,7 +93,13 @@ export function rawRequest(
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
         response.on('error', reject);
       },
     );

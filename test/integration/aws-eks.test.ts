@@ -19,7 +19,9 @@ import { eventually, startTestAwsSandbox, TEST_OIDC_ISSUER, type TestAwsSandbox 
 let sandbox: TestAwsSandbox | undefined;
 let client: EKSClient | undefined;
 
-async function start(options: Parameters<typeof startTestAwsSandbox>[0] = {}): Promise<{ sandbox: TestAwsSandbox; eks: EKSClient }> {
+async function start(
+  options: Parameters<typeof startTestAwsSandbox>[0] = {},
+): Promise<{ sandbox: TestAwsSandbox; eks: EKSClient }> {
   sandbox = await startTestAwsSandbox(options);
   client = new EKSClient(sandbox.clientConfig);
   return { sandbox, eks: client };
@@ -38,12 +40,19 @@ async function addonOf(eks: EKSClient, addonName = 'adot'): Promise<Addon> {
   return addon;
 }
 
-async function errorOf(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined; raw: Record<string, unknown> }> {
+async function errorOf(
+  promise: Promise<unknown>,
+): Promise<{ name: string; message: string; status: number | undefined; raw: Record<string, unknown> }> {
   try {
     await promise;
   } catch (error) {
     const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode, raw: e as unknown as Record<string, unknown> };
+    return {
+      name: e.name,
+      message: e.message,
+      status: e.$metadata?.httpStatusCode,
+      raw: e as unknown as Record<string, unknown>,
+    };
   }
   throw new Error('expected the call to fail');
 }
@@ -74,7 +83,11 @@ describe('EKS emulator through the real EKS client', () => {
   it('answers a missing cluster with ResourceNotFoundException naming it', async () => {
     const { eks } = await start();
     const error = await errorOf(eks.send(new DescribeClusterCommand({ name: 'nope' })));
-    expect(error).toMatchObject({ name: 'ResourceNotFoundException', status: 404, message: 'No cluster found for name: nope.' });
+    expect(error).toMatchObject({
+      name: 'ResourceNotFoundException',
+      status: 404,
+      message: 'No cluster found for name: nope.',
+    });
   });
 
   it('describes add-on versions, filtered by Kubernetes version, with one default', async () => {
@@ -91,7 +104,11 @@ describe('EKS emulator through the real EKS client', () => {
 
     const for122 = await eks.send(new DescribeAddonVersionsCommand({ addonName: 'adot', kubernetesVersion: '1.22' }));
     const versions = for122.addons?.[0]?.addonVersions ?? [];
-    expect(versions.map((v) => v.addonVersion)).toEqual(['v0.66.0-eksbuild.1', 'v0.62.1-eksbuild.1', 'v0.45.0-eksbuild.1']);
+    expect(versions.map((v) => v.addonVersion)).toEqual([
+      'v0.66.0-eksbuild.1',
+      'v0.62.1-eksbuild.1',
+      'v0.45.0-eksbuild.1',
+    ]);
     expect(versions.find((v) => v.addonVersion === 'v0.45.0-eksbuild.1')).toEqual({
       addonVersion: 'v0.45.0-eksbuild.1',
       architecture: ['amd64'],
@@ -103,11 +120,15 @@ describe('EKS emulator through the real EKS client', () => {
 
     // no entry is flagged default for 1.25: the newest compatible version is
     const for125 = await eks.send(new DescribeAddonVersionsCommand({ addonName: 'adot', kubernetesVersion: '1.25' }));
-    expect(for125.addons?.[0]?.addonVersions?.filter((v) => v.compatibilities?.[0]?.defaultVersion).map((v) => v.addonVersion)).toEqual([
-      'v0.88.0-eksbuild.1',
-    ]);
+    expect(
+      for125.addons?.[0]?.addonVersions
+        ?.filter((v) => v.compatibilities?.[0]?.defaultVersion)
+        .map((v) => v.addonVersion),
+    ).toEqual(['v0.88.0-eksbuild.1']);
 
-    expect((await eks.send(new DescribeAddonVersionsCommand({ addonName: 'adot', kubernetesVersion: '1.33' }))).addons).toEqual([]);
+    expect(
+      (await eks.send(new DescribeAddonVersionsCommand({ addonName: 'adot', kubernetesVersion: '1.33' }))).addons,
+    ).toEqual([]);
     expect((await eks.send(new DescribeAddonVersionsCommand({ addonName: 'vpc-cni' }))).addons).toEqual([]);
   });
 
@@ -116,17 +137,23 @@ describe('EKS emulator through the real EKS client', () => {
     const first = await eks.send(new DescribeAddonVersionsCommand({ addonName: 'adot', maxResults: 3 }));
     expect(first.addons?.[0]?.addonVersions).toHaveLength(3);
     expect(first.nextToken).toEqual(expect.any(String));
-    const second = await eks.send(new DescribeAddonVersionsCommand({ addonName: 'adot', maxResults: 3, nextToken: first.nextToken }));
+    const second = await eks.send(
+      new DescribeAddonVersionsCommand({ addonName: 'adot', maxResults: 3, nextToken: first.nextToken }),
+    );
     expect(second.addons?.[0]?.addonVersions?.map((v) => v.addonVersion)).toEqual(['v0.45.0-eksbuild.1']);
     expect(second.nextToken).toBeUndefined();
 
     const paged: string[] = [];
     for await (const page of paginateDescribeAddonVersions({ client: eks, pageSize: 1 }, { addonName: 'adot' })) {
-      paged.push(...(page.addons ?? []).flatMap((addon) => (addon.addonVersions ?? []).map((v) => v.addonVersion ?? '')));
+      paged.push(
+        ...(page.addons ?? []).flatMap((addon) => (addon.addonVersions ?? []).map((v) => v.addonVersion ?? '')),
+      );
     }
     expect(paged).toHaveLength(4);
 
-    const bad = await errorOf(eks.send(new DescribeAddonVersionsCommand({ addonName: 'adot', nextToken: 'not-a-token' })));
+    const bad = await errorOf(
+      eks.send(new DescribeAddonVersionsCommand({ addonName: 'adot', nextToken: 'not-a-token' })),
+    );
     expect(bad).toMatchObject({ name: 'InvalidParameterException', status: 400 });
     const tooMany = await errorOf(eks.send(new DescribeAddonVersionsCommand({ addonName: 'adot', maxResults: 101 })));
     expect(tooMany.name).toBe('InvalidParameterException');
@@ -157,7 +184,10 @@ describe('EKS emulator through the real EKS client', () => {
     expect(addon?.createdAt).toBeInstanceOf(Date);
     expect(sandbox.hooks.installed).toEqual([]);
 
-    const active = await eventually(() => addonOf(eks), (a) => a.status !== 'CREATING');
+    const active = await eventually(
+      () => addonOf(eks),
+      (a) => a.status !== 'CREATING',
+    );
     expect(active.status).toBe('ACTIVE');
     expect(sandbox.hooks.installed).toEqual(['v0.66.0-eksbuild.1']);
     expect((await eks.send(new ListAddonsCommand({ clusterName: 'demo' }))).addons).toEqual(['adot']);
@@ -177,8 +207,13 @@ describe('EKS emulator through the real EKS client', () => {
 
   it('ends CREATE_FAILED with AccessDenied when an old version lacks the add-on RBAC', async () => {
     const { eks, sandbox } = await start();
-    await eks.send(new CreateAddonCommand({ clusterName: 'demo', addonName: 'adot', addonVersion: 'v0.62.1-eksbuild.1' }));
-    const failed = await eventually(() => addonOf(eks), (a) => a.status !== 'CREATING');
+    await eks.send(
+      new CreateAddonCommand({ clusterName: 'demo', addonName: 'adot', addonVersion: 'v0.62.1-eksbuild.1' }),
+    );
+    const failed = await eventually(
+      () => addonOf(eks),
+      (a) => a.status !== 'CREATING',
+    );
     expect(failed.status).toBe('CREATE_FAILED');
     expect(failed.health?.issues).toEqual([
       {
@@ -194,21 +229,46 @@ describe('EKS emulator through the real EKS client', () => {
   it('installs an old version when the add-on RBAC is present, and a new one without it', async () => {
     const { eks, sandbox } = await start();
     sandbox.hooks.rbac = true;
-    await eks.send(new CreateAddonCommand({ clusterName: 'demo', addonName: 'adot', addonVersion: 'v0.62.1-eksbuild.1' }));
-    expect((await eventually(() => addonOf(eks), (a) => a.status !== 'CREATING')).status).toBe('ACTIVE');
+    await eks.send(
+      new CreateAddonCommand({ clusterName: 'demo', addonName: 'adot', addonVersion: 'v0.62.1-eksbuild.1' }),
+    );
+    expect(
+      (
+        await eventually(
+          () => addonOf(eks),
+          (a) => a.status !== 'CREATING',
+        )
+      ).status,
+    ).toBe('ACTIVE');
     sandbox.hooks.rbac = false;
     await eks.send(new DeleteAddonCommand({ clusterName: 'demo', addonName: 'adot' }));
-    await eventually(() => eks.send(new ListAddonsCommand({ clusterName: 'demo' })), (r) => r.addons?.length === 0);
-    await eks.send(new CreateAddonCommand({ clusterName: 'demo', addonName: 'adot', addonVersion: 'v0.66.0-eksbuild.1' }));
-    expect((await eventually(() => addonOf(eks), (a) => a.status !== 'CREATING')).status).toBe('ACTIVE');
+    await eventually(
+      () => eks.send(new ListAddonsCommand({ clusterName: 'demo' })),
+      (r) => r.addons?.length === 0,
+    );
+    await eks.send(
+      new CreateAddonCommand({ clusterName: 'demo', addonName: 'adot', addonVersion: 'v0.66.0-eksbuild.1' }),
+    );
+    expect(
+      (
+        await eventually(
+          () => addonOf(eks),
+          (a) => a.status !== 'CREATING',
+        )
+      ).status,
+    ).toBe('ACTIVE');
     expect(sandbox.hooks.installed).toEqual(['v0.62.1-eksbuild.1', 'v0.66.0-eksbuild.1']);
   });
 
-  it('refuses CreateAddon while cert-manager is unusable, with the hook\'s reason', async () => {
+  it("refuses CreateAddon while cert-manager is unusable, with the hook's reason", async () => {
     const { eks, sandbox } = await start();
     sandbox.hooks.certManager = 'cert-manager is not installed in the cluster';
     const error = await errorOf(eks.send(new CreateAddonCommand({ clusterName: 'demo', addonName: 'adot' })));
-    expect(error).toMatchObject({ name: 'InvalidParameterException', status: 400, message: 'cert-manager is not installed in the cluster' });
+    expect(error).toMatchObject({
+      name: 'InvalidParameterException',
+      status: 400,
+      message: 'cert-manager is not installed in the cluster',
+    });
     expect((await eks.send(new ListAddonsCommand({ clusterName: 'demo' }))).addons).toEqual([]);
   });
 
@@ -229,7 +289,14 @@ describe('EKS emulator through the real EKS client', () => {
     const noCluster = await errorOf(eks.send(new CreateAddonCommand({ clusterName: 'gone', addonName: 'adot' })));
     expect(noCluster.name).toBe('ResourceNotFoundException');
     const badConfig = await errorOf(
-      eks.send(new CreateAddonCommand({ clusterName: 'demo', addonName: 'adot', addonVersion: 'v0.66.0-eksbuild.1', configurationValues: '{"bogus": 1}' })),
+      eks.send(
+        new CreateAddonCommand({
+          clusterName: 'demo',
+          addonName: 'adot',
+          addonVersion: 'v0.66.0-eksbuild.1',
+          configurationValues: '{"bogus": 1}',
+        }),
+      ),
     );
     expect(badConfig.name).toBe('InvalidParameterException');
   });
@@ -237,17 +304,31 @@ describe('EKS emulator through the real EKS client', () => {
   it('describes a missing add-on like EKS does', async () => {
     const { eks } = await start();
     const error = await errorOf(eks.send(new DescribeAddonCommand({ clusterName: 'demo', addonName: 'adot' })));
-    expect(error).toMatchObject({ name: 'ResourceNotFoundException', status: 404, message: 'No addon: adot found in cluster: demo' });
+    expect(error).toMatchObject({
+      name: 'ResourceNotFoundException',
+      status: 404,
+      message: 'No addon: adot found in cluster: demo',
+    });
     expect(error.raw.addonName).toBe('adot');
   });
 
   it('updates an add-on through UPDATING and reports the update', async () => {
     const { eks, sandbox } = await start({
       clusterVersion: '1.24',
-      addons: [{ name: 'adot', version: 'v0.62.1-eksbuild.1', status: 'DEGRADED', health: [{ code: 'InsufficientNumberOfReplicas', message: 'not ready' }] }],
+      addons: [
+        {
+          name: 'adot',
+          version: 'v0.62.1-eksbuild.1',
+          status: 'DEGRADED',
+          health: [{ code: 'InsufficientNumberOfReplicas', message: 'not ready' }],
+        },
+      ],
     });
     const seeded = await addonOf(eks);
-    expect(seeded).toMatchObject({ status: 'DEGRADED', health: { issues: [{ code: 'InsufficientNumberOfReplicas', message: 'not ready', resourceIds: [] }] } });
+    expect(seeded).toMatchObject({
+      status: 'DEGRADED',
+      health: { issues: [{ code: 'InsufficientNumberOfReplicas', message: 'not ready', resourceIds: [] }] },
+    });
 
     const { update } = await eks.send(
       new UpdateAddonCommand({
@@ -294,19 +375,29 @@ describe('EKS emulator through the real EKS client', () => {
 
   it('fails an update to an old version without the add-on RBAC', async () => {
     const { eks } = await start({ addons: [{ name: 'adot', version: 'v0.66.0-eksbuild.1' }] });
-    const { update } = await eks.send(new UpdateAddonCommand({ clusterName: 'demo', addonName: 'adot', addonVersion: 'v0.45.0-eksbuild.1' }));
+    const { update } = await eks.send(
+      new UpdateAddonCommand({ clusterName: 'demo', addonName: 'adot', addonVersion: 'v0.45.0-eksbuild.1' }),
+    );
     const done = await eventually(
       () => eks.send(new DescribeUpdateCommand({ name: 'demo', updateId: update?.id })),
       (r) => r.update?.status !== 'InProgress',
     );
     expect(done.update).toMatchObject({ status: 'Failed', errors: [{ errorCode: 'AccessDenied' }] });
-    expect(await addonOf(eks)).toMatchObject({ status: 'UPDATE_FAILED', addonVersion: 'v0.66.0-eksbuild.1', health: { issues: [{ code: 'AccessDenied' }] } });
+    expect(await addonOf(eks)).toMatchObject({
+      status: 'UPDATE_FAILED',
+      addonVersion: 'v0.66.0-eksbuild.1',
+      health: { issues: [{ code: 'AccessDenied' }] },
+    });
   });
 
   it('refuses to update an add-on that is still CREATING', async () => {
     const { eks } = await start({ timing: { addonCreateSeconds: 5 } });
-    await eks.send(new CreateAddonCommand({ clusterName: 'demo', addonName: 'adot', addonVersion: 'v0.66.0-eksbuild.1' }));
-    const error = await errorOf(eks.send(new UpdateAddonCommand({ clusterName: 'demo', addonName: 'adot', addonVersion: 'v0.62.1-eksbuild.1' })));
+    await eks.send(
+      new CreateAddonCommand({ clusterName: 'demo', addonName: 'adot', addonVersion: 'v0.66.0-eksbuild.1' }),
+    );
+    const error = await errorOf(
+      eks.send(new UpdateAddonCommand({ clusterName: 'demo', addonName: 'adot', addonVersion: 'v0.62.1-eksbuild.1' })),
+    );
     expect(error).toMatchObject({ name: 'ResourceInUseException', status: 409 });
   });
 
@@ -315,35 +406,58 @@ describe('EKS emulator through the real EKS client', () => {
     const { addon } = await eks.send(new DeleteAddonCommand({ clusterName: 'demo', addonName: 'adot' }));
     expect(addon?.status).toBe('DELETING');
     expect((await addonOf(eks)).status).toBe('DELETING');
-    await eventually(() => eks.send(new ListAddonsCommand({ clusterName: 'demo' })), (r) => r.addons?.length === 0);
+    await eventually(
+      () => eks.send(new ListAddonsCommand({ clusterName: 'demo' })),
+      (r) => r.addons?.length === 0,
+    );
     expect(sandbox.hooks.removed).toBe(1);
     const gone = await errorOf(eks.send(new DescribeAddonCommand({ clusterName: 'demo', addonName: 'adot' })));
     expect(gone.name).toBe('ResourceNotFoundException');
 
     sandbox.hooks.rbac = true;
-    await eks.send(new CreateAddonCommand({ clusterName: 'demo', addonName: 'adot', addonVersion: 'v0.66.0-eksbuild.1' }));
-    await eventually(() => addonOf(eks), (a) => a.status === 'ACTIVE');
+    await eks.send(
+      new CreateAddonCommand({ clusterName: 'demo', addonName: 'adot', addonVersion: 'v0.66.0-eksbuild.1' }),
+    );
+    await eventually(
+      () => addonOf(eks),
+      (a) => a.status === 'ACTIVE',
+    );
     await eks.send(new DeleteAddonCommand({ clusterName: 'demo', addonName: 'adot', preserve: true }));
-    await eventually(() => eks.send(new ListAddonsCommand({ clusterName: 'demo' })), (r) => r.addons?.length === 0);
+    await eventually(
+      () => eks.send(new ListAddonsCommand({ clusterName: 'demo' })),
+      (r) => r.addons?.length === 0,
+    );
     expect(sandbox.hooks.removed).toBe(1);
   });
 
   it('answers DescribeAddonConfiguration with a JSON schema', async () => {
     const { eks } = await start();
-    const answer = await eks.send(new DescribeAddonConfigurationCommand({ addonName: 'adot', addonVersion: 'v0.88.0-eksbuild.1' }));
+    const answer = await eks.send(
+      new DescribeAddonConfigurationCommand({ addonName: 'adot', addonVersion: 'v0.88.0-eksbuild.1' }),
+    );
     expect(answer.addonName).toBe('adot');
-    const schema = JSON.parse(answer.configurationSchema ?? '') as { type: string; properties: Record<string, unknown> };
+    const schema = JSON.parse(answer.configurationSchema ?? '') as {
+      type: string;
+      properties: Record<string, unknown>;
+    };
     expect(schema.type).toBe('object');
     expect(Object.keys(schema.properties)).toContain('collector');
-    const missing = await errorOf(eks.send(new DescribeAddonConfigurationCommand({ addonName: 'adot', addonVersion: 'v1.0.0' })));
+    const missing = await errorOf(
+      eks.send(new DescribeAddonConfigurationCommand({ addonName: 'adot', addonVersion: 'v1.0.0' })),
+    );
     expect(missing.name).toBe('ResourceNotFoundException');
   });
 
   it('throttles with ThrottlingException, and the client retries through', async () => {
-    const always = await start({ faults: [{ service: 'eks', operation: 'ListClusters', status: 429, rate: 1 }], maxAttempts: 3 });
+    const always = await start({
+      faults: [{ service: 'eks', operation: 'ListClusters', status: 429, rate: 1 }],
+      maxAttempts: 3,
+    });
     const error = await errorOf(always.eks.send(new ListClustersCommand({})));
     expect(error).toMatchObject({ name: 'ThrottlingException', status: 429 });
-    expect(always.sandbox.server.requests()).toEqual(Array(3).fill({ service: 'eks', operation: 'ListClusters', status: 429 }));
+    expect(always.sandbox.server.requests()).toEqual(
+      Array(3).fill({ service: 'eks', operation: 'ListClusters', status: 429 }),
+    );
     expect((await always.eks.send(new DescribeClusterCommand({ name: 'demo' }))).cluster?.name).toBe('demo');
     client?.destroy();
     await always.sandbox.close();
@@ -365,7 +479,10 @@ describe('EKS emulator through the real EKS client', () => {
         { service: 'eks', operation: 'ListAddons', status: 503, rate: 1 },
       ],
     });
-    expect(await errorOf(eks.send(new ListClustersCommand({})))).toMatchObject({ name: 'ServerException', status: 500 });
+    expect(await errorOf(eks.send(new ListClustersCommand({})))).toMatchObject({
+      name: 'ServerException',
+      status: 500,
+    });
     expect(await errorOf(eks.send(new ListAddonsCommand({ clusterName: 'demo' })))).toMatchObject({
       name: 'ServiceUnavailableException',
       status: 503,

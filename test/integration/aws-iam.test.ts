@@ -43,7 +43,9 @@ const AMP = 'arn:aws:iam::aws:policy/AmazonPrometheusRemoteWriteAccess';
 let sandbox: TestAwsSandbox | undefined;
 let client: IAMClient | undefined;
 
-async function start(options: Parameters<typeof startTestAwsSandbox>[0] = {}): Promise<{ sandbox: TestAwsSandbox; iam: IAMClient }> {
+async function start(
+  options: Parameters<typeof startTestAwsSandbox>[0] = {},
+): Promise<{ sandbox: TestAwsSandbox; iam: IAMClient }> {
   sandbox = await startTestAwsSandbox(options);
   client = new IAMClient(sandbox.clientConfig);
   return { sandbox, iam: client };
@@ -56,7 +58,9 @@ afterEach(async () => {
   client = undefined;
 });
 
-async function errorOf(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined }> {
+async function errorOf(
+  promise: Promise<unknown>,
+): Promise<{ name: string; message: string; status: number | undefined }> {
   try {
     await promise;
   } catch (error) {
@@ -111,18 +115,37 @@ describe('IAM emulator through the real IAM client', () => {
       await errorOf(iam.send(new CreateRoleCommand({ RoleName: 'bad', AssumeRolePolicyDocument: '{not json' }))),
     ).toMatchObject({ name: 'MalformedPolicyDocumentException', status: 400 });
     expect(
-      await errorOf(iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'EKS-ADOT-ServiceAccount-Role', PolicyDocument: '[]' }))),
+      await errorOf(
+        iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'EKS-ADOT-ServiceAccount-Role', PolicyDocument: '[]' })),
+      ),
     ).toMatchObject({ name: 'MalformedPolicyDocumentException' });
     expect(
-      await errorOf(iam.send(new CreateRoleCommand({ RoleName: 'has space', AssumeRolePolicyDocument: JSON.stringify(trustPolicy) }))),
+      await errorOf(
+        iam.send(
+          new CreateRoleCommand({ RoleName: 'has space', AssumeRolePolicyDocument: JSON.stringify(trustPolicy) }),
+        ),
+      ),
     ).toMatchObject({ name: 'ValidationError', status: 400 });
   });
 
   it('updates the trust policy', async () => {
     const { iam } = await start();
     await createRole(iam);
-    const changed = { ...trustPolicy, Statement: [{ ...trustPolicy.Statement[0], Condition: { StringLike: { [`${ISSUER_HOST}:sub`]: 'system:serviceaccount:*' } } }] };
-    await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'EKS-ADOT-ServiceAccount-Role', PolicyDocument: JSON.stringify(changed) }));
+    const changed = {
+      ...trustPolicy,
+      Statement: [
+        {
+          ...trustPolicy.Statement[0],
+          Condition: { StringLike: { [`${ISSUER_HOST}:sub`]: 'system:serviceaccount:*' } },
+        },
+      ],
+    };
+    await iam.send(
+      new UpdateAssumeRolePolicyCommand({
+        RoleName: 'EKS-ADOT-ServiceAccount-Role',
+        PolicyDocument: JSON.stringify(changed),
+      }),
+    );
     const { Role } = await iam.send(new GetRoleCommand({ RoleName: 'EKS-ADOT-ServiceAccount-Role' }));
     expect(JSON.parse(decodeURIComponent(Role?.AssumeRolePolicyDocument ?? ''))).toEqual(changed);
   });
@@ -140,9 +163,13 @@ describe('IAM emulator through the real IAM client', () => {
     ]);
     expect(listed.IsTruncated).toBe(false);
 
-    const paged = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'EKS-ADOT-ServiceAccount-Role', MaxItems: 1 }));
+    const paged = await iam.send(
+      new ListAttachedRolePoliciesCommand({ RoleName: 'EKS-ADOT-ServiceAccount-Role', MaxItems: 1 }),
+    );
     expect(paged).toMatchObject({ IsTruncated: true, AttachedPolicies: [{ PolicyArn: XRAY }] });
-    const rest = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'EKS-ADOT-ServiceAccount-Role', Marker: paged.Marker }));
+    const rest = await iam.send(
+      new ListAttachedRolePoliciesCommand({ RoleName: 'EKS-ADOT-ServiceAccount-Role', Marker: paged.Marker }),
+    );
     expect(rest).toMatchObject({ IsTruncated: false, AttachedPolicies: [{ PolicyArn: AMP }] });
 
     expect(await errorOf(iam.send(new DeleteRoleCommand({ RoleName: 'EKS-ADOT-ServiceAccount-Role' })))).toMatchObject({
@@ -150,16 +177,29 @@ describe('IAM emulator through the real IAM client', () => {
       status: 409,
     });
     expect(
-      await errorOf(iam.send(new AttachRolePolicyCommand({ RoleName: 'EKS-ADOT-ServiceAccount-Role', PolicyArn: 'arn:aws:iam::aws:policy/NoSuchPolicy' }))),
+      await errorOf(
+        iam.send(
+          new AttachRolePolicyCommand({
+            RoleName: 'EKS-ADOT-ServiceAccount-Role',
+            PolicyArn: 'arn:aws:iam::aws:policy/NoSuchPolicy',
+          }),
+        ),
+      ),
     ).toMatchObject({ name: 'NoSuchEntityException', status: 404 });
 
     await iam.send(new DetachRolePolicyCommand({ RoleName: 'EKS-ADOT-ServiceAccount-Role', PolicyArn: XRAY }));
     await iam.send(new DetachRolePolicyCommand({ RoleName: 'EKS-ADOT-ServiceAccount-Role', PolicyArn: AMP }));
-    expect(await errorOf(iam.send(new DetachRolePolicyCommand({ RoleName: 'EKS-ADOT-ServiceAccount-Role', PolicyArn: AMP })))).toMatchObject({
+    expect(
+      await errorOf(
+        iam.send(new DetachRolePolicyCommand({ RoleName: 'EKS-ADOT-ServiceAccount-Role', PolicyArn: AMP })),
+      ),
+    ).toMatchObject({
       name: 'NoSuchEntityException',
     });
     await iam.send(new DeleteRoleCommand({ RoleName: 'EKS-ADOT-ServiceAccount-Role' }));
-    expect((await errorOf(iam.send(new GetRoleCommand({ RoleName: 'EKS-ADOT-ServiceAccount-Role' })))).name).toBe('NoSuchEntityException');
+    expect((await errorOf(iam.send(new GetRoleCommand({ RoleName: 'EKS-ADOT-ServiceAccount-Role' })))).name).toBe(
+      'NoSuchEntityException',
+    );
   });
 
   it('describes AWS managed policies with their attachment count', async () => {
@@ -167,30 +207,60 @@ describe('IAM emulator through the real IAM client', () => {
     await createRole(iam);
     await iam.send(new AttachRolePolicyCommand({ RoleName: 'EKS-ADOT-ServiceAccount-Role', PolicyArn: XRAY }));
     const { Policy } = await iam.send(new GetPolicyCommand({ PolicyArn: XRAY }));
-    expect(Policy).toMatchObject({ PolicyName: 'AWSXRayDaemonWriteAccess', Arn: XRAY, Path: '/', AttachmentCount: 1, IsAttachable: true, DefaultVersionId: 'v1' });
+    expect(Policy).toMatchObject({
+      PolicyName: 'AWSXRayDaemonWriteAccess',
+      Arn: XRAY,
+      Path: '/',
+      AttachmentCount: 1,
+      IsAttachable: true,
+      DefaultVersionId: 'v1',
+    });
     expect(Policy?.PolicyId).toMatch(/^ANPA[A-Z2-7]{17}$/);
-    for (const name of ['CloudWatchAgentServerPolicy', 'AmazonEKSClusterPolicy', 'AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly', 'ReadOnlyAccess', 'AdministratorAccess']) {
-      expect((await iam.send(new GetPolicyCommand({ PolicyArn: `arn:aws:iam::aws:policy/${name}` }))).Policy?.AttachmentCount).toBe(0);
+    for (const name of [
+      'CloudWatchAgentServerPolicy',
+      'AmazonEKSClusterPolicy',
+      'AmazonEKSWorkerNodePolicy',
+      'AmazonEC2ContainerRegistryReadOnly',
+      'ReadOnlyAccess',
+      'AdministratorAccess',
+    ]) {
+      expect(
+        (await iam.send(new GetPolicyCommand({ PolicyArn: `arn:aws:iam::aws:policy/${name}` }))).Policy
+          ?.AttachmentCount,
+      ).toBe(0);
     }
-    expect((await errorOf(iam.send(new GetPolicyCommand({ PolicyArn: 'arn:aws:iam::aws:policy/Nope' })))).name).toBe('NoSuchEntityException');
+    expect((await errorOf(iam.send(new GetPolicyCommand({ PolicyArn: 'arn:aws:iam::aws:policy/Nope' })))).name).toBe(
+      'NoSuchEntityException',
+    );
   });
 
   it('lists roles page by page and tags them', async () => {
     const { iam } = await start();
     for (const name of ['b-role', 'a-role', 'c-role']) await createRole(iam, name);
     const names: string[] = [];
-    for await (const page of paginateListRoles({ client: iam, pageSize: 2 }, {})) names.push(...(page.Roles ?? []).map((r) => r.RoleName ?? ''));
+    for await (const page of paginateListRoles({ client: iam, pageSize: 2 }, {}))
+      names.push(...(page.Roles ?? []).map((r) => r.RoleName ?? ''));
     expect(names).toEqual(['a-role', 'b-role', 'c-role']);
     const firstPage = await iam.send(new ListRolesCommand({ MaxItems: 2 }));
     expect(firstPage.IsTruncated).toBe(true);
     expect(firstPage.Roles?.[0]?.AssumeRolePolicyDocument).toMatch(/^%7B/);
 
-    await iam.send(new TagRoleCommand({ RoleName: 'a-role', Tags: [{ Key: 'app', Value: 'other' }, { Key: 'team', Value: 'obs' }] }));
+    await iam.send(
+      new TagRoleCommand({
+        RoleName: 'a-role',
+        Tags: [
+          { Key: 'app', Value: 'other' },
+          { Key: 'team', Value: 'obs' },
+        ],
+      }),
+    );
     expect((await iam.send(new GetRoleCommand({ RoleName: 'a-role' }))).Role?.Tags).toEqual([
       { Key: 'app', Value: 'other' },
       { Key: 'team', Value: 'obs' },
     ]);
-    expect((await errorOf(iam.send(new TagRoleCommand({ RoleName: 'zzz', Tags: [] })))).name).toBe('NoSuchEntityException');
+    expect((await errorOf(iam.send(new TagRoleCommand({ RoleName: 'zzz', Tags: [] })))).name).toBe(
+      'NoSuchEntityException',
+    );
   });
 
   it('manages OpenID Connect providers', async () => {
@@ -200,35 +270,58 @@ describe('IAM emulator through the real IAM client', () => {
     );
     expect(created.OpenIDConnectProviderArn).toBe(PROVIDER_ARN);
     const provider = await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: PROVIDER_ARN }));
-    expect(provider).toMatchObject({ Url: ISSUER_HOST, ClientIDList: ['sts.amazonaws.com'], ThumbprintList: ['9e99a48a9960b14926bb7f3b02e22da2b0ab7280'] });
+    expect(provider).toMatchObject({
+      Url: ISSUER_HOST,
+      ClientIDList: ['sts.amazonaws.com'],
+      ThumbprintList: ['9e99a48a9960b14926bb7f3b02e22da2b0ab7280'],
+    });
     expect(provider.CreateDate).toBeInstanceOf(Date);
-    expect((await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList).toEqual([{ Arn: PROVIDER_ARN }]);
+    expect((await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList).toEqual([
+      { Arn: PROVIDER_ARN },
+    ]);
     expect(
-      await errorOf(iam.send(new CreateOpenIDConnectProviderCommand({ Url: `https://${ISSUER_HOST}`, ClientIDList: ['sts.amazonaws.com'] }))),
+      await errorOf(
+        iam.send(
+          new CreateOpenIDConnectProviderCommand({
+            Url: `https://${ISSUER_HOST}`,
+            ClientIDList: ['sts.amazonaws.com'],
+          }),
+        ),
+      ),
     ).toMatchObject({ name: 'EntityAlreadyExistsException', status: 409 });
     await iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: PROVIDER_ARN }));
     expect((await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList).toEqual([]);
-    expect((await errorOf(iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: PROVIDER_ARN })))).name).toBe(
-      'NoSuchEntityException',
-    );
+    expect(
+      (await errorOf(iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: PROVIDER_ARN })))).name,
+    ).toBe('NoSuchEntityException');
   });
 
   it('preloads providers and roles from a seed', async () => {
     const { iam, sandbox } = await start();
     sandbox.iam.seed({
       oidcProviders: [{ url: `https://${ISSUER_HOST}`, clientIds: ['sts.amazonaws.com'] }],
-      roles: [{ name: 'EKS-ADOT-ServiceAccount-Role', assumeRolePolicyDocument: trustPolicy, attachedPolicies: [XRAY] }],
+      roles: [
+        { name: 'EKS-ADOT-ServiceAccount-Role', assumeRolePolicyDocument: trustPolicy, attachedPolicies: [XRAY] },
+      ],
     });
-    expect((await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList).toEqual([{ Arn: PROVIDER_ARN }]);
-    expect((await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'EKS-ADOT-ServiceAccount-Role' }))).AttachedPolicies).toEqual([
-      { PolicyName: 'AWSXRayDaemonWriteAccess', PolicyArn: XRAY },
+    expect((await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList).toEqual([
+      { Arn: PROVIDER_ARN },
     ]);
+    expect(
+      (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'EKS-ADOT-ServiceAccount-Role' })))
+        .AttachedPolicies,
+    ).toEqual([{ PolicyName: 'AWSXRayDaemonWriteAccess', PolicyArn: XRAY }]);
   });
 
   it('throttles with code Throttling, and the client retries through', async () => {
-    const always = await start({ faults: [{ service: 'iam', operation: 'ListRoles', status: 429, rate: 1 }], maxAttempts: 2 });
+    const always = await start({
+      faults: [{ service: 'iam', operation: 'ListRoles', status: 429, rate: 1 }],
+      maxAttempts: 2,
+    });
     expect(await errorOf(always.iam.send(new ListRolesCommand({})))).toMatchObject({ name: 'Throttling', status: 400 });
-    expect(always.sandbox.server.requests()).toEqual(Array(2).fill({ service: 'iam', operation: 'ListRoles', status: 400 }));
+    expect(always.sandbox.server.requests()).toEqual(
+      Array(2).fill({ service: 'iam', operation: 'ListRoles', status: 400 }),
+    );
     client?.destroy();
     await always.sandbox.close();
 
@@ -245,7 +338,10 @@ describe('IAM emulator through the real IAM client', () => {
       ],
     });
     expect(await errorOf(iam.send(new ListRolesCommand({})))).toMatchObject({ name: 'InternalFailure', status: 500 });
-    expect(await errorOf(iam.send(new ListOpenIDConnectProvidersCommand({})))).toMatchObject({ name: 'ServiceUnavailable', status: 503 });
+    expect(await errorOf(iam.send(new ListOpenIDConnectProvidersCommand({})))).toMatchObject({
+      name: 'ServiceUnavailable',
+      status: 503,
+    });
     const unsigned = await fetch(sandbox.server.url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -16,7 +16,9 @@ afterEach(async () => {
   sandbox = undefined;
 });
 
-async function start(options: Parameters<typeof startTestAwsSandbox>[0] = {}): Promise<{ sandbox: TestAwsSandbox; sts: STSClient }> {
+async function start(
+  options: Parameters<typeof startTestAwsSandbox>[0] = {},
+): Promise<{ sandbox: TestAwsSandbox; sts: STSClient }> {
   sandbox = await startTestAwsSandbox(options);
   const sts = new STSClient(sandbox.clientConfig);
   clients.push(sts);
@@ -29,7 +31,8 @@ function token(claims: Record<string, unknown>): string {
   return `${encode({ alg: 'RS256', kid: 'sandbox' })}.${encode(claims)}.c2lnbmF0dXJl`;
 }
 
-const collectorToken = () => token({ iss: TEST_OIDC_ISSUER, sub: SUBJECT, aud: ['sts.amazonaws.com'], exp: Math.floor(Date.now() / 1000) + 3600 });
+const collectorToken = () =>
+  token({ iss: TEST_OIDC_ISSUER, sub: SUBJECT, aud: ['sts.amazonaws.com'], exp: Math.floor(Date.now() / 1000) + 3600 });
 
 function seedIrsa(target: TestAwsSandbox, subject = SUBJECT): void {
   target.iam.seed({
@@ -44,7 +47,9 @@ function seedIrsa(target: TestAwsSandbox, subject = SUBJECT): void {
               Effect: 'Allow',
               Principal: { Federated: PROVIDER_ARN },
               Action: 'sts:AssumeRoleWithWebIdentity',
-              Condition: { StringEquals: { [`${ISSUER_HOST}:sub`]: subject, [`${ISSUER_HOST}:aud`]: 'sts.amazonaws.com' } },
+              Condition: {
+                StringEquals: { [`${ISSUER_HOST}:sub`]: subject, [`${ISSUER_HOST}:aud`]: 'sts.amazonaws.com' },
+              },
             },
           ],
         },
@@ -53,7 +58,9 @@ function seedIrsa(target: TestAwsSandbox, subject = SUBJECT): void {
   });
 }
 
-async function errorOf(promise: Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined }> {
+async function errorOf(
+  promise: Promise<unknown>,
+): Promise<{ name: string; message: string; status: number | undefined }> {
   try {
     await promise;
   } catch (error) {
@@ -76,15 +83,27 @@ describe('STS emulator through the real STS client', () => {
     const { sts, sandbox } = await start();
     seedIrsa(sandbox);
     const assumed = await sts.send(
-      new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: 'collector', WebIdentityToken: collectorToken() }),
+      new AssumeRoleWithWebIdentityCommand({
+        RoleArn: ROLE_ARN,
+        RoleSessionName: 'collector',
+        WebIdentityToken: collectorToken(),
+      }),
     );
     expect(assumed.Credentials?.AccessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
     expect(assumed.Credentials?.Expiration?.getTime()).toBeGreaterThan(Date.now() + 3500_000);
-    expect(assumed.AssumedRoleUser?.Arn).toBe('arn:aws:sts::111122223333:assumed-role/EKS-ADOT-ServiceAccount-Role/collector');
+    expect(assumed.AssumedRoleUser?.Arn).toBe(
+      'arn:aws:sts::111122223333:assumed-role/EKS-ADOT-ServiceAccount-Role/collector',
+    );
     expect(assumed.AssumedRoleUser?.AssumedRoleId).toMatch(/^AROA[A-Z2-7]{17}:collector$/);
-    expect(assumed).toMatchObject({ SubjectFromWebIdentityToken: SUBJECT, Audience: 'sts.amazonaws.com', Provider: TEST_OIDC_ISSUER });
+    expect(assumed).toMatchObject({
+      SubjectFromWebIdentityToken: SUBJECT,
+      Audience: 'sts.amazonaws.com',
+      Provider: TEST_OIDC_ISSUER,
+    });
     // AssumeRoleWithWebIdentity is unsigned by design: the SDK sends it without credentials
-    expect(sandbox.server.requests()).toEqual([{ service: 'sts', operation: 'AssumeRoleWithWebIdentity', status: 200 }]);
+    expect(sandbox.server.requests()).toEqual([
+      { service: 'sts', operation: 'AssumeRoleWithWebIdentity', status: 200 },
+    ]);
 
     const asRole = new STSClient({
       ...sandbox.clientConfig,
@@ -104,12 +123,32 @@ describe('STS emulator through the real STS client', () => {
   it('refuses a missing role, a trust policy for another service account, and tokens it cannot trust', async () => {
     const { sts, sandbox } = await start();
     expect(
-      await errorOf(sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: 'collector', WebIdentityToken: collectorToken() }))),
+      await errorOf(
+        sts.send(
+          new AssumeRoleWithWebIdentityCommand({
+            RoleArn: ROLE_ARN,
+            RoleSessionName: 'collector',
+            WebIdentityToken: collectorToken(),
+          }),
+        ),
+      ),
     ).toMatchObject({ name: 'InvalidIdentityTokenException', status: 400 });
     seedIrsa(sandbox, 'system:serviceaccount:aws-otel-eks:adot-collector');
     expect(
-      await errorOf(sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: 'collector', WebIdentityToken: collectorToken() }))),
-    ).toMatchObject({ name: 'AccessDenied', status: 403, message: 'Not authorized to perform sts:AssumeRoleWithWebIdentity' });
+      await errorOf(
+        sts.send(
+          new AssumeRoleWithWebIdentityCommand({
+            RoleArn: ROLE_ARN,
+            RoleSessionName: 'collector',
+            WebIdentityToken: collectorToken(),
+          }),
+        ),
+      ),
+    ).toMatchObject({
+      name: 'AccessDenied',
+      status: 403,
+      message: 'Not authorized to perform sts:AssumeRoleWithWebIdentity',
+    });
     expect(
       await errorOf(
         sts.send(
@@ -122,15 +161,39 @@ describe('STS emulator through the real STS client', () => {
       ),
     ).toMatchObject({ name: 'AccessDenied', status: 403 });
     expect(
-      await errorOf(sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: 'collector', WebIdentityToken: 'opaque' }))),
+      await errorOf(
+        sts.send(
+          new AssumeRoleWithWebIdentityCommand({
+            RoleArn: ROLE_ARN,
+            RoleSessionName: 'collector',
+            WebIdentityToken: 'opaque',
+          }),
+        ),
+      ),
     ).toMatchObject({ name: 'InvalidIdentityTokenException' });
     const wrongAudience = token({ iss: TEST_OIDC_ISSUER, sub: SUBJECT, aud: 'other' });
     expect(
-      await errorOf(sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: 'collector', WebIdentityToken: wrongAudience }))),
+      await errorOf(
+        sts.send(
+          new AssumeRoleWithWebIdentityCommand({
+            RoleArn: ROLE_ARN,
+            RoleSessionName: 'collector',
+            WebIdentityToken: wrongAudience,
+          }),
+        ),
+      ),
     ).toMatchObject({ name: 'InvalidIdentityTokenException', message: 'Incorrect token audience' });
     const expired = token({ iss: TEST_OIDC_ISSUER, sub: SUBJECT, aud: 'sts.amazonaws.com', exp: 1 });
     expect(
-      await errorOf(sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: 'collector', WebIdentityToken: expired }))),
+      await errorOf(
+        sts.send(
+          new AssumeRoleWithWebIdentityCommand({
+            RoleArn: ROLE_ARN,
+            RoleSessionName: 'collector',
+            WebIdentityToken: expired,
+          }),
+        ),
+      ),
     ).toMatchObject({ name: 'ExpiredTokenException' });
   });
 
@@ -146,7 +209,9 @@ describe('STS emulator through the real STS client', () => {
       'X-Amz-SignedHeaders': 'host;x-k8s-aws-id',
       'X-Amz-Signature': 'a'.repeat(64),
     });
-    const presigned = await fetch(`${sandbox.server.url}/?${query.toString()}`, { headers: { 'x-k8s-aws-id': 'demo' } });
+    const presigned = await fetch(`${sandbox.server.url}/?${query.toString()}`, {
+      headers: { 'x-k8s-aws-id': 'demo' },
+    });
     expect(presigned.status).toBe(200);
     const body = await presigned.text();
     expect(body).toContain('<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">');
@@ -159,12 +224,20 @@ describe('STS emulator through the real STS client', () => {
 
   it('throttles with code Throttling and recovers with retries', async () => {
     const always = await start({ faults: [{ service: 'sts', status: 429, rate: 1 }], maxAttempts: 2 });
-    expect(await errorOf(always.sts.send(new GetCallerIdentityCommand({})))).toMatchObject({ name: 'Throttling', status: 400 });
+    expect(await errorOf(always.sts.send(new GetCallerIdentityCommand({})))).toMatchObject({
+      name: 'Throttling',
+      status: 400,
+    });
     for (const c of clients.splice(0)) c.destroy();
     await always.sandbox.close();
 
-    const half = await start({ faults: [{ service: 'sts', operation: 'GetCallerIdentity', status: 429, rate: 0.5 }], randomSeed: 2, maxAttempts: 3 });
-    for (let call = 0; call < 6; call += 1) expect((await half.sts.send(new GetCallerIdentityCommand({}))).Account).toBe('111122223333');
+    const half = await start({
+      faults: [{ service: 'sts', operation: 'GetCallerIdentity', status: 429, rate: 0.5 }],
+      randomSeed: 2,
+      maxAttempts: 3,
+    });
+    for (let call = 0; call < 6; call += 1)
+      expect((await half.sts.send(new GetCallerIdentityCommand({}))).Account).toBe('111122223333');
     expect(half.sandbox.server.requests().filter((r) => r.status === 400)).toHaveLength(5);
   });
 });

@@ -14,7 +14,14 @@ import {
   type V1Deployment,
 } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { adminUser, failureOf, rawRequest, startTestCluster, viewerToken, type TestCluster } from '../helpers/kube-cluster.js';
+import {
+  adminUser,
+  failureOf,
+  rawRequest,
+  startTestCluster,
+  viewerToken,
+  type TestCluster,
+} from '../helpers/kube-cluster.js';
 
 let cluster: TestCluster;
 
@@ -30,14 +37,22 @@ const core = (): CoreV1Api => cluster.kubeConfig().makeApiClient(CoreV1Api);
 const apps = (): AppsV1Api => cluster.kubeConfig().makeApiClient(AppsV1Api);
 const objects = (): KubernetesObjectApi => KubernetesObjectApi.makeApiClient(cluster.kubeConfig());
 
-function deployment(name: string, namespace: string, image: string, extra: Partial<V1Deployment['spec']> = {}): V1Deployment {
+function deployment(
+  name: string,
+  namespace: string,
+  image: string,
+  extra: Partial<V1Deployment['spec']> = {},
+): V1Deployment {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name, namespace, labels: { app: name } },
     spec: {
       selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'main', image, ports: [{ containerPort: 80 }] }] } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: 'main', image, ports: [{ containerPort: 80 }] }] },
+      },
       ...extra,
     },
   };
@@ -58,24 +73,43 @@ describe('version and discovery', () => {
   });
 
   it('lists resources with verbs, short names and the status subresource', async () => {
-    const list = JSON.parse((await rawRequest(cluster, 'GET', '/apis/apps/v1')).body) as { resources: Record<string, unknown>[] };
-    expect(list.resources).toContainEqual(expect.objectContaining({ name: 'deployments', kind: 'Deployment', namespaced: true, shortNames: ['deploy'] }));
-    expect(list.resources).toContainEqual(expect.objectContaining({ name: 'deployments/status', verbs: ['get', 'patch', 'update'] }));
+    const list = JSON.parse((await rawRequest(cluster, 'GET', '/apis/apps/v1')).body) as {
+      resources: Record<string, unknown>[];
+    };
+    expect(list.resources).toContainEqual(
+      expect.objectContaining({ name: 'deployments', kind: 'Deployment', namespaced: true, shortNames: ['deploy'] }),
+    );
+    expect(list.resources).toContainEqual(
+      expect.objectContaining({ name: 'deployments/status', verbs: ['get', 'patch', 'update'] }),
+    );
     const groups = JSON.parse((await rawRequest(cluster, 'GET', '/apis')).body) as { groups: { name: string }[] };
     expect(groups.groups.map((group) => group.name)).toEqual(
-      expect.arrayContaining(['apps', 'rbac.authorization.k8s.io', 'apiextensions.k8s.io', 'authorization.k8s.io', 'coordination.k8s.io']),
+      expect.arrayContaining([
+        'apps',
+        'rbac.authorization.k8s.io',
+        'apiextensions.k8s.io',
+        'authorization.k8s.io',
+        'coordination.k8s.io',
+      ]),
     );
   });
 });
 
 describe('CRUD and Status errors', () => {
   it('creates, reads, updates and deletes a ConfigMap', async () => {
-    const created = await core().createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'settings' }, data: { a: '1' } } });
+    const created = await core().createNamespacedConfigMap({
+      namespace: 'default',
+      body: { metadata: { name: 'settings' }, data: { a: '1' } },
+    });
     expect(created.metadata?.uid).toMatch(/^[0-9a-f-]{36}$/);
     expect(created.metadata?.resourceVersion).toBeDefined();
     const read = await core().readNamespacedConfigMap({ name: 'settings', namespace: 'default' });
     expect(read.data).toEqual({ a: '1' });
-    const updated = await core().replaceNamespacedConfigMap({ name: 'settings', namespace: 'default', body: { ...read, data: { a: '2' } } });
+    const updated = await core().replaceNamespacedConfigMap({
+      name: 'settings',
+      namespace: 'default',
+      body: { ...read, data: { a: '2' } },
+    });
     expect(Number(updated.metadata?.resourceVersion)).toBeGreaterThan(Number(read.metadata?.resourceVersion));
     await core().deleteNamespacedConfigMap({ name: 'settings', namespace: 'default' });
     const missing = await failureOf(core().readNamespacedConfigMap({ name: 'settings', namespace: 'default' }));
@@ -93,10 +127,21 @@ describe('CRUD and Status errors', () => {
 
   it('answers 409 AlreadyExists and 409 Conflict for a stale resourceVersion', async () => {
     const first = await core().createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'dup' } } });
-    const again = await failureOf(core().createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'dup' } } }));
-    expect(again).toMatchObject({ code: 409, body: { reason: 'AlreadyExists', message: 'configmaps "dup" already exists' } });
-    await core().replaceNamespacedConfigMap({ name: 'dup', namespace: 'default', body: { ...first, data: { x: '1' } } });
-    const stale = await failureOf(core().replaceNamespacedConfigMap({ name: 'dup', namespace: 'default', body: { ...first, data: { x: '2' } } }));
+    const again = await failureOf(
+      core().createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'dup' } } }),
+    );
+    expect(again).toMatchObject({
+      code: 409,
+      body: { reason: 'AlreadyExists', message: 'configmaps "dup" already exists' },
+    });
+    await core().replaceNamespacedConfigMap({
+      name: 'dup',
+      namespace: 'default',
+      body: { ...first, data: { x: '1' } },
+    });
+    const stale = await failureOf(
+      core().replaceNamespacedConfigMap({ name: 'dup', namespace: 'default', body: { ...first, data: { x: '2' } } }),
+    );
     expect(stale.code).toBe(409);
     expect(stale.body).toMatchObject({ reason: 'Conflict' });
     expect(String(stale.body.message)).toContain('the object has been modified');
@@ -104,9 +149,20 @@ describe('CRUD and Status errors', () => {
 
   it('answers 422 Invalid for a missing name, a namespace mismatch and a kind mismatch', async () => {
     const noName = await failureOf(core().createNamespacedConfigMap({ namespace: 'default', body: { metadata: {} } }));
-    expect(noName).toMatchObject({ code: 422, body: { reason: 'Invalid', details: { causes: [{ field: 'metadata.name' }] } } });
-    const wrongNamespace = await failureOf(core().createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'x', namespace: 'kube-system' } } }));
-    expect(wrongNamespace).toMatchObject({ code: 422, body: { reason: 'Invalid', details: { causes: [{ field: 'metadata.namespace' }] } } });
+    expect(noName).toMatchObject({
+      code: 422,
+      body: { reason: 'Invalid', details: { causes: [{ field: 'metadata.name' }] } },
+    });
+    const wrongNamespace = await failureOf(
+      core().createNamespacedConfigMap({
+        namespace: 'default',
+        body: { metadata: { name: 'x', namespace: 'kube-system' } },
+      }),
+    );
+    expect(wrongNamespace).toMatchObject({
+      code: 422,
+      body: { reason: 'Invalid', details: { causes: [{ field: 'metadata.namespace' }] } },
+    });
     const wrongKind = await rawRequest(cluster, 'POST', '/api/v1/namespaces/default/configmaps', {
       body: JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' } }),
     });
@@ -128,7 +184,11 @@ describe('CRUD and Status errors', () => {
   });
 
   it('stores nothing for dryRun=All', async () => {
-    const answer = await core().createNamespacedConfigMap({ namespace: 'default', dryRun: 'All', body: { metadata: { name: 'dry' } } });
+    const answer = await core().createNamespacedConfigMap({
+      namespace: 'default',
+      dryRun: 'All',
+      body: { metadata: { name: 'dry' } },
+    });
     expect(answer.metadata?.name).toBe('dry');
     expect(cluster.store.get('v1', 'ConfigMap', 'dry', 'default')).toBeUndefined();
   });
@@ -145,9 +205,13 @@ describe('selectors', () => {
       await core().createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name, labels } } });
     }
     const names = async (labelSelector?: string, fieldSelector?: string): Promise<string[]> =>
-      (await core().listNamespacedConfigMap({ namespace: 'default', ...(labelSelector ? { labelSelector } : {}), ...(fieldSelector ? { fieldSelector } : {}) })).items.map(
-        (item) => item.metadata?.name ?? '',
-      );
+      (
+        await core().listNamespacedConfigMap({
+          namespace: 'default',
+          ...(labelSelector ? { labelSelector } : {}),
+          ...(fieldSelector ? { fieldSelector } : {}),
+        })
+      ).items.map((item) => item.metadata?.name ?? '');
     expect(await names('tier=web')).toEqual(['a', 'c']);
     expect(await names('tier==web,env=prod')).toEqual(['a']);
     expect(await names('tier!=web')).toEqual(['b']);
@@ -166,7 +230,11 @@ describe('patches', () => {
   it('merges containers by name with a strategic merge patch and applies merge and JSON patches', async () => {
     await apps().createNamespacedDeployment({ namespace: 'default', body: deployment('web', 'default', 'nginx:1.25') });
     const patched = await apps().patchNamespacedDeployment(
-      { name: 'web', namespace: 'default', body: { spec: { template: { spec: { containers: [{ name: 'sidecar', image: 'busybox' }] } } } } },
+      {
+        name: 'web',
+        namespace: 'default',
+        body: { spec: { template: { spec: { containers: [{ name: 'sidecar', image: 'busybox' }] } } } },
+      },
       setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
     );
     expect(patched.spec?.template.spec?.containers.map((container) => container.name)).toEqual(['main', 'sidecar']);
@@ -199,18 +267,34 @@ describe('server-side apply', () => {
     ]);
     expect(created.metadata?.managedFields?.[0]?.fieldsV1).toMatchObject({
       'f:metadata': { 'f:labels': { 'f:team': {} } },
-      'f:spec': { 'f:replicas': {}, 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"main"}': { '.': {}, 'f:image': {} } } } } },
+      'f:spec': {
+        'f:replicas': {},
+        'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"main"}': { '.': {}, 'f:image': {} } } } },
+      },
     });
 
-    const scale = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'collector', namespace: 'default' }, spec: { replicas: 5 } };
+    const scale = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'collector', namespace: 'default' },
+      spec: { replicas: 5 },
+    };
     const conflict = await failureOf(apply(scale, false, 'autoscaler'));
     expect(conflict.code).toBe(409);
-    expect(conflict.body).toMatchObject({ reason: 'Conflict', details: { causes: [{ type: 'FieldManagerConflict', field: '.spec.replicas' }] } });
-    expect(conflict.body.message).toBe('Apply failed with 1 conflict: conflict with "adot" using apps/v1: .spec.replicas');
+    expect(conflict.body).toMatchObject({
+      reason: 'Conflict',
+      details: { causes: [{ type: 'FieldManagerConflict', field: '.spec.replicas' }] },
+    });
+    expect(conflict.body.message).toBe(
+      'Apply failed with 1 conflict: conflict with "adot" using apps/v1: .spec.replicas',
+    );
 
     const forced = (await apply(scale, true, 'autoscaler')) as V1Deployment;
     expect(forced.spec?.replicas).toBe(5);
-    const adotFields = forced.metadata?.managedFields?.find((entry) => entry.manager === 'adot')?.fieldsV1 as Record<string, Record<string, unknown>>;
+    const adotFields = forced.metadata?.managedFields?.find((entry) => entry.manager === 'adot')?.fieldsV1 as Record<
+      string,
+      Record<string, unknown>
+    >;
     expect(adotFields['f:spec']?.['f:replicas']).toBeUndefined();
 
     const second = deployment('collector', 'default', 'otel:2');
@@ -223,10 +307,28 @@ describe('server-side apply', () => {
   });
 
   it('requires a field manager (422) and reads back through the generic API', async () => {
-    const missing = await failureOf(objects().patch({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'default' } }, undefined, undefined, undefined, undefined, PatchStrategy.ServerSideApply));
+    const missing = await failureOf(
+      objects().patch(
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'default' } },
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        PatchStrategy.ServerSideApply,
+      ),
+    );
     expect(missing).toMatchObject({ code: 422, body: { reason: 'Invalid' } });
-    await apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'default' }, data: { k: 'v' } } as KubernetesObject);
-    const read = (await objects().read({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'default' } })) as KubernetesObject & { data?: unknown };
+    await apply({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'x', namespace: 'default' },
+      data: { k: 'v' },
+    } as KubernetesObject);
+    const read = (await objects().read({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'x', namespace: 'default' },
+    })) as KubernetesObject & { data?: unknown };
     expect(read.data).toEqual({ k: 'v' });
     const list = await objects().list('v1', 'ConfigMap', 'default');
     expect(list.items.map((item) => item.metadata?.name)).toEqual(['x']);
@@ -245,7 +347,10 @@ describe('watch', () => {
       () => undefined,
     );
     await core().createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'ignored' } } });
-    await core().createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'seen', labels: { watched: 'yes' } } } });
+    await core().createNamespacedConfigMap({
+      namespace: 'default',
+      body: { metadata: { name: 'seen', labels: { watched: 'yes' } } },
+    });
     await core().patchNamespacedConfigMap(
       { name: 'seen', namespace: 'default', body: { data: { a: '1' } } },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
@@ -276,7 +381,9 @@ describe('informer', () => {
   it('lists then follows changes through a client-node informer', async () => {
     const config = cluster.kubeConfig();
     const api = config.makeApiClient(CoreV1Api);
-    const informer = makeInformer(config, '/api/v1/namespaces/default/configmaps', () => api.listNamespacedConfigMap({ namespace: 'default' }));
+    const informer = makeInformer(config, '/api/v1/namespaces/default/configmaps', () =>
+      api.listNamespacedConfigMap({ namespace: 'default' }),
+    );
     const seen: string[] = [];
     informer.on('add', (object) => seen.push(`add ${object.metadata?.name ?? ''}`));
     informer.on('update', (object) => seen.push(`update ${object.metadata?.name ?? ''}`));
@@ -284,7 +391,10 @@ describe('informer', () => {
     await core().createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'before' } } });
     await informer.start();
     await core().createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'after' } } });
-    await core().patchNamespacedConfigMap({ name: 'after', namespace: 'default', body: { data: { a: '1' } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    await core().patchNamespacedConfigMap(
+      { name: 'after', namespace: 'default', body: { data: { a: '1' } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
     await core().deleteNamespacedConfigMap({ name: 'before', namespace: 'default' });
     await until(() => seen.length >= 4);
     await informer.stop();
@@ -295,28 +405,64 @@ describe('informer', () => {
 
 describe('custom resources', () => {
   it('serves a kind as soon as its CRD exists and removes it (and its objects) with the CRD', async () => {
-    const crd = await cluster.kubeConfig().makeApiClient(ApiextensionsV1Api).createCustomResourceDefinition({
-      body: {
-        metadata: { name: 'opentelemetrycollectors.opentelemetry.io' },
-        spec: {
-          group: 'opentelemetry.io',
-          scope: 'Namespaced',
-          names: { kind: 'OpenTelemetryCollector', plural: 'opentelemetrycollectors', singular: 'opentelemetrycollector', shortNames: ['otelcol'] },
-          versions: [{ name: 'v1alpha1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', x_kubernetes_preserve_unknown_fields: true } }, subresources: { status: {} } }],
+    const crd = await cluster
+      .kubeConfig()
+      .makeApiClient(ApiextensionsV1Api)
+      .createCustomResourceDefinition({
+        body: {
+          metadata: { name: 'opentelemetrycollectors.opentelemetry.io' },
+          spec: {
+            group: 'opentelemetry.io',
+            scope: 'Namespaced',
+            names: {
+              kind: 'OpenTelemetryCollector',
+              plural: 'opentelemetrycollectors',
+              singular: 'opentelemetrycollector',
+              shortNames: ['otelcol'],
+            },
+            versions: [
+              {
+                name: 'v1alpha1',
+                served: true,
+                storage: true,
+                schema: { openAPIV3Schema: { type: 'object', x_kubernetes_preserve_unknown_fields: true } },
+                subresources: { status: {} },
+              },
+            ],
+          },
         },
-      },
-    });
-    expect(crd.status?.conditions?.map((condition) => `${condition.type}=${condition.status}`)).toEqual(['NamesAccepted=True', 'Established=True']);
-    const collector = { apiVersion: 'opentelemetry.io/v1alpha1', kind: 'OpenTelemetryCollector', metadata: { name: 'observability', namespace: 'default' }, spec: { mode: 'deployment' } };
+      });
+    expect(crd.status?.conditions?.map((condition) => `${condition.type}=${condition.status}`)).toEqual([
+      'NamesAccepted=True',
+      'Established=True',
+    ]);
+    const collector = {
+      apiVersion: 'opentelemetry.io/v1alpha1',
+      kind: 'OpenTelemetryCollector',
+      metadata: { name: 'observability', namespace: 'default' },
+      spec: { mode: 'deployment' },
+    };
     await objects().patch(collector, undefined, undefined, 'adot', false, PatchStrategy.ServerSideApply);
     const list = await objects().list('opentelemetry.io/v1alpha1', 'OpenTelemetryCollector', 'default');
     expect(list.items.map((item) => item.metadata?.name)).toEqual(['observability']);
-    const discovery = JSON.parse((await rawRequest(cluster, 'GET', '/apis/opentelemetry.io/v1alpha1')).body) as { resources: { name: string }[] };
-    expect(discovery.resources.map((resource) => resource.name)).toEqual(['opentelemetrycollectors', 'opentelemetrycollectors/status']);
+    const discovery = JSON.parse((await rawRequest(cluster, 'GET', '/apis/opentelemetry.io/v1alpha1')).body) as {
+      resources: { name: string }[];
+    };
+    expect(discovery.resources.map((resource) => resource.name)).toEqual([
+      'opentelemetrycollectors',
+      'opentelemetrycollectors/status',
+    ]);
 
-    await cluster.kubeConfig().makeApiClient(ApiextensionsV1Api).deleteCustomResourceDefinition({ name: 'opentelemetrycollectors.opentelemetry.io' });
+    await cluster
+      .kubeConfig()
+      .makeApiClient(ApiextensionsV1Api)
+      .deleteCustomResourceDefinition({ name: 'opentelemetrycollectors.opentelemetry.io' });
     await until(() => cluster.store.list('opentelemetry.io/v1alpha1', 'OpenTelemetryCollector').length === 0);
-    const gone = await rawRequest(cluster, 'GET', '/apis/opentelemetry.io/v1alpha1/namespaces/default/opentelemetrycollectors');
+    const gone = await rawRequest(
+      cluster,
+      'GET',
+      '/apis/opentelemetry.io/v1alpha1/namespaces/default/opentelemetrycollectors',
+    );
     expect(gone.status).toBe(404);
   });
 });
@@ -328,22 +474,44 @@ describe('deletion', () => {
     await apps().createNamespacedDeployment({ namespace: 'doomed', body: deployment('web', 'doomed', 'nginx') });
     const terminating = await core().deleteNamespace({ name: 'doomed' });
     expect((terminating as { status?: { phase?: string } }).status?.phase).toBe('Terminating');
-    const refused = await failureOf(core().createNamespacedConfigMap({ namespace: 'doomed', body: { metadata: { name: 'late' } } }));
+    const refused = await failureOf(
+      core().createNamespacedConfigMap({ namespace: 'doomed', body: { metadata: { name: 'late' } } }),
+    );
     expect(refused.code).toBe(403);
-    await until(() => cluster.store.all().every((object) => object.metadata.namespace !== 'doomed' && object.metadata.name !== 'doomed'));
+    await until(() =>
+      cluster.store
+        .all()
+        .every((object) => object.metadata.namespace !== 'doomed' && object.metadata.name !== 'doomed'),
+    );
     expect((await failureOf(core().readNamespace({ name: 'doomed' }))).code).toBe(404);
   });
 
   it('collects objects whose owner is deleted, unless orphaned', async () => {
-    const owner = await apps().createNamespacedDeployment({ namespace: 'default', body: deployment('owner', 'default', 'nginx') });
-    const ownerReferences = [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'owner', uid: owner.metadata?.uid ?? '', controller: true }];
-    await core().createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'owned', ownerReferences } } });
+    const owner = await apps().createNamespacedDeployment({
+      namespace: 'default',
+      body: deployment('owner', 'default', 'nginx'),
+    });
+    const ownerReferences = [
+      { apiVersion: 'apps/v1', kind: 'Deployment', name: 'owner', uid: owner.metadata?.uid ?? '', controller: true },
+    ];
+    await core().createNamespacedConfigMap({
+      namespace: 'default',
+      body: { metadata: { name: 'owned', ownerReferences } },
+    });
     await apps().deleteNamespacedDeployment({ name: 'owner', namespace: 'default' });
     expect(cluster.store.get('v1', 'ConfigMap', 'owned', 'default')).toBeUndefined();
 
-    const orphaning = await apps().createNamespacedDeployment({ namespace: 'default', body: deployment('orphaning', 'default', 'nginx') });
-    const references = [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'orphaning', uid: orphaning.metadata?.uid ?? '' }];
-    await core().createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'kept', ownerReferences: references } } });
+    const orphaning = await apps().createNamespacedDeployment({
+      namespace: 'default',
+      body: deployment('orphaning', 'default', 'nginx'),
+    });
+    const references = [
+      { apiVersion: 'apps/v1', kind: 'Deployment', name: 'orphaning', uid: orphaning.metadata?.uid ?? '' },
+    ];
+    await core().createNamespacedConfigMap({
+      namespace: 'default',
+      body: { metadata: { name: 'kept', ownerReferences: references } },
+    });
     await apps().deleteNamespacedDeployment({ name: 'orphaning', namespace: 'default', propagationPolicy: 'Orphan' });
     expect(cluster.store.get('v1', 'ConfigMap', 'kept', 'default')?.metadata.ownerReferences).toEqual([]);
   });
@@ -360,7 +528,9 @@ describe('RBAC', () => {
       message: 'pods is forbidden: User "viewer" cannot list resource "pods" in API group "" in the namespace "team"',
     });
     const clusterScoped = await failureOf(viewerCore.listNamespace());
-    expect(clusterScoped.body.message).toBe('namespaces is forbidden: User "viewer" cannot list resource "namespaces" in API group "" at the cluster scope');
+    expect(clusterScoped.body.message).toBe(
+      'namespaces is forbidden: User "viewer" cannot list resource "namespaces" in API group "" at the cluster scope',
+    );
   });
 
   it('grants through a RoleBinding in one namespace only, and answers SelfSubjectAccessReviews', async () => {
@@ -368,7 +538,10 @@ describe('RBAC', () => {
     await core().createNamespace({ body: { metadata: { name: 'team' } } });
     await rbac.createNamespacedRole({
       namespace: 'team',
-      body: { metadata: { name: 'pod-reader' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }] },
+      body: {
+        metadata: { name: 'pod-reader' },
+        rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }],
+      },
     });
     await rbac.createNamespacedRoleBinding({
       namespace: 'team',
@@ -380,7 +553,9 @@ describe('RBAC', () => {
     });
     const viewer = cluster.kubeConfig(viewerToken);
     expect((await viewer.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'team' })).items).toEqual([]);
-    expect((await failureOf(viewer.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'default' }))).code).toBe(403);
+    expect((await failureOf(viewer.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'default' }))).code).toBe(
+      403,
+    );
 
     const review = (user: typeof viewer, verb: string, namespace: string) =>
       user.makeApiClient(AuthorizationV1Api).createSelfSubjectAccessReview({
@@ -396,7 +571,9 @@ describe('RBAC', () => {
 describe('injected faults', () => {
   it('answers the injected status, with Retry-After on 429', async () => {
     await cluster.close();
-    cluster = await startTestCluster({ faults: [{ service: 'kubernetes', verb: 'list', resource: 'configmaps', status: 429, rate: 1 }] });
+    cluster = await startTestCluster({
+      faults: [{ service: 'kubernetes', verb: 'list', resource: 'configmaps', status: 429, rate: 1 }],
+    });
     const throttled = await rawRequest(cluster, 'GET', '/api/v1/namespaces/default/configmaps');
     expect(throttled.status).toBe(429);
     expect(throttled.headers['retry-after']).toBe('1');

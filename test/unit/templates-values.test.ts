@@ -1,7 +1,7 @@
-import { describe, expect, test } from "vitest";
-import { parse } from "yaml";
-import { AdotError } from "../../src/core/errors.js";
-import { parseCollectorConfig } from "../../src/core/collector-config.js";
+import { describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
+import { AdotError } from '../../src/core/errors.js';
+import { parseCollectorConfig } from '../../src/core/collector-config.js';
 import {
   ampRemoteWriteUrl,
   describeSettableKeys,
@@ -14,16 +14,16 @@ import {
   settableKeys,
   validateTemplateValues,
   type TemplateValues,
-} from "../../src/core/templates/index.js";
-import type { Target } from "../../src/core/targets.js";
+} from '../../src/core/templates/index.js';
+import type { Target } from '../../src/core/targets.js';
 
-const workspaceId = "ws-12345678-abcd-1234-abcd-123456789012";
+const workspaceId = 'ws-12345678-abcd-1234-abcd-123456789012';
 const values: TemplateValues = {
-  region: "us-east-1",
-  clusterName: "demo",
-  namespace: "aws-otel-eks",
-  serviceAccount: "aws-otel-collector",
-  collectorName: "observability",
+  region: 'us-east-1',
+  clusterName: 'demo',
+  namespace: 'aws-otel-eks',
+  serviceAccount: 'aws-otel-collector',
+  collectorName: 'observability',
   ampWorkspaceId: workspaceId,
 };
 
@@ -35,388 +35,270 @@ function usageErrorOf(run: () => unknown): AdotError {
     if (error instanceof AdotError && error.exitStatus === 2) return error;
     throw error;
   }
-  throw new Error("expected a usage error");
+  throw new Error('expected a usage error');
 }
 
-function codeOf(
-  overrides: Partial<TemplateValues>,
-  targets: Target[] = ["xray", "amp", "cloudwatch"],
-): string {
-  return usageErrorOf(() =>
-    validateTemplateValues({ ...values, ...overrides }, targets),
-  ).code;
+function codeOf(overrides: Partial<TemplateValues>, targets: Target[] = ['xray', 'amp', 'cloudwatch']): string {
+  return usageErrorOf(() => validateTemplateValues({ ...values, ...overrides }, targets)).code;
 }
 
-describe("validateTemplateValues", () => {
-  test("accepts the defaults, GovCloud and China regions, and dotted service account names", () => {
+describe('validateTemplateValues', () => {
+  test('accepts the defaults, GovCloud and China regions, and dotted service account names', () => {
+    expect(() => validateTemplateValues(values, ['xray', 'amp', 'cloudwatch'])).not.toThrow();
+    expect(() => validateTemplateValues({ ...values, region: 'us-gov-west-1' }, ['xray'])).not.toThrow();
     expect(() =>
-      validateTemplateValues(values, ["xray", "amp", "cloudwatch"]),
-    ).not.toThrow();
-    expect(() =>
-      validateTemplateValues({ ...values, region: "us-gov-west-1" }, ["xray"]),
-    ).not.toThrow();
-    expect(() =>
-      validateTemplateValues(
-        { ...values, region: "cn-north-1", serviceAccount: "a.b" },
-        ["xray"],
-      ),
+      validateTemplateValues({ ...values, region: 'cn-north-1', serviceAccount: 'a.b' }, ['xray']),
     ).not.toThrow();
   });
 
-  test("needs at least one target", () => {
-    expect(codeOf({}, [])).toBe("NoTarget");
+  test('needs at least one target', () => {
+    expect(codeOf({}, [])).toBe('NoTarget');
   });
 
   test.each([
-    ["region", "us-east", "InvalidRegion"],
-    ["region", "US-EAST-1", "InvalidRegion"],
-    ["region", "", "InvalidRegion"],
-    ["namespace", "Aws_Otel", "InvalidName"],
-    ["namespace", "a".repeat(64), "InvalidName"],
-    ["serviceAccount", "sa:x", "InvalidName"],
-    ["collectorName", "1observability", "InvalidName"],
-    ["collectorName", "a".repeat(54), "InvalidName"],
-    ["clusterName", "my cluster", "InvalidClusterName"],
-    ["clusterName", "", "MissingClusterName"],
-  ] as const)("%s = %j is refused with %s", (field, value, code) => {
-    const error = usageErrorOf(() =>
-      validateTemplateValues({ ...values, [field]: value }, [
-        "xray",
-        "cloudwatch",
-      ]),
-    );
+    ['region', 'us-east', 'InvalidRegion'],
+    ['region', 'US-EAST-1', 'InvalidRegion'],
+    ['region', '', 'InvalidRegion'],
+    ['namespace', 'Aws_Otel', 'InvalidName'],
+    ['namespace', 'a'.repeat(64), 'InvalidName'],
+    ['serviceAccount', 'sa:x', 'InvalidName'],
+    ['collectorName', '1observability', 'InvalidName'],
+    ['collectorName', 'a'.repeat(54), 'InvalidName'],
+    ['clusterName', 'my cluster', 'InvalidClusterName'],
+    ['clusterName', '', 'MissingClusterName'],
+  ] as const)('%s = %j is refused with %s', (field, value, code) => {
+    const error = usageErrorOf(() => validateTemplateValues({ ...values, [field]: value }, ['xray', 'cloudwatch']));
     expect(error.code).toBe(code);
-    expect(error.hint ?? "").not.toBe("");
+    expect(error.hint ?? '').not.toBe('');
   });
 
-  test("the cluster name is only needed by cloudwatch", () => {
-    expect(() =>
-      validateTemplateValues({ ...values, clusterName: "" }, ["xray", "amp"]),
-    ).not.toThrow();
+  test('the cluster name is only needed by cloudwatch', () => {
+    expect(() => validateTemplateValues({ ...values, clusterName: '' }, ['xray', 'amp'])).not.toThrow();
   });
 
-  test("names the flag to fix", () => {
-    expect(
-      usageErrorOf(() =>
-        validateTemplateValues({ ...values, collectorName: "X" }, ["xray"]),
-      ).hint,
-    ).toContain("--collector-name");
-    expect(
-      usageErrorOf(() =>
-        validateTemplateValues({ ...values, region: "x" }, ["xray"]),
-      ).hint,
-    ).toContain("--region");
+  test('names the flag to fix', () => {
+    expect(usageErrorOf(() => validateTemplateValues({ ...values, collectorName: 'X' }, ['xray'])).hint).toContain(
+      '--collector-name',
+    );
+    expect(usageErrorOf(() => validateTemplateValues({ ...values, region: 'x' }, ['xray'])).hint).toContain('--region');
   });
 
-  describe("AMP workspace", () => {
-    test("one of --amp-workspace-id and --amp-remote-write-url is required for amp", () => {
-      const error = usageErrorOf(() =>
-        validateTemplateValues({ ...values, ampWorkspaceId: undefined }, [
-          "amp",
-        ]),
-      );
-      expect(error.code).toBe("MissingAmpWorkspace");
-      expect(error.hint).toContain("--amp-workspace-id");
-      expect(error.hint).toContain("--amp-remote-write-url");
-      expect(() =>
-        validateTemplateValues({ ...values, ampWorkspaceId: undefined }, [
-          "xray",
-        ]),
-      ).not.toThrow();
+  describe('AMP workspace', () => {
+    test('one of --amp-workspace-id and --amp-remote-write-url is required for amp', () => {
+      const error = usageErrorOf(() => validateTemplateValues({ ...values, ampWorkspaceId: undefined }, ['amp']));
+      expect(error.code).toBe('MissingAmpWorkspace');
+      expect(error.hint).toContain('--amp-workspace-id');
+      expect(error.hint).toContain('--amp-remote-write-url');
+      expect(() => validateTemplateValues({ ...values, ampWorkspaceId: undefined }, ['xray'])).not.toThrow();
     });
 
     test.each([
-      [
-        "http://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write",
-        "https",
-      ],
-      [
-        "aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write",
-        "not a URL",
-      ],
-      [
-        "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1/api/v1/query",
-        "/api/v1/remote_write",
-      ],
-      [
-        "https://aps-workspaces.us-east-1.amazonaws.com/api/v1/remote_write",
-        "/workspaces/WORKSPACE_ID",
-      ],
-      [
-        "https://user:pw@aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write",
-        "credentials",
-      ],
-      [
-        "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write?x=1",
-        "query",
-      ],
-      [
-        "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/<YOUR-WORKSPACE>/api/v1/remote_write",
-        "characters",
-      ],
-      [
-        "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/${WS}/api/v1/remote_write",
-        "characters",
-      ],
-    ])("refuses the remote write URL %s", (url, reason) => {
+      ['http://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write', 'https'],
+      ['aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write', 'not a URL'],
+      ['https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1/api/v1/query', '/api/v1/remote_write'],
+      ['https://aps-workspaces.us-east-1.amazonaws.com/api/v1/remote_write', '/workspaces/WORKSPACE_ID'],
+      ['https://user:pw@aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write', 'credentials'],
+      ['https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write?x=1', 'query'],
+      ['https://aps-workspaces.us-east-1.amazonaws.com/workspaces/<YOUR-WORKSPACE>/api/v1/remote_write', 'characters'],
+      ['https://aps-workspaces.us-east-1.amazonaws.com/workspaces/${WS}/api/v1/remote_write', 'characters'],
+    ])('refuses the remote write URL %s', (url, reason) => {
       const error = usageErrorOf(() =>
-        validateTemplateValues(
-          { ...values, ampWorkspaceId: undefined, ampRemoteWriteUrl: url },
-          ["amp"],
-        ),
+        validateTemplateValues({ ...values, ampWorkspaceId: undefined, ampRemoteWriteUrl: url }, ['amp']),
       );
-      expect(error.code).toBe("InvalidAmpRemoteWriteUrl");
+      expect(error.code).toBe('InvalidAmpRemoteWriteUrl');
       expect(error.message).toContain(reason);
     });
 
-    test.each(["12345678", "ws_1", "ws-", "WORKSPACE", `ws-${"a".repeat(70)}`])(
-      "refuses the workspace id %s",
-      (id) => {
-        expect(codeOf({ ampWorkspaceId: id }, ["amp"])).toBe(
-          "InvalidAmpWorkspaceId",
-        );
-      },
-    );
+    test.each(['12345678', 'ws_1', 'ws-', 'WORKSPACE', `ws-${'a'.repeat(70)}`])('refuses the workspace id %s', (id) => {
+      expect(codeOf({ ampWorkspaceId: id }, ['amp'])).toBe('InvalidAmpWorkspaceId');
+    });
 
-    test("the URL region signs the requests; a conflicting workspace id is refused", () => {
+    test('the URL region signs the requests; a conflicting workspace id is refused', () => {
       const url = `https://aps-workspaces.eu-central-1.amazonaws.com/workspaces/${workspaceId}/api/v1/remote_write`;
-      const config = renderCollectorConfig(["amp"], {
+      const config = renderCollectorConfig(['amp'], {
         ...values,
         ampWorkspaceId: undefined,
         ampRemoteWriteUrl: url,
       });
       expect(config.exporters.prometheusremotewrite).toEqual({
         endpoint: url,
-        auth: { authenticator: "sigv4auth" },
+        auth: { authenticator: 'sigv4auth' },
       });
       expect(config.extensions.sigv4auth).toEqual({
-        region: "eu-central-1",
-        service: "aps",
+        region: 'eu-central-1',
+        service: 'aps',
       });
-      expect(() =>
-        validateTemplateValues({ ...values, ampRemoteWriteUrl: url }, ["amp"]),
-      ).not.toThrow();
-      expect(
-        codeOf({ ampRemoteWriteUrl: url, ampWorkspaceId: "ws-other" }, ["amp"]),
-      ).toBe("AmpWorkspaceMismatch");
+      expect(() => validateTemplateValues({ ...values, ampRemoteWriteUrl: url }, ['amp'])).not.toThrow();
+      expect(codeOf({ ampRemoteWriteUrl: url, ampWorkspaceId: 'ws-other' }, ['amp'])).toBe('AmpWorkspaceMismatch');
     });
 
-    test("the workspace id builds the URL in --region", () => {
-      const config = renderCollectorConfig(["amp"], values);
+    test('the workspace id builds the URL in --region', () => {
+      const config = renderCollectorConfig(['amp'], values);
       expect(config.exporters.prometheusremotewrite).toMatchObject({
-        endpoint: ampRemoteWriteUrl("us-east-1", workspaceId),
+        endpoint: ampRemoteWriteUrl('us-east-1', workspaceId),
       });
-      expect(
-        usageErrorOf(() => ampRemoteWriteUrl("us-east-1", "nope")).code,
-      ).toBe("InvalidAmpWorkspaceId");
+      expect(usageErrorOf(() => ampRemoteWriteUrl('us-east-1', 'nope')).code).toBe('InvalidAmpWorkspaceId');
     });
   });
 });
 
-describe("injection attempts are refused or inert", () => {
+describe('injection attempts are refused or inert', () => {
   test.each([
-    ["region", "us-east-1\nfoo: bar"],
-    ["clusterName", "demo\nkind: Secret"],
-    ["namespace", "aws-otel-eks\r"],
-    ["clusterName", "{{region}}"],
-    ["collectorName", "{{x}}"],
+    ['region', 'us-east-1\nfoo: bar'],
+    ['clusterName', 'demo\nkind: Secret'],
+    ['namespace', 'aws-otel-eks\r'],
+    ['clusterName', '{{region}}'],
+    ['collectorName', '{{x}}'],
     [
-      "ampRemoteWriteUrl",
+      'ampRemoteWriteUrl',
       `https://aps-workspaces.us-east-1.amazonaws.com/workspaces/${workspaceId}/api/v1/remote_write\n`,
     ],
-  ] as const)("%s = %j is refused as unsafe", (field, value) => {
-    const error = usageErrorOf(() =>
-      validateTemplateValues({ ...values, [field]: value }, [
-        "amp",
-        "cloudwatch",
-      ]),
-    );
-    expect(error.code).toBe("UnsafeValue");
+  ] as const)('%s = %j is refused as unsafe', (field, value) => {
+    const error = usageErrorOf(() => validateTemplateValues({ ...values, [field]: value }, ['amp', 'cloudwatch']));
+    expect(error.code).toBe('UnsafeValue');
   });
 
   test.each([
-    ["clusterName", 'demo"; kind: Secret'],
-    ["clusterName", "demo'"],
-    ["clusterName", "demo: x"],
-    ["serviceAccount", "sa\tx"],
-    ["namespace", "{x: y}"],
-  ] as const)("%s = %j is refused", (field, value) => {
-    usageErrorOf(() =>
-      validateTemplateValues({ ...values, [field]: value }, ["cloudwatch"]),
-    );
+    ['clusterName', 'demo"; kind: Secret'],
+    ['clusterName', "demo'"],
+    ['clusterName', 'demo: x'],
+    ['serviceAccount', 'sa\tx'],
+    ['namespace', '{x: y}'],
+  ] as const)('%s = %j is refused', (field, value) => {
+    usageErrorOf(() => validateTemplateValues({ ...values, [field]: value }, ['cloudwatch']));
   });
 
   test('a --set value with quotes, colons, "#" and "$" stays one string after a YAML round trip', () => {
-    const tricky = "^a\"b: c' #d$,^{{}$";
-    expect(usageErrorOf(() => settable(tricky)).code).toBe("UnsafeValue");
+    const tricky = '^a"b: c\' #d$,^{{}$';
+    expect(usageErrorOf(() => settable(tricky)).code).toBe('UnsafeValue');
     const inert = `^a"b: c' #d$`;
-    const resource = renderCollector(["cloudwatch"], {
+    const resource = renderCollector(['cloudwatch'], {
       ...values,
-      set: { "cloudwatch.metric_names": inert },
+      set: { 'cloudwatch.metric_names': inert },
     });
-    const [reparsed] = [
-      parse(manifestsToYaml([resource])) as { spec: { config: string } },
-    ];
+    const [reparsed] = [parse(manifestsToYaml([resource])) as { spec: { config: string } }];
     const config = parseCollectorConfig(reparsed.spec.config).config;
-    expect(config?.processors["filter/include"]).toEqual({
+    expect(config?.processors['filter/include']).toEqual({
       metrics: {
-        include: { match_type: "regexp", metric_names: [`^a"b: c' #d$$`] },
+        include: { match_type: 'regexp', metric_names: [`^a"b: c' #d$$`] },
       },
     });
   });
 
   function settable(value: string) {
-    return validateTemplateValues(
-      { ...values, set: { "cloudwatch.metric_names": value } },
-      ["cloudwatch"],
-    );
+    return validateTemplateValues({ ...values, set: { 'cloudwatch.metric_names': value } }, ['cloudwatch']);
   }
 
-  test("the other manifests refuse bad names and role ARNs", () => {
-    expect(usageErrorOf(() => renderNamespace("kube system")).code).toBe(
-      "InvalidName",
+  test('the other manifests refuse bad names and role ARNs', () => {
+    expect(usageErrorOf(() => renderNamespace('kube system')).code).toBe('InvalidName');
+    expect(usageErrorOf(() => renderPrometheusRbac({ ...values, serviceAccount: 'x\ny' })).code).toBe('UnsafeValue');
+    expect(usageErrorOf(() => renderServiceAccount(values, 'arn:aws:iam::123:role/x')).code).toBe('InvalidRoleArn');
+    expect(usageErrorOf(() => renderServiceAccount(values, 'arn:aws:iam::123456789012:role/x\n')).code).toBe(
+      'UnsafeValue',
     );
-    expect(
-      usageErrorOf(() =>
-        renderPrometheusRbac({ ...values, serviceAccount: "x\ny" }),
-      ).code,
-    ).toBe("UnsafeValue");
-    expect(
-      usageErrorOf(() =>
-        renderServiceAccount(values, "arn:aws:iam::123:role/x"),
-      ).code,
-    ).toBe("InvalidRoleArn");
-    expect(
-      usageErrorOf(() =>
-        renderServiceAccount(values, "arn:aws:iam::123456789012:role/x\n"),
-      ).code,
-    ).toBe("UnsafeValue");
-    expect(
-      renderServiceAccount(values, "arn:aws-cn:iam::123456789012:role/path/x")
-        .metadata.annotations,
-    ).toEqual({
-      "eks.amazonaws.com/role-arn": "arn:aws-cn:iam::123456789012:role/path/x",
+    expect(renderServiceAccount(values, 'arn:aws-cn:iam::123456789012:role/path/x').metadata.annotations).toEqual({
+      'eks.amazonaws.com/role-arn': 'arn:aws-cn:iam::123456789012:role/path/x',
     });
   });
 });
 
-describe("--set", () => {
-  test("settableKeys depends on the targets", () => {
-    expect(settableKeys(["xray"])).toEqual([
-      "collector.replicas",
-      "batch.timeout",
-      "xray.region",
-      "xray.endpoint",
-      "traces.batch.timeout",
-      "traces.batch.send_batch_size",
+describe('--set', () => {
+  test('settableKeys depends on the targets', () => {
+    expect(settableKeys(['xray'])).toEqual([
+      'collector.replicas',
+      'batch.timeout',
+      'xray.region',
+      'xray.endpoint',
+      'traces.batch.timeout',
+      'traces.batch.send_batch_size',
     ]);
-    expect(settableKeys(["amp"])).toEqual([
-      "collector.replicas",
-      "batch.timeout",
-      "metrics.batch.timeout",
-      "prometheus.scrape_interval",
-      "prometheus.scrape_timeout",
-      "amp.region",
+    expect(settableKeys(['amp'])).toEqual([
+      'collector.replicas',
+      'batch.timeout',
+      'metrics.batch.timeout',
+      'prometheus.scrape_interval',
+      'prometheus.scrape_timeout',
+      'amp.region',
     ]);
-    expect(settableKeys(["cloudwatch"])).toContain("cloudwatch.log_group_name");
-    expect(
-      describeSettableKeys(["xray"]).every((entry) => entry.description !== ""),
-    ).toBe(true);
+    expect(settableKeys(['cloudwatch'])).toContain('cloudwatch.log_group_name');
+    expect(describeSettableKeys(['xray']).every((entry) => entry.description !== '')).toBe(true);
   });
 
-  test("overrides land in the configuration and the resource, typed", () => {
+  test('overrides land in the configuration and the resource, typed', () => {
     const set = {
-      "collector.replicas": "2",
-      "batch.timeout": "5s",
-      "traces.batch.timeout": "2s",
-      "traces.batch.send_batch_size": "100",
-      "xray.region": "us-west-2",
-      "prometheus.scrape_interval": "30s",
-      "amp.region": "eu-west-1",
-      "cloudwatch.log_group_name": "/custom/group",
-      "cloudwatch.namespace": "My/Metrics",
-      "cloudwatch.dimension_rollup_option": "SingleDimensionRollupOnly",
-      "cloudwatch.metric_names": "^a$, ^b",
+      'collector.replicas': '2',
+      'batch.timeout': '5s',
+      'traces.batch.timeout': '2s',
+      'traces.batch.send_batch_size': '100',
+      'xray.region': 'us-west-2',
+      'prometheus.scrape_interval': '30s',
+      'amp.region': 'eu-west-1',
+      'cloudwatch.log_group_name': '/custom/group',
+      'cloudwatch.namespace': 'My/Metrics',
+      'cloudwatch.dimension_rollup_option': 'SingleDimensionRollupOnly',
+      'cloudwatch.metric_names': '^a$, ^b',
     };
-    const resource = renderCollector(["xray", "amp", "cloudwatch"], {
+    const resource = renderCollector(['xray', 'amp', 'cloudwatch'], {
       ...values,
       set,
     });
     expect((resource.spec as Record<string, unknown>).replicas).toBe(2);
-    const config = parseCollectorConfig(
-      (resource.spec as { config: string }).config,
-    ).config;
-    expect(config?.processors["batch/traces"]).toEqual({
-      timeout: "2s",
+    const config = parseCollectorConfig((resource.spec as { config: string }).config).config;
+    expect(config?.processors['batch/traces']).toEqual({
+      timeout: '2s',
       send_batch_size: 100,
     });
-    expect(config?.processors["batch/metrics"]).toEqual({ timeout: "5s" });
-    expect(config?.exporters.awsxray).toEqual({ region: "us-west-2" });
+    expect(config?.processors['batch/metrics']).toEqual({ timeout: '5s' });
+    expect(config?.exporters.awsxray).toEqual({ region: 'us-west-2' });
     expect(config?.extensions.sigv4auth).toEqual({
-      region: "eu-west-1",
-      service: "aps",
+      region: 'eu-west-1',
+      service: 'aps',
     });
-    expect(
-      (config?.receivers.prometheus as { config: { global: unknown } }).config
-        .global,
-    ).toEqual({
-      scrape_interval: "30s",
-      scrape_timeout: "10s",
+    expect((config?.receivers.prometheus as { config: { global: unknown } }).config.global).toEqual({
+      scrape_interval: '30s',
+      scrape_timeout: '10s',
     });
     expect(config?.exporters.awsemf).toMatchObject({
-      log_group_name: "/custom/group",
-      namespace: "My/Metrics",
-      dimension_rollup_option: "SingleDimensionRollupOnly",
-      metric_declarations: [{ metric_name_selectors: ["^a$$", "^b"] }],
+      log_group_name: '/custom/group',
+      namespace: 'My/Metrics',
+      dimension_rollup_option: 'SingleDimensionRollupOnly',
+      metric_declarations: [{ metric_name_selectors: ['^a$$', '^b'] }],
     });
   });
 
-  test("a short scrape interval shortens the default timeout with it", () => {
-    const config = renderCollectorConfig(["amp"], {
+  test('a short scrape interval shortens the default timeout with it', () => {
+    const config = renderCollectorConfig(['amp'], {
       ...values,
-      set: { "prometheus.scrape_interval": "5s" },
+      set: { 'prometheus.scrape_interval': '5s' },
     });
-    expect(
-      (config.receivers.prometheus as { config: { global: unknown } }).config
-        .global,
-    ).toEqual({
-      scrape_interval: "5s",
-      scrape_timeout: "5s",
+    expect((config.receivers.prometheus as { config: { global: unknown } }).config.global).toEqual({
+      scrape_interval: '5s',
+      scrape_timeout: '5s',
     });
   });
 
   test.each([
-    [["xray"], { "amp.region": "us-east-1" }, "UnknownSetKey"],
-    [["xray"], { "xray.colour": "red" }, "UnknownSetKey"],
-    [["xray"], { "xray.region": "mars" }, "InvalidSetValue"],
-    [["xray"], { "traces.batch.timeout": "1 second" }, "InvalidSetValue"],
-    [["xray"], { "traces.batch.send_batch_size": "-1" }, "InvalidSetValue"],
-    [["xray"], { "xray.endpoint": "0.0.0.0:70000" }, "InvalidSetValue"],
-    [["xray"], { "collector.replicas": "0" }, "InvalidSetValue"],
-    [["amp"], { "prometheus.scrape_timeout": "20s" }, "InvalidSetValue"],
-    [
-      ["cloudwatch"],
-      { "cloudwatch.log_group_name": "/aws/x: y" },
-      "InvalidSetValue",
-    ],
-    [["cloudwatch"], { "cloudwatch.namespace": "AWS/EC2" }, "InvalidSetValue"],
-    [["cloudwatch"], { "cloudwatch.metric_names": "^(a" }, "InvalidSetValue"],
-    [["cloudwatch"], { "cloudwatch.metric_names": "a,,b" }, "InvalidSetValue"],
-    [["cloudwatch"], { "cloudwatch.namespace": "a\nb" }, "UnsafeValue"],
-  ] as const)("%j %j -> %s", (targets, set, code) => {
-    const error = usageErrorOf(() =>
-      validateTemplateValues({ ...values, set: { ...set } }, [...targets]),
-    );
+    [['xray'], { 'amp.region': 'us-east-1' }, 'UnknownSetKey'],
+    [['xray'], { 'xray.colour': 'red' }, 'UnknownSetKey'],
+    [['xray'], { 'xray.region': 'mars' }, 'InvalidSetValue'],
+    [['xray'], { 'traces.batch.timeout': '1 second' }, 'InvalidSetValue'],
+    [['xray'], { 'traces.batch.send_batch_size': '-1' }, 'InvalidSetValue'],
+    [['xray'], { 'xray.endpoint': '0.0.0.0:70000' }, 'InvalidSetValue'],
+    [['xray'], { 'collector.replicas': '0' }, 'InvalidSetValue'],
+    [['amp'], { 'prometheus.scrape_timeout': '20s' }, 'InvalidSetValue'],
+    [['cloudwatch'], { 'cloudwatch.log_group_name': '/aws/x: y' }, 'InvalidSetValue'],
+    [['cloudwatch'], { 'cloudwatch.namespace': 'AWS/EC2' }, 'InvalidSetValue'],
+    [['cloudwatch'], { 'cloudwatch.metric_names': '^(a' }, 'InvalidSetValue'],
+    [['cloudwatch'], { 'cloudwatch.metric_names': 'a,,b' }, 'InvalidSetValue'],
+    [['cloudwatch'], { 'cloudwatch.namespace': 'a\nb' }, 'UnsafeValue'],
+  ] as const)('%j %j -> %s', (targets, set, code) => {
+    const error = usageErrorOf(() => validateTemplateValues({ ...values, set: { ...set } }, [...targets]));
     expect(error.code).toBe(code);
   });
 
-  test("an unknown key lists the keys for the chosen targets and says which target a key needs", () => {
-    const error = usageErrorOf(() =>
-      validateTemplateValues({ ...values, set: { "amp.region": "x" } }, [
-        "xray",
-      ]),
-    );
-    expect(error.message).toContain("--target amp");
-    expect(error.hint).toContain("xray.region");
+  test('an unknown key lists the keys for the chosen targets and says which target a key needs', () => {
+    const error = usageErrorOf(() => validateTemplateValues({ ...values, set: { 'amp.region': 'x' } }, ['xray']));
+    expect(error.message).toContain('--target amp');
+    expect(error.hint).toContain('xray.region');
   });
 });

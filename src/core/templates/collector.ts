@@ -2,42 +2,30 @@
  * Renders the collector for the chosen targets: one OpenTelemetryCollector whose configuration merges the targets'
  * fragments (templates/collector/*.yaml), so traces and metrics share one collector as in the ADOT add-on blog.
  */
-import type { KubeObject } from "../../ports.js";
+import type { KubeObject } from '../../ports.js';
 import {
   receiverPorts,
   stringifyCollectorConfig,
   validateCollectorConfig,
   type CollectorConfig,
-} from "../collector-config.js";
-import { failure } from "../errors.js";
-import type { Target } from "../targets.js";
-import { loadTemplate } from "./files.js";
-import { applyConfigSettings, applyResourceSettings } from "./settings.js";
-import { assertNoTokens, substituteTokens } from "./tokens.js";
-import {
-  resolveAmp,
-  validateTemplateValues,
-  type TemplateValues,
-} from "./values.js";
+} from '../collector-config.js';
+import { failure } from '../errors.js';
+import type { Target } from '../targets.js';
+import { loadTemplate } from './files.js';
+import { applyConfigSettings, applyResourceSettings } from './settings.js';
+import { assertNoTokens, substituteTokens } from './tokens.js';
+import { resolveAmp, validateTemplateValues, type TemplateValues } from './values.js';
 
 /** The amp and cloudwatch targets share one Prometheus receiver (prometheus.yaml). */
 const fragmentsByTarget: Record<Target, string[]> = {
-  xray: ["collector/xray.yaml"],
-  amp: ["collector/prometheus.yaml", "collector/amp.yaml"],
-  cloudwatch: ["collector/prometheus.yaml", "collector/cloudwatch.yaml"],
+  xray: ['collector/xray.yaml'],
+  amp: ['collector/prometheus.yaml', 'collector/amp.yaml'],
+  cloudwatch: ['collector/prometheus.yaml', 'collector/cloudwatch.yaml'],
 };
 
-const componentSections = [
-  "receivers",
-  "processors",
-  "exporters",
-  "extensions",
-] as const;
+const componentSections = ['receivers', 'processors', 'exporters', 'extensions'] as const;
 
-function tokenValues(
-  values: TemplateValues,
-  targets: readonly Target[],
-): Record<string, string> {
+function tokenValues(values: TemplateValues, targets: readonly Target[]): Record<string, string> {
   const tokens: Record<string, string> = {
     region: values.region,
     clusterName: values.clusterName,
@@ -45,7 +33,7 @@ function tokenValues(
     serviceAccount: values.serviceAccount,
     collectorName: values.collectorName,
   };
-  if (targets.includes("amp")) {
+  if (targets.includes('amp')) {
     const amp = resolveAmp(values);
     tokens.ampRemoteWriteUrl = amp.url;
     tokens.ampRegion = amp.region;
@@ -54,7 +42,7 @@ function tokenValues(
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -62,28 +50,16 @@ function sameValue(a: unknown, b: unknown): boolean {
 }
 
 /** Adds one fragment to the configuration; a component or pipeline defined differently by two fragments is a bug. */
-function mergeFragment(
-  config: CollectorConfig,
-  fragment: unknown,
-  source: string,
-): void {
-  if (!isRecord(fragment))
-    throw failure("TemplateInvalid", `Template ${source} is not a mapping`);
+function mergeFragment(config: CollectorConfig, fragment: unknown, source: string): void {
+  if (!isRecord(fragment)) throw failure('TemplateInvalid', `Template ${source} is not a mapping`);
   for (const section of componentSections) {
     const components = fragment[section];
     if (components === undefined) continue;
-    if (!isRecord(components))
-      throw failure(
-        "TemplateInvalid",
-        `Template ${source}: ${section} is not a mapping`,
-      );
+    if (!isRecord(components)) throw failure('TemplateInvalid', `Template ${source}: ${section} is not a mapping`);
     for (const [id, settings] of Object.entries(components)) {
-      if (
-        Object.hasOwn(config[section], id) &&
-        !sameValue(config[section][id], settings)
-      ) {
+      if (Object.hasOwn(config[section], id) && !sameValue(config[section][id], settings)) {
         throw failure(
-          "TemplateConflict",
+          'TemplateConflict',
           `Template ${source} defines ${section}.${id} differently from another template`,
         );
       }
@@ -92,29 +68,19 @@ function mergeFragment(
   }
   const service = isRecord(fragment.service) ? fragment.service : {};
   if (Array.isArray(service.extensions)) {
-    const enabled = new Set([
-      ...(config.service.extensions ?? []),
-      ...(service.extensions as string[]),
-    ]);
+    const enabled = new Set([...(config.service.extensions ?? []), ...(service.extensions as string[])]);
     config.service.extensions = [...enabled];
   }
   const pipelines = isRecord(service.pipelines) ? service.pipelines : {};
   for (const [name, pipeline] of Object.entries(pipelines)) {
     if (Object.hasOwn(config.service.pipelines, name)) {
-      throw failure(
-        "TemplateConflict",
-        `Template ${source} defines pipeline ${name} again`,
-      );
+      throw failure('TemplateConflict', `Template ${source} defines pipeline ${name} again`);
     }
-    config.service.pipelines[name] =
-      pipeline as CollectorConfig["service"]["pipelines"][string];
+    config.service.pipelines[name] = pipeline as CollectorConfig['service']['pipelines'][string];
   }
 }
 
-function buildConfig(
-  targets: readonly Target[],
-  values: TemplateValues,
-): CollectorConfig {
+function buildConfig(targets: readonly Target[], values: TemplateValues): CollectorConfig {
   const tokens = tokenValues(values, targets);
   const config: CollectorConfig = {
     receivers: {},
@@ -123,22 +89,15 @@ function buildConfig(
     extensions: {},
     service: { pipelines: {} },
   };
-  const files = [
-    ...new Set(targets.flatMap((target) => fragmentsByTarget[target])),
-  ];
-  for (const file of files)
-    mergeFragment(
-      config,
-      substituteTokens(loadTemplate(file), tokens, file),
-      file,
-    );
+  const files = [...new Set(targets.flatMap((target) => fragmentsByTarget[target]))];
+  for (const file of files) mergeFragment(config, substituteTokens(loadTemplate(file), tokens, file), file);
   applyConfigSettings(config, values.set ?? {}, targets);
-  assertNoTokens(config, "collector configuration");
+  assertNoTokens(config, 'collector configuration');
   const problems = validateCollectorConfig(config);
   if (problems.length > 0) {
     throw failure(
-      "TemplateInvalid",
-      `The rendered collector configuration is invalid: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`,
+      'TemplateInvalid',
+      `The rendered collector configuration is invalid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
       {
         details: { problems },
       },
@@ -148,10 +107,7 @@ function buildConfig(
 }
 
 /** The collector configuration for the chosen targets (validated; usage errors for bad values). */
-export function renderCollectorConfig(
-  targets: readonly Target[],
-  values: TemplateValues,
-): CollectorConfig {
+export function renderCollectorConfig(targets: readonly Target[], values: TemplateValues): CollectorConfig {
   validateTemplateValues(values, targets);
   return buildConfig(targets, values);
 }
@@ -160,23 +116,14 @@ export function renderCollectorConfig(
  * The OpenTelemetryCollector resource: spec.config is the configuration as YAML text, spec.ports lists the UDP
  * receivers (the operator only infers TCP ports), e.g. awsxray on 2000/UDP.
  */
-export function renderCollector(
-  targets: readonly Target[],
-  values: TemplateValues,
-): KubeObject {
+export function renderCollector(targets: readonly Target[], values: TemplateValues): KubeObject {
   validateTemplateValues(values, targets);
   const config = buildConfig(targets, values);
-  const source = "collector-resource.yaml";
-  const resource = substituteTokens(
-    loadTemplate(source),
-    tokenValues(values, targets),
-    source,
-  ) as KubeObject;
+  const source = 'collector-resource.yaml';
+  const resource = substituteTokens(loadTemplate(source), tokenValues(values, targets), source) as KubeObject;
   const spec = resource.spec as Record<string, unknown>;
   spec.config = stringifyCollectorConfig(config);
-  const udpPorts = receiverPorts(config).filter(
-    (port) => port.protocol === "UDP",
-  );
+  const udpPorts = receiverPorts(config).filter((port) => port.protocol === 'UDP');
   if (udpPorts.length > 0)
     spec.ports = udpPorts.map(({ name, port, protocol }) => ({
       name,
@@ -184,6 +131,6 @@ export function renderCollector(
       protocol,
     }));
   applyResourceSettings(resource, values.set ?? {}, targets);
-  assertNoTokens(resource, "collector resource");
+  assertNoTokens(resource, 'collector resource');
   return resource;
 }

@@ -2,10 +2,10 @@
  * Reads the YAML templates shipped in the package's templates/ directory. This file sits at the same depth in
  * src/core/templates (tests) and dist/core/templates (built), so one relative URL finds the directory from both.
  */
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { parseAllDocuments } from "yaml";
-import { failure } from "../errors.js";
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+import { failure } from '../errors.js';
 
 const parsedByPath = new Map<string, unknown[]>();
 
@@ -27,10 +27,7 @@ export function loadTemplateDocuments(relativePath: string): unknown[] {
 export function loadTemplate(relativePath: string): unknown {
   const documents = loadTemplateDocuments(relativePath);
   if (documents.length !== 1) {
-    throw failure(
-      "TemplateInvalid",
-      `Template ${relativePath} must hold one YAML document, not ${documents.length}`,
-    );
+    throw failure('TemplateInvalid', `Template ${relativePath} must hold one YAML document, not ${documents.length}`);
   }
   return documents[0];
 }
@@ -39,27 +36,18 @@ function readTemplate(relativePath: string): unknown[] {
   const url = templateFileUrl(relativePath);
   let text: string;
   try {
-    text = readFileSync(url, "utf8");
+    text = readFileSync(url, 'utf8');
   } catch (error) {
-    throw failure(
-      "TemplateMissing",
-      `Template ${relativePath} not found at ${fileURLToPath(url)}`,
-      {
-        cause: error,
-        hint: "Reinstall adot: the templates directory ships with the package",
-      },
-    );
+    throw failure('TemplateMissing', `Template ${relativePath} not found at ${fileURLToPath(url)}`, {
+      cause: error,
+      hint: 'Reinstall adot: the templates directory ships with the package',
+    });
   }
   const parsed = parseAllDocuments(text);
   if (!Array.isArray(parsed)) return [];
   const errors = parsed.flatMap((document) => document.errors);
   if (errors.length > 0) {
-    throw failure(
-      "TemplateInvalid",
-      `Template ${relativePath} is not valid YAML: ${errors[0]?.message ?? ""}`,
-    );
+    throw failure('TemplateInvalid', `Template ${relativePath} is not valid YAML: ${errors[0]?.message ?? ''}`);
   }
-  return parsed
-    .map((document) => document.toJS() as unknown)
-    .filter((value) => value !== null && value !== undefined);
+  return parsed.map((document) => document.toJS() as unknown).filter((value) => value !== null && value !== undefined);
 }

@@ -1,4 +1,4 @@
-export { renderCollector, renderCollectorConfig } from "./collector.js";
+export { renderCollector, renderCollectorConfig } from './collector.js';
 export {
   manifestsToYaml,
   renderAddonRbac,
@@ -6,10 +6,6 @@ export {
   renderPrometheusRbac,
   renderServiceAccount,
   ROLE_ARN_ANNOTATION,
-} from "./manifests.js";
-export { describeSettableKeys, settableKeys } from "./settings.js";
-export {
-  ampRemoteWriteUrl,
-  validateTemplateValues,
-  type TemplateValues,
-} from "./values.js";
+} from './manifests.js';
+export { describeSettableKeys, settableKeys } from './settings.js';
+export { ampRemoteWriteUrl, validateTemplateValues, type TemplateValues } from './values.js';

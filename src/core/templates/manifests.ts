@@ -1,31 +1,23 @@
 /** The Kubernetes objects around the collector: namespace, service account, Prometheus RBAC, add-on RBAC. */
-import { stringify } from "yaml";
-import type { KubeObject } from "../../ports.js";
-import { failure } from "../errors.js";
-import { loadTemplateDocuments } from "./files.js";
-import { assertNoTokens, substituteTokens } from "./tokens.js";
-import {
-  assertNamespace,
-  assertRoleArn,
-  assertServiceAccount,
-  type TemplateValues,
-} from "./values.js";
+import { stringify } from 'yaml';
+import type { KubeObject } from '../../ports.js';
+import { failure } from '../errors.js';
+import { loadTemplateDocuments } from './files.js';
+import { assertNoTokens, substituteTokens } from './tokens.js';
+import { assertNamespace, assertRoleArn, assertServiceAccount, type TemplateValues } from './values.js';
 
-export const ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn";
-const MANAGED_BY = { "app.kubernetes.io/managed-by": "adot" };
+export const ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';
+const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'adot' };
 
 function kubeObjects(documents: unknown[], source: string): KubeObject[] {
   return documents.map((document) => {
     const object = document as Partial<KubeObject>;
     if (
-      typeof object.apiVersion !== "string" ||
-      typeof object.kind !== "string" ||
-      typeof object.metadata?.name !== "string"
+      typeof object.apiVersion !== 'string' ||
+      typeof object.kind !== 'string' ||
+      typeof object.metadata?.name !== 'string'
     ) {
-      throw failure(
-        "TemplateInvalid",
-        `Template ${source} holds a document that is not a Kubernetes object`,
-      );
+      throw failure('TemplateInvalid', `Template ${source} holds a document that is not a Kubernetes object`);
     }
     return object as KubeObject;
   });
@@ -33,20 +25,17 @@ function kubeObjects(documents: unknown[], source: string): KubeObject[] {
 
 export function renderNamespace(namespace: string): KubeObject {
   assertNamespace(namespace);
-  return { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } };
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } };
 }
 
 /** The collector's service account, annotated with the IAM role it assumes (IRSA). */
-export function renderServiceAccount(
-  values: TemplateValues,
-  roleArn: string,
-): KubeObject {
+export function renderServiceAccount(values: TemplateValues, roleArn: string): KubeObject {
   assertNamespace(values.namespace);
   assertServiceAccount(values.serviceAccount);
   assertRoleArn(roleArn);
   return {
-    apiVersion: "v1",
-    kind: "ServiceAccount",
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
     metadata: {
       name: values.serviceAccount,
       namespace: values.namespace,
@@ -60,7 +49,7 @@ export function renderServiceAccount(
 export function renderPrometheusRbac(values: TemplateValues): KubeObject[] {
   assertNamespace(values.namespace);
   assertServiceAccount(values.serviceAccount);
-  const source = "prometheus-rbac.yaml";
+  const source = 'prometheus-rbac.yaml';
   const tokens = {
     namespace: values.namespace,
     serviceAccount: values.serviceAccount,
@@ -68,13 +57,13 @@ export function renderPrometheusRbac(values: TemplateValues): KubeObject[] {
   const objects = kubeObjects(loadTemplateDocuments(source), source).map(
     (object) => substituteTokens(object, tokens, source) as KubeObject,
   );
-  assertNoTokens(objects, "Prometheus RBAC");
+  assertNoTokens(objects, 'Prometheus RBAC');
   return objects;
 }
 
 /** The RBAC the EKS add-on manager needs to install ADOT add-on versions up to v0.62.1. */
 export function renderAddonRbac(): KubeObject[] {
-  const source = "addon-rbac.yaml";
+  const source = 'addon-rbac.yaml';
   return kubeObjects(loadTemplateDocuments(source), source);
 }
 
@@ -83,7 +72,5 @@ export function renderAddonRbac(): KubeObject[] {
  * as literal blocks and long strings are never folded, so the output reads like the files users know.
  */
 export function manifestsToYaml(objects: readonly KubeObject[]): string {
-  return objects
-    .map((object) => stringify(object, { lineWidth: 0, blockQuote: "literal" }))
-    .join("---\n");
+  return objects.map((object) => stringify(object, { lineWidth: 0, blockQuote: 'literal' })).join('---\n');
 }

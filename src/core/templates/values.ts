@@ -2,11 +2,11 @@
  * The values a user supplies to the templates (flags of install and apply-template) and their validation. Every
  * failure is a usage error (exit 2) naming the flag to fix.
  */
-import { isAwsRegion } from "../collector-config.js";
-import { usageError } from "../errors.js";
-import type { Target } from "../targets.js";
-import { checkSettings } from "./settings.js";
-import { assertSafeValue } from "./safe-value.js";
+import { isAwsRegion } from '../collector-config.js';
+import { usageError } from '../errors.js';
+import type { Target } from '../targets.js';
+import { checkSettings } from './settings.js';
+import { assertSafeValue } from './safe-value.js';
 
 export interface TemplateValues {
   region: string;
@@ -21,25 +21,21 @@ export interface TemplateValues {
 }
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN =
-  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 const WORKSPACE_ID = /^ws-[0-9A-Za-z]+(-[0-9A-Za-z]+)*$/;
-const AMP_HOST =
-  /^aps-workspaces(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+const AMP_HOST = /^aps-workspaces(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 const AMP_PATH = /^\/workspaces\/([^/]+)\/api\/v1\/remote_write$/;
-const ROLE_ARN =
-  /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 
 /** The operator names the Deployment and Service `<name>-collector`, which must stay a 63-character DNS label. */
-const MAX_COLLECTOR_NAME = 63 - "-collector".length;
+const MAX_COLLECTOR_NAME = 63 - '-collector'.length;
 
-
-export function assertRegion(region: string, flag = "--region"): void {
+export function assertRegion(region: string, flag = '--region'): void {
   assertSafeValue(region, flag);
   if (!isAwsRegion(region)) {
-    throw usageError("InvalidRegion", `"${region}" is not an AWS region`, {
+    throw usageError('InvalidRegion', `"${region}" is not an AWS region`, {
       hint: `Use ${flag} with a region such as us-east-1 (or set AWS_REGION)`,
       details: { flag, value: region },
     });
@@ -47,83 +43,55 @@ export function assertRegion(region: string, flag = "--region"): void {
 }
 
 export function assertNamespace(namespace: string): void {
-  assertName(
-    namespace,
-    "--namespace",
-    "a Kubernetes namespace",
-    DNS1123_LABEL,
-    63,
-  );
+  assertName(namespace, '--namespace', 'a Kubernetes namespace', DNS1123_LABEL, 63);
 }
 
 export function assertServiceAccount(serviceAccount: string): void {
-  assertName(
-    serviceAccount,
-    "--service-account",
-    "a Kubernetes service account name",
-    DNS1123_SUBDOMAIN,
-    253,
-  );
+  assertName(serviceAccount, '--service-account', 'a Kubernetes service account name', DNS1123_SUBDOMAIN, 253);
 }
 
 export function assertCollectorName(collectorName: string): void {
-  assertName(
-    collectorName,
-    "--collector-name",
-    "a collector name",
-    DNS1035_LABEL,
-    MAX_COLLECTOR_NAME,
-  );
+  assertName(collectorName, '--collector-name', 'a collector name', DNS1035_LABEL, MAX_COLLECTOR_NAME);
 }
 
-function assertName(
-  value: string,
-  flag: string,
-  what: string,
-  pattern: RegExp,
-  maxLength: number,
-): void {
+function assertName(value: string, flag: string, what: string, pattern: RegExp, maxLength: number): void {
   assertSafeValue(value, flag);
   if (value.length > maxLength || !pattern.test(value)) {
-    throw usageError("InvalidName", `"${value}" is not a valid ${what}`, {
-      hint: `Use ${flag} with at most ${maxLength} lowercase letters, digits and "-"${pattern === DNS1123_SUBDOMAIN ? ' or "."' : ""}, starting ${pattern === DNS1035_LABEL ? "with a letter" : "and ending with a letter or digit"}`,
+    throw usageError('InvalidName', `"${value}" is not a valid ${what}`, {
+      hint: `Use ${flag} with at most ${maxLength} lowercase letters, digits and "-"${pattern === DNS1123_SUBDOMAIN ? ' or "."' : ''}, starting ${pattern === DNS1035_LABEL ? 'with a letter' : 'and ending with a letter or digit'}`,
       details: { flag, value },
     });
   }
 }
 
 export function assertClusterName(clusterName: string): void {
-  assertSafeValue(clusterName, "--cluster");
+  assertSafeValue(clusterName, '--cluster');
   if (!EKS_CLUSTER_NAME.test(clusterName)) {
-    throw usageError(
-      "InvalidClusterName",
-      `"${clusterName}" is not a valid EKS cluster name`,
-      {
-        hint: 'Use --cluster (or ADOT_CLUSTER) with up to 100 letters, digits, "-" and "_", starting with a letter or digit',
-        details: { flag: "--cluster", value: clusterName },
-      },
-    );
+    throw usageError('InvalidClusterName', `"${clusterName}" is not a valid EKS cluster name`, {
+      hint: 'Use --cluster (or ADOT_CLUSTER) with up to 100 letters, digits, "-" and "_", starting with a letter or digit',
+      details: { flag: '--cluster', value: clusterName },
+    });
   }
 }
 
 export function assertRoleArn(value: string): void {
-  assertSafeValue(value, "role ARN");
+  assertSafeValue(value, 'role ARN');
   if (!ROLE_ARN.test(value)) {
-    throw usageError("InvalidRoleArn", `"${value}" is not an IAM role ARN`, {
-      hint: "Expected arn:aws:iam::123456789012:role/NAME",
+    throw usageError('InvalidRoleArn', `"${value}" is not an IAM role ARN`, {
+      hint: 'Expected arn:aws:iam::123456789012:role/NAME',
     });
   }
 }
 
 function assertWorkspaceId(workspaceId: string): void {
-  assertSafeValue(workspaceId, "--amp-workspace-id");
+  assertSafeValue(workspaceId, '--amp-workspace-id');
   if (workspaceId.length > 64 || !WORKSPACE_ID.test(workspaceId)) {
     throw usageError(
-      "InvalidAmpWorkspaceId",
+      'InvalidAmpWorkspaceId',
       `"${workspaceId}" is not an Amazon Managed Service for Prometheus workspace id`,
       {
-        hint: "Workspace ids look like ws-12345678-abcd-1234-abcd-123456789012: aws amp list-workspaces",
-        details: { flag: "--amp-workspace-id", value: workspaceId },
+        hint: 'Workspace ids look like ws-12345678-abcd-1234-abcd-123456789012: aws amp list-workspaces',
+        details: { flag: '--amp-workspace-id', value: workspaceId },
       },
     );
   }
@@ -144,41 +112,29 @@ interface ParsedAmpUrl {
 }
 
 function invalidAmpUrl(value: string, reason: string) {
-  return usageError(
-    "InvalidAmpRemoteWriteUrl",
-    `Invalid --amp-remote-write-url "${value}": ${reason}`,
-    {
-      hint: "Expected https://aps-workspaces.REGION.amazonaws.com/workspaces/ws-…/api/v1/remote_write (aws amp describe-workspace --workspace-id ws-… --query workspace.prometheusEndpoint)",
-      details: { flag: "--amp-remote-write-url", value },
-    },
-  );
+  return usageError('InvalidAmpRemoteWriteUrl', `Invalid --amp-remote-write-url "${value}": ${reason}`, {
+    hint: 'Expected https://aps-workspaces.REGION.amazonaws.com/workspaces/ws-…/api/v1/remote_write (aws amp describe-workspace --workspace-id ws-… --query workspace.prometheusEndpoint)',
+    details: { flag: '--amp-remote-write-url', value },
+  });
 }
 
 function parseAmpUrl(value: string): ParsedAmpUrl {
-  assertSafeValue(value, "--amp-remote-write-url");
-  if (/[\s"'`<>\\^|{}$]/.test(value))
-    throw invalidAmpUrl(value, "it contains characters a URL cannot hold");
+  assertSafeValue(value, '--amp-remote-write-url');
+  if (/[\s"'`<>\\^|{}$]/.test(value)) throw invalidAmpUrl(value, 'it contains characters a URL cannot hold');
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw invalidAmpUrl(value, "not a URL");
+    throw invalidAmpUrl(value, 'not a URL');
   }
-  if (url.protocol !== "https:")
-    throw invalidAmpUrl(value, "it must use https");
-  if (url.username || url.password)
-    throw invalidAmpUrl(value, "it must not hold credentials");
-  if (url.search || url.hash)
-    throw invalidAmpUrl(value, "it must not have a query or fragment");
-  if (!url.pathname.endsWith("/api/v1/remote_write"))
-    throw invalidAmpUrl(value, "the path must end with /api/v1/remote_write");
+  if (url.protocol !== 'https:') throw invalidAmpUrl(value, 'it must use https');
+  if (url.username || url.password) throw invalidAmpUrl(value, 'it must not hold credentials');
+  if (url.search || url.hash) throw invalidAmpUrl(value, 'it must not have a query or fragment');
+  if (!url.pathname.endsWith('/api/v1/remote_write'))
+    throw invalidAmpUrl(value, 'the path must end with /api/v1/remote_write');
   const host = AMP_HOST.exec(url.hostname);
   const path = AMP_PATH.exec(url.pathname);
-  if (host && !path)
-    throw invalidAmpUrl(
-      value,
-      "the path must be /workspaces/WORKSPACE_ID/api/v1/remote_write",
-    );
+  if (host && !path) throw invalidAmpUrl(value, 'the path must be /workspaces/WORKSPACE_ID/api/v1/remote_write');
   if (path?.[1] !== undefined && host) assertWorkspaceId(path[1]);
   const parsed: ParsedAmpUrl = { url: url.href };
   if (host?.[1] !== undefined) parsed.region = host[1];
@@ -194,29 +150,25 @@ export function resolveAmp(values: TemplateValues): {
   const { ampRemoteWriteUrl: urlValue, ampWorkspaceId } = values;
   if (!urlValue && !ampWorkspaceId) {
     throw usageError(
-      "MissingAmpWorkspace",
-      "The amp target needs the Amazon Managed Service for Prometheus workspace",
+      'MissingAmpWorkspace',
+      'The amp target needs the Amazon Managed Service for Prometheus workspace',
       {
-        hint: "Pass --amp-workspace-id ws-… or --amp-remote-write-url https://aps-workspaces.REGION.amazonaws.com/workspaces/ws-…/api/v1/remote_write (aws amp create-workspace creates one)",
+        hint: 'Pass --amp-workspace-id ws-… or --amp-remote-write-url https://aps-workspaces.REGION.amazonaws.com/workspaces/ws-…/api/v1/remote_write (aws amp create-workspace creates one)',
       },
     );
   }
   if (!urlValue)
     return {
-      url: ampRemoteWriteUrl(values.region, ampWorkspaceId ?? ""),
+      url: ampRemoteWriteUrl(values.region, ampWorkspaceId ?? ''),
       region: values.region,
     };
   const parsed = parseAmpUrl(urlValue);
   if (ampWorkspaceId) {
     assertWorkspaceId(ampWorkspaceId);
     if (parsed.workspaceId !== ampWorkspaceId) {
-      throw usageError(
-        "AmpWorkspaceMismatch",
-        `--amp-remote-write-url does not point at workspace ${ampWorkspaceId}`,
-        {
-          hint: "Pass only one of --amp-remote-write-url and --amp-workspace-id",
-        },
-      );
+      throw usageError('AmpWorkspaceMismatch', `--amp-remote-write-url does not point at workspace ${ampWorkspaceId}`, {
+        hint: 'Pass only one of --amp-remote-write-url and --amp-workspace-id',
+      });
     }
   }
   return { url: parsed.url, region: parsed.region ?? values.region };
@@ -226,31 +178,24 @@ export function resolveAmp(values: TemplateValues): {
  * Checks every value the chosen targets' templates use; throws a usage error naming the flag at the first bad one.
  * The cluster name is needed by the cloudwatch target only (log group and EKS_Cluster dimension).
  */
-export function validateTemplateValues(
-  values: TemplateValues,
-  targets: readonly Target[],
-): void {
+export function validateTemplateValues(values: TemplateValues, targets: readonly Target[]): void {
   if (targets.length === 0) {
-    throw usageError("NoTarget", "No target chosen", {
-      hint: "Pass --target with one or more of: amp, cloudwatch, xray",
+    throw usageError('NoTarget', 'No target chosen', {
+      hint: 'Pass --target with one or more of: amp, cloudwatch, xray',
     });
   }
   assertRegion(values.region);
   assertNamespace(values.namespace);
   assertServiceAccount(values.serviceAccount);
   assertCollectorName(values.collectorName);
-  if (targets.includes("cloudwatch") || values.clusterName !== "") {
-    if (values.clusterName === "") {
-      throw usageError(
-        "MissingClusterName",
-        "The cloudwatch target needs the cluster name",
-        {
-          hint: "Pass --cluster NAME (or set ADOT_CLUSTER)",
-        },
-      );
+  if (targets.includes('cloudwatch') || values.clusterName !== '') {
+    if (values.clusterName === '') {
+      throw usageError('MissingClusterName', 'The cloudwatch target needs the cluster name', {
+        hint: 'Pass --cluster NAME (or set ADOT_CLUSTER)',
+      });
     }
     assertClusterName(values.clusterName);
   }
-  if (targets.includes("amp")) resolveAmp(values);
+  if (targets.includes('amp')) resolveAmp(values);
   checkSettings(values.set ?? {}, targets);
 }

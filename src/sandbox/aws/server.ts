@@ -7,7 +7,12 @@ import type { EksEmulator } from './eks/emulator.js';
 import { eksService } from './eks/service.js';
 import type { IamEmulator } from './iam/emulator.js';
 import { iamService } from './iam/service.js';
-import { scopeFromAuthorization, scopeFromPresignedQuery, type AwsRequest, type AwsResponse } from './protocols/request.js';
+import {
+  scopeFromAuthorization,
+  scopeFromPresignedQuery,
+  type AwsRequest,
+  type AwsResponse,
+} from './protocols/request.js';
 import type { AwsService } from './protocols/service.js';
 import { stsService } from './sts/service.js';
 
@@ -45,7 +50,12 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
  * scope names (Authorization header, or X-Amz-Credential of a presigned URL); signatures are accepted as they are.
  */
 export async function startAwsServer(options: AwsServerOptions): Promise<AwsServer> {
-  const services = [eksService(options.eks), iamService(options.iam), stsService(options.iam), ...(options.services ?? [])];
+  const services = [
+    eksService(options.eks),
+    iamService(options.iam),
+    stsService(options.iam),
+    ...(options.services ?? []),
+  ];
   const log: RequestRecord[] = [];
   const dispatch = (request: AwsRequest): AwsResponse => {
     const service = chooseService(services, request);
@@ -117,14 +127,22 @@ function isAuthenticated(request: AwsRequest, operation: string | undefined): bo
 
 function internalError(service: AwsService, error: unknown): AwsServiceError {
   const failure = service.faultError(500);
-  return new AwsServiceError(failure.code, `${failure.message}: ${error instanceof Error ? error.message : String(error)}`, 500);
+  return new AwsServiceError(
+    failure.code,
+    `${failure.message}: ${error instanceof Error ? error.message : String(error)}`,
+    500,
+  );
 }
 
 function unknownServiceResponse(request: AwsRequest): AwsResponse {
   const service = request.scope?.service ?? '(none)';
   return {
     status: 400,
-    headers: { 'content-type': 'application/json', 'x-amzn-requestid': request.requestId, 'x-amzn-errortype': 'UnknownServiceException' },
+    headers: {
+      'content-type': 'application/json',
+      'x-amzn-requestid': request.requestId,
+      'x-amzn-errortype': 'UnknownServiceException',
+    },
     body: JSON.stringify({ message: `The sandbox does not emulate the AWS service "${service}"` }),
   };
 }

@@ -42,7 +42,12 @@ export function startApiControllers(store: ClusterStore, now: () => Date): () =>
       } catch {
         return;
       }
-      const status = establishedStatus(current, now().toISOString().replace(/\.\d+Z$/, 'Z'));
+      const status = establishedStatus(
+        current,
+        now()
+          .toISOString()
+          .replace(/\.\d+Z$/, 'Z'),
+      );
       if (status !== undefined) store.put({ ...current, status });
     });
   });

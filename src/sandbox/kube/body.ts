@@ -8,7 +8,9 @@ export function parseBody(body: Buffer, contentType: string): unknown {
   const text = body.toString('utf8');
   if (text.trim() === '') throw badRequest('the request body is empty');
   try {
-    return contentType.startsWith('application/apply-patch+yaml') ? (parseYaml(text) as unknown) : (JSON.parse(text) as unknown);
+    return contentType.startsWith('application/apply-patch+yaml')
+      ? (parseYaml(text) as unknown)
+      : (JSON.parse(text) as unknown);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw badRequest(`the body of the request could not be decoded: ${reason}`);

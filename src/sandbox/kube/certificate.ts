@@ -63,11 +63,18 @@ function ipBytes(address: string): Buffer {
   const groups = (part: string): number[] => (part === '' ? [] : part.split(':').map((group) => parseInt(group, 16)));
   const start = groups(head);
   const end = groups(tail);
-  const all = address.includes('::') ? [...start, ...new Array<number>(8 - start.length - end.length).fill(0), ...end] : start;
+  const all = address.includes('::')
+    ? [...start, ...new Array<number>(8 - start.length - end.length).fill(0), ...end]
+    : start;
   return Buffer.from(all.flatMap((group) => [group >> 8, group & 0xff]));
 }
 
-export function createServingCertificate(options: { commonName: string; hosts: string[]; validDays?: number; now?: Date }): ServingCertificate {
+export function createServingCertificate(options: {
+  commonName: string;
+  hosts: string[];
+  validDays?: number;
+  now?: Date;
+}): ServingCertificate {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const now = options.now ?? new Date();
   const notBefore = new Date(now.getTime() - 60 * 60 * 1000);
@@ -101,7 +108,10 @@ export function createServingCertificate(options: { commonName: string; hosts: s
   );
   const signature = sign('sha256', tbs, privateKey);
   const der = sequence(tbs, signatureAlgorithm, tlv(0x03, Buffer.from([0]), signature));
-  const base64 = der.toString('base64').replace(/(.{64})/g, '$1\n').trimEnd();
+  const base64 = der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .trimEnd();
   return {
     cert: `-----BEGIN CERTIFICATE-----\n${base64}\n-----END CERTIFICATE-----\n`,
     key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),

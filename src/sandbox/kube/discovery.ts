@@ -21,17 +21,31 @@ function resourceEntry(type: ResourceType): Record<string, unknown> {
 }
 
 export function apiVersions(serverAddress: string): Record<string, unknown> {
-  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+  };
 }
 
-export function resourceList(registry: ResourceRegistry, group: string, version: string): Record<string, unknown> | undefined {
+export function resourceList(
+  registry: ResourceRegistry,
+  group: string,
+  version: string,
+): Record<string, unknown> | undefined {
   const types = registry.all().filter((type) => type.group === group && type.version === version);
   if (types.length === 0) return undefined;
   const resources: Record<string, unknown>[] = [];
   for (const type of types) {
     resources.push(resourceEntry(type));
     if (type.hasStatus) {
-      resources.push({ name: `${type.plural}/status`, singularName: '', namespaced: type.namespaced, kind: type.kind, verbs: ['get', 'patch', 'update'] });
+      resources.push({
+        name: `${type.plural}/status`,
+        singularName: '',
+        namespaced: type.namespaced,
+        kind: type.kind,
+        verbs: ['get', 'patch', 'update'],
+      });
     }
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: apiVersionOf({ group, version }), resources };
@@ -43,7 +57,9 @@ function groupEntry(name: string, versions: string[]): Record<string, unknown> {
 }
 
 export function apiGroupList(registry: ResourceRegistry): Record<string, unknown> {
-  const groups = [...registry.groups()].filter(([name]) => name !== '').map(([name, versions]) => groupEntry(name, versions));
+  const groups = [...registry.groups()]
+    .filter(([name]) => name !== '')
+    .map(([name, versions]) => groupEntry(name, versions));
   return { kind: 'APIGroupList', apiVersion: 'v1', groups };
 }
 

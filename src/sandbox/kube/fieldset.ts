@@ -25,7 +25,8 @@ function setOfValue(field: string, value: unknown, builtin: boolean): FieldSet {
     const set: FieldSet = {};
     for (const item of value) {
       if (kind.type === 'set') set[`v:${JSON.stringify(item)}`] = {};
-      else if (isMap(item)) set[`k:${JSON.stringify({ [kind.key]: item[kind.key] })}`] = { '.': {}, ...setOfMap(item, builtin) };
+      else if (isMap(item))
+        set[`k:${JSON.stringify({ [kind.key]: item[kind.key] })}`] = { '.': {}, ...setOfMap(item, builtin) };
     }
     return set;
   }
@@ -109,7 +110,9 @@ function step(node: unknown, key: string): { found: boolean; value: unknown; ind
   if (!Array.isArray(node)) return { found: false, value: undefined };
   if (key.startsWith('k:')) {
     const wanted = JSON.parse(key.slice(2)) as Record<string, unknown>;
-    const index = node.findIndex((item) => isMap(item) && Object.entries(wanted).every(([name, value]) => isDeepStrictEqual(item[name], value)));
+    const index = node.findIndex(
+      (item) => isMap(item) && Object.entries(wanted).every(([name, value]) => isDeepStrictEqual(item[name], value)),
+    );
     return index < 0 ? { found: false, value: undefined } : { found: true, value: node[index], index };
   }
   if (key.startsWith('v:')) {

@@ -44,7 +44,11 @@ export function collectGarbage(store: ClusterStore, deleted: KubeObject): void {
 }
 
 /** delete an object the way the API server does with the given propagation policy; returns the removed object */
-export function removeWithDependents(store: ClusterStore, object: KubeObject, policy: PropagationPolicy): KubeObject | undefined {
+export function removeWithDependents(
+  store: ClusterStore,
+  object: KubeObject,
+  policy: PropagationPolicy,
+): KubeObject | undefined {
   const uid = object.metadata.uid;
   if (policy === 'Orphan' && uid !== undefined) {
     for (const dependent of store.all()) {

@@ -30,7 +30,10 @@ export function renderKubeconfig(options: KubeconfigOptions): string {
       },
     })),
     users: [{ name: options.user, user: { token: options.token } }],
-    contexts: options.clusters.map((cluster) => ({ name: cluster.name, context: { cluster: cluster.name, user: options.user } })),
+    contexts: options.clusters.map((cluster) => ({
+      name: cluster.name,
+      context: { cluster: cluster.name, user: options.user },
+    })),
     'current-context': options.currentCluster,
   });
 }

@@ -29,7 +29,8 @@ export function listKindOf(field: string, items: readonly unknown[], builtin: bo
   if (!builtin) return { type: 'atomic' };
   if (setListFields.has(field)) return { type: 'set' };
   if (field === 'ports') {
-    const first = items.find((item) => item !== null && typeof item === 'object') as Record<string, unknown> | undefined;
+    const first = items.find((item) => item !== null && typeof item === 'object') as
+      Record<string, unknown> | undefined;
     return { type: 'map', key: first !== undefined && 'containerPort' in first ? 'containerPort' : 'port' };
   }
   const key = mergeKeyByField[field];

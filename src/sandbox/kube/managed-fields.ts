@@ -1,6 +1,17 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../types.js';
-import { describePath, fieldSetOf, leafPaths, pathKey, removePath, setOfPaths, valueAt, type FieldPath, type FieldScope, type FieldSet } from './fieldset.js';
+import {
+  describePath,
+  fieldSetOf,
+  leafPaths,
+  pathKey,
+  removePath,
+  setOfPaths,
+  valueAt,
+  type FieldPath,
+  type FieldScope,
+  type FieldSet,
+} from './fieldset.js';
 import { listKindOf } from './list-keys.js';
 import { isMap } from './patch.js';
 import { KubeApiError } from './status.js';
@@ -31,8 +42,15 @@ function entriesOf(object: KubeObject | undefined): ManagedFieldsEntry[] {
   return Array.isArray(entries) ? (structuredClone(entries) as ManagedFieldsEntry[]) : [];
 }
 
-function sameIdentity(entry: ManagedFieldsEntry, manager: string, operation: string, subresource: string | undefined): boolean {
-  return entry.manager === manager && entry.operation === operation && (entry.subresource ?? '') === (subresource ?? '');
+function sameIdentity(
+  entry: ManagedFieldsEntry,
+  manager: string,
+  operation: string,
+  subresource: string | undefined,
+): boolean {
+  return (
+    entry.manager === manager && entry.operation === operation && (entry.subresource ?? '') === (subresource ?? '')
+  );
 }
 
 function withoutPaths(set: FieldSet, removed: ReadonlySet<string>): FieldSet {
@@ -41,11 +59,16 @@ function withoutPaths(set: FieldSet, removed: ReadonlySet<string>): FieldSet {
 
 /** replace one manager's entry, keeping its timestamp when its fields did not change; drop empty entries */
 function upsert(entries: ManagedFieldsEntry[], entry: ManagedFieldsEntry): ManagedFieldsEntry[] {
-  const index = entries.findIndex((existing) => sameIdentity(existing, entry.manager, entry.operation, entry.subresource));
+  const index = entries.findIndex((existing) =>
+    sameIdentity(existing, entry.manager, entry.operation, entry.subresource),
+  );
   const previous = index >= 0 ? entries[index] : undefined;
-  const kept = previous !== undefined && isDeepStrictEqual(previous.fieldsV1, entry.fieldsV1) && previous.apiVersion === entry.apiVersion
-    ? previous
-    : entry;
+  const kept =
+    previous !== undefined &&
+    isDeepStrictEqual(previous.fieldsV1, entry.fieldsV1) &&
+    previous.apiVersion === entry.apiVersion
+      ? previous
+      : entry;
   const next = [...entries];
   if (index >= 0) next[index] = kept;
   else next.push(kept);
@@ -72,7 +95,9 @@ function mergeApplied(live: unknown, applied: unknown, field: string, builtin: b
     const result = live.map((item) => structuredClone(item));
     for (const item of applied) {
       const index = result.findIndex((existing) =>
-        kind.type === 'set' ? isDeepStrictEqual(existing, item) : isMap(existing) && isMap(item) && isDeepStrictEqual(existing[kind.key], item[kind.key]),
+        kind.type === 'set'
+          ? isDeepStrictEqual(existing, item)
+          : isMap(existing) && isMap(item) && isDeepStrictEqual(existing[kind.key], item[kind.key]),
       );
       if (index < 0) result.push(structuredClone(item));
       else if (kind.type === 'map') result[index] = mergeApplied(result[index], item, field, builtin);
@@ -99,14 +124,24 @@ function scopedConfig(config: KubeObject, scope: FieldScope): Record<string, unk
  * managers' fields (409 naming them unless forced), removal of fields this manager applied before and dropped now
  * (unless someone else owns them), and the new managedFields. Returns the object to store.
  */
-export function serverSideApply(live: KubeObject | undefined, config: KubeObject, context: WriteContext, force: boolean): KubeObject {
+export function serverSideApply(
+  live: KubeObject | undefined,
+  config: KubeObject,
+  context: WriteContext,
+  force: boolean,
+): KubeObject {
   const cleanConfig = dropNulls(config) as KubeObject;
   const applied = scopedConfig(cleanConfig, context.scope);
   const appliedSet = fieldSetOf(applied, 'all', context.builtin);
   const appliedPaths = leafPaths(appliedSet);
   const entries = entriesOf(live);
-  const base: KubeObject = live ?? { apiVersion: config.apiVersion, kind: config.kind, metadata: { name: config.metadata.name } };
-  if (live === undefined && config.metadata.namespace !== undefined) base.metadata.namespace = config.metadata.namespace;
+  const base: KubeObject = live ?? {
+    apiVersion: config.apiVersion,
+    kind: config.kind,
+    metadata: { name: config.metadata.name },
+  };
+  if (live === undefined && config.metadata.namespace !== undefined)
+    base.metadata.namespace = config.metadata.namespace;
 
   const conflicts: { manager: string; apiVersion: string; path: FieldPath }[] = [];
   const stolen = new Map<number, Set<string>>();
@@ -132,12 +167,21 @@ export function serverSideApply(live: KubeObject | undefined, config: KubeObject
   entries.forEach((entry, index) => {
     if (entry === own) return;
     const taken = stolen.get(index);
-    for (const path of leafPaths(entry.fieldsV1)) if (taken === undefined || !taken.has(pathKey(path))) othersOwn.add(pathKey(path));
+    for (const path of leafPaths(entry.fieldsV1))
+      if (taken === undefined || !taken.has(pathKey(path))) othersOwn.add(pathKey(path));
   });
-  const dropped = own === undefined ? [] : leafPaths(own.fieldsV1).filter((path) => !appliedKeys.has(pathKey(path)) && !othersOwn.has(pathKey(path)));
+  const dropped =
+    own === undefined
+      ? []
+      : leafPaths(own.fieldsV1).filter((path) => !appliedKeys.has(pathKey(path)) && !othersOwn.has(pathKey(path)));
 
   const { metadata: appliedMetadata, ...appliedBody } = applied as { metadata?: Record<string, unknown> };
-  const merged = mergeApplied(base, { ...appliedBody, metadata: { ...(appliedMetadata ?? {}) } }, '', context.builtin) as KubeObject;
+  const merged = mergeApplied(
+    base,
+    { ...appliedBody, metadata: { ...(appliedMetadata ?? {}) } },
+    '',
+    context.builtin,
+  ) as KubeObject;
   for (const path of dropped.sort((a, b) => b.length - a.length)) removePath(merged, path);
 
   let nextEntries = entries.map((entry, index) => {
@@ -157,11 +201,17 @@ export function serverSideApply(live: KubeObject | undefined, config: KubeObject
   return merged;
 }
 
-function conflictError(conflicts: { manager: string; apiVersion: string; path: FieldPath }[], config: KubeObject): KubeApiError {
-  const lines = conflicts.map((conflict) => `conflict with "${conflict.manager}" using ${conflict.apiVersion}: ${describePath(conflict.path)}`);
-  const message = conflicts.length === 1
-    ? `Apply failed with 1 conflict: ${lines[0] ?? ''}`
-    : `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`;
+function conflictError(
+  conflicts: { manager: string; apiVersion: string; path: FieldPath }[],
+  config: KubeObject,
+): KubeApiError {
+  const lines = conflicts.map(
+    (conflict) => `conflict with "${conflict.manager}" using ${conflict.apiVersion}: ${describePath(conflict.path)}`,
+  );
+  const message =
+    conflicts.length === 1
+      ? `Apply failed with 1 conflict: ${lines[0] ?? ''}`
+      : `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`;
   return new KubeApiError(409, 'Conflict', message, {
     name: config.metadata.name,
     causes: conflicts.map((conflict) => ({
@@ -176,7 +226,11 @@ function conflictError(conflicts: { manager: string; apiVersion: string; path: F
  * managedFields after a non-apply write (create, update, patch): the writer takes every field it changed, other
  * managers lose those fields, and fields that disappeared are forgotten.
  */
-export function recordUpdate(previous: KubeObject | undefined, next: KubeObject, context: WriteContext): ManagedFieldsEntry[] {
+export function recordUpdate(
+  previous: KubeObject | undefined,
+  next: KubeObject,
+  context: WriteContext,
+): ManagedFieldsEntry[] {
   const nextPaths = leafPaths(fieldSetOf(next, context.scope, context.builtin));
   const previousPaths = previous === undefined ? [] : leafPaths(fieldSetOf(previous, context.scope, context.builtin));
   const nextKeys = new Set(nextPaths.map(pathKey));

@@ -54,7 +54,9 @@ function mergeList(field: string, original: Json[], patch: Json[]): Json[] {
 function reorder(list: Json[], order: Json[], key: string | undefined): Json[] {
   const position = (item: Json): number =>
     order.findIndex((ordered) =>
-      key !== undefined && isMap(ordered) && isMap(item) ? isDeepStrictEqual(ordered[key], item[key]) : isDeepStrictEqual(ordered, item),
+      key !== undefined && isMap(ordered) && isMap(item)
+        ? isDeepStrictEqual(ordered[key], item[key])
+        : isDeepStrictEqual(ordered, item),
     );
   const known = list.filter((item) => position(item) >= 0).sort((a, b) => position(a) - position(b));
   return [...known, ...list.filter((item) => position(item) < 0)];
@@ -126,7 +128,11 @@ function pointerSegments(pointer: string): string[] {
     .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-function resolveParent(document: Json, segments: string[], pointer: string): { parent: JsonMap | Json[]; last: string } {
+function resolveParent(
+  document: Json,
+  segments: string[],
+  pointer: string,
+): { parent: JsonMap | Json[]; last: string } {
   let node = document;
   for (const segment of segments.slice(0, -1)) {
     if (Array.isArray(node)) node = node[Number(segment)];
@@ -142,7 +148,8 @@ function arrayIndex(list: Json[], segment: string, pointer: string, forInsert: b
   if (forInsert && segment === '-') return list.length;
   const index = Number(segment);
   const limit = forInsert ? list.length : list.length - 1;
-  if (!/^\d+$/.test(segment) || index > limit) throw invalidPatch(`doc is missing path: "${pointer}": index out of range`);
+  if (!/^\d+$/.test(segment) || index > limit)
+    throw invalidPatch(`doc is missing path: "${pointer}": index out of range`);
   return index;
 }
 

@@ -63,7 +63,9 @@ function message(fields: Fields, field: number): Fields | undefined {
 }
 
 function definedOnly(entries: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(entries).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+  return Object.fromEntries(
+    Object.entries(entries).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
 }
 
 function selfSubjectAccessReview(raw: Buffer): Record<string, unknown> {
@@ -88,7 +90,9 @@ function selfSubjectAccessReview(raw: Buffer): Record<string, unknown> {
               name: text(resource, 7),
             }),
           }),
-      ...(nonResource === undefined ? {} : { nonResourceAttributes: definedOnly({ path: text(nonResource, 1), verb: text(nonResource, 2) }) }),
+      ...(nonResource === undefined
+        ? {}
+        : { nonResourceAttributes: definedOnly({ path: text(nonResource, 1), verb: text(nonResource, 2) }) }),
     },
   };
 }
@@ -104,5 +108,9 @@ export function decodeProtobufObject(body: Buffer): unknown {
   const raw = unknown.get(2)?.[0];
   if (!Buffer.isBuffer(raw)) throw badRequest('the protobuf envelope carries no object');
   if (kind === 'SelfSubjectAccessReview') return selfSubjectAccessReview(raw);
-  throw new KubeApiError(415, 'UnsupportedMediaType', `the sandbox reads ${kind || 'objects'} (${apiVersion}) as JSON only; send application/json`);
+  throw new KubeApiError(
+    415,
+    'UnsupportedMediaType',
+    `the sandbox reads ${kind || 'objects'} (${apiVersion}) as JSON only; send application/json`,
+  );
 }

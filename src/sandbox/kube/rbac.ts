@@ -44,8 +44,27 @@ export const superuserGroup = 'system:masters';
  * system:discovery, system:public-info-viewer and system:basic-user, which the sandbox does not store as objects.
  */
 const defaultRules: PolicyRule[] = [
-  { verbs: ['get'], nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/openapi', '/openapi/*', '/version', '/version/', '/healthz', '/livez', '/readyz'] },
-  { verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'] },
+  {
+    verbs: ['get'],
+    nonResourceURLs: [
+      '/api',
+      '/api/*',
+      '/apis',
+      '/apis/*',
+      '/openapi',
+      '/openapi/*',
+      '/version',
+      '/version/',
+      '/healthz',
+      '/livez',
+      '/readyz',
+    ],
+  },
+  {
+    verbs: ['create'],
+    apiGroups: ['authorization.k8s.io'],
+    resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'],
+  },
 ];
 
 function subjectMatches(subject: Subject, user: string, groups: string[]): boolean {
@@ -78,8 +97,9 @@ function resourceMatches(resources: string[] | undefined, resource: string, subr
 function ruleAllows(rule: PolicyRule, request: RequestAttributes): boolean {
   if (!includesOrStar(rule.verbs, request.verb)) return false;
   if (request.path !== undefined) {
-    return (rule.nonResourceURLs ?? []).some((url) =>
-      url === '*' || url === request.path || (url.endsWith('*') && (request.path ?? '').startsWith(url.slice(0, -1))),
+    return (rule.nonResourceURLs ?? []).some(
+      (url) =>
+        url === '*' || url === request.path || (url.endsWith('*') && (request.path ?? '').startsWith(url.slice(0, -1))),
     );
   }
   if (!includesOrStar(rule.apiGroups, request.apiGroup ?? '')) return false;
@@ -100,13 +120,17 @@ export class RbacAuthorizer {
 
   authorize(request: RequestAttributes): Decision {
     if (request.groups.includes(superuserGroup)) return { allowed: true, reason: `member of ${superuserGroup}` };
-    if (defaultRules.some((rule) => ruleAllows(rule, request))) return { allowed: true, reason: 'allowed by default discovery roles' };
+    if (defaultRules.some((rule) => ruleAllows(rule, request)))
+      return { allowed: true, reason: 'allowed by default discovery roles' };
 
     for (const binding of this.store.list(rbacApiVersion, 'ClusterRoleBinding')) {
       if (!this.boundTo(binding, request)) continue;
       const role = this.referencedRole(binding, undefined);
       if (rulesOf(role).some((rule) => ruleAllows(rule, request))) {
-        return { allowed: true, reason: `RBAC: allowed by ClusterRoleBinding "${binding.metadata.name}" of ClusterRole "${role?.metadata.name ?? ''}" to User "${request.user}"` };
+        return {
+          allowed: true,
+          reason: `RBAC: allowed by ClusterRoleBinding "${binding.metadata.name}" of ClusterRole "${role?.metadata.name ?? ''}" to User "${request.user}"`,
+        };
       }
     }
     if (request.namespace !== undefined && request.path === undefined) {
@@ -115,7 +139,10 @@ export class RbacAuthorizer {
         const role = this.referencedRole(binding, request.namespace);
         if (rulesOf(role).some((rule) => ruleAllows(rule, request))) {
           const roleRef = binding.roleRef as { kind?: string; name?: string };
-          return { allowed: true, reason: `RBAC: allowed by RoleBinding "${binding.metadata.name}/${request.namespace}" of ${roleRef.kind ?? ''} "${roleRef.name ?? ''}" to User "${request.user}"` };
+          return {
+            allowed: true,
+            reason: `RBAC: allowed by RoleBinding "${binding.metadata.name}/${request.namespace}" of ${roleRef.kind ?? ''} "${roleRef.name ?? ''}" to User "${request.user}"`,
+          };
         }
       }
     }
@@ -131,15 +158,18 @@ export class RbacAuthorizer {
     const roleRef = (binding.roleRef ?? {}) as { kind?: string; name?: string };
     if (roleRef.name === undefined) return undefined;
     if (roleRef.kind === 'ClusterRole') return this.store.get(rbacApiVersion, 'ClusterRole', roleRef.name);
-    if (roleRef.kind === 'Role' && namespace !== undefined) return this.store.get(rbacApiVersion, 'Role', roleRef.name, namespace);
+    if (roleRef.kind === 'Role' && namespace !== undefined)
+      return this.store.get(rbacApiVersion, 'Role', roleRef.name, namespace);
     return undefined;
   }
 }
 
 /** `pods "p" is forbidden: User "x" cannot get resource "pods" in API group "" in the namespace "y"` */
 export function forbiddenMessage(request: RequestAttributes): string {
-  if (request.path !== undefined) return `forbidden: User "${request.user}" cannot ${request.verb} path "${request.path}"`;
-  const resource = request.subresource === undefined ? (request.resource ?? '') : `${request.resource ?? ''}/${request.subresource}`;
+  if (request.path !== undefined)
+    return `forbidden: User "${request.user}" cannot ${request.verb} path "${request.path}"`;
+  const resource =
+    request.subresource === undefined ? (request.resource ?? '') : `${request.resource ?? ''}/${request.subresource}`;
   const group = request.apiGroup ?? '';
   const subject = group === '' ? (request.resource ?? '') : `${request.resource ?? ''}.${group}`;
   const named = request.name === undefined ? subject : `${subject} "${request.name}"`;

@@ -42,8 +42,15 @@ function resourceVerb(method: string, hasName: boolean, query: URLSearchParams):
   }
 }
 
-export function parseRequest(method: string, pathname: string, query: URLSearchParams): ResourceRequest | NonResourceRequest | undefined {
-  const parts = pathname.split('/').filter((part) => part !== '').map((part) => decodeURIComponent(part));
+export function parseRequest(
+  method: string,
+  pathname: string,
+  query: URLSearchParams,
+): ResourceRequest | NonResourceRequest | undefined {
+  const parts = pathname
+    .split('/')
+    .filter((part) => part !== '')
+    .map((part) => decodeURIComponent(part));
   let group: string;
   let version: string;
   let rest: string[];
@@ -56,7 +63,11 @@ export function parseRequest(method: string, pathname: string, query: URLSearchP
     version = parts[2] ?? '';
     rest = parts.slice(3);
   } else {
-    return { type: 'nonResource', path: pathname, verb: method === 'GET' || method === 'HEAD' ? 'get' : method.toLowerCase() };
+    return {
+      type: 'nonResource',
+      path: pathname,
+      verb: method === 'GET' || method === 'HEAD' ? 'get' : method.toLowerCase(),
+    };
   }
   let namespace: string | undefined;
   if (rest[0] === 'namespaces' && rest.length >= 3 && !namespaceSubresources.has(rest[2] ?? '')) {

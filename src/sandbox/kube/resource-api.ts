@@ -62,8 +62,12 @@ export function served(object: KubeObject, type: ResourceType): KubeObject {
 }
 
 function dryRunOf(query: URLSearchParams, body?: unknown): boolean {
-  const values = [...query.getAll('dryRun'), ...(isMap(body) && Array.isArray(body.dryRun) ? (body.dryRun as string[]) : [])];
-  for (const value of values) if (value !== 'All') throw badRequest(`Invalid dry run value: "${value}": supported values: "All"`);
+  const values = [
+    ...query.getAll('dryRun'),
+    ...(isMap(body) && Array.isArray(body.dryRun) ? (body.dryRun as string[]) : []),
+  ];
+  for (const value of values)
+    if (value !== 'All') throw badRequest(`Invalid dry run value: "${value}": supported values: "All"`);
   return values.length > 0;
 }
 
@@ -72,7 +76,9 @@ function finalizersOf(object: KubeObject): unknown[] {
 }
 
 function byNamespaceAndName(a: KubeObject, b: KubeObject): number {
-  return `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace ?? ''}/${b.metadata.name}`);
+  return `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(
+    `${b.metadata.namespace ?? ''}/${b.metadata.name}`,
+  );
 }
 
 /** get, list, create, update, patch, delete and deletecollection of one resource type over the store */
@@ -121,7 +127,12 @@ export class ResourceApi {
   }
 
   private find(type: ResourceType, name: string, namespace: string | undefined): KubeObject | undefined {
-    const found = this.deps.store.get(storageApiVersion(type), type.kind, name, type.namespaced ? namespace : undefined);
+    const found = this.deps.store.get(
+      storageApiVersion(type),
+      type.kind,
+      name,
+      type.namespaced ? namespace : undefined,
+    );
     return found === undefined ? undefined : served(found, type);
   }
 
@@ -135,10 +146,16 @@ export class ResourceApi {
   private list(request: ApiRequest): ApiResponse {
     const items = this.matching(request);
     const resourceVersion = String(this.deps.log.resourceVersion);
-    if (wantsTable(request.accept)) return { status: 200, body: toTable(request.type, items, resourceVersion, this.deps.now().getTime()) };
+    if (wantsTable(request.accept))
+      return { status: 200, body: toTable(request.type, items, resourceVersion, this.deps.now().getTime()) };
     return {
       status: 200,
-      body: { kind: `${request.type.kind}List`, apiVersion: apiVersionOf(request.type), metadata: { resourceVersion }, items },
+      body: {
+        kind: `${request.type.kind}List`,
+        apiVersion: apiVersionOf(request.type),
+        metadata: { resourceVersion },
+        items,
+      },
     };
   }
 
@@ -173,18 +190,39 @@ export class ResourceApi {
         403,
         'Forbidden',
         `${qualifiedResource(type.plural, type.group)} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
-        { name, group: type.group, kind: type.plural, causes: [{ type: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }] },
+        {
+          name,
+          group: type.group,
+          kind: type.plural,
+          causes: [
+            {
+              type: 'NamespaceTerminating',
+              message: `namespace ${namespace} is being terminated`,
+              field: 'metadata.namespace',
+            },
+          ],
+        },
       );
     }
   }
 
   /** status and metadata rules of the write, defaults, CRD handling, then store (or just answer, for dry runs) */
-  private commit(request: ApiRequest, previous: KubeObject | undefined, next: KubeObject, dryRun: boolean, managedFieldsDone: boolean, manager: string): KubeObject {
+  private commit(
+    request: ApiRequest,
+    previous: KubeObject | undefined,
+    next: KubeObject,
+    dryRun: boolean,
+    managedFieldsDone: boolean,
+    manager: string,
+  ): KubeObject {
     const { type, info } = request;
     const object = structuredClone(next);
     if (info.subresource === 'status' && previous !== undefined) {
       const status = object.status;
-      Object.assign(object, structuredClone(previous), { status, metadata: { ...previous.metadata, managedFields: object.metadata.managedFields } });
+      Object.assign(object, structuredClone(previous), {
+        status,
+        metadata: { ...previous.metadata, managedFields: object.metadata.managedFields },
+      });
       if (status === undefined) delete object.status;
     } else if (type.hasStatus) {
       if (previous?.status === undefined) delete object.status;
@@ -203,13 +241,19 @@ export class ResourceApi {
       const status = establishedStatus(object, timestamp(this.deps.now()));
       if (status !== undefined) object.status = status;
     }
-    if (!managedFieldsDone) object.metadata.managedFields = recordUpdate(previous, object, this.writeContext(request, manager));
+    if (!managedFieldsDone)
+      object.metadata.managedFields = recordUpdate(previous, object, this.writeContext(request, manager));
     delete object.metadata.resourceVersion;
     delete object.metadata.generation;
-    if (previous?.metadata.deletionTimestamp !== undefined) object.metadata.deletionTimestamp = previous.metadata.deletionTimestamp;
+    if (previous?.metadata.deletionTimestamp !== undefined)
+      object.metadata.deletionTimestamp = previous.metadata.deletionTimestamp;
     if (dryRun) return this.preview(previous, object);
     const stored = this.deps.store.put({ ...object, apiVersion: storageApiVersion(type) });
-    if (stored.metadata.deletionTimestamp !== undefined && finalizersOf(stored).length === 0 && type.kind !== 'Namespace') {
+    if (
+      stored.metadata.deletionTimestamp !== undefined &&
+      finalizersOf(stored).length === 0 &&
+      type.kind !== 'Namespace'
+    ) {
       removeWithDependents(this.deps.store, stored, 'Background');
     }
     return served(stored, type);
@@ -220,7 +264,8 @@ export class ResourceApi {
     result.metadata.uid = previous?.metadata.uid ?? randomUUID();
     result.metadata.creationTimestamp = previous?.metadata.creationTimestamp ?? timestamp(this.deps.now());
     result.metadata.generation = previous?.metadata.generation ?? 1;
-    if (previous?.metadata.resourceVersion !== undefined) result.metadata.resourceVersion = previous.metadata.resourceVersion;
+    if (previous?.metadata.resourceVersion !== undefined)
+      result.metadata.resourceVersion = previous.metadata.resourceVersion;
     return result;
   }
 
@@ -228,7 +273,11 @@ export class ResourceApi {
     const { type, info } = request;
     const body = parseBody(request.body, request.contentType);
     const dryRun = dryRunOf(request.query);
-    const object = validateIncoming(body, { type, ...(info.namespace === undefined ? {} : { namespace: info.namespace }) }, true);
+    const object = validateIncoming(
+      body,
+      { type, ...(info.namespace === undefined ? {} : { namespace: info.namespace }) },
+      true,
+    );
     this.requireNamespace(type, object.metadata.namespace, object.metadata.name);
     if (this.find(type, object.metadata.name, object.metadata.namespace) !== undefined) {
       throw alreadyExists(type.plural, type.group, object.metadata.name);
@@ -249,7 +298,11 @@ export class ResourceApi {
     const body = parseBody(request.body, request.contentType);
     const dryRun = dryRunOf(request.query);
     const previous = this.existing(request);
-    const object = validateIncoming(body, { type, name: info.name ?? '', ...(info.namespace === undefined ? {} : { namespace: info.namespace }) }, false);
+    const object = validateIncoming(
+      body,
+      { type, name: info.name ?? '', ...(info.namespace === undefined ? {} : { namespace: info.namespace }) },
+      false,
+    );
     this.checkResourceVersion(type, previous, object);
     object.metadata.managedFields = previous.metadata.managedFields;
     return { status: 200, body: this.commit(request, previous, object, dryRun, false, this.fieldManager(request)) };
@@ -259,13 +312,25 @@ export class ResourceApi {
     const { type, info, query } = request;
     const contentType = request.contentType.split(';')[0]?.trim() ?? '';
     const dryRun = dryRunOf(query);
-    const target = { type, name: info.name ?? '', ...(info.namespace === undefined ? {} : { namespace: info.namespace }) };
+    const target = {
+      type,
+      name: info.name ?? '',
+      ...(info.namespace === undefined ? {} : { namespace: info.namespace }),
+    };
     if (contentType === 'application/apply-patch+yaml') return this.apply(request, target, dryRun);
-    if (query.get('force') !== null) throw badRequest('force: Invalid value: true: may not be specified for non-apply patch');
-    if (!['application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/json-patch+json'].includes(contentType)) {
+    if (query.get('force') !== null)
+      throw badRequest('force: Invalid value: true: may not be specified for non-apply patch');
+    if (
+      ![
+        'application/merge-patch+json',
+        'application/strategic-merge-patch+json',
+        'application/json-patch+json',
+      ].includes(contentType)
+    ) {
       throw unsupportedMediaType(contentType);
     }
-    if (contentType === 'application/strategic-merge-patch+json' && !type.builtin) throw unsupportedMediaType(contentType);
+    if (contentType === 'application/strategic-merge-patch+json' && !type.builtin)
+      throw unsupportedMediaType(contentType);
     const patch = parseBody(request.body, contentType);
     const previous = this.existing(request);
     const patched =
@@ -280,15 +345,30 @@ export class ResourceApi {
     return { status: 200, body: this.commit(request, previous, object, dryRun, false, this.fieldManager(request)) };
   }
 
-  private apply(request: ApiRequest, target: { type: ResourceType; name: string; namespace?: string }, dryRun: boolean): ApiResponse {
+  private apply(
+    request: ApiRequest,
+    target: { type: ResourceType; name: string; namespace?: string },
+    dryRun: boolean,
+  ): ApiResponse {
     const { type, query } = request;
     const manager = query.get('fieldManager');
     if (manager === null || manager === '') {
-      throw new KubeApiError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch', {
-        group: 'meta.k8s.io',
-        kind: 'PatchOptions',
-        causes: [{ type: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }],
-      });
+      throw new KubeApiError(
+        422,
+        'Invalid',
+        'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+        {
+          group: 'meta.k8s.io',
+          kind: 'PatchOptions',
+          causes: [
+            {
+              type: 'FieldValueRequired',
+              message: 'Required value: is required for apply patch',
+              field: 'fieldManager',
+            },
+          ],
+        },
+      );
     }
     const config = validateIncoming(parseBody(request.body, request.contentType), target, false);
     const force = query.get('force') === 'true';
@@ -301,17 +381,31 @@ export class ResourceApi {
     }
     const merged = serverSideApply(previous, config, this.writeContext(request, manager), force);
     delete merged.metadata.resourceVersion;
-    return { status: previous === undefined ? 201 : 200, body: this.commit(request, previous, merged, dryRun, true, manager) };
+    return {
+      status: previous === undefined ? 201 : 200,
+      body: this.commit(request, previous, merged, dryRun, true, manager),
+    };
   }
 
-  private deleteOptions(request: ApiRequest): { policy: PropagationPolicy; dryRun: boolean; preconditions: { uid?: string; resourceVersion?: string } } {
+  private deleteOptions(request: ApiRequest): {
+    policy: PropagationPolicy;
+    dryRun: boolean;
+    preconditions: { uid?: string; resourceVersion?: string };
+  } {
     const body = request.body.toString('utf8').trim() === '' ? {} : parseBody(request.body, 'application/json');
     const options = isMap(body) ? body : {};
-    const policyValue = options.propagationPolicy ?? request.query.get('propagationPolicy') ?? (options.orphanDependents === true ? 'Orphan' : 'Background');
+    const policyValue =
+      options.propagationPolicy ??
+      request.query.get('propagationPolicy') ??
+      (options.orphanDependents === true ? 'Orphan' : 'Background');
     if (policyValue !== 'Background' && policyValue !== 'Foreground' && policyValue !== 'Orphan') {
-      throw badRequest(`propagationPolicy: Unsupported value: "${String(policyValue)}": supported values: "Foreground", "Background", "Orphan"`);
+      throw badRequest(
+        `propagationPolicy: Unsupported value: "${String(policyValue)}": supported values: "Foreground", "Background", "Orphan"`,
+      );
     }
-    const preconditions = isMap(options.preconditions) ? (options.preconditions as { uid?: string; resourceVersion?: string }) : {};
+    const preconditions = isMap(options.preconditions)
+      ? (options.preconditions as { uid?: string; resourceVersion?: string })
+      : {};
     return { policy: policyValue, dryRun: dryRunOf(request.query, options), preconditions };
   }
 
@@ -320,12 +414,27 @@ export class ResourceApi {
     const options = this.deleteOptions(request);
     const previous = this.existing(request);
     const { uid, resourceVersion } = options.preconditions;
-    if ((uid !== undefined && uid !== previous.metadata.uid) || (resourceVersion !== undefined && resourceVersion !== previous.metadata.resourceVersion)) {
-      throw new KubeApiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(type.plural, type.group)} "${previous.metadata.name}": Precondition failed: UID in precondition: ${uid ?? ''}, UID in object meta: ${previous.metadata.uid ?? ''}`);
+    if (
+      (uid !== undefined && uid !== previous.metadata.uid) ||
+      (resourceVersion !== undefined && resourceVersion !== previous.metadata.resourceVersion)
+    ) {
+      throw new KubeApiError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${qualifiedResource(type.plural, type.group)} "${previous.metadata.name}": Precondition failed: UID in precondition: ${uid ?? ''}, UID in object meta: ${previous.metadata.uid ?? ''}`,
+      );
     }
     const result = this.remove(type, previous, options.policy, options.dryRun);
     if (result !== undefined) return { status: 200, body: result };
-    return { status: 200, body: successStatus({ name: previous.metadata.name, group: type.group, kind: type.plural, uid: previous.metadata.uid ?? '' }) };
+    return {
+      status: 200,
+      body: successStatus({
+        name: previous.metadata.name,
+        group: type.group,
+        kind: type.plural,
+        uid: previous.metadata.uid ?? '',
+      }),
+    };
   }
 
   /**
@@ -333,12 +442,20 @@ export class ResourceApi {
    * and returned; the namespace controller or whoever owns the finalizers finishes the job. Anything else is
    * removed at once, with its dependents, and undefined returned.
    */
-  private remove(type: ResourceType, object: KubeObject, policy: PropagationPolicy, dryRun: boolean): KubeObject | undefined {
+  private remove(
+    type: ResourceType,
+    object: KubeObject,
+    policy: PropagationPolicy,
+    dryRun: boolean,
+  ): KubeObject | undefined {
     const isNamespace = type.builtin && type.kind === 'Namespace';
     if (isNamespace || finalizersOf(object).length > 0) {
       const marked: KubeObject = {
         ...object,
-        metadata: { ...object.metadata, deletionTimestamp: object.metadata.deletionTimestamp ?? timestamp(this.deps.now()) },
+        metadata: {
+          ...object.metadata,
+          deletionTimestamp: object.metadata.deletionTimestamp ?? timestamp(this.deps.now()),
+        },
         ...(isNamespace ? { status: { ...(isMap(object.status) ? object.status : {}), phase: 'Terminating' } } : {}),
       };
       if (dryRun) return marked;
@@ -355,7 +472,12 @@ export class ResourceApi {
     for (const item of items) this.remove(type, item, options.policy, options.dryRun);
     return {
       status: 200,
-      body: { kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: { resourceVersion: String(this.deps.log.resourceVersion) }, items },
+      body: {
+        kind: `${type.kind}List`,
+        apiVersion: apiVersionOf(type),
+        metadata: { resourceVersion: String(this.deps.log.resourceVersion) },
+        items,
+      },
     };
   }
 
@@ -364,13 +486,22 @@ export class ResourceApi {
     const body = parseBody(request.body, request.contentType);
     const review = (isMap(body) ? body : {}) as { apiVersion?: unknown; kind?: unknown; spec?: unknown };
     const expected = apiVersionOf(request.type);
-    if ((review.apiVersion !== undefined && review.apiVersion !== expected) || (review.kind !== undefined && review.kind !== request.type.kind)) {
+    if (
+      (review.apiVersion !== undefined && review.apiVersion !== expected) ||
+      (review.kind !== undefined && review.kind !== request.type.kind)
+    ) {
       throw badRequest(`the object is not a ${request.type.kind} of ${expected}`);
     }
     const status = accessReviewStatus(this.deps.authorizer, review.spec, request.user);
     return {
       status: 201,
-      body: { kind: request.type.kind, apiVersion: expected, metadata: { creationTimestamp: null }, spec: review.spec ?? {}, status },
+      body: {
+        kind: request.type.kind,
+        apiVersion: expected,
+        metadata: { creationTimestamp: null },
+        spec: review.spec ?? {},
+        status,
+      },
     };
   }
 }

@@ -31,7 +31,8 @@ function splitTopLevel(text: string): string[] {
 const labelKey = /^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?\/)?[a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?$/;
 
 function checkedKey(key: string, selector: string): string {
-  if (!labelKey.test(key)) throw badRequest(`unable to parse requirement: invalid label key "${key}" in selector "${selector}"`);
+  if (!labelKey.test(key))
+    throw badRequest(`unable to parse requirement: invalid label key "${key}" in selector "${selector}"`);
   return key;
 }
 
@@ -39,7 +40,10 @@ function parseRequirement(text: string, selector: string): Requirement {
   const set = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(text);
   if (set !== null) {
     const key = checkedKey(set[1] ?? '', selector);
-    const values = (set[3] ?? '').split(',').map((value) => value.trim()).filter((value) => value !== '');
+    const values = (set[3] ?? '')
+      .split(',')
+      .map((value) => value.trim())
+      .filter((value) => value !== '');
     return set[2] === 'in'
       ? (labels) => key in labels && values.includes(labels[key] ?? '')
       : (labels) => !(key in labels) || !values.includes(labels[key] ?? '');
@@ -70,9 +74,27 @@ export function parseLabelSelector(selector: string | undefined): Matcher {
 
 /** Fields each kind may be selected by, besides metadata.name and metadata.namespace (as in Kubernetes). */
 const extraSelectableFields: Record<string, string[]> = {
-  Pod: ['spec.nodeName', 'spec.serviceAccountName', 'status.phase', 'status.podIP', 'spec.restartPolicy', 'spec.schedulerName'],
-  Event: ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid',
-    'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type'],
+  Pod: [
+    'spec.nodeName',
+    'spec.serviceAccountName',
+    'status.phase',
+    'status.podIP',
+    'spec.restartPolicy',
+    'spec.schedulerName',
+  ],
+  Event: [
+    'involvedObject.kind',
+    'involvedObject.namespace',
+    'involvedObject.name',
+    'involvedObject.uid',
+    'involvedObject.apiVersion',
+    'involvedObject.resourceVersion',
+    'involvedObject.fieldPath',
+    'reason',
+    'reportingComponent',
+    'source',
+    'type',
+  ],
   Secret: ['type'],
   Namespace: ['status.phase'],
   Node: ['spec.unschedulable'],

@@ -69,7 +69,8 @@ function sendError(response: ServerResponse, error: KubeApiError): void {
   send(response, error.code, error.toStatus(), error.code === 429 ? { 'Retry-After': '1' } : {});
 }
 
-const notFoundResource = (): KubeApiError => new KubeApiError(404, 'NotFound', 'the server could not find the requested resource');
+const notFoundResource = (): KubeApiError =>
+  new KubeApiError(404, 'NotFound', 'the server could not find the requested resource');
 
 export async function startKubeApiServer(options: KubeApiServerOptions): Promise<KubeApiServer> {
   const { store, faults } = options;
@@ -102,7 +103,12 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
   const serveNonResource = (info: NonResourceRequest, user: UserInfo | undefined, response: ServerResponse): void => {
     const path = info.path.replace(/\/+$/, '') || '/';
     if (user !== undefined) authorize({ user: user.name, groups: user.groups, verb: info.verb, path });
-    if (info.verb !== 'get') throw new KubeApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    if (info.verb !== 'get')
+      throw new KubeApiError(
+        405,
+        'MethodNotAllowed',
+        'the server does not allow this method on the requested resource',
+      );
     if (/^\/(healthz|livez|readyz)(\/.*)?$/.test(path)) return send(response, 200, 'ok');
     if (path === '/version') return send(response, 200, kubeVersionInfo(options.gitVersion));
     if (path === '/api') return send(response, 200, apiVersions(serverAddress));
@@ -124,7 +130,14 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     send(response, 200, document);
   };
 
-  const serveResource = (info: ResourceRequest, user: UserInfo, request: IncomingMessage, query: URLSearchParams, body: Buffer, response: ServerResponse): void => {
+  const serveResource = (
+    info: ResourceRequest,
+    user: UserInfo,
+    request: IncomingMessage,
+    query: URLSearchParams,
+    body: Buffer,
+    response: ServerResponse,
+  ): void => {
     const type = registry.byResource(info.group, info.version, info.plural);
     if (type === undefined || (info.namespace !== undefined && !type.namespaced)) throw notFoundResource();
     const attributes: RequestAttributes = {
@@ -140,15 +153,24 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     authorize(attributes);
     const contentType = request.headers['content-type'] ?? 'application/json';
     if (info.verb === 'patch' && contentType.startsWith('application/apply-patch+yaml') && info.name !== undefined) {
-      const absent = store.get(storageApiVersion(type), type.kind, info.name, type.namespaced ? info.namespace : undefined) === undefined;
+      const absent =
+        store.get(storageApiVersion(type), type.kind, info.name, type.namespaced ? info.namespace : undefined) ===
+        undefined;
       if (absent) authorize({ ...attributes, verb: 'create' });
     }
     const injected = faults?.pick({ service: 'kubernetes', verb: info.verb, resource: info.plural });
-    if (injected !== undefined) throw statusError(injected, `injected fault: ${info.verb} ${info.plural} answered ${injected}`);
+    if (injected !== undefined)
+      throw statusError(injected, `injected fault: ${info.verb} ${info.plural} answered ${injected}`);
     const accept = request.headers.accept;
     if (info.verb === 'watch') {
       watches.serve(
-        { info, type, query, ...(accept === undefined ? {} : { accept }), initialObjects: () => api.matching({ info, type, query }) },
+        {
+          info,
+          type,
+          query,
+          ...(accept === undefined ? {} : { accept }),
+          initialObjects: () => api.matching({ info, type, query }),
+        },
         response,
       );
       return;
@@ -183,14 +205,23 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
 
   const host = options.host ?? '127.0.0.1';
   const certificate =
-    options.certificate ?? createServingCertificate({ commonName: 'adot-sandbox-kube-apiserver', hosts: [...new Set([host, 'localhost', '127.0.0.1'])] });
+    options.certificate ??
+    createServingCertificate({
+      commonName: 'adot-sandbox-kube-apiserver',
+      hosts: [...new Set([host, 'localhost', '127.0.0.1'])],
+    });
   const server = createServer({ cert: certificate.cert, key: certificate.key }, (request, response) => {
     handle(request, response).catch((error: unknown) => {
       if (response.headersSent) {
         response.destroy();
         return;
       }
-      sendError(response, error instanceof KubeApiError ? error : statusError(500, error instanceof Error ? error.message : String(error)));
+      sendError(
+        response,
+        error instanceof KubeApiError
+          ? error
+          : statusError(500, error instanceof Error ? error.message : String(error)),
+      );
     });
   });
 

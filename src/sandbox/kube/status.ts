@@ -59,11 +59,19 @@ export function qualifiedResource(plural: string, group: string): string {
 }
 
 export function notFound(plural: string, group: string, name: string): KubeApiError {
-  return new KubeApiError(404, 'NotFound', `${qualifiedResource(plural, group)} "${name}" not found`, { name, group, kind: plural });
+  return new KubeApiError(404, 'NotFound', `${qualifiedResource(plural, group)} "${name}" not found`, {
+    name,
+    group,
+    kind: plural,
+  });
 }
 
 export function alreadyExists(plural: string, group: string, name: string): KubeApiError {
-  return new KubeApiError(409, 'AlreadyExists', `${qualifiedResource(plural, group)} "${name}" already exists`, { name, group, kind: plural });
+  return new KubeApiError(409, 'AlreadyExists', `${qualifiedResource(plural, group)} "${name}" already exists`, {
+    name,
+    group,
+    kind: plural,
+  });
 }
 
 export function conflict(plural: string, group: string, name: string): KubeApiError {
@@ -75,14 +83,23 @@ export function conflict(plural: string, group: string, name: string): KubeApiEr
   );
 }
 
-export function invalid(kind: string, group: string, name: string, causes: { field: string; message: string; type?: string }[]): KubeApiError {
+export function invalid(
+  kind: string,
+  group: string,
+  name: string,
+  causes: { field: string; message: string; type?: string }[],
+): KubeApiError {
   const summary = causes.map((cause) => `${cause.field}: ${cause.message}`).join(', ');
   const qualifiedKind = group === '' ? kind : `${kind}.${group}`;
   return new KubeApiError(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${summary}`, {
     name,
     group,
     kind,
-    causes: causes.map((cause) => ({ type: cause.type ?? 'FieldValueInvalid', message: cause.message, field: cause.field })),
+    causes: causes.map((cause) => ({
+      type: cause.type ?? 'FieldValueInvalid',
+      message: cause.message,
+      field: cause.field,
+    })),
   });
 }
 
@@ -90,12 +107,18 @@ export function badRequest(message: string): KubeApiError {
   return new KubeApiError(400, 'BadRequest', message);
 }
 
-export function methodNotAllowed(message = 'the server does not allow this method on the requested resource'): KubeApiError {
+export function methodNotAllowed(
+  message = 'the server does not allow this method on the requested resource',
+): KubeApiError {
   return new KubeApiError(405, 'MethodNotAllowed', message);
 }
 
 export function unsupportedMediaType(contentType: string): KubeApiError {
-  return new KubeApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (got ${contentType})`);
+  return new KubeApiError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (got ${contentType})`,
+  );
 }
 
 /** the answer to an injected fault or any bare HTTP status */

@@ -63,7 +63,8 @@ export function createClusterStore(): ClusterStore {
         if (sameContent(existing, next)) return structuredClone(existing);
       } else {
         next.metadata.uid = next.metadata.uid ?? randomUUID();
-        next.metadata.creationTimestamp = next.metadata.creationTimestamp ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+        next.metadata.creationTimestamp =
+          next.metadata.creationTimestamp ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
         next.metadata.generation = 1;
       }
       lastResourceVersion += 1;

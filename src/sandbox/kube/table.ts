@@ -45,10 +45,18 @@ const nameColumn: Column = { name: 'Name', type: 'string', format: 'name', cell:
 const ageColumn: Column = { name: 'Age', type: 'string', cell: age };
 
 const columnsByKind: Record<string, Column[]> = {
-  Namespace: [nameColumn, { name: 'Status', type: 'string', cell: (object) => read(object, 'status.phase') ?? 'Active' }, ageColumn],
+  Namespace: [
+    nameColumn,
+    { name: 'Status', type: 'string', cell: (object) => read(object, 'status.phase') ?? 'Active' },
+    ageColumn,
+  ],
   Deployment: [
     nameColumn,
-    { name: 'Ready', type: 'string', cell: (object) => `${count(read(object, 'status.readyReplicas'))}/${count(read(object, 'spec.replicas'))}` },
+    {
+      name: 'Ready',
+      type: 'string',
+      cell: (object) => `${count(read(object, 'status.readyReplicas'))}/${count(read(object, 'spec.replicas'))}`,
+    },
     { name: 'Up-to-date', type: 'integer', cell: (object) => count(read(object, 'status.updatedReplicas')) },
     { name: 'Available', type: 'integer', cell: (object) => count(read(object, 'status.availableReplicas')) },
     ageColumn,
@@ -64,18 +72,27 @@ const columnsByKind: Record<string, Column[]> = {
       cell: (object) => {
         const ports = read(object, 'spec.ports');
         if (!Array.isArray(ports) || ports.length === 0) return '<none>';
-        return ports.map((port: Record<string, unknown>) => `${String(port.port)}/${String(port.protocol ?? 'TCP')}`).join(',');
+        return ports
+          .map((port: Record<string, unknown>) => `${String(port.port)}/${String(port.protocol ?? 'TCP')}`)
+          .join(',');
       },
     },
     ageColumn,
   ],
-  ConfigMap: [nameColumn, { name: 'Data', type: 'integer', cell: (object) => Object.keys((object.data as object | undefined) ?? {}).length }, ageColumn],
+  ConfigMap: [
+    nameColumn,
+    { name: 'Data', type: 'integer', cell: (object) => Object.keys((object.data as object | undefined) ?? {}).length },
+    ageColumn,
+  ],
   Pod: [
     nameColumn,
     { name: 'Status', type: 'string', cell: (object) => read(object, 'status.phase') ?? 'Pending' },
     ageColumn,
   ],
-  CustomResourceDefinition: [nameColumn, { name: 'Created At', type: 'date', cell: (object) => object.metadata.creationTimestamp }],
+  CustomResourceDefinition: [
+    nameColumn,
+    { name: 'Created At', type: 'date', cell: (object) => object.metadata.creationTimestamp },
+  ],
 };
 
 function printerColumn(column: PrinterColumn): Column {
@@ -84,13 +101,29 @@ function printerColumn(column: PrinterColumn): Column {
     type: column.type,
     description: column.description ?? '',
     priority: column.priority ?? 0,
-    cell: (object, now) => (column.type === 'date' ? age({ ...object, metadata: { ...object.metadata, creationTimestamp: String(read(object, column.jsonPath.replace(/^\./, '')) ?? '') } }, now) : read(object, column.jsonPath.replace(/^\./, ''))),
+    cell: (object, now) =>
+      column.type === 'date'
+        ? age(
+            {
+              ...object,
+              metadata: {
+                ...object.metadata,
+                creationTimestamp: String(read(object, column.jsonPath.replace(/^\./, '')) ?? ''),
+              },
+            },
+            now,
+          )
+        : read(object, column.jsonPath.replace(/^\./, '')),
   };
 }
 
 function columnsOf(type: ResourceType): Column[] {
   if (type.printerColumns !== undefined && type.printerColumns.length > 0) {
-    return [nameColumn, ...type.printerColumns.map(printerColumn), ...(type.printerColumns.some((column) => column.name === 'Age') ? [] : [ageColumn])];
+    return [
+      nameColumn,
+      ...type.printerColumns.map(printerColumn),
+      ...(type.printerColumns.some((column) => column.name === 'Age') ? [] : [ageColumn]),
+    ];
   }
   return columnsByKind[type.kind] ?? [nameColumn, ageColumn];
 }
@@ -99,7 +132,12 @@ export function wantsTable(accept: string | undefined): boolean {
   return accept !== undefined && /as=Table/.test(accept);
 }
 
-export function toTable(type: ResourceType, objects: KubeObject[], resourceVersion: string, now: number): Record<string, unknown> {
+export function toTable(
+  type: ResourceType,
+  objects: KubeObject[],
+  resourceVersion: string,
+  now: number,
+): Record<string, unknown> {
   const columns = columnsOf(type);
   return {
     kind: 'Table',

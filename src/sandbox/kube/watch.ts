@@ -33,7 +33,10 @@ export class WatchStreams {
   serve(request: WatchRequest, response: ServerResponse): void {
     const { info, type, query } = request;
     const labels = parseLabelSelector(query.get('labelSelector') ?? undefined);
-    const fieldSelector = [query.get('fieldSelector'), info.name === undefined ? undefined : `metadata.name=${info.name}`]
+    const fieldSelector = [
+      query.get('fieldSelector'),
+      info.name === undefined ? undefined : `metadata.name=${info.name}`,
+    ]
       .filter((part): part is string => part !== null && part !== undefined && part !== '')
       .join(',');
     const fields = parseFieldSelector(fieldSelector, type.kind);
@@ -46,11 +49,13 @@ export class WatchStreams {
       fields(object);
 
     const startValue = query.get('resourceVersion');
-    const sendInitial = query.get('sendInitialEvents') === 'true' || startValue === null || startValue === '' || startValue === '0';
+    const sendInitial =
+      query.get('sendInitialEvents') === 'true' || startValue === null || startValue === '' || startValue === '0';
     let backlog: LoggedEvent[] = [];
     if (!sendInitial) {
       const start = Number(startValue);
-      if (!Number.isInteger(start) || start < 0) throw new KubeApiError(400, 'BadRequest', `invalid resource version: ${startValue}`);
+      if (!Number.isInteger(start) || start < 0)
+        throw new KubeApiError(400, 'BadRequest', `invalid resource version: ${startValue}`);
       const since = this.log.since(start);
       if (since === undefined) {
         this.begin(response);
@@ -67,20 +72,26 @@ export class WatchStreams {
       let object: unknown = event.object;
       if (event.type !== 'BOOKMARK') {
         const servedObject = { ...event.object, apiVersion: apiVersionOf(type) };
-        object = table ? toTable(type, [servedObject], servedObject.metadata.resourceVersion ?? '', this.now().getTime()) : servedObject;
+        object = table
+          ? toTable(type, [servedObject], servedObject.metadata.resourceVersion ?? '', this.now().getTime())
+          : servedObject;
       }
       response.write(`${JSON.stringify({ type: event.type, object })}\n`);
     };
 
     if (sendInitial) {
-      for (const object of request.initialObjects()) write({ type: 'ADDED', object: { ...object, apiVersion: storageVersion } });
+      for (const object of request.initialObjects())
+        write({ type: 'ADDED', object: { ...object, apiVersion: storageVersion } });
       if (query.get('sendInitialEvents') === 'true' && query.get('allowWatchBookmarks') === 'true') {
         write({
           type: 'BOOKMARK',
           object: {
             kind: type.kind,
             apiVersion: apiVersionOf(type),
-            metadata: { resourceVersion: String(this.log.resourceVersion), annotations: { 'k8s.io/initial-events-end': 'true' } },
+            metadata: {
+              resourceVersion: String(this.log.resourceVersion),
+              annotations: { 'k8s.io/initial-events-end': 'true' },
+            },
           },
         });
       }
@@ -97,7 +108,10 @@ export class WatchStreams {
       this.open.delete(finish);
       if (!response.writableEnded) response.end();
     };
-    const timer = setTimeout(finish, Math.max(0, Number.isFinite(timeoutSeconds) ? timeoutSeconds : defaultTimeoutSeconds) * 1000);
+    const timer = setTimeout(
+      finish,
+      Math.max(0, Number.isFinite(timeoutSeconds) ? timeoutSeconds : defaultTimeoutSeconds) * 1000,
+    );
     this.open.add(finish);
     response.on('close', finish);
   }
@@ -108,7 +122,11 @@ export class WatchStreams {
   }
 
   private begin(response: ServerResponse): void {
-    response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    response.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-cache, private',
+      'Transfer-Encoding': 'chunked',
+    });
     response.flushHeaders();
   }
 }

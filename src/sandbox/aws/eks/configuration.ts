@@ -33,7 +33,12 @@ export function configurationSchema(addonVersion: string): string {
 }
 
 /** Refuses configurationValues that are not a JSON/YAML object or name keys the version's schema lacks. */
-export function validateConfigurationValues(addonVersion: string, values: string, clusterName: string, addonName: string): void {
+export function validateConfigurationValues(
+  addonVersion: string,
+  values: string,
+  clusterName: string,
+  addonName: string,
+): void {
   let parsed: unknown;
   try {
     parsed = values.trim() === '' ? {} : parseYaml(values);

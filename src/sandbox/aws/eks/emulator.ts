@@ -176,7 +176,11 @@ export class EksEmulator {
         publicAccessCidrs: ['0.0.0.0/0'],
       },
       kubernetesNetworkConfig: { serviceIpv4Cidr: '10.100.0.0/16', ipFamily: 'ipv4' },
-      logging: { clusterLogging: [{ types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'], enabled: false }] },
+      logging: {
+        clusterLogging: [
+          { types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'], enabled: false },
+        ],
+      },
       identity: registration.oidcIssuer === undefined ? undefined : { oidc: { issuer: registration.oidcIssuer } },
       status: registration.status ?? 'ACTIVE',
       certificateAuthority:
@@ -201,7 +205,15 @@ export class EksEmulator {
     const addons =
       result.items.length === 0
         ? []
-        : [{ addonName: ADOT_ADDON_NAME, type: 'observability', addonVersions: result.items, publisher: 'eks', owner: 'aws' }];
+        : [
+            {
+              addonName: ADOT_ADDON_NAME,
+              type: 'observability',
+              addonVersions: result.items,
+              publisher: 'eks',
+              owner: 'aws',
+            },
+          ];
     return { addons, nextToken: result.next };
   }
 
@@ -209,7 +221,12 @@ export class EksEmulator {
     if (addonName !== ADOT_ADDON_NAME || !this.catalog.has(addonVersion)) {
       throw resourceNotFound(`Addon ${addonName} with version ${addonVersion} not found.`, { addonName });
     }
-    return { addonName, addonVersion, configurationSchema: configurationSchema(addonVersion), podIdentityConfiguration: [] };
+    return {
+      addonName,
+      addonVersion,
+      configurationSchema: configurationSchema(addonVersion),
+      podIdentityConfiguration: [],
+    };
   }
 
   listAddons(clusterName: string, page: PageRequest): { addons: string[]; nextToken?: string } {
@@ -274,7 +291,9 @@ export class EksEmulator {
       throw resourceInUse(`Addon ${addonName} cannot be updated while it is ${addon.status}`, context);
     }
     const version =
-      params.addonVersion === undefined ? addon.addonVersion : this.resolveVersion(cluster, params.addonVersion, context);
+      params.addonVersion === undefined
+        ? addon.addonVersion
+        : this.resolveVersion(cluster, params.addonVersion, context);
     this.validateRole(params.serviceAccountRoleArn, context);
     if (params.configurationValues !== undefined) {
       validateConfigurationValues(version, params.configurationValues, clusterName, addonName);
@@ -289,8 +308,10 @@ export class EksEmulator {
       addonName,
     };
     cluster.updates.set(update.id, update);
-    if (params.serviceAccountRoleArn !== undefined) addon.serviceAccountRoleArn = emptyToUndefined(params.serviceAccountRoleArn);
-    if (params.configurationValues !== undefined) addon.configurationValues = emptyToUndefined(params.configurationValues);
+    if (params.serviceAccountRoleArn !== undefined)
+      addon.serviceAccountRoleArn = emptyToUndefined(params.serviceAccountRoleArn);
+    if (params.configurationValues !== undefined)
+      addon.configurationValues = emptyToUndefined(params.configurationValues);
     addon.status = 'UPDATING';
     addon.modifiedAt = new Date();
     this.after(addon, this.timing.addonUpdateSeconds, () => {
@@ -298,7 +319,8 @@ export class EksEmulator {
       if (issue === undefined) addon.addonVersion = version;
       settle(addon, issue === undefined ? 'ACTIVE' : 'UPDATE_FAILED', issue);
       update.status = issue === undefined ? 'Successful' : 'Failed';
-      if (issue !== undefined) update.errors = [{ errorCode: issue.code, errorMessage: issue.message, resourceIds: issue.resourceIds }];
+      if (issue !== undefined)
+        update.errors = [{ errorCode: issue.code, errorMessage: issue.message, resourceIds: issue.resourceIds }];
     });
     return describeUpdate(update);
   }
@@ -339,12 +361,19 @@ export class EksEmulator {
     return addon;
   }
 
-  private resolveVersion(cluster: ClusterState, requested: string | undefined, context: { clusterName: string; addonName: string }): string {
+  private resolveVersion(
+    cluster: ClusterState,
+    requested: string | undefined,
+    context: { clusterName: string; addonName: string },
+  ): string {
     const kubernetesVersion = cluster.registration.version;
     if (requested === undefined) {
       const fallback = this.catalog.defaultFor(kubernetesVersion);
       if (fallback === undefined) {
-        throw invalidParameter(`Addon ${context.addonName} has no version supported for Kubernetes version ${kubernetesVersion}`, context);
+        throw invalidParameter(
+          `Addon ${context.addonName} has no version supported for Kubernetes version ${kubernetesVersion}`,
+          context,
+        );
       }
       return fallback;
     }
@@ -373,18 +402,25 @@ export class EksEmulator {
       hooks.installAddon(version);
     } catch (error) {
       // a failing cluster must not take the endpoint down from inside a timer; EKS reports such failures as health
-      return { code: 'InternalFailure', message: error instanceof Error ? error.message : String(error), resourceIds: [] };
+      return {
+        code: 'InternalFailure',
+        message: error instanceof Error ? error.message : String(error),
+        resourceIds: [],
+      };
     }
     return undefined;
   }
 
   private after(addon: AddonState, seconds: number, action: () => void): void {
     if (addon.pending !== undefined) this.cancel(addon.pending);
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      addon.pending = undefined;
-      action();
-    }, Math.max(0, seconds * 1000));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        addon.pending = undefined;
+        action();
+      },
+      Math.max(0, seconds * 1000),
+    );
     this.timers.add(timer);
     addon.pending = timer;
   }

@@ -141,14 +141,19 @@ export function eksService(eks: EksEmulator): AwsService {
       if (status === 429) return new AwsServiceError('ThrottlingException', 'Rate exceeded', 429);
       if (status === 503) return new AwsServiceError('ServiceUnavailableException', 'Service unavailable', 503);
       if (status >= 500) return new AwsServiceError('ServerException', 'An internal error occurred', status);
-      if (status === 403) return new AwsServiceError('AccessDeniedException', 'User is not authorized to perform this operation', 403);
+      if (status === 403)
+        return new AwsServiceError('AccessDeniedException', 'User is not authorized to perform this operation', 403);
       return new AwsServiceError('InvalidRequestException', `Injected fault ${status}`, status);
     },
     missingAuthentication() {
       return new AwsServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token', 403);
     },
     unknownOperation(request) {
-      return new AwsServiceError('UnknownOperationException', `No operation matches ${request.method} ${request.path}`, 404);
+      return new AwsServiceError(
+        'UnknownOperationException',
+        `No operation matches ${request.method} ${request.path}`,
+        404,
+      );
     },
   };
 }

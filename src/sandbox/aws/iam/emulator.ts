@@ -86,14 +86,20 @@ export class IamEmulator {
   /** preloads OIDC providers and roles (with their attached policies) from a seed */
   seed(iam: Seed['iam']): void {
     for (const provider of iam?.oidcProviders ?? []) {
-      this.createOpenIdConnectProvider({ Url: provider.url, ClientIDList: provider.clientIds ?? [], ThumbprintList: provider.thumbprints });
+      this.createOpenIdConnectProvider({
+        Url: provider.url,
+        ClientIDList: provider.clientIds ?? [],
+        ThumbprintList: provider.thumbprints,
+      });
     }
     for (const role of iam?.roles ?? []) {
       const document = role.assumeRolePolicyDocument;
       this.createRole({
         RoleName: role.name,
         AssumeRolePolicyDocument:
-          typeof document === 'string' ? document : JSON.stringify(document ?? { Version: '2012-10-17', Statement: [] }),
+          typeof document === 'string'
+            ? document
+            : JSON.stringify(document ?? { Version: '2012-10-17', Statement: [] }),
         Description: role.description,
       });
       for (const policyArn of role.attachedPolicies ?? []) this.attachRolePolicy(role.name, policyArn);
@@ -104,10 +110,17 @@ export class IamEmulator {
     validateRoleName(input.RoleName);
     const path = input.Path ?? '/';
     if (!PATH.test(path) || path.length > 512) {
-      throw validationError(`The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.`);
+      throw validationError(
+        `The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.`,
+      );
     }
-    if (input.MaxSessionDuration !== undefined && (input.MaxSessionDuration < 3600 || input.MaxSessionDuration > 43200)) {
-      throw validationError(`1 validation error detected: Value '${input.MaxSessionDuration}' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200`);
+    if (
+      input.MaxSessionDuration !== undefined &&
+      (input.MaxSessionDuration < 3600 || input.MaxSessionDuration > 43200)
+    ) {
+      throw validationError(
+        `1 validation error detected: Value '${input.MaxSessionDuration}' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200`,
+      );
     }
     if (this.roles.has(input.RoleName.toLowerCase())) {
       throw entityAlreadyExists(`Role with name ${input.RoleName} already exists.`);
@@ -194,13 +207,22 @@ export class IamEmulator {
     return { ...policy, AttachmentCount: attachments, PermissionsBoundaryUsageCount: 0 };
   }
 
-  createOpenIdConnectProvider(input: { Url: string; ClientIDList: string[]; ThumbprintList?: string[]; Tags?: Tag[] }): string {
-    const url = /^https:\/\/[^\s/]+/i.test(input.Url) && input.Url.length <= 255 ? input.Url.replace(/^https:\/\//i, '') : undefined;
+  createOpenIdConnectProvider(input: {
+    Url: string;
+    ClientIDList: string[];
+    ThumbprintList?: string[];
+    Tags?: Tag[];
+  }): string {
+    const url =
+      /^https:\/\/[^\s/]+/i.test(input.Url) && input.Url.length <= 255
+        ? input.Url.replace(/^https:\/\//i, '')
+        : undefined;
     if (url === undefined) throw invalidInput('Invalid Openid Connect Provider Url');
     const thumbprints = input.ThumbprintList ?? [];
     if (thumbprints.length > 5) throw invalidInput('Thumbprint list must contain fewer than 5 entries.');
     const badThumbprint = thumbprints.find((thumbprint) => !THUMBPRINT.test(thumbprint));
-    if (badThumbprint !== undefined) throw validationError(`Thumbprint ${badThumbprint} must be 40 hexadecimal characters`);
+    if (badThumbprint !== undefined)
+      throw validationError(`Thumbprint ${badThumbprint} must be 40 hexadecimal characters`);
     const arn = `arn:aws:iam::${this.account}:oidc-provider/${url}`;
     if (this.providers.has(arn)) throw entityAlreadyExists(`Provider with url ${input.Url} already exists.`);
     this.providers.set(arn, {

@@ -24,7 +24,8 @@ export function parsePolicyDocument(text: string): Record<string, unknown> {
     }
     const { Effect, Action, NotAction } = entry as Record<string, unknown>;
     if (Effect !== 'Allow' && Effect !== 'Deny') throw malformedPolicyDocument('Invalid effect: ' + String(Effect));
-    if (Action === undefined && NotAction === undefined) throw malformedPolicyDocument('Policy statement must contain actions.');
+    if (Action === undefined && NotAction === undefined)
+      throw malformedPolicyDocument('Policy statement must contain actions.');
   }
   return document;
 }

@@ -19,10 +19,16 @@ export function iamService(iam: IamEmulator): AwsService {
         { withTags: true },
       ),
     }),
-    GetRole: (p) => ({ Role: { ...roleXml(iam.getRole(p.required('RoleName')), { withTags: true }), RoleLastUsed: {} } }),
+    GetRole: (p) => ({
+      Role: { ...roleXml(iam.getRole(p.required('RoleName')), { withTags: true }), RoleLastUsed: {} },
+    }),
     ListRoles: (p) => {
       const listing = iam.listRoles({ PathPrefix: p.optional('PathPrefix'), ...pageOf(p) });
-      return { Roles: listing.items.map((role) => roleXml(role, { withTags: false })), IsTruncated: listing.IsTruncated, Marker: listing.Marker };
+      return {
+        Roles: listing.items.map((role) => roleXml(role, { withTags: false })),
+        IsTruncated: listing.IsTruncated,
+        Marker: listing.Marker,
+      };
     },
     UpdateAssumeRolePolicy: (p) => {
       iam.updateAssumeRolePolicy(p.required('RoleName'), p.required('PolicyDocument'));
@@ -45,8 +51,15 @@ export function iamService(iam: IamEmulator): AwsService {
       return undefined;
     },
     ListAttachedRolePolicies: (p) => {
-      const listing = iam.listAttachedRolePolicies(p.required('RoleName'), { PathPrefix: p.optional('PathPrefix'), ...pageOf(p) });
-      return { AttachedPolicies: listing.items.map((policy) => ({ ...policy })), IsTruncated: listing.IsTruncated, Marker: listing.Marker };
+      const listing = iam.listAttachedRolePolicies(p.required('RoleName'), {
+        PathPrefix: p.optional('PathPrefix'),
+        ...pageOf(p),
+      });
+      return {
+        AttachedPolicies: listing.items.map((policy) => ({ ...policy })),
+        IsTruncated: listing.IsTruncated,
+        Marker: listing.Marker,
+      };
     },
     GetPolicy: (p) => {
       const policy = iam.getPolicy(p.required('PolicyArn'));
@@ -95,7 +108,12 @@ export function iamService(iam: IamEmulator): AwsService {
       return undefined;
     },
   };
-  return queryService({ signingName: 'iam', faultService: 'iam', xmlns: 'https://iam.amazonaws.com/doc/2010-05-08/', actions });
+  return queryService({
+    signingName: 'iam',
+    faultService: 'iam',
+    xmlns: 'https://iam.amazonaws.com/doc/2010-05-08/',
+    actions,
+  });
 }
 
 /** IAM answers policy documents URL-encoded (RFC 3986); clients decode them. */

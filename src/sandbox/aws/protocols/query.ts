@@ -24,7 +24,11 @@ export class QueryParams {
   required(name: string): string {
     const value = this.form.get(name);
     if (value === null) {
-      throw new AwsServiceError('ValidationError', `1 validation error detected: Value null at '${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`, 400);
+      throw new AwsServiceError(
+        'ValidationError',
+        `1 validation error detected: Value null at '${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`,
+        400,
+      );
     }
     return value;
   }
@@ -34,7 +38,11 @@ export class QueryParams {
     if (value === null) return undefined;
     const parsed = Number(value);
     if (!Number.isInteger(parsed)) {
-      throw new AwsServiceError('ValidationError', `Value '${value}' at '${lowerFirst(name)}' failed to satisfy constraint: Member must be an integer`, 400);
+      throw new AwsServiceError(
+        'ValidationError',
+        `Value '${value}' at '${lowerFirst(name)}' failed to satisfy constraint: Member must be an integer`,
+        400,
+      );
     }
     return parsed;
   }
@@ -47,7 +55,9 @@ export class QueryParams {
   /** `Name.member.1.Field` … as objects of the given fields */
   structList(name: string, fields: readonly string[]): Record<string, string | undefined>[] {
     return this.indexes(name).map((index) =>
-      Object.fromEntries(fields.map((field) => [field, this.form.get(`${name}.member.${index}.${field}`) ?? undefined])),
+      Object.fromEntries(
+        fields.map((field) => [field, this.form.get(`${name}.member.${index}.${field}`) ?? undefined]),
+      ),
     );
   }
 
@@ -116,7 +126,11 @@ export function queryService(definition: QueryServiceDefinition): AwsService {
       const action = QueryParams.of(request).action;
       return action === undefined
         ? new AwsServiceError('MissingAction', 'Missing Action', 400)
-        : new AwsServiceError('InvalidAction', `Could not find operation ${action} for version ${QueryParams.of(request).optional('Version') ?? ''}`, 400);
+        : new AwsServiceError(
+            'InvalidAction',
+            `Could not find operation ${action} for version ${QueryParams.of(request).optional('Version') ?? ''}`,
+            400,
+          );
     },
   };
 }
@@ -128,8 +142,14 @@ export function queryService(definition: QueryServiceDefinition): AwsService {
 export function queryFaultError(status: number): AwsServiceError {
   if (status === 429) return new AwsServiceError('Throttling', 'Rate exceeded', 400);
   if (status === 503) return new AwsServiceError('ServiceUnavailable', 'Service is unavailable', 503);
-  if (status >= 500) return new AwsServiceError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', status);
-  if (status === 403) return new AwsServiceError('AccessDenied', 'User is not authorized to perform this operation', 403);
+  if (status >= 500)
+    return new AwsServiceError(
+      'InternalFailure',
+      'The request processing has failed because of an unknown error, exception or failure.',
+      status,
+    );
+  if (status === 403)
+    return new AwsServiceError('AccessDenied', 'User is not authorized to perform this operation', 403);
   return new AwsServiceError('InvalidRequest', `Injected fault ${status}`, status);
 }
 
@@ -140,4 +160,3 @@ function xmlResponse(status: number, request: AwsRequest, body: string): AwsResp
     body: `<?xml version="1.0" encoding="UTF-8"?>\n${body}`,
   };
 }
-

@@ -41,7 +41,11 @@ export function stsService(iam: IamEmulator): AwsService {
         const sessionName = p.required('RoleSessionName');
         const token = p.required('WebIdentityToken');
         if (!SESSION_NAME.test(sessionName)) {
-          throw new AwsServiceError('ValidationError', `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`, 400);
+          throw new AwsServiceError(
+            'ValidationError',
+            `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`,
+            400,
+          );
         }
         const role = iam.findRoleByArn(roleArn);
         const claims = decodeWebIdentityToken(token);
@@ -50,18 +54,31 @@ export function stsService(iam: IamEmulator): AwsService {
         }
         const issuerKey = claims.iss.replace(/^https:\/\//, '');
         const providerArn = `arn:aws:iam::${iam.account}:oidc-provider/${issuerKey}`;
-        const provider = iam.listOpenIdConnectProviders().includes(providerArn) ? iam.getOpenIdConnectProvider(providerArn) : undefined;
+        const provider = iam.listOpenIdConnectProviders().includes(providerArn)
+          ? iam.getOpenIdConnectProvider(providerArn)
+          : undefined;
         if (provider === undefined) {
-          throw new AwsServiceError('InvalidIdentityToken', `No OpenIDConnect provider found in your account for ${claims.iss}`, 400);
+          throw new AwsServiceError(
+            'InvalidIdentityToken',
+            `No OpenIDConnect provider found in your account for ${claims.iss}`,
+            400,
+          );
         }
         const audience = claims.aud.find((aud) => provider.ClientIDList.includes(aud));
         if (audience === undefined) throw new AwsServiceError('InvalidIdentityToken', 'Incorrect token audience', 400);
-        if (role === undefined || !trustPolicyAllows(role.AssumeRolePolicyDocument, providerArn, issuerKey, { sub: claims.sub, aud: audience })) {
+        if (
+          role === undefined ||
+          !trustPolicyAllows(role.AssumeRolePolicyDocument, providerArn, issuerKey, { sub: claims.sub, aud: audience })
+        ) {
           throw new AwsServiceError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity', 403);
         }
         const duration = p.integer('DurationSeconds') ?? 3600;
         if (duration < 900 || duration > role.MaxSessionDuration) {
-          throw new AwsServiceError('ValidationError', `The requested DurationSeconds exceeds the MaxSessionDuration set for this role.`, 400);
+          throw new AwsServiceError(
+            'ValidationError',
+            `The requested DurationSeconds exceeds the MaxSessionDuration set for this role.`,
+            400,
+          );
         }
         const accessKeyId = stableId('ASIA', randomBytes(16).toString('hex')).slice(0, 20);
         const assumedRoleArn = `arn:aws:sts::${iam.account}:assumed-role/${role.RoleName}/${sessionName}`;

@@ -1,0 +1,52 @@
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import type { CommandContext } from '../context.js';
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function register(program: Command, ctx: CommandContext): void {
+  const collector = program.command('collector').description('the bundled collector runtime');
+  collector
+    .command('run')
+    .description('run a collector in the foreground from a configuration file or the templates of targets (Ctrl-C stops it gracefully)')
+    .addOption(new Option('--config <file>', 'a collector configuration (YAML: the spec.config of an OpenTelemetryCollector)'))
+    .option('--target <target>', 'run the template of amp, cloudwatch or xray instead (repeatable or comma list)', collect, [])
+    .option('--set <key=value>', 'override a template value (repeatable)', collect, [])
+    .option('--amp-remote-write-url <url>', 'AMP remote-write URL (target amp)')
+    .option('--amp-workspace-id <id>', 'AMP workspace id ws-… (target amp)')
+    .option('--shutdown-timeout <duration>', 'how long a shutdown lets exporters deliver what they hold', '10s')
+    .action(
+      ctx.action({ outputs: ['text'] }, async (invocation) => {
+        const [{ collectorRun }, { parseDuration }] = await Promise.all([
+          import('../../app/collector.js'),
+          import('../duration.js'),
+        ]);
+        const options = invocation.options;
+        const configFile = options['config'] as string | undefined;
+        const shutdownTimeout = options['shutdownTimeout'] as string;
+        const shutdownTimeoutMs = parseDuration(shutdownTimeout);
+        const { usageError } = await import('../../core/errors.js');
+        if (shutdownTimeoutMs === undefined) {
+          throw usageError('InvalidDuration', `--shutdown-timeout "${shutdownTimeout}" is not a duration`, { hint: 'e.g. --shutdown-timeout 30s' });
+        }
+        const { global } = invocation;
+        return collectorRun(
+          { output: invocation.output },
+          {
+            ...(configFile === undefined ? {} : { configFile: resolve(invocation.io.cwd, configFile) }),
+            targets: options['target'] as string[],
+            set: options['set'] as string[],
+            ...(global.region === undefined ? {} : { region: global.region }),
+            ...(global.cluster === undefined ? {} : { cluster: global.cluster }),
+            ...(options['ampRemoteWriteUrl'] === undefined ? {} : { ampRemoteWriteUrl: options['ampRemoteWriteUrl'] as string }),
+            ...(options['ampWorkspaceId'] === undefined ? {} : { ampWorkspaceId: options['ampWorkspaceId'] as string }),
+            env: invocation.io.env,
+            signal: invocation.io.signal,
+            shutdownTimeoutMs,
+          },
+        );
+      }),
+    );
+}

@@ -1,0 +1,41 @@
+import { EksEmulator, IamEmulator, startAwsServer, type AwsServer } from '../../src/sandbox/aws/index.js';
+import { xrayService, XRayState } from '../../src/sandbox/aws/xray/index.js';
+import { FaultInjector } from '../../src/sandbox/faults.js';
+import type { SeedFault } from '../../src/sandbox/types.js';
+
+export interface CollectorAwsSandbox {
+  server: AwsServer;
+  xray: XRayState;
+  /** what the collector (and the test's SDK clients) get as their environment */
+  env: Record<string, string>;
+  clientConfig: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  close(): Promise<void>;
+}
+
+/** The sandbox's AWS endpoint with the X-Ray emulation the collector exports to. */
+export async function startCollectorAwsSandbox(options: { faults?: SeedFault[] } = {}): Promise<CollectorAwsSandbox> {
+  const account = '111122223333';
+  const region = 'us-east-1';
+  const xray = new XRayState();
+  const server = await startAwsServer({
+    account,
+    region,
+    eks: new EksEmulator({ account, region, catalog: [], timing: { addonCreateSeconds: 0, addonDeleteSeconds: 0, addonUpdateSeconds: 0 } }),
+    iam: new IamEmulator({ account }),
+    services: [xrayService(xray)],
+    ...(options.faults === undefined ? {} : { faults: new FaultInjector(options.faults, 7) }),
+  });
+  const credentials = { accessKeyId: 'AKIASANDBOX000000000', secretAccessKey: 'sandbox-secret' };
+  return {
+    server,
+    xray,
+    env: {
+      AWS_ENDPOINT_URL: server.url,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_REGION: region,
+    },
+    clientConfig: { endpoint: server.url, region, credentials },
+    close: () => server.close(),
+  };
+}
