@@ -6,14 +6,7 @@
 
 // ---------- EKS ----------
 export type AddonStatus =
-  | 'CREATING'
-  | 'ACTIVE'
-  | 'CREATE_FAILED'
-  | 'UPDATING'
-  | 'DELETING'
-  | 'DELETE_FAILED'
-  | 'DEGRADED'
-  | 'UPDATE_FAILED';
+  'CREATING' | 'ACTIVE' | 'CREATE_FAILED' | 'UPDATING' | 'DELETING' | 'DELETE_FAILED' | 'DEGRADED' | 'UPDATE_FAILED';
 
 export interface ClusterInfo {
   name: string;
@@ -208,7 +201,11 @@ export interface Kube {
   context(): KubeContextInfo;
   version(): Promise<KubeVersion>;
   get(ref: KubeRef): Promise<KubeObject | undefined>;
-  list(apiVersion: string, kind: string, options?: { namespace?: string; labelSelector?: string }): Promise<KubeObject[]>;
+  list(
+    apiVersion: string,
+    kind: string,
+    options?: { namespace?: string; labelSelector?: string },
+  ): Promise<KubeObject[]>;
   /** server-side apply with fieldManager "adot" */
   apply(object: KubeObject, options?: { force?: boolean; dryRun?: boolean }): Promise<KubeObject>;
   /** false when it did not exist */
