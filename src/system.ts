@@ -111,8 +111,13 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     });
     kube = new LazyKube(source, settings.context, async () => {
       const { ClientNodeKube, loadKubeConfig } = await import('./adapters/kube/kube.js');
+      const kubeConfig = loadKubeConfig(source, settings.context);
+      // An exec credential plugin (EKS: `aws eks get-token`) runs for every request until its token is cached, and
+      // callers fan out in parallel (doctor sends ~20 requests at once): fetch the credential once, up front. A
+      // failure surfaces, mapped, on the first real request.
+      await kubeConfig.applyToFetchOptions({}).catch(() => undefined);
       return new ClientNodeKube({
-        kubeConfig: loadKubeConfig(source, settings.context),
+        kubeConfig,
         clock: systemClock,
         signal: io.signal,
         ...(settings.cluster === undefined ? {} : { clusterName: settings.cluster }),

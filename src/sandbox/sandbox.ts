@@ -98,6 +98,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
           faults,
           host,
           tokens: { [SANDBOX_TOKEN]: SANDBOX_USER },
+          eksTokenUsers: { [SANDBOX_ACCESS_KEY_ID]: SANDBOX_USER },
         });
         const controllers = startClusterControllers(store, {
           rolloutSeconds: behaviour.rolloutSeconds ?? SEED_DEFAULTS.rolloutSeconds,

@@ -1,3 +1,4 @@
+import { userOfEksToken } from './eks-token.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -30,6 +31,8 @@ export interface KubeApiServerOptions {
    * system:masters (which RBAC does not restrict, as in Kubernetes).
    */
   tokens?: Record<string, string>;
+  /** access key id -> user name for EKS tokens (`aws eks get-token`, see eks-token.ts); needs `tokens` set */
+  eksTokenUsers?: Record<string, string>;
   /** serving certificate; default: a fresh self-signed one for the host, localhost and 127.0.0.1 */
   certificate?: ServingCertificate;
 }
@@ -87,7 +90,8 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     if (options.tokens === undefined) return { name: 'system:admin', groups: [superuserGroup, 'system:authenticated'] };
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const name = match === null ? undefined : options.tokens[match[1] ?? ''];
+    const token = match?.[1] ?? '';
+    const name = options.tokens[token] ?? userOfEksToken(token, options.eksTokenUsers ?? {});
     return name === undefined ? undefined : { name, groups: ['system:authenticated'] };
   };
 
