@@ -7,7 +7,7 @@ import { resolveInstallRequest, type InstallOptions } from './install/inputs.js'
 import { installSteps } from './install/install-steps.js';
 import { manifestsYaml } from './install/manifests-yaml.js';
 import { requirePrerequisites, type DoctorRequest, type RunDoctor } from './install/prerequisites.js';
-import { installSummary, planText } from './install/report.js';
+import { installSummary, planText, reviewText } from './install/report.js';
 import {
   Confirmations,
   StepFailure,
@@ -84,7 +84,11 @@ export async function install(
     return { exitStatus: 0, document };
   }
 
-  await confirmPlan(entries, confirmations);
+  await confirmPlan(entries, confirmations, {
+    interactive: deps.prompter.interactive,
+    show: (steps, changes) => deps.output.info(reviewText(steps, changes, request.cluster)),
+    question: `Apply these changes to cluster ${request.cluster}?`,
+  });
   try {
     const steps = [prerequisitesStep, ...(await applySteps(entries, deps, confirmations))];
     const document = operationDocument(steps, { dryRun: false });

@@ -20,9 +20,13 @@ class ScriptedPrompter implements Prompter {
     return this.answers[flag];
   }
 
+  /** a list of booleans answers successive confirmations in order */
   async confirm(q: { message: string; flag: string }): Promise<boolean> {
     this.asked.push({ kind: 'confirm', ...q });
-    return this.answer(q.flag) as boolean;
+    const answer = this.answer(q.flag);
+    if (!Array.isArray(answer)) return answer as boolean;
+    if (answer.length === 0) throw new Error(`unexpected confirmation: ${q.message}`);
+    return answer.shift() as boolean;
   }
 
   async select<T>(q: { message: string; flag: string; choices: Choice<T>[]; default?: T }): Promise<T> {
@@ -76,6 +80,7 @@ describe('adot install as a wizard', () => {
       '--target': ['xray', 'amp'],
       '--amp-remote-write-url': 'ws-0123abcd',
       '--addon-version': 'v0.45.0-eksbuild.1',
+      '--yes': true,
     });
     const run = await runCli(['install', '-o', 'json'], {
       env: { ...env, ADOT_CLUSTER: undefined },
@@ -87,7 +92,11 @@ describe('adot install as a wizard', () => {
       'checkbox --target',
       'input --amp-remote-write-url',
       'select --addon-version',
+      'confirm --yes',
     ]);
+    expect(prompter.asked[4]!.message).toBe('Apply these changes to cluster demo?');
+    expect(run.stderr).toMatch(/adot install will make \d+ changes on demo:\n/);
+    expect(run.stderr).toContain('create  EKS add-on adot on demo');
     const versionQuestion = prompter.asked[3]!;
     expect(versionQuestion.default).toBe('v0.45.0-eksbuild.1');
     expect(versionQuestion.choices).toContain('v0.45.0-eksbuild.1 (default)');
@@ -110,13 +119,14 @@ describe('adot install as a wizard', () => {
       );
     const newer = latest.find((v) => v !== 'v0.45.0-eksbuild.1');
     expect(newer).toBeDefined();
-    const prompter = new ScriptedPrompter({ '--yes': false });
+    const prompter = new ScriptedPrompter({ '--yes': [true, false] });
     const run = await runCli(['install', '--target', 'xray', '--addon-version', newer!], {
       env,
       system: async (options) => ({ ...(await createSystem(options)), prompter }),
     });
     expect(run.code).toBe(1);
     expect(prompter.asked).toEqual([
+      expect.objectContaining({ kind: 'confirm', flag: '--yes', message: 'Apply these changes to cluster demo?' }),
       expect.objectContaining({
         kind: 'confirm',
         flag: '--yes',
@@ -124,5 +134,19 @@ describe('adot install as a wizard', () => {
       }),
     ]);
     expect(sandbox.eks.describeAddon(sandbox.defaultCluster, 'adot').addonVersion).toBe('v0.45.0-eksbuild.1');
+  });
+
+  it('shows the plan first; declining it changes nothing', async () => {
+    const { sandbox, env } = await startFresh();
+    const prompter = new ScriptedPrompter({ '--addon-version': 'v0.45.0-eksbuild.1', '--yes': [false] });
+    const run = await runCli(['install', '--target', 'xray'], {
+      env,
+      system: async (options) => ({ ...(await createSystem(options)), prompter }),
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/adot install will make \d+ changes on demo:/);
+    expect(run.stderr).toMatch(/Declined/i);
+    expect(sandbox.eks.listAddons(sandbox.defaultCluster, {}).addons).toEqual([]);
+    expect(sandbox.iam.listRoles({}).items).toEqual([]);
   });
 });

@@ -49,6 +49,13 @@ export function installSummary(context: ResolvedInstallContext, changes: number)
   ].join('\n');
 }
 
+export function reviewText(steps: readonly Step[], changes: number, cluster: string): string {
+  return [
+    `adot install will make ${changes} change${changes === 1 ? '' : 's'} on ${cluster}:`,
+    ...stepLines(steps),
+  ].join('\n');
+}
+
 export function planText(steps: readonly Step[], changes: number): string {
   return [`Plan (dry run, nothing changed): ${changes} change${changes === 1 ? '' : 's'}`, ...stepLines(steps)].join(
     '\n',

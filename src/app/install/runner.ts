@@ -1,6 +1,6 @@
 import type { KubeObject, Output, Prompter } from '../../ports.js';
 import { failure, isAdotError, type AdotError } from '../../core/errors.js';
-import { isChange, type Step, type StepAction } from '../../core/plan/steps.js';
+import { countChanges, isChange, type Step, type StepAction } from '../../core/plan/steps.js';
 
 /**
  * Plan-then-apply. Every step observes (read calls only) and decides in plan(); the runner plans every step first
@@ -83,8 +83,21 @@ export class Confirmations {
   }
 }
 
-/** Asks every confirmation the plan needs before the first change, so a refusal changes nothing. */
-export async function confirmPlan(entries: readonly PlanEntry[], confirmations: Confirmations): Promise<void> {
+/**
+ * Asks every confirmation the plan needs before the first change, so a refusal changes nothing. A person at a
+ * terminal first sees the whole plan and approves it; --yes and unattended runs go ahead (they asked for it).
+ */
+export async function confirmPlan(
+  entries: readonly PlanEntry[],
+  confirmations: Confirmations,
+  review?: { interactive: boolean; show(steps: Step[], changes: number): void; question: string },
+): Promise<void> {
+  const steps = plannedSteps(entries);
+  const changes = countChanges(steps);
+  if (review?.interactive === true && changes > 0) {
+    review.show(steps, changes);
+    await confirmations.ask(review.question);
+  }
   for (const { planned } of entries) {
     if (planned.confirm !== undefined) await confirmations.ask(planned.confirm);
   }
