@@ -1,11 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/sandbox.js';
-import { scenarioSeed } from '../../src/sandbox/seed/scenarios.js';
-import type { Seed } from '../../src/sandbox/types.js';
-import { runCli, type CliRun } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import type { RunningSandbox } from '../../src/sandbox/sandbox.js';
+import { runCli } from '../helpers/cli.js';
+import {
+  attachedPolicies,
+  cliSandboxes,
+  dump,
+  fastSeed,
+  planOutput,
+  settled,
+  type CliSandbox,
+  type PlanOutput,
+} from '../helpers/install-sandbox.js';
 
 const XRAY = 'arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess';
 const AMP = 'arn:aws:iam::aws:policy/AmazonPrometheusRemoteWriteAccess';
@@ -13,119 +18,18 @@ const CLOUDWATCH = 'arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy';
 const ROLE = 'EKS-ADOT-ServiceAccount-Role';
 const WORKSPACE = 'ws-0123abcd-4567-89ef-0123-456789abcdef';
 
-interface Started {
-  sandbox: RunningSandbox;
-  env: Record<string, string>;
-  cli(argv: string[], signal?: AbortSignal): Promise<CliRun>;
-}
-
-const running: { sandbox: RunningSandbox; dir: string }[] = [];
-
-afterEach(async () => {
-  for (const { sandbox, dir } of running.splice(0)) {
-    await sandbox.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-/** A built-in scenario with short timings, so a whole install takes about a second. */
-function fastSeed(name: string, behaviour: Seed['behaviour'] = {}): Seed {
-  const seed = scenarioSeed(name);
-  return {
-    ...seed,
-    behaviour: {
-      ...seed.behaviour,
-      addonCreateSeconds: 0.3,
-      addonDeleteSeconds: 0.2,
-      addonUpdateSeconds: 0.3,
-      rolloutSeconds: 0.2,
-      ...behaviour,
-    },
-  };
-}
-
-async function start(seed: Seed): Promise<Started> {
-  const sandbox = await startSandbox({ seed });
-  const dir = mkdtempSync(join(tmpdir(), 'adot-install-'));
-  running.push({ sandbox, dir });
-  const kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfig, sandbox.kubeconfig());
-  const env = sandbox.env(kubeconfig);
-  return {
-    sandbox,
-    env,
-    cli: (argv, signal) => runCli(argv, { env, ...(signal === undefined ? {} : { signal }) }),
-  };
-}
-
-function rolesOf(sandbox: RunningSandbox): { RoleName: string }[] {
-  const listing = sandbox.iam.listRoles({}) as unknown as Record<string, unknown>;
-  const items = Object.values(listing).find(Array.isArray) as { RoleName: string }[] | undefined;
-  return items ?? [];
-}
-
-function attachedPolicies(sandbox: RunningSandbox, role: string): string[] {
-  const listing = sandbox.iam.listAttachedRolePolicies(role, {}) as unknown as Record<string, unknown>;
-  const items = (Object.values(listing).find(Array.isArray) ?? []) as { PolicyArn: string }[];
-  return items.map((item) => item.PolicyArn).sort();
-}
+const start = cliSandboxes('adot-install-');
 
 function trustPolicy(sandbox: RunningSandbox, role: string): unknown {
   const document = sandbox.iam.getRole(role).AssumeRolePolicyDocument;
   return JSON.parse(decodeURIComponent(String(document)));
 }
 
-/** Waits until the sandbox's controllers (seeded rollouts of 0.2 s, endpoints) leave the state unchanged for 0.5 s. */
-async function settled(sandbox: RunningSandbox): Promise<string> {
-  let previous = dump(sandbox);
-  let stableFor = 0;
-  for (let waited = 0; waited < 10_000; waited += 100) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const current = dump(sandbox);
-    stableFor = current === previous ? stableFor + 100 : 0;
-    if (stableFor >= 500) return current;
-    previous = current;
-  }
-  throw new Error('the sandbox did not settle');
-}
-
-/** Every Kubernetes object, every add-on and the whole IAM state, to prove a run changed nothing. */
-function dump(sandbox: RunningSandbox): string {
-  const cluster = sandbox.defaultCluster;
-  const objects = sandbox
-    .store(cluster)
-    .all()
-    .map((object) => JSON.stringify(object))
-    .sort();
-  const addons = sandbox.eks.listAddons(cluster, {}).addons.map((name) => sandbox.eks.describeAddon(cluster, name));
-  const roles = rolesOf(sandbox);
-  const names = roles.map((role) => role.RoleName);
-  const attached = names.map((name) => sandbox.iam.listAttachedRolePolicies(name, {}));
-  const providers = sandbox.iam.listOpenIdConnectProviders().map((arn) => sandbox.iam.getOpenIdConnectProvider(arn));
-  return JSON.stringify({ objects, addons, roles, attached, providers });
-}
-
-function json(run: CliRun): {
-  ok: boolean;
-  changes: number;
-  dryRun: boolean;
-  steps: { id: string; action: string; resource: string; detail: string }[];
-  error?: { code: string; message: string };
-} {
-  try {
-    return JSON.parse(run.stdout);
-  } catch {
-    throw new Error(`not JSON (exit ${run.code}):\n${run.stdout}\n--- stderr ---\n${run.stderr}`);
-  }
-}
-
-type Doc = ReturnType<typeof json>;
-
-function actions(document: Doc): Record<string, string> {
+function actions(document: PlanOutput): Record<string, string> {
   return Object.fromEntries(document.steps.map((step) => [step.id, step.action]));
 }
 
-async function doctorFailures(cli: Started['cli'], extra: string[] = []): Promise<string[]> {
+async function doctorFailures(cli: CliSandbox['cli'], extra: string[] = []): Promise<string[]> {
   const run = await cli(['doctor', '-o', 'json', ...extra]);
   const document = JSON.parse(run.stdout) as { checks: { id: string; status: string }[] };
   return document.checks.filter((check) => check.status === 'fail').map((check) => check.id);
@@ -144,7 +48,7 @@ describe('adot install against the sandbox', () => {
       const { cli, sandbox, env } = await start(fastSeed('fresh'));
       const first = await cli(['install', ...args, '-o', 'json']);
       expect(first.code, first.stderr).toBe(0);
-      const document = json(first);
+      const document = planOutput(first);
       expect(document.ok).toBe(true);
       expect(document.changes).toBeGreaterThan(0);
       expect(actions(document)).toMatchObject({
@@ -174,8 +78,8 @@ describe('adot install against the sandbox', () => {
       const before = await settled(sandbox);
       const second = await cli(['install', ...args, '-o', 'json']);
       expect(second.code, second.stderr).toBe(0);
-      expect(json(second).changes).toBe(0);
-      expect(json(second).steps.every((step) => step.action === 'none' || step.action === 'skipped')).toBe(true);
+      expect(planOutput(second).changes).toBe(0);
+      expect(planOutput(second).steps.every((step) => step.action === 'none' || step.action === 'skipped')).toBe(true);
       expect(dump(sandbox)).toBe(before);
     });
   }
@@ -183,18 +87,11 @@ describe('adot install against the sandbox', () => {
   it('--dry-run shows the whole plan and leaves the sandbox byte-identical; -o yaml prints the manifests', async () => {
     const { cli, sandbox } = await start(fastSeed('fresh'));
     const before = await settled(sandbox);
-    const plan = await cli([
-      'install',
-      '--target',
-      'xray,amp',
-      '--amp-workspace-id',
-      WORKSPACE,
-      '--dry-run',
-      '-o',
-      'json',
-    ]);
+    const dryRun = (output: 'json' | 'yaml') =>
+      cli(['install', '--target', 'xray,amp', '--amp-workspace-id', WORKSPACE, '--dry-run', '-o', output]);
+    const plan = await dryRun('json');
     expect(plan.code, plan.stderr).toBe(0);
-    const document = json(plan);
+    const document = planOutput(plan);
     expect(document.dryRun).toBe(true);
     expect(actions(document)).toMatchObject({
       'addon-rbac.clusterrole': 'create',
@@ -207,16 +104,7 @@ describe('adot install against the sandbox', () => {
       'prometheus-rbac.clusterrole': 'create',
       collector: 'create',
     });
-    const yaml = await cli([
-      'install',
-      '--target',
-      'xray,amp',
-      '--amp-workspace-id',
-      WORKSPACE,
-      '--dry-run',
-      '-o',
-      'yaml',
-    ]);
+    const yaml = await dryRun('yaml');
     expect(yaml.code, yaml.stderr).toBe(0);
     for (const kind of ['ClusterRole', 'Namespace', 'ServiceAccount', 'OpenTelemetryCollector', 'ClusterRoleBinding']) {
       expect(yaml.stdout).toContain(`kind: ${kind}`);
@@ -251,7 +139,7 @@ describe('adot install against the sandbox', () => {
     expect(await doctorFailures(cli)).toEqual(expect.arrayContaining(['iam.trust-policy']));
     const run = await cli(['install', '--target', 'xray', '-o', 'json']);
     expect(run.code, run.stderr).toBe(0);
-    expect(actions(json(run))).toMatchObject({ 'iam.role': 'update', 'iam.policies': 'create', addon: 'none' });
+    expect(actions(planOutput(run))).toMatchObject({ 'iam.role': 'update', 'iam.policies': 'create', addon: 'none' });
     expect(attachedPolicies(sandbox, ROLE)).toEqual([XRAY]);
     expect(JSON.stringify(trustPolicy(sandbox, ROLE))).toContain(
       ':sub":"system:serviceaccount:aws-otel-eks:aws-otel-collector"',
@@ -265,7 +153,7 @@ describe('adot install against the sandbox', () => {
     sandbox.iam.attachRolePolicy(ROLE, foreign);
     const run = await cli(['install', '--target', 'cloudwatch', '-o', 'json']);
     expect(run.code, run.stderr).toBe(0);
-    expect(json(run).steps.find((s) => s.id === 'iam.policies')).toMatchObject({
+    expect(planOutput(run).steps.find((s) => s.id === 'iam.policies')).toMatchObject({
       action: 'update',
       detail: 'attach CloudWatchAgentServerPolicy, detach AWSXRayDaemonWriteAccess',
     });
@@ -279,7 +167,7 @@ describe('adot install against the sandbox', () => {
     expect(sandbox.awsRequests().some((r) => r.status >= 429)).toBe(true);
     const again = await cli(['install', '--target', 'xray', '-o', 'json']);
     expect(again.code, again.stderr).toBe(0);
-    expect(json(again).changes).toBe(0);
+    expect(planOutput(again).changes).toBe(0);
   });
 
   it('an install interrupted while waiting exits 130, and a re-run converges', async () => {
@@ -293,11 +181,11 @@ describe('adot install against the sandbox', () => {
     controller.abort();
     const first = await interrupted;
     expect(first.code).toBe(130);
-    expect(json(first)).toMatchObject({ ok: false, error: { code: 'Interrupted' } });
+    expect(planOutput(first)).toMatchObject({ ok: false, error: { code: 'Interrupted' } });
     expect(sandbox.eks.describeAddon(sandbox.defaultCluster, 'adot').status).toBe('CREATING');
     const rerun = await cli(['install', '--target', 'xray', '-o', 'json']);
     expect(rerun.code, rerun.stderr).toBe(0);
-    expect(actions(json(rerun))).toMatchObject({ addon: 'none', 'iam.role': 'create' });
+    expect(actions(planOutput(rerun))).toMatchObject({ addon: 'none', 'iam.role': 'create' });
     expect(await doctorFailures(cli)).toEqual([]);
   });
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { SANDBOX_ENV_NAMES } from '../helpers/sandbox.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'adot-sandbox-cli-'));
@@ -53,16 +54,7 @@ describe('adot sandbox (through the CLI; start spawns the built bin/adot.js)', (
     expect(printed.code).toBe(0);
     expect(printed.stdout).toBe(readFileSync(join(sandboxDir, 'env'), 'utf8'));
     const env = parseEnvFile(printed.stdout);
-    expect(Object.keys(env)).toEqual(
-      expect.arrayContaining([
-        'AWS_ENDPOINT_URL',
-        'AWS_ACCESS_KEY_ID',
-        'AWS_SECRET_ACCESS_KEY',
-        'AWS_REGION',
-        'KUBECONFIG',
-        'ADOT_CLUSTER',
-      ]),
-    );
+    expect(Object.keys(env)).toEqual(expect.arrayContaining(SANDBOX_ENV_NAMES));
 
     const versions = await runCli(['versions', '-o', 'json'], { env });
     expect(versions.code, versions.stderr).toBe(0);

@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTrustPolicy } from '../../src/core/irsa.js';
 import { startMotoServer, type MotoServer } from '../helpers/aws-moto.js';
 import { startTestAwsSandbox, type TestAwsSandbox } from '../helpers/aws-sandbox.js';
 
@@ -24,22 +25,7 @@ const XRAY = 'arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess';
 const AMP = 'arn:aws:iam::aws:policy/AmazonPrometheusRemoteWriteAccess';
 
 function trust(serviceAccount: string) {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Federated: PROVIDER_ARN },
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Condition: {
-          StringEquals: {
-            [`${ISSUER_HOST}:sub`]: `system:serviceaccount:aws-otel-eks:${serviceAccount}`,
-            [`${ISSUER_HOST}:aud`]: 'sts.amazonaws.com',
-          },
-        },
-      },
-    ],
-  };
+  return buildTrustPolicy({ providerArn: PROVIDER_ARN, issuerUrl: ISSUER, namespace: 'aws-otel-eks', serviceAccount });
 }
 
 type Step = { step: string; ok: unknown } | { step: string; error: string };

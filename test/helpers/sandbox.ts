@@ -66,3 +66,13 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/** The variables `adot sandbox env` exports: what the AWS CLI, kubectl and adot need to reach the sandbox. */
+export const SANDBOX_ENV_NAMES = [
+  'AWS_ENDPOINT_URL',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_REGION',
+  'KUBECONFIG',
+  'ADOT_CLUSTER',
+];

@@ -17,26 +17,18 @@ import {
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { afterEach, describe, expect, it } from 'vitest';
+import { buildTrustPolicy } from '../../src/core/irsa.js';
+import { errorOf } from '../helpers/aws-errors.js';
 import { startTestAwsSandbox, type TestAwsSandbox } from '../helpers/aws-sandbox.js';
 
 const ISSUER_HOST = 'oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF';
 const PROVIDER_ARN = `arn:aws:iam::111122223333:oidc-provider/${ISSUER_HOST}`;
-const trustPolicy = {
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Effect: 'Allow',
-      Principal: { Federated: PROVIDER_ARN },
-      Action: 'sts:AssumeRoleWithWebIdentity',
-      Condition: {
-        StringEquals: {
-          [`${ISSUER_HOST}:sub`]: 'system:serviceaccount:aws-otel-eks:aws-otel-collector',
-          [`${ISSUER_HOST}:aud`]: 'sts.amazonaws.com',
-        },
-      },
-    },
-  ],
-};
+const trustPolicy = buildTrustPolicy({
+  providerArn: PROVIDER_ARN,
+  issuerUrl: `https://${ISSUER_HOST}`,
+  namespace: 'aws-otel-eks',
+  serviceAccount: 'aws-otel-collector',
+});
 const XRAY = 'arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess';
 const AMP = 'arn:aws:iam::aws:policy/AmazonPrometheusRemoteWriteAccess';
 
@@ -57,18 +49,6 @@ afterEach(async () => {
   sandbox = undefined;
   client = undefined;
 });
-
-async function errorOf(
-  promise: Promise<unknown>,
-): Promise<{ name: string; message: string; status: number | undefined }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function createRole(iam: IAMClient, name = 'EKS-ADOT-ServiceAccount-Role') {
   return iam.send(

@@ -1,5 +1,7 @@
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterEach, describe, expect, it } from 'vitest';
+import { buildTrustPolicy } from '../../src/core/irsa.js';
+import { errorOf } from '../helpers/aws-errors.js';
 import { startTestAwsSandbox, TEST_OIDC_ISSUER, type TestAwsSandbox } from '../helpers/aws-sandbox.js';
 
 const ISSUER_HOST = TEST_OIDC_ISSUER.replace('https://', '');
@@ -34,40 +36,36 @@ function token(claims: Record<string, unknown>): string {
 const collectorToken = () =>
   token({ iss: TEST_OIDC_ISSUER, sub: SUBJECT, aud: ['sts.amazonaws.com'], exp: Math.floor(Date.now() / 1000) + 3600 });
 
-function seedIrsa(target: TestAwsSandbox, subject = SUBJECT): void {
+/** AssumeRoleWithWebIdentity as the collector's SDK calls it: session `collector`, by default the role and a valid token. */
+function assume(
+  sts: STSClient,
+  { roleArn = ROLE_ARN, webIdentityToken = collectorToken() }: { roleArn?: string; webIdentityToken?: string } = {},
+) {
+  return sts.send(
+    new AssumeRoleWithWebIdentityCommand({
+      RoleArn: roleArn,
+      RoleSessionName: 'collector',
+      WebIdentityToken: webIdentityToken,
+    }),
+  );
+}
+
+/** The provider and the role adot creates, trusting the service account aws-otel-eks/`serviceAccount`. */
+function seedIrsa(target: TestAwsSandbox, serviceAccount = 'aws-otel-collector'): void {
   target.iam.seed({
     oidcProviders: [{ url: TEST_OIDC_ISSUER, clientIds: ['sts.amazonaws.com'] }],
     roles: [
       {
         name: 'EKS-ADOT-ServiceAccount-Role',
-        assumeRolePolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { Federated: PROVIDER_ARN },
-              Action: 'sts:AssumeRoleWithWebIdentity',
-              Condition: {
-                StringEquals: { [`${ISSUER_HOST}:sub`]: subject, [`${ISSUER_HOST}:aud`]: 'sts.amazonaws.com' },
-              },
-            },
-          ],
-        },
+        assumeRolePolicyDocument: buildTrustPolicy({
+          providerArn: PROVIDER_ARN,
+          issuerUrl: TEST_OIDC_ISSUER,
+          namespace: 'aws-otel-eks',
+          serviceAccount,
+        }),
       },
     ],
   });
-}
-
-async function errorOf(
-  promise: Promise<unknown>,
-): Promise<{ name: string; message: string; status: number | undefined }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('STS emulator through the real STS client', () => {
@@ -82,13 +80,7 @@ describe('STS emulator through the real STS client', () => {
   it('issues temporary credentials to a token the trust policy admits, and knows who uses them', async () => {
     const { sts, sandbox } = await start();
     seedIrsa(sandbox);
-    const assumed = await sts.send(
-      new AssumeRoleWithWebIdentityCommand({
-        RoleArn: ROLE_ARN,
-        RoleSessionName: 'collector',
-        WebIdentityToken: collectorToken(),
-      }),
-    );
+    const assumed = await assume(sts);
     expect(assumed.Credentials?.AccessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
     expect(assumed.Credentials?.Expiration?.getTime()).toBeGreaterThan(Date.now() + 3500_000);
     expect(assumed.AssumedRoleUser?.Arn).toBe(
@@ -122,79 +114,27 @@ describe('STS emulator through the real STS client', () => {
 
   it('refuses a missing role, a trust policy for another service account, and tokens it cannot trust', async () => {
     const { sts, sandbox } = await start();
-    expect(
-      await errorOf(
-        sts.send(
-          new AssumeRoleWithWebIdentityCommand({
-            RoleArn: ROLE_ARN,
-            RoleSessionName: 'collector',
-            WebIdentityToken: collectorToken(),
-          }),
-        ),
-      ),
-    ).toMatchObject({ name: 'InvalidIdentityTokenException', status: 400 });
-    seedIrsa(sandbox, 'system:serviceaccount:aws-otel-eks:adot-collector');
-    expect(
-      await errorOf(
-        sts.send(
-          new AssumeRoleWithWebIdentityCommand({
-            RoleArn: ROLE_ARN,
-            RoleSessionName: 'collector',
-            WebIdentityToken: collectorToken(),
-          }),
-        ),
-      ),
-    ).toMatchObject({
+    expect(await errorOf(assume(sts))).toMatchObject({ name: 'InvalidIdentityTokenException', status: 400 });
+    seedIrsa(sandbox, 'adot-collector');
+    expect(await errorOf(assume(sts))).toMatchObject({
       name: 'AccessDenied',
       status: 403,
       message: 'Not authorized to perform sts:AssumeRoleWithWebIdentity',
     });
-    expect(
-      await errorOf(
-        sts.send(
-          new AssumeRoleWithWebIdentityCommand({
-            RoleArn: 'arn:aws:iam::111122223333:role/missing',
-            RoleSessionName: 'collector',
-            WebIdentityToken: collectorToken(),
-          }),
-        ),
-      ),
-    ).toMatchObject({ name: 'AccessDenied', status: 403 });
-    expect(
-      await errorOf(
-        sts.send(
-          new AssumeRoleWithWebIdentityCommand({
-            RoleArn: ROLE_ARN,
-            RoleSessionName: 'collector',
-            WebIdentityToken: 'opaque',
-          }),
-        ),
-      ),
-    ).toMatchObject({ name: 'InvalidIdentityTokenException' });
+    expect(await errorOf(assume(sts, { roleArn: 'arn:aws:iam::111122223333:role/missing' }))).toMatchObject({
+      name: 'AccessDenied',
+      status: 403,
+    });
+    expect(await errorOf(assume(sts, { webIdentityToken: 'opaque' }))).toMatchObject({
+      name: 'InvalidIdentityTokenException',
+    });
     const wrongAudience = token({ iss: TEST_OIDC_ISSUER, sub: SUBJECT, aud: 'other' });
-    expect(
-      await errorOf(
-        sts.send(
-          new AssumeRoleWithWebIdentityCommand({
-            RoleArn: ROLE_ARN,
-            RoleSessionName: 'collector',
-            WebIdentityToken: wrongAudience,
-          }),
-        ),
-      ),
-    ).toMatchObject({ name: 'InvalidIdentityTokenException', message: 'Incorrect token audience' });
+    expect(await errorOf(assume(sts, { webIdentityToken: wrongAudience }))).toMatchObject({
+      name: 'InvalidIdentityTokenException',
+      message: 'Incorrect token audience',
+    });
     const expired = token({ iss: TEST_OIDC_ISSUER, sub: SUBJECT, aud: 'sts.amazonaws.com', exp: 1 });
-    expect(
-      await errorOf(
-        sts.send(
-          new AssumeRoleWithWebIdentityCommand({
-            RoleArn: ROLE_ARN,
-            RoleSessionName: 'collector',
-            WebIdentityToken: expired,
-          }),
-        ),
-      ),
-    ).toMatchObject({ name: 'ExpiredTokenException' });
+    expect(await errorOf(assume(sts, { webIdentityToken: expired }))).toMatchObject({ name: 'ExpiredTokenException' });
   });
 
   it('answers a presigned GetCallerIdentity URL (as in EKS bearer tokens) and refuses an unsigned one', async () => {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxEnv, sandboxStart, sandboxStop } from '../../src/app/sandbox.js';
 import { isAdotError } from '../../src/core/errors.js';
 import { isProcessAlive, parseEnvFile } from '../../src/sandbox/process/files.js';
+import { SANDBOX_ENV_NAMES } from '../helpers/sandbox.js';
 
 const run = promisify(execFile);
 /** a minimal `adot sandbox serve` over the built dist/ (npm test builds before running vitest) */
@@ -55,16 +56,7 @@ describe('detached sandbox process', () => {
     expect(envText).toBe(await readFile(info.envFile, 'utf8'));
     expect(envText).toMatch(/^export AWS_ENDPOINT_URL='http:\/\/127\.0\.0\.1:\d+'$/m);
     const sandboxVariables = parseEnvFile(envText);
-    expect(Object.keys(sandboxVariables)).toEqual(
-      expect.arrayContaining([
-        'AWS_ENDPOINT_URL',
-        'AWS_ACCESS_KEY_ID',
-        'AWS_SECRET_ACCESS_KEY',
-        'AWS_REGION',
-        'KUBECONFIG',
-        'ADOT_CLUSTER',
-      ]),
-    );
+    expect(Object.keys(sandboxVariables)).toEqual(expect.arrayContaining(SANDBOX_ENV_NAMES));
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, ...sandboxVariables };
 
     const clusters = await run('aws', ['eks', 'list-clusters', '--output', 'json'], { env });

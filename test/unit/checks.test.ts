@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ALL_CHECKS, runChecks } from '../../src/core/checks/index.js';
 import { orderByDependencies } from '../../src/core/checks/runner.js';
 import type { Check, CheckResult, DoctorContext, DoctorFacts } from '../../src/core/checks/types.js';
-import { roleArn } from '../../src/core/irsa.js';
+import { buildTrustPolicy, roleArn } from '../../src/core/irsa.js';
 import {
   ACCOUNT,
   AMP_CONFIG,
@@ -22,31 +22,7 @@ import {
   XRAY_CONFIG,
   XRAY_POLICY,
 } from './checks-fixtures.js';
-import { buildTrustPolicy } from '../../src/core/irsa.js';
-
-const CONTRACT_IDS = [
-  'aws.credentials',
-  'eks.cluster',
-  'k8s.api',
-  'k8s.version',
-  'k8s.permissions',
-  'cert-manager.installed',
-  'cert-manager.version',
-  'cert-manager.webhook',
-  'addon.version',
-  'addon.rbac',
-  'addon.status',
-  'operator.ready',
-  'iam.oidc-provider',
-  'iam.role',
-  'iam.trust-policy',
-  'iam.policies',
-  'collector.service-account',
-  'collector.rbac',
-  'collector.resource',
-  'collector.deployment',
-  'collector.service',
-];
+import { CHECK_IDS, INSTALLED_CHECK_IDS } from '../helpers/check-ids.js';
 
 function run(
   change: (facts: DoctorFacts) => void = () => {},
@@ -69,7 +45,7 @@ function result(results: Map<string, CheckResult>, id: string): CheckResult {
 
 describe('the check set', () => {
   it('has exactly the contract ids, each with a docs link in its failure hint', () => {
-    expect(ALL_CHECKS.map((c) => c.id)).toEqual(CONTRACT_IDS);
+    expect(ALL_CHECKS.map((c) => c.id)).toEqual(CHECK_IDS);
   });
 
   it('passes every check on a healthy installed cluster', () => {
@@ -118,21 +94,7 @@ describe('runner', () => {
   it('under --pre skips the checks that need an install, with the reason', () => {
     const results = run(() => {}, { pre: true });
     const skipped = [...results.values()].filter((r) => r.status === 'skip');
-    expect(skipped.map((r) => r.id).sort()).toEqual(
-      [
-        'addon.status',
-        'operator.ready',
-        'iam.oidc-provider',
-        'iam.role',
-        'iam.trust-policy',
-        'iam.policies',
-        'collector.service-account',
-        'collector.rbac',
-        'collector.resource',
-        'collector.deployment',
-        'collector.service',
-      ].sort(),
-    );
+    expect(skipped.map((r) => r.id).sort()).toEqual([...INSTALLED_CHECK_IDS].sort());
     expect(skipped.every((r) => r.message === 'skipped: not installed yet (--pre)')).toBe(true);
   });
 

@@ -1,5 +1,5 @@
 import { ADDON_MANAGED_LABEL, addonOperatorObjects } from '../seed/addon-objects.js';
-import { addonRbacObjects } from '../seed/addon-rbac.js';
+import { REQUIRED_ADDON_RBAC } from '../seed/addon-rbac.js';
 import type { ClusterAddonHooks, ClusterStore, KubeObject } from '../types.js';
 import { isDeploymentAvailable } from './objects.js';
 import { COLLECTOR_API_VERSIONS, COLLECTOR_KIND } from './operator.js';
@@ -36,7 +36,9 @@ export class StoreAddonHooks implements ClusterAddonHooks {
   }
 
   hasAddonRbac(): boolean {
-    return addonRbacObjects().every((object) => this.find(object) !== undefined);
+    return REQUIRED_ADDON_RBAC.every(
+      ({ apiVersion, kind, name, namespace }) => this.store.get(apiVersion, kind, name, namespace) !== undefined,
+    );
   }
 
   /** replaces what a previous version installed, keeping collectors */

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { ClusterStore, KubeObject } from '../types.js';
+import type { KubeObject } from '../types.js';
 import { array, record, selectorMatches, specOf, statusOf, stringRecord } from './objects.js';
-import { ReconcileLoop } from './reconcile-loop.js';
+import { StoreController } from './store-controller.js';
 
 /** the annotation the real endpoints controller sets; here it also marks the Endpoints this controller owns */
 const MANAGED_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
@@ -10,25 +10,12 @@ const MANAGED_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
  * The endpoints controller: for each Service with a selector, an Endpoints object with one loopback address per
  * ready replica of the Deployments whose pod template matches (no pods are emulated), empty subsets otherwise.
  */
-export class EndpointsController {
-  private readonly loop: ReconcileLoop;
+export class EndpointsController extends StoreController {
   /** stable address per Deployment replica, so Endpoints do not churn */
   private readonly addresses = new Map<string, string>();
   private nextAddress = 2;
 
-  constructor(private readonly store: ClusterStore) {
-    this.loop = new ReconcileLoop(store, () => this.reconcile());
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): void {
-    this.loop.stop();
-  }
-
-  private reconcile(): void {
+  protected reconcile(): void {
     const services = this.store.list('v1', 'Service');
     const deployments = this.store.list('apps/v1', 'Deployment');
     const wanted = new Set<string>();

@@ -1,10 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import { addonCollectorImage, COLLECTOR_CRD, OPERATOR_DEPLOYMENT } from '../seed/addon-objects.js';
 import { ADDON_NAMESPACE } from '../seed/addon-rbac.js';
-import type { ClusterStore, KubeObject } from '../types.js';
+import type { KubeObject } from '../types.js';
 import { collectorServicePorts } from './collector-ports.js';
 import { array, specOf, stringRecord } from './objects.js';
-import { ReconcileLoop } from './reconcile-loop.js';
+import { StoreController } from './store-controller.js';
 
 export const COLLECTOR_API_VERSIONS = ['opentelemetry.io/v1alpha1', 'opentelemetry.io/v1beta1'] as const;
 export const COLLECTOR_KIND = 'OpenTelemetryCollector';
@@ -17,22 +17,8 @@ const FALLBACK_COLLECTOR_IMAGE = 'public.ecr.aws/aws-observability/aws-otel-coll
  * becomes a Deployment, a ConfigMap and (when it has ports) a Service named `<name>-collector`. Objects whose
  * owning collector is gone are removed whether or not the operator is installed, as garbage collection would.
  */
-export class OperatorController {
-  private readonly loop: ReconcileLoop;
-
-  constructor(private readonly store: ClusterStore) {
-    this.loop = new ReconcileLoop(store, () => this.reconcile());
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): void {
-    this.loop.stop();
-  }
-
-  private reconcile(): void {
+export class OperatorController extends StoreController {
+  protected reconcile(): void {
     const collectors = COLLECTOR_API_VERSIONS.flatMap((apiVersion) => this.store.list(apiVersion, COLLECTOR_KIND));
     const owners = new Set(collectors.map((collector) => collector.metadata.uid));
     if (this.store.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', COLLECTOR_CRD) !== undefined) {

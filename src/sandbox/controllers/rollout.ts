@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { availableDeploymentStatus, replicaSetHash, unavailableDeploymentStatus } from '../seed/deployment-status.js';
 import type { ClusterStore, KubeObject } from '../types.js';
 import { array, record, specOf, statusOf } from './objects.js';
-import { ReconcileLoop } from './reconcile-loop.js';
+import { StoreController } from './store-controller.js';
 
 export interface RolloutOptions {
   rolloutSeconds: number;
@@ -20,35 +20,30 @@ interface Clock {
  * starts when it appears). Deployments that had a status when the controller started keep it as given until
  * their spec changes.
  */
-export class RolloutController {
-  private readonly loop: ReconcileLoop;
+export class RolloutController extends StoreController {
   private readonly clocks = new Map<string, Clock>();
   /** uid -> generation of Deployments seeded with a status */
   private readonly seeded = new Map<string, number>();
   private readonly now: () => number;
 
   constructor(
-    private readonly store: ClusterStore,
+    store: ClusterStore,
     private readonly options: RolloutOptions,
   ) {
+    super(store);
     this.now = options.now ?? Date.now;
-    this.loop = new ReconcileLoop(store, () => this.reconcile());
   }
 
-  start(): void {
+  override start(): void {
     for (const deployment of this.store.list('apps/v1', 'Deployment')) {
       if (deployment.status !== undefined && deployment.metadata.uid !== undefined) {
         this.seeded.set(deployment.metadata.uid, deployment.metadata.generation ?? 1);
       }
     }
-    this.loop.start();
+    super.start();
   }
 
-  stop(): void {
-    this.loop.stop();
-  }
-
-  private reconcile(): void {
+  protected reconcile(): void {
     const present = new Set<string>();
     for (const deployment of this.store.list('apps/v1', 'Deployment')) {
       const uid = deployment.metadata.uid ?? '';

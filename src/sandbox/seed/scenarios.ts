@@ -1,4 +1,5 @@
 import { usageError } from '../../core/errors.js';
+import { buildTrustPolicy } from '../../core/irsa.js';
 import type { KubeObject, Seed, SeedCluster } from '../types.js';
 import { applySeedDefaults, oidcIssuerFor, SEED_DEFAULTS } from './defaults.js';
 
@@ -32,25 +33,6 @@ function freshCluster(overrides: Partial<SeedCluster> = {}): SeedCluster {
     gitVersion: 'v1.22.17-eks-48e63af',
     presets: ['cert-manager-v1.5.3'],
     ...overrides,
-  };
-}
-
-function trustPolicy(serviceAccountSubject: string): Record<string, unknown> {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Federated: PROVIDER_ARN },
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Condition: {
-          StringEquals: {
-            [`${ISSUER_HOST_PATH}:sub`]: serviceAccountSubject,
-            [`${ISSUER_HOST_PATH}:aud`]: 'sts.amazonaws.com',
-          },
-        },
-      },
-    ],
   };
 }
 
@@ -124,7 +106,8 @@ function installedXrayObjects(): KubeObject[] {
 interface InstalledOptions {
   addonStatus?: string;
   health?: { code: string; message: string; resourceIds?: string[] }[];
-  trustSubject?: string;
+  /** the service account (in the collector's namespace) the role trusts */
+  trustedServiceAccount?: string;
   attachedPolicies?: string[];
 }
 
@@ -153,9 +136,12 @@ function installedSeed(options: InstalledOptions = {}): Seed {
         {
           name: ROLE_NAME,
           description: 'IAM role for the ADOT collector service account (adot install)',
-          assumeRolePolicyDocument: trustPolicy(
-            options.trustSubject ?? `system:serviceaccount:${COLLECTOR_NAMESPACE}:${COLLECTOR_SERVICE_ACCOUNT}`,
-          ),
+          assumeRolePolicyDocument: buildTrustPolicy({
+            providerArn: PROVIDER_ARN,
+            issuerUrl: ISSUER,
+            namespace: COLLECTOR_NAMESPACE,
+            serviceAccount: options.trustedServiceAccount ?? COLLECTOR_SERVICE_ACCOUNT,
+          }),
           attachedPolicies: options.attachedPolicies ?? [XRAY_POLICY],
         },
       ],
@@ -205,7 +191,7 @@ export const SCENARIOS: readonly Scenario[] = [
     description:
       'like installed-healthy, but the trust policy names service account adot-collector and no X-Ray policy is attached',
     seed: installedSeed({
-      trustSubject: `system:serviceaccount:${COLLECTOR_NAMESPACE}:adot-collector`,
+      trustedServiceAccount: 'adot-collector',
       attachedPolicies: [],
     }),
   },

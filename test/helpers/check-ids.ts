@@ -1,0 +1,32 @@
+/** The doctor check ids of CONTRACT.md, in its order, as the expectation tests hold the check set to. */
+
+/** The checks that matter before an install: what `adot doctor --pre` runs. */
+export const PRE_INSTALL_CHECK_IDS = [
+  'aws.credentials',
+  'eks.cluster',
+  'k8s.api',
+  'k8s.version',
+  'k8s.permissions',
+  'cert-manager.installed',
+  'cert-manager.version',
+  'cert-manager.webhook',
+  'addon.version',
+  'addon.rbac',
+];
+
+/** The checks of an installed add-on and collector: skipped under `--pre`. */
+export const INSTALLED_CHECK_IDS = [
+  'addon.status',
+  'operator.ready',
+  'iam.oidc-provider',
+  'iam.role',
+  'iam.trust-policy',
+  'iam.policies',
+  'collector.service-account',
+  'collector.rbac',
+  'collector.resource',
+  'collector.deployment',
+  'collector.service',
+];
+
+export const CHECK_IDS = [...PRE_INSTALL_CHECK_IDS, ...INSTALLED_CHECK_IDS];
