@@ -1,0 +1,109 @@
+/**
+ * What both transports do with one export request: decode it, translate it (spans -> X-Ray segments, metrics
+ * -> samples), pass the result on, count what was accepted and refused per transport, and say which part was
+ * rejected (the OTLP partial success). Pipelines never push back: a full exporter queue drops its oldest batch.
+ */
+import type { ComponentContext, Consumer, MetricSample, TraceItem } from '../../model.js';
+import { ThrottledLog } from '../../telemetry/logger.js';
+import type { Counter } from '../../telemetry/self-metrics.js';
+import { metricsToSamples } from '../../translate/metrics-to-samples.js';
+import { spansToSegments, type XRayTranslationOptions } from '../../translate/spans-to-xray.js';
+import type { OtlpCodec, OtlpFormat, OtlpSignal, PartialSuccess } from './codec.js';
+
+export type OtlpTransport = 'grpc' | 'http';
+
+export interface OtlpConsumers {
+  traces?: Consumer<TraceItem>;
+  metrics?: Consumer<MetricSample>;
+}
+
+const UNITS: Record<OtlpSignal, string> = { traces: 'spans', metrics: 'metric_points' };
+
+export class OtlpExportHandler {
+  private readonly counters = new Map<string, Counter>();
+  private readonly throttled: ThrottledLog;
+
+  constructor(
+    private readonly context: ComponentContext,
+    private readonly codec: OtlpCodec,
+    private readonly consumers: OtlpConsumers,
+    private readonly translation: XRayTranslationOptions,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.throttled = new ThrottledLog((message) => context.logger.warn(message));
+  }
+
+  /** Whether a pipeline takes this signal from the receiver (otherwise its endpoint is not served). */
+  accepts(signal: OtlpSignal): boolean {
+    return this.consumers[signal] !== undefined;
+  }
+
+  /** Throws OtlpDecodeError for a body that is not the request it claims to be. */
+  handle(
+    signal: OtlpSignal,
+    body: Uint8Array,
+    format: OtlpFormat,
+    transport: OtlpTransport,
+  ): PartialSuccess | undefined {
+    try {
+      return signal === 'traces' ? this.traces(body, format, transport) : this.metrics(body, format, transport);
+    } catch (error) {
+      this.throttled.log(
+        `decode-${transport}`,
+        `receiver ${this.context.id}: refused an undecodable ${signal} request over ${transport}: ${(error as Error).message}`,
+      );
+      throw error;
+    }
+  }
+
+  private traces(body: Uint8Array, format: OtlpFormat, transport: OtlpTransport): PartialSuccess | undefined {
+    const translated = spansToSegments(this.codec.decodeTraces(body, format), this.translation);
+    this.count('traces', transport, translated.segments.length, translated.rejected);
+    if (translated.segments.length > 0) this.consumers.traces?.consume(translated.segments);
+    return this.partial('traces', transport, translated.rejected, translated.problem);
+  }
+
+  private metrics(body: Uint8Array, format: OtlpFormat, transport: OtlpTransport): PartialSuccess | undefined {
+    const translated = metricsToSamples(this.codec.decodeMetrics(body, format), this.now());
+    this.count('metrics', transport, translated.accepted, translated.dropped);
+    if (translated.samples.length > 0) this.consumers.metrics?.consume(translated.samples);
+    return this.partial('metrics', transport, translated.dropped, translated.problem);
+  }
+
+  private partial(
+    signal: OtlpSignal,
+    transport: OtlpTransport,
+    rejected: number,
+    problem: string | undefined,
+  ): PartialSuccess | undefined {
+    if (rejected === 0) return undefined;
+    const message = problem ?? `${rejected} ${UNITS[signal]} refused`;
+    this.throttled.log(
+      `rejected-${signal}`,
+      `receiver ${this.context.id}: refused ${rejected} ${UNITS[signal]} over ${transport}: ${message}`,
+    );
+    return { rejected, message };
+  }
+
+  private count(signal: OtlpSignal, transport: OtlpTransport, accepted: number, refused: number): void {
+    this.counter('accepted', signal, transport).add(accepted);
+    if (refused > 0) this.counter('refused', signal, transport).add(refused);
+  }
+
+  private counter(outcome: 'accepted' | 'refused', signal: OtlpSignal, transport: OtlpTransport): Counter {
+    const key = `${outcome}:${signal}:${transport}`;
+    let counter = this.counters.get(key);
+    if (counter === undefined) {
+      const help =
+        outcome === 'accepted'
+          ? `${UNITS[signal]} received and passed on`
+          : `${UNITS[signal]} refused (malformed or not representable)`;
+      counter = this.context.metrics.counter(`otelcol_receiver_${outcome}_${UNITS[signal]}`, help, {
+        receiver: this.context.id,
+        transport,
+      });
+      this.counters.set(key, counter);
+    }
+    return counter;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * receiver `otlp`: OTLP over gRPC (default 0.0.0.0:4317) and HTTP (default 0.0.0.0:4318) for traces and metrics.
+ * Spans become X-Ray segment documents and metric points Prometheus-style samples as they arrive, so the
+ * pipelines carry the same items as those of the awsxray and prometheus receivers.
+ */
+import type { ComponentContext, ReceiverInstance } from '../../model.js';
+import type { XRayTranslationOptions } from '../../translate/spans-to-xray.js';
+import { loadOtlpCodec } from './codec.js';
+import { OtlpExportHandler, type OtlpConsumers } from './export-handler.js';
+import { startOtlpGrpcServer, type OtlpGrpcServer } from './grpc-server.js';
+import { startOtlpHttpServer, type OtlpHttpServer } from './http-server.js';
+import type { OtlpReceiverSettings } from './settings.js';
+
+/**
+ * Every annotatable span attribute becomes an annotation. Segments are built here, before any exporter, so the
+ * awsxray exporter's index_all_attributes / indexed_attributes cannot choose; indexing all keeps every attribute
+ * searchable in X-Ray.
+ */
+const TRANSLATION: XRayTranslationOptions = { indexAllAttributes: true, indexedAttributes: [] };
+
+export class OtlpReceiver implements ReceiverInstance {
+  private grpc: OtlpGrpcServer | undefined;
+  private http: OtlpHttpServer | undefined;
+
+  constructor(
+    private readonly context: ComponentContext,
+    private readonly settings: OtlpReceiverSettings,
+    private readonly consumers: OtlpConsumers,
+  ) {}
+
+  async start(): Promise<void> {
+    const codec = await loadOtlpCodec();
+    const handler = new OtlpExportHandler(this.context, codec, this.consumers, TRANSLATION);
+    const { logger } = this.context;
+    try {
+      if (this.settings.grpc !== undefined) {
+        this.grpc = await startOtlpGrpcServer(this.settings.grpc, codec, handler, logger);
+        logger.info(`receiver ${this.context.id} listening on grpc ${this.grpc.address}`);
+      }
+      if (this.settings.http !== undefined) {
+        this.http = await startOtlpHttpServer(this.settings.http, codec, handler, logger);
+        logger.info(`receiver ${this.context.id} listening on http ${this.http.address}`);
+      }
+    } catch (error) {
+      await this.shutdown();
+      throw error;
+    }
+  }
+
+  /** The HTTP endpoint when served, else the gRPC one. */
+  address(): string | undefined {
+    return this.http?.address ?? this.grpc?.address;
+  }
+
+  addresses(): { grpc?: string; http?: string } {
+    return {
+      ...(this.grpc === undefined ? {} : { grpc: this.grpc.address }),
+      ...(this.http === undefined ? {} : { http: this.http.address }),
+    };
+  }
+
+  async shutdown(): Promise<void> {
+    const servers = [this.grpc, this.http];
+    this.grpc = undefined;
+    this.http = undefined;
+    await Promise.all(servers.map((server) => server?.close()));
+  }
+}
