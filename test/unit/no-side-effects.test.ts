@@ -8,17 +8,19 @@ const modules = readdirSync(srcDir, { recursive: true, encoding: 'utf8' })
   .filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'))
   .sort();
 
-/** third-party packages imported anywhere in src/ (their own import-time behaviour is not ours to test) */
+/**
+ * packages and Node built-ins imported anywhere in src/: their own import-time behaviour is not ours to test (Node's
+ * loader itself reads WATCH_REPORT_DEPENDENCIES the first time it loads a module natively, built-ins included)
+ */
 const packages = [
   ...new Set(
     modules.flatMap((path) =>
       [
         ...readFileSync(join(srcDir, path), 'utf8').matchAll(
-          /(?:^\s*(?:import|export)\b[^;]*?\bfrom\s*|\bimport\(\s*)'([@a-z][^']*)'/gm,
+          /(?:^\s*(?:import|export)\b[^;]*?\bfrom\s*|\bimport\(\s*)'((?:node:)?[@a-z][^']*)'/gm,
         ),
       ]
-        .map((match) => match[1] ?? '')
-        .filter((specifier) => !specifier.startsWith('node:')),
+        .map((match) => match[1] ?? ''),
     ),
   ),
 ];
