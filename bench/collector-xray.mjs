@@ -12,7 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-const dist = new URL(process.env.ADOT_DIST ? `file://${process.env.ADOT_DIST.replace(/\/?$/, '/')}` : '../dist/', import.meta.url);
+const dist = new URL(
+  process.env.ADOT_DIST ? `file://${process.env.ADOT_DIST.replace(/\/?$/, '/')}` : '../dist/',
+  import.meta.url,
+);
 const { EksEmulator, IamEmulator, startAwsServer } = await import(new URL('sandbox/aws/index.js', dist).href);
 const { xrayService, XRayState } = await import(new URL('sandbox/aws/xray/index.js', dist).href);
 
@@ -75,7 +78,9 @@ async function startCollectorChild(configFile, env) {
 }
 
 function metricValue(exposition, name, labels) {
-  const line = exposition.split('\n').find((text) => text.startsWith(`${name}{`) && labels.every((label) => text.includes(label)));
+  const line = exposition
+    .split('\n')
+    .find((text) => text.startsWith(`${name}{`) && labels.every((label) => text.includes(label)));
   return line === undefined ? 0 : Number(line.split(' ').pop());
 }
 
@@ -102,7 +107,12 @@ async function runAt(rate, dir) {
   const server = await startAwsServer({
     account,
     region: 'us-east-1',
-    eks: new EksEmulator({ account, region: 'us-east-1', catalog: [], timing: { addonCreateSeconds: 0, addonDeleteSeconds: 0, addonUpdateSeconds: 0 } }),
+    eks: new EksEmulator({
+      account,
+      region: 'us-east-1',
+      catalog: [],
+      timing: { addonCreateSeconds: 0, addonDeleteSeconds: 0, addonUpdateSeconds: 0 },
+    }),
     iam: new IamEmulator({ account }),
     services: [xrayService(xray)],
   });
@@ -117,7 +127,8 @@ async function runAt(rate, dir) {
   const offered = await offer(rate, collector.ready.receivers.awsxray);
   // let the last batches drain, then shut down gracefully (which flushes)
   const settleUntil = Date.now() + 15_000;
-  while (xray.segmentCount() < offered.sent && Date.now() < settleUntil) await new Promise((resolve) => setTimeout(resolve, 100));
+  while (xray.segmentCount() < offered.sent && Date.now() < settleUntil)
+    await new Promise((resolve) => setTimeout(resolve, 100));
   const done = collector.done();
   collector.child.kill('SIGTERM');
   const stats = await done;
@@ -149,7 +160,18 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const header = ['offered/s', 'achieved/s', 'sent', 'received', 'in X-Ray', 'lost', 'PutTraceSegments', 'collector CPU s', 'CPU % of 1 core', 'peak RSS MB'];
+const header = [
+  'offered/s',
+  'achieved/s',
+  'sent',
+  'received',
+  'in X-Ray',
+  'lost',
+  'PutTraceSegments',
+  'collector CPU s',
+  'CPU % of 1 core',
+  'peak RSS MB',
+];
 const table = rows.map((row) => [
   row.rate,
   row.achieved,
@@ -167,4 +189,6 @@ const line = (cells) => cells.map((cell, index) => String(cell).padStart(widths[
 console.log(`adot collector: UDP segments -> PutTraceSegments (${SECONDS} s per rate, collector pinned to one core)`);
 console.log(line(header));
 for (const row of table) console.log(line(row));
-console.log('anchors: ADOT 2021 report 5,000 segments/s at 50% CPU, ~850 MB; target >= 20,000 segments/s with zero loss');
+console.log(
+  'anchors: ADOT 2021 report 5,000 segments/s at 50% CPU, ~850 MB; target >= 20,000 segments/s with zero loss',
+);

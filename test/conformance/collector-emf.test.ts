@@ -68,7 +68,15 @@ async function cliTranscript(endpoint: string): Promise<unknown[]> {
   transcript.push(await errorCode(['logs', 'create-log-group', ...group]));
   await awsJson(endpoint, ['logs', 'create-log-stream', ...group, '--log-stream-name', 's1']);
   transcript.push(
-    await errorCode(['logs', 'put-log-events', ...group, '--log-stream-name', 'missing', '--log-events', `timestamp=${now},message=x`]),
+    await errorCode([
+      'logs',
+      'put-log-events',
+      ...group,
+      '--log-stream-name',
+      'missing',
+      '--log-events',
+      `timestamp=${now},message=x`,
+    ]),
   );
   await awsJson(endpoint, [
     'logs',
@@ -80,13 +88,35 @@ async function cliTranscript(endpoint: string): Promise<unknown[]> {
     `timestamp=${now},message=first event`,
     `timestamp=${now + 1},message=second event`,
   ]);
-  const read = await awsJson<CliEvents>(endpoint, ['logs', 'get-log-events', ...group, '--log-stream-name', 's1', '--start-from-head']);
+  const read = await awsJson<CliEvents>(endpoint, [
+    'logs',
+    'get-log-events',
+    ...group,
+    '--log-stream-name',
+    's1',
+    '--start-from-head',
+  ]);
   transcript.push(read.events.map((event) => [event.timestamp - now, event.message]));
-  const streams = await awsJson<{ logStreams: { logStreamName: string }[] }>(endpoint, ['logs', 'describe-log-streams', ...group]);
+  const streams = await awsJson<{ logStreams: { logStreamName: string }[] }>(endpoint, [
+    'logs',
+    'describe-log-streams',
+    ...group,
+  ]);
   transcript.push(streams.logStreams.map((stream) => stream.logStreamName));
-  const groups = await awsJson<{ logGroups: { logGroupName: string }[] }>(endpoint, ['logs', 'describe-log-groups', '--log-group-name-prefix', '/conformance/']);
+  const groups = await awsJson<{ logGroups: { logGroupName: string }[] }>(endpoint, [
+    'logs',
+    'describe-log-groups',
+    '--log-group-name-prefix',
+    '/conformance/',
+  ]);
   transcript.push(groups.logGroups.map((item) => item.logGroupName));
-  const filtered = await awsJson<CliEvents>(endpoint, ['logs', 'filter-log-events', ...group, '--filter-pattern', 'second']);
+  const filtered = await awsJson<CliEvents>(endpoint, [
+    'logs',
+    'filter-log-events',
+    ...group,
+    '--filter-pattern',
+    'second',
+  ]);
   transcript.push(filtered.events.map((event) => event.message));
   await awsJson(endpoint, ['logs', 'delete-log-group', ...group]);
   transcript.push(await errorCode(['logs', 'describe-log-streams', ...group]));
@@ -107,7 +137,12 @@ describe('CloudWatch Logs: the sandbox against moto, through the aws CLI', () =>
       startAwsServer({
         account,
         region,
-        eks: new EksEmulator({ account, region, catalog: [], timing: { addonCreateSeconds: 0, addonDeleteSeconds: 0, addonUpdateSeconds: 0 } }),
+        eks: new EksEmulator({
+          account,
+          region,
+          catalog: [],
+          timing: { addonCreateSeconds: 0, addonDeleteSeconds: 0, addonUpdateSeconds: 0 },
+        }),
         iam: new IamEmulator({ account }),
         services: [logsService(new LogsState(account, region))],
       }),
@@ -115,7 +150,9 @@ describe('CloudWatch Logs: the sandbox against moto, through the aws CLI', () =>
     let orders = 0;
     exposition = createServer((_request, response) => {
       orders += 2;
-      response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(`# TYPE orders_total counter\norders_total ${orders}\nother 1\n`);
+      response
+        .writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
+        .end(`# TYPE orders_total counter\norders_total ${orders}\nother 1\n`);
     });
     await new Promise<void>((resolve) => exposition.listen(0, '127.0.0.1', resolve));
     target = `127.0.0.1:${(exposition.address() as AddressInfo).port}`;
@@ -182,7 +219,12 @@ describe('CloudWatch Logs: the sandbox against moto, through the aws CLI', () =>
             Metrics: [{ Name: 'orders_total', Unit: 'Count' }],
           },
         ]);
-        expect(document).toMatchObject({ EKS_Cluster: 'demo', EKS_Namespace: 'shop', EKS_PodName: 'web-1', orders_total: 2 });
+        expect(document).toMatchObject({
+          EKS_Cluster: 'demo',
+          EKS_Namespace: 'shop',
+          EKS_PodName: 'web-1',
+          orders_total: 2,
+        });
         expect(document.other).toBeUndefined();
       }
     } finally {

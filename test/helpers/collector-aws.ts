@@ -20,7 +20,12 @@ export async function startCollectorAwsSandbox(options: { faults?: SeedFault[] }
   const server = await startAwsServer({
     account,
     region,
-    eks: new EksEmulator({ account, region, catalog: [], timing: { addonCreateSeconds: 0, addonDeleteSeconds: 0, addonUpdateSeconds: 0 } }),
+    eks: new EksEmulator({
+      account,
+      region,
+      catalog: [],
+      timing: { addonCreateSeconds: 0, addonDeleteSeconds: 0, addonUpdateSeconds: 0 },
+    }),
     iam: new IamEmulator({ account }),
     services: [xrayService(xray)],
     ...(options.faults === undefined ? {} : { faults: new FaultInjector(options.faults, 7) }),

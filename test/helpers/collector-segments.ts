@@ -34,7 +34,9 @@ export async function sendDatagrams(address: string, datagrams: Buffer[]): Promi
   try {
     for (let index = 0; index < datagrams.length; index++) {
       const datagram = datagrams[index] as Buffer;
-      await new Promise<void>((resolve, reject) => socket.send(datagram, port, host, (error) => (error ? reject(error) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        socket.send(datagram, port, host, (error) => (error ? reject(error) : resolve())),
+      );
       if (index % 200 === 199) await new Promise((resolve) => setTimeout(resolve, 5));
     }
   } finally {
@@ -47,18 +49,29 @@ export function framed(segments: Record<string, unknown>[]): Buffer[] {
 }
 
 /** Polls until the check passes or the deadline passes (then throws with the last value). */
-export async function eventually<T>(read: () => T | Promise<T>, accept: (value: T) => boolean, deadlineMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  read: () => T | Promise<T>,
+  accept: (value: T) => boolean,
+  deadlineMs = 10_000,
+): Promise<T> {
   const started = Date.now();
   for (;;) {
     const value = await read();
     if (accept(value)) return value;
-    if (Date.now() - started > deadlineMs) throw new Error(`condition not met within ${deadlineMs} ms; last value: ${JSON.stringify(value)}`);
+    if (Date.now() - started > deadlineMs)
+      throw new Error(`condition not met within ${deadlineMs} ms; last value: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
 /** A logger that keeps every line, for assertions. */
-export function memoryLogger(): { lines: string[]; info(m: string): void; warn(m: string): void; error(m: string): void; debug(m: string): void } {
+export function memoryLogger(): {
+  lines: string[];
+  info(m: string): void;
+  warn(m: string): void;
+  error(m: string): void;
+  debug(m: string): void;
+} {
   const lines: string[] = [];
   return {
     lines,

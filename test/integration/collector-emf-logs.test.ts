@@ -33,7 +33,12 @@ describe('sandbox CloudWatch Logs through the real SDK (awsJson1.1)', () => {
     server = await startAwsServer({
       account,
       region,
-      eks: new EksEmulator({ account, region, catalog: [], timing: { addonCreateSeconds: 0, addonDeleteSeconds: 0, addonUpdateSeconds: 0 } }),
+      eks: new EksEmulator({
+        account,
+        region,
+        catalog: [],
+        timing: { addonCreateSeconds: 0, addonDeleteSeconds: 0, addonUpdateSeconds: 0 },
+      }),
       iam: new IamEmulator({ account }),
       services: [logsService(new LogsState(account, region))],
     });
@@ -57,12 +62,22 @@ describe('sandbox CloudWatch Logs through the real SDK (awsJson1.1)', () => {
     expect(await rejection(logs.send(new CreateLogGroupCommand({ logGroupName: '/app/one' })))).toMatchObject({
       name: 'ResourceAlreadyExistsException',
     });
-    expect(await rejection(logs.send(new CreateLogStreamCommand({ logGroupName: '/nope', logStreamName: 'a' })))).toMatchObject({
+    expect(
+      await rejection(logs.send(new CreateLogStreamCommand({ logGroupName: '/nope', logStreamName: 'a' }))),
+    ).toMatchObject({
       name: 'ResourceNotFoundException',
       message: 'The specified log group does not exist.',
     });
     expect(
-      await rejection(logs.send(new PutLogEventsCommand({ logGroupName: '/app/one', logStreamName: 'zzz', logEvents: [{ timestamp: now, message: 'x' }] }))),
+      await rejection(
+        logs.send(
+          new PutLogEventsCommand({
+            logGroupName: '/app/one',
+            logStreamName: 'zzz',
+            logEvents: [{ timestamp: now, message: 'x' }],
+          }),
+        ),
+      ),
     ).toMatchObject({ name: 'ResourceNotFoundException', message: 'The specified log stream does not exist.' });
     expect(await rejection(logs.send(new CreateLogGroupCommand({ logGroupName: 'bad name!' })))).toMatchObject({
       name: 'InvalidParameterException',
@@ -72,7 +87,14 @@ describe('sandbox CloudWatch Logs through the real SDK (awsJson1.1)', () => {
   it('PutLogEvents refuses out-of-order, too many and too large batches for the whole call', async () => {
     const put = (logEvents: { timestamp: number; message: string }[]) =>
       logs.send(new PutLogEventsCommand({ logGroupName: '/app/one', logStreamName: 'b', logEvents }));
-    expect(await rejection(put([{ timestamp: now, message: 'late' }, { timestamp: now - 1, message: 'early' }]))).toMatchObject({
+    expect(
+      await rejection(
+        put([
+          { timestamp: now, message: 'late' },
+          { timestamp: now - 1, message: 'early' },
+        ]),
+      ),
+    ).toMatchObject({
       name: 'InvalidParameterException',
       message: expect.stringContaining('chronological order') as unknown as string,
     });
@@ -80,9 +102,14 @@ describe('sandbox CloudWatch Logs through the real SDK (awsJson1.1)', () => {
     expect((await rejection(put(many))).name).toBe('InvalidParameterException');
     // 1 MiB counts 26 bytes per event: 100 events of 10,460 bytes are 1,048,600 bytes with the overhead
     const large = Array.from({ length: 100 }, () => ({ timestamp: now, message: 'y'.repeat(10_460) }));
-    expect(await rejection(put(large))).toMatchObject({ name: 'InvalidParameterException', message: expect.stringContaining('Upload too large') as unknown as string });
+    expect(await rejection(put(large))).toMatchObject({
+      name: 'InvalidParameterException',
+      message: expect.stringContaining('Upload too large') as unknown as string,
+    });
     await put(large.slice(1));
-    const stored = await logs.send(new GetLogEventsCommand({ logGroupName: '/app/one', logStreamName: 'b', startFromHead: true }));
+    const stored = await logs.send(
+      new GetLogEventsCommand({ logGroupName: '/app/one', logStreamName: 'b', startFromHead: true }),
+    );
     expect(stored.events).toHaveLength(99);
   });
 
@@ -102,10 +129,19 @@ describe('sandbox CloudWatch Logs through the real SDK (awsJson1.1)', () => {
       { timestamp: now + 3 * 3600 * 1000, message: 'too new' },
     ]);
     expect(ahead.rejectedLogEventsInfo).toEqual({ tooNewLogEventStartIndex: 1 });
-    expect((await rejection(put([{ timestamp: now - 2 * day, message: 'a' }, { timestamp: now, message: 'b' }]))).message).toContain(
-      'cannot span more than 24 hours',
+    expect(
+      (
+        await rejection(
+          put([
+            { timestamp: now - 2 * day, message: 'a' },
+            { timestamp: now, message: 'b' },
+          ]),
+        )
+      ).message,
+    ).toContain('cannot span more than 24 hours');
+    const stored = await logs.send(
+      new GetLogEventsCommand({ logGroupName: '/app/one', logStreamName: 'edges', startFromHead: true }),
     );
-    const stored = await logs.send(new GetLogEventsCommand({ logGroupName: '/app/one', logStreamName: 'edges', startFromHead: true }));
     expect(stored.events?.map((event) => event.message)).toEqual(['kept']);
   });
 
@@ -116,7 +152,13 @@ describe('sandbox CloudWatch Logs through the real SDK (awsJson1.1)', () => {
     let token: string | undefined;
     for (let page = 0; page < 10; page++) {
       const answer = await logs.send(
-        new GetLogEventsCommand({ logGroupName: '/app/one', logStreamName: 'a', startFromHead: true, limit: 10, ...(token ? { nextToken: token } : {}) }),
+        new GetLogEventsCommand({
+          logGroupName: '/app/one',
+          logStreamName: 'a',
+          startFromHead: true,
+          limit: 10,
+          ...(token ? { nextToken: token } : {}),
+        }),
       );
       if (answer.events?.length === 0) break;
       seen.push(...(answer.events ?? []).map((event) => event.message ?? ''));
@@ -139,13 +181,25 @@ describe('sandbox CloudWatch Logs through the real SDK (awsJson1.1)', () => {
         ],
       }),
     );
-    const terms = await logs.send(new FilterLogEventsCommand({ logGroupName: '/app/one', filterPattern: '"disk full"' }));
+    const terms = await logs.send(
+      new FilterLogEventsCommand({ logGroupName: '/app/one', filterPattern: '"disk full"' }),
+    );
     expect(terms.events?.map((event) => event.logStreamName)).toEqual(['b']);
-    const json = await logs.send(new FilterLogEventsCommand({ logGroupName: '/app/one', filterPattern: '{ $.code >= 500 }' }));
+    const json = await logs.send(
+      new FilterLogEventsCommand({ logGroupName: '/app/one', filterPattern: '{ $.code >= 500 }' }),
+    );
     expect(json.events?.map((event) => JSON.parse(event.message ?? '{}').level)).toEqual(['error']);
-    const level = await logs.send(new FilterLogEventsCommand({ logGroupName: '/app/one', filterPattern: '{ $.level = "info" }', logStreamNames: ['b'] }));
+    const level = await logs.send(
+      new FilterLogEventsCommand({
+        logGroupName: '/app/one',
+        filterPattern: '{ $.level = "info" }',
+        logStreamNames: ['b'],
+      }),
+    );
     expect(level.events).toHaveLength(1);
-    const prefix = await logs.send(new FilterLogEventsCommand({ logGroupName: '/app/one', logStreamNamePrefix: 'a', filterPattern: 'event' }));
+    const prefix = await logs.send(
+      new FilterLogEventsCommand({ logGroupName: '/app/one', logStreamNamePrefix: 'a', filterPattern: 'event' }),
+    );
     expect(prefix.events).toHaveLength(25);
   });
 
@@ -154,16 +208,30 @@ describe('sandbox CloudWatch Logs through the real SDK (awsJson1.1)', () => {
     const groups = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/app/' }));
     expect(groups.logGroups?.map((group) => group.logGroupName)).toEqual(['/app/one', '/app/two']);
     expect(groups.logGroups?.[0]?.arn).toBe('arn:aws:logs:us-east-1:111122223333:log-group:/app/one:*');
-    const streams = await logs.send(new DescribeLogStreamsCommand({ logGroupName: '/app/one', orderBy: 'LogStreamName' }));
+    const streams = await logs.send(
+      new DescribeLogStreamsCommand({ logGroupName: '/app/one', orderBy: 'LogStreamName' }),
+    );
     expect(streams.logStreams?.map((stream) => stream.logStreamName)).toEqual(['a', 'b', 'edges']);
     expect(streams.logStreams?.[0]?.lastEventTimestamp).toBe(now + 24);
     const paged = await logs.send(new DescribeLogStreamsCommand({ logGroupName: '/app/one', limit: 2 }));
     expect(paged.nextToken).toBeDefined();
     expect(
-      await rejection(logs.send(new DescribeLogStreamsCommand({ logGroupName: '/app/one', orderBy: 'LastEventTime', logStreamNamePrefix: 'a' }))),
+      await rejection(
+        logs.send(
+          new DescribeLogStreamsCommand({
+            logGroupName: '/app/one',
+            orderBy: 'LastEventTime',
+            logStreamNamePrefix: 'a',
+          }),
+        ),
+      ),
     ).toMatchObject({ name: 'InvalidParameterException' });
     await logs.send(new DeleteLogGroupCommand({ logGroupName: '/app/two' }));
-    expect(await rejection(logs.send(new DeleteLogGroupCommand({ logGroupName: '/app/two' })))).toMatchObject({ name: 'ResourceNotFoundException' });
-    expect(server.requests().some((request) => request.service === 'logs' && request.operation === 'PutLogEvents')).toBe(true);
+    expect(await rejection(logs.send(new DeleteLogGroupCommand({ logGroupName: '/app/two' })))).toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
+    expect(
+      server.requests().some((request) => request.service === 'logs' && request.operation === 'PutLogEvents'),
+    ).toBe(true);
   });
 });

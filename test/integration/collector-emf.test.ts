@@ -24,20 +24,22 @@ async function startExposition(sampleTime?: (scrape: number) => number): Promise
   let scrapes = 0;
   const server: Server = createServer((request, response) => {
     scrapes += 1;
-    response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(
-      [
-        '# TYPE http_requests_total counter',
-        `http_requests_total{method="GET",code="200"} ${scrapes * 5}${sampleTime === undefined ? '' : ` ${sampleTime(scrapes)}`}`,
-        '# TYPE memory_bytes gauge',
-        'memory_bytes 1024',
-        '# TYPE rt_seconds histogram',
-        `rt_seconds_bucket{le="1"} ${scrapes}`,
-        `rt_seconds_bucket{le="+Inf"} ${scrapes}`,
-        `rt_seconds_sum ${scrapes * 0.5}`,
-        `rt_seconds_count ${scrapes}`,
-        '',
-      ].join('\n'),
-    );
+    response
+      .writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
+      .end(
+        [
+          '# TYPE http_requests_total counter',
+          `http_requests_total{method="GET",code="200"} ${scrapes * 5}${sampleTime === undefined ? '' : ` ${sampleTime(scrapes)}`}`,
+          '# TYPE memory_bytes gauge',
+          'memory_bytes 1024',
+          '# TYPE rt_seconds histogram',
+          `rt_seconds_bucket{le="1"} ${scrapes}`,
+          `rt_seconds_bucket{le="+Inf"} ${scrapes}`,
+          `rt_seconds_sum ${scrapes * 0.5}`,
+          `rt_seconds_count ${scrapes}`,
+          '',
+        ].join('\n'),
+      );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -66,7 +68,9 @@ async function cloudwatchTemplateConfig(target: string, exporter: Record<string,
         scrape_configs: [
           {
             job_name: 'kubernetes-pods',
-            static_configs: [{ targets: [target], labels: { kubernetes_namespace: 'shop', kubernetes_pod_name: 'web-1' } }],
+            static_configs: [
+              { targets: [target], labels: { kubernetes_namespace: 'shop', kubernetes_pod_name: 'web-1' } },
+            ],
           },
         ],
       },
@@ -83,7 +87,10 @@ async function cloudwatchTemplateConfig(target: string, exporter: Record<string,
 }
 
 interface EmfDocument {
-  _aws: { Timestamp: number; CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit?: string }[] }[] };
+  _aws: {
+    Timestamp: number;
+    CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit?: string }[] }[];
+  };
   [field: string]: unknown;
 }
 
@@ -126,25 +133,41 @@ describe('collector: prometheus -> filter -> metricstransform -> awsemf -> sandb
     server = await startAwsServer({
       account,
       region,
-      eks: new EksEmulator({ account, region, catalog: [], timing: { addonCreateSeconds: 0, addonDeleteSeconds: 0, addonUpdateSeconds: 0 } }),
+      eks: new EksEmulator({
+        account,
+        region,
+        catalog: [],
+        timing: { addonCreateSeconds: 0, addonDeleteSeconds: 0, addonUpdateSeconds: 0 },
+      }),
       iam: new IamEmulator({ account }),
       services: [logsService(state)],
       faults: new FaultInjector(faults, 11),
     });
     const credentials = { accessKeyId: 'AKIASANDBOX000000000', secretAccessKey: 'sandbox-secret' };
-    env = { AWS_ENDPOINT_URL: server.url, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_REGION: region };
+    env = {
+      AWS_ENDPOINT_URL: server.url,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_REGION: region,
+    };
     logs = new CloudWatchLogsClient({ endpoint: server.url, region, credentials, maxAttempts: 1 });
   }
 
   async function run(exporter: Record<string, unknown> = {}): Promise<RunningCollector> {
-    const { config } = prepareConfigText(await cloudwatchTemplateConfig(exposition.address, exporter), 'cloudwatch.yaml', env);
+    const { config } = prepareConfigText(
+      await cloudwatchTemplateConfig(exposition.address, exporter),
+      'cloudwatch.yaml',
+      env,
+    );
     collector = await startCollector({ config, env, logger, shutdownTimeoutMs: 5_000 });
     return collector;
   }
 
   async function storedEvents(): Promise<{ timestamp: number; message: string }[]> {
     try {
-      const answer = await logs.send(new GetLogEventsCommand({ logGroupName: LOG_GROUP, logStreamName: 'otel-stream', startFromHead: true }));
+      const answer = await logs.send(
+        new GetLogEventsCommand({ logGroupName: LOG_GROUP, logStreamName: 'otel-stream', startFromHead: true }),
+      );
       return (answer.events ?? []).map((event) => ({ timestamp: event.timestamp ?? 0, message: event.message ?? '' }));
     } catch {
       return [];
@@ -196,8 +219,12 @@ describe('collector: prometheus -> filter -> metricstransform -> awsemf -> sandb
     const operations = server.requests().map((request) => request.operation);
     expect(operations).toContain('CreateLogGroup');
     expect(operations).toContain('CreateLogStream');
-    expect(running.metrics.value('otelcol_exporter_sent_log_records', { exporter: 'awsemf' })).toBeGreaterThanOrEqual(2);
-    expect(running.metrics.value('otelcol_processor_filter_datapoints_filtered', { filter: 'filter/include' })).toBeGreaterThan(0);
+    expect(running.metrics.value('otelcol_exporter_sent_log_records', { exporter: 'awsemf' })).toBeGreaterThanOrEqual(
+      2,
+    );
+    expect(
+      running.metrics.value('otelcol_processor_filter_datapoints_filtered', { filter: 'filter/include' }),
+    ).toBeGreaterThan(0);
   });
 
   it('retries throttled calls until they go through', async () => {
@@ -206,19 +233,28 @@ describe('collector: prometheus -> filter -> metricstransform -> awsemf -> sandb
     await eventually(storedEvents, (found) => found.length >= 3, 15_000);
     const puts = server.requests().filter((request) => request.operation === 'PutLogEvents');
     expect(puts.some((request) => request.status === 400)).toBe(true);
-    expect(running.metrics.value('otelcol_exporter_dropped_log_records', { exporter: 'awsemf', reason: 'permanent_error' })).toBe(0);
+    expect(
+      running.metrics.value('otelcol_exporter_dropped_log_records', { exporter: 'awsemf', reason: 'permanent_error' }),
+    ).toBe(0);
   });
 
   it('drops, counts and logs events a non-retryable error refuses, without retrying them', async () => {
     await startSandbox([{ service: 'logs', operation: 'PutLogEvents', status: 400, rate: 1 }]);
     const running = await run();
     await eventually(
-      () => running.metrics.value('otelcol_exporter_dropped_log_records', { exporter: 'awsemf', reason: 'permanent_error' }),
+      () =>
+        running.metrics.value('otelcol_exporter_dropped_log_records', {
+          exporter: 'awsemf',
+          reason: 'permanent_error',
+        }),
       (dropped) => dropped >= 2,
       15_000,
     );
     const puts = server.requests().filter((request) => request.operation === 'PutLogEvents').length;
-    const dropped = running.metrics.value('otelcol_exporter_dropped_log_records', { exporter: 'awsemf', reason: 'permanent_error' });
+    const dropped = running.metrics.value('otelcol_exporter_dropped_log_records', {
+      exporter: 'awsemf',
+      reason: 'permanent_error',
+    });
     // one attempt per batch: every call failed and none was sent again
     expect(puts).toBeLessThanOrEqual(dropped + 1);
     expect(logger.lines.some((line) => line.includes('not retryable: InvalidParameterException'))).toBe(true);
@@ -231,7 +267,11 @@ describe('collector: prometheus -> filter -> metricstransform -> awsemf -> sandb
     await startSandbox();
     const running = await run();
     await eventually(
-      () => running.metrics.value('otelcol_exporter_dropped_log_records', { exporter: 'awsemf', reason: 'permanent_error' }),
+      () =>
+        running.metrics.value('otelcol_exporter_dropped_log_records', {
+          exporter: 'awsemf',
+          reason: 'permanent_error',
+        }),
       (dropped) => dropped >= 2,
       15_000,
     );

@@ -61,7 +61,9 @@ describe('batch processor', () => {
       sendBatchSize: 8192,
       sendBatchMaxSize: 0,
     });
-    expect(readBatchSettings(new Settings({ timeout: '1s', send_batch_size: 50 }, 'processors.batch/traces'))).toMatchObject({
+    expect(
+      readBatchSettings(new Settings({ timeout: '1s', send_batch_size: 50 }, 'processors.batch/traces')),
+    ).toMatchObject({
       timeoutMs: 1_000,
       sendBatchSize: 50,
     });

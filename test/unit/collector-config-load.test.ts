@@ -100,16 +100,22 @@ describe('starting the runtime', () => {
 
   it('refuses component types it does not implement, naming them', async () => {
     const error = await startError(
-      valid.replace('  debug: {}', '  debug: {}\n  otlp:\n    endpoint: collector:4317').replace('[file, debug]', '[file, otlp]'),
+      valid
+        .replace('  debug: {}', '  debug: {}\n  otlp:\n    endpoint: collector:4317')
+        .replace('[file, debug]', '[file, otlp]'),
     );
     expect(error.path).toBe('exporters.otlp');
     expect(error.message).toContain('not supported by the bundled collector runtime');
   });
 
   it('binds the receiver and the metrics endpoint where configured, and reports them', async () => {
-    const { config } = prepareConfigText(valid.replace('path: "/tmp/${OUT_NAME:-traces}.jsonl"', 'path: /dev/null'), 'otel.yaml', {
-      XRAY_ENDPOINT: '127.0.0.1:0',
-    });
+    const { config } = prepareConfigText(
+      valid.replace('path: "/tmp/${OUT_NAME:-traces}.jsonl"', 'path: /dev/null'),
+      'otel.yaml',
+      {
+        XRAY_ENDPOINT: '127.0.0.1:0',
+      },
+    );
     const collector = await startCollector({ config, env: {}, logger: memoryLogger() });
     try {
       expect(collector.receiverAddress('awsxray')).toMatch(/^127\.0\.0\.1:\d+$/);

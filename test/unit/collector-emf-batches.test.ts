@@ -29,15 +29,22 @@ describe('awsemf: PutLogEvents batches', () => {
     for (const batch of batches) expect(bytesOf(batch)).toBeLessThanOrEqual(MAX_BYTES_PER_CALL);
     // multi-byte characters count by their UTF-8 size
     const wide = Array.from({ length: 600 }, (_, index) => ({ timestamp: T0 + index, message: 'é'.repeat(1000) }));
-    for (const batch of splitIntoPutBatches(wide).batches) expect(bytesOf(batch)).toBeLessThanOrEqual(MAX_BYTES_PER_CALL);
+    for (const batch of splitIntoPutBatches(wide).batches)
+      expect(bytesOf(batch)).toBeLessThanOrEqual(MAX_BYTES_PER_CALL);
     expect(splitIntoPutBatches(wide).batches.length).toBe(2);
   });
 
   it('orders events chronologically and never spans more than 24 hours in one call', () => {
     const day = 24 * 3600 * 1000;
-    const events = [T0 + 5, T0 + 1, T0 + day + 10, T0 + 3].map((timestamp, index) => ({ timestamp, message: `e${index}` }));
+    const events = [T0 + 5, T0 + 1, T0 + day + 10, T0 + 3].map((timestamp, index) => ({
+      timestamp,
+      message: `e${index}`,
+    }));
     const { batches } = splitIntoPutBatches(events);
-    expect(batches.map((batch) => batch.map((event) => event.timestamp))).toEqual([[T0 + 1, T0 + 3, T0 + 5], [T0 + day + 10]]);
+    expect(batches.map((batch) => batch.map((event) => event.timestamp))).toEqual([
+      [T0 + 1, T0 + 3, T0 + 5],
+      [T0 + day + 10],
+    ]);
   });
 
   it('sets apart an event larger than 256 KiB, which no call may carry', () => {

@@ -7,7 +7,12 @@ import type { MetricSample } from '../../src/collector/model.js';
 
 const T0 = 1_700_000_000_000;
 
-function sample(name: string, value: number, labels: Record<string, string> = {}, overrides: Partial<MetricSample> = {}): MetricSample {
+function sample(
+  name: string,
+  value: number,
+  labels: Record<string, string> = {},
+  overrides: Partial<MetricSample> = {},
+): MetricSample {
   return { name, family: name, type: 'counter', labels, value, timestampMs: T0, ...overrides };
 }
 
@@ -16,7 +21,10 @@ function emfSettings(raw: Record<string, unknown> = {}): EmfSettings {
 }
 
 interface EmfDocument {
-  _aws?: { Timestamp: number; CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] };
+  _aws?: {
+    Timestamp: number;
+    CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[];
+  };
   [field: string]: unknown;
 }
 
@@ -30,12 +38,16 @@ describe('awsemf: EMF events', () => {
     const tracker = new DeltaTracker();
     const labels = { method: 'GET' };
     expect(buildEmfEvents([sample('http_requests_total', 10, labels)], settings, tracker)).toEqual([]);
-    const second = parse(buildEmfEvents([sample('http_requests_total', 25, labels, { timestampMs: T0 + 15_000 })], settings, tracker));
+    const second = parse(
+      buildEmfEvents([sample('http_requests_total', 25, labels, { timestampMs: T0 + 15_000 })], settings, tracker),
+    );
     expect(second).toEqual([
       {
         _aws: {
           Timestamp: T0 + 15_000,
-          CloudWatchMetrics: [{ Namespace: 'Shop', Dimensions: [['method']], Metrics: [{ Name: 'http_requests_total', Unit: 'Count' }] }],
+          CloudWatchMetrics: [
+            { Namespace: 'Shop', Dimensions: [['method']], Metrics: [{ Name: 'http_requests_total', Unit: 'Count' }] },
+          ],
         },
         method: 'GET',
         http_requests_total: 15,
@@ -43,8 +55,12 @@ describe('awsemf: EMF events', () => {
       },
     ]);
     // the process restarted: 3 < 25 is a new baseline, not a negative delta
-    expect(buildEmfEvents([sample('http_requests_total', 3, labels, { timestampMs: T0 + 30_000 })], settings, tracker)).toEqual([]);
-    const fourth = parse(buildEmfEvents([sample('http_requests_total', 7, labels, { timestampMs: T0 + 45_000 })], settings, tracker));
+    expect(
+      buildEmfEvents([sample('http_requests_total', 3, labels, { timestampMs: T0 + 30_000 })], settings, tracker),
+    ).toEqual([]);
+    const fourth = parse(
+      buildEmfEvents([sample('http_requests_total', 7, labels, { timestampMs: T0 + 45_000 })], settings, tracker),
+    );
     expect(fourth[0]?.http_requests_total).toBe(4);
   });
 
@@ -71,7 +87,11 @@ describe('awsemf: EMF events', () => {
   it('drops NaN and infinite values', () => {
     const settings = emfSettings({ namespace: 'Shop' });
     const events = buildEmfEvents(
-      [sample('a', Number.NaN, {}, { type: 'gauge' }), sample('b', Infinity, {}, { type: 'gauge' }), sample('c', 1, {}, { type: 'gauge' })],
+      [
+        sample('a', Number.NaN, {}, { type: 'gauge' }),
+        sample('b', Infinity, {}, { type: 'gauge' }),
+        sample('c', 1, {}, { type: 'gauge' }),
+      ],
       settings,
       new DeltaTracker(),
     );
@@ -86,7 +106,10 @@ describe('awsemf: EMF events', () => {
       dimension_rollup_option: 'NoDimensionRollup',
       metric_declarations: [
         {
-          dimensions: [['EKS_Cluster', 'EKS_Namespace', 'EKS_PodName'], ['EKS_Cluster', 'missing_label']],
+          dimensions: [
+            ['EKS_Cluster', 'EKS_Namespace', 'EKS_PodName'],
+            ['EKS_Cluster', 'missing_label'],
+          ],
           metric_name_selectors: ['^http_requests_total$'],
         },
       ],
@@ -107,7 +130,9 @@ describe('awsemf: EMF events', () => {
     // the unselected metric is still a field of the event, without a directive
     expect(document).toMatchObject({ memory_bytes: 100, http_requests_total: 5, code: '200', EKS_PodName: 'web-1' });
 
-    const [plain] = parse(buildEmfEvents([sample('memory_bytes', 1, labels, { type: 'gauge' })], settings, new DeltaTracker()));
+    const [plain] = parse(
+      buildEmfEvents([sample('memory_bytes', 1, labels, { type: 'gauge' })], settings, new DeltaTracker()),
+    );
     expect(plain?._aws).toBeUndefined();
     expect(plain?.memory_bytes).toBe(1);
   });
@@ -134,7 +159,9 @@ describe('awsemf: EMF events', () => {
         new DeltaTracker(),
       ),
     );
-    expect(events.find((document) => document.env === 'prod')?._aws?.CloudWatchMetrics[0]?.Dimensions).toEqual([['service']]);
+    expect(events.find((document) => document.env === 'prod')?._aws?.CloudWatchMetrics[0]?.Dimensions).toEqual([
+      ['service'],
+    ]);
     expect(events.find((document) => document.env === 'dev')?._aws).toBeUndefined();
   });
 
@@ -142,7 +169,11 @@ describe('awsemf: EMF events', () => {
     const labels = { a: '1', b: '2' };
     const dimensionsWith = (option: string) => {
       const [document] = parse(
-        buildEmfEvents([sample('g', 1, labels, { type: 'gauge' })], emfSettings({ namespace: 'N', dimension_rollup_option: option }), new DeltaTracker()),
+        buildEmfEvents(
+          [sample('g', 1, labels, { type: 'gauge' })],
+          emfSettings({ namespace: 'N', dimension_rollup_option: option }),
+          new DeltaTracker(),
+        ),
       );
       return document?._aws?.CloudWatchMetrics[0]?.Dimensions;
     };
@@ -159,20 +190,24 @@ describe('awsemf: EMF events', () => {
       dimension_rollup_option: 'SingleDimensionRollup',
       metric_declarations: [{ dimensions: [['b'], ['a', 'b']], metric_name_selectors: ['.*'] }],
     });
-    const [document] = parse(buildEmfEvents([sample('g', 1, { a: '1', b: '2' }, { type: 'gauge' })], settings, new DeltaTracker()));
+    const [document] = parse(
+      buildEmfEvents([sample('g', 1, { a: '1', b: '2' }, { type: 'gauge' })], settings, new DeltaTracker()),
+    );
     expect(document?._aws?.CloudWatchMetrics[0]?.Dimensions).toEqual([['b'], ['a', 'b'], ['a']]);
   });
 
   it('splits a group of more than 100 metrics into events of at most 100', () => {
     const settings = emfSettings({ namespace: 'N', dimension_rollup_option: 'NoDimensionRollup' });
-    const many = Array.from({ length: 250 }, (_, index) => sample(`metric_${index}`, index, { pod: 'p' }, { type: 'gauge' }));
+    const many = Array.from({ length: 250 }, (_, index) =>
+      sample(`metric_${index}`, index, { pod: 'p' }, { type: 'gauge' }),
+    );
     const documents = parse(buildEmfEvents(many, settings, new DeltaTracker()));
-    expect(documents.map((document) => document._aws?.CloudWatchMetrics.flatMap((directive) => directive.Metrics).length)).toEqual([
-      MAX_METRICS_PER_EVENT,
-      MAX_METRICS_PER_EVENT,
-      50,
-    ]);
-    const names = new Set(documents.flatMap((document) => Object.keys(document).filter((key) => key.startsWith('metric_'))));
+    expect(
+      documents.map((document) => document._aws?.CloudWatchMetrics.flatMap((directive) => directive.Metrics).length),
+    ).toEqual([MAX_METRICS_PER_EVENT, MAX_METRICS_PER_EVENT, 50]);
+    const names = new Set(
+      documents.flatMap((document) => Object.keys(document).filter((key) => key.startsWith('metric_'))),
+    );
     expect(names.size).toBe(250);
     expect(documents.every((document) => document.pod === 'p')).toBe(true);
   });
@@ -195,13 +230,22 @@ describe('awsemf: EMF events', () => {
 
   it('resource_to_telemetry_conversion decides whether job and instance are dimensions; the namespace defaults to the job', () => {
     const labels = { job: 'shop', instance: '10.0.0.1:8080', pod: 'p' };
-    const off = parse(buildEmfEvents([sample('g', 1, labels, { type: 'gauge' })], emfSettings({ dimension_rollup_option: 'NoDimensionRollup' }), new DeltaTracker()));
+    const off = parse(
+      buildEmfEvents(
+        [sample('g', 1, labels, { type: 'gauge' })],
+        emfSettings({ dimension_rollup_option: 'NoDimensionRollup' }),
+        new DeltaTracker(),
+      ),
+    );
     expect(off[0]?._aws?.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'shop', Dimensions: [['pod']] });
     expect(off[0]?.job).toBeUndefined();
     const on = parse(
       buildEmfEvents(
         [sample('g', 1, labels, { type: 'gauge' })],
-        emfSettings({ dimension_rollup_option: 'NoDimensionRollup', resource_to_telemetry_conversion: { enabled: true } }),
+        emfSettings({
+          dimension_rollup_option: 'NoDimensionRollup',
+          resource_to_telemetry_conversion: { enabled: true },
+        }),
         new DeltaTracker(),
       ),
     );
@@ -213,16 +257,55 @@ describe('awsemf: EMF events', () => {
     const tracker = new DeltaTracker();
     const histogram = (buckets: [string, number][], sum: number, count: number, at: number): MetricSample[] => [
       ...buckets.map(([le, value]) =>
-        sample('rt_seconds_bucket', value, { path: '/', le }, { family: 'rt_seconds', type: 'histogram', timestampMs: at }),
+        sample(
+          'rt_seconds_bucket',
+          value,
+          { path: '/', le },
+          { family: 'rt_seconds', type: 'histogram', timestampMs: at },
+        ),
       ),
       sample('rt_seconds_sum', sum, { path: '/' }, { family: 'rt_seconds', type: 'histogram', timestampMs: at }),
       sample('rt_seconds_count', count, { path: '/' }, { family: 'rt_seconds', type: 'histogram', timestampMs: at }),
     ];
-    expect(buildEmfEvents(histogram([['0.1', 10], ['0.5', 12], ['1', 12], ['+Inf', 12]], 1.5, 12, T0), settings, tracker)).toEqual([]);
+    expect(
+      buildEmfEvents(
+        histogram(
+          [
+            ['0.1', 10],
+            ['0.5', 12],
+            ['1', 12],
+            ['+Inf', 12],
+          ],
+          1.5,
+          12,
+          T0,
+        ),
+        settings,
+        tracker,
+      ),
+    ).toEqual([]);
     const [document] = parse(
-      buildEmfEvents(histogram([['0.1', 10], ['0.5', 15], ['1', 17], ['+Inf', 17]], 3.0, 17, T0 + 1000), settings, tracker),
+      buildEmfEvents(
+        histogram(
+          [
+            ['0.1', 10],
+            ['0.5', 15],
+            ['1', 17],
+            ['+Inf', 17],
+          ],
+          3.0,
+          17,
+          T0 + 1000,
+        ),
+        settings,
+        tracker,
+      ),
     );
-    expect(document).toMatchObject({ path: '/', prom_metric_type: 'histogram', rt_seconds: { Count: 5, Sum: 1.5, Min: 0.1, Max: 1 } });
+    expect(document).toMatchObject({
+      path: '/',
+      prom_metric_type: 'histogram',
+      rt_seconds: { Count: 5, Sum: 1.5, Min: 0.1, Max: 1 },
+    });
     expect(document?._aws?.CloudWatchMetrics[0]?.Metrics).toEqual([{ Name: 'rt_seconds', Unit: 'Seconds' }]);
   });
 
@@ -242,7 +325,9 @@ describe('awsemf: EMF events', () => {
   });
 
   it('units: metric_descriptors first, then the Prometheus naming conventions', () => {
-    const descriptors = emfSettings({ metric_descriptors: [{ metric_name: 'queue_depth', unit: 'Count' }] }).descriptors;
+    const descriptors = emfSettings({
+      metric_descriptors: [{ metric_name: 'queue_depth', unit: 'Count' }],
+    }).descriptors;
     expect(unitOf({ name: 'queue_depth', type: 'gauge' }, descriptors)).toBe('Count');
     expect(unitOf({ name: 'cpu_seconds_total', type: 'counter' }, [])).toBe('Seconds');
     expect(unitOf({ name: 'heap_bytes', type: 'gauge' }, [])).toBe('Bytes');
@@ -252,14 +337,19 @@ describe('awsemf: EMF events', () => {
 
   it('disable_metric_extraction sends the structured logs without directives', () => {
     const [document] = parse(
-      buildEmfEvents([sample('g', 1, { a: 'x' }, { type: 'gauge' })], emfSettings({ namespace: 'N', disable_metric_extraction: true }), new DeltaTracker()),
+      buildEmfEvents(
+        [sample('g', 1, { a: 'x' }, { type: 'gauge' })],
+        emfSettings({ namespace: 'N', disable_metric_extraction: true }),
+        new DeltaTracker(),
+      ),
     );
     expect(document).toEqual({ a: 'x', g: 1, prom_metric_type: 'gauge' });
   });
 });
 
 describe('awsemf: settings', () => {
-  const read = (raw: Record<string, unknown>) => () => readAwsEmfSettings(new Settings({ region: 'us-east-1', ...raw }, 'exporters.awsemf'));
+  const read = (raw: Record<string, unknown>) => () =>
+    readAwsEmfSettings(new Settings({ region: 'us-east-1', ...raw }, 'exporters.awsemf'));
 
   it('has the awsemf defaults', () => {
     const settings = read({})();
@@ -277,8 +367,12 @@ describe('awsemf: settings', () => {
       }
       return 'accepted';
     };
-    expect(failure({ detailed_metrics: true })).toBe('exporters.awsemf.detailed_metrics: unknown setting "detailed_metrics"');
-    expect(failure({ dimension_rollup_option: 'AllRollups' })).toMatch(/^exporters.awsemf.dimension_rollup_option: .*not a rollup option/);
+    expect(failure({ detailed_metrics: true })).toBe(
+      'exporters.awsemf.detailed_metrics: unknown setting "detailed_metrics"',
+    );
+    expect(failure({ dimension_rollup_option: 'AllRollups' })).toMatch(
+      /^exporters.awsemf.dimension_rollup_option: .*not a rollup option/,
+    );
     expect(failure({ metric_declarations: [{ dimensions: [['a']] }] })).toBe(
       'exporters.awsemf.metric_declarations[0].metric_name_selectors: must list at least one regular expression',
     );

@@ -31,9 +31,9 @@ const samples = [
 
 describe('filter processor', () => {
   it('include regexp (as in the cloudwatch template) keeps only matching names', () => {
-    expect(kept({ metrics: { include: { match_type: 'regexp', metric_names: ['^http_requests_total$'] } } }, samples)).toEqual([
-      'http_requests_total',
-    ]);
+    expect(
+      kept({ metrics: { include: { match_type: 'regexp', metric_names: ['^http_requests_total$'] } } }, samples),
+    ).toEqual(['http_requests_total']);
     // unanchored, as Go's MatchString
     expect(kept({ metrics: { include: { match_type: 'regexp', metric_names: ['requests'] } } }, samples)).toEqual([
       'http_requests_total',
@@ -42,12 +42,12 @@ describe('filter processor', () => {
   });
 
   it('strict compares whole names; histograms and summaries match by their family name', () => {
-    expect(kept({ metrics: { include: { match_type: 'strict', metric_names: ['rt_seconds', 'up'] } } }, samples)).toEqual([
-      'up',
-      'rt_seconds_bucket',
-      'rt_seconds_count',
-    ]);
-    expect(kept({ metrics: { include: { match_type: 'strict', metric_names: ['rt_seconds_bucket'] } } }, samples)).toEqual([]);
+    expect(
+      kept({ metrics: { include: { match_type: 'strict', metric_names: ['rt_seconds', 'up'] } } }, samples),
+    ).toEqual(['up', 'rt_seconds_bucket', 'rt_seconds_count']);
+    expect(
+      kept({ metrics: { include: { match_type: 'strict', metric_names: ['rt_seconds_bucket'] } } }, samples),
+    ).toEqual([]);
   });
 
   it('exclude drops matches, after include', () => {
@@ -67,12 +67,18 @@ describe('filter processor', () => {
 
   it('refuses configurations it cannot honour, naming the key', () => {
     expect(failure({ metrics: {} })).toBe('processors.filter.metrics: needs include or exclude');
-    expect(failure({ metrics: { include: { metric_names: ['a'] } } })).toBe('processors.filter.metrics.include.match_type: is required');
-    expect(failure({ metrics: { include: { match_type: 'expr', metric_names: ['a'] } } })).toMatch(/match_type: "expr" is not supported/);
-    expect(failure({ metrics: { include: { match_type: 'regexp', metric_names: ['('] } } })).toMatch(/metric_names\[0\]: .*not a valid regular expression/);
-    expect(failure({ metrics: { metric: ['name == "up"'] } })).toMatch(/metrics.metric: unknown setting/);
-    expect(failure({ metrics: { include: { match_type: 'strict', metric_names: ['a'], resource_attributes: [] } } })).toMatch(
-      /resource_attributes: unknown setting/,
+    expect(failure({ metrics: { include: { metric_names: ['a'] } } })).toBe(
+      'processors.filter.metrics.include.match_type: is required',
     );
+    expect(failure({ metrics: { include: { match_type: 'expr', metric_names: ['a'] } } })).toMatch(
+      /match_type: "expr" is not supported/,
+    );
+    expect(failure({ metrics: { include: { match_type: 'regexp', metric_names: ['('] } } })).toMatch(
+      /metric_names\[0\]: .*not a valid regular expression/,
+    );
+    expect(failure({ metrics: { metric: ['name == "up"'] } })).toMatch(/metrics.metric: unknown setting/);
+    expect(
+      failure({ metrics: { include: { match_type: 'strict', metric_names: ['a'], resource_attributes: [] } } }),
+    ).toMatch(/resource_attributes: unknown setting/);
   });
 });

@@ -20,7 +20,10 @@ describe('X-Ray daemon framing', () => {
 
   it.each([
     ['no header line', Buffer.from(JSON.stringify(segment()))],
-    ['the header is not {"format":"json","version":1}', Buffer.from(`{"format":"json","version":2}\n${JSON.stringify(segment())}`)],
+    [
+      'the header is not {"format":"json","version":1}',
+      Buffer.from(`{"format":"json","version":2}\n${JSON.stringify(segment())}`),
+    ],
     ['the header line is not JSON', Buffer.from(`hello\n${JSON.stringify(segment())}`)],
     ['no segment after the header', Buffer.from(`${XRAY_HEADER}\n`)],
     ['the segment is not JSON', Buffer.from(`${XRAY_HEADER}\n{"name":`)],

@@ -38,7 +38,9 @@ const labelling = {
 
 describe('metricstransform processor', () => {
   it('applies the cloudwatch template labelling: adds EKS_Cluster, renames the pod and namespace labels', () => {
-    const [out] = run(labelling, [sample('http_requests_total', { kubernetes_pod_name: 'web-1', kubernetes_namespace: 'shop', code: '200' })]);
+    const [out] = run(labelling, [
+      sample('http_requests_total', { kubernetes_pod_name: 'web-1', kubernetes_namespace: 'shop', code: '200' }),
+    ]);
     expect(out?.labels).toEqual({ EKS_Cluster: 'demo', EKS_PodName: 'web-1', EKS_Namespace: 'shop', code: '200' });
     expect(out?.name).toBe('http_requests_total');
     // a sample without the pod label only gains the cluster
@@ -47,11 +49,14 @@ describe('metricstransform processor', () => {
   });
 
   it('update renames in place (regexp groups feed $1), keeping histogram suffixes', () => {
-    const out = run({ transforms: [{ include: '^old_(.*)$', match_type: 'regexp', action: 'update', new_name: 'new_$1' }] }, [
-      sample('old_latency_bucket', { le: '1' }, { family: 'old_latency', type: 'histogram' }),
-      sample('old_latency_count', {}, { family: 'old_latency', type: 'histogram' }),
-      sample('other', {}),
-    ]);
+    const out = run(
+      { transforms: [{ include: '^old_(.*)$', match_type: 'regexp', action: 'update', new_name: 'new_$1' }] },
+      [
+        sample('old_latency_bucket', { le: '1' }, { family: 'old_latency', type: 'histogram' }),
+        sample('old_latency_count', {}, { family: 'old_latency', type: 'histogram' }),
+        sample('other', {}),
+      ],
+    );
     expect(out.map((item) => [item.name, item.family])).toEqual([
       ['new_latency_bucket', 'new_latency'],
       ['new_latency_count', 'new_latency'],
@@ -67,7 +72,9 @@ describe('metricstransform processor', () => {
             include: 'requests_total',
             action: 'insert',
             new_name: 'requests_by_status_total',
-            operations: [{ action: 'update_label', label: 'code', value_actions: [{ value: '500', new_value: 'error' }] }],
+            operations: [
+              { action: 'update_label', label: 'code', value_actions: [{ value: '500', new_value: 'error' }] },
+            ],
           },
         ],
       },
@@ -82,7 +89,15 @@ describe('metricstransform processor', () => {
 
   it('delete_label_value drops the points whose label has that value', () => {
     const out = run(
-      { transforms: [{ include: 'requests_total', action: 'update', operations: [{ action: 'delete_label_value', label: 'code', label_value: '404' }] }] },
+      {
+        transforms: [
+          {
+            include: 'requests_total',
+            action: 'update',
+            operations: [{ action: 'delete_label_value', label: 'code', label_value: '404' }],
+          },
+        ],
+      },
       [sample('requests_total', { code: '404' }), sample('requests_total', { code: '200' })],
     );
     expect(out.map((item) => item.labels.code)).toEqual(['200']);
@@ -92,18 +107,28 @@ describe('metricstransform processor', () => {
     expect(failure({ transforms: [{ include: 'a', action: 'combine', new_name: 'b' }] })).toBe(
       'processors.metricstransform.transforms[0].action: "combine" is not supported',
     );
-    expect(failure({ transforms: [{ include: 'a', action: 'update', operations: [{ action: 'aggregate_labels', label_set: ['x'] }] }] })).toBe(
+    expect(
+      failure({
+        transforms: [
+          { include: 'a', action: 'update', operations: [{ action: 'aggregate_labels', label_set: ['x'] }] },
+        ],
+      }),
+    ).toBe(
       'processors.metricstransform.transforms[0].operations[0].action: operation "aggregate_labels" is not supported',
     );
     expect(failure({ transforms: [{ include: 'a', action: 'insert' }] })).toBe(
       'processors.metricstransform.transforms[0].new_name: is required when action is insert',
     );
-    expect(failure({ transforms: [{ include: 'a', action: 'update', operations: [{ action: 'add_label', new_label: 'x' }] }] })).toBe(
-      'processors.metricstransform.transforms[0].operations[0].new_value: is required',
+    expect(
+      failure({
+        transforms: [{ include: 'a', action: 'update', operations: [{ action: 'add_label', new_label: 'x' }] }],
+      }),
+    ).toBe('processors.metricstransform.transforms[0].operations[0].new_value: is required');
+    expect(
+      failure({ transforms: [{ include: 'a', action: 'update', experimental_match_labels: { x: 'y' } }] }),
+    ).toMatch(/experimental_match_labels: unknown setting/);
+    expect(failure({ transforms: [] })).toBe(
+      'processors.metricstransform.transforms: must list at least one transform',
     );
-    expect(failure({ transforms: [{ include: 'a', action: 'update', experimental_match_labels: { x: 'y' } }] })).toMatch(
-      /experimental_match_labels: unknown setting/,
-    );
-    expect(failure({ transforms: [] })).toBe('processors.metricstransform.transforms: must list at least one transform');
   });
 });

@@ -75,7 +75,9 @@ describe('queued sender', () => {
     s.queued.enqueue([4]); // the queue holds 2 batches: [2, 2] goes
     s.queued.enqueue([5]); // and then [3, 3, 3]
     expect(s.dropped('queue_full')).toBe(5);
-    expect(s.logger.lines.some((line) => line.includes('dropped 2 spans: the sending queue is full (2 batches)'))).toBe(true);
+    expect(s.logger.lines.some((line) => line.includes('dropped 2 spans: the sending queue is full (2 batches)'))).toBe(
+      true,
+    );
     release();
     await s.queued.shutdown();
     expect(delivered).toEqual([[1], [4], [5]]);
@@ -118,9 +120,14 @@ describe('queued sender', () => {
       throw new PermanentError('400 Bad Request: out of order sample');
     });
     s.queued.enqueue([1, 2]);
-    await eventually(() => s.dropped('permanent_error'), (dropped) => dropped === 2);
+    await eventually(
+      () => s.dropped('permanent_error'),
+      (dropped) => dropped === 2,
+    );
     expect(calls).toBe(1);
-    expect(s.logger.lines.some((line) => line.includes('not retryable: 400 Bad Request: out of order sample'))).toBe(true);
+    expect(s.logger.lines.some((line) => line.includes('not retryable: 400 Bad Request: out of order sample'))).toBe(
+      true,
+    );
     await s.queued.shutdown();
   });
 
@@ -132,7 +139,10 @@ describe('queued sender', () => {
       { retry: { ...fastRetry, maxElapsedMs: 50 } },
     );
     s.queued.enqueue([1]);
-    await eventually(() => s.dropped('retries_exhausted'), (dropped) => dropped === 1);
+    await eventually(
+      () => s.dropped('retries_exhausted'),
+      (dropped) => dropped === 1,
+    );
     await s.queued.shutdown();
   });
 
@@ -147,7 +157,9 @@ describe('queued sender', () => {
 
     const stuck = sender(
       (_batch, signal) =>
-        new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true })),
+        new Promise((_, reject) =>
+          signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }),
+        ),
       { shutdownTimeoutMs: 50 },
     );
     stuck.queued.enqueue([1, 2]);

@@ -19,8 +19,7 @@ const packages = [
         ...readFileSync(join(srcDir, path), 'utf8').matchAll(
           /(?:^\s*(?:import|export)\b[^;]*?\bfrom\s*|\bimport\(\s*)'((?:node:)?[@a-z][^']*)'/gm,
         ),
-      ]
-        .map((match) => match[1] ?? ''),
+      ].map((match) => match[1] ?? ''),
     ),
   ),
 ];

@@ -10,9 +10,18 @@ export function register(program: Command, ctx: CommandContext): void {
   const collector = program.command('collector').description('the bundled collector runtime');
   collector
     .command('run')
-    .description('run a collector in the foreground from a configuration file or the templates of targets (Ctrl-C stops it gracefully)')
-    .addOption(new Option('--config <file>', 'a collector configuration (YAML: the spec.config of an OpenTelemetryCollector)'))
-    .option('--target <target>', 'run the template of amp, cloudwatch or xray instead (repeatable or comma list)', collect, [])
+    .description(
+      'run a collector in the foreground from a configuration file or the templates of targets (Ctrl-C stops it gracefully)',
+    )
+    .addOption(
+      new Option('--config <file>', 'a collector configuration (YAML: the spec.config of an OpenTelemetryCollector)'),
+    )
+    .option(
+      '--target <target>',
+      'run the template of amp, cloudwatch or xray instead (repeatable or comma list)',
+      collect,
+      [],
+    )
     .option('--set <key=value>', 'override a template value (repeatable)', collect, [])
     .option('--amp-remote-write-url <url>', 'AMP remote-write URL (target amp)')
     .option('--amp-workspace-id <id>', 'AMP workspace id ws-… (target amp)')
@@ -29,7 +38,9 @@ export function register(program: Command, ctx: CommandContext): void {
         const shutdownTimeoutMs = parseDuration(shutdownTimeout);
         const { usageError } = await import('../../core/errors.js');
         if (shutdownTimeoutMs === undefined) {
-          throw usageError('InvalidDuration', `--shutdown-timeout "${shutdownTimeout}" is not a duration`, { hint: 'e.g. --shutdown-timeout 30s' });
+          throw usageError('InvalidDuration', `--shutdown-timeout "${shutdownTimeout}" is not a duration`, {
+            hint: 'e.g. --shutdown-timeout 30s',
+          });
         }
         const { global } = invocation;
         return collectorRun(
@@ -40,7 +51,9 @@ export function register(program: Command, ctx: CommandContext): void {
             set: options['set'] as string[],
             ...(global.region === undefined ? {} : { region: global.region }),
             ...(global.cluster === undefined ? {} : { cluster: global.cluster }),
-            ...(options['ampRemoteWriteUrl'] === undefined ? {} : { ampRemoteWriteUrl: options['ampRemoteWriteUrl'] as string }),
+            ...(options['ampRemoteWriteUrl'] === undefined
+              ? {}
+              : { ampRemoteWriteUrl: options['ampRemoteWriteUrl'] as string }),
             ...(options['ampWorkspaceId'] === undefined ? {} : { ampWorkspaceId: options['ampWorkspaceId'] as string }),
             env: invocation.io.env,
             signal: invocation.io.signal,

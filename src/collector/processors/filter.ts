@@ -26,7 +26,11 @@ export function readFilterSettings(settings: Settings): FilterSettings {
   settings.allowOnly(['metrics']);
   const metrics = settings.nested('metrics').allowOnly(['include', 'exclude']);
   if (!metrics.has('include') && !metrics.has('exclude')) {
-    throw new SettingsError(settings.at('metrics'), 'needs include or exclude', 'e.g. include: {match_type: strict, metric_names: [up]}');
+    throw new SettingsError(
+      settings.at('metrics'),
+      'needs include or exclude',
+      'e.g. include: {match_type: strict, metric_names: [up]}',
+    );
   }
   const include = metrics.has('include') ? readMatcher(metrics.nested('include')) : undefined;
   const exclude = metrics.has('exclude') ? readMatcher(metrics.nested('exclude')) : undefined;
@@ -38,13 +42,17 @@ function readMatcher(settings: Settings): NameMatcher {
   const matchType = readMatchType(settings);
   const names = settings.stringList('metric_names');
   if (names.length === 0) throw new SettingsError(settings.at('metric_names'), 'must list at least one metric name');
-  const patterns = matchType === 'regexp' ? names.map((name, index) => compileRegex(name, `${settings.at('metric_names')}[${index}]`)) : [];
+  const patterns =
+    matchType === 'regexp'
+      ? names.map((name, index) => compileRegex(name, `${settings.at('metric_names')}[${index}]`))
+      : [];
   return { matchType, names, patterns };
 }
 
 /** match_type strict|regexp; required, as the collector requires it for name matching. */
 export function readMatchType(settings: Settings, fallback?: MatchType): MatchType {
-  const matchType = fallback === undefined ? settings.requiredString('match_type') : settings.string('match_type', fallback);
+  const matchType =
+    fallback === undefined ? settings.requiredString('match_type') : settings.string('match_type', fallback);
   if (matchType !== 'strict' && matchType !== 'regexp') {
     throw new SettingsError(settings.at('match_type'), `"${matchType}" is not supported`, 'Use strict or regexp');
   }
@@ -57,7 +65,9 @@ export function metricNameOf(sample: MetricSample): string {
 }
 
 export function matchesName(matcher: NameMatcher, name: string): boolean {
-  return matcher.matchType === 'strict' ? matcher.names.includes(name) : matcher.patterns.some((pattern) => pattern.test(name));
+  return matcher.matchType === 'strict'
+    ? matcher.names.includes(name)
+    : matcher.patterns.some((pattern) => pattern.test(name));
 }
 
 export function keepsSample(settings: FilterSettings, sample: MetricSample): boolean {
@@ -74,9 +84,13 @@ export class FilterProcessor implements ProcessorInstance<MetricSample> {
     private readonly settings: FilterSettings,
     private readonly next: Consumer<MetricSample>,
   ) {
-    this.filtered = context.metrics.counter('otelcol_processor_filter_datapoints_filtered', 'data points dropped by the filter', {
-      filter: context.id,
-    });
+    this.filtered = context.metrics.counter(
+      'otelcol_processor_filter_datapoints_filtered',
+      'data points dropped by the filter',
+      {
+        filter: context.id,
+      },
+    );
   }
 
   async start(): Promise<void> {}

@@ -85,7 +85,11 @@ function readOperation(settings: Settings): LabelOperation {
       settings.allowOnly(['action', 'label', 'label_value']);
       return { action, label: settings.requiredString('label'), labelValue: settings.requiredString('label_value') };
     default:
-      throw new SettingsError(settings.at('action'), `operation "${action}" is not supported`, `Supported: ${OPERATIONS.join(', ')}`);
+      throw new SettingsError(
+        settings.at('action'),
+        `operation "${action}" is not supported`,
+        `Supported: ${OPERATIONS.join(', ')}`,
+      );
   }
 }
 
@@ -98,9 +102,12 @@ function selectedName(transform: Transform, name: string): string | undefined {
   const match = transform.pattern?.exec(name);
   if (match === null || match === undefined) return undefined;
   if (transform.newName === undefined) return '';
-  return transform.newName.replace(/\$(\d+)|\$\{(\d+)\}/g, (_, plain: string | undefined, braced: string | undefined) => {
-    return match[Number(plain ?? braced)] ?? '';
-  });
+  return transform.newName.replace(
+    /\$(\d+)|\$\{(\d+)\}/g,
+    (_, plain: string | undefined, braced: string | undefined) => {
+      return match[Number(plain ?? braced)] ?? '';
+    },
+  );
 }
 
 /** Applies the operations to one sample; undefined when delete_label_value removes it. */

@@ -7,7 +7,11 @@ import type { EmfSettings, MetricDeclaration } from './settings.js';
  * labels the metric all carries, plus the rollup sets; undefined when the metric gets no directive (it stays a
  * plain field of the log event).
  */
-export function dimensionSetsFor(metricName: string, labels: Record<string, string>, settings: EmfSettings): string[][] | undefined {
+export function dimensionSetsFor(
+  metricName: string,
+  labels: Record<string, string>,
+  settings: EmfSettings,
+): string[][] | undefined {
   const labelNames = Object.keys(labels).sort();
   const rollup = rollupSets(labelNames, settings.dimensionRollup);
   if (settings.declarations.length === 0) return dedupe([labelNames, ...rollup]);

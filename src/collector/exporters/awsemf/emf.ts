@@ -41,7 +41,12 @@ export function buildEmfEvents(samples: MetricSample[], settings: EmfSettings, t
     const namespace = settings.namespace !== '' ? settings.namespace : (point.labels['job'] ?? 'default');
     const labels = settings.resourceToTelemetry ? point.labels : withoutResourceLabels(point.labels);
     const type = promMetricType(point.type);
-    const key = JSON.stringify([namespace, point.timestampMs, type, Object.entries(labels).sort(([a], [b]) => a.localeCompare(b))]);
+    const key = JSON.stringify([
+      namespace,
+      point.timestampMs,
+      type,
+      Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)),
+    ]);
     let group = groups.get(key);
     if (group === undefined) {
       group = { namespace, timestampMs: point.timestampMs, type, labels, points: [] };

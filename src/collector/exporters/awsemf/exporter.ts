@@ -150,7 +150,9 @@ export class AwsEmfExporter implements ExporterInstance<MetricSample> {
 }
 
 function errorName(error: unknown): string {
-  return typeof error === 'object' && error !== null && 'name' in error ? String((error as { name: unknown }).name) : '';
+  return typeof error === 'object' && error !== null && 'name' in error
+    ? String((error as { name: unknown }).name)
+    : '';
 }
 
 /** Retryable failures stay plain errors (the sender retries them); anything else becomes a PermanentError. */

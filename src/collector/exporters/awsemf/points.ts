@@ -47,9 +47,16 @@ export function toEmfPoints(samples: MetricSample[], tracker: DeltaTracker): Emf
       continue;
     }
     if (!Number.isFinite(sample.value)) continue;
-    const value = sample.type === 'counter' ? tracker.delta(seriesKey(sample.name, sample.labels), sample.value) : sample.value;
+    const value =
+      sample.type === 'counter' ? tracker.delta(seriesKey(sample.name, sample.labels), sample.value) : sample.value;
     if (value === undefined) continue;
-    points.push({ name: sample.name, type: sample.type, labels: sample.labels, timestampMs: sample.timestampMs, value });
+    points.push({
+      name: sample.name,
+      type: sample.type,
+      labels: sample.labels,
+      timestampMs: sample.timestampMs,
+      value,
+    });
   }
   for (const parts of families.values()) {
     const value = parts.type === 'histogram' ? histogramSet(parts, tracker) : summarySet(parts, tracker);
@@ -72,7 +79,8 @@ function collectFamilyPart(families: Map<string, FamilyParts>, sample: MetricSam
   const suffix = sample.name.slice(sample.family.length);
   if (suffix === '_sum') entry.sum = sample.value;
   else if (suffix === '_count') entry.count = sample.value;
-  else if (part !== undefined && (suffix === '_bucket' || (type === 'summary' && suffix === ''))) entry.parts.set(part, sample.value);
+  else if (part !== undefined && (suffix === '_bucket' || (type === 'summary' && suffix === '')))
+    entry.parts.set(part, sample.value);
 }
 
 function histogramSet(parts: FamilyParts, tracker: DeltaTracker): StatisticSet | undefined {
@@ -81,7 +89,10 @@ function histogramSet(parts: FamilyParts, tracker: DeltaTracker): StatisticSet |
   const count = tracker.delta(`${key}#count`, parts.count);
   const sum = tracker.delta(`${key}#sum`, parts.sum);
   const buckets = [...parts.parts.entries()]
-    .map(([le, cumulative]) => ({ le: le === '+Inf' ? Infinity : Number(le), delta: tracker.delta(`${key}#le=${le}`, cumulative) }))
+    .map(([le, cumulative]) => ({
+      le: le === '+Inf' ? Infinity : Number(le),
+      delta: tracker.delta(`${key}#le=${le}`, cumulative),
+    }))
     .filter((bucket) => !Number.isNaN(bucket.le))
     .sort((a, b) => a.le - b.le);
   if (count === undefined || sum === undefined || count === 0 || !Number.isFinite(sum)) return undefined;

@@ -7,7 +7,11 @@ import { SettingsError, type Settings } from '../../config/settings.js';
 import { compileRegex as compile, settingsList as list } from '../../processors/settings-list.js';
 import { readSenderSettings, SENDER_KEYS, type SenderSettings } from '../../runtime/sender-settings.js';
 
-export const DIMENSION_ROLLUP_OPTIONS = ['NoDimensionRollup', 'SingleDimensionRollup', 'ZeroAndSingleDimensionRollup'] as const;
+export const DIMENSION_ROLLUP_OPTIONS = [
+  'NoDimensionRollup',
+  'SingleDimensionRollup',
+  'ZeroAndSingleDimensionRollup',
+] as const;
 export type DimensionRollup = (typeof DIMENSION_ROLLUP_OPTIONS)[number];
 
 /** CloudWatch takes at most 30 dimensions per metric. */
@@ -72,7 +76,11 @@ export function readAwsEmfSettings(settings: Settings): AwsEmfExporterSettings {
   const endpoint = settings.string('endpoint');
   const rollup = settings.string('dimension_rollup_option', 'ZeroAndSingleDimensionRollup');
   if (!(DIMENSION_ROLLUP_OPTIONS as readonly string[]).includes(rollup)) {
-    throw new SettingsError(settings.at('dimension_rollup_option'), `"${rollup}" is not a rollup option`, `One of ${DIMENSION_ROLLUP_OPTIONS.join(', ')}`);
+    throw new SettingsError(
+      settings.at('dimension_rollup_option'),
+      `"${rollup}" is not a rollup option`,
+      `One of ${DIMENSION_ROLLUP_OPTIONS.join(', ')}`,
+    );
   }
   const conversion = settings.nested('resource_to_telemetry_conversion').allowOnly(['enabled']);
   return {
@@ -106,21 +114,27 @@ function readDeclarations(settings: Settings): MetricDeclaration[] {
     const rawDimensions = declaration.raw('dimensions');
     const dimensions: string[][] = [];
     if (rawDimensions !== undefined && rawDimensions !== null) {
-      if (!Array.isArray(rawDimensions)) throw new SettingsError(declaration.at('dimensions'), 'must be a list of label-name lists');
+      if (!Array.isArray(rawDimensions))
+        throw new SettingsError(declaration.at('dimensions'), 'must be a list of label-name lists');
       rawDimensions.forEach((set: unknown, index) => {
         const path = `${declaration.at('dimensions')}[${index}]`;
         if (!Array.isArray(set) || !set.every((name) => typeof name === 'string')) {
           throw new SettingsError(path, 'must be a list of label names');
         }
         if (set.length > MAX_DIMENSIONS_PER_SET) {
-          throw new SettingsError(path, `has ${set.length} labels; CloudWatch takes at most ${MAX_DIMENSIONS_PER_SET} dimensions`);
+          throw new SettingsError(
+            path,
+            `has ${set.length} labels; CloudWatch takes at most ${MAX_DIMENSIONS_PER_SET} dimensions`,
+          );
         }
         dimensions.push([...new Set(set as string[])]);
       });
     }
     return {
       dimensions,
-      metricNameSelectors: selectors.map((pattern, index) => compile(pattern, `${declaration.at('metric_name_selectors')}[${index}]`)),
+      metricNameSelectors: selectors.map((pattern, index) =>
+        compile(pattern, `${declaration.at('metric_name_selectors')}[${index}]`),
+      ),
       labelMatchers: list(declaration, 'label_matchers').map((matcher) => {
         matcher.allowOnly(['label_names', 'separator', 'regex']);
         const labelNames = matcher.stringList('label_names');

@@ -18,11 +18,13 @@ export function parseFilterPattern(text: string): FilterPattern {
   if (pattern === '') return { kind: 'all' };
   if (pattern.startsWith('{')) {
     const match = JSON_PATTERN.exec(pattern);
-    if (match === null) throw invalidParameter(`Invalid filter pattern (the sandbox evaluates { $.field = value }): ${pattern}`);
+    if (match === null)
+      throw invalidParameter(`Invalid filter pattern (the sandbox evaluates { $.field = value }): ${pattern}`);
     const [, path = '', operator = '=', raw = ''] = match;
     const quoted = raw.startsWith('"');
     const numeric = !quoted && /^-?\d+(\.\d+)?$/.test(raw);
-    if (!numeric && operator !== '=' && operator !== '!=') throw invalidParameter(`${operator} needs a number: ${pattern}`);
+    if (!numeric && operator !== '=' && operator !== '!=')
+      throw invalidParameter(`${operator} needs a number: ${pattern}`);
     const value = numeric ? Number(raw) : quoted ? (JSON.parse(raw) as string) : raw;
     return { kind: 'json', path: path.slice(1).split('.'), operator, value };
   }

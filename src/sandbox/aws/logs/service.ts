@@ -44,7 +44,8 @@ export function logsService(state: LogsState): AwsService {
     faultError(status) {
       // CloudWatch Logs answers throttling with 400 ThrottlingException, not 429
       if (status === 429) return new AwsServiceError('ThrottlingException', 'Rate exceeded', 400);
-      if (status >= 500) return new AwsServiceError('ServiceUnavailableException', 'The service is unavailable', status);
+      if (status >= 500)
+        return new AwsServiceError('ServiceUnavailableException', 'The service is unavailable', status);
       return invalidParameter(`Injected fault ${status}`);
     },
     missingAuthentication() {
@@ -83,7 +84,12 @@ function serveOperation(state: LogsState, operation: string, input: Record<strin
     case 'DescribeLogGroups': {
       const page = paginate(
         state.describeLogGroups(optionalString(input, 'logGroupNamePrefix')),
-        { limit: optionalInteger(input, 'limit'), token: optionalString(input, 'nextToken'), defaultLimit: MAX_DESCRIBE, maxLimit: MAX_DESCRIBE },
+        {
+          limit: optionalInteger(input, 'limit'),
+          token: optionalString(input, 'nextToken'),
+          defaultLimit: MAX_DESCRIBE,
+          maxLimit: MAX_DESCRIBE,
+        },
         invalidParameter,
       );
       return { logGroups: page.items, ...(page.next === undefined ? {} : { nextToken: page.next }) };
@@ -132,11 +138,20 @@ function filterLogEvents(state: LogsState, input: Record<string, unknown>): unkn
   });
   const page = paginate(
     found,
-    { limit: optionalInteger(input, 'limit'), token: optionalString(input, 'nextToken'), defaultLimit: MAX_GET_EVENTS, maxLimit: MAX_GET_EVENTS },
+    {
+      limit: optionalInteger(input, 'limit'),
+      token: optionalString(input, 'nextToken'),
+      defaultLimit: MAX_GET_EVENTS,
+      maxLimit: MAX_GET_EVENTS,
+    },
     invalidParameter,
   );
   return {
-    events: page.items.map((event) => ({ logStreamName: event.logStreamName, ...eventView(event), eventId: event.eventId })),
+    events: page.items.map((event) => ({
+      logStreamName: event.logStreamName,
+      ...eventView(event),
+      eventId: event.eventId,
+    })),
     searchedLogStreams: [],
     ...(page.next === undefined ? {} : { nextToken: page.next }),
   };
@@ -158,7 +173,12 @@ function describeLogStreams(state: LogsState, input: Record<string, unknown>): u
   });
   const page = paginate(
     streams,
-    { limit: optionalInteger(input, 'limit'), token: optionalString(input, 'nextToken'), defaultLimit: MAX_DESCRIBE, maxLimit: MAX_DESCRIBE },
+    {
+      limit: optionalInteger(input, 'limit'),
+      token: optionalString(input, 'nextToken'),
+      defaultLimit: MAX_DESCRIBE,
+      maxLimit: MAX_DESCRIBE,
+    },
     invalidParameter,
   );
   return { logStreams: page.items, ...(page.next === undefined ? {} : { nextToken: page.next }) };
@@ -201,7 +221,9 @@ function logEvents(raw: unknown): InputLogEvent[] {
 function requiredString(input: Record<string, unknown>, key: string): string {
   const value = input[key];
   if (typeof value !== 'string' || value === '') {
-    throw invalidParameter(`1 validation error detected: Value null at '${key}' failed to satisfy constraint: Member must not be null`);
+    throw invalidParameter(
+      `1 validation error detected: Value null at '${key}' failed to satisfy constraint: Member must not be null`,
+    );
   }
   return value;
 }
@@ -223,7 +245,8 @@ function optionalInteger(input: Record<string, unknown>, key: string): number | 
 function optionalStringList(input: Record<string, unknown>, key: string): string[] | undefined {
   const value = input[key];
   if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw invalidParameter(`${key} must be a list of strings`);
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string'))
+    throw invalidParameter(`${key} must be a list of strings`);
   return value as string[];
 }
 

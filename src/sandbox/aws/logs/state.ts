@@ -133,13 +133,23 @@ export class LogsState {
   }
 
   /** events of one stream, in timestamp order, within [startTime, endTime) when given */
-  streamEvents(groupName: string, streamName: string, range: { startTime?: number; endTime?: number } = {}): StoredLogEvent[] {
+  streamEvents(
+    groupName: string,
+    streamName: string,
+    range: { startTime?: number; endTime?: number } = {},
+  ): StoredLogEvent[] {
     return this.stream(groupName, streamName).events.filter((event) => inRange(event.timestamp, range));
   }
 
   filterLogEvents(
     groupName: string,
-    options: { streamNames?: string[]; streamPrefix?: string; startTime?: number; endTime?: number; filterPattern?: string },
+    options: {
+      streamNames?: string[];
+      streamPrefix?: string;
+      startTime?: number;
+      endTime?: number;
+      filterPattern?: string;
+    },
   ): FilteredLogEvent[] {
     const group = this.group(groupName);
     if (options.streamNames !== undefined && options.streamPrefix !== undefined) {
@@ -177,7 +187,10 @@ export class LogsState {
       });
   }
 
-  describeLogStreams(groupName: string, options: { prefix?: string; orderBy: 'LogStreamName' | 'LastEventTime'; descending: boolean }): LogStreamView[] {
+  describeLogStreams(
+    groupName: string,
+    options: { prefix?: string; orderBy: 'LogStreamName' | 'LastEventTime'; descending: boolean },
+  ): LogStreamView[] {
     const group = this.group(groupName);
     const views = [...group.streams.values()]
       .filter((stream) => options.prefix === undefined || stream.name.startsWith(options.prefix))
@@ -234,7 +247,8 @@ function checkBatch(events: InputLogEvent[]): void {
       throw invalidParameter(`logEvents.${index + 1} needs an integer timestamp and a non-empty message`);
     }
     const size = eventSize(event.message);
-    if (size > MAX_EVENT_BYTES) throw invalidParameter(`Log event too large: ${size} bytes (at most ${MAX_EVENT_BYTES})`);
+    if (size > MAX_EVENT_BYTES)
+      throw invalidParameter(`Log event too large: ${size} bytes (at most ${MAX_EVENT_BYTES})`);
     bytes += size;
     const previous = events[index - 1];
     if (previous !== undefined && event.timestamp < previous.timestamp) {
@@ -252,7 +266,10 @@ function checkBatch(events: InputLogEvent[]): void {
 }
 
 function inRange(timestamp: number, range: { startTime?: number; endTime?: number }): boolean {
-  return (range.startTime === undefined || timestamp >= range.startTime) && (range.endTime === undefined || timestamp < range.endTime);
+  return (
+    (range.startTime === undefined || timestamp >= range.startTime) &&
+    (range.endTime === undefined || timestamp < range.endTime)
+  );
 }
 
 /** Appends, or inserts after every event with the same or an earlier timestamp (streams take calls in any order). */

@@ -52,7 +52,11 @@ export function xrayService(state: XRayState): AwsService {
       return new AwsServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token', 403);
     },
     unknownOperation(request) {
-      return new AwsServiceError('UnknownOperationException', `No operation matches ${request.method} ${request.path}`, 404);
+      return new AwsServiceError(
+        'UnknownOperationException',
+        `No operation matches ${request.method} ${request.path}`,
+        404,
+      );
     },
   };
 }

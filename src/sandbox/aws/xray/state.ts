@@ -95,7 +95,8 @@ export class XRayState {
     if (!isRecord(parsed)) return { ErrorCode: 'InvalidSegment', Message: 'The document is not a JSON object' };
     const id = typeof parsed.id === 'string' ? parsed.id : undefined;
     const problem = segmentProblem(parsed);
-    if (problem !== undefined) return { ...(id === undefined ? {} : { Id: id }), ErrorCode: 'InvalidSegment', Message: problem };
+    if (problem !== undefined)
+      return { ...(id === undefined ? {} : { Id: id }), ErrorCode: 'InvalidSegment', Message: problem };
     const traceId = parsed.trace_id as string;
     const segments = this.traces.get(traceId) ?? [];
     const stored: StoredSegment = {
@@ -155,7 +156,8 @@ function segmentProblem(segment: Record<string, unknown>): string | undefined {
     return 'name must be a string of 1 to 200 characters';
   }
   if (typeof segment.start_time !== 'number') return 'start_time must be a number (epoch seconds)';
-  if (typeof segment.end_time !== 'number' && segment.in_progress !== true) return 'end_time or in_progress is required';
+  if (typeof segment.end_time !== 'number' && segment.in_progress !== true)
+    return 'end_time or in_progress is required';
   if (segment.type === 'subsegment' && typeof segment.parent_id !== 'string') return 'a subsegment needs parent_id';
   return undefined;
 }

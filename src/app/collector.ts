@@ -1,0 +1,131 @@
+/**
+ * `adot collector run`: run the bundled collector runtime in the foreground from a collector configuration file
+ * (an OpenTelemetryCollector's spec.config) or from the templates of the chosen targets, until the signal aborts;
+ * then shut down gracefully (receivers stop, batches flush, exporters deliver until the shutdown deadline).
+ */
+import { readFile } from 'node:fs/promises';
+import type { CollectorConfig } from '../core/collector-config.js';
+import { failure, usageError, type ExitStatus } from '../core/errors.js';
+import { parseTargets, TARGETS } from '../core/targets.js';
+import { renderCollectorConfig } from '../core/templates/index.js';
+import type { TemplateValues } from '../core/templates/values.js';
+import type { Output } from '../ports.js';
+import { prepareConfig, prepareConfigText, settingsError, type PreparedConfig } from '../collector/config/load.js';
+import { SettingsError } from '../collector/config/settings.js';
+import { startCollector, type RunningCollector } from '../collector/runtime/collector.js';
+import type { Logger } from '../collector/telemetry/logger.js';
+import { missingValue, parseSetValues, validateClusterName } from './install/validate.js';
+
+export interface CollectorRunOptions {
+  /** path of a collector configuration (YAML) */
+  configFile?: string;
+  /** --target values (repeatable, comma lists) */
+  targets: string[];
+  /** --set key=value entries for the templates */
+  set: string[];
+  region?: string;
+  cluster?: string;
+  ampRemoteWriteUrl?: string;
+  ampWorkspaceId?: string;
+  /** the environment of the process: ${env:…} expansion, AWS endpoint and credentials */
+  env: Record<string, string | undefined>;
+  /** the collector runs until this aborts */
+  signal: AbortSignal;
+  shutdownTimeoutMs?: number;
+  /** called once the collector is running (tests and embedders read its addresses) */
+  onStarted?: (collector: RunningCollector) => void;
+}
+
+export async function collectorRun(system: { output: Output }, options: CollectorRunOptions): Promise<ExitStatus> {
+  const { prepared, source } = await loadConfig(options);
+  if (prepared.unsetVariables.length > 0) {
+    system.output.warn(
+      `environment variables referenced by the configuration but not set: ${prepared.unsetVariables.join(', ')}`,
+    );
+  }
+  let collector: RunningCollector;
+  try {
+    collector = await startCollector({
+      config: prepared.config,
+      env: options.env,
+      logger: outputLogger(system.output),
+      ...(options.shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs: options.shutdownTimeoutMs }),
+    });
+  } catch (error) {
+    if (error instanceof SettingsError) throw settingsError(error, source);
+    const message = error instanceof Error ? error.message : String(error);
+    throw failure('CollectorStartFailed', `The collector could not start: ${message}`, {
+      hint: /EADDRINUSE/.test(message)
+        ? 'Another process listens on that address: change the endpoint (or service.telemetry.metrics.address)'
+        : 'Check the endpoints in the configuration',
+      cause: error,
+    });
+  }
+  options.onStarted?.(collector);
+  await untilAborted(options.signal);
+  await collector.shutdown();
+  return 0;
+}
+
+async function loadConfig(options: CollectorRunOptions): Promise<{ prepared: PreparedConfig; source: string }> {
+  const hasTargets = options.targets.some((target) => target.trim() !== '');
+  if (options.configFile !== undefined && hasTargets) {
+    throw usageError('ConflictingOptions', '--config and --target cannot be used together', {
+      hint: 'Run either a configuration file (--config FILE) or the templates of targets (--target xray,…)',
+    });
+  }
+  if (options.configFile !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(options.configFile, 'utf8');
+    } catch (error) {
+      throw usageError(
+        'ConfigFileUnreadable',
+        `Cannot read ${options.configFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+        {
+          hint: 'Pass --config with the path of a collector configuration (YAML)',
+        },
+      );
+    }
+    return { prepared: prepareConfigText(text, options.configFile, options.env), source: options.configFile };
+  }
+  if (!hasTargets)
+    throw missingValue('--config or --target', `A configuration (--config FILE) or targets (${TARGETS.join(', ')})`);
+  const targets = parseTargets(options.targets);
+  if (options.region === undefined) throw missingValue('--region', 'The AWS region', 'AWS_REGION');
+  if (targets.includes('cloudwatch') && options.cluster === undefined) {
+    throw missingValue(
+      '--cluster',
+      'The cluster name (the cloudwatch template names its log group after it)',
+      'ADOT_CLUSTER',
+    );
+  }
+  const set = parseSetValues(options.set);
+  const values: TemplateValues = {
+    region: options.region,
+    clusterName: validateClusterName(options.cluster ?? 'local'),
+    namespace: 'aws-otel-eks',
+    serviceAccount: 'aws-otel-collector',
+    collectorName: 'observability',
+    ...(options.ampRemoteWriteUrl === undefined ? {} : { ampRemoteWriteUrl: options.ampRemoteWriteUrl }),
+    ...(options.ampWorkspaceId === undefined ? {} : { ampWorkspaceId: options.ampWorkspaceId }),
+    ...(Object.keys(set).length === 0 ? {} : { set }),
+  };
+  const rendered: CollectorConfig = renderCollectorConfig(targets, values);
+  const source = `the ${targets.join('+')} template`;
+  return { prepared: prepareConfig(rendered, source, options.env), source };
+}
+
+function outputLogger(output: Output): Logger {
+  return {
+    info: (message) => output.info(message),
+    warn: (message) => output.warn(message),
+    error: (message) => output.error(message),
+    debug: (message) => output.verbose(message),
+  };
+}
+
+function untilAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}

@@ -1,0 +1,134 @@
+/**
+ * exporter `awsxray`: PutTraceSegments through @aws-sdk/client-xray, at most 50 documents per call (the API's
+ * limit), segments listed in UnprocessedTraceSegments sent again, transient failures retried by the queued sender.
+ */
+import type { XRayClient } from '@aws-sdk/client-xray';
+import type { Settings } from '../config/settings.js';
+import { collectorAwsClientSettings, isRetryableSdkError } from '../aws/client-settings.js';
+import type { ComponentContext, ExporterInstance, TraceItem } from '../model.js';
+import { PermanentError, QueuedSender, type SendOutcome } from '../runtime/queued-sender.js';
+import { readSenderSettings, SENDER_KEYS, type SenderSettings } from '../runtime/sender-settings.js';
+
+export const MAX_DOCUMENTS_PER_CALL = 50;
+
+export interface AwsXRayExporterSettings {
+  region: string;
+  endpoint?: string;
+  sender: SenderSettings;
+}
+
+/** Keys of the ADOT awsxray exporter that change how spans are converted; segments pass through unchanged. */
+const CONVERSION_KEYS = ['indexed_attributes', 'index_all_attributes', 'aws_log_groups', 'telemetry', 'local_mode'];
+
+export function readAwsXRayExporterSettings(settings: Settings): AwsXRayExporterSettings {
+  settings.allowOnly([
+    'region',
+    'endpoint',
+    'resource_arn',
+    'role_arn',
+    'no_verify_ssl',
+    'proxy_address',
+    'max_retries',
+    ...CONVERSION_KEYS,
+    ...SENDER_KEYS,
+  ]);
+  const endpoint = settings.string('endpoint');
+  return {
+    region: settings.requiredString('region'),
+    ...(endpoint === undefined || endpoint === '' ? {} : { endpoint }),
+    sender: readSenderSettings(settings),
+  };
+}
+
+export class AwsXRayExporter implements ExporterInstance<TraceItem> {
+  private client: XRayClient | undefined;
+  private readonly sender: QueuedSender<TraceItem>;
+
+  constructor(
+    private readonly context: ComponentContext,
+    private readonly settings: AwsXRayExporterSettings,
+    shutdownTimeoutMs: number,
+  ) {
+    this.sender = new QueuedSender<TraceItem>({
+      exporter: context.id,
+      unit: 'spans',
+      queue: settings.sender.queue,
+      retry: settings.sender.retry,
+      timeoutMs: settings.sender.timeoutMs,
+      shutdownTimeoutMs,
+      send: (batch, signal) => this.put(batch, signal),
+      logger: context.logger,
+      metrics: context.metrics,
+    });
+  }
+
+  async start(): Promise<void> {
+    const { XRayClient } = await import('@aws-sdk/client-xray');
+    const { Agent } = await import('node:http');
+    const { Agent: HttpsAgent } = await import('node:https');
+    const sockets = this.settings.sender.queue.numConsumers;
+    const client = collectorAwsClientSettings({
+      serviceEnvName: 'XRAY',
+      region: this.settings.region,
+      ...(this.settings.endpoint === undefined ? {} : { endpoint: this.settings.endpoint }),
+      env: this.context.env,
+    });
+    this.client = new XRayClient({
+      ...client,
+      // the queued sender retries; the SDK's own retries would multiply attempts and hide failures from it
+      maxAttempts: 1,
+      requestHandler: {
+        httpAgent: new Agent({ keepAlive: true, maxSockets: sockets }),
+        httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: sockets }),
+      },
+    });
+    this.sender.start();
+  }
+
+  consume(items: TraceItem[]): void {
+    for (let index = 0; index < items.length; index += MAX_DOCUMENTS_PER_CALL) {
+      this.sender.enqueue(items.slice(index, index + MAX_DOCUMENTS_PER_CALL));
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    await this.sender.shutdown();
+    this.client?.destroy();
+  }
+
+  /** One PutTraceSegments call; resolves with the segments X-Ray did not take. */
+  private async put(batch: TraceItem[], signal: AbortSignal): Promise<SendOutcome<TraceItem>> {
+    const { PutTraceSegmentsCommand } = await import('@aws-sdk/client-xray');
+    const client = this.client;
+    if (client === undefined) throw new Error('the exporter is not started');
+    let answer;
+    try {
+      answer = await client.send(
+        new PutTraceSegmentsCommand({ TraceSegmentDocuments: batch.map((item) => item.document) }),
+        { abortSignal: signal },
+      );
+    } catch (error) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      if (isRetryableSdkError(error)) throw new Error(message, { cause: error });
+      throw new PermanentError(message, { cause: error });
+    }
+    const unprocessed = answer.UnprocessedTraceSegments ?? [];
+    if (unprocessed.length === 0) return {};
+    const refusedIds = new Set<string | undefined>();
+    const retryIds = new Set<string | undefined>();
+    let reason = '';
+    for (const segment of unprocessed) {
+      // X-Ray refusing the document itself cannot be fixed by sending it again
+      if (segment.ErrorCode === 'InvalidSegment' || segment.ErrorCode === 'SegmentTooLarge') {
+        refusedIds.add(segment.Id);
+        reason ||= `${segment.ErrorCode}: ${segment.Message ?? ''}`;
+      } else {
+        retryIds.add(segment.Id);
+      }
+    }
+    return {
+      retry: batch.filter((item) => retryIds.has(item.id)),
+      rejected: { items: batch.filter((item) => refusedIds.has(item.id)), reason },
+    };
+  }
+}

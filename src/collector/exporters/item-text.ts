@@ -1,0 +1,46 @@
+import type { MetricSample, Signal, TraceItem } from '../model.js';
+
+/** How the debug and file exporters show one item of a signal. */
+export interface ItemText<T> {
+  /** the collector's summary name: TracesExporter {"#spans": n} */
+  summary: string;
+  unit: string;
+  /** one line (debug verbosity normal) */
+  line(item: T): string;
+  /** the full item as one JSON document (debug detailed, file exporter) */
+  json(item: T): string;
+}
+
+export const traceText: ItemText<TraceItem> = {
+  summary: 'TracesExporter',
+  unit: 'spans',
+  line: (item) => `segment ${item.id} trace ${item.traceId}`,
+  json: (item) => item.document,
+};
+
+function formatLabels(labels: Record<string, string>): string {
+  const entries = Object.entries(labels);
+  if (entries.length === 0) return '';
+  return `{${entries.map(([name, value]) => `${name}=${JSON.stringify(value)}`).join(',')}}`;
+}
+
+export const metricText: ItemText<MetricSample> = {
+  summary: 'MetricsExporter',
+  unit: 'metric_points',
+  line: (sample) => `${sample.name}${formatLabels(sample.labels)} ${sample.value} ${sample.timestampMs}`,
+  json: (sample) =>
+    JSON.stringify({
+      name: sample.name,
+      family: sample.family,
+      type: sample.type,
+      labels: sample.labels,
+      value: Number.isFinite(sample.value) ? sample.value : String(sample.value),
+      timestampMs: sample.timestampMs,
+    }),
+};
+
+export function itemText(signal: Signal): ItemText<unknown> {
+  if (signal === 'traces') return traceText as ItemText<unknown>;
+  if (signal === 'metrics') return metricText as ItemText<unknown>;
+  throw new Error(`no text form for ${signal}`);
+}

@@ -1,0 +1,95 @@
+/**
+ * The shapes every part of the collector runtime shares: the data flowing through pipelines, consumers, components
+ * and the context a component is built with.
+ */
+import type { SelfMetrics } from './telemetry/self-metrics.js';
+import type { Logger } from './telemetry/logger.js';
+
+export type Signal = 'traces' | 'metrics' | 'logs';
+
+/** One X-Ray segment document, kept as the JSON text it arrived as so that exporting it costs no re-encoding. */
+export interface XRaySegment {
+  kind: 'xray-segment';
+  traceId: string;
+  id: string;
+  document: string;
+}
+
+export type TraceItem = XRaySegment;
+
+export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
+
+/**
+ * One Prometheus sample, as scraped: histograms and summaries arrive as their `_bucket`/`_sum`/`_count` and
+ * quantile samples, so remote write needs no conversion and EMF regroups them by `family`.
+ */
+export interface MetricSample {
+  /** the sample's metric name, e.g. http_request_duration_seconds_bucket */
+  name: string;
+  /** the family it belongs to (its # TYPE name), e.g. http_request_duration_seconds */
+  family: string;
+  type: MetricType;
+  /** every label but __name__ (job and instance included) */
+  labels: Record<string, string>;
+  value: number;
+  timestampMs: number;
+}
+
+/** The item type each signal carries through a pipeline. */
+export interface SignalItems {
+  traces: TraceItem;
+  metrics: MetricSample;
+  logs: never;
+}
+
+/** Takes a batch of items; never throws for data reasons (drops are counted and logged where they happen). */
+export interface Consumer<T> {
+  consume(items: T[]): void;
+}
+
+export interface Lifecycle {
+  start(): Promise<void>;
+  /** stop taking data and flush what is held; exporters deliver what they can before their deadline */
+  shutdown(): Promise<void>;
+}
+
+export interface ProcessorInstance<T> extends Lifecycle, Consumer<T> {}
+export interface ExporterInstance<T> extends Lifecycle, Consumer<T> {}
+export interface ReceiverInstance extends Lifecycle {
+  /** where it listens (host:port), once started; undefined for scrapers */
+  address?(): string | undefined;
+}
+
+/** An HTTP request about to be sent, as an authenticator extension sees it. */
+export interface OutgoingRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+/** An extension that authorises outgoing HTTP requests (sigv4auth): returns the headers to send. */
+export interface HttpAuthenticator {
+  authorize(request: OutgoingRequest): Promise<Record<string, string>>;
+}
+
+export interface ExtensionInstance extends Lifecycle {
+  authenticator?: HttpAuthenticator;
+}
+
+/** What a component is built with. */
+export interface ComponentContext {
+  /** the component id, e.g. batch/traces */
+  id: string;
+  /** its place in the configuration, e.g. exporters.awsxray (for error messages) */
+  path: string;
+  logger: Logger;
+  metrics: SelfMetrics;
+  /** the environment the collector was started with (AWS endpoint and credentials come from it) */
+  env: Record<string, string | undefined>;
+  /** the extension enabled in service.extensions under that id, if any */
+  extension(id: string): ExtensionInstance | undefined;
+}
+
+/** The unit self-metrics count a signal in, as the OpenTelemetry Collector names it. */
+export const ITEM_UNIT: Record<Signal, string> = { traces: 'spans', metrics: 'metric_points', logs: 'log_records' };

@@ -1,0 +1,80 @@
+/**
+ * processor `batch`: groups items into batches of send_batch_size, or whatever has arrived when `timeout` passes
+ * since the first item of the batch; send_batch_max_size splits larger bursts. Shutdown flushes what it holds.
+ */
+import { SettingsError, type Settings } from '../config/settings.js';
+import type { Consumer, ProcessorInstance } from '../model.js';
+
+export interface BatchSettings {
+  timeoutMs: number;
+  sendBatchSize: number;
+  /** 0 = no upper bound */
+  sendBatchMaxSize: number;
+}
+
+export function readBatchSettings(settings: Settings): BatchSettings {
+  settings.allowOnly([
+    'timeout',
+    'send_batch_size',
+    'send_batch_max_size',
+    'metadata_keys',
+    'metadata_cardinality_limit',
+  ]);
+  const sendBatchSize = settings.integer('send_batch_size', 8192, 0);
+  const sendBatchMaxSize = settings.integer('send_batch_max_size', 0, 0);
+  if (sendBatchMaxSize > 0 && sendBatchMaxSize < sendBatchSize) {
+    throw new SettingsError(settings.at('send_batch_max_size'), 'must be at least send_batch_size (or 0 for no limit)');
+  }
+  return { timeoutMs: settings.duration('timeout', 200), sendBatchSize, sendBatchMaxSize };
+}
+
+export class BatchProcessor<T> implements ProcessorInstance<T> {
+  private buffer: T[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly settings: BatchSettings,
+    private readonly next: Consumer<T>,
+  ) {}
+
+  async start(): Promise<void> {}
+
+  consume(items: T[]): void {
+    for (const item of items) this.buffer.push(item);
+    const { sendBatchSize, sendBatchMaxSize, timeoutMs } = this.settings;
+    if (sendBatchSize > 0 && this.buffer.length >= sendBatchSize) {
+      const chunk = sendBatchMaxSize > 0 ? sendBatchMaxSize : this.buffer.length;
+      while (this.buffer.length >= sendBatchSize) this.emit(this.buffer.splice(0, chunk));
+    }
+    if (this.buffer.length === 0) {
+      this.clearTimer();
+    } else if (this.timer === undefined) {
+      if (timeoutMs === 0) this.flush();
+      else this.timer = setTimeout(() => this.onTimeout(), timeoutMs);
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    this.flush();
+  }
+
+  private onTimeout(): void {
+    this.timer = undefined;
+    this.flush();
+  }
+
+  private flush(): void {
+    this.clearTimer();
+    const max = this.settings.sendBatchMaxSize;
+    while (this.buffer.length > 0) this.emit(max > 0 ? this.buffer.splice(0, max) : this.buffer.splice(0));
+  }
+
+  private emit(batch: T[]): void {
+    if (batch.length > 0) this.next.consume(batch);
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * receiver `prometheus`: runs one scrape loop per target, each on its own interval, and passes each scrape's
+ * samples on as one batch. Targets come from static_configs and from Kubernetes discovery; when discovery changes
+ * a job's targets, loops of vanished targets stop and new ones start (a target keeps its loop, and its series
+ * cache, while its URL and labels stay the same). A failed scrape still yields `up 0`, logged with the reason.
+ */
+import type { Settings } from '../../config/settings.js';
+import type { ComponentContext, Consumer, MetricSample, ReceiverInstance } from '../../model.js';
+import { ThrottledLog } from '../../telemetry/logger.js';
+import { KubernetesDiscovery } from './kubernetes/discovery.js';
+import type { LabelSet } from './kubernetes/targets.js';
+import { readScrapeJobs, targetsFor, type ScrapeJob, type ScrapeTarget } from './scrape-config.js';
+import { scrapeOnce, SeriesCache } from './scraper.js';
+
+export function readPrometheusReceiverSettings(settings: Settings): ScrapeJob[] {
+  return readScrapeJobs(settings);
+}
+
+interface Loop {
+  target: ScrapeTarget;
+  cache: SeriesCache;
+  timer: NodeJS.Timeout | undefined;
+  stopped: boolean;
+}
+
+function targetKey(target: ScrapeTarget): string {
+  const labels = Object.keys(target.labels)
+    .sort()
+    .map((name) => `${name}=${target.labels[name]}`)
+    .join(',');
+  return `${target.url}|${labels}`;
+}
+
+export class PrometheusReceiver implements ReceiverInstance {
+  private readonly loops = new Map<string, Loop>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly discoveries: KubernetesDiscovery[] = [];
+  private stopped = false;
+  private readonly accepted;
+  private readonly failedScrapes;
+  private readonly throttled: ThrottledLog;
+
+  constructor(
+    private readonly context: ComponentContext,
+    private readonly jobs: ScrapeJob[],
+    private readonly next: Consumer<MetricSample>,
+  ) {
+    const labels = { receiver: context.id, transport: 'http' };
+    this.accepted = context.metrics.counter(
+      'otelcol_receiver_accepted_metric_points',
+      'samples scraped and passed on',
+      labels,
+    );
+    this.failedScrapes = context.metrics.counter(
+      'otelcol_receiver_failed_scrapes',
+      'scrapes that failed (up = 0)',
+      labels,
+    );
+    context.metrics.gauge('otelcol_receiver_scrape_targets', 'targets being scraped', labels, () => this.loops.size);
+    this.throttled = new ThrottledLog((message) => context.logger.warn(message));
+  }
+
+  async start(): Promise<void> {
+    for (const job of this.jobs) {
+      const discovered: LabelSet[][] = job.kubernetes.map(() => []);
+      const update = () => this.reconcile(job, [...job.staticTargets, ...discovered.flat()]);
+      update();
+      job.kubernetes.forEach((settings, index) => {
+        const discovery = new KubernetesDiscovery(settings, this.context.env, this.context.logger, (targets) => {
+          discovered[index] = targets;
+          update();
+        });
+        this.discoveries.push(discovery);
+      });
+    }
+    // discovery failures are logged and retried by each discovery; the receiver starts regardless
+    await Promise.all(
+      this.discoveries.map((discovery) =>
+        discovery.start().catch((error: unknown) => {
+          this.context.logger.error(`receiver ${this.context.id}: kubernetes_sd_configs: ${(error as Error).message}`);
+        }),
+      ),
+    );
+    this.context.logger.info(`receiver ${this.context.id}: scraping ${this.loops.size} target(s)`);
+  }
+
+  async shutdown(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.discoveries.map((discovery) => discovery.stop()));
+    for (const loop of this.loops.values()) this.stopLoop(loop);
+    this.loops.clear();
+    await Promise.all(this.inFlight);
+  }
+
+  private reconcile(job: ScrapeJob, labelSets: LabelSet[]): void {
+    if (this.stopped) return;
+    const wanted = new Map(targetsFor(job, labelSets).map((target) => [targetKey(target), target]));
+    for (const [key, loop] of this.loops) {
+      if (loop.target.job === job.job && !wanted.has(key)) {
+        this.stopLoop(loop);
+        this.loops.delete(key);
+      }
+    }
+    for (const [key, target] of wanted) {
+      if (this.loops.has(key)) continue;
+      const loop: Loop = { target, cache: new SeriesCache(), timer: undefined, stopped: false };
+      this.loops.set(key, loop);
+      this.schedule(loop, 0);
+    }
+  }
+
+  private stopLoop(loop: Loop): void {
+    loop.stopped = true;
+    if (loop.timer !== undefined) clearTimeout(loop.timer);
+    loop.timer = undefined;
+  }
+
+  private schedule(loop: Loop, delayMs: number): void {
+    if (this.stopped || loop.stopped) return;
+    loop.timer = setTimeout(() => {
+      loop.timer = undefined;
+      const started = Date.now();
+      const run = this.scrape(loop).finally(() => {
+        this.inFlight.delete(run);
+        this.schedule(loop, Math.max(0, loop.target.intervalMs - (Date.now() - started)));
+      });
+      this.inFlight.add(run);
+    }, delayMs);
+  }
+
+  private async scrape(loop: Loop): Promise<void> {
+    const { target } = loop;
+    const result = await scrapeOnce(target, loop.cache);
+    if (result.error !== undefined) {
+      this.failedScrapes.add(1);
+      this.throttled.log(
+        target.url,
+        `receiver ${this.context.id}: scrape of ${target.url} (job ${target.job}) failed: ${result.error}`,
+      );
+    }
+    if (loop.stopped && result.samples.length === 0) return;
+    this.accepted.add(result.samples.length);
+    this.next.consume(result.samples);
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * One target's scrape: GET the exposition with the scrape timeout, parse it, attach the target's labels
+ * (honor_labels), apply metric_relabel_configs, stamp samples (honor_timestamps), and add the synthetic `up`,
+ * `scrape_duration_seconds`, `scrape_samples_scraped` and `scrape_samples_post_metric_relabeling` series.
+ */
+import { readFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { createGunzip } from 'node:zlib';
+import type { MetricSample, MetricType } from '../../model.js';
+import { relabel } from './relabel.js';
+import type { ScrapeTarget } from './scrape-config.js';
+import { parseSeries, scanExposition } from './text-format.js';
+
+export interface ScrapeResult {
+  samples: MetricSample[];
+  /** why the scrape failed (up = 0), else undefined */
+  error?: string;
+}
+
+/** What a series text resolved to after target labels and metric_relabel_configs; null = dropped. */
+interface CachedSeries {
+  name: string;
+  family: string;
+  type: MetricType;
+  labels: Record<string, string>;
+}
+
+/**
+ * Series seen in a target's previous scrape, by their text as exposed, so that a series scraped again costs no
+ * label parsing nor relabeling, and its labels object stays the same one from scrape to scrape (which lets the
+ * remote write exporter reuse its encoding). Holds only the series of the last successful scrape.
+ */
+export class SeriesCache {
+  private entries = new Map<string, CachedSeries | null>();
+  /** one copy of each label value and name across a target's series (many series share "default", "app" …) */
+  private readonly strings = new Map<string, string>();
+
+  intern(text: string): string {
+    let kept = this.strings.get(text);
+    if (kept === undefined) {
+      // bounded: a target with unbounded distinct values must not grow this without limit
+      if (this.strings.size >= 100_000) this.strings.clear();
+      kept = text;
+      this.strings.set(text, kept);
+    }
+    return kept;
+  }
+
+  resolve(
+    series: string,
+    compute: () => CachedSeries | null,
+    seen: Map<string, CachedSeries | null>,
+  ): CachedSeries | null {
+    let entry = this.entries.get(series);
+    if (entry === undefined) entry = compute();
+    seen.set(series, entry);
+    return entry;
+  }
+
+  replace(seen: Map<string, CachedSeries | null>): void {
+    this.entries = seen;
+  }
+}
+
+const ACCEPT = 'text/plain;version=0.0.4;q=0.9,*/*;q=0.1';
+
+export async function scrapeOnce(
+  target: ScrapeTarget,
+  cache = new SeriesCache(),
+  now: () => number = Date.now,
+): Promise<ScrapeResult> {
+  const started = now();
+  let samples: MetricSample[] = [];
+  let scraped = 0;
+  let error: string | undefined;
+  try {
+    const body = await fetchExposition(target);
+    const types = new Map<string, MetricType>();
+    const seen = new Map<string, CachedSeries | null>();
+    scanExposition(body, { types, help: new Map() }, (seriesText, value, timestampMs, line) => {
+      scraped++;
+      const series = cache.resolve(
+        seriesText,
+        () => interned(resolveSeries(parseSeries(seriesText, line, types), target), cache),
+        seen,
+      );
+      if (series === null) return;
+      samples.push({
+        name: series.name,
+        family: series.family,
+        type: series.type,
+        labels: series.labels,
+        value,
+        timestampMs: target.honorTimestamps && timestampMs !== undefined ? timestampMs : started,
+      });
+    });
+    if (target.sampleLimit > 0 && scraped > target.sampleLimit) {
+      throw new Error(`${scraped} samples exceed sample_limit ${target.sampleLimit}`);
+    }
+    cache.replace(seen);
+  } catch (failure) {
+    samples = [];
+    error = failure instanceof Error ? failure.message : String(failure);
+  }
+  const synthetic = (name: string, value: number): MetricSample => ({
+    name,
+    family: name,
+    type: 'gauge',
+    labels: target.labels,
+    value,
+    timestampMs: started,
+  });
+  const kept = samples.length;
+  samples.push(
+    synthetic('up', error === undefined ? 1 : 0),
+    synthetic('scrape_duration_seconds', (now() - started) / 1000),
+    synthetic('scrape_samples_scraped', error === undefined ? scraped : 0),
+    synthetic('scrape_samples_post_metric_relabeling', kept),
+  );
+  return error === undefined ? { samples } : { samples, error };
+}
+
+function interned(series: CachedSeries | null, cache: SeriesCache): CachedSeries | null {
+  if (series === null) return null;
+  const labels: Record<string, string> = {};
+  for (const name in series.labels) labels[name] = cache.intern(series.labels[name] ?? '');
+  return { name: cache.intern(series.name), family: cache.intern(series.family), type: series.type, labels };
+}
+
+/** Target labels, then metric_relabel_configs (which see __name__); null when a rule drops the series. */
+function resolveSeries(
+  parsed: { name: string; family: string; type: MetricType; labels: Record<string, string> },
+  target: ScrapeTarget,
+): CachedSeries | null {
+  const labels = withTargetLabels(parsed.labels, target);
+  if (target.metricRelabel.length === 0) return { ...parsed, labels };
+  const relabeled = relabel({ ...labels, __name__: parsed.name }, target.metricRelabel);
+  if (relabeled === undefined) return null;
+  const name = relabeled.__name__ || parsed.name;
+  delete relabeled.__name__;
+  for (const key of Object.keys(relabeled)) if (relabeled[key] === '') delete relabeled[key];
+  return { name, family: name === parsed.name ? parsed.family : name, type: parsed.type, labels: relabeled };
+}
+
+/** The sample's labels plus the target's; on a clash the target wins and the sample's moves to exported_<name>. */
+function withTargetLabels(sampleLabels: Record<string, string>, target: ScrapeTarget): Record<string, string> {
+  const labels: Record<string, string> = { ...sampleLabels };
+  for (const [name, value] of Object.entries(target.labels)) {
+    if (Object.hasOwn(labels, name)) {
+      if (target.honorLabels) continue;
+      labels[`exported_${name}`] = labels[name] as string;
+    }
+    labels[name] = value;
+  }
+  return labels;
+}
+
+/** GET over node:http(s), which (unlike fetch) takes a per-target CA and server name for tls_config. */
+async function fetchExposition(target: ScrapeTarget): Promise<string> {
+  const headers: Record<string, string> = {
+    accept: ACCEPT,
+    'accept-encoding': 'gzip',
+    'user-agent': 'adot-collector',
+    'x-prometheus-scrape-timeout-seconds': String(target.timeoutMs / 1000),
+  };
+  if (target.bearerTokenFile !== undefined) {
+    headers.authorization = `Bearer ${(await readFile(target.bearerTokenFile, 'utf8')).trim()}`;
+  }
+  const url = new URL(target.url);
+  const tls =
+    url.protocol === 'https:'
+      ? {
+          rejectUnauthorized: !target.tls.insecureSkipVerify,
+          ...(target.tls.caFile === undefined ? {} : { ca: await readFile(target.tls.caFile) }),
+          ...(target.tls.serverName === undefined ? {} : { servername: target.tls.serverName }),
+        }
+      : {};
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise<string>((resolve, reject) => {
+    const request = send(
+      url,
+      { headers, signal: AbortSignal.timeout(target.timeoutMs), agent: false, ...tls },
+      (response) => {
+        if (response.statusCode !== 200) {
+          response.resume();
+          reject(
+            new Error(`server returned HTTP status ${response.statusCode} ${response.statusMessage ?? ''}`.trim()),
+          );
+          return;
+        }
+        if (/application\/vnd\.google\.protobuf/.test(response.headers['content-type'] ?? '')) {
+          response.resume();
+          reject(new Error('protobuf expositions are not supported'));
+          return;
+        }
+        const body = response.headers['content-encoding'] === 'gzip' ? response.pipe(createGunzip()) : response;
+        const chunks: Buffer[] = [];
+        body.on('data', (chunk: Buffer) => chunks.push(chunk));
+        body.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        body.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end();
+  });
+}

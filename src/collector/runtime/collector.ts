@@ -1,0 +1,112 @@
+/**
+ * The bundled collector runtime: builds the pipeline graph from a prepared configuration, serves its own metrics,
+ * and shuts down gracefully (receivers stop, processors flush, exporters deliver until the deadline).
+ */
+import type { CollectorConfig } from '../../core/collector-config.js';
+import { SettingsError } from '../config/settings.js';
+import type { ExtensionInstance } from '../model.js';
+import type { Logger } from '../telemetry/logger.js';
+import { SelfMetrics } from '../telemetry/self-metrics.js';
+import { startTelemetryServer, type TelemetryServer } from '../telemetry/server.js';
+import { readTelemetrySettings } from '../telemetry/settings.js';
+import { extensionFactories, Settings } from './factories.js';
+import { buildGraph, shutdownGraph, startGraph } from './graph.js';
+
+export interface CollectorOptions {
+  /** validated and environment-expanded (config/load.ts) */
+  config: CollectorConfig;
+  env: Record<string, string | undefined>;
+  logger: Logger;
+  /** how long shutdown lets exporters deliver what they hold (default 10 s) */
+  shutdownTimeoutMs?: number;
+}
+
+export interface RunningCollector {
+  metrics: SelfMetrics;
+  /** host:port of the self-metrics endpoint, when on */
+  telemetryAddress: string | undefined;
+  /** host:port a receiver listens on */
+  receiverAddress(id: string): string | undefined;
+  /** idempotent; resolves once everything is delivered or dropped and every socket is closed */
+  shutdown(): Promise<void>;
+}
+
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+function filteredLogger(logger: Logger, level: (typeof LEVELS)[number]): Logger {
+  const floor = LEVELS.indexOf(level);
+  const at = (name: (typeof LEVELS)[number]) => (message: string) => {
+    if (LEVELS.indexOf(name) >= floor) logger[name](message);
+  };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/** Throws SettingsError (with the path of the bad key) for a setting the runtime refuses; nothing is started then. */
+export async function startCollector(options: CollectorOptions): Promise<RunningCollector> {
+  const { config } = options;
+  const telemetry = readTelemetrySettings(config.service.telemetry);
+  const logger = filteredLogger(options.logger, telemetry.logLevel);
+  const metrics = new SelfMetrics();
+  const extensions = buildExtensions(config, { logger, metrics, env: options.env });
+  const graph = buildGraph({
+    config,
+    extensions,
+    logger,
+    metrics,
+    env: options.env,
+    runtime: { shutdownTimeoutMs: options.shutdownTimeoutMs ?? 10_000 },
+  });
+  for (const extension of extensions.values()) await extension.start();
+  let server: TelemetryServer | undefined;
+  try {
+    if (telemetry.metrics !== undefined)
+      server = await startTelemetryServer(metrics, telemetry.metrics.host, telemetry.metrics.port);
+    await startGraph(graph);
+  } catch (error) {
+    await server?.close();
+    for (const extension of extensions.values()) await extension.shutdown();
+    throw error;
+  }
+  logger.info(
+    `collector started: ${Object.keys(config.service.pipelines).length} pipeline(s)` +
+      (server === undefined ? '' : `, own metrics on http://${server.address}/metrics`),
+  );
+  let stopping: Promise<void> | undefined;
+  return {
+    metrics,
+    telemetryAddress: server?.address,
+    receiverAddress: (id) => graph.receivers.get(id)?.address?.(),
+    shutdown() {
+      stopping ??= (async () => {
+        logger.info('collector shutting down: flushing pipelines');
+        await shutdownGraph(graph);
+        for (const extension of extensions.values()) await extension.shutdown();
+        await server?.close();
+        logger.info('collector stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** The extensions listed in service.extensions (those merely defined are not started, as in the collector). */
+function buildExtensions(
+  config: CollectorConfig,
+  shared: { logger: Logger; metrics: SelfMetrics; env: Record<string, string | undefined> },
+): Map<string, ExtensionInstance> {
+  const built = new Map<string, ExtensionInstance>();
+  (config.service.extensions ?? []).forEach((id, index) => {
+    const factory = extensionFactories[id.split('/')[0] ?? id];
+    if (factory === undefined) {
+      throw new SettingsError(
+        `service.extensions[${index}]`,
+        `the extension "${id}" is not supported by the bundled collector runtime`,
+        `Supported extensions: ${Object.keys(extensionFactories).join(', ')}`,
+      );
+    }
+    const path = `extensions.${id}`;
+    const context = { id, path, ...shared, extension: (other: string) => built.get(other) };
+    built.set(id, factory.create(context, new Settings(config.extensions[id], path)));
+  });
+  return built;
+}

@@ -1,0 +1,173 @@
+/**
+ * The component types this runtime implements, by section and type, with the signals each handles. A config that
+ * uses any other type is refused before anything starts.
+ */
+import { Settings } from '../config/settings.js';
+import { AwsEmfExporter } from '../exporters/awsemf/exporter.js';
+import { readAwsEmfSettings } from '../exporters/awsemf/settings.js';
+import { AwsXRayExporter, readAwsXRayExporterSettings } from '../exporters/awsxray.js';
+import { DebugExporter, readDebugSettings } from '../exporters/debug.js';
+import { FileExporter, readFileExporterSettings } from '../exporters/file.js';
+import { itemText } from '../exporters/item-text.js';
+import { readRemoteWriteSettings, RemoteWriteExporter } from '../exporters/prw/exporter.js';
+import type {
+  ComponentContext,
+  Consumer,
+  ExporterInstance,
+  ExtensionInstance,
+  MetricSample,
+  ProcessorInstance,
+  ReceiverInstance,
+  Signal,
+  TraceItem,
+} from '../model.js';
+import { readSigV4Settings, SigV4AuthExtension } from '../extensions/sigv4auth.js';
+import { BatchProcessor, readBatchSettings } from '../processors/batch.js';
+import { FilterProcessor, readFilterSettings } from '../processors/filter.js';
+import { MetricsTransformProcessor, readMetricsTransformSettings } from '../processors/metricstransform.js';
+import { AwsXRayReceiver, readAwsXRayReceiverSettings } from '../receivers/awsxray.js';
+import { PrometheusReceiver, readPrometheusReceiverSettings } from '../receivers/prometheus/receiver.js';
+import { OtlpReceiver } from '../receivers/otlp/receiver.js';
+import { readOtlpReceiverSettings } from '../receivers/otlp/settings.js';
+
+export type SignalConsumers = Partial<Record<Signal, Consumer<unknown>>>;
+
+export interface RuntimeSettings {
+  shutdownTimeoutMs: number;
+}
+
+export interface ReceiverFactory {
+  signals: readonly Signal[];
+  create(context: ComponentContext, settings: Settings, consumers: SignalConsumers): ReceiverInstance;
+}
+
+export interface ProcessorFactory {
+  signals: readonly Signal[];
+  create(
+    context: ComponentContext,
+    settings: Settings,
+    next: Consumer<unknown>,
+    signal: Signal,
+  ): ProcessorInstance<unknown>;
+}
+
+export interface ExporterFactory {
+  signals: readonly Signal[];
+  create(
+    context: ComponentContext,
+    settings: Settings,
+    signal: Signal,
+    runtime: RuntimeSettings,
+  ): ExporterInstance<unknown>;
+}
+
+function traces(consumers: SignalConsumers): Consumer<TraceItem> {
+  const consumer = consumers.traces;
+  if (consumer === undefined) throw new Error('a traces receiver was built without a traces pipeline');
+  return consumer as Consumer<TraceItem>;
+}
+
+function metrics(consumers: SignalConsumers): Consumer<MetricSample> {
+  const consumer = consumers.metrics;
+  if (consumer === undefined) throw new Error('a metrics receiver was built without a metrics pipeline');
+  return consumer as Consumer<MetricSample>;
+}
+
+export const receiverFactories: Record<string, ReceiverFactory> = {
+  awsxray: {
+    signals: ['traces'],
+    create: (context, settings, consumers) =>
+      new AwsXRayReceiver(context, readAwsXRayReceiverSettings(settings), traces(consumers)),
+  },
+  prometheus: {
+    signals: ['metrics'],
+    create: (context, settings, consumers) =>
+      new PrometheusReceiver(context, readPrometheusReceiverSettings(settings), metrics(consumers)),
+  },
+  otlp: {
+    signals: ['traces', 'metrics'],
+    create: (context, settings, consumers) =>
+      new OtlpReceiver(context, readOtlpReceiverSettings(settings), {
+        traces: consumers.traces as Consumer<TraceItem> | undefined,
+        metrics: consumers.metrics as Consumer<MetricSample> | undefined,
+      }),
+  },
+};
+
+export const processorFactories: Record<string, ProcessorFactory> = {
+  batch: {
+    signals: ['traces', 'metrics', 'logs'],
+    create: (_context, settings, next) => new BatchProcessor<unknown>(readBatchSettings(settings), next),
+  },
+  filter: {
+    signals: ['metrics'],
+    create: (context, settings, next) =>
+      new FilterProcessor(
+        context,
+        readFilterSettings(settings),
+        next as Consumer<MetricSample>,
+      ) as ProcessorInstance<unknown>,
+  },
+  metricstransform: {
+    signals: ['metrics'],
+    create: (_context, settings, next) =>
+      new MetricsTransformProcessor(
+        readMetricsTransformSettings(settings),
+        next as Consumer<MetricSample>,
+      ) as ProcessorInstance<unknown>,
+  },
+};
+
+const ALL_SIGNALS_WITH_TEXT: readonly Signal[] = ['traces', 'metrics'];
+
+export const exporterFactories: Record<string, ExporterFactory> = {
+  awsxray: {
+    signals: ['traces'],
+    create: (context, settings, _signal, runtime) =>
+      new AwsXRayExporter(
+        context,
+        readAwsXRayExporterSettings(settings),
+        runtime.shutdownTimeoutMs,
+      ) as ExporterInstance<unknown>,
+  },
+  awsemf: {
+    signals: ['metrics'],
+    create: (context, settings, _signal, runtime) =>
+      new AwsEmfExporter(context, readAwsEmfSettings(settings), runtime.shutdownTimeoutMs) as ExporterInstance<unknown>,
+  },
+  prometheusremotewrite: {
+    signals: ['metrics'],
+    create: (context, settings, _signal, runtime) =>
+      new RemoteWriteExporter(
+        context,
+        readRemoteWriteSettings(settings),
+        runtime.shutdownTimeoutMs,
+      ) as ExporterInstance<unknown>,
+  },
+  debug: {
+    signals: ALL_SIGNALS_WITH_TEXT,
+    create: (context, settings, signal) =>
+      new DebugExporter(context, readDebugSettings(settings, 'debug'), itemText(signal)),
+  },
+  logging: {
+    signals: ALL_SIGNALS_WITH_TEXT,
+    create: (context, settings, signal) =>
+      new DebugExporter(context, readDebugSettings(settings, 'logging'), itemText(signal)),
+  },
+  file: {
+    signals: ALL_SIGNALS_WITH_TEXT,
+    create: (context, settings, signal) =>
+      new FileExporter(context, readFileExporterSettings(settings), itemText(signal)),
+  },
+};
+
+export interface ExtensionFactory {
+  create(context: ComponentContext, settings: Settings): ExtensionInstance;
+}
+
+/** Extensions the runtime runs; others listed in service.extensions are refused. */
+export const extensionFactories: Record<string, ExtensionFactory> = {
+  sigv4auth: { create: (context, settings) => new SigV4AuthExtension(context, readSigV4Settings(settings)) },
+};
+
+export { Settings };

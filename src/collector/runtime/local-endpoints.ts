@@ -1,0 +1,47 @@
+/**
+ * For running a collector configuration on one machine next to others (the sandbox runs one per collector
+ * resource): every receiver endpoint and the self-metrics address move to 127.0.0.1 on an ephemeral port, so that
+ * two collectors that both say 0.0.0.0:2000 can run at once. The ports actually bound are reported instead.
+ */
+import type { CollectorConfig } from '../../core/collector-config.js';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function loopback(settings: Record<string, unknown>): Record<string, unknown> {
+  return typeof settings.endpoint === 'string' ? { ...settings, endpoint: '127.0.0.1:0' } : settings;
+}
+
+export function withLocalEndpoints(config: CollectorConfig): CollectorConfig {
+  const receivers: Record<string, unknown> = {};
+  for (const [id, raw] of Object.entries(config.receivers)) {
+    if (!isRecord(raw)) {
+      receivers[id] = raw;
+      continue;
+    }
+    let settings = loopback(raw);
+    if (id.split('/')[0] === 'awsxray' && settings.endpoint === undefined)
+      settings = { ...settings, endpoint: '127.0.0.1:0' };
+    if (isRecord(settings.protocols)) {
+      const protocols = Object.fromEntries(
+        Object.entries(settings.protocols).map(([name, value]) => [
+          name,
+          isRecord(value) ? { ...value, endpoint: '127.0.0.1:0' } : { endpoint: '127.0.0.1:0' },
+        ]),
+      );
+      settings = { ...settings, protocols };
+    }
+    receivers[id] = settings;
+  }
+  const telemetry = isRecord(config.service.telemetry) ? config.service.telemetry : {};
+  const metrics = isRecord(telemetry.metrics) ? telemetry.metrics : {};
+  return {
+    ...config,
+    receivers,
+    service: {
+      ...config.service,
+      telemetry: { ...telemetry, metrics: metrics.level === 'none' ? metrics : { ...metrics, address: '127.0.0.1:0' } },
+    },
+  };
+}

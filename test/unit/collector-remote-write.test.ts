@@ -1,0 +1,94 @@
+import snappy from 'snappy';
+import { describe, expect, it } from 'vitest';
+import {
+  encodeWriteRequest,
+  SeriesEncoder,
+  toTimeSeries,
+  type EncodedSeries,
+} from '../../src/collector/exporters/prw/write-request.js';
+import type { MetricSample } from '../../src/collector/model.js';
+import { decodeWriteRequest } from '../helpers/collector-remote-write.js';
+
+const sample = (name: string, labels: Record<string, string>, value: number, timestampMs: number): MetricSample => ({
+  name,
+  family: name,
+  type: 'counter',
+  labels,
+  value,
+  timestampMs,
+});
+
+/** A series' labels, read back with protobufjs. */
+function labelsOf(series: EncodedSeries | undefined): [string, string][] {
+  if (series === undefined) return [];
+  const [decoded] = decodeWriteRequest(encodeWriteRequest([{ series, samples: [] }]));
+  return (decoded?.labels ?? []).map((label) => [label.name, label.value]);
+}
+
+describe('remote write 1.0 WriteRequest', () => {
+  const samples = [
+    sample(
+      'http_requests_total',
+      { job: 'api', instance: 'a:1', code: '200', Zone: 'é-unicode' },
+      1027,
+      1_700_000_001_000,
+    ),
+    sample(
+      'http_requests_total',
+      { job: 'api', instance: 'a:1', code: '200', Zone: 'é-unicode' },
+      1020,
+      1_700_000_000_000,
+    ),
+    sample('up', { job: 'api', instance: 'a:1' }, 1, 1_700_000_000_000),
+    sample('weird', { job: 'api', empty: '' }, Number.NaN, 0),
+    sample('inf', { job: 'api' }, -Infinity, 2 ** 45),
+  ];
+
+  it('groups samples into series with labels sorted by name and samples in time order', () => {
+    const series = toTimeSeries(samples, new SeriesEncoder({ externalLabels: { cluster: 'demo', job: 'ignored' } }));
+    expect(series).toHaveLength(4);
+    expect(labelsOf(series[0]?.series)).toEqual([
+      ['Zone', 'é-unicode'],
+      ['__name__', 'http_requests_total'],
+      ['cluster', 'demo'],
+      ['code', '200'],
+      ['instance', 'a:1'],
+      ['job', 'api'],
+    ]);
+    expect(series[0]?.samples.map((point) => point.value)).toEqual([1020, 1027]);
+    expect(labelsOf(series[2]?.series)).toEqual([
+      ['__name__', 'weird'],
+      ['cluster', 'demo'],
+      ['job', 'api'],
+    ]);
+  });
+
+  it('encodes what protobufjs decodes with the published schema, through snappy', () => {
+    const series = toTimeSeries(samples, new SeriesEncoder({ namespace: 'shop' }));
+    const wire = snappy.compressSync(encodeWriteRequest(series)) as Buffer;
+    const decoded = decodeWriteRequest(snappy.uncompressSync(wire) as Buffer);
+    expect(decoded.map((entry) => entry.labels.map((label) => [label.name, label.value]))).toEqual(
+      series.map((entry) => labelsOf(entry.series)),
+    );
+    expect(decoded[0]?.samples).toEqual([
+      { value: 1020, timestamp: 1_700_000_000_000 },
+      { value: 1027, timestamp: 1_700_000_001_000 },
+    ]);
+    expect(decoded[0]?.labels.find((label) => label.name === '__name__')?.value).toBe('shop_http_requests_total');
+    expect(Number.isNaN(decoded[2]?.samples[0]?.value)).toBe(true);
+    expect(decoded[3]?.samples[0]).toEqual({ value: -Infinity, timestamp: 2 ** 45 });
+  });
+
+  it('encodes a series once, however often it is scraped again with the same labels object', () => {
+    const encoder = new SeriesEncoder();
+    const labels = { job: 'api' };
+    const first = encoder.series(sample('up', labels, 1, 1));
+    expect(encoder.series(sample('up', labels, 0, 2))).toBe(first);
+    expect(encoder.series(sample('up', { job: 'api' }, 0, 2))).not.toBe(first);
+    expect(encoder.series(sample('up', { job: 'api' }, 0, 2)).encoded).toBe(first.encoded);
+  });
+
+  it('encodes an empty request as zero bytes', () => {
+    expect(encodeWriteRequest([]).length).toBe(0);
+  });
+});
