@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { failure } from '../core/errors.js';
-import { isProcessAlive, readSandboxInfo, sandboxPaths } from '../sandbox/process/files.js';
+import type { Kube } from '../ports.js';
+import { listSandboxCollectors, type SandboxCollector } from '../sandbox/process/collectors.js';
+import { isProcessAlive, readSandboxInfo, sandboxPaths, type SandboxInfoFile } from '../sandbox/process/files.js';
 import { serveSandbox } from '../sandbox/process/serve.js';
 import { spawnDetachedSandbox } from '../sandbox/process/start.js';
 import { stopDetachedSandbox } from '../sandbox/process/stop.js';
@@ -18,6 +20,28 @@ export interface SandboxInfo {
   clusters: SandboxCluster[];
   envFile: string;
   kubeconfigFile: string;
+  /** the collectors running in the sandbox's clusters and where they listen */
+  collectors: SandboxCollector[];
+}
+
+/** a Kubernetes client for one cluster (context) of the sandbox's kubeconfig file */
+export type SandboxKubeFactory = (kubeconfigFile: string, cluster: string) => Promise<Kube>;
+
+const clientNodeKube: SandboxKubeFactory = async (kubeconfigFile, cluster) => {
+  const [{ ClientNodeKube, loadKubeConfig }, { systemClock }] = await Promise.all([
+    import('../adapters/kube/kube.js'),
+    import('../adapters/clock.js'),
+  ]);
+  return new ClientNodeKube({ kubeConfig: loadKubeConfig({ paths: [kubeconfigFile] }, cluster), clock: systemClock });
+};
+
+async function collectorsOf(info: SandboxInfoFile, kubeFor: SandboxKubeFactory): Promise<SandboxCollector[]> {
+  const perCluster = await Promise.all(
+    info.clusters.map(async (cluster) =>
+      listSandboxCollectors(cluster.name, await kubeFor(info.kubeconfigFile, cluster.name)),
+    ),
+  );
+  return perCluster.flat();
 }
 
 type ReadFile = (path: string) => Promise<string>;
@@ -32,6 +56,7 @@ export interface SandboxStartOptions {
   nodePath: string;
   readFile?: ReadFile;
   readyTimeoutMs?: number;
+  kubeFor?: SandboxKubeFactory;
 }
 
 /** Validates the seed (a bad one is a usage error and nothing is written), then starts the detached sandbox. */
@@ -51,6 +76,12 @@ export async function sandboxStart(options: SandboxStartOptions): Promise<Sandbo
     args: [...options.serveCommand, '--dir', dir, ...source],
     ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
   });
+  // the listing is for the person reading; a sandbox that started is not a failure when it cannot be read
+  const collectors = await collectorsOf(info, options.kubeFor ?? clientNodeKube).catch(() => []);
+  return infoOf(dir, info, collectors);
+}
+
+function infoOf(dir: string, info: SandboxInfoFile, collectors: SandboxCollector[]): SandboxInfo {
   return {
     dir,
     pid: info.pid,
@@ -58,7 +89,25 @@ export async function sandboxStart(options: SandboxStartOptions): Promise<Sandbo
     clusters: info.clusters,
     envFile: info.envFile,
     kubeconfigFile: info.kubeconfigFile,
+    collectors,
   };
+}
+
+/** The sandbox running in dir, with its collectors' listeners read from its clusters; fails when none runs. */
+export async function sandboxStatus(options: { dir: string; kubeFor?: SandboxKubeFactory }): Promise<SandboxInfo> {
+  const dir = resolve(options.dir);
+  const info = await runningSandboxInfo(dir, options.dir);
+  return infoOf(dir, info, await collectorsOf(info, options.kubeFor ?? clientNodeKube));
+}
+
+async function runningSandboxInfo(dir: string, given: string): Promise<SandboxInfoFile> {
+  const info = await readSandboxInfo(dir);
+  if (info === undefined || !isProcessAlive(info.pid)) {
+    throw failure('SandboxNotRunning', `no sandbox is running in ${dir}`, {
+      hint: `Start one: adot sandbox start --dir ${given}`,
+    });
+  }
+  return info;
 }
 
 export interface SandboxServeOptions {
@@ -70,6 +119,8 @@ export interface SandboxServeOptions {
   readFile?: ReadFile;
   /** defaults to this process's pid */
   pid?: number;
+  /** where the sandbox's collectors log, one line per call (the detached process: its log file) */
+  log?: (line: string) => void;
 }
 
 /** The detached process: serves until the signal aborts, then stops and removes sandbox.json. */
@@ -79,7 +130,13 @@ export async function sandboxServe(options: SandboxServeOptions): Promise<void> 
     scenario: options.scenario,
     readFile: options.readFile ?? readUtf8,
   });
-  await serveSandbox({ dir: resolve(options.dir), seed, pid: options.pid ?? process.pid, signal: options.signal });
+  await serveSandbox({
+    dir: resolve(options.dir),
+    seed,
+    pid: options.pid ?? process.pid,
+    signal: options.signal,
+    ...(options.log === undefined ? {} : { log: options.log }),
+  });
 }
 
 export async function sandboxStop(options: { dir: string }): Promise<{ stopped: boolean; pid?: number }> {
@@ -89,12 +146,7 @@ export async function sandboxStop(options: { dir: string }): Promise<{ stopped: 
 /** the env file of the sandbox running in dir (POSIX export lines) */
 export async function sandboxEnv(options: { dir: string }): Promise<string> {
   const dir = resolve(options.dir);
-  const info = await readSandboxInfo(dir);
-  if (info === undefined || !isProcessAlive(info.pid)) {
-    throw failure('SandboxNotRunning', `no sandbox is running in ${dir}`, {
-      hint: `Start one: adot sandbox start --dir ${options.dir}`,
-    });
-  }
+  await runningSandboxInfo(dir, options.dir);
   return readFile(sandboxPaths(dir).env, 'utf8');
 }
 

@@ -4,6 +4,7 @@
  * collectors for new resources, restarts those whose spec.config changed, and stops those that are gone; status()
  * says where each one listens, or why it is not running.
  */
+import type { CollectorConfig } from '../core/collector-config.js';
 import { prepareConfigText } from './config/load.js';
 import { SettingsError } from './config/settings.js';
 import { startCollector, type RunningCollector } from './runtime/collector.js';
@@ -38,6 +39,11 @@ export interface CollectorSupervisorOptions {
   env: Record<string, string | undefined>;
   logger: Logger;
   shutdownTimeoutMs?: number;
+  /**
+   * Rewrites every exporter's `endpoint` before the collector starts (the sandbox sends Amazon Managed Prometheus
+   * remote writes to its own emulation this way); returns the URL unchanged when it has nothing to say about it.
+   */
+  endpointRewrite?: (endpoint: string) => string;
 }
 
 function keyOf(resource: CollectorResource): string {
@@ -110,7 +116,7 @@ export class CollectorSupervisor {
     };
     try {
       const { config } = prepareConfigText(text, `collector ${key}`, this.options.env);
-      const local = withLocalEndpoints(config);
+      const local = withRewrittenExporterEndpoints(withLocalEndpoints(config), this.options.endpointRewrite);
       const collector = await startCollector({
         config: local,
         env: this.options.env,
@@ -124,4 +130,17 @@ export class CollectorSupervisor {
       return { config: text, error: message, receiverIds: [] };
     }
   }
+}
+
+function withRewrittenExporterEndpoints(
+  config: CollectorConfig,
+  rewrite: ((endpoint: string) => string) | undefined,
+): CollectorConfig {
+  if (rewrite === undefined) return config;
+  const exporters: Record<string, unknown> = {};
+  for (const [id, settings] of Object.entries(config.exporters)) {
+    const record = typeof settings === 'object' && settings !== null ? (settings as Record<string, unknown>) : {};
+    exporters[id] = typeof record.endpoint === 'string' ? { ...record, endpoint: rewrite(record.endpoint) } : settings;
+  }
+  return { ...config, exporters };
 }

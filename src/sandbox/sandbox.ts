@@ -1,5 +1,13 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CollectorSupervisor, type CollectorStatus } from '../collector/supervisor.js';
+import type { Logger } from '../collector/telemetry/logger.js';
 import { usageError } from '../core/errors.js';
+import { apsService, ApsState } from './aws/aps/index.js';
 import { EksEmulator, IamEmulator, startAwsServer, type AwsServer } from './aws/index.js';
+import { LogsState, logsService } from './aws/logs/index.js';
+import { xrayService, XRayState } from './aws/xray/index.js';
 import { startClusterControllers, StoreAddonHooks, type ClusterControllers } from './controllers/index.js';
 import { FaultInjector } from './faults.js';
 import { baseClusterObjects } from './kube/bootstrap.js';
@@ -36,6 +44,14 @@ export interface RunningSandbox {
   store(cluster: string): ClusterStore;
   eks: EksEmulator;
   iam: IamEmulator;
+  /** what the emulated X-Ray holds (segments the collectors exported) */
+  xray: XRayState;
+  /** what the emulated CloudWatch Logs holds (e.g. the EMF events of the awsemf exporter) */
+  logs: LogsState;
+  /** what the emulated Amazon Managed Service for Prometheus workspaces hold (remote-written series) */
+  aps: ApsState;
+  /** the collector a cluster's emulated operator runs for an OpenTelemetryCollector: where it listens, or why not */
+  collectorStatus(cluster: string, name: string, namespace: string): CollectorStatus | undefined;
   /** every AWS request served so far */
   awsRequests: AwsServer['requests'];
   stop(): Promise<void>;
@@ -47,6 +63,10 @@ export interface StartSandboxOptions {
   host?: string;
   /** port of the AWS endpoint (default: any free port) */
   awsPort?: number;
+  /** where the collectors the sandbox runs log (default: nowhere) */
+  logger?: Logger;
+  /** how long a stopping collector may deliver what it holds (default 2 s) */
+  collectorShutdownTimeoutMs?: number;
 }
 
 interface StartedCluster {
@@ -54,7 +74,10 @@ interface StartedCluster {
   store: ClusterStore;
   server: KubeApiServer;
   controllers: ClusterControllers;
+  collectors: CollectorSupervisor;
 }
+
+const SILENT: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
 
 /** Starts the emulated AWS endpoint and one Kubernetes API server per seeded cluster, settled and ready to serve. */
 export async function startSandbox(options: StartSandboxOptions): Promise<RunningSandbox> {
@@ -76,17 +99,38 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
   });
   const iam = new IamEmulator({ account });
   iam.seed(seed.iam);
+  const xray = new XRayState();
+  const logs = new LogsState(account, region);
+  const aps = new ApsState();
 
   const started: StartedCluster[] = [];
   let aws: AwsServer | undefined;
+  let workDir: string | undefined;
   const stopAll = async (): Promise<void> => {
+    for (const cluster of started) cluster.controllers.stop();
+    // collectors first, while the endpoints they deliver to still answer
+    await Promise.all(started.map((cluster) => cluster.collectors.close()));
     await aws?.close();
     eks.close();
-    for (const cluster of started) cluster.controllers.stop();
     await Promise.all(started.map((cluster) => cluster.server.close()));
+    if (workDir !== undefined) await rm(workDir, { recursive: true, force: true });
   };
 
   try {
+    aws = await startAwsServer({
+      account,
+      region,
+      eks,
+      iam,
+      faults,
+      host,
+      services: [xrayService(xray), logsService(logs), apsService(aps)],
+      ...(options.awsPort === undefined ? {} : { port: options.awsPort }),
+    });
+    const awsUrl = aws.url;
+    // the collectors' kubeconfig files (kubernetes_sd), one per cluster
+    workDir = await mkdtemp(join(tmpdir(), 'adot-sandbox-'));
+    const clusterWorkDir = workDir;
     const baseObjects = baseClusterObjects(SANDBOX_USER);
     await Promise.all(
       (seed.clusters ?? []).map(async (clusterSeed) => {
@@ -100,10 +144,37 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
           tokens: { [SANDBOX_TOKEN]: SANDBOX_USER },
           eksTokenUsers: { [SANDBOX_ACCESS_KEY_ID]: SANDBOX_USER },
         });
+        const kubeconfigPath = join(clusterWorkDir, `${clusterSeed.name}.kubeconfig`);
+        await writeFile(
+          kubeconfigPath,
+          renderKubeconfig({
+            clusters: [
+              { name: clusterSeed.name, server: server.url, certificateAuthority: server.certificateAuthority },
+            ],
+            currentCluster: clusterSeed.name,
+            user: SANDBOX_USER,
+            token: SANDBOX_TOKEN,
+          }),
+          { mode: 0o600 },
+        );
+        const collectors = new CollectorSupervisor({
+          env: {
+            AWS_ENDPOINT_URL: awsUrl,
+            AWS_ACCESS_KEY_ID: SANDBOX_ACCESS_KEY_ID,
+            AWS_SECRET_ACCESS_KEY: SANDBOX_SECRET_ACCESS_KEY,
+            AWS_REGION: region,
+            AWS_DEFAULT_REGION: region,
+            KUBECONFIG: kubeconfigPath,
+          },
+          logger: options.logger ?? SILENT,
+          shutdownTimeoutMs: options.collectorShutdownTimeoutMs ?? 2_000,
+          endpointRewrite: (endpoint) => sandboxEndpointOf(endpoint, awsUrl),
+        });
         const controllers = startClusterControllers(store, {
           rolloutSeconds: behaviour.rolloutSeconds ?? SEED_DEFAULTS.rolloutSeconds,
+          collectors,
         });
-        started.push({ seed: clusterSeed, store, server, controllers });
+        started.push({ seed: clusterSeed, store, server, controllers, collectors });
       }),
     );
     // registration order follows the seed, not which server happened to start first
@@ -121,21 +192,14 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
         addons: cluster.seed.addons,
       });
     }
-    aws = await startAwsServer({
-      account,
-      region,
-      eks,
-      iam,
-      faults,
-      host,
-      ...(options.awsPort === undefined ? {} : { port: options.awsPort }),
-    });
+    // seeded collectors run before the sandbox is handed out
+    await Promise.all(started.map((cluster) => cluster.controllers.settled()));
   } catch (error) {
     await stopAll().catch(() => undefined);
     throw error;
   }
 
-  const awsServer = aws;
+  const awsServer = aws as AwsServer;
   const clusterOf = (cluster: StartedCluster): SandboxCluster => ({
     name: cluster.seed.name,
     server: cluster.server.url,
@@ -178,9 +242,23 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     },
     eks,
     iam,
+    xray,
+    logs,
+    aps,
+    collectorStatus: (cluster, name, namespace) =>
+      started.find((candidate) => candidate.seed.name === cluster)?.collectors.status(name, namespace),
     awsRequests: () => awsServer.requests(),
     stop: () => (stopping ??= stopAll()),
   };
+}
+
+const AMP_REMOTE_WRITE =
+  /^https:\/\/aps-workspaces\.[a-z0-9-]+\.amazonaws\.com(\/workspaces\/[^/]+\/api\/v1\/remote_write)$/;
+
+/** Amazon Managed Prometheus remote-write URLs go to the sandbox's own emulation of it; anything else is kept. */
+function sandboxEndpointOf(endpoint: string, awsUrl: string): string {
+  const match = AMP_REMOTE_WRITE.exec(endpoint);
+  return match?.[1] === undefined ? endpoint : `${awsUrl}${match[1]}`;
 }
 
 export interface ResolveSeedOptions {

@@ -23,7 +23,10 @@ export function register(program: Command, ctx: CommandContext): void {
     .addOption(dirOption())
     .action(
       ctx.action({ outputs: ['text', 'json', 'yaml'] }, async (invocation) => {
-        const { sandboxStart } = await import('../../app/sandbox.js');
+        const [{ sandboxStart }, { describeSandboxCollector }] = await Promise.all([
+          import('../../app/sandbox.js'),
+          import('../../sandbox/process/collectors.js'),
+        ]);
         const dir = sandboxDir(invocation);
         const seed = invocation.options['seed'] as string | undefined;
         const scenario = invocation.options['scenario'] as string | undefined;
@@ -40,11 +43,44 @@ export function register(program: Command, ctx: CommandContext): void {
             `Sandbox running (pid ${started.pid}) in ${displayPath(invocation, started.dir)}`,
             `  AWS endpoint  ${started.awsEndpoint}`,
             ...started.clusters.map((cluster) => `  cluster ${cluster.name}  ${cluster.server}`),
+            ...(started.collectors.length === 0
+              ? []
+              : [
+                  '  collectors',
+                  ...started.collectors.map((collector) => `    ${describeSandboxCollector(collector)}`),
+                ]),
             '',
             'Next:',
             `  . ${envFile}            # point aws, kubectl and adot at the sandbox`,
             '  adot doctor --pre',
+            `  adot sandbox status${dirFlag(invocation)}   # where the collectors adot install deploys listen`,
             `  adot sandbox stop${dirFlag(invocation)}`,
+          ].join('\n'),
+        );
+      }),
+    );
+
+  sandbox
+    .command('status')
+    .description("show the sandbox running in DIR and where its collectors' receivers listen")
+    .addOption(dirOption())
+    .action(
+      ctx.action({ outputs: ['text', 'json', 'yaml'] }, async (invocation) => {
+        const [{ sandboxStatus }, { describeSandboxCollector }] = await Promise.all([
+          import('../../app/sandbox.js'),
+          import('../../sandbox/process/collectors.js'),
+        ]);
+        const status = await sandboxStatus({ dir: sandboxDir(invocation) });
+        invocation.output.result({ schemaVersion: 1, ok: true, ...status }, () =>
+          [
+            `Sandbox running (pid ${status.pid}) in ${displayPath(invocation, status.dir)}`,
+            `  AWS endpoint  ${status.awsEndpoint}`,
+            ...status.clusters.map((cluster) => `  cluster ${cluster.name}  ${cluster.server}`),
+            status.collectors.length === 0 ? 'No collector is running (adot install deploys one).' : 'Collectors:',
+            ...status.collectors.map(
+              (collector) =>
+                `  ${status.clusters.length > 1 ? `${collector.cluster}: ` : ''}${describeSandboxCollector(collector)}`,
+            ),
           ].join('\n'),
         );
       }),
@@ -113,6 +149,7 @@ export function register(program: Command, ctx: CommandContext): void {
           ...(seed === undefined ? {} : { seedFile: resolve(invocation.io.cwd, seed) }),
           ...(scenario === undefined ? {} : { scenario }),
           signal: invocation.io.signal,
+          log: (line) => invocation.io.stderr.write(`${line}\n`),
         });
       }),
     );

@@ -11,6 +11,13 @@ export interface ServicePort {
   protocol: 'TCP' | 'UDP';
   targetPort: number;
   appProtocol?: string;
+  /** the receiver (and, for multi-protocol receivers, its protocol) behind the port; absent for spec.ports */
+  source?: PortSource;
+}
+
+export interface PortSource {
+  receiver: string;
+  protocol?: string;
 }
 
 /** spec.config is a YAML string in v1alpha1 and an object in v1beta1; unreadable config yields no receivers */
@@ -36,12 +43,19 @@ function portName(receiver: string, suffix?: string): string {
 
 function receiverPorts(receiver: string, settings: unknown): ServicePort[] {
   const type = receiver.split('/')[0] ?? receiver;
-  const port = (name: string, number: number, protocol: 'TCP' | 'UDP', appProtocol?: string): ServicePort => ({
+  const port = (
+    name: string,
+    number: number,
+    protocol: 'TCP' | 'UDP',
+    appProtocol?: string,
+    receiverProtocol?: string,
+  ): ServicePort => ({
     name,
     port: number,
     protocol,
     targetPort: number,
     ...(appProtocol ? { appProtocol } : {}),
+    source: { receiver, ...(receiverProtocol === undefined ? {} : { protocol: receiverProtocol }) },
   });
   const protocols = record(record(settings).protocols);
   switch (type) {
@@ -50,9 +64,9 @@ function receiverPorts(receiver: string, settings: unknown): ServicePort[] {
     case 'otlp': {
       const ports: ServicePort[] = [];
       if ('grpc' in protocols)
-        ports.push(port(portName(receiver, 'grpc'), endpointPort(protocols.grpc, 4317), 'TCP', 'grpc'));
+        ports.push(port(portName(receiver, 'grpc'), endpointPort(protocols.grpc, 4317), 'TCP', 'grpc', 'grpc'));
       if ('http' in protocols)
-        ports.push(port(portName(receiver, 'http'), endpointPort(protocols.http, 4318), 'TCP', 'http'));
+        ports.push(port(portName(receiver, 'http'), endpointPort(protocols.http, 4318), 'TCP', 'http', 'http'));
       return ports;
     }
     case 'statsd':
@@ -69,7 +83,7 @@ function receiverPorts(receiver: string, settings: unknown): ServicePort[] {
       return defaults
         .filter(([key]) => key in protocols)
         .map(([key, suffix, number, protocol]) =>
-          port(portName(receiver, suffix), endpointPort(protocols[key], number), protocol),
+          port(portName(receiver, suffix), endpointPort(protocols[key], number), protocol, undefined, key),
         );
     }
     default:

@@ -1,7 +1,14 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { KubeObject } from '../types.js';
 import { array, record, selectorMatches, specOf, statusOf, stringRecord } from './objects.js';
 import { StoreController } from './store-controller.js';
+import type { ClusterStore, KubeObject } from '../types.js';
+
+/** Where a Service's backend really listens on this machine: one address, and a port per Service port name. */
+export interface ServiceListeners {
+  ip: string;
+  /** Service port name -> the port actually bound; ports without a listener are left out of the Endpoints */
+  ports: Record<string, number>;
+}
 
 /** the annotation the real endpoints controller sets; here it also marks the Endpoints this controller owns */
 const MANAGED_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
@@ -9,11 +16,19 @@ const MANAGED_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
 /**
  * The endpoints controller: for each Service with a selector, an Endpoints object with one loopback address per
  * ready replica of the Deployments whose pod template matches (no pods are emulated), empty subsets otherwise.
+ * A Service whose backend really runs in the sandbox (a collector) gets the address and ports it listens on.
  */
 export class EndpointsController extends StoreController {
   /** stable address per Deployment replica, so Endpoints do not churn */
   private readonly addresses = new Map<string, string>();
   private nextAddress = 2;
+
+  constructor(
+    store: ClusterStore,
+    private readonly listeners: (service: KubeObject) => ServiceListeners | undefined = () => undefined,
+  ) {
+    super(store);
+  }
 
   protected reconcile(): void {
     const services = this.store.list('v1', 'Service');
@@ -55,6 +70,8 @@ export class EndpointsController extends StoreController {
       }
     }
     if (addresses.length === 0) return [];
+    const real = this.listeners(service);
+    if (real !== undefined) return listenerSubsets(service, backends[0] as KubeObject, real);
     const containers = array(record(record(specOf(backends[0] as KubeObject).template).spec).containers).map(record);
     const ports = array(specOf(service).ports)
       .map(record)
@@ -109,6 +126,30 @@ export class EndpointsController extends StoreController {
     }
     return address;
   }
+}
+
+/** one address (the process really serving), with the Service's ports that have a listener */
+function listenerSubsets(service: KubeObject, backend: KubeObject, real: ServiceListeners): Record<string, unknown>[] {
+  const ports = array(specOf(service).ports)
+    .map(record)
+    .flatMap((port) => {
+      const bound = typeof port.name === 'string' ? real.ports[port.name] : undefined;
+      if (bound === undefined) return [];
+      return [
+        {
+          name: port.name,
+          port: bound,
+          protocol: typeof port.protocol === 'string' ? port.protocol : 'TCP',
+          ...(typeof port.appProtocol === 'string' ? { appProtocol: port.appProtocol } : {}),
+        },
+      ];
+    });
+  if (ports.length === 0) return [];
+  const address = {
+    ip: real.ip,
+    targetRef: { kind: 'Pod', namespace: backend.metadata.namespace, name: `${backend.metadata.name}-0` },
+  };
+  return [{ addresses: [address], ports }];
 }
 
 function namedContainerPort(containers: Record<string, unknown>[], name: string): number | undefined {

@@ -1,27 +1,48 @@
 import type { ClusterStore } from '../types.js';
+import { CollectorRuntimeController, type CollectorRunner } from './collector-runtime.js';
 import { EndpointsController } from './endpoints.js';
 import { OperatorController } from './operator.js';
 import { RolloutController } from './rollout.js';
 
 export { StoreAddonHooks } from './addon-hooks.js';
+export { LISTENERS_ANNOTATION, type CollectorRunner } from './collector-runtime.js';
 
 export interface ClusterControllers {
+  /** resolves once the collectors of the cluster have started (or failed to) and their Deployments say so */
+  settled(): Promise<void>;
   stop(): void;
+}
+
+export interface ClusterControllerOptions {
+  rolloutSeconds: number;
+  /** runs the collectors the operator deploys; without it their Deployments become Available on time alone */
+  collectors?: CollectorRunner;
 }
 
 /**
  * Starts the controllers of one emulated cluster. Each reconciles once synchronously, in dependency order
  * (operator makes Deployments, rollout makes them Available, endpoints follow ready replicas), so the cluster is
- * settled when this returns; afterwards each reacts to store changes on its own.
+ * settled when this returns; afterwards each reacts to store changes on its own. Collectors start asynchronously
+ * once their Deployment has rolled out, which then becomes Available.
  */
-export function startClusterControllers(store: ClusterStore, options: { rolloutSeconds: number }): ClusterControllers {
-  const controllers = [
-    new OperatorController(store),
-    new RolloutController(store, options),
-    new EndpointsController(store),
-  ];
+export function startClusterControllers(store: ClusterStore, options: ClusterControllerOptions): ClusterControllers {
+  const runner = options.collectors;
+  const runtime =
+    runner === undefined
+      ? undefined
+      : new CollectorRuntimeController(store, runner, () => {
+          rollout.requestReconcile();
+          endpoints.requestReconcile();
+        });
+  const rollout = new RolloutController(store, {
+    rolloutSeconds: options.rolloutSeconds,
+    ...(runtime === undefined ? {} : { podHealth: (deployment) => runtime.podHealth(deployment) }),
+  });
+  const endpoints = new EndpointsController(store, (service) => runtime?.listenersOf(service));
+  const controllers = [new OperatorController(store), ...(runtime === undefined ? [] : [runtime]), rollout, endpoints];
   for (const controller of controllers) controller.start();
   return {
+    settled: async () => runtime?.idle(),
     stop() {
       for (const controller of controllers) controller.stop();
     },

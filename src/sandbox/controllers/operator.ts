@@ -113,7 +113,11 @@ export class OperatorController extends StoreController {
         apiVersion: 'v1',
         kind: 'Service',
         metadata,
-        spec: { type: 'ClusterIP', selector, ports: ports.map(({ targetPort, ...port }) => ({ ...port, targetPort })) },
+        spec: {
+          type: 'ClusterIP',
+          selector,
+          ports: ports.map(({ targetPort, source: _source, ...port }) => ({ ...port, targetPort })),
+        },
       });
     } else {
       this.store.remove('v1', 'Service', objectName, namespace);

@@ -7,7 +7,15 @@ import { StoreController } from './store-controller.js';
 export interface RolloutOptions {
   rolloutSeconds: number;
   now?: () => number;
+  /**
+   * Asked once a Deployment's rollout time has passed: whether its pods are up. Default: they always are. The
+   * sandbox answers for collector Deployments from the collector runtime it really runs.
+   */
+  podHealth?: (deployment: KubeObject) => PodHealth;
 }
+
+/** ready, still starting, or failed with the reason the Deployment reports */
+export type PodHealth = { ready: true } | { ready: false; failure?: string };
 
 interface Clock {
   generation: number;
@@ -77,7 +85,13 @@ export class RolloutController extends StoreController {
       this.clocks.set(uid, clock);
     }
     const remaining = clock.startedAt + this.options.rolloutSeconds * 1000 - this.now();
-    if (replicas === 0 || remaining <= 0) return availableDeploymentStatus(name, replicas, generation);
+    if (replicas === 0) return availableDeploymentStatus(name, replicas, generation);
+    if (remaining <= 0) {
+      const health = this.options.podHealth?.(deployment) ?? { ready: true };
+      return health.ready
+        ? availableDeploymentStatus(name, replicas, generation)
+        : unavailableDeploymentStatus(name, replicas, generation, health.failure);
+    }
     this.loop.scheduleIn(remaining);
     return unavailableDeploymentStatus(name, replicas, generation);
   }

@@ -13,6 +13,11 @@ export abstract class StoreController {
     this.loop.start();
   }
 
+  /** reconcile again soon, for a change that happened outside the store */
+  requestReconcile(): void {
+    this.loop.schedule();
+  }
+
   stop(): void {
     this.loop.stop();
   }

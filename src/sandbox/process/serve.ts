@@ -1,4 +1,5 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import type { Logger } from '../../collector/telemetry/logger.js';
 import { startSandbox } from '../sandbox.js';
 import type { Seed } from '../types.js';
 import { readSandboxInfo, renderEnvFile, sandboxPaths, writeFileAtomic, type SandboxInfoFile } from './files.js';
@@ -9,6 +10,8 @@ export interface ServeOptions {
   pid: number;
   signal: AbortSignal;
   host?: string;
+  /** where the collectors the sandbox runs log, one line per call */
+  log?: (line: string) => void;
 }
 
 /**
@@ -18,9 +21,11 @@ export interface ServeOptions {
 export async function serveSandbox(options: ServeOptions): Promise<SandboxInfoFile> {
   const paths = sandboxPaths(options.dir);
   await mkdir(options.dir, { recursive: true });
+  const log = options.log;
   const sandbox = await startSandbox({
     seed: options.seed,
     ...(options.host === undefined ? {} : { host: options.host }),
+    ...(log === undefined ? {} : { logger: timestampedLogger(log) }),
   });
   try {
     await writeFileAtomic(paths.kubeconfig, sandbox.kubeconfig());
@@ -37,11 +42,10 @@ export async function serveSandbox(options: ServeOptions): Promise<SandboxInfoFi
       startedAt: new Date().toISOString(),
     };
     await writeFileAtomic(paths.info, `${JSON.stringify(info, null, 2)}\n`);
-    await writeFile(
-      paths.log,
-      `sandbox ready: AWS ${sandbox.awsEndpoint}, clusters ${sandbox.clusters.map((c) => `${c.name}=${c.server}`).join(', ')}\n`,
-      { flag: 'a' },
-    ).catch(() => undefined);
+    const ready = `sandbox ready: AWS ${sandbox.awsEndpoint}, clusters ${sandbox.clusters.map((c) => `${c.name}=${c.server}`).join(', ')}`;
+    // through the same stream as the collectors' lines when there is one, so that neither overwrites the other
+    if (log !== undefined) log(ready);
+    else await writeFile(paths.log, `${ready}\n`, { flag: 'a' }).catch(() => undefined);
     await abortion(options.signal);
     return info;
   } finally {
@@ -49,6 +53,11 @@ export async function serveSandbox(options: ServeOptions): Promise<SandboxInfoFi
     const current = await readSandboxInfo(options.dir);
     if (current?.pid === options.pid) await rm(paths.info, { force: true });
   }
+}
+
+function timestampedLogger(log: (line: string) => void): Logger {
+  const at = (level: string) => (message: string) => log(`${new Date().toISOString()} ${level} ${message}`);
+  return { debug: () => undefined, info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 function abortion(signal: AbortSignal): Promise<void> {

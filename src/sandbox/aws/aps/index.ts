@@ -1,0 +1,3 @@
+export { apsService } from './service.js';
+export { ApsState, SAMPLES_KEPT_PER_SERIES, type LatestSample, type StoredSeries } from './state.js';
+export { decodeRemoteWrite, type WrittenSeries } from './write-request.js';
