@@ -114,6 +114,29 @@ describe('kubectl against the emulated API server', () => {
     expect(result.stdout).toMatch(/^default\s+Active\s+\d+s$/m);
   });
 
+  it('lists endpoints with their address:port pairs, as kubectl prints them', async () => {
+    cluster.store.put({
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'observability-collector', namespace: 'default' },
+      subsets: [
+        {
+          addresses: [{ ip: '127.0.0.1' }],
+          ports: [
+            { name: 'awsxray', port: 41234, protocol: 'UDP' },
+            { name: 'otlp-grpc', port: 41235, protocol: 'TCP' },
+          ],
+        },
+      ],
+    });
+    cluster.store.put({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'empty', namespace: 'default' } });
+    const result = await kubectl.run(['get', 'endpoints', '-n', 'default']);
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n')[0]).toMatch(/^NAME\s+ENDPOINTS\s+AGE$/);
+    expect(result.stdout).toMatch(/^observability-collector\s+127\.0\.0\.1:41234,127\.0\.0\.1:41235\s+\d+s$/m);
+    expect(result.stdout).toMatch(/^empty\s+<none>\s+\d+s$/m);
+  });
+
   it('applies server-side (including a CRD and then its object), gets, waits for availability and deletes', async () => {
     const manifestFile = await kubectl.writeFile('manifest.yaml', manifest);
     const applied = await kubectl.run(['apply', '--server-side', '-f', manifestFile]);

@@ -41,6 +41,19 @@ function count(value: unknown): number {
   return typeof value === 'number' ? value : 0;
 }
 
+/** kubectl's ENDPOINTS column: address:port pairs of every subset, the first three and a count of the rest */
+function endpointsText(object: KubeObject): string {
+  const subsets = read(object, 'subsets');
+  const pairs = (Array.isArray(subsets) ? subsets : []).flatMap((subset: Record<string, unknown>) => {
+    const addresses = Array.isArray(subset.addresses) ? (subset.addresses as Record<string, unknown>[]) : [];
+    const ports = Array.isArray(subset.ports) ? (subset.ports as Record<string, unknown>[]) : [];
+    return addresses.flatMap((address) => ports.map((port) => `${String(address.ip)}:${String(port.port)}`));
+  });
+  if (pairs.length === 0) return '<none>';
+  const shown = pairs.slice(0, 3).join(',');
+  return pairs.length > 3 ? `${shown} + ${pairs.length - 3} more...` : shown;
+}
+
 const nameColumn: Column = { name: 'Name', type: 'string', format: 'name', cell: (object) => object.metadata.name };
 const ageColumn: Column = { name: 'Age', type: 'string', cell: age };
 
@@ -79,6 +92,7 @@ const columnsByKind: Record<string, Column[]> = {
     },
     ageColumn,
   ],
+  Endpoints: [nameColumn, { name: 'Endpoints', type: 'string', cell: (object) => endpointsText(object) }, ageColumn],
   ConfigMap: [
     nameColumn,
     { name: 'Data', type: 'integer', cell: (object) => Object.keys((object.data as object | undefined) ?? {}).length },

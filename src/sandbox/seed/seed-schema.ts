@@ -26,7 +26,7 @@ export const ADDON_HEALTH_CODES = [
   'AddonSubscriptionNeeded',
   'AddonPermissionFailure',
 ] as const;
-export const FAULT_SERVICES = ['eks', 'iam', 'sts', 'xray', 'logs', 'kubernetes'] as const;
+export const FAULT_SERVICES = ['eks', 'iam', 'sts', 'xray', 'logs', 'aps', 'kubernetes'] as const;
 export const KUBERNETES_VERBS = [
   'get',
   'list',

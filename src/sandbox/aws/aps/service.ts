@@ -1,4 +1,4 @@
-import { AwsServiceError, type FaultTarget } from '../../types.js';
+import { AwsServiceError } from '../../types.js';
 import type { AwsRequest, AwsResponse } from '../protocols/request.js';
 import type { AwsService } from '../protocols/service.js';
 import type { ApsState, LatestSample } from './state.js';
@@ -18,7 +18,7 @@ export function apsService(state: ApsState): AwsService {
   return {
     signingName: 'aps',
     // 'aps' is not (yet) a fault service of the seed schema: seeded faults never name it
-    faultService: 'aps' as FaultTarget['service'],
+    faultService: 'aps',
     operationOf(request) {
       if (request.method === 'POST' && REMOTE_WRITE_PATH.test(request.path)) return 'RemoteWrite';
       if ((request.method === 'GET' || request.method === 'POST') && QUERY_PATH.test(request.path))
