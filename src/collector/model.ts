@@ -58,6 +58,8 @@ export interface ExporterInstance<T> extends Lifecycle, Consumer<T> {}
 export interface ReceiverInstance extends Lifecycle {
   /** where it listens (host:port), once started; undefined for scrapers */
   address?(): string | undefined;
+  /** protocol -> host:port, for receivers with several listeners (otlp: grpc and http) */
+  addresses?(): Record<string, string>;
 }
 
 /** An HTTP request about to be sent, as an authenticator extension sees it. */

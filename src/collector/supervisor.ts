@@ -23,6 +23,8 @@ export interface CollectorStatus {
   running: boolean;
   /** receiver id -> host:port it listens on */
   receivers: Record<string, string>;
+  /** receiver id -> protocol -> host:port, for receivers with several listeners (otlp: grpc and http) */
+  protocols: Record<string, Record<string, string>>;
   telemetryAddress?: string;
   error?: string;
 }
@@ -67,15 +69,19 @@ export class CollectorSupervisor {
     const entry = this.entries.get(`${namespace}/${name}`);
     if (entry === undefined) return undefined;
     const receivers: Record<string, string> = {};
+    const protocols: Record<string, Record<string, string>> = {};
     for (const id of entry.receiverIds) {
       const address = entry.collector?.receiverAddress(id);
       if (address !== undefined) receivers[id] = address;
+      const byProtocol = entry.collector?.receiverAddresses(id) ?? {};
+      if (Object.keys(byProtocol).length > 0) protocols[id] = byProtocol;
     }
     return {
       name,
       namespace,
       running: entry.collector !== undefined,
       receivers,
+      protocols,
       ...(entry.collector?.telemetryAddress === undefined
         ? {}
         : { telemetryAddress: entry.collector.telemetryAddress }),

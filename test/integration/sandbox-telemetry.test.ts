@@ -104,6 +104,12 @@ describe('sandbox: the collectors the emulated operator deploys really run', () 
     >;
     expect(listeners.awsxray).toBe(address);
     expect(listeners.otlp).toMatch(/^127\.0\.0\.1:\d+$/);
+    // both OTLP listeners are published, each at its own real port
+    const otlpGrpc = await endpointAddress(core, 'otlp-grpc');
+    const otlpHttp = await endpointAddress(core, 'otlp-http');
+    expect(otlpGrpc).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(otlpHttp).toBe(listeners.otlp);
+    expect(new Set([address, otlpGrpc, otlpHttp]).size).toBe(3);
 
     const sent = segment();
     await sendDatagrams(address, framed([sent]));

@@ -27,6 +27,8 @@ export interface RunningCollector {
   telemetryAddress: string | undefined;
   /** host:port a receiver listens on */
   receiverAddress(id: string): string | undefined;
+  /** protocol -> host:port of a receiver with several listeners (empty for the others) */
+  receiverAddresses(id: string): Record<string, string>;
   /** idempotent; resolves once everything is delivered or dropped and every socket is closed */
   shutdown(): Promise<void>;
 }
@@ -76,6 +78,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     metrics,
     telemetryAddress: server?.address,
     receiverAddress: (id) => graph.receivers.get(id)?.address?.(),
+    receiverAddresses: (id) => graph.receivers.get(id)?.addresses?.() ?? {},
     shutdown() {
       stopping ??= (async () => {
         logger.info('collector shutting down: flushing pipelines');

@@ -1,6 +1,6 @@
 import type { CollectorResource, CollectorStatus } from '../../collector/supervisor.js';
 import type { ClusterStore, KubeObject } from '../types.js';
-import { collectorConfig, collectorServicePorts, type PortSource } from './collector-ports.js';
+import { collectorServicePorts, type PortSource } from './collector-ports.js';
 import type { ServiceListeners } from './endpoints.js';
 import { isDeploymentAvailable, record, specOf } from './objects.js';
 import { COLLECTOR_API_VERSIONS, COLLECTOR_KIND } from './operator.js';
@@ -87,11 +87,10 @@ export class CollectorRuntimeController extends StoreController {
     const collector = this.collector(owner);
     if (status?.running !== true || collector === undefined) return undefined;
     const spec = specOf(collector);
-    const receivers = record(collectorConfig(spec.config).receivers);
     const ports: Record<string, number> = {};
     let ip: string | undefined;
     for (const port of collectorServicePorts(spec.config, spec.ports)) {
-      const address = port.source === undefined ? undefined : listenerOf(port.source, status, receivers);
+      const address = port.source === undefined ? undefined : listenerOf(port.source, status);
       const parsed = address === undefined ? undefined : splitHostPort(address);
       if (parsed === undefined) continue;
       ip ??= parsed.host;
@@ -198,16 +197,9 @@ function refOf(key: string): CollectorRef {
  * The runtime reports one address per receiver; for OTLP that is the HTTP listener when there is one, else gRPC.
  * A protocol whose listener the runtime does not report gets no Endpoints port rather than a wrong one.
  */
-function listenerOf(
-  source: PortSource,
-  status: CollectorStatus,
-  receivers: Record<string, unknown>,
-): string | undefined {
-  const address = status.receivers[source.receiver];
-  if (source.protocol === undefined || address === undefined) return address;
-  const protocols = record(record(receivers[source.receiver]).protocols);
-  const reported = 'http' in protocols ? 'http' : 'grpc';
-  return source.protocol === reported ? address : undefined;
+function listenerOf(source: PortSource, status: CollectorStatus): string | undefined {
+  if (source.protocol === undefined) return status.receivers[source.receiver];
+  return status.protocols[source.receiver]?.[source.protocol];
 }
 
 function splitHostPort(address: string): { host: string; port: number } | undefined {
