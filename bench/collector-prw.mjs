@@ -113,21 +113,24 @@ service:
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  // a runner that dies (e.g. dist/ not built) must fail the benchmark rather than leave it waiting forever
   const waitFor = (prefix) =>
-    new Promise((resolve) => {
+    new Promise((resolve, reject) => {
       const onLine = (line) => {
         if (!line.startsWith(`${prefix} `)) return;
         lines.off('line', onLine);
         resolve(JSON.parse(line.slice(prefix.length + 1)));
       };
       lines.on('line', onLine);
+      exited.then((code) => reject(new Error(`the collector runner exited (${code}) before printing ${prefix}`)));
     });
   await waitFor('READY');
   await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
   const done = waitFor('DONE');
   child.kill('SIGTERM');
   const stats = await done;
-  await new Promise((resolve) => child.once('exit', resolve));
+  await exited;
   return { cpuSeconds: stats.cpuSeconds, maxRssBytes: stats.maxRssBytes };
 }
 

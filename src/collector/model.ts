@@ -4,6 +4,7 @@
  */
 import type { SelfMetrics } from './telemetry/self-metrics.js';
 import type { Logger } from './telemetry/logger.js';
+import type { InstrumentationScope, Resource, Span } from './translate/otlp-types.js';
 
 export type Signal = 'traces' | 'metrics' | 'logs';
 
@@ -15,7 +16,20 @@ export interface XRaySegment {
   document: string;
 }
 
-export type TraceItem = XRaySegment;
+/**
+ * One span as the otlp receiver decoded it, with the resource and scope it was reported under (shared, not copied,
+ * by the spans of one request). Exporters convert it themselves, so that their own settings apply (the awsxray
+ * exporter's indexed_attributes, for one). Items are shared between the exporters of a pipeline: never mutate one.
+ */
+export interface OtlpSpanItem {
+  kind: 'otlp-span';
+  span: Span;
+  resource: Resource;
+  scope?: InstrumentationScope;
+}
+
+/** X-Ray daemon segments (the awsxray receiver) pass through as they came; OTLP spans (the otlp receiver) as spans. */
+export type TraceItem = XRaySegment | OtlpSpanItem;
 
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
 

@@ -90,7 +90,7 @@ function grpcExport(address: string, path: string, body: Uint8Array): Promise<Bu
   });
 }
 
-const config = (metricsFile: string) => `
+const config = (metricsFile: string, tracesFile: string) => `
 receivers:
   otlp:
     protocols:
@@ -101,6 +101,14 @@ receivers:
     protocols:
       grpc:
         endpoint: 127.0.0.1:0
+  otlp/indexed:
+    protocols:
+      http:
+        endpoint: 127.0.0.1:0
+  otlp/all:
+    protocols:
+      http:
+        endpoint: 127.0.0.1:0
 processors:
   batch/traces:
     timeout: 50ms
@@ -108,8 +116,16 @@ processors:
 exporters:
   awsxray:
     region: us-east-1
+  awsxray/indexed:
+    region: us-east-1
+    indexed_attributes: [http.route]
+  awsxray/all:
+    region: us-east-1
+    index_all_attributes: true
   file:
     path: ${metricsFile}
+  file/traces:
+    path: ${tracesFile}
 service:
   telemetry:
     metrics:
@@ -118,11 +134,49 @@ service:
     traces:
       receivers: [otlp, otlp/grpc]
       processors: [batch/traces]
-      exporters: [awsxray]
+      exporters: [awsxray, file/traces]
+    traces/indexed:
+      receivers: [otlp/indexed]
+      exporters: [awsxray/indexed]
+    traces/all:
+      receivers: [otlp/all]
+      exporters: [awsxray/all]
     metrics:
       receivers: [otlp, otlp/grpc]
       exporters: [file]
 `;
+
+/** One server span with attributes of its own, one of them listed in aws.xray.annotations. */
+function attributedRequest(traceId: Buffer) {
+  return {
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'svc-indexing' } }] },
+        scopeSpans: [
+          {
+            scope: { name: 'manual' },
+            spans: [
+              {
+                traceId,
+                spanId: randomBytes(8),
+                name: 'GET /cart/{id}',
+                kind: 2,
+                startTimeUnixNano: nanos(-100),
+                endTimeUnixNano: nanos(),
+                attributes: [
+                  { key: 'http.route', value: { stringValue: '/cart/{id}' } },
+                  { key: 'app.user-id', value: { stringValue: 'u-42' } },
+                  { key: 'cart.items', value: { intValue: '3' } },
+                  { key: 'aws.xray.annotations', value: { arrayValue: { values: [{ stringValue: 'cart.items' }] } } },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
 
 describe('collector: otlp receiver -> batch -> awsxray exporter -> sandbox X-Ray', () => {
   let sandbox: CollectorAwsSandbox;
@@ -138,7 +192,11 @@ describe('collector: otlp receiver -> batch -> awsxray exporter -> sandbox X-Ray
     xray = new XRayClient({ ...sandbox.clientConfig, maxAttempts: 1 });
     codec = await loadOtlpCodec();
     dir = await mkdtemp(join(tmpdir(), 'adot-otlp-'));
-    const { config: prepared } = prepareConfigText(config(join(dir, 'metrics.jsonl')), 'otel.yaml', sandbox.env);
+    const { config: prepared } = prepareConfigText(
+      config(join(dir, 'metrics.jsonl'), join(dir, 'traces.jsonl')),
+      'otel.yaml',
+      sandbox.env,
+    );
     collector = await startCollector({
       config: prepared,
       env: sandbox.env,
@@ -330,6 +388,69 @@ describe('collector: otlp receiver -> batch -> awsxray exporter -> sandbox X-Ray
       grpcExport(grpcAddress, '/opentelemetry.proto.collector.logs.v1.LogsService/Export', Buffer.alloc(0)),
     ).rejects.toMatchObject({
       code: grpc.status.UNIMPLEMENTED,
+    });
+  });
+
+  it('indexes attributes as each awsxray exporter is configured (ADOT defaults, indexed_attributes, index_all_attributes), and a file exporter of the same pipeline writes span items', async () => {
+    const ids = { otlp: xrayStyleTraceId(), 'otlp/indexed': xrayStyleTraceId(), 'otlp/all': xrayStyleTraceId() };
+    for (const [receiver, id] of Object.entries(ids)) {
+      const response = await fetch(`http://${collector.receiverAddress(receiver)}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-protobuf' },
+        body: codec.encodeRequest('traces', attributedRequest(id)),
+      });
+      expect(response.status, receiver).toBe(200);
+    }
+    const documentOf = async (id: Buffer) => {
+      const hex = id.toString('hex');
+      const traces = await eventually(
+        () => xray.send(new BatchGetTracesCommand({ TraceIds: [`1-${hex.slice(0, 8)}-${hex.slice(8)}`] })),
+        (answer) => (answer.Traces?.[0]?.Segments ?? []).length === 1,
+      );
+      return JSON.parse(traces.Traces?.[0]?.Segments?.[0]?.Document ?? '{}') as {
+        name?: string;
+        annotations?: Record<string, unknown>;
+        metadata?: { default?: Record<string, unknown> };
+      };
+    };
+
+    const byDefault = await documentOf(ids.otlp);
+    expect(byDefault.name).toBe('svc-indexing');
+    expect(byDefault.annotations).toEqual({ cart_items: 3 });
+    expect(byDefault.metadata).toEqual({ default: { 'http.route': '/cart/{id}', 'app.user-id': 'u-42' } });
+
+    const indexed = await documentOf(ids['otlp/indexed']);
+    expect(indexed.annotations).toEqual({ http_route: '/cart/{id}', cart_items: 3 });
+    expect(indexed.metadata).toEqual({ default: { 'app.user-id': 'u-42' } });
+
+    const all = await documentOf(ids['otlp/all']);
+    expect(all.annotations).toEqual({ http_route: '/cart/{id}', app_user_id: 'u-42', cart_items: 3 });
+    expect(all.metadata).toBeUndefined();
+
+    const lines = await eventually(
+      async () =>
+        (await readFile(join(dir, 'traces.jsonl'), 'utf8').catch(() => ''))
+          .split('\n')
+          .slice(0, -1) // complete lines only: what follows the last newline may be half written
+          .map((line) => JSON.parse(line) as { resource: Record<string, unknown>; span: Record<string, unknown> }),
+      (found) => found.some((line) => line.span.traceId === ids.otlp.toString('hex')),
+    );
+    // everything the default pipeline took: 8 + 2 spans of the tests before, and this one
+    expect(lines).toHaveLength(11);
+    expect(lines.find((line) => line.span.traceId === ids.otlp.toString('hex'))).toMatchObject({
+      resource: { 'service.name': 'svc-indexing' },
+      scope: { name: 'manual' },
+      span: {
+        name: 'GET /cart/{id}',
+        kind: 'server',
+        attributes: {
+          'http.route': '/cart/{id}',
+          'app.user-id': 'u-42',
+          'cart.items': 3,
+          'aws.xray.annotations': ['cart.items'],
+        },
+        status: { code: 'unset' },
+      },
     });
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { KeyValue, Span } from '../../src/collector/translate/otlp-types.js';
-import { spansToSegments, type XRayTranslationOptions } from '../../src/collector/translate/spans-to-xray.js';
+import { spanItemToSegment, type XRayTranslationOptions } from '../../src/collector/translate/spans-to-xray.js';
+import { spanItems } from '../../src/collector/translate/span-items.js';
+import type { XRaySegment } from '../../src/collector/model.js';
+import { Settings } from '../../src/collector/config/settings.js';
+import { readAwsXRayExporterSettings } from '../../src/collector/exporters/awsxray.js';
+import { traceText } from '../../src/collector/exporters/item-text.js';
 import { sanitizeSegmentName } from '../../src/collector/translate/xray-names.js';
 
 const TRACE = Buffer.from('65a1b2c30123456789abcdef01234567', 'hex');
@@ -11,6 +16,8 @@ interface SegmentDocument {
 }
 
 const INDEX_ALL: XRayTranslationOptions = { indexAllAttributes: true, indexedAttributes: [] };
+/** The awsxray exporter's defaults, as ADOT's */
+const ADOT_DEFAULTS: XRayTranslationOptions = { indexAllAttributes: false, indexedAttributes: [] };
 
 function attrs(record: Record<string, string | number | boolean | string[]>): KeyValue[] {
   return Object.entries(record).map(([key, value]) => ({
@@ -45,16 +52,25 @@ function span(overrides: Partial<Span> = {}): Span {
 function documents(
   spans: Span[],
   resource: KeyValue[] = attrs({ 'service.name': 'cart-service' }),
-  options = INDEX_ALL,
+  options = ADOT_DEFAULTS,
 ) {
-  const result = spansToSegments(
-    { resourceSpans: [{ resource: { attributes: resource }, scopeSpans: [{ spans }] }] },
-    options,
-  );
-  return { ...result, docs: result.segments.map((segment) => JSON.parse(segment.document) as SegmentDocument) };
+  const { items, rejected, problem } = spanItems({
+    resourceSpans: [{ resource: { attributes: resource }, scopeSpans: [{ spans }] }],
+  });
+  const segments = items.map((item) => {
+    const outcome = spanItemToSegment(item, options);
+    if (!outcome.ok) throw new Error(outcome.problem);
+    return outcome.segment;
+  });
+  return {
+    rejected,
+    problem,
+    segments,
+    docs: segments.map((segment: XRaySegment) => JSON.parse(segment.document) as SegmentDocument),
+  };
 }
 
-describe('OTLP spans -> X-Ray segments', () => {
+describe('OTLP spans -> span items -> X-Ray segments', () => {
   it('turns a root span into a segment named after the service, with X-Ray ids and epoch-second times', () => {
     const { segments, docs } = documents([span()]);
     expect(segments[0]).toMatchObject({
@@ -100,6 +116,7 @@ describe('OTLP spans -> X-Ray segments', () => {
         'telemetry.sdk.version': '1.25.0',
         'aws.log.group.names': ['/eks/demo/cart'],
       }),
+      INDEX_ALL,
     );
     const doc = docs[0];
     expect(doc?.name).toBe('cart-service');
@@ -215,7 +232,7 @@ describe('OTLP spans -> X-Ray segments', () => {
     expect(docs[4]?.http?.response?.status).toBe(500);
   });
 
-  it('indexes annotatable attributes under sanitized keys and keeps the rest in metadata.default', () => {
+  it('with index_all_attributes, indexes annotatable attributes under sanitized keys and keeps the rest in metadata.default', () => {
     const attributes = [
       ...attrs({
         'app.user-id': 'u-42',
@@ -226,7 +243,7 @@ describe('OTLP spans -> X-Ray segments', () => {
       }),
       { key: 'big', value: { intValue: '9223372036854775807' } },
     ];
-    const { docs } = documents([span({ attributes })]);
+    const { docs } = documents([span({ attributes })], undefined, INDEX_ALL);
     expect(docs[0]?.annotations).toEqual({ app_user_id: 'u-42', cart_items: 3, cart_total: 19.5, cart_gift: false });
     expect(docs[0]?.metadata).toEqual({ default: { 'cart.skus': ['a', 'b'], big: '9223372036854775807' } });
 
@@ -246,7 +263,44 @@ describe('OTLP spans -> X-Ray segments', () => {
     expect(selective.docs[0]?.metadata).toBeUndefined();
   });
 
-  it('rejects spans whose ids X-Ray cannot take, and keeps converting the rest', () => {
+  it('with ADOT defaults, indexes only what aws.xray.annotations lists and keeps the rest in metadata.default', () => {
+    const { docs } = documents([
+      span({
+        attributes: attrs({
+          'http.route': '/cart/{id}',
+          'app.user-id': 'u-42',
+          'cart.items': 3,
+          'aws.xray.annotations': ['cart.items'],
+        }),
+      }),
+      span({ spanId: Buffer.from('4444444444444444', 'hex'), attributes: attrs({ 'http.route': '/health' }) }),
+    ]);
+    expect(docs[0]?.annotations).toEqual({ cart_items: 3 });
+    expect(docs[0]?.metadata).toEqual({ default: { 'http.route': '/cart/{id}', 'app.user-id': 'u-42' } });
+    expect(docs[1]?.annotations).toBeUndefined();
+    expect(docs[1]?.metadata).toEqual({ default: { 'http.route': '/health' } });
+  });
+
+  it('with indexed_attributes, indexes the named attributes besides those the span lists', () => {
+    const { docs } = documents(
+      [
+        span({
+          attributes: attrs({
+            'http.route': '/cart/{id}',
+            'app.user-id': 'u-42',
+            'cart.items': 3,
+            'aws.xray.annotations': ['cart.items'],
+          }),
+        }),
+      ],
+      undefined,
+      { indexAllAttributes: false, indexedAttributes: ['http.route'] },
+    );
+    expect(docs[0]?.annotations).toEqual({ http_route: '/cart/{id}', cart_items: 3 });
+    expect(docs[0]?.metadata).toEqual({ default: { 'app.user-id': 'u-42' } });
+  });
+
+  it('refuses spans whose ids break the OTLP rules, and keeps the rest', () => {
     const result = documents([
       span({ traceId: Buffer.alloc(16) }),
       span({ spanId: Buffer.from('0102', 'hex') }),
@@ -263,5 +317,66 @@ describe('OTLP spans -> X-Ray segments', () => {
     expect(sanitizeSegmentName('ünïcode-Dienst_1 @home')).toBe('ünïcode-Dienst_1 @home');
     expect(sanitizeSegmentName('x'.repeat(250))).toHaveLength(200);
     expect(sanitizeSegmentName('<>')).toBe('span');
+  });
+
+  it('the awsxray exporter indexes as ADOT by default and reads index_all_attributes / indexed_attributes', () => {
+    const read = (values: Record<string, unknown>) =>
+      readAwsXRayExporterSettings(new Settings({ region: 'us-east-1', ...values }, 'exporters.awsxray')).translation;
+    expect(read({})).toEqual(ADOT_DEFAULTS);
+    expect(read({ index_all_attributes: true, indexed_attributes: ['http.route'] })).toEqual({
+      indexAllAttributes: true,
+      indexedAttributes: ['http.route'],
+    });
+    expect(() => read({ indexed_attributes: 'http.route' })).toThrow(
+      expect.objectContaining({ path: 'exporters.awsxray.indexed_attributes' }),
+    );
+    expect(() => read({ index_all_attributes: 'yes' })).toThrow(
+      expect.objectContaining({ path: 'exporters.awsxray.index_all_attributes' }),
+    );
+  });
+
+  it('prints a span item as one JSON line of its own shape, and a daemon segment as it arrived', () => {
+    const { items } = spanItems({
+      resourceSpans: [
+        {
+          resource: { attributes: attrs({ 'service.name': 'cart-service' }) },
+          scopeSpans: [
+            {
+              scope: { name: 'manual', version: '1.0', attributes: [] },
+              spans: [
+                span({
+                  kind: 2,
+                  parentSpanId: Buffer.from('53995c3f42cd8ad8', 'hex'),
+                  attributes: attrs({ 'http.route': '/cart' }),
+                  status: { code: 2, message: 'boom' },
+                }),
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const item = items[0];
+    if (item === undefined) throw new Error('no span item');
+    const line = traceText.json(item);
+    expect(line).not.toContain('\n');
+    expect(JSON.parse(line)).toEqual({
+      resource: { 'service.name': 'cart-service' },
+      scope: { name: 'manual', version: '1.0', attributes: {} },
+      span: {
+        traceId: '65a1b2c30123456789abcdef01234567',
+        spanId: '00f067aa0ba902b7',
+        parentSpanId: '53995c3f42cd8ad8',
+        name: 'GET /cart',
+        kind: 'server',
+        startTimeUnixNano: '1705096899123456789',
+        endTimeUnixNano: '1705096899323456000',
+        attributes: { 'http.route': '/cart' },
+        status: { code: 'error', message: 'boom' },
+      },
+    });
+    expect(traceText.line(item)).toBe('span 00f067aa0ba902b7 trace 65a1b2c30123456789abcdef01234567 GET /cart');
+    const daemon: XRaySegment = { kind: 'xray-segment', traceId: 't', id: 'i', document: '{"name":"a" }' };
+    expect(traceText.json(daemon)).toBe('{"name":"a" }');
   });
 });

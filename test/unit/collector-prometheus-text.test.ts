@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ExpositionError, parseExposition } from '../../src/collector/receivers/prometheus/text-format.js';
+import {
+  ExpositionError,
+  parseExposition,
+  scanExposition,
+} from '../../src/collector/receivers/prometheus/text-format.js';
 
 const exposition = String.raw`# HELP http_requests_total The total number of HTTP requests.
 # TYPE http_requests_total counter
@@ -108,5 +112,52 @@ describe('Prometheus text exposition format', () => {
     ['metric 1 12.5', '"12.5" is not a timestamp (ms)'],
   ])('refuses %s, naming the line', (line, message) => {
     expect(() => parseExposition(`ok 1\n${line}\n`)).toThrow(new ExpositionError(2, message));
+  });
+
+  it.each([
+    ['plain integers', 'm 42', 42, undefined],
+    ['negative zero', 'm -0', -0, undefined],
+    ['leading zeros', 'm 007 1000', 7, 1000],
+    ['a leading plus', 'm +5', 5, undefined],
+    ['exponents', 'm{a="1"} -1.5e-3', -0.0015, undefined],
+    ['hexadecimal', 'm 0x1F', 31, undefined],
+    ['integers beyond 15 digits', 'm 1234567890123456', 1234567890123456, undefined],
+    ['timestamps beyond 15 digits', 'm 1 1234567890123456', 1, 1234567890123456],
+    ['a negative timestamp', 'm 1 -5', 1, -5],
+    ['tabs and trailing blanks', 'm{a="1"}\t2\t 3 \t', 2, 3],
+    ['no blank after the label set', 'm{a="1"}4', 4, undefined],
+    ['leading blanks', '  \tm{a="1"} 5', 5, undefined],
+    ['a CRLF line end', 'm 6 7\r', 6, 7],
+    ['a brace in a label value', 'm{a="}"} 8', 8, undefined],
+  ])('reads %s as the format defines them', (_, line, value, timestampMs) => {
+    const [sample] = parseExposition(`${line}\n`).samples;
+    expect(Object.is(sample?.value, value)).toBe(true);
+    expect(sample?.timestampMs).toBe(timestampMs);
+    expect(sample?.name).toBe('m');
+  });
+
+  it.each([
+    ['m 1 2 3', 'expected a value and an optional timestamp'],
+    ['m', 'expected a value and an optional timestamp'],
+    ['m{a="1"}', 'expected a value and an optional timestamp'],
+    ['m 1.2.3', '"1.2.3" is not a number'],
+    ['m 1e', '"1e" is not a number'],
+    ['m 1 12a', '"12a" is not a timestamp (ms)'],
+    ['m{a="1"} 1 }', 'expected a value and an optional timestamp'],
+  ])('refuses %s on the common path too', (line, message) => {
+    expect(() => parseExposition(`ok 1\n${line}\n`)).toThrow(new ExpositionError(2, message));
+  });
+
+  it('hands each sample its series text as written, without slicing the exposition', () => {
+    const text = '# TYPE a counter\na_total{x="1"} 1\n  b 2 3\n';
+    const seen: [string, number, number | undefined, number][] = [];
+    scanExposition(text, { types: new Map(), help: new Map() }, (source, start, end, value, timestampMs, line) => {
+      seen.push([source.slice(start, end), value, timestampMs, line]);
+      if (line === 2) expect(source).toBe(text);
+    });
+    expect(seen).toEqual([
+      ['a_total{x="1"}', 1, undefined, 2],
+      ['b', 2, 3, 3],
+    ]);
   });
 });

@@ -91,4 +91,30 @@ describe('remote write 1.0 WriteRequest', () => {
   it('encodes an empty request as zero bytes', () => {
     expect(encodeWriteRequest([]).length).toBe(0);
   });
+
+  it('keeps the encoding out of sight of whatever reads the labels, and encodes frozen labels too', () => {
+    const encoder = new SeriesEncoder();
+    const labels = { job: 'api' };
+    encoder.series(sample('up', labels, 1, 1));
+    expect(Object.keys(labels)).toEqual(['job']);
+    expect({ ...labels }).toEqual({ job: 'api' });
+    expect(JSON.stringify(labels)).toBe('{"job":"api"}');
+    const frozen = Object.freeze({ job: 'api' });
+    const first = encoder.series(sample('up', frozen, 1, 1));
+    expect(encoder.series(sample('up', frozen, 1, 2))).toBe(first);
+    expect(first.encoded).toBe(encoder.series(sample('up', labels, 1, 1)).encoded);
+  });
+
+  it('groups by the encodings the caller already found, and re-groups a series in a later call', () => {
+    const encoder = new SeriesEncoder();
+    const labels = { job: 'api' };
+    const batch = [sample('up', labels, 1, 20), sample('up', labels, 0, 10), sample('other', labels, 5, 10)];
+    const known = batch.map((entry) => encoder.series(entry));
+    const grouped = toTimeSeries(batch, encoder, known);
+    expect(grouped.map((entry) => [entry.series.name, entry.samples.map((point) => point.value)])).toEqual([
+      ['up', [0, 1]],
+      ['other', [5]],
+    ]);
+    expect(toTimeSeries(batch.slice(0, 1), encoder).map((entry) => entry.samples.length)).toEqual([1]);
+  });
 });

@@ -1,11 +1,14 @@
 /**
  * exporter `awsxray`: PutTraceSegments through @aws-sdk/client-xray, at most 50 documents per call (the API's
  * limit), segments listed in UnprocessedTraceSegments sent again, transient failures retried by the queued sender.
+ * X-Ray daemon segments are sent as they arrived; OTLP span items are converted here, with this exporter's
+ * index_all_attributes / indexed_attributes (ADOT's defaults: false, []).
  */
 import type { XRayClient } from '@aws-sdk/client-xray';
 import type { Settings } from '../config/settings.js';
 import { collectorAwsClientSettings, isRetryableSdkError } from '../aws/client-settings.js';
 import type { ComponentContext, ExporterInstance, TraceItem } from '../model.js';
+import { spanItemToSegment, type XRayTranslationOptions } from '../translate/spans-to-xray.js';
 import { PermanentError, QueuedSender, type SendOutcome } from '../runtime/queued-sender.js';
 import { readSenderSettings, SENDER_KEYS, type SenderSettings } from '../runtime/sender-settings.js';
 
@@ -14,11 +17,12 @@ export const MAX_DOCUMENTS_PER_CALL = 50;
 export interface AwsXRayExporterSettings {
   region: string;
   endpoint?: string;
+  translation: XRayTranslationOptions;
   sender: SenderSettings;
 }
 
-/** Keys of the ADOT awsxray exporter that change how spans are converted; segments pass through unchanged. */
-const CONVERSION_KEYS = ['indexed_attributes', 'index_all_attributes', 'aws_log_groups', 'telemetry', 'local_mode'];
+/** Keys of the ADOT awsxray exporter accepted and not acted on (they concern its own telemetry and log groups). */
+const IGNORED_KEYS = ['aws_log_groups', 'telemetry', 'local_mode'];
 
 export function readAwsXRayExporterSettings(settings: Settings): AwsXRayExporterSettings {
   settings.allowOnly([
@@ -29,15 +33,28 @@ export function readAwsXRayExporterSettings(settings: Settings): AwsXRayExporter
     'no_verify_ssl',
     'proxy_address',
     'max_retries',
-    ...CONVERSION_KEYS,
+    'indexed_attributes',
+    'index_all_attributes',
+    ...IGNORED_KEYS,
     ...SENDER_KEYS,
   ]);
   const endpoint = settings.string('endpoint');
   return {
     region: settings.requiredString('region'),
     ...(endpoint === undefined || endpoint === '' ? {} : { endpoint }),
+    translation: {
+      indexAllAttributes: settings.boolean('index_all_attributes', false),
+      indexedAttributes: settings.stringList('indexed_attributes'),
+    },
     sender: readSenderSettings(settings),
   };
+}
+
+/** A document ready to send, with the item it came from (what is retried or counted). */
+interface Sendable {
+  item: TraceItem;
+  id: string;
+  document: string;
 }
 
 export class AwsXRayExporter implements ExporterInstance<TraceItem> {
@@ -96,15 +113,39 @@ export class AwsXRayExporter implements ExporterInstance<TraceItem> {
     this.client?.destroy();
   }
 
-  /** One PutTraceSegments call; resolves with the segments X-Ray did not take. */
+  /** The batch's documents, converting span items; items that cannot become a segment are left out. */
+  private documents(batch: TraceItem[]): { sendable: Sendable[]; refused: TraceItem[]; problem: string } {
+    const sendable: Sendable[] = [];
+    const refused: TraceItem[] = [];
+    let problem = '';
+    for (const item of batch) {
+      if (item.kind === 'xray-segment') {
+        sendable.push({ item, id: item.id, document: item.document });
+        continue;
+      }
+      const outcome = spanItemToSegment(item, this.settings.translation);
+      if (outcome.ok) {
+        sendable.push({ item, id: outcome.segment.id, document: outcome.segment.document });
+      } else {
+        refused.push(item);
+        problem ||= `not convertible to a segment: ${outcome.problem}`;
+      }
+    }
+    return { sendable, refused, problem };
+  }
+
+  /** One PutTraceSegments call; resolves with the items X-Ray did not take. */
   private async put(batch: TraceItem[], signal: AbortSignal): Promise<SendOutcome<TraceItem>> {
     const { PutTraceSegmentsCommand } = await import('@aws-sdk/client-xray');
     const client = this.client;
     if (client === undefined) throw new Error('the exporter is not started');
+    const { sendable, refused, problem } = this.documents(batch);
+    const notConvertible = refused.length === 0 ? {} : { rejected: { items: refused, reason: problem } };
+    if (sendable.length === 0) return notConvertible;
     let answer;
     try {
       answer = await client.send(
-        new PutTraceSegmentsCommand({ TraceSegmentDocuments: batch.map((item) => item.document) }),
+        new PutTraceSegmentsCommand({ TraceSegmentDocuments: sendable.map((entry) => entry.document) }),
         { abortSignal: signal },
       );
     } catch (error) {
@@ -113,10 +154,10 @@ export class AwsXRayExporter implements ExporterInstance<TraceItem> {
       throw new PermanentError(message, { cause: error });
     }
     const unprocessed = answer.UnprocessedTraceSegments ?? [];
-    if (unprocessed.length === 0) return {};
+    if (unprocessed.length === 0) return notConvertible;
     const refusedIds = new Set<string | undefined>();
     const retryIds = new Set<string | undefined>();
-    let reason = '';
+    let reason = problem;
     for (const segment of unprocessed) {
       // X-Ray refusing the document itself cannot be fixed by sending it again
       if (segment.ErrorCode === 'InvalidSegment' || segment.ErrorCode === 'SegmentTooLarge') {
@@ -126,9 +167,11 @@ export class AwsXRayExporter implements ExporterInstance<TraceItem> {
         retryIds.add(segment.Id);
       }
     }
+    const itemsWith = (ids: Set<string | undefined>) =>
+      sendable.filter((entry) => ids.has(entry.id)).map((entry) => entry.item);
     return {
-      retry: batch.filter((item) => retryIds.has(item.id)),
-      rejected: { items: batch.filter((item) => refusedIds.has(item.id)), reason },
+      retry: itemsWith(retryIds),
+      rejected: { items: [...refused, ...itemsWith(refusedIds)], reason },
     };
   }
 }

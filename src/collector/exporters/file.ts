@@ -1,7 +1,7 @@
 /**
- * exporter `file`: appends what arrives to `path` as JSON lines, one item per line: traces as X-Ray segment
- * documents (the form this runtime carries them in, so `aws xray put-trace-segments` can replay them), metrics as
- * {name, family, type, labels, value, timestampMs}.
+ * exporter `file`: appends what arrives to `path` as JSON lines, one item per line: X-Ray daemon segments as the
+ * documents they arrived as (so `aws xray put-trace-segments` can replay them), OTLP spans as {resource, scope,
+ * span} (span-json.ts), metrics as {name, family, type, labels, value, timestampMs}.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { SettingsError, type Settings } from '../config/settings.js';

@@ -1,4 +1,5 @@
 import type { MetricSample, Signal, TraceItem } from '../model.js';
+import { spanItemJson, spanItemLine } from './span-json.js';
 
 /** How the debug and file exporters show one item of a signal. */
 export interface ItemText<T> {
@@ -14,8 +15,9 @@ export interface ItemText<T> {
 export const traceText: ItemText<TraceItem> = {
   summary: 'TracesExporter',
   unit: 'spans',
-  line: (item) => `segment ${item.id} trace ${item.traceId}`,
-  json: (item) => item.document,
+  line: (item) => (item.kind === 'xray-segment' ? `segment ${item.id} trace ${item.traceId}` : spanItemLine(item)),
+  // X-Ray daemon segments as they arrived; OTLP spans as {resource, scope, span}
+  json: (item) => (item.kind === 'xray-segment' ? item.document : spanItemJson(item)),
 };
 
 function formatLabels(labels: Record<string, string>): string {

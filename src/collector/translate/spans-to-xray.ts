@@ -1,25 +1,19 @@
 /**
- * OTLP spans -> X-Ray segment documents, following the awsxray exporter: a SERVER span or a root span becomes a
- * segment named after the service (resource service.name), any other span a `type: subsegment` document sent on
+ * OTLP span items -> X-Ray segment documents, following the awsxray exporter: a SERVER span or a root span becomes
+ * a segment named after the service (resource service.name), any other span a `type: subsegment` document sent on
  * its own with its trace_id and parent_id; span status and HTTP status give fault / error / throttle and
  * exception events the cause; attributes become annotations (when indexed and annotatable) or metadata.default.
  */
 import { randomBytes } from 'node:crypto';
-import type { XRaySegment } from '../model.js';
+import type { OtlpSpanItem, XRaySegment } from '../model.js';
 import { anyValueToJson, attributeMap, stringAttribute, type JsonValue } from './any-value.js';
-import {
-  SpanKind,
-  StatusCode,
-  type AnyValue,
-  type ExportTracesRequest,
-  type KeyValue,
-  type Span,
-} from './otlp-types.js';
+import { SpanKind, StatusCode, type AnyValue, type KeyValue, type Resource, type Span } from './otlp-types.js';
 import { AWS_SPAN_ATTRIBUTE_KEYS, xrayAws, xrayOrigin } from './xray-aws.js';
 import { HTTP_ATTRIBUTE_KEYS, httpStatusOf, xrayHttp } from './xray-http.js';
 import { sanitizeAnnotationKey, sanitizeSegmentName, xraySegmentId, xrayTraceId } from './xray-names.js';
 import { optionalField } from './optional-field.js';
 
+/** The awsxray exporter's indexing settings; ADOT's defaults index nothing but what a span lists itself. */
 export interface XRayTranslationOptions {
   /** every annotatable attribute becomes an annotation (the exporter's index_all_attributes) */
   indexAllAttributes: boolean;
@@ -27,17 +21,9 @@ export interface XRayTranslationOptions {
   indexedAttributes: readonly string[];
 }
 
-export interface SpanTranslation {
-  segments: XRaySegment[];
-  /** spans that could not become a segment (missing or malformed ids) */
-  rejected: number;
-  /** why the first rejected span was rejected */
-  problem?: string;
-}
-
 type Attributes = Map<string, AnyValue | undefined>;
 
-/** Span attribute naming the attributes to index, as the ADOT SDKs set it. */
+/** Span attribute naming further attributes to index, as the ADOT SDKs set it. */
 const ANNOTATION_LIST_KEY = 'aws.xray.annotations';
 const CONSUMED_KEYS = new Set<string>([...HTTP_ATTRIBUTE_KEYS, ...AWS_SPAN_ATTRIBUTE_KEYS, ANNOTATION_LIST_KEY]);
 
@@ -138,9 +124,23 @@ function annotationsAndMetadata(
   };
 }
 
-type Outcome = { ok: true; segment: XRaySegment } | { ok: false; problem: string };
+export type SegmentOutcome = { ok: true; segment: XRaySegment } | { ok: false; problem: string };
 
-export function spanToSegment(span: Span, resource: Attributes, options: XRayTranslationOptions): Outcome {
+/** Resources are shared by the spans of a request: their attribute lookups are built once. */
+const resourceAttributes = new WeakMap<Resource, Attributes>();
+
+function resourceAttributesOf(resource: Resource): Attributes {
+  let attributes = resourceAttributes.get(resource);
+  if (attributes === undefined) {
+    attributes = attributeMap(resource.attributes);
+    resourceAttributes.set(resource, attributes);
+  }
+  return attributes;
+}
+
+/** One span item as a segment document; fails only for ids X-Ray cannot take. */
+export function spanItemToSegment(item: OtlpSpanItem, options: XRayTranslationOptions): SegmentOutcome {
+  const { span } = item;
   const traceId = xrayTraceId(span.traceId);
   if (traceId === undefined) return { ok: false, problem: 'the trace id is not 16 bytes (or is all zero)' };
   const id = xraySegmentId(span.spanId);
@@ -149,6 +149,7 @@ export function spanToSegment(span: Span, resource: Attributes, options: XRayTra
   if (isPresent(span.parentSpanId) && parentId === undefined)
     return { ok: false, problem: 'the parent span id is not 8 bytes' };
 
+  const resource = resourceAttributesOf(item.resource);
   const attributes = attributeMap(span.attributes);
   const isSegment = span.kind === SpanKind.SERVER || parentId === undefined;
   const startTime = epochSeconds(span.startTimeUnixNano);
@@ -174,32 +175,4 @@ export function spanToSegment(span: Span, resource: Attributes, options: XRayTra
     ...annotationsAndMetadata(span.attributes, attributes, options),
   };
   return { ok: true, segment: { kind: 'xray-segment', traceId, id, document: JSON.stringify(document) } };
-}
-
-/** Every span of an export request as a segment document, in request order. */
-export function spansToSegments(request: ExportTracesRequest, options: XRayTranslationOptions): SpanTranslation {
-  const result: SpanTranslation = { segments: [], rejected: 0 };
-  for (const resourceSpans of request.resourceSpans) {
-    const resource = attributeMap(resourceSpans.resource?.attributes ?? []);
-    for (const scopeSpans of resourceSpans.scopeSpans) {
-      for (const span of scopeSpans.spans) {
-        const outcome = spanToSegment(span, resource, options);
-        if (outcome.ok) {
-          result.segments.push(outcome.segment);
-        } else {
-          result.rejected += 1;
-          result.problem ??= outcome.problem;
-        }
-      }
-    }
-  }
-  return result;
-}
-
-/** The number of spans in a request, for the receiver's counts. */
-export function spanCount(request: ExportTracesRequest): number {
-  let count = 0;
-  for (const resourceSpans of request.resourceSpans)
-    for (const scopeSpans of resourceSpans.scopeSpans) count += scopeSpans.spans.length;
-  return count;
 }

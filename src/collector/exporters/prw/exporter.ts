@@ -9,7 +9,14 @@ import { SettingsError, type Settings } from '../../config/settings.js';
 import type { ComponentContext, ExporterInstance, HttpAuthenticator, MetricSample } from '../../model.js';
 import { PermanentError, QueuedSender } from '../../runtime/queued-sender.js';
 import { readSenderSettings, type SenderSettings } from '../../runtime/sender-settings.js';
-import { encodedSize, encodeWriteRequest, SeriesEncoder, toTimeSeries, type TimeSeries } from './write-request.js';
+import {
+  encodedSize,
+  encodeWriteRequest,
+  SeriesEncoder,
+  toTimeSeries,
+  type EncodedSeries,
+  type TimeSeries,
+} from './write-request.js';
 
 /** Samples per request before the byte limit is considered, as Prometheus' max_samples_per_send. */
 export const MAX_SAMPLES_PER_REQUEST = 2_000;
@@ -110,6 +117,8 @@ export class RemoteWriteExporter implements ExporterInstance<MetricSample> {
   private authenticator: HttpAuthenticator | undefined;
   private snappy: { compressSync(input: Buffer): Buffer } | undefined;
   private readonly encoder: SeriesEncoder;
+  /** each queued batch's series encodings, found once when sharding and reused when sending */
+  private readonly encodings = new WeakMap<MetricSample[], EncodedSeries[]>();
 
   constructor(
     private readonly context: ComponentContext,
@@ -159,12 +168,21 @@ export class RemoteWriteExporter implements ExporterInstance<MetricSample> {
   }
 
   consume(items: MetricSample[]): void {
-    const perShard: MetricSample[][] = this.shards.map(() => []);
     const shards = this.shards.length;
-    for (const item of items) perShard[shards === 1 ? 0 : this.encoder.series(item).hash % shards]?.push(item);
-    perShard.forEach((samples, shard) => {
-      for (let index = 0; index < samples.length; index += MAX_SAMPLES_PER_REQUEST) {
-        this.shards[shard]?.enqueue(samples.slice(index, index + MAX_SAMPLES_PER_REQUEST));
+    const samples: MetricSample[][] = this.shards.map(() => []);
+    const series: EncodedSeries[][] = this.shards.map(() => []);
+    for (const item of items) {
+      const encoded = this.encoder.series(item);
+      const shard = shards === 1 ? 0 : encoded.hash % shards;
+      samples[shard]?.push(item);
+      series[shard]?.push(encoded);
+    }
+    samples.forEach((shardSamples, shard) => {
+      const shardSeries = series[shard] ?? [];
+      for (let index = 0; index < shardSamples.length; index += MAX_SAMPLES_PER_REQUEST) {
+        const batch = shardSamples.slice(index, index + MAX_SAMPLES_PER_REQUEST);
+        this.encodings.set(batch, shardSeries.slice(index, index + MAX_SAMPLES_PER_REQUEST));
+        this.shards[shard]?.enqueue(batch);
       }
     });
   }
@@ -175,10 +193,12 @@ export class RemoteWriteExporter implements ExporterInstance<MetricSample> {
 
   /** Sends the batch as one or more requests under max_batch_size_bytes; a failure fails what is left. */
   private async write(batch: MetricSample[], signal: AbortSignal): Promise<void> {
-    const series = toTimeSeries(
-      batch.filter((sample) => sample.timestampMs >= 0),
-      this.encoder,
-    );
+    const series = batch.some((sample) => sample.timestampMs < 0)
+      ? toTimeSeries(
+          batch.filter((sample) => sample.timestampMs >= 0),
+          this.encoder,
+        )
+      : toTimeSeries(batch, this.encoder, this.encodings.get(batch));
     for (const request of splitBySize(series, this.settings.maxBatchSizeBytes)) {
       await this.post(encodeWriteRequest(request), signal);
     }

@@ -9,18 +9,25 @@ import type { MetricSample } from '../../model.js';
 
 /**
  * A series encoded once: its labels (sorted by name, __name__ included) as TimeSeries.labels fields, kept as a
- * latin1 string (one byte per char, the most compact thing V8 holds), which is also the key equal series group by.
+ * latin1 string (one byte per char, the most compact thing V8 holds).
  */
-export interface EncodedSeries {
-  /** the sample name it was encoded for */
-  name: string;
-  encoded: string;
-  /** FNV-1a of the encoding: which ordered queue (shard) the series goes through */
-  hash: number;
+export class EncodedSeries {
+  /** the toTimeSeries call that last grouped this series, and where (saves a map lookup per sample) */
+  groupedBy = 0;
+  groupIndex = 0;
+
+  constructor(
+    /** the sample name it was encoded for */
+    readonly name: string,
+    readonly encoded: string,
+    /** FNV-1a of the encoding: which ordered queue (shard) the series goes through */
+    readonly hash: number,
+  ) {}
 }
 
 export interface TimeSeries {
   series: EncodedSeries;
+  /** the samples themselves (a MetricSample is one), not copies */
   samples: { value: number; timestampMs: number }[];
 }
 
@@ -96,12 +103,15 @@ function encodeLabels(labels: [string, string][]): Buffer {
 }
 
 /**
- * Turns samples into series, remembering each series' encoding by the identity of the sample's labels object
- * (samples are immutable: whatever changes labels makes a new object), so a series scraped again is not sorted
- * nor encoded again.
+ * Turns samples into series, remembering each series' encoding on the sample's labels object (samples are
+ * immutable: whatever changes labels makes a new object), so a series scraped again is not sorted nor encoded
+ * again. The encoding hangs off the object under a symbol of this encoder's own, non-enumerable: invisible to
+ * Object.keys, for…in, spread and JSON, and one property load to find again (a WeakMap lookup costs a hash probe
+ * in a table as large as the number of series, for every sample). Frozen label objects fall back to a WeakMap.
  */
 export class SeriesEncoder {
-  private readonly cache = new WeakMap<Record<string, string>, EncodedSeries>();
+  private readonly key = Symbol('remote write encoding');
+  private readonly frozen = new WeakMap<Record<string, string>, EncodedSeries>();
   private readonly external: [string, string][];
   private readonly prefix: string;
 
@@ -111,11 +121,21 @@ export class SeriesEncoder {
   }
 
   series(sample: MetricSample): EncodedSeries {
-    const cached = this.cache.get(sample.labels);
+    const holder = sample.labels as Record<string | symbol, unknown>;
+    const cached = (holder[this.key] as EncodedSeries | undefined) ?? this.frozen.get(sample.labels);
     if (cached !== undefined && cached.name === sample.name) return cached;
     // a labels object shared by several names (synthetic scrape series) keeps the last one's encoding
     const encoded = this.encode(sample);
-    this.cache.set(sample.labels, encoded);
+    if (Object.isExtensible(holder)) {
+      Object.defineProperty(holder, this.key, {
+        value: encoded,
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
+    } else {
+      this.frozen.set(sample.labels, encoded);
+    }
     return encoded;
   }
 
@@ -130,24 +150,48 @@ export class SeriesEncoder {
     const bytes = encodeLabels(labels);
     let hash = 0x811c9dc5;
     for (const byte of bytes) hash = Math.imul(hash ^ byte, 0x01000193);
-    return { name: sample.name, encoded: bytes.toString('latin1'), hash: hash >>> 0 };
+    return new EncodedSeries(sample.name, bytes.toString('latin1'), hash >>> 0);
   }
 }
 
-/** Groups samples into series, samples of a series in time order. */
-export function toTimeSeries(samples: readonly MetricSample[], encoder: SeriesEncoder): TimeSeries[] {
-  // keyed by the series' key string, which is the same string object every time the series is cached, so V8
-  // reuses its hash and the lookup stays cheap
-  const grouped = new Map<string, TimeSeries>();
-  for (const sample of samples) {
-    const series = encoder.series(sample);
-    const point = { value: sample.value, timestampMs: sample.timestampMs };
-    const existing = grouped.get(series.encoded);
-    if (existing === undefined) grouped.set(series.encoded, { series, samples: [point] });
-    else existing.samples.push(point);
+let groupings = 0;
+
+/**
+ * Groups samples into series (in order of first appearance), samples of a series in time order. `known[i]`, when
+ * given, is the encoding of `samples[i]` already found by the caller.
+ */
+export function toTimeSeries(
+  samples: readonly MetricSample[],
+  encoder: SeriesEncoder,
+  known?: readonly EncodedSeries[],
+): TimeSeries[] {
+  // synchronous from start to end, so a series marked with this call's number was grouped by this call
+  const grouping = ++groupings;
+  const all: TimeSeries[] = [];
+  // equal labels in distinct objects are distinct EncodedSeries of one series: grouped by their encoding, a string
+  // that is the same object each time a series is cached, so V8 reuses its hash
+  const byEncoding = new Map<string, number>();
+  let repeated = false;
+  for (let position = 0; position < samples.length; position++) {
+    const sample = samples[position]!;
+    const series = known?.[position] ?? encoder.series(sample);
+    if (series.groupedBy !== grouping) {
+      series.groupedBy = grouping;
+      const index = byEncoding.get(series.encoded);
+      if (index === undefined) {
+        series.groupIndex = all.length;
+        byEncoding.set(series.encoded, all.length);
+        all.push({ series, samples: [sample] });
+        continue;
+      }
+      series.groupIndex = index;
+    }
+    all[series.groupIndex]?.samples.push(sample);
+    repeated = true;
   }
-  const all = [...grouped.values()];
-  for (const entry of all) if (entry.samples.length > 1) entry.samples.sort((a, b) => a.timestampMs - b.timestampMs);
+  if (repeated) {
+    for (const entry of all) if (entry.samples.length > 1) entry.samples.sort((a, b) => a.timestampMs - b.timestampMs);
+  }
   return all;
 }
 

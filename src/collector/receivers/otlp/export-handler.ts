@@ -1,13 +1,13 @@
 /**
- * What both transports do with one export request: decode it, translate it (spans -> X-Ray segments, metrics
- * -> samples), pass the result on, count what was accepted and refused per transport, and say which part was
+ * What both transports do with one export request: decode it, turn it into pipeline items (spans -> span items,
+ * metrics -> samples), pass them on, count what was accepted and refused per transport, and say which part was
  * rejected (the OTLP partial success). Pipelines never push back: a full exporter queue drops its oldest batch.
  */
 import type { ComponentContext, Consumer, MetricSample, TraceItem } from '../../model.js';
 import { ThrottledLog } from '../../telemetry/logger.js';
 import type { Counter } from '../../telemetry/self-metrics.js';
 import { metricsToSamples } from '../../translate/metrics-to-samples.js';
-import { spansToSegments, type XRayTranslationOptions } from '../../translate/spans-to-xray.js';
+import { spanItems } from '../../translate/span-items.js';
 import type { OtlpCodec, OtlpFormat, OtlpSignal, PartialSuccess } from './codec.js';
 
 export type OtlpTransport = 'grpc' | 'http';
@@ -27,7 +27,6 @@ export class OtlpExportHandler {
     private readonly context: ComponentContext,
     private readonly codec: OtlpCodec,
     private readonly consumers: OtlpConsumers,
-    private readonly translation: XRayTranslationOptions,
     private readonly now: () => number = Date.now,
   ) {
     this.throttled = new ThrottledLog((message) => context.logger.warn(message));
@@ -57,9 +56,9 @@ export class OtlpExportHandler {
   }
 
   private traces(body: Uint8Array, format: OtlpFormat, transport: OtlpTransport): PartialSuccess | undefined {
-    const translated = spansToSegments(this.codec.decodeTraces(body, format), this.translation);
-    this.count('traces', transport, translated.segments.length, translated.rejected);
-    if (translated.segments.length > 0) this.consumers.traces?.consume(translated.segments);
+    const translated = spanItems(this.codec.decodeTraces(body, format));
+    this.count('traces', transport, translated.items.length, translated.rejected);
+    if (translated.items.length > 0) this.consumers.traces?.consume(translated.items);
     return this.partial('traces', transport, translated.rejected, translated.problem);
   }
 

@@ -1,22 +1,14 @@
 /**
  * receiver `otlp`: OTLP over gRPC (default 0.0.0.0:4317) and HTTP (default 0.0.0.0:4318) for traces and metrics.
- * Spans become X-Ray segment documents and metric points Prometheus-style samples as they arrive, so the
- * pipelines carry the same items as those of the awsxray and prometheus receivers.
+ * Spans travel as span items (exporters convert them with their own settings: the awsxray exporter to segment
+ * documents) and metric points become Prometheus-style samples, the items of the prometheus receiver.
  */
 import type { ComponentContext, ReceiverInstance } from '../../model.js';
-import type { XRayTranslationOptions } from '../../translate/spans-to-xray.js';
 import { loadOtlpCodec } from './codec.js';
 import { OtlpExportHandler, type OtlpConsumers } from './export-handler.js';
 import { startOtlpGrpcServer, type OtlpGrpcServer } from './grpc-server.js';
 import { startOtlpHttpServer, type OtlpHttpServer } from './http-server.js';
 import type { OtlpReceiverSettings } from './settings.js';
-
-/**
- * Every annotatable span attribute becomes an annotation. Segments are built here, before any exporter, so the
- * awsxray exporter's index_all_attributes / indexed_attributes cannot choose; indexing all keeps every attribute
- * searchable in X-Ray.
- */
-const TRANSLATION: XRayTranslationOptions = { indexAllAttributes: true, indexedAttributes: [] };
 
 export class OtlpReceiver implements ReceiverInstance {
   private grpc: OtlpGrpcServer | undefined;
@@ -30,7 +22,7 @@ export class OtlpReceiver implements ReceiverInstance {
 
   async start(): Promise<void> {
     const codec = await loadOtlpCodec();
-    const handler = new OtlpExportHandler(this.context, codec, this.consumers, TRANSLATION);
+    const handler = new OtlpExportHandler(this.context, codec, this.consumers);
     const { logger } = this.context;
     try {
       if (this.settings.grpc !== undefined) {

@@ -10,57 +10,15 @@ import { createGunzip } from 'node:zlib';
 import type { MetricSample, MetricType } from '../../model.js';
 import { relabel } from './relabel.js';
 import type { ScrapeTarget } from './scrape-config.js';
+import { SeriesCache, type ResolvedSeries } from './series-cache.js';
 import { parseSeries, scanExposition } from './text-format.js';
+
+export { SeriesCache } from './series-cache.js';
 
 export interface ScrapeResult {
   samples: MetricSample[];
   /** why the scrape failed (up = 0), else undefined */
   error?: string;
-}
-
-/** What a series text resolved to after target labels and metric_relabel_configs; null = dropped. */
-interface CachedSeries {
-  name: string;
-  family: string;
-  type: MetricType;
-  labels: Record<string, string>;
-}
-
-/**
- * Series seen in a target's previous scrape, by their text as exposed, so that a series scraped again costs no
- * label parsing nor relabeling, and its labels object stays the same one from scrape to scrape (which lets the
- * remote write exporter reuse its encoding). Holds only the series of the last successful scrape.
- */
-export class SeriesCache {
-  private entries = new Map<string, CachedSeries | null>();
-  /** one copy of each label value and name across a target's series (many series share "default", "app" …) */
-  private readonly strings = new Map<string, string>();
-
-  intern(text: string): string {
-    let kept = this.strings.get(text);
-    if (kept === undefined) {
-      // bounded: a target with unbounded distinct values must not grow this without limit
-      if (this.strings.size >= 100_000) this.strings.clear();
-      kept = text;
-      this.strings.set(text, kept);
-    }
-    return kept;
-  }
-
-  resolve(
-    series: string,
-    compute: () => CachedSeries | null,
-    seen: Map<string, CachedSeries | null>,
-  ): CachedSeries | null {
-    let entry = this.entries.get(series);
-    if (entry === undefined) entry = compute();
-    seen.set(series, entry);
-    return entry;
-  }
-
-  replace(seen: Map<string, CachedSeries | null>): void {
-    this.entries = seen;
-  }
 }
 
 const ACCEPT = 'text/plain;version=0.0.4;q=0.9,*/*;q=0.1';
@@ -77,13 +35,12 @@ export async function scrapeOnce(
   try {
     const body = await fetchExposition(target);
     const types = new Map<string, MetricType>();
-    const seen = new Map<string, CachedSeries | null>();
-    scanExposition(body, { types, help: new Map() }, (seriesText, value, timestampMs, line) => {
+    cache.begin();
+    const timestampMs = started;
+    scanExposition(body, { types, help: new Map() }, (source, seriesStart, seriesEnd, value, exposedMs, line) => {
       scraped++;
-      const series = cache.resolve(
-        seriesText,
-        () => interned(resolveSeries(parseSeries(seriesText, line, types), target), cache),
-        seen,
+      const series = cache.resolve(source, seriesStart, seriesEnd, (seriesText) =>
+        interned(resolveSeries(parseSeries(seriesText, line, types), target), cache),
       );
       if (series === null) return;
       samples.push({
@@ -92,14 +49,15 @@ export async function scrapeOnce(
         type: series.type,
         labels: series.labels,
         value,
-        timestampMs: target.honorTimestamps && timestampMs !== undefined ? timestampMs : started,
+        timestampMs: target.honorTimestamps && exposedMs !== undefined ? exposedMs : timestampMs,
       });
     });
     if (target.sampleLimit > 0 && scraped > target.sampleLimit) {
       throw new Error(`${scraped} samples exceed sample_limit ${target.sampleLimit}`);
     }
-    cache.replace(seen);
+    cache.commit();
   } catch (failure) {
+    cache.abandon();
     samples = [];
     error = failure instanceof Error ? failure.message : String(failure);
   }
@@ -121,7 +79,7 @@ export async function scrapeOnce(
   return error === undefined ? { samples } : { samples, error };
 }
 
-function interned(series: CachedSeries | null, cache: SeriesCache): CachedSeries | null {
+function interned(series: ResolvedSeries | null, cache: SeriesCache): ResolvedSeries | null {
   if (series === null) return null;
   const labels: Record<string, string> = {};
   for (const name in series.labels) labels[name] = cache.intern(series.labels[name] ?? '');
@@ -132,7 +90,7 @@ function interned(series: CachedSeries | null, cache: SeriesCache): CachedSeries
 function resolveSeries(
   parsed: { name: string; family: string; type: MetricType; labels: Record<string, string> },
   target: ScrapeTarget,
-): CachedSeries | null {
+): ResolvedSeries | null {
   const labels = withTargetLabels(parsed.labels, target);
   if (target.metricRelabel.length === 0) return { ...parsed, labels };
   const relabeled = relabel({ ...labels, __name__: parsed.name }, target.metricRelabel);

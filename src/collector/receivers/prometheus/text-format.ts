@@ -79,75 +79,214 @@ export function parseExposition(text: string): ParsedExposition {
   const samples: ParsedSample[] = [];
   const help = new Map<string, string>();
   const types = new Map<string, MetricType>();
-  scanExposition(text, { types, help }, (series, value, timestampMs, line) => {
-    const sample: ParsedSample = { ...parseSeries(series, line, types), value };
+  scanExposition(text, { types, help }, (source, seriesStart, seriesEnd, value, timestampMs, line) => {
+    const sample: ParsedSample = { ...parseSeries(source.slice(seriesStart, seriesEnd), line, types), value };
     if (timestampMs !== undefined) sample.timestampMs = timestampMs;
     samples.push(sample);
   });
   return { samples, help };
 }
 
-export type SampleVisitor = (series: string, value: number, timestampMs: number | undefined, line: number) => void;
+/**
+ * One sample line: its series text (`name{labels}` exactly as written, which identifies the series within one
+ * target) is `source.slice(seriesStart, seriesEnd)`, handed over unsliced so that a scraper can recognise a series
+ * it has seen before without copying nor parsing its text.
+ */
+export type SampleVisitor = (
+  source: string,
+  seriesStart: number,
+  seriesEnd: number,
+  value: number,
+  timestampMs: number | undefined,
+  line: number,
+) => void;
+
+type Metadata = { types: Map<string, MetricType>; help: Map<string, string> };
+
+const SPACE = 32;
+const TAB = 9;
+const CR = 13;
+const HASH = 35;
+const OPEN_BRACE = 123;
+const MINUS = 45;
+const ZERO = 48;
+const NINE = 57;
 
 /**
- * Walks the exposition: metadata lines fill `types` and `help`, each sample line is handed to `visit` with its
- * series text (`name{labels}` exactly as written, which identifies the series within one target) unparsed, so
- * that a scraper can recognise series it has seen before without parsing their labels again.
+ * Walks the exposition in one pass over the text, by index: metadata lines fill `types` and `help`, each sample line
+ * is handed to `visit`. Lines out of the ordinary (leading whitespace, values that are not plain integers or
+ * decimals, anything malformed) go through `readLine`, which defines the behaviour and the error messages; the fast
+ * path only ever accepts lines `readLine` reads the same way.
  */
-export function scanExposition(
-  text: string,
-  metadata: { types: Map<string, MetricType>; help: Map<string, string> },
-  visit: SampleVisitor,
-): void {
+export function scanExposition(text: string, metadata: Metadata, visit: SampleVisitor): void {
   let start = 0;
   let lineNumber = 0;
-  while (start < text.length) {
+  const length = text.length;
+  while (start < length) {
     let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
+    if (end < 0) end = length;
     lineNumber++;
-    let line = text.slice(start, end);
+    const lineStart = start;
     start = end + 1;
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    const first = line.charCodeAt(0);
-    if (first === 32 || first === 9) line = line.trimStart();
-    if (line === '') continue;
-    if (line.charCodeAt(0) === 35 /* # */) {
-      readMetadata(line, lineNumber, metadata);
+    const contentEnd = end > lineStart && text.charCodeAt(end - 1) === CR ? end - 1 : end;
+    if (contentEnd === lineStart) continue;
+    const first = text.charCodeAt(lineStart);
+    if (
+      first !== HASH &&
+      first !== SPACE &&
+      first !== TAB &&
+      readSampleFast(text, lineStart, contentEnd, lineNumber, visit)
+    )
       continue;
-    }
-    const brace = line.indexOf('{');
-    const space = firstWhitespace(line);
-    const hasLabels = brace >= 0 && (space < 0 || brace < space);
-    const seriesEnd = hasLabels ? line.lastIndexOf('}') + 1 : space;
-    if (hasLabels && seriesEnd === 0) throw new ExpositionError(lineNumber, 'expected "," or "}" in the label set');
-    if (seriesEnd <= 0) throw new ExpositionError(lineNumber, 'expected a value and an optional timestamp');
-    const rest = line.slice(seriesEnd).trim().split(/\s+/);
-    if (rest.length > 2 || rest[0] === '')
-      throw new ExpositionError(lineNumber, 'expected a value and an optional timestamp');
-    const value = parseValue(rest[0] ?? '');
-    if (value === undefined) throw new ExpositionError(lineNumber, `"${rest[0]}" is not a number`);
-    let timestampMs: number | undefined;
-    if (rest[1] !== undefined) {
-      if (!/^-?\d+$/.test(rest[1])) throw new ExpositionError(lineNumber, `"${rest[1]}" is not a timestamp (ms)`);
-      timestampMs = Number(rest[1]);
-    }
-    visit(line.slice(0, seriesEnd), value, timestampMs, lineNumber);
+    readLine(text, lineStart, contentEnd, lineNumber, metadata, visit);
   }
+}
+
+/** The common sample line, `name{labels} value [timestamp]` with plain numbers; false when it is anything else. */
+function readSampleFast(
+  text: string,
+  lineStart: number,
+  contentEnd: number,
+  lineNumber: number,
+  visit: SampleVisitor,
+): boolean {
+  let position = lineStart;
+  let code = 0;
+  while (position < contentEnd) {
+    code = text.charCodeAt(position);
+    if (code === SPACE || code === TAB || code === OPEN_BRACE) break;
+    position++;
+  }
+  let seriesEnd: number;
+  if (code === OPEN_BRACE && position < contentEnd) {
+    seriesEnd = text.lastIndexOf('}', contentEnd - 1) + 1;
+    if (seriesEnd <= position) return false;
+  } else if (position < contentEnd) {
+    seriesEnd = position;
+  } else {
+    return false;
+  }
+  position = skipBlanks(text, seriesEnd, contentEnd);
+  if (position === seriesEnd) return false;
+  const valueStart = position;
+  position = tokenEnd(text, position, contentEnd);
+  const value = plainNumber(text, valueStart, position);
+  if (value === undefined) return false;
+  let timestampMs: number | undefined;
+  let next = skipBlanks(text, position, contentEnd);
+  if (next < contentEnd) {
+    if (next === position) return false;
+    const timestampStart = next;
+    next = tokenEnd(text, next, contentEnd);
+    timestampMs = plainInteger(text, timestampStart, next);
+    if (timestampMs === undefined || skipBlanks(text, next, contentEnd) !== contentEnd) return false;
+  }
+  visit(text, lineStart, seriesEnd, value, timestampMs, lineNumber);
+  return true;
+}
+
+function skipBlanks(text: string, position: number, end: number): number {
+  while (position < end) {
+    const code = text.charCodeAt(position);
+    if (code !== SPACE && code !== TAB) break;
+    position++;
+  }
+  return position;
+}
+
+function tokenEnd(text: string, position: number, end: number): number {
+  while (position < end) {
+    const code = text.charCodeAt(position);
+    if (code === SPACE || code === TAB) break;
+    position++;
+  }
+  return position;
+}
+
+/** An optionally negative integer of at most 15 digits (exact in a double), else undefined. */
+function plainInteger(text: string, start: number, end: number): number | undefined {
+  const negative = text.charCodeAt(start) === MINUS;
+  let position = negative ? start + 1 : start;
+  if (position === end || end - position > 15) return undefined;
+  let value = 0;
+  for (; position < end; position++) {
+    const code = text.charCodeAt(position);
+    if (code < ZERO || code > NINE) return undefined;
+    value = value * 10 + (code - ZERO);
+  }
+  return negative ? -value : value;
+}
+
+/** A value made of ASCII digits, signs, dots and exponents, read as parseValue reads it; else undefined. */
+function plainNumber(text: string, start: number, end: number): number | undefined {
+  const integer = plainInteger(text, start, end);
+  if (integer !== undefined) return negativeZero(text, start, integer);
+  for (let position = start; position < end; position++) {
+    const code = text.charCodeAt(position);
+    // digits, + - . e E: anything else (Inf, NaN, hex, non-ASCII) takes the general path
+    if (!(
+      (code >= ZERO && code <= NINE) ||
+      code === 43 ||
+      code === MINUS ||
+      code === 46 ||
+      code === 101 ||
+      code === 69
+    ))
+      return undefined;
+  }
+  return parseValue(text.slice(start, end));
+}
+
+/** `-0` is a distinct double; keep it as Number("-0") does. */
+function negativeZero(text: string, start: number, value: number): number {
+  return value === 0 && text.charCodeAt(start) === MINUS ? -0 : value;
+}
+
+/** Any line, read exactly as the format defines it; throws ExpositionError naming the line. */
+function readLine(
+  text: string,
+  lineStart: number,
+  contentEnd: number,
+  lineNumber: number,
+  metadata: Metadata,
+  visit: SampleVisitor,
+): void {
+  let line = text.slice(lineStart, contentEnd);
+  const first = line.charCodeAt(0);
+  if (first === SPACE || first === TAB) line = line.trimStart();
+  if (line === '') return;
+  if (line.charCodeAt(0) === HASH) {
+    readMetadata(line, lineNumber, metadata);
+    return;
+  }
+  const brace = line.indexOf('{');
+  const space = firstWhitespace(line);
+  const hasLabels = brace >= 0 && (space < 0 || brace < space);
+  const seriesEnd = hasLabels ? line.lastIndexOf('}') + 1 : space;
+  if (hasLabels && seriesEnd === 0) throw new ExpositionError(lineNumber, 'expected "," or "}" in the label set');
+  if (seriesEnd <= 0) throw new ExpositionError(lineNumber, 'expected a value and an optional timestamp');
+  const rest = line.slice(seriesEnd).trim().split(/\s+/);
+  if (rest.length > 2 || rest[0] === '')
+    throw new ExpositionError(lineNumber, 'expected a value and an optional timestamp');
+  const value = parseValue(rest[0] ?? '');
+  if (value === undefined) throw new ExpositionError(lineNumber, `"${rest[0]}" is not a number`);
+  let timestampMs: number | undefined;
+  if (rest[1] !== undefined) {
+    if (!/^-?\d+$/.test(rest[1])) throw new ExpositionError(lineNumber, `"${rest[1]}" is not a timestamp (ms)`);
+    timestampMs = Number(rest[1]);
+  }
+  visit(line, 0, seriesEnd, value, timestampMs, lineNumber);
 }
 
 function firstWhitespace(line: string): number {
   for (let index = 0; index < line.length; index++) {
     const code = line.charCodeAt(index);
-    if (code === 32 || code === 9) return index;
+    if (code === SPACE || code === TAB) return index;
   }
   return -1;
 }
 
-function readMetadata(
-  line: string,
-  lineNumber: number,
-  metadata: { types: Map<string, MetricType>; help: Map<string, string> },
-): void {
+function readMetadata(line: string, lineNumber: number, metadata: Metadata): void {
   const meta = /^#\s+(HELP|TYPE)\s+([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\s+(.*))?$/.exec(line);
   if (meta === null) return; // an ordinary comment
   const [, keyword, name = '', rest = ''] = meta;

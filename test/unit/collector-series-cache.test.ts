@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { SeriesCache, type ResolvedSeries } from '../../src/collector/receivers/prometheus/series-cache.js';
+
+/** Runs one scrape of `texts` (each embedded in a larger body, as a scrape hands them), counting computations. */
+function scrape(cache: SeriesCache, texts: string[], computed: string[]): (ResolvedSeries | null)[] {
+  cache.begin();
+  const resolved = texts.map((text) => {
+    const body = `xx${text} 1\n`;
+    return cache.resolve(body, 2, 2 + text.length, (seriesText) => {
+      computed.push(seriesText);
+      return seriesText.startsWith('drop') ? null : { name: seriesText, family: seriesText, type: 'gauge', labels: {} };
+    });
+  });
+  cache.commit();
+  return resolved;
+}
+
+describe('the scrape series cache', () => {
+  it('computes a series once, whether it keeps its place, moves or is repeated', () => {
+    const cache = new SeriesCache();
+    const computed: string[] = [];
+    const first = scrape(cache, ['a{x="1"}', 'b', 'drop_me'], computed);
+    expect(first[2]).toBeNull();
+    const again = scrape(cache, ['a{x="1"}', 'b', 'drop_me'], computed);
+    expect(again[0]).toBe(first[0]);
+    const moved = scrape(cache, ['b', 'a{x="1"}', 'b', 'c'], computed);
+    expect(moved[0]).toBe(first[1]);
+    expect(moved[1]).toBe(first[0]);
+    expect(moved[2]).toBe(first[1]);
+    expect(computed).toEqual(['a{x="1"}', 'b', 'drop_me', 'c']);
+    expect(cache.size).toBe(3);
+  });
+
+  it('does not mistake a series for a longer one at the same place', () => {
+    const cache = new SeriesCache();
+    const computed: string[] = [];
+    scrape(cache, ['a'], computed);
+    expect(scrape(cache, ['ab'], computed)[0]?.name).toBe('ab');
+    expect(computed).toEqual(['a', 'ab']);
+  });
+
+  it('forgets series a successful scrape no longer exposes, and keeps them through a failed one', () => {
+    const cache = new SeriesCache();
+    const computed: string[] = [];
+    scrape(cache, ['a', 'b'], computed);
+    cache.begin();
+    cache.resolve('c 1', 0, 1, () => ({ name: 'c', family: 'c', type: 'gauge', labels: {} }));
+    cache.abandon();
+    expect(cache.size).toBe(3);
+    scrape(cache, ['a', 'b'], computed);
+    expect(cache.size).toBe(2);
+    expect(computed).toEqual(['a', 'b']);
+  });
+
+  it('interns strings, one copy per distinct value', () => {
+    const cache = new SeriesCache();
+    const value = cache.intern(['de', 'fault'].join(''));
+    expect(cache.intern('default')).toBe(value);
+  });
+});
