@@ -3,11 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareConfigText } from '../../src/collector/config/load.js';
 import { startCollector } from '../../src/collector/runtime/collector.js';
-import { EksEmulator, IamEmulator, startAwsServer, type AwsServer } from '../../src/sandbox/aws/index.js';
+import type { AwsServer } from '../../src/sandbox/aws/index.js';
 import { logsService, LogsState } from '../../src/sandbox/aws/logs/index.js';
 import { awsJson, runAwsCli } from '../helpers/aws-cli.js';
 import { startMotoServer, type MotoServer } from '../helpers/aws-moto.js';
 import { eventually, memoryLogger } from '../helpers/collector-segments.js';
+import { COLLECTOR_TEST_ACCOUNT, COLLECTOR_TEST_REGION, startAwsEndpoint } from '../helpers/collector-aws.js';
 
 function config(target: string): string {
   return `
@@ -130,22 +131,11 @@ describe('CloudWatch Logs: the sandbox against moto, through the aws CLI', () =>
   let target: string;
 
   beforeAll(async () => {
-    const account = '111122223333';
-    const region = 'us-east-1';
+    const account = COLLECTOR_TEST_ACCOUNT;
+    const region = COLLECTOR_TEST_REGION;
     [moto, sandbox] = await Promise.all([
       startMotoServer(),
-      startAwsServer({
-        account,
-        region,
-        eks: new EksEmulator({
-          account,
-          region,
-          catalog: [],
-          timing: { addonCreateSeconds: 0, addonDeleteSeconds: 0, addonUpdateSeconds: 0 },
-        }),
-        iam: new IamEmulator({ account }),
-        services: [logsService(new LogsState(account, region))],
-      }),
+      startAwsEndpoint([logsService(new LogsState(account, region))]),
     ]);
     let orders = 0;
     exposition = createServer((_request, response) => {

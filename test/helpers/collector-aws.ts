@@ -1,4 +1,5 @@
 import { EksEmulator, IamEmulator, startAwsServer, type AwsServer } from '../../src/sandbox/aws/index.js';
+import type { AwsService } from '../../src/sandbox/aws/protocols/service.js';
 import { xrayService, XRayState } from '../../src/sandbox/aws/xray/index.js';
 import { FaultInjector } from '../../src/sandbox/faults.js';
 import type { SeedFault } from '../../src/sandbox/types.js';
@@ -12,12 +13,17 @@ export interface CollectorAwsSandbox {
   close(): Promise<void>;
 }
 
-/** The sandbox's AWS endpoint with the X-Ray emulation the collector exports to. */
-export async function startCollectorAwsSandbox(options: { faults?: SeedFault[] } = {}): Promise<CollectorAwsSandbox> {
-  const account = '111122223333';
-  const region = 'us-east-1';
-  const xray = new XRayState();
-  const server = await startAwsServer({
+export const COLLECTOR_TEST_ACCOUNT = '111122223333';
+export const COLLECTOR_TEST_REGION = 'us-east-1';
+
+/** The sandbox's AWS endpoint serving the given extra services (X-Ray, Logs …) beside empty EKS and IAM. */
+export function startAwsEndpoint(
+  services: AwsService[],
+  options: { faults?: SeedFault[]; randomSeed?: number } = {},
+): Promise<AwsServer> {
+  const account = COLLECTOR_TEST_ACCOUNT;
+  const region = COLLECTOR_TEST_REGION;
+  return startAwsServer({
     account,
     region,
     eks: new EksEmulator({
@@ -27,9 +33,16 @@ export async function startCollectorAwsSandbox(options: { faults?: SeedFault[] }
       timing: { addonCreateSeconds: 0, addonDeleteSeconds: 0, addonUpdateSeconds: 0 },
     }),
     iam: new IamEmulator({ account }),
-    services: [xrayService(xray)],
-    ...(options.faults === undefined ? {} : { faults: new FaultInjector(options.faults, 7) }),
+    services,
+    ...(options.faults === undefined ? {} : { faults: new FaultInjector(options.faults, options.randomSeed ?? 7) }),
   });
+}
+
+/** The sandbox's AWS endpoint with the X-Ray emulation the collector exports to. */
+export async function startCollectorAwsSandbox(options: { faults?: SeedFault[] } = {}): Promise<CollectorAwsSandbox> {
+  const region = COLLECTOR_TEST_REGION;
+  const xray = new XRayState();
+  const server = await startAwsEndpoint([xrayService(xray)], options);
   const credentials = { accessKeyId: 'AKIASANDBOX000000000', secretAccessKey: 'sandbox-secret' };
   return {
     server,

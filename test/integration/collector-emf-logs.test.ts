@@ -10,8 +10,9 @@ import {
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EksEmulator, IamEmulator, startAwsServer, type AwsServer } from '../../src/sandbox/aws/index.js';
+import type { AwsServer } from '../../src/sandbox/aws/index.js';
 import { logsService, LogsState } from '../../src/sandbox/aws/logs/index.js';
+import { COLLECTOR_TEST_ACCOUNT, COLLECTOR_TEST_REGION, startAwsEndpoint } from '../helpers/collector-aws.js';
 
 async function rejection(promise: Promise<unknown>): Promise<{ name: string; message: string }> {
   try {
@@ -28,20 +29,9 @@ describe('sandbox CloudWatch Logs through the real SDK (awsJson1.1)', () => {
   const now = Date.now();
 
   beforeAll(async () => {
-    const account = '111122223333';
-    const region = 'us-east-1';
-    server = await startAwsServer({
-      account,
-      region,
-      eks: new EksEmulator({
-        account,
-        region,
-        catalog: [],
-        timing: { addonCreateSeconds: 0, addonDeleteSeconds: 0, addonUpdateSeconds: 0 },
-      }),
-      iam: new IamEmulator({ account }),
-      services: [logsService(new LogsState(account, region))],
-    });
+    const account = COLLECTOR_TEST_ACCOUNT;
+    const region = COLLECTOR_TEST_REGION;
+    server = await startAwsEndpoint([logsService(new LogsState(account, region))]);
     logs = new CloudWatchLogsClient({
       endpoint: server.url,
       region,

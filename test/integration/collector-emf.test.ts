@@ -6,11 +6,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { prepareConfigText } from '../../src/collector/config/load.js';
 import { startCollector, type RunningCollector } from '../../src/collector/runtime/collector.js';
-import { EksEmulator, IamEmulator, startAwsServer, type AwsServer } from '../../src/sandbox/aws/index.js';
+import type { AwsServer } from '../../src/sandbox/aws/index.js';
 import { logsService, LogsState } from '../../src/sandbox/aws/logs/index.js';
-import { FaultInjector } from '../../src/sandbox/faults.js';
 import type { SeedFault } from '../../src/sandbox/types.js';
 import { eventually, memoryLogger } from '../helpers/collector-segments.js';
+import { COLLECTOR_TEST_ACCOUNT, COLLECTOR_TEST_REGION, startAwsEndpoint } from '../helpers/collector-aws.js';
 
 const LOG_GROUP = '/aws/containerinsights/demo/prometheus';
 
@@ -127,22 +127,9 @@ describe('collector: prometheus -> filter -> metricstransform -> awsemf -> sandb
   const logger = memoryLogger();
 
   async function startSandbox(faults: SeedFault[] = []): Promise<void> {
-    const account = '111122223333';
-    const region = 'us-east-1';
-    state = new LogsState(account, region);
-    server = await startAwsServer({
-      account,
-      region,
-      eks: new EksEmulator({
-        account,
-        region,
-        catalog: [],
-        timing: { addonCreateSeconds: 0, addonDeleteSeconds: 0, addonUpdateSeconds: 0 },
-      }),
-      iam: new IamEmulator({ account }),
-      services: [logsService(state)],
-      faults: new FaultInjector(faults, 11),
-    });
+    const region = COLLECTOR_TEST_REGION;
+    state = new LogsState(COLLECTOR_TEST_ACCOUNT, region);
+    server = await startAwsEndpoint([logsService(state)], { faults, randomSeed: 11 });
     const credentials = { accessKeyId: 'AKIASANDBOX000000000', secretAccessKey: 'sandbox-secret' };
     env = {
       AWS_ENDPOINT_URL: server.url,

@@ -1,5 +1,6 @@
 import { AwsServiceError } from '../../types.js';
 import { paginate } from '../protocols/pagination.js';
+import { restJsonInput } from '../protocols/rest-json.js';
 import type { AwsRequest, AwsResponse } from '../protocols/request.js';
 import type { AwsService } from '../protocols/service.js';
 import { invalidParameter } from './errors.js';
@@ -32,7 +33,7 @@ export function logsService(state: LogsState): AwsService {
       return OPERATIONS.has(operation) ? operation : undefined;
     },
     serve(request: AwsRequest, operation: string): AwsResponse {
-      return jsonResponse(request, serveOperation(state, operation, jsonInput(request)));
+      return jsonResponse(request, serveOperation(state, operation, restJsonInput(request)));
     },
     renderError(error, request) {
       return {
@@ -248,21 +249,6 @@ function optionalStringList(input: Record<string, unknown>, key: string): string
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'string'))
     throw invalidParameter(`${key} must be a list of strings`);
   return value as string[];
-}
-
-function jsonInput(request: AwsRequest): Record<string, unknown> {
-  const text = request.body.toString('utf8').trim();
-  if (text === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new AwsServiceError('SerializationException', 'Could not parse the request body as JSON', 400);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new AwsServiceError('SerializationException', 'The request body must be a JSON object', 400);
-  }
-  return parsed as Record<string, unknown>;
 }
 
 function jsonResponse(request: AwsRequest, document: unknown): AwsResponse {
