@@ -1,24 +1,26 @@
-// Remote write benchmark (run after `npm run build`; ADOT_DIST=<dir> to use another build): a target exposing
-// 100,000 series is scraped every 5 s and remote-written into one receiver, first by the bundled collector
-// (prometheus receiver -> batch -> prometheusremotewrite), then by Debian's Prometheus in agent mode scraping the same
-// target into the same receiver. Each scraper runs pinned to ONE core (taskset); the target and the receiver run
-// here on another. Prints CPU seconds per million samples delivered and peak RSS (target <= 150 MB).
+// Remote write benchmark (run after `npm run build`): a target exposing 100,000 series is scraped every 5 s and
+// remote-written into one receiver, first by `adot collector run` (prometheus receiver -> batch ->
+// prometheusremotewrite), then by Debian's Prometheus in agent mode scraping the same target into the same receiver.
+// Each scraper runs pinned to ONE core (taskset); the target and the receiver run here on another. Both are measured
+// the same way, from /proc: CPU seconds per million samples delivered in a steady-state window (start-up excluded;
+// the whole-run figure is printed beside it) and peak RSS over the whole run (target <= 150 MB).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import protobuf from 'protobufjs';
 import snappy from 'snappy';
+import { printTable } from './lib/stats.mjs';
 
-const dist = new URL(
-  process.env.ADOT_DIST ? `file://${process.env.ADOT_DIST.replace(/\/?$/, '/')}` : '../dist/',
-  import.meta.url,
-);
+// the CLI itself, as a user runs it (ADOT_BIN=<path> to measure another build's bin/adot.js)
+const adotBin = process.env.ADOT_BIN ?? new URL('../bin/adot.js', import.meta.url).pathname;
 const SERIES = Number(process.env.BENCH_SERIES ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 12);
 const INTERVAL = '5s';
+// BENCH_ONLY=adot|prometheus runs one scraper; BENCH_NODE_FLAGS are given to the collector's node (e.g. --cpu-prof)
+const ONLY = process.env.BENCH_ONLY;
 
 const WriteRequest = protobuf
   .parse(
@@ -55,7 +57,7 @@ async function startTarget() {
 
 /** The receiver both scrapers write to: decodes every request and counts samples. */
 async function startSink() {
-  const sink = { samples: 0, requests: 0, errors: 0 };
+  const sink = { samples: 0, requests: 0, errors: 0, lastWriteAt: 0 };
   const server = createServer((request, response) => {
     const chunks = [];
     request.on('data', (chunk) => chunks.push(chunk));
@@ -64,6 +66,7 @@ async function startSink() {
         const message = WriteRequest.decode(snappy.uncompressSync(Buffer.concat(chunks)));
         for (const series of message.timeseries) sink.samples += series.samples.length;
         sink.requests++;
+        sink.lastWriteAt = Date.now();
         response.writeHead(204).end();
       } catch (error) {
         sink.errors++;
@@ -76,16 +79,69 @@ async function startSink() {
   return sink;
 }
 
+const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+
 function procStats(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
-  const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / ticks;
+  const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
   const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return { cpuSeconds, maxRssBytes: Number(hwm?.[1] ?? 0) * 1024 };
 }
 
-async function runCollector(dir, target, sink) {
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The next moment the sink has delivered more than `after` samples and then been idle for a second: a point between
+ * two scrapes' deliveries, so that a window bounded by two such points holds whole scrapes only.
+ */
+async function quietPoint(sink, after, exited) {
+  for (;;) {
+    if (exited.done) throw new Error(`the scraper exited (${exited.code}) during the benchmark`);
+    if (sink.samples > after && Date.now() - sink.lastWriteAt >= 1_000) return sink.samples;
+    await sleep(50);
+  }
+}
+
+/**
+ * Runs one scraper process (pinned to core 0) and measures it from /proc: CPU and delivered samples over a
+ * steady-state window (from the first quiet point after WARMUP_SECONDS to the first after SECONDS more), the whole
+ * run's CPU and samples, and peak RSS (VmHWM) over the whole run.
+ */
+async function measure(command, args, sink) {
+  const child = spawn('taskset', ['-c', '0', command, ...args], {
+    env: { PATH: process.env.PATH },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = { done: false, code: null };
+  const gone = new Promise((resolve) =>
+    child.once('exit', (code) => {
+      Object.assign(exited, { done: true, code });
+      resolve();
+    }),
+  );
+  try {
+    await sleep(WARMUP_SECONDS * 1000);
+    const samplesAtStart = await quietPoint(sink, 0, exited);
+    // taskset execs the command in place, so the child's pid is the scraper's own
+    const atStart = procStats(child.pid);
+    await sleep(SECONDS * 1000);
+    const samplesAtEnd = await quietPoint(sink, samplesAtStart, exited);
+    const atEnd = procStats(child.pid);
+    return {
+      windowCpuSeconds: atEnd.cpuSeconds - atStart.cpuSeconds,
+      windowSamples: samplesAtEnd - samplesAtStart,
+      totalCpuSeconds: atEnd.cpuSeconds,
+      totalSamples: samplesAtEnd,
+      maxRssBytes: atEnd.maxRssBytes,
+    };
+  } finally {
+    child.kill('SIGTERM');
+    await gone;
+  }
+}
+
+function runCollector(dir, target, sink) {
   const configFile = join(dir, 'otel.yaml');
   writeFileSync(
     configFile,
@@ -107,34 +163,11 @@ service:
     metrics: {receivers: [prometheus], processors: [batch/metrics], exporters: [prometheusremotewrite]}
 `,
   );
-  const runner = new URL('collector-runner.mjs', import.meta.url).pathname;
-  const child = spawn('taskset', ['-c', '0', process.execPath, runner, dist.href, configFile], {
-    env: { PATH: process.env.PATH },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  // a runner that dies (e.g. dist/ not built) must fail the benchmark rather than leave it waiting forever
-  const waitFor = (prefix) =>
-    new Promise((resolve, reject) => {
-      const onLine = (line) => {
-        if (!line.startsWith(`${prefix} `)) return;
-        lines.off('line', onLine);
-        resolve(JSON.parse(line.slice(prefix.length + 1)));
-      };
-      lines.on('line', onLine);
-      exited.then((code) => reject(new Error(`the collector runner exited (${code}) before printing ${prefix}`)));
-    });
-  await waitFor('READY');
-  await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
-  const done = waitFor('DONE');
-  child.kill('SIGTERM');
-  const stats = await done;
-  await exited;
-  return { cpuSeconds: stats.cpuSeconds, maxRssBytes: stats.maxRssBytes };
+  const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  return measure(process.execPath, [...nodeFlags, adotBin, 'collector', 'run', '--config', configFile], sink);
 }
 
-async function runPrometheusAgent(dir, target, sink) {
+function runPrometheusAgent(dir, target, sink) {
   const configFile = join(dir, 'prometheus.yml');
   writeFileSync(
     configFile,
@@ -146,64 +179,66 @@ remote_write:
   - url: '${sink.url}'
 `,
   );
-  const child = spawn(
-    'taskset',
+  return measure(
+    'prometheus',
     [
-      '-c',
-      '0',
-      'prometheus',
       '--enable-feature=agent',
       `--config.file=${configFile}`,
       `--storage.agent.path=${join(dir, 'agent')}`,
       '--web.listen-address=127.0.0.1:0',
       '--log.level=warn',
     ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
+    sink,
   );
-  await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
-  // taskset execs prometheus in place, so the child's pid is prometheus' own
-  const stats = procStats(child.pid);
-  const gone = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await gone;
-  return stats;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'adot-bench-prw-'));
 const rows = [];
 try {
-  for (const [name, run] of [
-    ['adot collector', runCollector],
+  const scrapers = [
+    ['adot collector run', runCollector],
     ['prometheus 2.42 --enable-feature=agent', runPrometheusAgent],
-  ]) {
+  ];
+  for (const [name, run] of scrapers.filter(([name]) => !ONLY || name.startsWith(ONLY))) {
     const [target, sink] = await Promise.all([startTarget(), startSink()]);
-    const stats = await run(dir, target, sink);
-    target.close();
-    sink.close();
-    rows.push({ name, ...stats, samples: sink.samples, requests: sink.requests, errors: sink.errors });
+    try {
+      rows.push({ name, ...(await run(dir, target, sink)), rejected: sink.errors });
+    } finally {
+      target.close();
+      sink.close();
+    }
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const header = ['scraper', 'samples delivered', 'requests', 'rejected', 'CPU s', 'CPU s / 1M samples', 'peak RSS MB'];
-const table = rows.map((row) => [
-  row.name,
-  row.samples,
-  row.requests,
-  row.errors,
-  row.cpuSeconds.toFixed(2),
-  (row.cpuSeconds / (row.samples / 1e6)).toFixed(2),
-  (row.maxRssBytes / 1024 / 1024).toFixed(0),
-]);
-const widths = header.map((title, index) => Math.max(title.length, ...table.map((row) => String(row[index]).length)));
-const line = (cells) =>
-  cells
-    .map((cell, index) => (index === 0 ? String(cell).padEnd(widths[index]) : String(cell).padStart(widths[index])))
-    .join('  ');
-console.log(`scrape -> remote write: ${SERIES} series every ${INTERVAL} for ${SECONDS} s, scraper pinned to one core`);
-console.log(line(header));
-for (const row of table) console.log(line(row));
+const perMillion = (cpuSeconds, samples) => (cpuSeconds / (samples / 1e6)).toFixed(2);
 console.log(
-  'anchors: ADOT 2021 report, Prometheus -> remote write at 5,000 samples/s: 7% CPU, 273 MB; target RSS <= 150 MB',
+  `scrape -> remote write: ${SERIES} series every ${INTERVAL}, scraper pinned to one core; steady-state window of ` +
+    `${SECONDS} s after ${WARMUP_SECONDS} s warm-up, bounded by pauses between deliveries (whole scrapes only)`,
 );
+printTable([
+  [
+    'scraper',
+    'window samples',
+    'window CPU s',
+    'CPU s / 1M samples',
+    'whole run (incl. start)',
+    'rejected',
+    'peak RSS MB',
+  ],
+  ...rows.map((row) => [
+    row.name,
+    row.windowSamples,
+    row.windowCpuSeconds.toFixed(2),
+    perMillion(row.windowCpuSeconds, row.windowSamples),
+    perMillion(row.totalCpuSeconds, row.totalSamples),
+    row.rejected,
+    (row.maxRssBytes / 1024 / 1024).toFixed(0),
+  ]),
+]);
+if (rows.length === 2) {
+  const ratio = (row) => row.windowCpuSeconds / row.windowSamples;
+  console.log(`adot / prometheus CPU per sample: ${(ratio(rows[0]) / ratio(rows[1])).toFixed(2)}x (target <= 1.0x)`);
+}
+console.log('targets: CPU per sample <= 1.0x Prometheus agent, peak RSS <= 150 MB');

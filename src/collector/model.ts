@@ -47,6 +47,18 @@ export interface MetricSample {
   labels: Record<string, string>;
   value: number;
   timestampMs: number;
+  /**
+   * The series this sample belongs to, as the receiver knows it from one batch to the next (the prometheus
+   * receiver's scrape cache entry): exporters keep their per-series work on it (the remote write encoding). It
+   * stands for the sample only while the sample has the name and labels object it was made with: a processor that
+   * changes either copies the sample, and the copy's name or labels no longer match.
+   */
+  series?: SeriesSlot;
+}
+
+/** Where an exporter keeps its own per-series state (one slot: a second exporter falls back to its own lookup). */
+export interface SeriesSlot {
+  exporterState: unknown;
 }
 
 /** The item type each signal carries through a pipeline. */
@@ -56,7 +68,10 @@ export interface SignalItems {
   logs: never;
 }
 
-/** Takes a batch of items; never throws for data reasons (drops are counted and logged where they happen). */
+/**
+ * Takes a batch of items; never throws for data reasons (drops are counted and logged where they happen). The
+ * array and its items may be shared with other consumers (a pipeline's fan-out): never mutate either.
+ */
 export interface Consumer<T> {
   consume(items: T[]): void;
 }

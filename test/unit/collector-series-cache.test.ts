@@ -1,15 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { SeriesCache, type ResolvedSeries } from '../../src/collector/receivers/prometheus/series-cache.js';
+import { CachedSeries, SeriesCache } from '../../src/collector/receivers/prometheus/series-cache.js';
 
 /** Runs one scrape of `texts` (each embedded in a larger body, as a scrape hands them), counting computations. */
-function scrape(cache: SeriesCache, texts: string[], computed: string[]): (ResolvedSeries | null)[] {
+function scrape(cache: SeriesCache, texts: string[], computed: string[]): CachedSeries[] {
   cache.begin();
   const resolved = texts.map((text) => {
     const body = `xx${text} 1\n`;
-    return cache.resolve(body, 2, 2 + text.length, (seriesText) => {
-      computed.push(seriesText);
-      return seriesText.startsWith('drop') ? null : { name: seriesText, family: seriesText, type: 'gauge', labels: {} };
-    });
+    return (
+      cache.find(body, 2, 2 + text.length) ??
+      cache.add(body.slice(2, 2 + text.length), (seriesText) => {
+        computed.push(seriesText);
+        return seriesText.startsWith('drop')
+          ? null
+          : { name: seriesText, family: seriesText, type: 'gauge', labels: {} };
+      })
+    );
   });
   cache.commit();
   return resolved;
@@ -20,7 +25,8 @@ describe('the scrape series cache', () => {
     const cache = new SeriesCache();
     const computed: string[] = [];
     const first = scrape(cache, ['a{x="1"}', 'b', 'drop_me'], computed);
-    expect(first[2]).toBeNull();
+    expect(first[2]?.dropped).toBe(true);
+    expect(first[0]?.dropped).toBe(false);
     const again = scrape(cache, ['a{x="1"}', 'b', 'drop_me'], computed);
     expect(again[0]).toBe(first[0]);
     const moved = scrape(cache, ['b', 'a{x="1"}', 'b', 'c'], computed);
@@ -44,7 +50,8 @@ describe('the scrape series cache', () => {
     const computed: string[] = [];
     scrape(cache, ['a', 'b'], computed);
     cache.begin();
-    cache.resolve('c 1', 0, 1, () => ({ name: 'c', family: 'c', type: 'gauge', labels: {} }));
+    expect(cache.find('c 1', 0, 1)).toBeUndefined();
+    cache.add('c', () => ({ name: 'c', family: 'c', type: 'gauge', labels: {} }));
     cache.abandon();
     expect(cache.size).toBe(3);
     scrape(cache, ['a', 'b'], computed);

@@ -40,8 +40,19 @@ export class BatchProcessor<T> implements ProcessorInstance<T> {
   async start(): Promise<void> {}
 
   consume(items: T[]): void {
-    for (const item of items) this.buffer.push(item);
     const { sendBatchSize, sendBatchMaxSize, timeoutMs } = this.settings;
+    if (
+      this.buffer.length === 0 &&
+      sendBatchSize > 0 &&
+      items.length >= sendBatchSize &&
+      (sendBatchMaxSize === 0 || items.length <= sendBatchMaxSize)
+    ) {
+      // a burst that is a whole batch by itself (a scrape) goes on as it is: consumers never mutate what they get
+      this.clearTimer();
+      this.emit(items);
+      return;
+    }
+    for (const item of items) this.buffer.push(item);
     if (sendBatchSize > 0 && this.buffer.length >= sendBatchSize) {
       const chunk = sendBatchMaxSize > 0 ? sendBatchMaxSize : this.buffer.length;
       while (this.buffer.length >= sendBatchSize) this.emit(this.buffer.splice(0, chunk));

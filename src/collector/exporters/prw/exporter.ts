@@ -9,17 +9,8 @@ import { SettingsError, type Settings } from '../../config/settings.js';
 import type { ComponentContext, ExporterInstance, HttpAuthenticator, MetricSample } from '../../model.js';
 import { PermanentError, QueuedSender } from '../../runtime/queued-sender.js';
 import { readSenderSettings, type SenderSettings } from '../../runtime/sender-settings.js';
-import {
-  encodedSize,
-  encodeWriteRequest,
-  SeriesEncoder,
-  toTimeSeries,
-  type EncodedSeries,
-  type TimeSeries,
-} from './write-request.js';
-
-/** Samples per request before the byte limit is considered, as Prometheus' max_samples_per_send. */
-export const MAX_SAMPLES_PER_REQUEST = 2_000;
+import { HttpPoster } from './http-post.js';
+import { encodeRequests, SeriesEncoder, type EncodedSeries } from './write-request.js';
 
 export interface RemoteWriteSettings {
   endpoint: URL;
@@ -114,6 +105,7 @@ function stringMap(settings: Settings, key: string): Record<string, string> {
 
 export class RemoteWriteExporter implements ExporterInstance<MetricSample> {
   private readonly shards: QueuedSender<MetricSample>[] = [];
+  private readonly poster: HttpPoster;
   private authenticator: HttpAuthenticator | undefined;
   private snappy: { compressSync(input: Buffer): Buffer } | undefined;
   private readonly encoder: SeriesEncoder;
@@ -128,6 +120,7 @@ export class RemoteWriteExporter implements ExporterInstance<MetricSample> {
     this.encoder = new SeriesEncoder({ externalLabels: settings.externalLabels, namespace: settings.namespace });
     const { queue } = settings.sender;
     const shardCount = queue.numConsumers;
+    this.poster = new HttpPoster(settings.endpoint, shardCount);
     for (let shard = 0; shard < shardCount; shard++) {
       this.shards.push(
         new QueuedSender<MetricSample>({
@@ -167,40 +160,47 @@ export class RemoteWriteExporter implements ExporterInstance<MetricSample> {
     for (const shard of this.shards) shard.start();
   }
 
+  /**
+   * Shards the samples by series and queues one batch per shard; sending splits a batch into requests by
+   * max_batch_size_bytes only, as the collector's exporter does (no cap on samples per request).
+   */
   consume(items: MetricSample[]): void {
-    const shards = this.shards.length;
+    const shardCount = this.shards.length;
+    if (shardCount === 1) {
+      this.enqueue(
+        0,
+        items,
+        items.map((item) => this.encoder.series(item)),
+      );
+      return;
+    }
     const samples: MetricSample[][] = this.shards.map(() => []);
     const series: EncodedSeries[][] = this.shards.map(() => []);
     for (const item of items) {
       const encoded = this.encoder.series(item);
-      const shard = shards === 1 ? 0 : encoded.hash % shards;
-      samples[shard]?.push(item);
-      series[shard]?.push(encoded);
+      const shard = encoded.hash % shardCount;
+      samples[shard]!.push(item);
+      series[shard]!.push(encoded);
     }
-    samples.forEach((shardSamples, shard) => {
-      const shardSeries = series[shard] ?? [];
-      for (let index = 0; index < shardSamples.length; index += MAX_SAMPLES_PER_REQUEST) {
-        const batch = shardSamples.slice(index, index + MAX_SAMPLES_PER_REQUEST);
-        this.encodings.set(batch, shardSeries.slice(index, index + MAX_SAMPLES_PER_REQUEST));
-        this.shards[shard]?.enqueue(batch);
-      }
-    });
+    samples.forEach((shardSamples, shard) => this.enqueue(shard, shardSamples, series[shard]!));
   }
 
   async shutdown(): Promise<void> {
     await Promise.all(this.shards.map((shard) => shard.shutdown()));
+    this.poster.close();
+  }
+
+  private enqueue(shard: number, batch: MetricSample[], encodings: EncodedSeries[]): void {
+    if (batch.length === 0) return;
+    this.encodings.set(batch, encodings);
+    this.shards[shard]?.enqueue(batch);
   }
 
   /** Sends the batch as one or more requests under max_batch_size_bytes; a failure fails what is left. */
   private async write(batch: MetricSample[], signal: AbortSignal): Promise<void> {
-    const series = batch.some((sample) => sample.timestampMs < 0)
-      ? toTimeSeries(
-          batch.filter((sample) => sample.timestampMs >= 0),
-          this.encoder,
-        )
-      : toTimeSeries(batch, this.encoder, this.encodings.get(batch));
-    for (const request of splitBySize(series, this.settings.maxBatchSizeBytes)) {
-      await this.post(encodeWriteRequest(request), signal);
+    const encodings = this.encodings.get(batch) ?? batch.map((sample) => this.encoder.series(sample));
+    for (const request of encodeRequests(batch, encodings, this.settings.maxBatchSizeBytes)) {
+      await this.post(request, signal);
     }
   }
 
@@ -218,40 +218,18 @@ export class RemoteWriteExporter implements ExporterInstance<MetricSample> {
     if (this.authenticator !== undefined) {
       headers = await this.authenticator.authorize({ method: 'POST', url: this.settings.endpoint, headers, body });
     }
-    let response: Response;
+    let response;
     try {
-      response = await fetch(this.settings.endpoint, { method: 'POST', headers, body, signal });
+      response = await this.poster.post(headers, body, signal);
     } catch (error) {
       throw new Error(`remote write to ${this.settings.endpoint.host} failed: ${(error as Error).message}`, {
         cause: error,
       });
     }
-    if (response.status >= 200 && response.status < 300) {
-      await response.body?.cancel();
-      return;
-    }
-    const text = (await response.text().catch(() => '')).trim().slice(0, 300);
+    if (response.status >= 200 && response.status < 300) return;
+    const text = response.text.trim().slice(0, 300);
     const reason = `HTTP ${response.status}${text === '' ? '' : `: ${text}`}`;
     if (response.status >= 500 || response.status === 429) throw new Error(reason);
     throw new PermanentError(reason);
   }
-}
-
-/** Splits series into requests whose encoded size stays under the limit (a single larger series goes alone). */
-function splitBySize(series: TimeSeries[], maxBytes: number): TimeSeries[][] {
-  const requests: TimeSeries[][] = [];
-  let current: TimeSeries[] = [];
-  let size = 0;
-  for (const entry of series) {
-    const estimate = encodedSize(entry);
-    if (current.length > 0 && size + estimate > maxBytes) {
-      requests.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(entry);
-    size += estimate;
-  }
-  if (current.length > 0) requests.push(current);
-  return requests;
 }

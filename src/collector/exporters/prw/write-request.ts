@@ -17,11 +17,16 @@ export class EncodedSeries {
   groupIndex = 0;
 
   constructor(
-    /** the sample name it was encoded for */
+    /** the encoder that made it (a sample's series slot may hold another encoder's) */
+    readonly encoder: symbol,
+    /** the sample name and labels object it was encoded for */
     readonly name: string,
+    readonly labels: Record<string, string>,
     readonly encoded: string,
     /** FNV-1a of the encoding: which ordered queue (shard) the series goes through */
     readonly hash: number,
+    /** kept in a sample's series slot: the one encoding of that series (else equal ones may exist) */
+    readonly inSlot: boolean,
   ) {}
 }
 
@@ -36,12 +41,11 @@ function compareNames(a: [string, string], b: [string, string]): number {
 }
 
 function varintLength(value: number): number {
-  let length = 1;
-  while (value >= 128) {
-    value = Math.floor(value / 128);
-    length++;
-  }
-  return length;
+  if (value < 0x80) return 1;
+  if (value < 0x4000) return 2;
+  if (value < 0x200000) return 3;
+  if (value < 0x10000000) return 4;
+  return 4 + varintLength(Math.floor(value / 0x10000000));
 }
 
 function fieldLength(payload: number): number {
@@ -54,9 +58,41 @@ function utf8Length(text: string): number {
   return text.length;
 }
 
+/** The bytes of a double, little-endian, as protobuf's fixed64 wants them. */
+const doubleScratch = new Float64Array(1);
+const doubleBytes = new Uint8Array(doubleScratch.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 class Writer {
   offset = 0;
   constructor(readonly buffer: Buffer) {}
+
+  /** Copies a string of one-byte characters (latin1) byte for byte. */
+  latin1(text: string): void {
+    const { buffer } = this;
+    let offset = this.offset;
+    for (let index = 0; index < text.length; index++) buffer[offset++] = text.charCodeAt(index);
+    this.offset = offset;
+  }
+
+  double(value: number): void {
+    if (!LITTLE_ENDIAN) {
+      this.offset = this.buffer.writeDoubleLE(value, this.offset);
+      return;
+    }
+    doubleScratch[0] = value;
+    const { buffer } = this;
+    const offset = this.offset;
+    buffer[offset] = doubleBytes[0]!;
+    buffer[offset + 1] = doubleBytes[1]!;
+    buffer[offset + 2] = doubleBytes[2]!;
+    buffer[offset + 3] = doubleBytes[3]!;
+    buffer[offset + 4] = doubleBytes[4]!;
+    buffer[offset + 5] = doubleBytes[5]!;
+    buffer[offset + 6] = doubleBytes[6]!;
+    buffer[offset + 7] = doubleBytes[7]!;
+    this.offset = offset + 8;
+  }
 
   varint(value: number): void {
     while (value >= 128) {
@@ -103,11 +139,11 @@ function encodeLabels(labels: [string, string][]): Buffer {
 }
 
 /**
- * Turns samples into series, remembering each series' encoding on the sample's labels object (samples are
- * immutable: whatever changes labels makes a new object), so a series scraped again is not sorted nor encoded
- * again. The encoding hangs off the object under a symbol of this encoder's own, non-enumerable: invisible to
- * Object.keys, for…in, spread and JSON, and one property load to find again (a WeakMap lookup costs a hash probe
- * in a table as large as the number of series, for every sample). Frozen label objects fall back to a WeakMap.
+ * Turns samples into series, remembering each series' encoding so that a series scraped again is not sorted nor
+ * encoded again: in the sample's series slot when it has one (scraped samples: one property load), else on the
+ * sample's labels object (samples are immutable: whatever changes labels makes a new object) under a symbol of
+ * this encoder's own, non-enumerable: invisible to Object.keys, for…in, spread and JSON (a WeakMap lookup costs a
+ * hash probe in a table as large as the number of series, for every sample). Frozen label objects use a WeakMap.
  */
 export class SeriesEncoder {
   private readonly key = Symbol('remote write encoding');
@@ -121,11 +157,27 @@ export class SeriesEncoder {
   }
 
   series(sample: MetricSample): EncodedSeries {
+    const slot = sample.series;
+    if (slot === undefined) return this.onLabels(sample);
+    const state = slot.exporterState;
+    if (state === undefined) {
+      const encoded = this.encode(sample, true);
+      slot.exporterState = encoded;
+      return encoded;
+    }
+    if (state instanceof EncodedSeries && state.encoder === this.key) {
+      if (state.labels === sample.labels && state.name === sample.name) return state;
+    }
+    // a copy of a scraped sample with other labels, or a slot another encoder holds
+    return this.onLabels(sample);
+  }
+
+  private onLabels(sample: MetricSample): EncodedSeries {
     const holder = sample.labels as Record<string | symbol, unknown>;
     const cached = (holder[this.key] as EncodedSeries | undefined) ?? this.frozen.get(sample.labels);
     if (cached !== undefined && cached.name === sample.name) return cached;
     // a labels object shared by several names (synthetic scrape series) keeps the last one's encoding
-    const encoded = this.encode(sample);
+    const encoded = this.encode(sample, false);
     if (Object.isExtensible(holder)) {
       Object.defineProperty(holder, this.key, {
         value: encoded,
@@ -139,7 +191,7 @@ export class SeriesEncoder {
     return encoded;
   }
 
-  private encode(sample: MetricSample): EncodedSeries {
+  private encode(sample: MetricSample, inSlot: boolean): EncodedSeries {
     const labels: [string, string][] = [['__name__', this.prefix + sample.name]];
     for (const name in sample.labels) {
       const value = sample.labels[name];
@@ -150,7 +202,7 @@ export class SeriesEncoder {
     const bytes = encodeLabels(labels);
     let hash = 0x811c9dc5;
     for (const byte of bytes) hash = Math.imul(hash ^ byte, 0x01000193);
-    return new EncodedSeries(sample.name, bytes.toString('latin1'), hash >>> 0);
+    return new EncodedSeries(this.key, sample.name, sample.labels, bytes.toString('latin1'), hash >>> 0, inSlot);
   }
 }
 
@@ -165,6 +217,10 @@ export function toTimeSeries(
   encoder: SeriesEncoder,
   known?: readonly EncodedSeries[],
 ): TimeSeries[] {
+  return groupSeries(samples, known ?? samples.map((sample) => encoder.series(sample)));
+}
+
+function groupSeries(samples: readonly MetricSample[], encodings: readonly EncodedSeries[]): TimeSeries[] {
   // synchronous from start to end, so a series marked with this call's number was grouped by this call
   const grouping = ++groupings;
   const all: TimeSeries[] = [];
@@ -174,7 +230,7 @@ export function toTimeSeries(
   let repeated = false;
   for (let position = 0; position < samples.length; position++) {
     const sample = samples[position]!;
-    const series = known?.[position] ?? encoder.series(sample);
+    const series = encodings[position]!;
     if (series.groupedBy !== grouping) {
       series.groupedBy = grouping;
       const index = byEncoding.get(series.encoded);
@@ -199,36 +255,169 @@ function sampleSize(timestampMs: number): number {
   return 1 + 8 + 1 + varintLength(timestampMs);
 }
 
-/** The WriteRequest of these series, protobuf-encoded. Timestamps must be >= 0 (ms since the epoch). */
-export function encodeWriteRequest(series: readonly TimeSeries[]): Buffer {
-  const sizes: number[] = [];
-  let total = 0;
-  for (const entry of series) {
-    let size = entry.series.encoded.length;
-    for (const sample of entry.samples) size += fieldLength(sampleSize(sample.timestampMs));
-    sizes.push(size);
-    total += fieldLength(size);
-  }
-  const writer = new Writer(Buffer.allocUnsafe(total));
-  series.forEach((entry, index) => {
-    writer.tag(1, LENGTH_DELIMITED);
-    writer.varint(sizes[index]!);
-    writer.offset += writer.buffer.write(entry.series.encoded, writer.offset, 'latin1');
-    for (const sample of entry.samples) {
-      writer.tag(2, LENGTH_DELIMITED);
-      writer.varint(sampleSize(sample.timestampMs));
-      writer.tag(1, FIXED64);
-      writer.offset = writer.buffer.writeDoubleLE(sample.value, writer.offset);
-      writer.tag(2, VARINT);
-      writer.varint(sample.timestampMs);
-    }
-  });
-  return writer.buffer;
-}
-
-/** The encoded size of one series with its samples, for splitting requests under a byte limit. */
-export function encodedSize(entry: TimeSeries): number {
+/** The encoded size of one series with its samples (a TimeSeries field of the WriteRequest). */
+function timeSeriesSize(entry: TimeSeries): number {
   let size = entry.series.encoded.length;
   for (const sample of entry.samples) size += fieldLength(sampleSize(sample.timestampMs));
   return fieldLength(size);
+}
+
+function writeSample(writer: Writer, value: number, timestampMs: number, size: number): void {
+  writer.tag(2, LENGTH_DELIMITED);
+  writer.varint(size);
+  writer.tag(1, FIXED64);
+  writer.double(value);
+  writer.tag(2, VARINT);
+  writer.varint(timestampMs);
+}
+
+/** The WriteRequest of these series, protobuf-encoded. Timestamps must be >= 0 (ms since the epoch). */
+export function encodeWriteRequest(series: readonly TimeSeries[]): Buffer {
+  let total = 0;
+  for (const entry of series) total += timeSeriesSize(entry);
+  const writer = new Writer(Buffer.allocUnsafe(total));
+  for (const entry of series) {
+    let size = entry.series.encoded.length;
+    for (const sample of entry.samples) size += fieldLength(sampleSize(sample.timestampMs));
+    writer.tag(1, LENGTH_DELIMITED);
+    writer.varint(size);
+    writer.latin1(entry.series.encoded);
+    for (const sample of entry.samples) {
+      writeSample(writer, sample.value, sample.timestampMs, sampleSize(sample.timestampMs));
+    }
+  }
+  return writer.buffer;
+}
+
+/** Splits series into runs whose encoded size stays under the limit (a single larger series goes alone). */
+function splitBySize(series: readonly TimeSeries[], maxBytes: number): TimeSeries[][] {
+  const requests: TimeSeries[][] = [];
+  let current: TimeSeries[] = [];
+  let size = 0;
+  for (const entry of series) {
+    const entrySize = timeSeriesSize(entry);
+    if (current.length > 0 && size + entrySize > maxBytes) {
+      requests.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(entry);
+    size += entrySize;
+  }
+  if (current.length > 0) requests.push(current);
+  return requests;
+}
+
+/**
+ * The WriteRequests (each under `maxBytes`, a single larger series alone) carrying these samples; `encodings[i]` is
+ * the encoding of `samples[i]`. Samples with negative timestamps cannot be sent and are left out. The common batch,
+ * one sample per series (a scrape), is written straight from the samples, with no per-series objects.
+ */
+export function encodeRequests(
+  samples: readonly MetricSample[],
+  encodings: readonly EncodedSeries[],
+  maxBytes: number,
+): Buffer[] {
+  if (!oneSamplePerSeries(samples, encodings)) {
+    const kept: MetricSample[] = [];
+    const keptEncodings: EncodedSeries[] = [];
+    samples.forEach((sample, index) => {
+      if (sample.timestampMs < 0) return;
+      kept.push(sample);
+      keptEncodings.push(encodings[index]!);
+    });
+    return splitBySize(groupSeries(kept, keptEncodings), maxBytes).map(encodeWriteRequest);
+  }
+  const requests: Buffer[] = [];
+  let start = 0;
+  let size = 0;
+  let lastTimestampMs = -1;
+  let pointField = 0;
+  for (let index = 0; index < samples.length; index++) {
+    const { timestampMs } = samples[index]!;
+    if (timestampMs !== lastTimestampMs) {
+      lastTimestampMs = timestampMs;
+      pointField = fieldLength(sampleSize(timestampMs));
+    }
+    const entrySize = fieldLength(encodings[index]!.encoded.length + pointField);
+    if (index > start && size + entrySize > maxBytes) {
+      requests.push(writeSingleSampleSeries(samples, encodings, start, index, size));
+      start = index;
+      size = 0;
+    }
+    size += entrySize;
+  }
+  if (samples.length > start) requests.push(writeSingleSampleSeries(samples, encodings, start, samples.length, size));
+  return requests;
+}
+
+/**
+ * True when no two samples share a series and every timestamp can be sent. Encodings kept in series slots are one
+ * per series, so comparing them as objects is enough (a mark per call, no hashing); others may be equal strings in
+ * distinct objects and are compared by content.
+ */
+function oneSamplePerSeries(samples: readonly MetricSample[], encodings: readonly EncodedSeries[]): boolean {
+  const grouping = ++groupings;
+  let unslotted: Set<string> | undefined;
+  for (let index = 0; index < samples.length; index++) {
+    if (samples[index]!.timestampMs < 0) return false;
+    const series = encodings[index]!;
+    if (series.groupedBy === grouping) return false;
+    series.groupedBy = grouping;
+    if (series.inSlot) continue;
+    unslotted ??= new Set();
+    if (unslotted.has(series.encoded)) return false;
+    unslotted.add(series.encoded);
+  }
+  return true;
+}
+
+/** The bytes of one Sample field around its value: they depend on the timestamp only. */
+class SampleFraming {
+  readonly fieldSize: number;
+  private readonly head: number[];
+  private readonly tail: number[];
+
+  constructor(readonly timestampMs: number) {
+    const size = sampleSize(timestampMs);
+    this.fieldSize = fieldLength(size);
+    const scratch = new Writer(Buffer.alloc(this.fieldSize));
+    scratch.tag(2, LENGTH_DELIMITED);
+    scratch.varint(size);
+    scratch.tag(1, FIXED64);
+    this.head = [...scratch.buffer.subarray(0, scratch.offset)];
+    scratch.offset = 0;
+    scratch.tag(2, VARINT);
+    scratch.varint(timestampMs);
+    this.tail = [...scratch.buffer.subarray(0, scratch.offset)];
+  }
+
+  write(writer: Writer, value: number): void {
+    for (const byte of this.head) writer.buffer[writer.offset++] = byte;
+    writer.double(value);
+    for (const byte of this.tail) writer.buffer[writer.offset++] = byte;
+  }
+}
+
+/** The WriteRequest of samples[start, end), each its own series, `size` bytes long. */
+function writeSingleSampleSeries(
+  samples: readonly MetricSample[],
+  encodings: readonly EncodedSeries[],
+  start: number,
+  end: number,
+  size: number,
+): Buffer {
+  const writer = new Writer(Buffer.allocUnsafe(size));
+  let framing: SampleFraming | undefined;
+  for (let index = start; index < end; index++) {
+    const { encoded } = encodings[index]!;
+    const { value, timestampMs } = samples[index]!;
+    // the samples of a scrape share one timestamp
+    if (framing?.timestampMs !== timestampMs) framing = new SampleFraming(timestampMs);
+    writer.tag(1, LENGTH_DELIMITED);
+    writer.varint(encoded.length + framing.fieldSize);
+    writer.offset += writer.buffer.write(encoded, writer.offset, 'latin1');
+    framing.write(writer, value);
+  }
+  return writer.buffer;
 }

@@ -11,7 +11,8 @@ import type { MetricSample, MetricType } from '../../model.js';
 import { relabel } from './relabel.js';
 import type { ScrapeTarget } from './scrape-config.js';
 import { SeriesCache, type ResolvedSeries } from './series-cache.js';
-import { parseSeries, scanExposition } from './text-format.js';
+import { LineChunker } from './line-chunker.js';
+import { parseSeries, scanExposition, type SampleVisitor } from './text-format.js';
 
 export { SeriesCache } from './series-cache.js';
 
@@ -32,25 +33,33 @@ export async function scrapeOnce(
   let samples: MetricSample[] = [];
   let scraped = 0;
   let error: string | undefined;
-  try {
-    const body = await fetchExposition(target);
-    const types = new Map<string, MetricType>();
-    cache.begin();
-    const timestampMs = started;
-    scanExposition(body, { types, help: new Map() }, (source, seriesStart, seriesEnd, value, exposedMs, line) => {
-      scraped++;
-      const series = cache.resolve(source, seriesStart, seriesEnd, (seriesText) =>
-        interned(resolveSeries(parseSeries(seriesText, line, types), target), cache),
+  const types = new Map<string, MetricType>();
+  const metadata = { types, help: new Map<string, string>() };
+  const stampWith = (exposedMs: number | undefined) =>
+    target.honorTimestamps && exposedMs !== undefined ? exposedMs : started;
+  const onSample: SampleVisitor = (source, seriesStart, seriesEnd, value, exposedMs, line) => {
+    scraped++;
+    const series =
+      cache.find(source, seriesStart, seriesEnd) ??
+      cache.add(source.slice(seriesStart, seriesEnd), (text) =>
+        interned(resolveSeries(parseSeries(text, line, types), target), cache),
       );
-      if (series === null) return;
-      samples.push({
-        name: series.name,
-        family: series.family,
-        type: series.type,
-        labels: series.labels,
-        value,
-        timestampMs: target.honorTimestamps && exposedMs !== undefined ? exposedMs : timestampMs,
-      });
+    if (series.dropped) return;
+    samples.push({
+      name: series.name,
+      family: series.family,
+      type: series.type,
+      labels: series.labels,
+      value,
+      timestampMs: stampWith(exposedMs),
+      series,
+    });
+  };
+  try {
+    cache.begin();
+    let lines = 0;
+    await fetchExposition(target, (text) => {
+      lines = scanExposition(text, metadata, onSample, lines);
     });
     if (target.sampleLimit > 0 && scraped > target.sampleLimit) {
       throw new Error(`${scraped} samples exceed sample_limit ${target.sampleLimit}`);
@@ -114,8 +123,12 @@ function withTargetLabels(sampleLabels: Record<string, string>, target: ScrapeTa
   return labels;
 }
 
-/** GET over node:http(s), which (unlike fetch) takes a per-target CA and server name for tls_config. */
-async function fetchExposition(target: ScrapeTarget): Promise<string> {
+/**
+ * GET over node:http(s), which (unlike fetch) takes a per-target CA and server name for tls_config. The body is
+ * handed to `onText` as it arrives, in pieces cut at line ends, so that a large exposition is never held whole
+ * (neither as bytes nor as one string); an exception from `onText` aborts the scrape.
+ */
+async function fetchExposition(target: ScrapeTarget, onText: (text: string) => void): Promise<void> {
   const headers: Record<string, string> = {
     accept: ACCEPT,
     'accept-encoding': 'gzip',
@@ -135,7 +148,7 @@ async function fetchExposition(target: ScrapeTarget): Promise<string> {
         }
       : {};
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise<string>((resolve, reject) => {
+  return new Promise<void>((resolve, reject) => {
     const request = send(
       url,
       { headers, signal: AbortSignal.timeout(target.timeoutMs), agent: false, ...tls },
@@ -153,10 +166,28 @@ async function fetchExposition(target: ScrapeTarget): Promise<string> {
           return;
         }
         const body = response.headers['content-encoding'] === 'gzip' ? response.pipe(createGunzip()) : response;
-        const chunks: Buffer[] = [];
-        body.on('data', (chunk: Buffer) => chunks.push(chunk));
-        body.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        body.on('error', reject);
+        const lines = new LineChunker(onText);
+        const fail = (error: unknown) => {
+          request.destroy();
+          body.destroy();
+          reject(error);
+        };
+        body.on('data', (chunk: Buffer) => {
+          try {
+            lines.write(chunk);
+          } catch (error) {
+            fail(error);
+          }
+        });
+        body.on('end', () => {
+          try {
+            lines.end();
+            resolve();
+          } catch (error) {
+            fail(error);
+          }
+        });
+        body.on('error', fail);
       },
     );
     request.on('error', reject);

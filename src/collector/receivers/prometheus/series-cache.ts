@@ -7,7 +7,7 @@
  * series that moved, appeared or changed are looked up by text. Holds the series of the last successful scrape
  * (plus those seen by failed scrapes since, until the next success).
  */
-import type { MetricType } from '../../model.js';
+import type { MetricType, SeriesSlot } from '../../model.js';
 
 /** What a series text resolved to; null = dropped by metric_relabel_configs. */
 export interface ResolvedSeries {
@@ -17,22 +17,40 @@ export interface ResolvedSeries {
   labels: Record<string, string>;
 }
 
-interface Entry {
-  /** the series text, in a string of its own (never a slice that would keep a whole scrape body alive) */
-  text: string;
-  resolved: ResolvedSeries | null;
+const NO_LABELS: Record<string, string> = Object.freeze({});
+
+/** One series of a target, kept from scrape to scrape; its samples carry it as their series slot. */
+export class CachedSeries implements SeriesSlot {
+  exporterState: unknown = undefined;
   /** the last scrape that saw it */
-  scrape: number;
+  scrape = 0;
+  readonly dropped: boolean;
+  readonly name: string;
+  readonly family: string;
+  readonly type: MetricType;
+  readonly labels: Record<string, string>;
+
+  constructor(
+    /** the series text, in a string of its own (never a slice that would keep a whole scrape body alive) */
+    readonly text: string,
+    resolved: ResolvedSeries | null,
+  ) {
+    this.dropped = resolved === null;
+    this.name = resolved?.name ?? '';
+    this.family = resolved?.family ?? '';
+    this.type = resolved?.type ?? 'untyped';
+    this.labels = resolved?.labels ?? NO_LABELS;
+  }
 }
 
 /** Distinct label names and values kept at most; a target with unbounded distinct values must not grow it forever. */
 const MAX_INTERNED = 100_000;
 
 export class SeriesCache {
-  private readonly byText = new Map<string, Entry>();
+  private readonly byText = new Map<string, CachedSeries>();
   /** the series of the last successful scrape, in exposition order (duplicates included) */
-  private previous: Entry[] = [];
-  private current: Entry[] = [];
+  private previous: CachedSeries[] = [];
+  private current: CachedSeries[] = [];
   private scrape = 0;
   private distinct = 0;
   /** one copy of each label value and name across a target's series (many series share "default", "app" …) */
@@ -60,29 +78,35 @@ export class SeriesCache {
     this.current = [];
   }
 
-  /** What `source.slice(start, end)` resolves to, computing it (from a copy of the text) only for a new series. */
-  resolve(
-    source: string,
-    start: number,
-    end: number,
-    compute: (seriesText: string) => ResolvedSeries | null,
-  ): ResolvedSeries | null {
+  /**
+   * The series `source.slice(start, end)` is, if this cache knows it (then it counts as seen by this scrape); else
+   * undefined, and the caller resolves the text and hands it to `add`.
+   */
+  find(source: string, start: number, end: number): CachedSeries | undefined {
     let entry = this.previous[this.current.length];
-    if (entry === undefined || entry.text.length !== end - start || !source.startsWith(entry.text, start)) {
-      const slice = source.slice(start, end);
-      entry = this.byText.get(slice);
-      if (entry === undefined) {
-        const text = detached(slice);
-        entry = { text, resolved: compute(text), scrape: 0 };
-        this.byText.set(text, entry);
-      }
+    if (entry === undefined || !textAt(source, start, end, entry.text)) {
+      entry = this.byText.get(source.slice(start, end));
+      if (entry === undefined) return undefined;
     }
+    this.see(entry);
+    return entry;
+  }
+
+  /** Caches a series text `find` did not know, with what `resolve` (given a copy of the text) makes of it. */
+  add(seriesText: string, resolve: (text: string) => ResolvedSeries | null): CachedSeries {
+    const text = detached(seriesText);
+    const entry = new CachedSeries(text, resolve(text));
+    this.byText.set(text, entry);
+    this.see(entry);
+    return entry;
+  }
+
+  private see(entry: CachedSeries): void {
     if (entry.scrape !== this.scrape) {
       entry.scrape = this.scrape;
       this.distinct++;
     }
     this.current.push(entry);
-    return entry.resolved;
   }
 
   /** Ends a successful scrape: its series become the cache, series it did not expose are forgotten. */
@@ -97,6 +121,18 @@ export class SeriesCache {
   abandon(): void {
     this.current = [];
   }
+}
+
+/**
+ * Whether source.slice(start, end) is `text`, compared in place. A plain loop: String.prototype.startsWith with a
+ * position is not inlined by the optimizing compiler and costs several times more on texts this short.
+ */
+function textAt(source: string, start: number, end: number, text: string): boolean {
+  if (text.length !== end - start) return false;
+  for (let index = 0; index < text.length; index++) {
+    if (source.charCodeAt(start + index) !== text.charCodeAt(index)) return false;
+  }
+  return true;
 }
 
 /**

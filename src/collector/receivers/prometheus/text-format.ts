@@ -108,6 +108,7 @@ const TAB = 9;
 const CR = 13;
 const HASH = 35;
 const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
 const MINUS = 45;
 const ZERO = 48;
 const NINE = 57;
@@ -116,11 +117,12 @@ const NINE = 57;
  * Walks the exposition in one pass over the text, by index: metadata lines fill `types` and `help`, each sample line
  * is handed to `visit`. Lines out of the ordinary (leading whitespace, values that are not plain integers or
  * decimals, anything malformed) go through `readLine`, which defines the behaviour and the error messages; the fast
- * path only ever accepts lines `readLine` reads the same way.
+ * path only ever accepts lines `readLine` reads the same way. `text` may be one piece of a longer exposition, cut at
+ * a line end, after `linesBefore` lines; returns the number of the last line read.
  */
-export function scanExposition(text: string, metadata: Metadata, visit: SampleVisitor): void {
+export function scanExposition(text: string, metadata: Metadata, visit: SampleVisitor, linesBefore = 0): number {
   let start = 0;
-  let lineNumber = 0;
+  let lineNumber = linesBefore;
   const length = text.length;
   while (start < length) {
     let end = text.indexOf('\n', start);
@@ -140,6 +142,7 @@ export function scanExposition(text: string, metadata: Metadata, visit: SampleVi
       continue;
     readLine(text, lineStart, contentEnd, lineNumber, metadata, visit);
   }
+  return lineNumber;
 }
 
 /** The common sample line, `name{labels} value [timestamp]` with plain numbers; false when it is anything else. */
@@ -159,7 +162,7 @@ function readSampleFast(
   }
   let seriesEnd: number;
   if (code === OPEN_BRACE && position < contentEnd) {
-    seriesEnd = text.lastIndexOf('}', contentEnd - 1) + 1;
+    seriesEnd = lastCloseBrace(text, position, contentEnd) + 1;
     if (seriesEnd <= position) return false;
   } else if (position < contentEnd) {
     seriesEnd = position;
@@ -183,6 +186,16 @@ function readSampleFast(
   }
   visit(text, lineStart, seriesEnd, value, timestampMs, lineNumber);
   return true;
+}
+
+/**
+ * Where the last `}` in [from, end) is, else -1. A loop from the end: the brace is a few characters before the line
+ * end, and String.prototype.lastIndexOf is a call into the runtime that costs more than the whole rest of the line.
+ */
+function lastCloseBrace(text: string, from: number, end: number): number {
+  for (let position = end - 1; position >= from; position--)
+    if (text.charCodeAt(position) === CLOSE_BRACE) return position;
+  return -1;
 }
 
 function skipBlanks(text: string, position: number, end: number): number {
