@@ -56,8 +56,13 @@ export interface MetricSample {
   series?: SeriesSlot;
 }
 
-/** Where an exporter keeps its own per-series state (one slot: a second exporter falls back to its own lookup). */
+/**
+ * Where an exporter keeps its own per-series state (one slot: a second exporter falls back to its own lookup), with
+ * the name and labels object of the samples it stands for.
+ */
 export interface SeriesSlot {
+  readonly name: string;
+  readonly labels: Record<string, string>;
   exporterState: unknown;
 }
 

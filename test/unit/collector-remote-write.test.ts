@@ -1,12 +1,14 @@
 import snappy from 'snappy';
 import { describe, expect, it } from 'vitest';
 import {
+  encodeRequests,
   encodeWriteRequest,
+  RequestList,
   SeriesEncoder,
   toTimeSeries,
   type EncodedSeries,
 } from '../../src/collector/exporters/prw/write-request.js';
-import type { MetricSample } from '../../src/collector/model.js';
+import type { MetricSample, SeriesSlot } from '../../src/collector/model.js';
 import { decodeWriteRequest } from '../helpers/collector-remote-write.js';
 
 const sample = (name: string, labels: Record<string, string>, value: number, timestampMs: number): MetricSample => ({
@@ -111,10 +113,114 @@ describe('remote write 1.0 WriteRequest', () => {
     const batch = [sample('up', labels, 1, 20), sample('up', labels, 0, 10), sample('other', labels, 5, 10)];
     const known = batch.map((entry) => encoder.series(entry));
     const grouped = toTimeSeries(batch, encoder, known);
-    expect(grouped.map((entry) => [entry.series.name, entry.samples.map((point) => point.value)])).toEqual([
+    const nameOf = (series: EncodedSeries) => labelsOf(series).find(([name]) => name === '__name__')?.[1];
+    expect(grouped.map((entry) => [nameOf(entry.series), entry.samples.map((point) => point.value)])).toEqual([
       ['up', [0, 1]],
       ['other', [5]],
     ]);
     expect(toTimeSeries(batch.slice(0, 1), encoder).map((entry) => entry.samples.length)).toEqual([1]);
+  });
+});
+
+/** encodeRequests into a list of requests, each in a buffer of its own. */
+function encodeAll(samples: MetricSample[], encodings: EncodedSeries[], maxBytes: number) {
+  const list = new RequestList();
+  const unsendable = encodeRequests(samples, encodings, maxBytes, list);
+  return { requests: list.requests, unsendable };
+}
+
+describe('remote write requests straight from a scrape', () => {
+  /** A scrape of `count` series, each sample carrying its series slot as the prometheus receiver's do. */
+  function scrape(count: number, timestampMs: number, slots: SeriesSlot[] = []): MetricSample[] {
+    return Array.from({ length: count }, (_, index) => {
+      const slot = (slots[index] ??= {
+        name: `m_${index % 3}`,
+        labels: { pod: `p-${index}` },
+        exporterState: undefined,
+      });
+      return { ...sample(slot.name, slot.labels, index * 1.5, timestampMs), series: slot };
+    });
+  }
+  const decodeAll = (payloads: Buffer[]) =>
+    payloads.flatMap(decodeWriteRequest).map((series) => ({
+      labels: Object.fromEntries(series.labels.map((label) => [label.name, label.value])),
+      samples: series.samples,
+    }));
+
+  it('writes one series per sample, in order, split under the byte limit, and counts the samples of each request', () => {
+    const encoder = new SeriesEncoder({ externalLabels: { cluster: 'demo' } });
+    const samples = scrape(50, 1_700_000_000_000);
+    const encodings = samples.map((entry) => encoder.series(entry));
+    const whole = encodeAll(samples, encodings, 3_000_000);
+    expect(whole.requests).toHaveLength(1);
+    expect(whole.unsendable).toBe(0);
+    const split = encodeAll(samples, encodings, 400);
+    expect(split.requests.length).toBeGreaterThan(5);
+    for (const request of split.requests) expect(request.payload.length).toBeLessThanOrEqual(400);
+    expect(split.requests.reduce((total, request) => total + request.samples, 0)).toBe(50);
+    const decoded = decodeAll(split.requests.map((request) => request.payload));
+    expect(decoded).toEqual(decodeAll(whole.requests.map((request) => request.payload)));
+    expect(decoded).toHaveLength(50);
+    expect(decoded[7]).toEqual({
+      labels: { __name__: 'm_1', cluster: 'demo', pod: 'p-7' },
+      samples: [{ value: 10.5, timestamp: 1_700_000_000_000 }],
+    });
+  });
+
+  it('keeps a series encoding in its slot from scrape to scrape, and not for a copy with other labels', () => {
+    const encoder = new SeriesEncoder();
+    const slots: SeriesSlot[] = [];
+    const first = scrape(3, 1_000, slots);
+    const encoded = encoder.series(first[0]!);
+    expect(slots[0]?.exporterState).toBe(encoded);
+    expect(encoder.series(scrape(3, 2_000, slots)[0]!)).toBe(encoded);
+    const relabeled = { ...first[0]!, labels: { pod: 'other' } };
+    expect(labelsOf(encoder.series(relabeled))).toEqual([
+      ['__name__', 'm_0'],
+      ['pod', 'other'],
+    ]);
+    expect(slots[0]?.exporterState).toBe(encoded);
+  });
+
+  it('groups a series that appears twice, in time order, and leaves out what cannot be sent', () => {
+    const encoder = new SeriesEncoder();
+    const slots: SeriesSlot[] = [];
+    const samples = [...scrape(2, 2_000, slots), ...scrape(2, 1_000, slots), sample('neg', { a: '1' }, 1, -5)];
+    const { requests, unsendable } = encodeAll(
+      samples,
+      samples.map((entry) => encoder.series(entry)),
+      3_000_000,
+    );
+    expect(unsendable).toBe(1);
+    expect(requests.map((request) => request.samples)).toEqual([4]);
+    expect(decodeAll(requests.map((request) => request.payload)).map((series) => series.samples)).toEqual([
+      [
+        { value: 0, timestamp: 1_000 },
+        { value: 0, timestamp: 2_000 },
+      ],
+      [
+        { value: 1.5, timestamp: 1_000 },
+        { value: 1.5, timestamp: 2_000 },
+      ],
+    ]);
+  });
+
+  it('groups equal labels in distinct objects into one series', () => {
+    const encoder = new SeriesEncoder();
+    const samples = [sample('up', { job: 'a' }, 1, 1_000), sample('up', { job: 'a' }, 0, 2_000)];
+    const { requests } = encodeAll(
+      samples,
+      samples.map((entry) => encoder.series(entry)),
+      3_000_000,
+    );
+    expect(decodeAll(requests.map((request) => request.payload))).toEqual([
+      {
+        labels: { __name__: 'up', job: 'a' },
+        samples: [
+          { value: 1, timestamp: 1_000 },
+          { value: 0, timestamp: 2_000 },
+        ],
+      },
+    ]);
   });
 });

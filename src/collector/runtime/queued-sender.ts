@@ -47,6 +47,8 @@ export interface QueuedSenderOptions<T> {
   shutdownTimeoutMs: number;
   /** sends one batch; resolves with what was not accepted (partial failure), throws to fail the whole batch */
   send(batch: T[], signal: AbortSignal): Promise<SendOutcome<T> | void>;
+  /** how many `unit`s an item stands for (default 1: e.g. a request of many metric points is one item) */
+  weight?: (item: T) => number;
   logger: Logger;
   metrics: SelfMetrics;
 }
@@ -164,12 +166,12 @@ export class QueuedSender<T> {
         const outcome = (await this.options.send(pending, this.attemptSignal())) ?? {};
         const rest = outcome.retry ?? [];
         const rejected = outcome.rejected?.items ?? [];
-        this.sent.add(pending.length - rest.length - rejected.length);
+        this.sent.add(this.count(pending) - this.count(rest) - this.count(rejected));
         if (outcome.rejected !== undefined && rejected.length > 0) {
           this.drop(rejected, 'permanent_error', `refused by the backend: ${outcome.rejected.reason}`);
         }
         if (rest.length === 0) return;
-        reason = `${rest.length} of ${pending.length} ${this.options.unit} were not accepted`;
+        reason = `${this.count(rest)} of ${this.count(pending)} ${this.options.unit} were not accepted`;
         pending = rest;
       } catch (error) {
         if (this.stop.signal.aborted) {
@@ -207,11 +209,29 @@ export class QueuedSender<T> {
     return AbortSignal.any([this.stop.signal, AbortSignal.timeout(this.options.timeoutMs)]);
   }
 
+  /** Counts and logs items the exporter found it can never send, before queueing them. */
+  dropUnsendable(count: number, why: string): void {
+    this.dropCount(count, 'permanent_error', why);
+  }
+
+  private count(batch: T[]): number {
+    const { weight } = this.options;
+    if (weight === undefined) return batch.length;
+    let total = 0;
+    for (const item of batch) total += weight(item);
+    return total;
+  }
+
   private drop(batch: T[], reason: DropReason, why: string): void {
-    this.dropped[reason].add(batch.length);
+    this.dropCount(this.count(batch), reason, why);
+  }
+
+  private dropCount(count: number, reason: DropReason, why: string): void {
+    if (count === 0) return;
+    this.dropped[reason].add(count);
     this.throttled.log(
       `${this.options.exporter}:${reason}`,
-      `exporter ${this.options.exporter}: dropped ${batch.length} ${this.options.unit}: ${why}`,
+      `exporter ${this.options.exporter}: dropped ${count} ${this.options.unit}: ${why}`,
     );
   }
 }

@@ -10,7 +10,53 @@ import type { ComponentContext, ExporterInstance, HttpAuthenticator, MetricSampl
 import { PermanentError, QueuedSender } from '../../runtime/queued-sender.js';
 import { readSenderSettings, type SenderSettings } from '../../runtime/sender-settings.js';
 import { HttpPoster } from './http-post.js';
-import { encodeRequests, SeriesEncoder, type EncodedSeries } from './write-request.js';
+import { encodeRequests, SeriesEncoder, type EncodedSeries, type RequestSink } from './write-request.js';
+
+/** A WriteRequest ready to send: snappy-compressed when queued, so a queue holds compact bytes, not samples. */
+interface QueuedRequest {
+  body: Buffer;
+  samples: number;
+}
+
+/**
+ * A shard's encoded WriteRequests not queued yet, written one after the other into a buffer the shard reuses (they
+ * concatenate: a WriteRequest is its repeated series): no large allocation per request, only the compressed copy.
+ */
+class PendingRequest implements RequestSink {
+  private buffer = Buffer.allocUnsafe(0);
+  bytes = 0;
+  samples = 0;
+
+  constructor(
+    private readonly maxBytes: number,
+    /** compresses and queues bytes[0, bytes) with `samples` samples, before the buffer is written over */
+    private readonly flush: (payload: Buffer, samples: number) => void,
+  ) {}
+
+  allocate(size: number): Buffer {
+    if (this.bytes > 0 && this.bytes + size > this.maxBytes) this.flushNow();
+    const needed = this.bytes + size;
+    if (needed > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, Math.min(this.maxBytes, this.buffer.length * 2)));
+      this.buffer.copy(grown, 0, 0, this.bytes);
+      this.buffer = grown;
+    }
+    return this.buffer.subarray(this.bytes, needed);
+  }
+
+  written(payload: Buffer, samples: number): void {
+    this.bytes += payload.length;
+    this.samples += samples;
+  }
+
+  flushNow(): void {
+    if (this.bytes === 0) return;
+    const { bytes, samples } = this;
+    this.bytes = 0;
+    this.samples = 0;
+    this.flush(this.buffer.subarray(0, bytes), samples);
+  }
+}
 
 export interface RemoteWriteSettings {
   endpoint: URL;
@@ -104,13 +150,13 @@ function stringMap(settings: Settings, key: string): Record<string, string> {
 }
 
 export class RemoteWriteExporter implements ExporterInstance<MetricSample> {
-  private readonly shards: QueuedSender<MetricSample>[] = [];
+  private readonly shards: QueuedSender<QueuedRequest>[] = [];
   private readonly poster: HttpPoster;
   private authenticator: HttpAuthenticator | undefined;
   private snappy: { compressSync(input: Buffer): Buffer } | undefined;
   private readonly encoder: SeriesEncoder;
-  /** each queued batch's series encodings, found once when sharding and reused when sending */
-  private readonly encodings = new WeakMap<MetricSample[], EncodedSeries[]>();
+  private readonly pending: PendingRequest[] = [];
+  private flushQueued = false;
 
   constructor(
     private readonly context: ComponentContext,
@@ -122,11 +168,15 @@ export class RemoteWriteExporter implements ExporterInstance<MetricSample> {
     const shardCount = queue.numConsumers;
     this.poster = new HttpPoster(settings.endpoint, shardCount);
     for (let shard = 0; shard < shardCount; shard++) {
+      this.pending.push(
+        new PendingRequest(settings.maxBatchSizeBytes, (payload, samples) => this.queue(shard, payload, samples)),
+      );
       this.shards.push(
-        new QueuedSender<MetricSample>({
+        new QueuedSender<QueuedRequest>({
           exporter: context.id,
           queueLabels: { shard: String(shard) },
           unit: 'metric_points',
+          weight: (request) => request.samples,
           queue: {
             enabled: queue.enabled,
             numConsumers: 1,
@@ -135,7 +185,9 @@ export class RemoteWriteExporter implements ExporterInstance<MetricSample> {
           retry: settings.sender.retry,
           timeoutMs: settings.sender.timeoutMs,
           shutdownTimeoutMs,
-          send: (batch, signal) => this.write(batch, signal),
+          send: async (batch, signal) => {
+            for (const request of batch) await this.post(request.body, signal);
+          },
           logger: context.logger,
           metrics: context.metrics,
         }),
@@ -161,53 +213,67 @@ export class RemoteWriteExporter implements ExporterInstance<MetricSample> {
   }
 
   /**
-   * Shards the samples by series and queues one batch per shard; sending splits a batch into requests by
-   * max_batch_size_bytes only, as the collector's exporter does (no cap on samples per request).
+   * Shards the samples by series and encodes each shard's part at once, so that the samples are garbage as soon as
+   * this returns (they die young). The encodings of one burst of calls (a scrape handed on in slices) are joined
+   * into requests of up to max_batch_size_bytes, then compressed and queued (a queue holds compact bytes), when a
+   * request is full or once the burst is over. As the collector's exporter, no cap on samples per request.
    */
   consume(items: MetricSample[]): void {
     const shardCount = this.shards.length;
     if (shardCount === 1) {
-      this.enqueue(
+      this.append(
         0,
         items,
         items.map((item) => this.encoder.series(item)),
       );
-      return;
+    } else {
+      const samples: MetricSample[][] = this.shards.map(() => []);
+      const series: EncodedSeries[][] = this.shards.map(() => []);
+      for (const item of items) {
+        const encoded = this.encoder.series(item);
+        const shard = encoded.hash % shardCount;
+        samples[shard]!.push(item);
+        series[shard]!.push(encoded);
+      }
+      samples.forEach((shardSamples, shard) => this.append(shard, shardSamples, series[shard]!));
     }
-    const samples: MetricSample[][] = this.shards.map(() => []);
-    const series: EncodedSeries[][] = this.shards.map(() => []);
-    for (const item of items) {
-      const encoded = this.encoder.series(item);
-      const shard = encoded.hash % shardCount;
-      samples[shard]!.push(item);
-      series[shard]!.push(encoded);
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(() => {
+        this.flushQueued = false;
+        this.flushAll();
+      });
     }
-    samples.forEach((shardSamples, shard) => this.enqueue(shard, shardSamples, series[shard]!));
   }
 
   async shutdown(): Promise<void> {
+    this.flushAll();
     await Promise.all(this.shards.map((shard) => shard.shutdown()));
     this.poster.close();
   }
 
-  private enqueue(shard: number, batch: MetricSample[], encodings: EncodedSeries[]): void {
-    if (batch.length === 0) return;
-    this.encodings.set(batch, encodings);
-    this.shards[shard]?.enqueue(batch);
+  private append(shard: number, samples: MetricSample[], encodings: EncodedSeries[]): void {
+    if (samples.length === 0) return;
+    const pending = this.pending[shard]!;
+    const unsendable = encodeRequests(samples, encodings, this.settings.maxBatchSizeBytes, pending);
+    if (unsendable > 0) this.shards[shard]?.dropUnsendable(unsendable, 'negative timestamps cannot be sent');
   }
 
-  /** Sends the batch as one or more requests under max_batch_size_bytes; a failure fails what is left. */
-  private async write(batch: MetricSample[], signal: AbortSignal): Promise<void> {
-    const encodings = this.encodings.get(batch) ?? batch.map((sample) => this.encoder.series(sample));
-    for (const request of encodeRequests(batch, encodings, this.settings.maxBatchSizeBytes)) {
-      await this.post(request, signal);
-    }
+  private flushAll(): void {
+    for (const pending of this.pending) pending.flushNow();
   }
 
-  private async post(payload: Buffer, signal: AbortSignal): Promise<void> {
+  private queue(shard: number, payload: Buffer, samples: number): void {
+    const sender = this.shards[shard]!;
     const compress = this.snappy;
-    if (compress === undefined) throw new Error('the exporter is not started');
-    const body = compress.compressSync(payload);
+    if (compress === undefined) {
+      sender.dropUnsendable(samples, 'the exporter is not started');
+      return;
+    }
+    sender.enqueue([{ body: compress.compressSync(payload), samples }]);
+  }
+
+  private async post(body: Buffer, signal: AbortSignal): Promise<void> {
     let headers: Record<string, string> = {
       ...this.settings.headers,
       'content-encoding': 'snappy',

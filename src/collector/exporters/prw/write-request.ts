@@ -9,25 +9,32 @@ import type { MetricSample } from '../../model.js';
 
 /**
  * A series encoded once: its labels (sorted by name, __name__ included) as TimeSeries.labels fields, kept as a
- * latin1 string (one byte per char, the most compact thing V8 holds).
+ * latin1 string (one byte per char, the most compact thing V8 holds). Kept for as long as the series is scraped,
+ * so it holds nothing else (one per series adds up).
  */
 export class EncodedSeries {
-  /** the toTimeSeries call that last grouped this series, and where (saves a map lookup per sample) */
-  groupedBy = 0;
-  groupIndex = 0;
+  /** the check (see oneSamplePerSeries) that last saw it */
+  mark = 0;
 
   constructor(
     /** the encoder that made it (a sample's series slot may hold another encoder's) */
     readonly encoder: symbol,
-    /** the sample name and labels object it was encoded for */
-    readonly name: string,
-    readonly labels: Record<string, string>,
     readonly encoded: string,
-    /** FNV-1a of the encoding: which ordered queue (shard) the series goes through */
+    /** FNV-1a of the encoding, 31 bits (a small integer to V8): which ordered queue (shard) the series goes through */
     readonly hash: number,
-    /** kept in a sample's series slot: the one encoding of that series (else equal ones may exist) */
-    readonly inSlot: boolean,
   ) {}
+}
+
+/** An encoding kept on a labels object, which several sample names may share (the synthetic scrape series). */
+class NamedEncodedSeries extends EncodedSeries {
+  constructor(
+    encoder: symbol,
+    encoded: string,
+    hash: number,
+    readonly name: string,
+  ) {
+    super(encoder, encoded, hash);
+  }
 }
 
 export interface TimeSeries {
@@ -147,7 +154,7 @@ function encodeLabels(labels: [string, string][]): Buffer {
  */
 export class SeriesEncoder {
   private readonly key = Symbol('remote write encoding');
-  private readonly frozen = new WeakMap<Record<string, string>, EncodedSeries>();
+  private readonly frozen = new WeakMap<Record<string, string>, NamedEncodedSeries>();
   private readonly external: [string, string][];
   private readonly prefix: string;
 
@@ -158,26 +165,29 @@ export class SeriesEncoder {
 
   series(sample: MetricSample): EncodedSeries {
     const slot = sample.series;
-    if (slot === undefined) return this.onLabels(sample);
-    const state = slot.exporterState;
-    if (state === undefined) {
-      const encoded = this.encode(sample, true);
-      slot.exporterState = encoded;
-      return encoded;
+    // a copy of a scraped sample with another name or labels has its own series
+    if (slot !== undefined && slot.labels === sample.labels && slot.name === sample.name) {
+      const state = slot.exporterState;
+      if (state === undefined) {
+        const encoded = this.encode(sample, (encoding, hash) => new EncodedSeries(this.key, encoding, hash));
+        slot.exporterState = encoded;
+        return encoded;
+      }
+      if (state instanceof EncodedSeries && state.encoder === this.key) return state;
+      // the slot is another encoder's: fall back to the labels object
     }
-    if (state instanceof EncodedSeries && state.encoder === this.key) {
-      if (state.labels === sample.labels && state.name === sample.name) return state;
-    }
-    // a copy of a scraped sample with other labels, or a slot another encoder holds
     return this.onLabels(sample);
   }
 
   private onLabels(sample: MetricSample): EncodedSeries {
     const holder = sample.labels as Record<string | symbol, unknown>;
-    const cached = (holder[this.key] as EncodedSeries | undefined) ?? this.frozen.get(sample.labels);
+    const cached = (holder[this.key] as NamedEncodedSeries | undefined) ?? this.frozen.get(sample.labels);
     if (cached !== undefined && cached.name === sample.name) return cached;
     // a labels object shared by several names (synthetic scrape series) keeps the last one's encoding
-    const encoded = this.encode(sample, false);
+    const encoded = this.encode(
+      sample,
+      (encoding, hash) => new NamedEncodedSeries(this.key, encoding, hash, sample.name),
+    );
     if (Object.isExtensible(holder)) {
       Object.defineProperty(holder, this.key, {
         value: encoded,
@@ -191,7 +201,7 @@ export class SeriesEncoder {
     return encoded;
   }
 
-  private encode(sample: MetricSample, inSlot: boolean): EncodedSeries {
+  private encode<E extends EncodedSeries>(sample: MetricSample, make: (encoded: string, hash: number) => E): E {
     const labels: [string, string][] = [['__name__', this.prefix + sample.name]];
     for (const name in sample.labels) {
       const value = sample.labels[name];
@@ -202,11 +212,9 @@ export class SeriesEncoder {
     const bytes = encodeLabels(labels);
     let hash = 0x811c9dc5;
     for (const byte of bytes) hash = Math.imul(hash ^ byte, 0x01000193);
-    return new EncodedSeries(this.key, sample.name, sample.labels, bytes.toString('latin1'), hash >>> 0, inSlot);
+    return make(bytes.toString('latin1'), hash & 0x7fffffff);
   }
 }
-
-let groupings = 0;
 
 /**
  * Groups samples into series (in order of first appearance), samples of a series in time order. `known[i]`, when
@@ -221,30 +229,22 @@ export function toTimeSeries(
 }
 
 function groupSeries(samples: readonly MetricSample[], encodings: readonly EncodedSeries[]): TimeSeries[] {
-  // synchronous from start to end, so a series marked with this call's number was grouped by this call
-  const grouping = ++groupings;
   const all: TimeSeries[] = [];
-  // equal labels in distinct objects are distinct EncodedSeries of one series: grouped by their encoding, a string
-  // that is the same object each time a series is cached, so V8 reuses its hash
-  const byEncoding = new Map<string, number>();
+  // equal labels in distinct objects are distinct EncodedSeries of one series: grouped by their encoding
+  const byEncoding = new Map<string, TimeSeries>();
   let repeated = false;
-  for (let position = 0; position < samples.length; position++) {
-    const sample = samples[position]!;
-    const series = encodings[position]!;
-    if (series.groupedBy !== grouping) {
-      series.groupedBy = grouping;
-      const index = byEncoding.get(series.encoded);
-      if (index === undefined) {
-        series.groupIndex = all.length;
-        byEncoding.set(series.encoded, all.length);
-        all.push({ series, samples: [sample] });
-        continue;
-      }
-      series.groupIndex = index;
+  samples.forEach((sample, index) => {
+    const series = encodings[index]!;
+    const entry = byEncoding.get(series.encoded);
+    if (entry === undefined) {
+      const created = { series, samples: [sample] };
+      byEncoding.set(series.encoded, created);
+      all.push(created);
+      return;
     }
-    all[series.groupIndex]?.samples.push(sample);
+    entry.samples.push(sample);
     repeated = true;
-  }
+  });
   if (repeated) {
     for (const entry of all) if (entry.samples.length > 1) entry.samples.sort((a, b) => a.timestampMs - b.timestampMs);
   }
@@ -271,11 +271,17 @@ function writeSample(writer: Writer, value: number, timestampMs: number, size: n
   writer.varint(timestampMs);
 }
 
-/** The WriteRequest of these series, protobuf-encoded. Timestamps must be >= 0 (ms since the epoch). */
-export function encodeWriteRequest(series: readonly TimeSeries[]): Buffer {
+/**
+ * The WriteRequest of these series, protobuf-encoded, in a buffer from `allocate` (given the exact size).
+ * Timestamps must be >= 0 (ms since the epoch).
+ */
+export function encodeWriteRequest(
+  series: readonly TimeSeries[],
+  allocate: (size: number) => Buffer = (size) => Buffer.allocUnsafe(size),
+): Buffer {
   let total = 0;
   for (const entry of series) total += timeSeriesSize(entry);
-  const writer = new Writer(Buffer.allocUnsafe(total));
+  const writer = new Writer(allocate(total));
   for (const entry of series) {
     let size = entry.series.encoded.length;
     for (const sample of entry.samples) size += fieldLength(sampleSize(sample.timestampMs));
@@ -309,15 +315,26 @@ function splitBySize(series: readonly TimeSeries[], maxBytes: number): TimeSerie
 }
 
 /**
- * The WriteRequests (each under `maxBytes`, a single larger series alone) carrying these samples; `encodings[i]` is
- * the encoding of `samples[i]`. Samples with negative timestamps cannot be sent and are left out. The common batch,
- * one sample per series (a scrape), is written straight from the samples, with no per-series objects.
+ * Where encodeRequests writes: `allocate` gives a buffer of exactly the size asked (the caller may hand out pieces
+ * of a buffer it reuses), `written` takes each finished WriteRequest before the next is allocated.
+ */
+export interface RequestSink {
+  allocate(size: number): Buffer;
+  written(payload: Buffer, samples: number): void;
+}
+
+/**
+ * Writes the WriteRequests (each under `maxBytes`, a single larger series alone) carrying these samples to `sink`;
+ * `encodings[i]` is the encoding of `samples[i]`. Samples with negative timestamps cannot be sent: they are left out,
+ * and their number returned. The common batch, one sample per series (a scrape), is written straight from the
+ * samples, with no per-series objects.
  */
 export function encodeRequests(
   samples: readonly MetricSample[],
   encodings: readonly EncodedSeries[],
   maxBytes: number,
-): Buffer[] {
+  sink: RequestSink,
+): number {
   if (!oneSamplePerSeries(samples, encodings)) {
     const kept: MetricSample[] = [];
     const keptEncodings: EncodedSeries[] = [];
@@ -326,13 +343,23 @@ export function encodeRequests(
       kept.push(sample);
       keptEncodings.push(encodings[index]!);
     });
-    return splitBySize(groupSeries(kept, keptEncodings), maxBytes).map(encodeWriteRequest);
+    for (const series of splitBySize(groupSeries(kept, keptEncodings), maxBytes)) {
+      const payload = encodeWriteRequest(series, (size) => sink.allocate(size));
+      sink.written(
+        payload,
+        series.reduce((total, entry) => total + entry.samples.length, 0),
+      );
+    }
+    return samples.length - kept.length;
   }
-  const requests: Buffer[] = [];
   let start = 0;
   let size = 0;
   let lastTimestampMs = -1;
   let pointField = 0;
+  const cut = (end: number) => {
+    const payload = writeSingleSampleSeries(samples, encodings, start, end, sink.allocate(size));
+    sink.written(payload, end - start);
+  };
   for (let index = 0; index < samples.length; index++) {
     const { timestampMs } = samples[index]!;
     if (timestampMs !== lastTimestampMs) {
@@ -341,15 +368,30 @@ export function encodeRequests(
     }
     const entrySize = fieldLength(encodings[index]!.encoded.length + pointField);
     if (index > start && size + entrySize > maxBytes) {
-      requests.push(writeSingleSampleSeries(samples, encodings, start, index, size));
+      cut(index);
       start = index;
       size = 0;
     }
     size += entrySize;
   }
-  if (samples.length > start) requests.push(writeSingleSampleSeries(samples, encodings, start, samples.length, size));
-  return requests;
+  if (samples.length > start) cut(samples.length);
+  return 0;
 }
+
+/** A sink that keeps each WriteRequest in a buffer of its own. */
+export class RequestList implements RequestSink {
+  readonly requests: { payload: Buffer; samples: number }[] = [];
+
+  allocate(size: number): Buffer {
+    return Buffer.allocUnsafe(size);
+  }
+
+  written(payload: Buffer, samples: number): void {
+    this.requests.push({ payload, samples });
+  }
+}
+
+let checks = 0;
 
 /**
  * True when no two samples share a series and every timestamp can be sent. Encodings kept in series slots are one
@@ -357,14 +399,16 @@ export function encodeRequests(
  * distinct objects and are compared by content.
  */
 function oneSamplePerSeries(samples: readonly MetricSample[], encodings: readonly EncodedSeries[]): boolean {
-  const grouping = ++groupings;
+  // synchronous from start to end, so a series marked with this call's number was seen by this call
+  const check = ++checks;
   let unslotted: Set<string> | undefined;
   for (let index = 0; index < samples.length; index++) {
-    if (samples[index]!.timestampMs < 0) return false;
+    const sample = samples[index]!;
+    if (sample.timestampMs < 0) return false;
     const series = encodings[index]!;
-    if (series.groupedBy === grouping) return false;
-    series.groupedBy = grouping;
-    if (series.inSlot) continue;
+    if (series.mark === check) return false;
+    series.mark = check;
+    if (sample.series?.exporterState === series) continue;
     unslotted ??= new Set();
     if (unslotted.has(series.encoded)) return false;
     unslotted.add(series.encoded);
@@ -399,15 +443,15 @@ class SampleFraming {
   }
 }
 
-/** The WriteRequest of samples[start, end), each its own series, `size` bytes long. */
+/** The WriteRequest of samples[start, end), each its own series, written into `buffer` (its exact size). */
 function writeSingleSampleSeries(
   samples: readonly MetricSample[],
   encodings: readonly EncodedSeries[],
   start: number,
   end: number,
-  size: number,
+  buffer: Buffer,
 ): Buffer {
-  const writer = new Writer(Buffer.allocUnsafe(size));
+  const writer = new Writer(buffer);
   let framing: SampleFraming | undefined;
   for (let index = start; index < end; index++) {
     const { encoded } = encodings[index]!;

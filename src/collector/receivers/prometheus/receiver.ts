@@ -10,7 +10,7 @@ import { ThrottledLog } from '../../telemetry/logger.js';
 import { KubernetesDiscovery } from './kubernetes/discovery.js';
 import type { LabelSet } from './kubernetes/targets.js';
 import { readScrapeJobs, targetsFor, type ScrapeJob, type ScrapeTarget } from './scrape-config.js';
-import { scrapeOnce, SeriesCache } from './scraper.js';
+import { ScrapedSamples, scrapeOnce, SeriesCache } from './scraper.js';
 
 export function readPrometheusReceiverSettings(settings: Settings): ScrapeJob[] {
   return readScrapeJobs(settings);
@@ -19,6 +19,7 @@ export function readPrometheusReceiverSettings(settings: Settings): ScrapeJob[] 
 interface Loop {
   target: ScrapeTarget;
   cache: SeriesCache;
+  samples: ScrapedSamples;
   timer: NodeJS.Timeout | undefined;
   stopped: boolean;
 }
@@ -103,7 +104,13 @@ export class PrometheusReceiver implements ReceiverInstance {
     }
     for (const [key, target] of wanted) {
       if (this.loops.has(key)) continue;
-      const loop: Loop = { target, cache: new SeriesCache(), timer: undefined, stopped: false };
+      const loop: Loop = {
+        target,
+        cache: new SeriesCache(),
+        samples: new ScrapedSamples(),
+        timer: undefined,
+        stopped: false,
+      };
       this.loops.set(key, loop);
       this.schedule(loop, 0);
     }
@@ -130,7 +137,7 @@ export class PrometheusReceiver implements ReceiverInstance {
 
   private async scrape(loop: Loop): Promise<void> {
     const { target } = loop;
-    const result = await scrapeOnce(target, loop.cache);
+    const result = await scrapeOnce(target, loop.cache, loop.samples);
     if (result.error !== undefined) {
       this.failedScrapes.add(1);
       this.throttled.log(
@@ -139,7 +146,9 @@ export class PrometheusReceiver implements ReceiverInstance {
       );
     }
     if (loop.stopped && result.samples.length === 0) return;
-    this.accepted.add(result.samples.length);
-    this.next.consume(result.samples);
+    this.accepted.add(result.samples.length + result.synthetic.length);
+    result.samples.forEachSlice((slice) => this.next.consume(slice));
+    this.next.consume(result.synthetic);
+    result.samples.clear();
   }
 }

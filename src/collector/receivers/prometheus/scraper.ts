@@ -12,31 +12,39 @@ import { relabel } from './relabel.js';
 import type { ScrapeTarget } from './scrape-config.js';
 import { SeriesCache, type ResolvedSeries } from './series-cache.js';
 import { LineChunker } from './line-chunker.js';
+import { ScrapedSamples } from './scraped-samples.js';
 import { parseSeries, scanExposition, type SampleVisitor } from './text-format.js';
 
+export { ScrapedSamples } from './scraped-samples.js';
 export { SeriesCache } from './series-cache.js';
 
 export interface ScrapeResult {
-  samples: MetricSample[];
+  /** the exposition's samples (none when the scrape failed), to be handed on slice by slice */
+  samples: ScrapedSamples;
+  /** the synthetic up, scrape_duration_seconds, scrape_samples_scraped, scrape_samples_post_metric_relabeling */
+  synthetic: MetricSample[];
   /** why the scrape failed (up = 0), else undefined */
   error?: string;
 }
 
 const ACCEPT = 'text/plain;version=0.0.4;q=0.9,*/*;q=0.1';
 
+/**
+ * Scrapes the target once into `samples` (cleared first; a target's scrapes reuse one), resolving series through
+ * the target's cache.
+ */
 export async function scrapeOnce(
   target: ScrapeTarget,
   cache = new SeriesCache(),
+  samples = new ScrapedSamples(),
   now: () => number = Date.now,
 ): Promise<ScrapeResult> {
   const started = now();
-  let samples: MetricSample[] = [];
   let scraped = 0;
   let error: string | undefined;
   const types = new Map<string, MetricType>();
   const metadata = { types, help: new Map<string, string>() };
-  const stampWith = (exposedMs: number | undefined) =>
-    target.honorTimestamps && exposedMs !== undefined ? exposedMs : started;
+  samples.clear();
   const onSample: SampleVisitor = (source, seriesStart, seriesEnd, value, exposedMs, line) => {
     scraped++;
     const series =
@@ -45,15 +53,7 @@ export async function scrapeOnce(
         interned(resolveSeries(parseSeries(text, line, types), target), cache),
       );
     if (series.dropped) return;
-    samples.push({
-      name: series.name,
-      family: series.family,
-      type: series.type,
-      labels: series.labels,
-      value,
-      timestampMs: stampWith(exposedMs),
-      series,
-    });
+    samples.push(series, value, target.honorTimestamps && exposedMs !== undefined ? exposedMs : started);
   };
   try {
     cache.begin();
@@ -67,7 +67,7 @@ export async function scrapeOnce(
     cache.commit();
   } catch (failure) {
     cache.abandon();
-    samples = [];
+    samples.clear();
     error = failure instanceof Error ? failure.message : String(failure);
   }
   const synthetic = (name: string, value: number): MetricSample => ({
@@ -78,14 +78,17 @@ export async function scrapeOnce(
     value,
     timestampMs: started,
   });
-  const kept = samples.length;
-  samples.push(
-    synthetic('up', error === undefined ? 1 : 0),
-    synthetic('scrape_duration_seconds', (now() - started) / 1000),
-    synthetic('scrape_samples_scraped', error === undefined ? scraped : 0),
-    synthetic('scrape_samples_post_metric_relabeling', kept),
-  );
-  return error === undefined ? { samples } : { samples, error };
+  const result: ScrapeResult = {
+    samples,
+    synthetic: [
+      synthetic('up', error === undefined ? 1 : 0),
+      synthetic('scrape_duration_seconds', (now() - started) / 1000),
+      synthetic('scrape_samples_scraped', error === undefined ? scraped : 0),
+      synthetic('scrape_samples_post_metric_relabeling', samples.length),
+    ],
+  };
+  if (error !== undefined) result.error = error;
+  return result;
 }
 
 function interned(series: ResolvedSeries | null, cache: SeriesCache): ResolvedSeries | null {

@@ -17,14 +17,14 @@ export interface ResolvedSeries {
   labels: Record<string, string>;
 }
 
-const NO_LABELS: Record<string, string> = Object.freeze({});
+/** The labels of a series metric_relabel_configs dropped (never a sample's). */
+const DROPPED: Record<string, string> = Object.freeze({});
 
 /** One series of a target, kept from scrape to scrape; its samples carry it as their series slot. */
 export class CachedSeries implements SeriesSlot {
   exporterState: unknown = undefined;
   /** the last scrape that saw it */
   scrape = 0;
-  readonly dropped: boolean;
   readonly name: string;
   readonly family: string;
   readonly type: MetricType;
@@ -35,11 +35,15 @@ export class CachedSeries implements SeriesSlot {
     readonly text: string,
     resolved: ResolvedSeries | null,
   ) {
-    this.dropped = resolved === null;
     this.name = resolved?.name ?? '';
     this.family = resolved?.family ?? '';
     this.type = resolved?.type ?? 'untyped';
-    this.labels = resolved?.labels ?? NO_LABELS;
+    this.labels = resolved?.labels ?? DROPPED;
+  }
+
+  /** whether metric_relabel_configs drop it */
+  get dropped(): boolean {
+    return this.labels === DROPPED;
   }
 }
 
@@ -47,7 +51,14 @@ export class CachedSeries implements SeriesSlot {
 const MAX_INTERNED = 100_000;
 
 export class SeriesCache {
-  private readonly byText = new Map<string, CachedSeries>();
+  /**
+   * The series known, by text: built only when a series is not where the previous scrape had it, and dropped at
+   * the end of each successful scrape (the previous scrape's order rebuilds it), so that a target exposing the same
+   * series in the same order costs no index at all.
+   */
+  private byText: Map<string, CachedSeries> | undefined;
+  /** how many distinct series the last successful scrape saw */
+  private known = 0;
   /** the series of the last successful scrape, in exposition order (duplicates included) */
   private previous: CachedSeries[] = [];
   private current: CachedSeries[] = [];
@@ -58,7 +69,7 @@ export class SeriesCache {
 
   /** How many series texts it holds. */
   get size(): number {
-    return this.byText.size;
+    return this.byText?.size ?? this.known;
   }
 
   intern(text: string): string {
@@ -85,7 +96,7 @@ export class SeriesCache {
   find(source: string, start: number, end: number): CachedSeries | undefined {
     let entry = this.previous[this.current.length];
     if (entry === undefined || !textAt(source, start, end, entry.text)) {
-      entry = this.byText.get(source.slice(start, end));
+      entry = this.index().get(source.slice(start, end));
       if (entry === undefined) return undefined;
     }
     this.see(entry);
@@ -96,9 +107,17 @@ export class SeriesCache {
   add(seriesText: string, resolve: (text: string) => ResolvedSeries | null): CachedSeries {
     const text = detached(seriesText);
     const entry = new CachedSeries(text, resolve(text));
-    this.byText.set(text, entry);
+    this.index().set(text, entry);
     this.see(entry);
     return entry;
+  }
+
+  private index(): Map<string, CachedSeries> {
+    if (this.byText === undefined) {
+      this.byText = new Map();
+      for (const entry of this.previous) this.byText.set(entry.text, entry);
+    }
+    return this.byText;
   }
 
   private see(entry: CachedSeries): void {
@@ -113,8 +132,8 @@ export class SeriesCache {
   commit(): void {
     this.previous = this.current;
     this.current = [];
-    if (this.byText.size === this.distinct) return;
-    for (const [text, entry] of this.byText) if (entry.scrape !== this.scrape) this.byText.delete(text);
+    this.known = this.distinct;
+    this.byText = undefined;
   }
 
   /** Ends a failed scrape: the previous order stays the reference for the next one. */
