@@ -5,6 +5,9 @@ import { readFileSync } from 'node:fs';
 
 const [distUrl, configFile] = process.argv.slice(2);
 const { prepareConfigText } = await import(new URL('collector/config/load.js', distUrl).href);
+const { tuneHeapForCollector } = await import(new URL('collector/runtime/heap-tuning.js', distUrl).href);
+// as `adot collector run` does in a process of its own
+tuneHeapForCollector();
 const { startCollector } = await import(new URL('collector/runtime/collector.js', distUrl).href);
 
 const logger = {

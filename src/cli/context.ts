@@ -19,6 +19,8 @@ export interface Invocation {
   /** absolute path of bin/adot.js and of node, for commands that start adot in another process */
   entryScript: string;
   nodePath: string;
+  /** the process runs this command alone (bin/adot.js), not embedded (tests): it may be tuned process-wide */
+  ownsProcess: boolean;
 }
 
 export type CommandHandler = (invocation: Invocation) => Promise<ExitStatus | void>;

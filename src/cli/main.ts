@@ -18,6 +18,8 @@ export interface CliDeps {
   signal?: AbortSignal;
   /** replaces the composition root (tests, embedding) */
   system?: (options: SystemOptions) => Promise<System>;
+  /** the process runs adot alone (bin/adot.js), so a command may tune it process-wide (the collector's V8 heap) */
+  ownsProcess?: boolean;
 }
 
 /**
@@ -52,6 +54,7 @@ export async function run(argv: string[], deps: Partial<CliDeps> = {}): Promise<
       makeSystem,
       entryScript: fileURLToPath(new URL('../../bin/adot.js', import.meta.url)),
       nodePath: process.execPath,
+      ownsProcess: deps.ownsProcess ?? false,
       onStatus: (returned) => (status = returned),
       onSystem: (system) => systems.push(system),
     });

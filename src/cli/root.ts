@@ -12,6 +12,7 @@ export interface RootOptions {
   makeSystem: (options: SystemOptions) => Promise<System>;
   entryScript: string;
   nodePath: string;
+  ownsProcess: boolean;
   /** the exit status a handler returned */
   onStatus: (status: ExitStatus) => void;
   /** every System built, so that run() can close it */
@@ -64,6 +65,7 @@ export function createRootCommand(options: RootOptions): Command {
             })),
           entryScript: options.entryScript,
           nodePath: options.nodePath,
+          ownsProcess: options.ownsProcess,
         });
         options.onStatus(status ?? 0);
       },

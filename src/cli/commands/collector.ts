@@ -42,6 +42,7 @@ export function register(program: Command, ctx: CommandContext): void {
             hint: 'e.g. --shutdown-timeout 30s',
           });
         }
+        if (invocation.ownsProcess) (await import('../../collector/runtime/heap-tuning.js')).tuneHeapForCollector();
         const { global } = invocation;
         return collectorRun(
           { output: invocation.output },

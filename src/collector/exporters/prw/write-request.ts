@@ -17,8 +17,6 @@ export class EncodedSeries {
   mark = 0;
 
   constructor(
-    /** the encoder that made it (a sample's series slot may hold another encoder's) */
-    readonly encoder: symbol,
     readonly encoded: string,
     /** FNV-1a of the encoding, 31 bits (a small integer to V8): which ordered queue (shard) the series goes through */
     readonly hash: number,
@@ -28,12 +26,11 @@ export class EncodedSeries {
 /** An encoding kept on a labels object, which several sample names may share (the synthetic scrape series). */
 class NamedEncodedSeries extends EncodedSeries {
   constructor(
-    encoder: symbol,
     encoded: string,
     hash: number,
     readonly name: string,
   ) {
-    super(encoder, encoded, hash);
+    super(encoded, hash);
   }
 }
 
@@ -128,21 +125,29 @@ const LENGTH_DELIMITED = 2;
 const FIXED64 = 1;
 const VARINT = 0;
 
-function encodeLabels(labels: [string, string][]): Buffer {
-  const sizes = labels.map(([name, value]) => {
+/** Where label encodings are written before they are copied into their string (grows to the longest). */
+let labelScratch = Buffer.allocUnsafe(1024);
+
+/** TimeSeries.labels fields of these labels (in this order), as a latin1 string, and its FNV-1a hash (31 bits). */
+function encodeLabels(labels: [string, string][]): { encoded: string; hash: number } {
+  let total = 0;
+  for (const [name, value] of labels) {
+    const label = fieldLength(utf8Length(name)) + fieldLength(utf8Length(value));
+    total += fieldLength(label);
+  }
+  if (total > labelScratch.length) labelScratch = Buffer.allocUnsafe(Math.max(total, labelScratch.length * 2));
+  const writer = new Writer(labelScratch);
+  for (const [name, value] of labels) {
     const nameBytes = utf8Length(name);
     const valueBytes = utf8Length(value);
-    return { nameBytes, valueBytes, label: fieldLength(nameBytes) + fieldLength(valueBytes) };
-  });
-  const writer = new Writer(Buffer.allocUnsafe(sizes.reduce((total, size) => total + fieldLength(size.label), 0)));
-  labels.forEach(([name, value], index) => {
-    const size = sizes[index]!;
     writer.tag(1, LENGTH_DELIMITED);
-    writer.varint(size.label);
-    writer.string(1, name, size.nameBytes);
-    writer.string(2, value, size.valueBytes);
-  });
-  return writer.buffer;
+    writer.varint(fieldLength(nameBytes) + fieldLength(valueBytes));
+    writer.string(1, name, nameBytes);
+    writer.string(2, value, valueBytes);
+  }
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < total; index++) hash = Math.imul(hash ^ labelScratch[index]!, 0x01000193);
+  return { encoded: labelScratch.toString('latin1', 0, total), hash: hash & 0x7fffffff };
 }
 
 /**
@@ -154,6 +159,8 @@ function encodeLabels(labels: [string, string][]): Buffer {
  */
 export class SeriesEncoder {
   private readonly key = Symbol('remote write encoding');
+  /** this encoder's own class of slot encodings: a slot may hold another encoder's, told apart by instanceof */
+  private readonly SlotEncoding = class extends EncodedSeries {};
   private readonly frozen = new WeakMap<Record<string, string>, NamedEncodedSeries>();
   private readonly external: [string, string][];
   private readonly prefix: string;
@@ -169,11 +176,11 @@ export class SeriesEncoder {
     if (slot !== undefined && slot.labels === sample.labels && slot.name === sample.name) {
       const state = slot.exporterState;
       if (state === undefined) {
-        const encoded = this.encode(sample, (encoding, hash) => new EncodedSeries(this.key, encoding, hash));
+        const encoded = this.encode(sample, (encoding, hash) => new this.SlotEncoding(encoding, hash));
         slot.exporterState = encoded;
         return encoded;
       }
-      if (state instanceof EncodedSeries && state.encoder === this.key) return state;
+      if (state instanceof this.SlotEncoding) return state;
       // the slot is another encoder's: fall back to the labels object
     }
     return this.onLabels(sample);
@@ -184,10 +191,7 @@ export class SeriesEncoder {
     const cached = (holder[this.key] as NamedEncodedSeries | undefined) ?? this.frozen.get(sample.labels);
     if (cached !== undefined && cached.name === sample.name) return cached;
     // a labels object shared by several names (synthetic scrape series) keeps the last one's encoding
-    const encoded = this.encode(
-      sample,
-      (encoding, hash) => new NamedEncodedSeries(this.key, encoding, hash, sample.name),
-    );
+    const encoded = this.encode(sample, (encoding, hash) => new NamedEncodedSeries(encoding, hash, sample.name));
     if (Object.isExtensible(holder)) {
       Object.defineProperty(holder, this.key, {
         value: encoded,
@@ -209,10 +213,8 @@ export class SeriesEncoder {
     }
     for (const [name, value] of this.external) if (!Object.hasOwn(sample.labels, name)) labels.push([name, value]);
     labels.sort(compareNames);
-    const bytes = encodeLabels(labels);
-    let hash = 0x811c9dc5;
-    for (const byte of bytes) hash = Math.imul(hash ^ byte, 0x01000193);
-    return make(bytes.toString('latin1'), hash & 0x7fffffff);
+    const { encoded, hash } = encodeLabels(labels);
+    return make(encoded, hash);
   }
 }
 

@@ -24,10 +24,13 @@ export class ScrapedSamples {
     return this.count;
   }
 
+  /**
+   * Empties it, keeping its columns and array (sized by the largest scrape so far) for the next scrape, which writes
+   * over them; when the last scrape was shorter than the array, the series past its end are let go.
+   */
   clear(): void {
+    if (this.count > 0 && this.series.length > this.count) this.series.length = this.count;
     this.count = 0;
-    // keeps the columns (sized by the largest scrape so far); only the series references are let go
-    this.series.length = 0;
   }
 
   push(series: CachedSeries, value: number, timestampMs: number): void {

@@ -59,9 +59,15 @@ export class SeriesCache {
   private byText: Map<string, CachedSeries> | undefined;
   /** how many distinct series the last successful scrape saw */
   private known = 0;
-  /** the series of the last successful scrape, in exposition order (duplicates included) */
+  /**
+   * The series of the last successful scrape, in exposition order (duplicates included), and of the one running.
+   * Two arrays that swap at each commit and are written by position, so that a scrape allocates no array (an
+   * array of 100k entries lives outside the young generation: each one left behind waits for a full collection).
+   */
   private previous: CachedSeries[] = [];
+  private previousLength = 0;
   private current: CachedSeries[] = [];
+  private position = 0;
   private scrape = 0;
   private distinct = 0;
   /** one copy of each label value and name across a target's series (many series share "default", "app" …) */
@@ -86,7 +92,7 @@ export class SeriesCache {
   begin(): void {
     this.scrape++;
     this.distinct = 0;
-    this.current = [];
+    this.position = 0;
   }
 
   /**
@@ -94,7 +100,7 @@ export class SeriesCache {
    * undefined, and the caller resolves the text and hands it to `add`.
    */
   find(source: string, start: number, end: number): CachedSeries | undefined {
-    let entry = this.previous[this.current.length];
+    let entry = this.position < this.previousLength ? this.previous[this.position] : undefined;
     if (entry === undefined || !textAt(source, start, end, entry.text)) {
       entry = this.index().get(source.slice(start, end));
       if (entry === undefined) return undefined;
@@ -115,7 +121,10 @@ export class SeriesCache {
   private index(): Map<string, CachedSeries> {
     if (this.byText === undefined) {
       this.byText = new Map();
-      for (const entry of this.previous) this.byText.set(entry.text, entry);
+      for (let index = 0; index < this.previousLength; index++) {
+        const entry = this.previous[index]!;
+        this.byText.set(entry.text, entry);
+      }
     }
     return this.byText;
   }
@@ -125,20 +134,24 @@ export class SeriesCache {
       entry.scrape = this.scrape;
       this.distinct++;
     }
-    this.current.push(entry);
+    this.current[this.position++] = entry;
   }
 
   /** Ends a successful scrape: its series become the cache, series it did not expose are forgotten. */
   commit(): void {
-    this.previous = this.current;
-    this.current = [];
+    const done = this.current;
+    // a scrape shorter than the last lets go of the series past its end
+    if (done.length > this.position) done.length = this.position;
+    this.current = this.previous;
+    this.previous = done;
+    this.previousLength = this.position;
     this.known = this.distinct;
     this.byText = undefined;
   }
 
   /** Ends a failed scrape: the previous order stays the reference for the next one. */
   abandon(): void {
-    this.current = [];
+    this.position = 0;
   }
 }
 

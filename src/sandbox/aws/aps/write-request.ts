@@ -31,7 +31,8 @@ function writeRequest(): protobuf.Type {
 export function decodeRemoteWrite(body: Buffer): WrittenSeries[] {
   let payload: Buffer;
   try {
-    payload = snappy.uncompressSync(body) as Buffer;
+    // copyOutputData: freed with the Buffer, not left to the native module's allocator (see the remote write exporter)
+    payload = snappy.uncompressSync(body, { asBuffer: true, copyOutputData: true }) as Buffer;
   } catch (error) {
     throw new Error(`the body is not snappy-compressed (block format): ${(error as Error).message}`);
   }
