@@ -57,13 +57,16 @@ export interface MetricSample {
 }
 
 /**
- * Where an exporter keeps its own per-series state (one slot: a second exporter falls back to its own lookup), with
- * the name and labels object of the samples it stands for.
+ * Where an exporter keeps its own per-series state, with the name and labels object of the samples it stands for.
+ * One exporter owns it (it says so in exporterTag, 0 = nobody yet); another falls back to its own lookup. Two
+ * plain fields rather than an object of the exporter's: a series cache holds one slot per series (100k and more).
  */
 export interface SeriesSlot {
   readonly name: string;
   readonly labels: Record<string, string>;
   exporterState: unknown;
+  /** a small integer the owner defines (non-zero once owned) */
+  exporterTag: number;
 }
 
 /** The item type each signal carries through a pipeline. */

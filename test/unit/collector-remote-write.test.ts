@@ -6,7 +6,6 @@ import {
   RequestList,
   SeriesEncoder,
   toTimeSeries,
-  type EncodedSeries,
 } from '../../src/collector/exporters/prw/write-request.js';
 import type { MetricSample, SeriesSlot } from '../../src/collector/model.js';
 import { decodeWriteRequest } from '../helpers/collector-remote-write.js';
@@ -21,9 +20,9 @@ const sample = (name: string, labels: Record<string, string>, value: number, tim
 });
 
 /** A series' labels, read back with protobufjs. */
-function labelsOf(series: EncodedSeries | undefined): [string, string][] {
-  if (series === undefined) return [];
-  const [decoded] = decodeWriteRequest(encodeWriteRequest([{ series, samples: [] }]));
+function labelsOf(encoded: string | undefined): [string, string][] {
+  if (encoded === undefined) return [];
+  const [decoded] = decodeWriteRequest(encodeWriteRequest([{ encoded, samples: [] }]));
   return (decoded?.labels ?? []).map((label) => [label.name, label.value]);
 }
 
@@ -49,7 +48,7 @@ describe('remote write 1.0 WriteRequest', () => {
   it('groups samples into series with labels sorted by name and samples in time order', () => {
     const series = toTimeSeries(samples, new SeriesEncoder({ externalLabels: { cluster: 'demo', job: 'ignored' } }));
     expect(series).toHaveLength(4);
-    expect(labelsOf(series[0]?.series)).toEqual([
+    expect(labelsOf(series[0]?.encoded)).toEqual([
       ['Zone', 'é-unicode'],
       ['__name__', 'http_requests_total'],
       ['cluster', 'demo'],
@@ -58,7 +57,7 @@ describe('remote write 1.0 WriteRequest', () => {
       ['job', 'api'],
     ]);
     expect(series[0]?.samples.map((point) => point.value)).toEqual([1020, 1027]);
-    expect(labelsOf(series[2]?.series)).toEqual([
+    expect(labelsOf(series[2]?.encoded)).toEqual([
       ['__name__', 'weird'],
       ['cluster', 'demo'],
       ['job', 'api'],
@@ -70,7 +69,7 @@ describe('remote write 1.0 WriteRequest', () => {
     const wire = snappy.compressSync(encodeWriteRequest(series)) as Buffer;
     const decoded = decodeWriteRequest(snappy.uncompressSync(wire) as Buffer);
     expect(decoded.map((entry) => entry.labels.map((label) => [label.name, label.value]))).toEqual(
-      series.map((entry) => labelsOf(entry.series)),
+      series.map((entry) => labelsOf(entry.encoded)),
     );
     expect(decoded[0]?.samples).toEqual([
       { value: 1020, timestamp: 1_700_000_000_000 },
@@ -81,13 +80,16 @@ describe('remote write 1.0 WriteRequest', () => {
     expect(decoded[3]?.samples[0]).toEqual({ value: -Infinity, timestamp: 2 ** 45 });
   });
 
-  it('encodes a series once, however often it is scraped again with the same labels object', () => {
+  it('encodes equal labels alike, and a labels object shared by two names as two series', () => {
     const encoder = new SeriesEncoder();
     const labels = { job: 'api' };
     const first = encoder.series(sample('up', labels, 1, 1));
     expect(encoder.series(sample('up', labels, 0, 2))).toBe(first);
-    expect(encoder.series(sample('up', { job: 'api' }, 0, 2))).not.toBe(first);
-    expect(encoder.series(sample('up', { job: 'api' }, 0, 2)).encoded).toBe(first.encoded);
+    expect(encoder.series(sample('up', { job: 'api' }, 0, 2))).toBe(first);
+    expect(labelsOf(encoder.series(sample('down', labels, 0, 2)))).toEqual([
+      ['__name__', 'down'],
+      ['job', 'api'],
+    ]);
   });
 
   it('encodes an empty request as zero bytes', () => {
@@ -104,7 +106,7 @@ describe('remote write 1.0 WriteRequest', () => {
     const frozen = Object.freeze({ job: 'api' });
     const first = encoder.series(sample('up', frozen, 1, 1));
     expect(encoder.series(sample('up', frozen, 1, 2))).toBe(first);
-    expect(first.encoded).toBe(encoder.series(sample('up', labels, 1, 1)).encoded);
+    expect(first).toBe(encoder.series(sample('up', labels, 1, 1)));
   });
 
   it('groups by the encodings the caller already found, and re-groups a series in a later call', () => {
@@ -113,8 +115,8 @@ describe('remote write 1.0 WriteRequest', () => {
     const batch = [sample('up', labels, 1, 20), sample('up', labels, 0, 10), sample('other', labels, 5, 10)];
     const known = batch.map((entry) => encoder.series(entry));
     const grouped = toTimeSeries(batch, encoder, known);
-    const nameOf = (series: EncodedSeries) => labelsOf(series).find(([name]) => name === '__name__')?.[1];
-    expect(grouped.map((entry) => [nameOf(entry.series), entry.samples.map((point) => point.value)])).toEqual([
+    const nameOf = (encoded: string) => labelsOf(encoded).find(([name]) => name === '__name__')?.[1];
+    expect(grouped.map((entry) => [nameOf(entry.encoded), entry.samples.map((point) => point.value)])).toEqual([
       ['up', [0, 1]],
       ['other', [5]],
     ]);
@@ -123,7 +125,7 @@ describe('remote write 1.0 WriteRequest', () => {
 });
 
 /** encodeRequests into a list of requests, each in a buffer of its own. */
-function encodeAll(samples: MetricSample[], encodings: EncodedSeries[], maxBytes: number) {
+function encodeAll(samples: MetricSample[], encodings: string[], maxBytes: number) {
   const list = new RequestList();
   const unsendable = encodeRequests(samples, encodings, maxBytes, list);
   return { requests: list.requests, unsendable };
@@ -137,6 +139,7 @@ describe('remote write requests straight from a scrape', () => {
         name: `m_${index % 3}`,
         labels: { pod: `p-${index}` },
         exporterState: undefined,
+        exporterTag: 0,
       });
       return { ...sample(slot.name, slot.labels, index * 1.5, timestampMs), series: slot };
     });
@@ -180,6 +183,15 @@ describe('remote write requests straight from a scrape', () => {
       ['pod', 'other'],
     ]);
     expect(slots[0]?.exporterState).toBe(encoded);
+    // another encoder, other settings: its own encoding, and the slot stays the first one's
+    const other = new SeriesEncoder({ externalLabels: { cluster: 'b' } });
+    expect(labelsOf(other.series(first[0]!))).toEqual([
+      ['__name__', 'm_0'],
+      ['cluster', 'b'],
+      ['pod', 'p-0'],
+    ]);
+    expect(slots[0]?.exporterState).toBe(encoded);
+    expect(encoder.series(first[0]!)).toBe(encoded);
   });
 
   it('groups a series that appears twice, in time order, and leaves out what cannot be sent', () => {

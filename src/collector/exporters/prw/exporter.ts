@@ -10,7 +10,7 @@ import type { ComponentContext, ExporterInstance, HttpAuthenticator, MetricSampl
 import { PermanentError, QueuedSender } from '../../runtime/queued-sender.js';
 import { readSenderSettings, type SenderSettings } from '../../runtime/sender-settings.js';
 import { HttpPoster } from './http-post.js';
-import { encodeRequests, SeriesEncoder, type EncodedSeries, type RequestSink } from './write-request.js';
+import { encodeRequests, SeriesEncoder, type RequestSink } from './write-request.js';
 
 /**
  * Requests are cut at this size even under a larger max_batch_size_bytes (the collector's default is 3 MB): each
@@ -163,6 +163,7 @@ export class RemoteWriteExporter implements ExporterInstance<MetricSample> {
   private snappy: { compressSync(input: Buffer): Buffer } | undefined;
   private readonly encoder: SeriesEncoder;
   private readonly pending: PendingRequest[] = [];
+  private readonly found: string[] = [];
   private flushQueued = false;
 
   constructor(
@@ -229,23 +230,16 @@ export class RemoteWriteExporter implements ExporterInstance<MetricSample> {
    */
   consume(items: MetricSample[]): void {
     const shardCount = this.shards.length;
-    if (shardCount === 1) {
-      this.append(
-        0,
-        items,
-        items.map((item) => this.encoder.series(item)),
-      );
-    } else {
-      const samples: MetricSample[][] = this.shards.map(() => []);
-      const series: EncodedSeries[][] = this.shards.map(() => []);
-      for (const item of items) {
-        const encoded = this.encoder.series(item);
-        const shard = encoded.hash % shardCount;
-        samples[shard]!.push(item);
-        series[shard]!.push(encoded);
-      }
-      samples.forEach((shardSamples, shard) => this.append(shard, shardSamples, series[shard]!));
+    const samples: MetricSample[][] = this.shards.map(() => []);
+    const encodings: string[][] = this.shards.map(() => []);
+    for (const item of items) {
+      // the encoding goes to a scratch list first: its shard is known once it is found
+      const hash = this.encoder.encode(item, this.found);
+      const shard = shardCount === 1 ? 0 : hash % shardCount;
+      samples[shard]!.push(item);
+      encodings[shard]!.push(this.found.pop()!);
     }
+    samples.forEach((shardSamples, shard) => this.append(shard, shardSamples, encodings[shard]!));
     if (!this.flushQueued) {
       this.flushQueued = true;
       queueMicrotask(() => {
@@ -261,7 +255,7 @@ export class RemoteWriteExporter implements ExporterInstance<MetricSample> {
     this.poster.close();
   }
 
-  private append(shard: number, samples: MetricSample[], encodings: EncodedSeries[]): void {
+  private append(shard: number, samples: MetricSample[], encodings: string[]): void {
     if (samples.length === 0) return;
     const pending = this.pending[shard]!;
     const unsendable = encodeRequests(samples, encodings, this.requestBytes(), pending);

@@ -8,37 +8,29 @@
 import type { MetricSample } from '../../model.js';
 
 /**
- * A series encoded once: its labels (sorted by name, __name__ included) as TimeSeries.labels fields, kept as a
- * latin1 string (one byte per char, the most compact thing V8 holds). Kept for as long as the series is scraped,
- * so it holds nothing else (one per series adds up).
+ * A series' labels encoded once, as TimeSeries.labels fields (sorted by name, __name__ included) in a latin1 string
+ * (one byte per char, the most compact thing V8 holds), kept on a labels object for samples that have no series
+ * slot. Several sample names may share one labels object (the synthetic scrape series), hence the name.
  */
-export class EncodedSeries {
-  /** the check (see oneSamplePerSeries) that last saw it */
-  mark = 0;
-
+class LabelsEncoding {
   constructor(
     readonly encoded: string,
-    /** FNV-1a of the encoding, 31 bits (a small integer to V8): which ordered queue (shard) the series goes through */
     readonly hash: number,
+    readonly name: string,
   ) {}
 }
 
-/** An encoding kept on a labels object, which several sample names may share (the synthetic scrape series). */
-class NamedEncodedSeries extends EncodedSeries {
-  constructor(
-    encoded: string,
-    hash: number,
-    readonly name: string,
-  ) {
-    super(encoded, hash);
-  }
-}
-
 export interface TimeSeries {
-  series: EncodedSeries;
+  /** the series' labels, encoded (see SeriesEncoder) */
+  encoded: string;
   /** the samples themselves (a MetricSample is one), not copies */
   samples: { value: number; timestampMs: number }[];
 }
+
+/** A series slot's exporterTag: the encoder that owns the slot (high bits) and the series' shard hash (low bits). */
+const HASH_RANGE = 2 ** 20;
+const MAX_ENCODER_ID = 2 ** 10 - 1;
+let encoderIds = 0;
 
 function compareNames(a: [string, string], b: [string, string]): number {
   return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
@@ -159,9 +151,9 @@ function encodeLabels(labels: [string, string][]): { encoded: string; hash: numb
  */
 export class SeriesEncoder {
   private readonly key = Symbol('remote write encoding');
-  /** this encoder's own class of slot encodings: a slot may hold another encoder's, told apart by instanceof */
-  private readonly SlotEncoding = class extends EncodedSeries {};
-  private readonly frozen = new WeakMap<Record<string, string>, NamedEncodedSeries>();
+  /** which slots are this encoder's (two encoders of different settings may see the same scraped samples) */
+  private readonly id = (encoderIds++ % MAX_ENCODER_ID) + 1;
+  private readonly frozen = new WeakMap<Record<string, string>, LabelsEncoding>();
   private readonly external: [string, string][];
   private readonly prefix: string;
 
@@ -170,42 +162,63 @@ export class SeriesEncoder {
     this.prefix = options.namespace ? `${options.namespace}_` : '';
   }
 
-  series(sample: MetricSample): EncodedSeries {
-    const slot = sample.series;
-    // a copy of a scraped sample with another name or labels has its own series
-    if (slot !== undefined && slot.labels === sample.labels && slot.name === sample.name) {
-      const state = slot.exporterState;
-      if (state === undefined) {
-        const encoded = this.encode(sample, (encoding, hash) => new this.SlotEncoding(encoding, hash));
-        slot.exporterState = encoded;
-        return encoded;
-      }
-      if (state instanceof this.SlotEncoding) return state;
-      // the slot is another encoder's: fall back to the labels object
-    }
-    return this.onLabels(sample);
+  /** The encoding of the sample's series. */
+  series(sample: MetricSample): string {
+    const encodings: string[] = [];
+    this.encode(sample, encodings);
+    return encodings[0]!;
   }
 
-  private onLabels(sample: MetricSample): EncodedSeries {
+  /**
+   * Appends the encoding of the sample's series to `encodings` and returns the series' hash (which ordered queue,
+   * or shard, it goes through). A scraped series is encoded once and kept in its series slot: the string and the
+   * hash are all the slot holds, no object of their own (100k series, 100k objects fewer). Samples without a slot
+   * keep theirs on their labels object (samples are immutable: whatever changes labels makes a new object) under a
+   * symbol of this encoder's own, non-enumerable: invisible to Object.keys, for…in, spread and JSON.
+   */
+  encode(sample: MetricSample, encodings: string[]): number {
+    const slot = sample.series;
+    // a copy of a scraped sample with another name or labels is another series
+    if (slot !== undefined && slot.labels === sample.labels && slot.name === sample.name) {
+      let tag = slot.exporterTag;
+      if (tag === 0) {
+        const { encoded, hash } = this.encodeLabels(sample);
+        tag = this.id * HASH_RANGE + (hash % HASH_RANGE);
+        slot.exporterState = encoded;
+        slot.exporterTag = tag;
+      }
+      if (Math.floor(tag / HASH_RANGE) === this.id) {
+        encodings.push(slot.exporterState as string);
+        return tag % HASH_RANGE;
+      }
+      // the slot is another encoder's
+    }
+    const onLabels = this.onLabels(sample);
+    encodings.push(onLabels.encoded);
+    return onLabels.hash;
+  }
+
+  private onLabels(sample: MetricSample): LabelsEncoding {
     const holder = sample.labels as Record<string | symbol, unknown>;
-    const cached = (holder[this.key] as NamedEncodedSeries | undefined) ?? this.frozen.get(sample.labels);
+    const cached = (holder[this.key] as LabelsEncoding | undefined) ?? this.frozen.get(sample.labels);
     if (cached !== undefined && cached.name === sample.name) return cached;
     // a labels object shared by several names (synthetic scrape series) keeps the last one's encoding
-    const encoded = this.encode(sample, (encoding, hash) => new NamedEncodedSeries(encoding, hash, sample.name));
+    const { encoded, hash } = this.encodeLabels(sample);
+    const encoding = new LabelsEncoding(encoded, hash, sample.name);
     if (Object.isExtensible(holder)) {
       Object.defineProperty(holder, this.key, {
-        value: encoded,
+        value: encoding,
         writable: true,
         configurable: true,
         enumerable: false,
       });
     } else {
-      this.frozen.set(sample.labels, encoded);
+      this.frozen.set(sample.labels, encoding);
     }
-    return encoded;
+    return encoding;
   }
 
-  private encode<E extends EncodedSeries>(sample: MetricSample, make: (encoded: string, hash: number) => E): E {
+  private encodeLabels(sample: MetricSample): { encoded: string; hash: number } {
     const labels: [string, string][] = [['__name__', this.prefix + sample.name]];
     for (const name in sample.labels) {
       const value = sample.labels[name];
@@ -213,8 +226,7 @@ export class SeriesEncoder {
     }
     for (const [name, value] of this.external) if (!Object.hasOwn(sample.labels, name)) labels.push([name, value]);
     labels.sort(compareNames);
-    const { encoded, hash } = encodeLabels(labels);
-    return make(encoded, hash);
+    return encodeLabels(labels);
   }
 }
 
@@ -225,22 +237,22 @@ export class SeriesEncoder {
 export function toTimeSeries(
   samples: readonly MetricSample[],
   encoder: SeriesEncoder,
-  known?: readonly EncodedSeries[],
+  known?: readonly string[],
 ): TimeSeries[] {
   return groupSeries(samples, known ?? samples.map((sample) => encoder.series(sample)));
 }
 
-function groupSeries(samples: readonly MetricSample[], encodings: readonly EncodedSeries[]): TimeSeries[] {
+function groupSeries(samples: readonly MetricSample[], encodings: readonly string[]): TimeSeries[] {
   const all: TimeSeries[] = [];
-  // equal labels in distinct objects are distinct EncodedSeries of one series: grouped by their encoding
+  // equal labels in distinct objects are one series: grouped by their encoding
   const byEncoding = new Map<string, TimeSeries>();
   let repeated = false;
   samples.forEach((sample, index) => {
-    const series = encodings[index]!;
-    const entry = byEncoding.get(series.encoded);
+    const encoded = encodings[index]!;
+    const entry = byEncoding.get(encoded);
     if (entry === undefined) {
-      const created = { series, samples: [sample] };
-      byEncoding.set(series.encoded, created);
+      const created = { encoded, samples: [sample] };
+      byEncoding.set(encoded, created);
       all.push(created);
       return;
     }
@@ -259,7 +271,7 @@ function sampleSize(timestampMs: number): number {
 
 /** The encoded size of one series with its samples (a TimeSeries field of the WriteRequest). */
 function timeSeriesSize(entry: TimeSeries): number {
-  let size = entry.series.encoded.length;
+  let size = entry.encoded.length;
   for (const sample of entry.samples) size += fieldLength(sampleSize(sample.timestampMs));
   return fieldLength(size);
 }
@@ -285,11 +297,11 @@ export function encodeWriteRequest(
   for (const entry of series) total += timeSeriesSize(entry);
   const writer = new Writer(allocate(total));
   for (const entry of series) {
-    let size = entry.series.encoded.length;
+    let size = entry.encoded.length;
     for (const sample of entry.samples) size += fieldLength(sampleSize(sample.timestampMs));
     writer.tag(1, LENGTH_DELIMITED);
     writer.varint(size);
-    writer.latin1(entry.series.encoded);
+    writer.latin1(entry.encoded);
     for (const sample of entry.samples) {
       writeSample(writer, sample.value, sample.timestampMs, sampleSize(sample.timestampMs));
     }
@@ -333,13 +345,13 @@ export interface RequestSink {
  */
 export function encodeRequests(
   samples: readonly MetricSample[],
-  encodings: readonly EncodedSeries[],
+  encodings: readonly string[],
   maxBytes: number,
   sink: RequestSink,
 ): number {
   if (!oneSamplePerSeries(samples, encodings)) {
     const kept: MetricSample[] = [];
-    const keptEncodings: EncodedSeries[] = [];
+    const keptEncodings: string[] = [];
     samples.forEach((sample, index) => {
       if (sample.timestampMs < 0) return;
       kept.push(sample);
@@ -368,7 +380,7 @@ export function encodeRequests(
       lastTimestampMs = timestampMs;
       pointField = fieldLength(sampleSize(timestampMs));
     }
-    const entrySize = fieldLength(encodings[index]!.encoded.length + pointField);
+    const entrySize = fieldLength(encodings[index]!.length + pointField);
     if (index > start && size + entrySize > maxBytes) {
       cut(index);
       start = index;
@@ -393,27 +405,17 @@ export class RequestList implements RequestSink {
   }
 }
 
-let checks = 0;
-
 /**
- * True when no two samples share a series and every timestamp can be sent. Encodings kept in series slots are one
- * per series, so comparing them as objects is enough (a mark per call, no hashing); others may be equal strings in
- * distinct objects and are compared by content.
+ * True when no two samples share a series and every timestamp can be sent. Equal encodings are one series; a
+ * scraped series' encoding is the same string each time, whose hash V8 keeps, so the set costs no hashing.
  */
-function oneSamplePerSeries(samples: readonly MetricSample[], encodings: readonly EncodedSeries[]): boolean {
-  // synchronous from start to end, so a series marked with this call's number was seen by this call
-  const check = ++checks;
-  let unslotted: Set<string> | undefined;
+function oneSamplePerSeries(samples: readonly MetricSample[], encodings: readonly string[]): boolean {
+  const seen = new Set<string>();
   for (let index = 0; index < samples.length; index++) {
-    const sample = samples[index]!;
-    if (sample.timestampMs < 0) return false;
-    const series = encodings[index]!;
-    if (series.mark === check) return false;
-    series.mark = check;
-    if (sample.series?.exporterState === series) continue;
-    unslotted ??= new Set();
-    if (unslotted.has(series.encoded)) return false;
-    unslotted.add(series.encoded);
+    if (samples[index]!.timestampMs < 0) return false;
+    const encoded = encodings[index]!;
+    if (seen.has(encoded)) return false;
+    seen.add(encoded);
   }
   return true;
 }
@@ -448,7 +450,7 @@ class SampleFraming {
 /** The WriteRequest of samples[start, end), each its own series, written into `buffer` (its exact size). */
 function writeSingleSampleSeries(
   samples: readonly MetricSample[],
-  encodings: readonly EncodedSeries[],
+  encodings: readonly string[],
   start: number,
   end: number,
   buffer: Buffer,
@@ -456,7 +458,7 @@ function writeSingleSampleSeries(
   const writer = new Writer(buffer);
   let framing: SampleFraming | undefined;
   for (let index = start; index < end; index++) {
-    const { encoded } = encodings[index]!;
+    const encoded = encodings[index]!;
     const { value, timestampMs } = samples[index]!;
     // the samples of a scrape share one timestamp
     if (framing?.timestampMs !== timestampMs) framing = new SampleFraming(timestampMs);

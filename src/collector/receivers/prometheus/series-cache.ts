@@ -23,6 +23,7 @@ const DROPPED: Record<string, string> = Object.freeze({});
 /** One series of a target, kept from scrape to scrape; its samples carry it as their series slot. */
 export class CachedSeries implements SeriesSlot {
   exporterState: unknown = undefined;
+  exporterTag = 0;
   /** the last scrape that saw it */
   scrape = 0;
   readonly name: string;
