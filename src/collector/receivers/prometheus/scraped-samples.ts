@@ -17,11 +17,20 @@ export const SAMPLES_PER_SLICE = 8192;
 export class ScrapedSamples {
   private series: CachedSeries[] = [];
   private values = new Float64Array(1024);
-  private timestamps = new Float64Array(1024);
+  /** the scrape's own timestamp, which every sample has unless the exposition gives one (honor_timestamps) */
+  private scrapeTimestampMs = 0;
+  /** per-sample timestamps, made only once a sample has its own */
+  private timestamps: Float64Array | undefined;
   private count = 0;
 
   get length(): number {
     return this.count;
+  }
+
+  /** Empties it for a scrape stamped `timestampMs` (see clear). */
+  begin(timestampMs: number): void {
+    this.clear();
+    this.scrapeTimestampMs = timestampMs;
   }
 
   /**
@@ -31,6 +40,7 @@ export class ScrapedSamples {
   clear(): void {
     if (this.count > 0 && this.series.length > this.count) this.series.length = this.count;
     this.count = 0;
+    this.timestamps = undefined;
   }
 
   push(series: CachedSeries, value: number, timestampMs: number): void {
@@ -38,7 +48,12 @@ export class ScrapedSamples {
     if (index === this.values.length) this.grow();
     this.series[index] = series;
     this.values[index] = value;
-    this.timestamps[index] = timestampMs;
+    if (this.timestamps !== undefined) {
+      this.timestamps[index] = timestampMs;
+    } else if (timestampMs !== this.scrapeTimestampMs) {
+      this.timestamps = new Float64Array(this.values.length).fill(this.scrapeTimestampMs, 0, index);
+      this.timestamps[index] = timestampMs;
+    }
     this.count = index + 1;
   }
 
@@ -55,7 +70,7 @@ export class ScrapedSamples {
           type: series.type,
           labels: series.labels,
           value: this.values[index]!,
-          timestampMs: this.timestamps[index]!,
+          timestampMs: this.timestamps === undefined ? this.scrapeTimestampMs : this.timestamps[index]!,
           series,
         };
       }
@@ -67,8 +82,10 @@ export class ScrapedSamples {
     const values = new Float64Array(this.values.length * 2);
     values.set(this.values);
     this.values = values;
-    const timestamps = new Float64Array(this.timestamps.length * 2);
-    timestamps.set(this.timestamps);
-    this.timestamps = timestamps;
+    if (this.timestamps !== undefined) {
+      const timestamps = new Float64Array(this.timestamps.length * 2);
+      timestamps.set(this.timestamps);
+      this.timestamps = timestamps;
+    }
   }
 }

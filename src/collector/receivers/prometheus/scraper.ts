@@ -44,7 +44,7 @@ export async function scrapeOnce(
   let error: string | undefined;
   const types = new Map<string, MetricType>();
   const metadata = { types, help: new Map<string, string>() };
-  samples.clear();
+  samples.begin(started);
   const onSample: SampleVisitor = (source, seriesStart, seriesEnd, value, exposedMs, line) => {
     scraped++;
     const series =
