@@ -20,26 +20,49 @@ export interface ResolvedSeries {
 /** The labels of a series metric_relabel_configs dropped (never a sample's). */
 const DROPPED: Record<string, string> = Object.freeze({});
 
-/** One series of a target, kept from scrape to scrape; its samples carry it as their series slot. */
+/** A series' name, family and type: shared by the series of a family (a cache keeps one per distinct triple). */
+export class SeriesKind {
+  constructor(
+    readonly name: string,
+    readonly family: string,
+    readonly type: MetricType,
+  ) {}
+}
+
+const DROPPED_KIND = new SeriesKind('', '', 'untyped');
+
+/**
+ * One series of a target, kept from scrape to scrape; its samples carry it as their series slot. A cache holds one
+ * per series (100k and more), so it holds as few fields as it can: name, family and type sit in a shared kind.
+ */
 export class CachedSeries implements SeriesSlot {
   exporterState: unknown = undefined;
   exporterTag = 0;
   /** the last scrape that saw it */
   scrape = 0;
-  readonly name: string;
-  readonly family: string;
-  readonly type: MetricType;
+  readonly kind: SeriesKind;
   readonly labels: Record<string, string>;
 
   constructor(
     /** the series text, in a string of its own (never a slice that would keep a whole scrape body alive) */
     readonly text: string,
     resolved: ResolvedSeries | null,
+    kind = resolved === null ? DROPPED_KIND : new SeriesKind(resolved.name, resolved.family, resolved.type),
   ) {
-    this.name = resolved?.name ?? '';
-    this.family = resolved?.family ?? '';
-    this.type = resolved?.type ?? 'untyped';
+    this.kind = kind;
     this.labels = resolved?.labels ?? DROPPED;
+  }
+
+  get name(): string {
+    return this.kind.name;
+  }
+
+  get family(): string {
+    return this.kind.family;
+  }
+
+  get type(): MetricType {
+    return this.kind.type;
   }
 
   /** whether metric_relabel_configs drop it */
@@ -73,6 +96,8 @@ export class SeriesCache {
   private distinct = 0;
   /** one copy of each label value and name across a target's series (many series share "default", "app" …) */
   private readonly strings = new Map<string, string>();
+  /** one kind per distinct name, family and type */
+  private readonly kinds = new Map<string, SeriesKind>();
 
   /** How many series texts it holds. */
   get size(): number {
@@ -113,10 +138,23 @@ export class SeriesCache {
   /** Caches a series text `find` did not know, with what `resolve` (given a copy of the text) makes of it. */
   add(seriesText: string, resolve: (text: string) => ResolvedSeries | null): CachedSeries {
     const text = detached(seriesText);
-    const entry = new CachedSeries(text, resolve(text));
+    const resolved = resolve(text);
+    const entry = new CachedSeries(text, resolved, resolved === null ? DROPPED_KIND : this.kindOf(resolved));
     this.index().set(text, entry);
     this.see(entry);
     return entry;
+  }
+
+  private kindOf(resolved: ResolvedSeries): SeriesKind {
+    const key = `${resolved.name}\u0000${resolved.family}\u0000${resolved.type}`;
+    let kind = this.kinds.get(key);
+    if (kind === undefined) {
+      // bounded like the interned strings: a target with unbounded distinct names must not grow it forever
+      if (this.kinds.size >= MAX_INTERNED) this.kinds.clear();
+      kind = new SeriesKind(resolved.name, resolved.family, resolved.type);
+      this.kinds.set(key, kind);
+    }
+    return kind;
   }
 
   private index(): Map<string, CachedSeries> {
