@@ -175,14 +175,16 @@ describe('remote write requests straight from a scrape', () => {
     const slots: SeriesSlot[] = [];
     const first = scrape(3, 1_000, slots);
     const encoded = encoder.series(first[0]!);
-    expect(slots[0]?.exporterState).toBe(encoded);
+    // the slot keeps the labels but __name__ (kept once per name by the encoder)
+    expect(labelsOf(slots[0]?.exporterState as string)).toEqual([['pod', 'p-0']]);
+    const kept = slots[0]?.exporterState;
     expect(encoder.series(scrape(3, 2_000, slots)[0]!)).toBe(encoded);
     const relabeled = { ...first[0]!, labels: { pod: 'other' } };
     expect(labelsOf(encoder.series(relabeled))).toEqual([
       ['__name__', 'm_0'],
       ['pod', 'other'],
     ]);
-    expect(slots[0]?.exporterState).toBe(encoded);
+    expect(slots[0]?.exporterState).toBe(kept);
     // another encoder, other settings: its own encoding, and the slot stays the first one's
     const other = new SeriesEncoder({ externalLabels: { cluster: 'b' } });
     expect(labelsOf(other.series(first[0]!))).toEqual([
@@ -190,8 +192,24 @@ describe('remote write requests straight from a scrape', () => {
       ['cluster', 'b'],
       ['pod', 'p-0'],
     ]);
-    expect(slots[0]?.exporterState).toBe(encoded);
+    expect(slots[0]?.exporterState).toBe(kept);
     expect(encoder.series(first[0]!)).toBe(encoded);
+  });
+
+  it('keeps the whole encoding when a label sorts before __name__', () => {
+    const encoder = new SeriesEncoder();
+    const slot: SeriesSlot = { name: 'up', labels: { Zone: 'a', job: 'j' }, exporterState: undefined, exporterTag: 0 };
+    const scraped = { ...sample('up', slot.labels, 1, 1), series: slot };
+    expect(labelsOf(encoder.series(scraped))).toEqual([
+      ['Zone', 'a'],
+      ['__name__', 'up'],
+      ['job', 'j'],
+    ]);
+    expect(labelsOf(slot.exporterState as string)).toEqual([
+      ['Zone', 'a'],
+      ['__name__', 'up'],
+      ['job', 'j'],
+    ]);
   });
 
   it('groups a series that appears twice, in time order, and leaves out what cannot be sent', () => {

@@ -27,9 +27,15 @@ export interface TimeSeries {
   samples: { value: number; timestampMs: number }[];
 }
 
-/** A series slot's exporterTag: the encoder that owns the slot (high bits) and the series' shard hash (low bits). */
+/**
+ * A series slot's exporterTag: the encoder that owns the slot (high bits), whether the slot's encoding leaves out
+ * the __name__ label (NAME_FIRST), and the series' shard hash (low bits).
+ */
 const HASH_RANGE = 2 ** 20;
+const NAME_FIRST = 2 ** 19;
 const MAX_ENCODER_ID = 2 ** 10 - 1;
+/** Distinct sample names whose encoded __name__ label an encoder keeps at most. */
+const MAX_NAMES = 100_000;
 let encoderIds = 0;
 
 function compareNames(a: [string, string], b: [string, string]): number {
@@ -121,11 +127,13 @@ const VARINT = 0;
 let labelScratch = Buffer.allocUnsafe(1024);
 
 /** TimeSeries.labels fields of these labels (in this order), as a latin1 string, and its FNV-1a hash (31 bits). */
-function encodeLabels(labels: [string, string][]): { encoded: string; hash: number } {
+function encodeLabels(labels: [string, string][], withoutFirst = false): { encoded: string; hash: number } {
   let total = 0;
+  let first = 0;
   for (const [name, value] of labels) {
-    const label = fieldLength(utf8Length(name)) + fieldLength(utf8Length(value));
-    total += fieldLength(label);
+    const label = fieldLength(fieldLength(utf8Length(name)) + fieldLength(utf8Length(value)));
+    if (total === 0) first = label;
+    total += label;
   }
   if (total > labelScratch.length) labelScratch = Buffer.allocUnsafe(Math.max(total, labelScratch.length * 2));
   const writer = new Writer(labelScratch);
@@ -139,7 +147,7 @@ function encodeLabels(labels: [string, string][]): { encoded: string; hash: numb
   }
   let hash = 0x811c9dc5;
   for (let index = 0; index < total; index++) hash = Math.imul(hash ^ labelScratch[index]!, 0x01000193);
-  return { encoded: labelScratch.toString('latin1', 0, total), hash: hash & 0x7fffffff };
+  return { encoded: labelScratch.toString('latin1', withoutFirst ? first : 0, total), hash: hash & 0x7fffffff };
 }
 
 /**
@@ -154,6 +162,7 @@ export class SeriesEncoder {
   /** which slots are this encoder's (two encoders of different settings may see the same scraped samples) */
   private readonly id = (encoderIds++ % MAX_ENCODER_ID) + 1;
   private readonly frozen = new WeakMap<Record<string, string>, LabelsEncoding>();
+  private readonly names = new Map<string, string>();
   private readonly external: [string, string][];
   private readonly prefix: string;
 
@@ -182,20 +191,38 @@ export class SeriesEncoder {
     if (slot !== undefined && slot.labels === sample.labels && slot.name === sample.name) {
       let tag = slot.exporterTag;
       if (tag === 0) {
-        const { encoded, hash } = this.encodeLabels(sample);
-        tag = this.id * HASH_RANGE + (hash % HASH_RANGE);
+        const labels = this.sortedLabels(sample);
+        // __name__ sorts first unless a label name starts with a capital: then the slot keeps the labels without it
+        // (the name's encoding is kept once per name, not once per series)
+        const nameFirst = labels[0]![0] === '__name__';
+        const { encoded, hash } = encodeLabels(labels, nameFirst);
+        tag = this.id * HASH_RANGE + (nameFirst ? NAME_FIRST : 0) + (hash % NAME_FIRST);
         slot.exporterState = encoded;
         slot.exporterTag = tag;
       }
       if (Math.floor(tag / HASH_RANGE) === this.id) {
-        encodings.push(slot.exporterState as string);
-        return tag % HASH_RANGE;
+        const low = tag % HASH_RANGE;
+        const encoded = slot.exporterState as string;
+        encodings.push(low >= NAME_FIRST ? this.nameLabel(sample.name) + encoded : encoded);
+        return low % NAME_FIRST;
       }
       // the slot is another encoder's
     }
     const onLabels = this.onLabels(sample);
     encodings.push(onLabels.encoded);
     return onLabels.hash;
+  }
+
+  /** The encoded __name__ label of a sample name, kept once per name. */
+  private nameLabel(name: string): string {
+    let encoded = this.names.get(name);
+    if (encoded === undefined) {
+      // bounded: names that come and go must not grow it forever
+      if (this.names.size >= MAX_NAMES) this.names.clear();
+      encoded = encodeLabels([['__name__', this.prefix + name]]).encoded;
+      this.names.set(name, encoded);
+    }
+    return encoded;
   }
 
   private onLabels(sample: MetricSample): LabelsEncoding {
@@ -219,6 +246,11 @@ export class SeriesEncoder {
   }
 
   private encodeLabels(sample: MetricSample): { encoded: string; hash: number } {
+    return encodeLabels(this.sortedLabels(sample));
+  }
+
+  /** The series' labels, __name__ and external labels included, sorted by name. */
+  private sortedLabels(sample: MetricSample): [string, string][] {
     const labels: [string, string][] = [['__name__', this.prefix + sample.name]];
     for (const name in sample.labels) {
       const value = sample.labels[name];
@@ -226,7 +258,7 @@ export class SeriesEncoder {
     }
     for (const [name, value] of this.external) if (!Object.hasOwn(sample.labels, name)) labels.push([name, value]);
     labels.sort(compareNames);
-    return encodeLabels(labels);
+    return labels;
   }
 }
 
@@ -406,16 +438,19 @@ export class RequestList implements RequestSink {
 }
 
 /**
- * True when no two samples share a series and every timestamp can be sent. Equal encodings are one series; a
- * scraped series' encoding is the same string each time, whose hash V8 keeps, so the set costs no hashing.
+ * True when no two samples share a series and every timestamp can be sent. A scraped sample's series is its series
+ * slot (one object per series: no hashing of its encoding); others are told apart by their encoding.
  */
 function oneSamplePerSeries(samples: readonly MetricSample[], encodings: readonly string[]): boolean {
-  const seen = new Set<string>();
+  const seen = new Set<unknown>();
   for (let index = 0; index < samples.length; index++) {
-    if (samples[index]!.timestampMs < 0) return false;
-    const encoded = encodings[index]!;
-    if (seen.has(encoded)) return false;
-    seen.add(encoded);
+    const sample = samples[index]!;
+    if (sample.timestampMs < 0) return false;
+    const slot = sample.series;
+    const key =
+      slot !== undefined && slot.labels === sample.labels && slot.name === sample.name ? slot : encodings[index];
+    if (seen.has(key)) return false;
+    seen.add(key);
   }
   return true;
 }
