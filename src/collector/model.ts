@@ -69,6 +69,15 @@ export interface SeriesSlot {
   exporterTag: number;
 }
 
+/**
+ * The sample's series slot, if it still stands for the sample: a copy of a scraped sample with another name or
+ * labels is another series, whose slot it merely carries along.
+ */
+export function seriesSlotOf(sample: MetricSample): SeriesSlot | undefined {
+  const slot = sample.series;
+  return slot !== undefined && slot.labels === sample.labels && slot.name === sample.name ? slot : undefined;
+}
+
 /** The item type each signal carries through a pipeline. */
 export interface SignalItems {
   traces: TraceItem;

@@ -5,7 +5,7 @@
  * labels can then be encoded once and reused on every scrape (SeriesEncoder); the request is written straight
  * into one exactly-sized buffer. The tests decode its output with protobufjs and the published schema.
  */
-import type { MetricSample } from '../../model.js';
+import { seriesSlotOf, type MetricSample } from '../../model.js';
 
 /**
  * A series' labels encoded once, as TimeSeries.labels fields (sorted by name, __name__ included) in a latin1 string
@@ -71,10 +71,7 @@ class Writer {
 
   /** Copies a string of one-byte characters (latin1) byte for byte. */
   latin1(text: string): void {
-    const { buffer } = this;
-    let offset = this.offset;
-    for (let index = 0; index < text.length; index++) buffer[offset++] = text.charCodeAt(index);
-    this.offset = offset;
+    this.offset += this.buffer.write(text, this.offset, 'latin1');
   }
 
   double(value: number): void {
@@ -186,9 +183,8 @@ export class SeriesEncoder {
    * symbol of this encoder's own, non-enumerable: invisible to Object.keys, for…in, spread and JSON.
    */
   encode(sample: MetricSample, encodings: string[]): number {
-    const slot = sample.series;
-    // a copy of a scraped sample with another name or labels is another series
-    if (slot !== undefined && slot.labels === sample.labels && slot.name === sample.name) {
+    const slot = seriesSlotOf(sample);
+    if (slot !== undefined) {
       let tag = slot.exporterTag;
       if (tag === 0) {
         const labels = this.sortedLabels(sample);
@@ -301,20 +297,16 @@ function sampleSize(timestampMs: number): number {
   return 1 + 8 + 1 + varintLength(timestampMs);
 }
 
-/** The encoded size of one series with its samples (a TimeSeries field of the WriteRequest). */
-function timeSeriesSize(entry: TimeSeries): number {
+/** The size of one series with its samples inside its TimeSeries field. */
+function timeSeriesPayload(entry: TimeSeries): number {
   let size = entry.encoded.length;
   for (const sample of entry.samples) size += fieldLength(sampleSize(sample.timestampMs));
-  return fieldLength(size);
+  return size;
 }
 
-function writeSample(writer: Writer, value: number, timestampMs: number, size: number): void {
-  writer.tag(2, LENGTH_DELIMITED);
-  writer.varint(size);
-  writer.tag(1, FIXED64);
-  writer.double(value);
-  writer.tag(2, VARINT);
-  writer.varint(timestampMs);
+/** The encoded size of one series with its samples (a TimeSeries field of the WriteRequest). */
+function timeSeriesSize(entry: TimeSeries): number {
+  return fieldLength(timeSeriesPayload(entry));
 }
 
 /**
@@ -328,14 +320,14 @@ export function encodeWriteRequest(
   let total = 0;
   for (const entry of series) total += timeSeriesSize(entry);
   const writer = new Writer(allocate(total));
+  let framing: SampleFraming | undefined;
   for (const entry of series) {
-    let size = entry.encoded.length;
-    for (const sample of entry.samples) size += fieldLength(sampleSize(sample.timestampMs));
     writer.tag(1, LENGTH_DELIMITED);
-    writer.varint(size);
+    writer.varint(timeSeriesPayload(entry));
     writer.latin1(entry.encoded);
     for (const sample of entry.samples) {
-      writeSample(writer, sample.value, sample.timestampMs, sampleSize(sample.timestampMs));
+      if (framing?.timestampMs !== sample.timestampMs) framing = new SampleFraming(sample.timestampMs);
+      framing.write(writer, sample.value);
     }
   }
   return writer.buffer;
@@ -446,9 +438,7 @@ function oneSamplePerSeries(samples: readonly MetricSample[], encodings: readonl
   for (let index = 0; index < samples.length; index++) {
     const sample = samples[index]!;
     if (sample.timestampMs < 0) return false;
-    const slot = sample.series;
-    const key =
-      slot !== undefined && slot.labels === sample.labels && slot.name === sample.name ? slot : encodings[index];
+    const key = seriesSlotOf(sample) ?? encodings[index];
     if (seen.has(key)) return false;
     seen.add(key);
   }
@@ -499,7 +489,7 @@ function writeSingleSampleSeries(
     if (framing?.timestampMs !== timestampMs) framing = new SampleFraming(timestampMs);
     writer.tag(1, LENGTH_DELIMITED);
     writer.varint(encoded.length + framing.fieldSize);
-    writer.offset += writer.buffer.write(encoded, writer.offset, 'latin1');
+    writer.latin1(encoded);
     framing.write(writer, value);
   }
   return writer.buffer;
