@@ -20,14 +20,19 @@ export function scenarioWith(name: string, behaviour: NonNullable<Seed['behaviou
   return { ...seed, behaviour: { ...seed.behaviour, ...behaviour } };
 }
 
-export async function startSandboxFixture(seed: Seed): Promise<SandboxFixture> {
-  const sandbox = await startSandbox({ seed });
-  const clientConfig = {
+/** An AWS SDK client configuration for the sandbox's endpoint and credentials, without retries. */
+export function sandboxClientConfig(sandbox: RunningSandbox) {
+  return {
     endpoint: sandbox.awsEndpoint,
     region: sandbox.region,
     credentials: { accessKeyId: sandbox.accessKeyId, secretAccessKey: sandbox.secretAccessKey },
     maxAttempts: 1,
   };
+}
+
+export async function startSandboxFixture(seed: Seed): Promise<SandboxFixture> {
+  const sandbox = await startSandbox({ seed });
+  const clientConfig = sandboxClientConfig(sandbox);
   const eks = new EKSClient(clientConfig);
   const iam = new IAMClient(clientConfig);
   const kubeConfig = new KubeConfig();

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '../../src/sandbox/sandbox.js';
 import { eventually, framed, segment, sendDatagrams } from '../helpers/collector-segments.js';
 import { cliSandboxes, fastSeed } from '../helpers/install-sandbox.js';
+import { sandboxClientConfig } from '../helpers/sandbox.js';
 
 const start = cliSandboxes('adot-sandbox-telemetry-');
 const NAMESPACE = 'aws-otel-eks';
@@ -113,12 +114,7 @@ describe('sandbox: the collectors the emulated operator deploys really run', () 
 
     const sent = segment();
     await sendDatagrams(address, framed([sent]));
-    const xray = new XRayClient({
-      endpoint: sandbox.awsEndpoint,
-      region: sandbox.region,
-      credentials: { accessKeyId: sandbox.accessKeyId, secretAccessKey: sandbox.secretAccessKey },
-      maxAttempts: 1,
-    });
+    const xray = new XRayClient(sandboxClientConfig(sandbox));
     try {
       const now = Date.now();
       const summaries = await eventually(
@@ -256,12 +252,7 @@ describe('sandbox: the collectors the emulated operator deploys really run', () 
     expect(install.code, install.stderr).toBe(0);
     scrapeEverySecond(sandbox);
 
-    const logs = new CloudWatchLogsClient({
-      endpoint: sandbox.awsEndpoint,
-      region: sandbox.region,
-      credentials: { accessKeyId: sandbox.accessKeyId, secretAccessKey: sandbox.secretAccessKey },
-      maxAttempts: 1,
-    });
+    const logs = new CloudWatchLogsClient(sandboxClientConfig(sandbox));
     try {
       const events = await eventually(
         async () =>

@@ -1,5 +1,6 @@
 import { AwsServiceError } from '../../types.js';
 import type { AwsRequest, AwsResponse } from '../protocols/request.js';
+import { restJsonError, restJsonResponse } from '../protocols/rest-json.js';
 import type { AwsService } from '../protocols/service.js';
 import type { ApsState, LatestSample } from './state.js';
 import { decodeRemoteWrite } from './write-request.js';
@@ -30,22 +31,15 @@ export function apsService(state: ApsState): AwsService {
       return query(state, request);
     },
     renderError(error, request): AwsResponse {
+      // the Prometheus query API answers in its own error shape; the rest of the service is restJson1
       if (QUERY_PATH.test(request.path)) {
-        return {
-          status: error.status,
-          headers: { 'content-type': 'application/json', 'x-amzn-requestid': request.requestId },
-          body: JSON.stringify({ status: 'error', errorType: error.code, error: error.message }),
-        };
+        return restJsonResponse(
+          request,
+          { status: 'error', errorType: error.code, error: error.message },
+          error.status,
+        );
       }
-      return {
-        status: error.status,
-        headers: {
-          'content-type': 'application/json',
-          'x-amzn-requestid': request.requestId,
-          'x-amzn-errortype': error.code,
-        },
-        body: JSON.stringify({ message: error.message }),
-      };
+      return restJsonError(error, request);
     },
     faultError(status) {
       if (status === 429) return new AwsServiceError('ThrottlingException', 'Rate exceeded', 429);
