@@ -20,6 +20,30 @@ export interface ClusterInfo {
   oidcIssuer: string | undefined;
 }
 
+/** An EKS Pod Identity association: pods of this namespace/service account get the role's credentials. */
+export interface PodIdentityAssociationInfo {
+  associationId: string;
+  associationArn: string;
+  clusterName: string;
+  namespace: string;
+  serviceAccount: string;
+  roleArn: string;
+  /** the add-on that owns it, when an add-on created it (podIdentityAssociations of CreateAddon) */
+  ownerArn: string | undefined;
+  /** EKS passes no session tags (kubernetes-namespace, …) when true */
+  disableSessionTags: boolean;
+  tags: Record<string, string>;
+}
+
+export interface AddonConfigurationInfo {
+  addonName: string;
+  addonVersion: string;
+  /** the JSON schema of configurationValues, as text; undefined when the version takes none */
+  configurationSchema: string | undefined;
+  /** the service accounts of the add-on that can use Pod Identity, and the managed policies AWS recommends */
+  podIdentityConfiguration: { serviceAccount: string; recommendedManagedPolicies: string[] }[];
+}
+
 export interface AddonVersionInfo {
   addonVersion: string;
   architecture: string[];
@@ -42,6 +66,13 @@ export interface AddonInfo {
   configurationValues: string | undefined;
   createdAt: Date | undefined;
   modifiedAt: Date | undefined;
+  /** ARNs of the Pod Identity associations the add-on owns */
+  podIdentityAssociations: string[];
+}
+
+export interface AddonPodIdentityAssociation {
+  serviceAccount: string;
+  roleArn: string;
 }
 
 export interface CreateAddonInput {
@@ -51,6 +82,7 @@ export interface CreateAddonInput {
   serviceAccountRoleArn?: string;
   resolveConflicts?: 'NONE' | 'OVERWRITE';
   configurationValues?: string;
+  podIdentityAssociations?: AddonPodIdentityAssociation[];
 }
 
 export interface UpdateAddonInput {
@@ -60,6 +92,7 @@ export interface UpdateAddonInput {
   serviceAccountRoleArn?: string;
   resolveConflicts?: 'NONE' | 'OVERWRITE' | 'PRESERVE';
   configurationValues?: string;
+  podIdentityAssociations?: AddonPodIdentityAssociation[];
 }
 
 export interface Eks {
@@ -73,10 +106,36 @@ export interface Eks {
   /** false when the add-on did not exist */
   deleteAddon(clusterName: string, addonName: string, options?: { preserve?: boolean }): Promise<boolean>;
   listAddons(clusterName: string): Promise<string[]>;
+  /** undefined when the add-on or version is unknown */
+  describeAddonConfiguration(addonName: string, addonVersion: string): Promise<AddonConfigurationInfo | undefined>;
+  /** every association of the cluster (optionally of one namespace / service account), described */
+  listPodIdentityAssociations(
+    clusterName: string,
+    filter?: { namespace?: string; serviceAccount?: string },
+  ): Promise<PodIdentityAssociationInfo[]>;
+  describePodIdentityAssociation(
+    clusterName: string,
+    associationId: string,
+  ): Promise<PodIdentityAssociationInfo | undefined>;
+  createPodIdentityAssociation(input: {
+    clusterName: string;
+    namespace: string;
+    serviceAccount: string;
+    roleArn: string;
+    tags?: Record<string, string>;
+  }): Promise<PodIdentityAssociationInfo>;
+  updatePodIdentityAssociation(input: {
+    clusterName: string;
+    associationId: string;
+    roleArn: string;
+  }): Promise<PodIdentityAssociationInfo>;
+  /** false when it did not exist */
+  deletePodIdentityAssociation(clusterName: string, associationId: string): Promise<boolean>;
 }
 
 // ---------- IAM ----------
 export interface PolicyStatement {
+  Sid?: string;
   Effect: 'Allow' | 'Deny';
   Principal?: Record<string, string | string[]>;
   Action: string | string[];
@@ -122,6 +181,39 @@ export interface Iam {
   getOpenIdConnectProvider(arn: string): Promise<OidcProviderInfo | undefined>;
   createOpenIdConnectProvider(input: { url: string; clientIds: string[]; thumbprints?: string[] }): Promise<string>;
   deleteOpenIdConnectProvider(arn: string): Promise<boolean>;
+  /** names of the role's inline policies */
+  listRolePolicies(roleName: string): Promise<string[]>;
+  /** an inline policy's document (decoded); undefined when absent */
+  getRolePolicy(roleName: string, policyName: string): Promise<PolicyDocument | undefined>;
+  /** a managed policy's default version (decoded); undefined when the policy does not exist */
+  getManagedPolicy(policyArn: string): Promise<ManagedPolicyInfo | undefined>;
+}
+
+export interface ManagedPolicyInfo {
+  arn: string;
+  name: string;
+  versionId: string;
+  document: PolicyDocument;
+}
+
+// ---------- Amazon Managed Service for Prometheus ----------
+export type AmpWorkspaceStatus = 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING' | 'CREATION_FAILED';
+
+export interface AmpWorkspaceInfo {
+  workspaceId: string;
+  alias: string | undefined;
+  arn: string;
+  status: AmpWorkspaceStatus | string;
+  /** https://aps-workspaces.REGION.amazonaws.com/workspaces/ws-…/ */
+  prometheusEndpoint: string | undefined;
+}
+
+/** Each call names its region: an AMP workspace lives in one, which may not be the cluster's. */
+export interface Amp {
+  listWorkspaces(region: string, alias?: string): Promise<AmpWorkspaceInfo[]>;
+  /** undefined when no workspace has that id in that region */
+  describeWorkspace(region: string, workspaceId: string): Promise<AmpWorkspaceInfo | undefined>;
+  createWorkspace(region: string, alias: string, tags?: Record<string, string>): Promise<AmpWorkspaceInfo>;
 }
 
 // ---------- STS ----------

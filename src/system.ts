@@ -9,7 +9,7 @@ import { resolveKubeconfigSource } from './adapters/kube/kubeconfig.js';
 import { LazyKube } from './adapters/kube/lazy.js';
 import { lazyPort } from './adapters/lazy-port.js';
 import { systemClock } from './adapters/clock.js';
-import type { Clock, Eks, Iam, Kube, Output, Prompter, Sts } from './ports.js';
+import type { Amp, Clock, Eks, Iam, Kube, Output, Prompter, Sts } from './ports.js';
 import { resolveColorLevel } from './ui/color.js';
 import { StreamOutput } from './ui/output.js';
 import { InquirerPrompter } from './ui/prompter.js';
@@ -27,6 +27,7 @@ export interface System {
   eks: Eks;
   iam: Iam;
   sts: Sts;
+  amp: Amp;
   /** the Kubernetes client for --kubeconfig/--context (loaded on first use) */
   kube(): Kube;
   clock: Clock;
@@ -72,7 +73,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   const closers: (() => Promise<void> | void)[] = [];
 
   let settings: GlobalOptions = options;
-  let aws: (service: 'EKS' | 'IAM' | 'STS') => AwsClientSettings;
+  let aws: (service: AwsServiceId) => AwsClientSettings;
   let kubeconfig: KubeconfigSource | undefined;
   if (options.sandbox) {
     const sandbox = await startInProcessSandbox(options.sandboxScenario);
@@ -99,6 +100,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   const eks = adapter(async () => new (await import('./adapters/aws/eks.js')).SdkEks(aws('EKS')));
   const iam = adapter(async () => new (await import('./adapters/aws/iam.js')).SdkIam(aws('IAM')));
   const sts = adapter(async () => new (await import('./adapters/aws/sts.js')).SdkSts(aws('STS')));
+  const amp = adapter(async () => new (await import('./adapters/aws/amp.js')).SdkAmp(aws('AMP')));
 
   let kube: Kube | undefined;
   const kubeFor = (): Kube => {
@@ -130,6 +132,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     eks,
     iam,
     sts,
+    amp,
     kube: kubeFor,
     clock: systemClock,
     output,
@@ -147,8 +150,11 @@ export async function createSystem(options: SystemOptions): Promise<System> {
  * same object in production) so that an embedding caller or a test can pass its own. Anything not set here
  * (profiles, SSO, web identity, IMDS, endpoint_url in config files) is left to the SDK's default chain.
  */
+/** the service id in the SDK's AWS_ENDPOINT_URL_<ID> variables */
+export type AwsServiceId = 'EKS' | 'IAM' | 'STS' | 'AMP';
+
 export function awsSettingsFromEnvironment(
-  service: 'EKS' | 'IAM' | 'STS',
+  service: AwsServiceId,
   options: Pick<GlobalOptions, 'region' | 'profile'>,
   env: Record<string, string | undefined>,
 ): AwsClientSettings {

@@ -4,7 +4,8 @@
  */
 import type { DoctorContext } from '../core/checks/types.js';
 import type { Target } from '../core/targets.js';
-import type { Clock, Eks, Iam, Kube, Output, Sts } from '../ports.js';
+import type { IdentityMode } from '../core/identity/mode.js';
+import type { Amp, Clock, Eks, Iam, Kube, Output, Sts } from '../ports.js';
 import { doctorDocument, type DoctorDocument } from './doctor/document.js';
 import { renderDoctorText } from './doctor/render.js';
 import { runDoctor } from './doctor/run.js';
@@ -29,6 +30,8 @@ export interface DoctorOptions {
   roleName?: string;
   /** --wait: keep re-checking retryable checks until they pass or this many ms passed */
   waitMs?: number;
+  /** the identity the collector should have; absent: whichever is wired */
+  identity?: IdentityMode;
 }
 
 /** What doctor needs of the composition root (src/system.ts). */
@@ -36,6 +39,7 @@ export interface DoctorSystem {
   eks: Eks;
   iam: Iam;
   sts: Sts;
+  amp: Amp;
   kube(): Kube;
   clock: Clock;
   output?: Pick<Output, 'info'>;
@@ -59,6 +63,7 @@ export function doctorContext(options: DoctorOptions): DoctorContext {
     roleNameGiven: options.roleName !== undefined,
     addonVersion: options.addonVersion,
     targets: options.targets && options.targets.length > 0 ? options.targets : undefined,
+    identity: options.identity,
   };
 }
 
@@ -68,7 +73,14 @@ export async function doctor(
   signal?: AbortSignal,
 ): Promise<DoctorResult> {
   const run = await runDoctor(
-    { eks: system.eks, iam: system.iam, sts: system.sts, kube: () => system.kube(), clock: system.clock },
+    {
+      eks: system.eks,
+      iam: system.iam,
+      sts: system.sts,
+      amp: system.amp,
+      kube: () => system.kube(),
+      clock: system.clock,
+    },
     doctorContext(options),
     {
       ...(options.waitMs !== undefined ? { waitMs: options.waitMs } : {}),

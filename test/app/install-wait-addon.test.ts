@@ -38,6 +38,7 @@ function eksWithTimeline(clock: VirtualClock, timeline: [number, AddonStatus | u
         configurationValues: undefined,
         createdAt: undefined,
         modifiedAt: undefined,
+        podIdentityAssociations: [],
       };
     },
   };

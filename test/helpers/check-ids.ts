@@ -1,4 +1,4 @@
-/** The doctor check ids of CONTRACT.md, in its order, as the expectation tests hold the check set to. */
+/** The doctor check ids (docs/checks.md), in report order, as the expectation tests hold the check set to. */
 
 /** The checks that matter before an install: what `adot doctor --pre` runs. */
 export const PRE_INSTALL_CHECK_IDS = [
@@ -18,6 +18,9 @@ export const PRE_INSTALL_CHECK_IDS = [
 export const INSTALLED_CHECK_IDS = [
   'addon.status',
   'operator.ready',
+  'identity.mode',
+  'pod-identity.agent',
+  'pod-identity.association',
   'iam.oidc-provider',
   'iam.role',
   'iam.trust-policy',
@@ -25,6 +28,7 @@ export const INSTALLED_CHECK_IDS = [
   'collector.service-account',
   'collector.rbac',
   'collector.resource',
+  'amp.workspace',
   'collector.deployment',
   'collector.service',
 ];

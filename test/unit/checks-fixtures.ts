@@ -5,7 +5,7 @@
 import YAML from 'yaml';
 import { buildTrustPolicy, oidcProviderArn, roleArn } from '../../src/core/irsa.js';
 import { requiredAccess } from '../../src/core/checks/k8s.js';
-import type { DoctorContext, DoctorFacts, Fact } from '../../src/core/checks/types.js';
+import type { DoctorContext, DoctorFacts, Fact, RolePolicyDocument } from '../../src/core/checks/types.js';
 import type { AddonVersionInfo, KubeObject } from '../../src/ports.js';
 
 export const ACCOUNT = '123456789012';
@@ -287,6 +287,7 @@ export function healthyFacts(): DoctorFacts {
       configurationValues: undefined,
       createdAt: undefined,
       modifiedAt: undefined,
+      podIdentityAssociations: [],
     }),
     addonVersions: ok(CATALOG),
     collectors: ok([collector()]),
@@ -310,6 +311,75 @@ export function healthyFacts(): DoctorFacts {
       }),
     }),
     attachedPolicies: ok([XRAY_POLICY]),
+    policyDocuments: ok([managedPolicyDocument(XRAY_POLICY)]),
+    nodes: ok([node('ip-192-168-10-20.ec2.internal')]),
+    podIdentityAgentAddon: ok(undefined),
+    kubeSystemDaemonSets: ok([]),
+    podIdentityAssociations: ok([]),
+    ampWorkspace: ok(undefined),
     roundTrips: 2,
+  };
+}
+
+export const AMP_POLICY = 'arn:aws:iam::aws:policy/AmazonPrometheusRemoteWriteAccess';
+export const CLOUDWATCH_POLICY = 'arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy';
+
+/** The documents of the AWS managed policies the tests attach (as moto and the AWS Managed Policy Reference give them). */
+const MANAGED_POLICY_STATEMENTS: Record<string, unknown[]> = {
+  [XRAY_POLICY]: [
+    {
+      Sid: 'AWSXRayDaemonWriteAccess',
+      Effect: 'Allow',
+      Action: [
+        'xray:PutTraceSegments',
+        'xray:PutTelemetryRecords',
+        'xray:GetSamplingRules',
+        'xray:GetSamplingTargets',
+        'xray:GetSamplingStatisticSummaries',
+      ],
+      Resource: ['*'],
+    },
+  ],
+  [AMP_POLICY]: [{ Effect: 'Allow', Action: ['aps:RemoteWrite'], Resource: '*' }],
+  [CLOUDWATCH_POLICY]: [
+    {
+      Sid: 'CWACloudWatchServerPermissions',
+      Effect: 'Allow',
+      Action: [
+        'cloudwatch:PutMetricData',
+        'ec2:DescribeVolumes',
+        'ec2:DescribeTags',
+        'logs:PutLogEvents',
+        'logs:PutRetentionPolicy',
+        'logs:DescribeLogStreams',
+        'logs:DescribeLogGroups',
+        'logs:CreateLogStream',
+        'logs:CreateLogGroup',
+        'xray:PutTraceSegments',
+        'xray:PutTelemetryRecords',
+        'xray:GetSamplingRules',
+        'xray:GetSamplingTargets',
+        'xray:GetSamplingStatisticSummaries',
+      ],
+      Resource: '*',
+    },
+  ],
+};
+
+export function managedPolicyDocument(arn: string): RolePolicyDocument {
+  const statements = MANAGED_POLICY_STATEMENTS[arn];
+  if (statements === undefined) throw new Error(`no test document for ${arn}`);
+  return { name: arn, kind: 'managed', document: { Version: '2012-10-17', Statement: statements as never } };
+}
+
+export function node(name: string, computeType?: 'fargate'): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name,
+      labels:
+        computeType === undefined ? { 'kubernetes.io/os': 'linux' } : { 'eks.amazonaws.com/compute-type': computeType },
+    },
   };
 }

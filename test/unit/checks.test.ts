@@ -21,6 +21,7 @@ import {
   webhookConfiguration,
   XRAY_CONFIG,
   XRAY_POLICY,
+  managedPolicyDocument,
 } from './checks-fixtures.js';
 import { CHECK_IDS, INSTALLED_CHECK_IDS } from '../helpers/check-ids.js';
 
@@ -48,10 +49,14 @@ describe('the check set', () => {
     expect(ALL_CHECKS.map((c) => c.id)).toEqual(CHECK_IDS);
   });
 
-  it('passes every check on a healthy installed cluster', () => {
+  it('passes every check that applies on a healthy installed cluster, and says why the others do not apply', () => {
     const results = run();
-    const notPassing = [...results.values()].filter((r) => r.status !== 'pass').map((r) => `${r.id}: ${r.message}`);
+    const notPassing = [...results.values()]
+      .filter((r) => r.status !== 'pass' && r.notApplicable !== true)
+      .map((r) => `${r.id}: ${r.message}`);
     expect(notPassing).toEqual([]);
+    const notApplicable = [...results.values()].filter((r) => r.notApplicable === true).map((r) => r.id);
+    expect(notApplicable).toEqual(['pod-identity.agent', 'pod-identity.association', 'amp.workspace']);
   });
 
   it('orders dependencies before dependents', () => {
@@ -546,7 +551,7 @@ describe('iam checks', () => {
     });
     const r = result(results, 'iam.role');
     expect(r.status).toBe('fail');
-    expect(r.message).toContain('named by service account aws-otel-eks/aws-otel-collector');
+    expect(r.message).toContain('named by the service account annotation');
     expect(result(results, 'iam.policies').status).toBe('skip');
   });
 
@@ -582,24 +587,39 @@ describe('iam checks', () => {
   it('iam.policies fails listing the missing policy and warns on extra ones', () => {
     const missing = run((f) => {
       f.attachedPolicies = ok([]);
+      f.policyDocuments = ok([]);
     });
     expect(result(missing, 'iam.policies')).toMatchObject({
       status: 'fail',
-      expected: XRAY_POLICY,
-      hint: expect.stringContaining(`aws iam attach-role-policy --role-name ${ROLE} --policy-arn ${XRAY_POLICY}`),
+      message: expect.stringContaining('not allowed to xray:PutTraceSegments'),
+      expected: 'allowed: xray:PutTraceSegments on *',
+      hint: expect.stringContaining(
+        `adot install --cluster demo --role-name ${ROLE} (attaches AWSXRayDaemonWriteAccess)`,
+      ),
     });
+    const s3 = 'arn:aws:iam::aws:policy/AmazonS3FullAccess';
     const extra = run((f) => {
-      f.attachedPolicies = ok([XRAY_POLICY, 'arn:aws:iam::aws:policy/AmazonS3FullAccess']);
+      f.attachedPolicies = ok([XRAY_POLICY, s3]);
+      f.policyDocuments = ok([
+        managedPolicyDocument(XRAY_POLICY),
+        {
+          name: s3,
+          kind: 'managed',
+          document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] },
+        },
+      ]);
     });
     expect(result(extra, 'iam.policies')).toMatchObject({
       status: 'warn',
       message: expect.stringContaining('AmazonS3FullAccess'),
+      hint: expect.stringContaining(`aws iam detach-role-policy --role-name ${ROLE} --policy-arn ${s3}`),
     });
   });
 
   it('iam.policies follows --target over the collector config', () => {
     const results = run(() => {}, { targets: ['xray', 'amp'] });
-    expect(result(results, 'iam.policies').message).toContain('AmazonPrometheusRemoteWriteAccess');
+    expect(result(results, 'iam.policies').message).toContain('aps:RemoteWrite');
+    expect(result(results, 'iam.policies').hint).toContain('AmazonPrometheusRemoteWriteAccess');
     expect(result(results, 'iam.policies').status).toBe('fail');
   });
 });
@@ -617,15 +637,19 @@ describe('collector checks', () => {
     expect(result(results, 'collector.deployment').message).toBe('skipped: collector.service-account failed');
   });
 
-  it('collector.service-account fails without the annotation, with the kubectl annotate fix', () => {
+  it('without the annotation and without an association, identity.mode fails (the account exists, so collector.service-account passes)', () => {
     const results = run((f) => {
       f.serviceAccounts = ok([serviceAccount('aws-otel-collector', null)]);
     });
-    expect(result(results, 'collector.service-account')).toMatchObject({
+    expect(result(results, 'collector.service-account').status).toBe('pass');
+    expect(result(results, 'identity.mode')).toMatchObject({
       status: 'fail',
-      expected: roleArn(ACCOUNT, ROLE),
-      hint: expect.stringContaining(`eks.amazonaws.com/role-arn=${roleArn(ACCOUNT, ROLE)}`),
+      message: expect.stringContaining(
+        'neither an eks.amazonaws.com/role-arn annotation (IRSA) nor an EKS Pod Identity association',
+      ),
+      hint: expect.stringContaining('adot install --cluster demo --identity pod-identity'),
     });
+    expect(result(results, 'iam.role').status).toBe('skip');
   });
 
   it('collector.service-account fails when --role-name names another role than the annotation', () => {

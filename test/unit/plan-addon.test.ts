@@ -18,6 +18,7 @@ function addon(
     configurationValues: undefined,
     createdAt: undefined,
     modifiedAt: undefined,
+    podIdentityAssociations: [],
   };
 }
 

@@ -1,22 +1,31 @@
 import {
   CreateAddonCommand,
+  CreatePodIdentityAssociationCommand,
   DeleteAddonCommand,
+  DeletePodIdentityAssociationCommand,
   DescribeAddonCommand,
+  DescribeAddonConfigurationCommand,
   DescribeClusterCommand,
+  DescribePodIdentityAssociationCommand,
   EKSClient,
   UpdateAddonCommand,
+  UpdatePodIdentityAssociationCommand,
   paginateDescribeAddonVersions,
   paginateListAddons,
   paginateListClusters,
+  paginateListPodIdentityAssociations,
   type Addon,
+  type PodIdentityAssociation,
 } from '@aws-sdk/client-eks';
 import type {
+  AddonConfigurationInfo,
   AddonInfo,
   AddonStatus,
   AddonVersionInfo,
   ClusterInfo,
   CreateAddonInput,
   Eks,
+  PodIdentityAssociationInfo,
   UpdateAddonInput,
 } from '../../ports.js';
 import { type AwsClientSettings, sdkClientConfig } from './client-config.js';
@@ -152,6 +161,116 @@ export class SdkEks implements Eks {
     );
   }
 
+  async describeAddonConfiguration(
+    addonName: string,
+    addonVersion: string,
+  ): Promise<AddonConfigurationInfo | undefined> {
+    try {
+      const answer = await this.client.send(new DescribeAddonConfigurationCommand({ addonName, addonVersion }));
+      return {
+        addonName: answer.addonName ?? addonName,
+        addonVersion: answer.addonVersion ?? addonVersion,
+        configurationSchema: answer.configurationSchema === '' ? undefined : answer.configurationSchema,
+        podIdentityConfiguration: (answer.podIdentityConfiguration ?? []).map((entry) => ({
+          serviceAccount: entry.serviceAccount ?? '',
+          recommendedManagedPolicies: entry.recommendedManagedPolicies ?? [],
+        })),
+      };
+    } catch (error) {
+      if (awsErrorName(error) === NOT_FOUND) return undefined;
+      throw mapAwsError(error, this.what('DescribeAddonConfiguration', `${addonName} ${addonVersion}`));
+    }
+  }
+
+  /** List answers summaries without the role; each association is described (in parallel). */
+  async listPodIdentityAssociations(
+    clusterName: string,
+    filter: { namespace?: string; serviceAccount?: string } = {},
+  ): Promise<PodIdentityAssociationInfo[]> {
+    const ids = await this.call(
+      'ListPodIdentityAssociations',
+      clusterName,
+      async () => {
+        const found: string[] = [];
+        const input = { clusterName, ...filter };
+        for await (const page of paginateListPodIdentityAssociations({ client: this.client }, input)) {
+          for (const summary of page.associations ?? []) if (summary.associationId) found.push(summary.associationId);
+        }
+        return found;
+      },
+      clusterName,
+    );
+    const described = await Promise.all(ids.map((id) => this.describePodIdentityAssociation(clusterName, id)));
+    return described.filter((association): association is PodIdentityAssociationInfo => association !== undefined);
+  }
+
+  async describePodIdentityAssociation(
+    clusterName: string,
+    associationId: string,
+  ): Promise<PodIdentityAssociationInfo | undefined> {
+    try {
+      const { association } = await this.client.send(
+        new DescribePodIdentityAssociationCommand({ clusterName, associationId }),
+      );
+      return association === undefined ? undefined : toAssociationInfo(association, clusterName);
+    } catch (error) {
+      if (awsErrorName(error) === NOT_FOUND) {
+        if (isMissingCluster(error)) throw clusterNotFound(clusterName, this.settings.region, error);
+        return undefined;
+      }
+      throw mapAwsError(error, this.what('DescribePodIdentityAssociation', `${clusterName}/${associationId}`));
+    }
+  }
+
+  async createPodIdentityAssociation(input: {
+    clusterName: string;
+    namespace: string;
+    serviceAccount: string;
+    roleArn: string;
+    tags?: Record<string, string>;
+  }): Promise<PodIdentityAssociationInfo> {
+    return this.call(
+      'CreatePodIdentityAssociation',
+      `${input.clusterName}/${input.namespace}/${input.serviceAccount}`,
+      async () => {
+        const { association } = await this.client.send(new CreatePodIdentityAssociationCommand({ ...input }));
+        if (!association) throw new Error('CreatePodIdentityAssociation answered without an association');
+        return toAssociationInfo(association, input.clusterName);
+      },
+      input.clusterName,
+    );
+  }
+
+  async updatePodIdentityAssociation(input: {
+    clusterName: string;
+    associationId: string;
+    roleArn: string;
+  }): Promise<PodIdentityAssociationInfo> {
+    return this.call(
+      'UpdatePodIdentityAssociation',
+      `${input.clusterName}/${input.associationId}`,
+      async () => {
+        const { association } = await this.client.send(new UpdatePodIdentityAssociationCommand({ ...input }));
+        if (!association) throw new Error('UpdatePodIdentityAssociation answered without an association');
+        return toAssociationInfo(association, input.clusterName);
+      },
+      input.clusterName,
+    );
+  }
+
+  async deletePodIdentityAssociation(clusterName: string, associationId: string): Promise<boolean> {
+    try {
+      await this.client.send(new DeletePodIdentityAssociationCommand({ clusterName, associationId }));
+      return true;
+    } catch (error) {
+      if (awsErrorName(error) === NOT_FOUND) {
+        if (isMissingCluster(error)) throw clusterNotFound(clusterName, this.settings.region, error);
+        return false;
+      }
+      throw mapAwsError(error, this.what('DeletePodIdentityAssociation', `${clusterName}/${associationId}`));
+    }
+  }
+
   /** runs one SDK call; a ResourceNotFoundException about a cluster becomes ClusterNotFound */
   private async call<T>(
     operation: string,
@@ -199,5 +318,20 @@ function toAddonInfo(addon: Addon, addonName: string): AddonInfo {
     configurationValues: addon.configurationValues,
     createdAt: addon.createdAt,
     modifiedAt: addon.modifiedAt,
+    podIdentityAssociations: addon.podIdentityAssociations ?? [],
+  };
+}
+
+function toAssociationInfo(association: PodIdentityAssociation, clusterName: string): PodIdentityAssociationInfo {
+  return {
+    associationId: association.associationId ?? '',
+    associationArn: association.associationArn ?? '',
+    clusterName: association.clusterName ?? clusterName,
+    namespace: association.namespace ?? '',
+    serviceAccount: association.serviceAccount ?? '',
+    roleArn: association.roleArn ?? '',
+    ownerArn: association.ownerArn,
+    disableSessionTags: association.disableSessionTags ?? false,
+    tags: association.tags ?? {},
   };
 }

@@ -1,7 +1,7 @@
 import { AdotError, failure, usageError } from '../../core/errors.js';
 
 export interface AwsCall {
-  service: 'eks' | 'iam' | 'sts';
+  service: 'eks' | 'iam' | 'sts' | 'aps';
   operation: string;
   /** what the call was about, for messages (a cluster, a role …) */
   resource?: string;

@@ -6,14 +6,18 @@ import {
   DeleteRoleCommand,
   DetachRolePolicyCommand,
   GetOpenIDConnectProviderCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
   GetRoleCommand,
+  GetRolePolicyCommand,
   IAMClient,
   ListOpenIDConnectProvidersCommand,
   UpdateAssumeRolePolicyCommand,
   paginateListAttachedRolePolicies,
+  paginateListRolePolicies,
   type Role,
 } from '@aws-sdk/client-iam';
-import type { Iam, OidcProviderInfo, PolicyDocument, RoleInfo } from '../../ports.js';
+import type { Iam, ManagedPolicyInfo, OidcProviderInfo, PolicyDocument, RoleInfo } from '../../ports.js';
 import { type AwsClientSettings, sdkClientConfig } from './client-config.js';
 import { awsErrorName, mapAwsError } from './errors.js';
 
@@ -148,6 +152,40 @@ export class SdkIam implements Iam {
       return true;
     });
     return deleted ?? false;
+  }
+
+  async listRolePolicies(roleName: string): Promise<string[]> {
+    return this.call('ListRolePolicies', roleName, async () => {
+      const names: string[] = [];
+      for await (const page of paginateListRolePolicies({ client: this.client }, { RoleName: roleName })) {
+        names.push(...(page.PolicyNames ?? []));
+      }
+      return names;
+    });
+  }
+
+  async getRolePolicy(roleName: string, policyName: string): Promise<PolicyDocument | undefined> {
+    return this.orUndefined('GetRolePolicy', `${roleName} ${policyName}`, async () => {
+      const answer = await this.client.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }));
+      return decodePolicy(answer.PolicyDocument);
+    });
+  }
+
+  /** GetPolicy for the default version id, then GetPolicyVersion for its document. */
+  async getManagedPolicy(policyArn: string): Promise<ManagedPolicyInfo | undefined> {
+    return this.orUndefined('GetPolicy', policyArn, async () => {
+      const { Policy: policy } = await this.client.send(new GetPolicyCommand({ PolicyArn: policyArn }));
+      const versionId = policy?.DefaultVersionId ?? 'v1';
+      const { PolicyVersion: version } = await this.client.send(
+        new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: versionId }),
+      );
+      return {
+        arn: policyArn,
+        name: policy?.PolicyName ?? policyArn.slice(policyArn.lastIndexOf('/') + 1),
+        versionId,
+        document: decodePolicy(version?.Document),
+      };
+    });
   }
 
   private async call<T>(operation: string, resource: string | undefined, body: () => Promise<T>): Promise<T> {

@@ -1,22 +1,33 @@
 /**
  * Gathers every fact doctor's checks need, in as few sequential round trips as possible: round 1 asks AWS and
- * Kubernetes everything that needs no earlier answer, all in parallel (the default role's policies are fetched
- * speculatively); round 2 asks only what depends on round 1 (the OIDC provider matching the cluster's issuer, and
- * the role the collector's service account names when it is not the default). A call that fails becomes a fact
- * holding its error, never an exception.
+ * Kubernetes everything that needs no earlier answer, all in parallel (the default role's policies are listed
+ * speculatively); round 2 asks what depends on round 1 (the OIDC provider matching the cluster's issuer, the AMP
+ * workspace the collector writes to, the documents of the role's policies — or first the role itself when the
+ * collector's service account or association names another one, whose documents then take a third round). A call
+ * that fails becomes a fact holding its error, never an exception.
  */
-import type { Eks, Iam, Kube, KubeObject, Sts } from '../../ports.js';
+import type { Amp, Eks, Iam, Kube, KubeObject, Sts } from '../../ports.js';
 import { isAdotError } from '../../core/errors.js';
 import { ADDON_NAME, ADDON_RBAC_NAMESPACE } from '../../core/compat-data.js';
 import { oidcProviderArn } from '../../core/irsa.js';
-import { collectorIdentity } from '../../core/checks/collector-identity.js';
+import { collectorConfigOf, collectorIdentity } from '../../core/checks/collector-identity.js';
 import { requiredAccess } from '../../core/checks/k8s.js';
-import type { DoctorContext, DoctorFacts, Fact, FactError } from '../../core/checks/types.js';
+import { POD_IDENTITY_AGENT_ADDON } from '../../core/identity/pod-identity-agent.js';
+import { ampWorkspaceOfExporters } from '../../core/identity/amp-workspace.js';
+import type {
+  AmpWorkspaceFact,
+  DoctorContext,
+  DoctorFacts,
+  Fact,
+  FactError,
+  RolePolicyDocument,
+} from '../../core/checks/types.js';
 
 export interface FactSources {
   eks: Eks;
   iam: Iam;
   sts: Sts;
+  amp: Amp;
   /** may throw when no kubeconfig can be loaded */
   kube: () => Kube;
 }
@@ -85,12 +96,17 @@ export async function gatherFacts(sources: FactSources, context: DoctorContext):
     addonRbacRoleBindings,
     addon,
     addonVersions,
+    nodes,
+    podIdentityAgentAddon,
+    kubeSystemDaemonSets,
     collectors,
     serviceAccounts,
     collectorRollout,
+    podIdentityAssociations,
     oidcProviderArns,
     defaultRole,
     defaultRolePolicies,
+    defaultRoleInline,
   ] = await Promise.all([
     settle(() => sources.sts.getCallerIdentity()),
     settle(() => sources.eks.describeCluster(context.clusterName)),
@@ -116,44 +132,81 @@ export async function gatherFacts(sources: FactSources, context: DoctorContext):
     list('rbac.authorization.k8s.io/v1', 'RoleBinding', ADDON_RBAC_NAMESPACE),
     settle(() => sources.eks.describeAddon(context.clusterName, ADDON_NAME)),
     settle(() => sources.eks.describeAddonVersions(ADDON_NAME)),
+    list('v1', 'Node'),
+    settle(() => sources.eks.describeAddon(context.clusterName, POD_IDENTITY_AGENT_ADDON)),
+    list('apps/v1', 'DaemonSet', 'kube-system'),
     installed(() => list('opentelemetry.io/v1alpha1', 'OpenTelemetryCollector', ns)),
     installed(() => list('v1', 'ServiceAccount', ns)),
     installed(() => withKube((kube) => kube.rolloutStatus(ns, `${context.collectorName}-collector`))),
+    installed(() => settle(() => sources.eks.listPodIdentityAssociations(context.clusterName, { namespace: ns }))),
     installed(() => settle(() => sources.iam.listOpenIdConnectProviders())),
     installed(() => settle(() => sources.iam.getRole(context.roleName))),
     installed(() => settle(() => sources.iam.listAttachedRolePolicies(context.roleName))),
+    installed(() => settle(() => sources.iam.listRolePolicies(context.roleName))),
   ]);
 
-  // ---- round 2: what needs round 1's answers
-  const round2: Promise<unknown>[] = [];
+  // ---- rounds 2 and 3: what needs round 1's answers, each chain as deep as it must be
+  const chains: Promise<number>[] = [];
   let oidcProvider: DoctorFacts['oidcProvider'] = context.pre ? notGathered : known(undefined);
   let role = defaultRole;
   let attachedPolicies = defaultRolePolicies;
+  let policyDocuments: DoctorFacts['policyDocuments'] = context.pre ? notGathered : known([]);
+  let ampWorkspace: DoctorFacts['ampWorkspace'] = context.pre ? notGathered : known(undefined);
   if (!context.pre) {
     const issuer = cluster.ok ? cluster.value?.oidcIssuer : undefined;
     if (issuer && identity.ok && oidcProviderArns.ok) {
       const arn = oidcProviderArn(identity.value.account, issuer);
       if (oidcProviderArns.value.includes(arn)) {
-        round2.push(settle(() => sources.iam.getOpenIdConnectProvider(arn)).then((fact) => (oidcProvider = fact)));
+        chains.push(
+          settle(() => sources.iam.getOpenIdConnectProvider(arn)).then((fact) => {
+            oidcProvider = fact;
+            return 1;
+          }),
+        );
       }
     } else if (!oidcProviderArns.ok) {
       oidcProvider = oidcProviderArns;
     }
-    const { roleName } = collectorIdentity(
+    const collectorIdentityNow = collectorIdentity(
       collectors.ok ? collectors.value : undefined,
       serviceAccounts.ok ? serviceAccounts.value : undefined,
+      podIdentityAssociations.ok ? podIdentityAssociations.value : undefined,
       context,
     );
-    if (roleName !== context.roleName) {
-      round2.push(settle(() => sources.iam.getRole(roleName)).then((fact) => (role = fact)));
-      round2.push(
-        settle(() => sources.iam.listAttachedRolePolicies(roleName)).then((fact) => (attachedPolicies = fact)),
+    const { roleName, collector } = collectorIdentityNow;
+    chains.push(
+      (async () => {
+        let depth = 0;
+        let inline = defaultRoleInline;
+        if (roleName !== context.roleName) {
+          [role, attachedPolicies, inline] = await Promise.all([
+            settle(() => sources.iam.getRole(roleName)),
+            settle(() => sources.iam.listAttachedRolePolicies(roleName)),
+            settle(() => sources.iam.listRolePolicies(roleName)),
+          ]);
+          depth += 1;
+        }
+        // a role that does not exist has no policies: iam.role reports it, iam.policies is skipped
+        if (role.ok && role.value === undefined) {
+          attachedPolicies = known([]);
+          return depth;
+        }
+        policyDocuments = await documentsOf(sources.iam, roleName, attachedPolicies, inline);
+        return depth + 1;
+      })(),
+    );
+    const config = collector === undefined ? undefined : collectorConfigOf(collector).config;
+    const target = config === undefined ? undefined : ampWorkspaceOfExporters(config);
+    if (target !== undefined) {
+      chains.push(
+        settle(() => sources.amp.describeWorkspace(target.endpointRegion, target.workspaceId)).then((fact) => {
+          ampWorkspace = fact.ok ? known<AmpWorkspaceFact>({ ...target, workspace: fact.value }) : fact;
+          return 1;
+        }),
       );
     }
   }
-  await Promise.all(round2);
-  // a role that does not exist has no policies: iam.role reports it, iam.policies is skipped
-  if (role.ok && role.value === undefined) attachedPolicies = known([]);
+  const depths = await Promise.all(chains);
 
   return {
     identity,
@@ -180,6 +233,38 @@ export async function gatherFacts(sources: FactSources, context: DoctorContext):
     oidcProvider,
     role,
     attachedPolicies,
-    roundTrips: round2.length > 0 ? 2 : 1,
+    policyDocuments,
+    nodes,
+    podIdentityAgentAddon,
+    kubeSystemDaemonSets,
+    podIdentityAssociations,
+    ampWorkspace,
+    roundTrips: 1 + Math.max(0, ...depths),
   };
+}
+
+/** The documents of a role's managed policies (their default versions) and inline policies, fetched in parallel. */
+async function documentsOf(
+  iam: Iam,
+  roleName: string,
+  attached: Fact<string[]>,
+  inline: Fact<string[]>,
+): Promise<Fact<RolePolicyDocument[]>> {
+  if (!attached.ok) return attached;
+  if (!inline.ok) return inline;
+  return settle(async () => {
+    const [managed, inlineDocuments] = await Promise.all([
+      Promise.all(attached.value.map((arn) => iam.getManagedPolicy(arn))),
+      Promise.all(inline.value.map((name) => iam.getRolePolicy(roleName, name))),
+    ]);
+    const documents: RolePolicyDocument[] = [];
+    managed.forEach((policy, index) => {
+      if (policy !== undefined)
+        documents.push({ name: attached.value[index] ?? policy.arn, kind: 'managed', document: policy.document });
+    });
+    inlineDocuments.forEach((document, index) => {
+      if (document !== undefined) documents.push({ name: inline.value[index] ?? '', kind: 'inline', document });
+    });
+    return documents;
+  });
 }

@@ -46,8 +46,4 @@ export function missingValue(flag: string, what: string, env?: string): Error {
   });
 }
 
-/** The region in an ARN: arn:aws:eks:REGION:ACCOUNT:cluster/NAME */
-export function regionOfArn(arn: string): string | undefined {
-  const region = arn.split(':')[3];
-  return region === undefined || region === '' ? undefined : region;
-}
+export { regionOfArn } from '../../core/arn.js';

@@ -1,10 +1,14 @@
 /**
  * Who the collector really runs as. The collector resource names its service account (the operator's default is
- * `<name>-collector`); IRSA must be checked for THAT account, not the one a script or a flag assumed — the public
- * material's `adot-collector` vs `aws-otel-collector` trap. The role is the one that account's annotation names.
+ * `<name>-collector`); its identity must be checked for THAT account, not the one a script or a flag assumed — the
+ * public material's `adot-collector` vs `aws-otel-collector` trap. The account can get AWS credentials two ways: an
+ * IRSA annotation naming a role, or an EKS Pod Identity association naming one. When both exist, IRSA wins: the AWS
+ * SDKs' default credential chain tries web identity before container credentials
+ * (https://docs.aws.amazon.com/sdkref/latest/guide/standardized-credentials.html), so the annotated role is the one
+ * the collector uses.
  */
 import YAML from 'yaml';
-import type { KubeObject } from '../../ports.js';
+import type { KubeObject, PodIdentityAssociationInfo } from '../../ports.js';
 import {
   parseCollectorConfig,
   targetsOfConfig,
@@ -17,6 +21,9 @@ import type { DoctorContext } from './types.js';
 
 export const ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';
 
+/** How the service account is wired to AWS: `both` behaves as IRSA (see above). */
+export type ObservedIdentity = 'irsa' | 'pod-identity' | 'both' | 'none';
+
 export interface CollectorIdentity {
   collector: KubeObject | undefined;
   namespace: string;
@@ -25,8 +32,15 @@ export interface CollectorIdentity {
   serviceAccountSource: 'collector' | 'operator default' | 'option';
   serviceAccountObject: KubeObject | undefined;
   annotatedRoleArn: string | undefined;
-  /** the annotation's role name, else --role-name */
+  /** the Pod Identity association of this namespace and service account, if any */
+  association: PodIdentityAssociationInfo | undefined;
+  observed: ObservedIdentity;
+  /** the wiring the collector's credentials really come from */
+  effective: 'irsa' | 'pod-identity' | undefined;
+  /** the role of the effective wiring, else --role-name */
   roleName: string;
+  /** where roleName came from */
+  roleSource: 'annotation' | 'association' | 'option';
 }
 
 /** `arn:aws:iam::123456789012:role/some/path/Name` → `Name` */
@@ -42,6 +56,7 @@ export function accountOfArn(arn: string): string | undefined {
 export function collectorIdentity(
   collectors: readonly KubeObject[] | undefined,
   serviceAccounts: readonly KubeObject[] | undefined,
+  associations: readonly PodIdentityAssociationInfo[] | undefined,
   context: Pick<DoctorContext, 'namespace' | 'collectorName' | 'serviceAccount' | 'roleName'>,
 ): CollectorIdentity {
   const collector = collectors ? findObject(collectors, context.collectorName, context.namespace) : undefined;
@@ -52,7 +67,20 @@ export function collectorIdentity(
     ? findObject(serviceAccounts, serviceAccount, context.namespace)
     : undefined;
   const annotatedRoleArn = serviceAccountObject?.metadata.annotations?.[ROLE_ARN_ANNOTATION];
-  const annotatedRole = annotatedRoleArn === undefined ? undefined : roleNameOfArn(annotatedRoleArn);
+  const association = associations?.find(
+    (candidate) => candidate.namespace === context.namespace && candidate.serviceAccount === serviceAccount,
+  );
+  const observed: ObservedIdentity =
+    annotatedRoleArn !== undefined
+      ? association !== undefined
+        ? 'both'
+        : 'irsa'
+      : association !== undefined
+        ? 'pod-identity'
+        : 'none';
+  const effective = observed === 'none' ? undefined : observed === 'pod-identity' ? 'pod-identity' : 'irsa';
+  const effectiveArn = effective === 'irsa' ? annotatedRoleArn : association?.roleArn;
+  const effectiveRole = effectiveArn === undefined ? undefined : roleNameOfArn(effectiveArn);
   return {
     collector,
     namespace: context.namespace,
@@ -60,7 +88,11 @@ export function collectorIdentity(
     serviceAccountSource,
     serviceAccountObject,
     annotatedRoleArn,
-    roleName: annotatedRole ?? context.roleName,
+    association,
+    observed,
+    effective,
+    roleName: effectiveRole ?? context.roleName,
+    roleSource: effectiveRole === undefined ? 'option' : effective === 'irsa' ? 'annotation' : 'association',
   };
 }
 

@@ -1,29 +1,46 @@
 /**
- * iam.oidc-provider, iam.role, iam.trust-policy and iam.policies: IRSA for the service account the collector
- * resource actually uses.
+ * iam.oidc-provider, iam.role, iam.trust-policy and iam.policies: the role the collector's service account really
+ * gets (through IRSA or EKS Pod Identity), whether it trusts that wiring, and whether its policies allow the calls
+ * the collector's exporters make — judged by effect, with the IAM evaluator, not by policy names.
  */
+import { regionOfArn } from '../arn.js';
+import { deniedActions, evaluatePolicies } from '../iam/index.js';
 import { oidcProviderArn, verifyTrustPolicy, WEB_IDENTITY_AUDIENCE } from '../irsa.js';
-import { policyArnsForTargets } from '../targets.js';
-import { collectorIdentity, collectorTargets } from './collector-identity.js';
+import { verifyPodIdentityTrust } from '../identity/pod-identity-trust.js';
+import {
+  requiredPermissions,
+  requiredPermissionsForTargets,
+  type RequiredPermission,
+} from '../identity/required-permissions.js';
+import { policyArnsForTargets, TARGETS, type Target } from '../targets.js';
+import { collectorConfigOf, collectorIdentity } from './collector-identity.js';
 import { hintFor, listText, pass, withFact } from './helpers.js';
-import type { Check, DoctorContext, DoctorFacts } from './types.js';
+import type { Check, CheckOutcome, DoctorContext, DoctorFacts, RolePolicyDocument } from './types.js';
 
 export function identityOf(facts: DoctorFacts, context: DoctorContext) {
   return collectorIdentity(
     facts.collectors.ok ? facts.collectors.value : undefined,
     facts.serviceAccounts.ok ? facts.serviceAccounts.value : undefined,
+    facts.podIdentityAssociations.ok ? facts.podIdentityAssociations.value : undefined,
     context,
   );
+}
+
+function usesPodIdentity(facts: DoctorFacts, context: DoctorContext): boolean {
+  return identityOf(facts, context).effective === 'pod-identity';
 }
 
 export const iamOidcProvider: Check = {
   id: 'iam.oidc-provider',
   category: 'iam',
-  title: "IAM OIDC provider exists for the cluster's issuer",
+  title: "IAM OIDC provider exists for the cluster's issuer (IRSA)",
   appliesToPre: false,
   retryable: false,
   dependsOn: ['aws.credentials', 'eks.cluster'],
   run(facts, context) {
+    if (usesPodIdentity(facts, context)) {
+      return { status: 'skip', message: 'skipped: not needed with EKS Pod Identity', notApplicable: true };
+    }
     if (!facts.identity.ok || !facts.cluster.ok || !facts.cluster.value)
       return { status: 'skip', message: 'skipped: cluster unknown' };
     const issuer = facts.cluster.value.oidcIssuer;
@@ -46,7 +63,7 @@ export const iamOidcProvider: Check = {
           expected,
           hint: hintFor(
             this.id,
-            `adot install --cluster ${context.clusterName} (or eksctl utils associate-iam-oidc-provider --cluster ${context.clusterName} --approve)`,
+            `adot install --cluster ${context.clusterName} --identity irsa (or eksctl utils associate-iam-oidc-provider --cluster ${context.clusterName} --approve)`,
           ),
         };
       }
@@ -70,18 +87,22 @@ export const iamOidcProvider: Check = {
   },
 };
 
+const ROLE_SOURCE = {
+  annotation: 'named by the service account annotation',
+  association: 'named by the Pod Identity association',
+  option: '--role-name',
+} as const;
+
 export const iamRole: Check = {
   id: 'iam.role',
   category: 'iam',
   title: "the collector's IAM role exists",
   appliesToPre: false,
   retryable: false,
-  dependsOn: ['aws.credentials'],
+  dependsOn: ['aws.credentials', 'identity.mode', 'pod-identity.association'],
   run(facts, context) {
     const identity = identityOf(facts, context);
-    const from = identity.annotatedRoleArn
-      ? `named by service account ${identity.namespace}/${identity.serviceAccount}`
-      : '--role-name';
+    const from = ROLE_SOURCE[identity.roleSource];
     return withFact(this.id, `role ${identity.roleName}`, facts.role, (role) => {
       if (role === undefined) {
         return {
@@ -97,101 +118,187 @@ export const iamRole: Check = {
   },
 };
 
+function irsaTrust(facts: DoctorFacts, context: DoctorContext, id: string): CheckOutcome {
+  const oidc = iamOidcProvider.run(facts, context);
+  if (oidc.status === 'fail') return { status: 'skip', message: 'skipped: iam.oidc-provider failed' };
+  if (
+    !facts.role.ok ||
+    !facts.role.value ||
+    !facts.identity.ok ||
+    !facts.cluster.ok ||
+    !facts.cluster.value?.oidcIssuer
+  ) {
+    return { status: 'skip', message: 'skipped: role or cluster issuer unknown' };
+  }
+  const identity = identityOf(facts, context);
+  const issuerUrl = facts.cluster.value.oidcIssuer;
+  const providerArn = oidcProviderArn(facts.identity.value.account, issuerUrl);
+  const problems = verifyTrustPolicy(facts.role.value.assumeRolePolicyDocument, {
+    providerArn,
+    issuerUrl,
+    namespace: identity.namespace,
+    serviceAccount: identity.serviceAccount,
+  });
+  const account = `system:serviceaccount:${identity.namespace}:${identity.serviceAccount}`;
+  if (problems.length > 0) {
+    return {
+      status: 'fail',
+      message: `role ${facts.role.value.name} does not trust ${account} (the account the collector uses, from ${identity.serviceAccountSource}): ${problems.map((p) => p.message).join('; ')}`,
+      observed: problems.map((p) => `${p.field}: ${p.observed}`).join('; '),
+      expected: problems.map((p) => `${p.field}: ${p.expected}`).join('; '),
+      hint: hintFor(
+        id,
+        `adot install --cluster ${context.clusterName} --identity irsa --role-name ${facts.role.value.name} --namespace ${identity.namespace} --service-account ${identity.serviceAccount}; it reconciles the trust policy`,
+      ),
+    };
+  }
+  return pass(`IRSA: role ${facts.role.value.name} trusts ${account} via ${providerArn}`, {
+    observed: account,
+    expected: account,
+  });
+}
+
+function podIdentityTrust(facts: DoctorFacts, context: DoctorContext, id: string): CheckOutcome {
+  const identity = identityOf(facts, context);
+  const association = identity.association;
+  if (!facts.role.ok || !facts.role.value || !facts.cluster.ok || !facts.cluster.value || !association) {
+    return { status: 'skip', message: 'skipped: role, cluster or association unknown' };
+  }
+  const role = facts.role.value;
+  const sessionTags = !association.disableSessionTags;
+  const findings = verifyPodIdentityTrust(
+    role.assumeRolePolicyDocument,
+    {
+      clusterArn: facts.cluster.value.arn,
+      clusterName: facts.cluster.value.name,
+      namespace: identity.namespace,
+      serviceAccount: identity.serviceAccount,
+    },
+    { roleArn: role.arn, sessionTags },
+  );
+  const who = `EKS Pod Identity (pods.eks.amazonaws.com) for ${identity.namespace}/${identity.serviceAccount}`;
+  if (findings.length > 0) {
+    const tagsNote = sessionTags
+      ? ''
+      : ' (the association disables session tags, so no aws:RequestTag condition can hold)';
+    return {
+      status: 'fail',
+      message: `role ${role.name} does not let ${who} assume it${tagsNote}: ${findings.map((f) => f.message).join('; ')}`,
+      observed: findings.map((f) => `${f.field}: ${f.observed}`).join('; '),
+      expected: findings.map((f) => `${f.field}: ${f.expected}`).join('; '),
+      hint: hintFor(
+        id,
+        `adot install --cluster ${context.clusterName} --identity pod-identity --role-name ${role.name} --namespace ${identity.namespace} --service-account ${identity.serviceAccount}; it reconciles the trust policy`,
+      ),
+    };
+  }
+  return pass(`Pod Identity: role ${role.name} trusts ${who}`, { observed: role.arn });
+}
+
 export const iamTrustPolicy: Check = {
   id: 'iam.trust-policy',
   category: 'iam',
-  title: "the role trusts the collector's service account through the cluster's OIDC provider",
-  appliesToPre: false,
-  retryable: false,
-  dependsOn: ['iam.role', 'iam.oidc-provider'],
-  run(facts, context) {
-    if (
-      !facts.role.ok ||
-      !facts.role.value ||
-      !facts.identity.ok ||
-      !facts.cluster.ok ||
-      !facts.cluster.value?.oidcIssuer
-    ) {
-      return { status: 'skip', message: 'skipped: role or cluster issuer unknown' };
-    }
-    const identity = identityOf(facts, context);
-    const issuerUrl = facts.cluster.value.oidcIssuer;
-    const providerArn = oidcProviderArn(facts.identity.value.account, issuerUrl);
-    const problems = verifyTrustPolicy(facts.role.value.assumeRolePolicyDocument, {
-      providerArn,
-      issuerUrl,
-      namespace: identity.namespace,
-      serviceAccount: identity.serviceAccount,
-    });
-    const account = `system:serviceaccount:${identity.namespace}:${identity.serviceAccount}`;
-    if (problems.length > 0) {
-      return {
-        status: 'fail',
-        message: `role ${facts.role.value.name} does not trust ${account} (the account the collector uses, from ${identity.serviceAccountSource}): ${problems.map((p) => p.message).join('; ')}`,
-        observed: problems.map((p) => `${p.field}: ${p.observed}`).join('; '),
-        expected: problems.map((p) => `${p.field}: ${p.expected}`).join('; '),
-        hint: hintFor(
-          this.id,
-          `adot install --cluster ${context.clusterName} --role-name ${facts.role.value.name} --namespace ${identity.namespace} --service-account ${identity.serviceAccount}; it reconciles the trust policy`,
-        ),
-      };
-    }
-    return pass(`role ${facts.role.value.name} trusts ${account} via ${providerArn}`, {
-      observed: account,
-      expected: account,
-    });
-  },
-};
-
-export const iamPolicies: Check = {
-  id: 'iam.policies',
-  category: 'iam',
-  title: "the role has the managed policies the collector's exporters need",
+  title: "the role trusts the collector's service account (IRSA web identity or EKS Pod Identity)",
   appliesToPre: false,
   retryable: false,
   dependsOn: ['iam.role'],
   run(facts, context) {
+    return usesPodIdentity(facts, context)
+      ? podIdentityTrust(facts, context, this.id)
+      : irsaTrust(facts, context, this.id);
+  },
+};
+
+/**
+ * What the collector's exporters call: from its configuration; with --target, only those targets' exporters, and
+ * for a target the configuration does not export to, what adot's template for it would call.
+ */
+function permissionsNeeded(
+  facts: DoctorFacts,
+  context: DoctorContext,
+): { permissions: RequiredPermission[]; targets: readonly Target[] } | undefined {
+  if (!facts.identity.ok || !facts.cluster.ok || !facts.cluster.value) return undefined;
+  const scope = {
+    account: facts.identity.value.account,
+    region: regionOfArn(facts.cluster.value.arn) ?? 'us-east-1',
+    clusterName: context.clusterName,
+  };
+  const identity = identityOf(facts, context);
+  const config = identity.collector === undefined ? undefined : collectorConfigOf(identity.collector).config;
+  if (config === undefined && context.targets === undefined) return undefined;
+  const fromConfig = config === undefined ? [] : requiredPermissions(config, scope);
+  if (context.targets === undefined) {
+    return { permissions: fromConfig, targets: TARGETS.filter((t) => fromConfig.some((p) => p.target === t)) };
+  }
+  const permissions = context.targets.flatMap((target) => {
+    const exported = fromConfig.filter((p) => p.target === target);
+    return exported.length > 0 ? exported : requiredPermissionsForTargets([target], scope);
+  });
+  return { permissions, targets: context.targets };
+}
+
+export const iamPolicies: Check = {
+  id: 'iam.policies',
+  category: 'iam',
+  title: "the role's policies allow the calls the collector's exporters make",
+  appliesToPre: false,
+  retryable: false,
+  dependsOn: ['iam.role'],
+  run(facts, context) {
+    const needed = permissionsNeeded(facts, context);
+    if (needed === undefined) {
+      return { status: 'skip', message: 'skipped: no collector resource to read the exporters from and no --target' };
+    }
     const identity = identityOf(facts, context);
-    const targets = context.targets ?? (identity.collector ? collectorTargets(identity.collector) : undefined);
-    if (targets === undefined)
-      return { status: 'skip', message: 'skipped: no collector resource to read targets from and no --target' };
-    if (targets.length === 0) return pass('the collector exports to no AWS service; no policy needed');
-    const required = policyArnsForTargets(targets);
-    return withFact(this.id, `policies attached to ${identity.roleName}`, facts.attachedPolicies, (attached) => {
-      const missing = required.filter((arn) => !attached.includes(arn));
-      const extra = attached.filter((arn) => !required.includes(arn));
-      if (missing.length > 0) {
+    const { permissions, targets } = needed;
+    if (permissions.length === 0) return pass('the collector exports to no AWS service; no permission needed');
+    return withFact(this.id, `policies of ${identity.roleName}`, facts.policyDocuments, (documents) => {
+      const sources = documents.map((policy) => ({ name: policy.name, document: policy.document }));
+      const denied = deniedActions(sources, permissions);
+      const names = documents.map((policy) => policy.name);
+      const asked = permissions.map((p) => `${p.action} on ${p.resource}`);
+      if (denied.length > 0) {
+        const missing = [...new Set(denied.map((d) => d.action))];
+        const suggested = policyArnsForTargets(targets);
         return {
           status: 'fail',
-          message: `role ${identity.roleName} lacks ${listText(missing)} needed for ${listText(targets)}`,
-          observed: listText(attached),
-          expected: listText(required),
+          message: `role ${identity.roleName} is not allowed to ${listText(missing)}: ${denied.map((d) => d.reason).join('; ')}`,
+          observed: `policies: ${listText(names)}`,
+          expected: `allowed: ${listText(asked)}`,
           hint: hintFor(
             this.id,
-            missing
-              .map((arn) => `aws iam attach-role-policy --role-name ${identity.roleName} --policy-arn ${arn}`)
-              .join(' && '),
+            `adot install --cluster ${context.clusterName} --role-name ${identity.roleName} (attaches ${listText(suggested.map((arn) => arn.slice(arn.lastIndexOf('/') + 1)))}), or grant ${listText(missing)} in a policy of your own`,
           ),
         };
       }
-      if (extra.length > 0) {
+      const unused = documents.filter((policy) => !grantsAny(policy.document, permissions)).map((p) => p.name);
+      if (unused.length > 0) {
         return {
           status: 'warn',
-          message: `role ${identity.roleName} has policies the collector does not need: ${listText(extra)}`,
-          observed: listText(attached),
-          expected: listText(required),
-          hint: hintFor(
-            this.id,
-            extra
-              .map((arn) => `aws iam detach-role-policy --role-name ${identity.roleName} --policy-arn ${arn}`)
-              .join(' && '),
-          ),
+          message: `role ${identity.roleName} has policies that grant none of the collector's calls: ${listText(unused)}`,
+          observed: `policies: ${listText(names)}`,
+          expected: `allowed: ${listText(asked)}`,
+          hint: hintFor(this.id, unused.map((name) => removeCommand(identity.roleName, name, documents)).join(' && ')),
         };
       }
-      return pass(`${listText(required)} attached for ${listText(targets)}`, {
-        observed: listText(attached),
-        expected: listText(required),
+      return pass(`${listText(names)} allow ${listText([...new Set(permissions.map((p) => p.action))])}`, {
+        observed: `policies: ${listText(names)}`,
+        expected: `allowed: ${listText(asked)}`,
       });
     });
   },
 };
+
+/** whether a policy document allows at least one of the permissions */
+function grantsAny(document: unknown, permissions: readonly RequiredPermission[]): boolean {
+  return permissions.some(
+    (permission) => evaluatePolicies([{ name: 'policy', document }], permission).decision === 'allow',
+  );
+}
+
+function removeCommand(roleName: string, name: string, documents: readonly RolePolicyDocument[]): string {
+  const kind = documents.find((policy) => policy.name === name)?.kind;
+  return kind === 'inline'
+    ? `aws iam delete-role-policy --role-name ${roleName} --policy-name ${name}`
+    : `aws iam detach-role-policy --role-name ${roleName} --policy-arn ${name}`;
+}

@@ -1,5 +1,6 @@
 /** Every doctor check, in report order (grouped by category). */
 import { addonRbac, addonStatus, addonVersion, operatorReady } from './addon.js';
+import { ampWorkspace } from './amp.js';
 import { awsCredentials, eksCluster } from './aws.js';
 import { certManagerInstalled, certManagerVersion, certManagerWebhook } from './cert-manager.js';
 import {
@@ -10,6 +11,7 @@ import {
   collectorServiceAccount,
 } from './collector.js';
 import { iamOidcProvider, iamPolicies, iamRole, iamTrustPolicy } from './iam.js';
+import { identityMode, podIdentityAgent, podIdentityAssociation } from './identity.js';
 import { k8sApi, k8sPermissions, k8sVersion } from './k8s.js';
 import type { Check } from './types.js';
 
@@ -26,6 +28,9 @@ export const ALL_CHECKS: readonly Check[] = [
   addonRbac,
   addonStatus,
   operatorReady,
+  identityMode,
+  podIdentityAgent,
+  podIdentityAssociation,
   iamOidcProvider,
   iamRole,
   iamTrustPolicy,
@@ -33,6 +38,7 @@ export const ALL_CHECKS: readonly Check[] = [
   collectorServiceAccount,
   collectorRbac,
   collectorResource,
+  ampWorkspace,
   collectorDeployment,
   collectorService,
 ];

@@ -1,6 +1,7 @@
 /**
  * Runs checks over one snapshot of facts, in dependency order, timing each. A check whose dependency failed or
- * was skipped is skipped with the reason, so one root cause is reported once.
+ * was skipped is skipped with the reason, so one root cause is reported once — unless the dependency was skipped
+ * because it does not apply to this setup (CheckOutcome.notApplicable: an IRSA check under EKS Pod Identity).
  */
 import type { Check, CheckOutcome, CheckResult, DoctorContext, DoctorFacts } from './types.js';
 
@@ -38,7 +39,9 @@ function outcomeOf(
     const result = earlier.get(dependency);
     if (result === undefined) continue;
     if (result.status === 'fail') return { status: 'skip', message: `skipped: ${dependency} failed` };
-    if (result.status === 'skip') return { status: 'skip', message: `skipped: ${dependency} was skipped` };
+    if (result.status === 'skip' && result.notApplicable !== true) {
+      return { status: 'skip', message: `skipped: ${dependency} was skipped` };
+    }
   }
   try {
     return check.run(facts, context);

@@ -5,6 +5,7 @@
 import type {
   AccessAttributes,
   AddonInfo,
+  AmpWorkspaceInfo,
   AddonVersionInfo,
   CallerIdentity,
   ClusterInfo,
@@ -12,9 +13,12 @@ import type {
   KubeObject,
   KubeVersion,
   OidcProviderInfo,
+  PodIdentityAssociationInfo,
+  PolicyDocument,
   RoleInfo,
   RolloutStatus,
 } from '../../ports.js';
+import type { IdentityMode } from '../identity/mode.js';
 import type { Target } from '../targets.js';
 
 export interface FactError {
@@ -68,8 +72,37 @@ export interface DoctorFacts {
   /** the role doctor examines (see collectorIdentity); undefined value: no such role */
   role: Fact<RoleInfo | undefined>;
   attachedPolicies: Fact<string[]>;
+  /** the documents of the examined role's managed (default versions) and inline policies */
+  policyDocuments: Fact<RolePolicyDocument[]>;
+  /** Node objects (for Fargate-only clusters, where Pod Identity is not available) */
+  nodes: Fact<KubeObject[]>;
+  /** the eks-pod-identity-agent add-on; undefined value: not installed as an add-on */
+  podIdentityAgentAddon: Fact<AddonInfo | undefined>;
+  /** DaemonSets in kube-system (the pod identity agent runs as one) */
+  kubeSystemDaemonSets: Fact<KubeObject[]>;
+  /** Pod Identity associations of the collector namespace */
+  podIdentityAssociations: Fact<PodIdentityAssociationInfo[]>;
+  /** the AMP workspace the collector's remote write targets; undefined value: it exports to no AMP workspace */
+  ampWorkspace: Fact<AmpWorkspaceFact | undefined>;
   /** sequential round trips on the critical path of gathering */
   roundTrips: number;
+}
+
+export interface RolePolicyDocument {
+  /** the managed policy's ARN, or the inline policy's name */
+  name: string;
+  kind: 'managed' | 'inline';
+  document: PolicyDocument;
+}
+
+export interface AmpWorkspaceFact {
+  /** what the exporter's endpoint names */
+  workspaceId: string;
+  endpointRegion: string;
+  /** the sigv4auth extension's region, when it names one */
+  signingRegion: string | undefined;
+  /** DescribeWorkspace in the endpoint's region; undefined: no such workspace there */
+  workspace: AmpWorkspaceInfo | undefined;
 }
 
 export interface DoctorContext {
@@ -83,6 +116,8 @@ export interface DoctorContext {
   roleNameGiven: boolean;
   addonVersion: string | undefined;
   targets: Target[] | undefined;
+  /** the identity the collector should have (install's choice, or doctor --identity); undefined: whatever is there */
+  identity?: IdentityMode | undefined;
 }
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
@@ -93,9 +128,14 @@ export interface CheckOutcome {
   observed?: string;
   expected?: string;
   hint?: string;
+  /**
+   * with status skip: the check does not apply to this setup (an IRSA check when the collector uses EKS Pod
+   * Identity, or the reverse), so its dependents still run; any other skip skips them
+   */
+  notApplicable?: boolean;
 }
 
-export type CheckCategory = 'aws' | 'kubernetes' | 'cert-manager' | 'addon' | 'iam' | 'collector';
+export type CheckCategory = 'aws' | 'kubernetes' | 'cert-manager' | 'addon' | 'identity' | 'iam' | 'collector';
 
 export interface Check {
   id: string;

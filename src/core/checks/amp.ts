@@ -1,0 +1,64 @@
+/**
+ * amp.workspace: the Amazon Managed Service for Prometheus workspace the collector remote-writes to exists, is
+ * ACTIVE, and lives in the region the requests are signed for. A wrong workspace id answers 404 at remote write
+ * and a signature for another region is refused, so telemetry would be lost either way.
+ */
+import { hintFor, pass, withFact } from './helpers.js';
+import type { Check } from './types.js';
+
+export const ampWorkspace: Check = {
+  id: 'amp.workspace',
+  category: 'collector',
+  title: 'the AMP workspace the collector writes to exists, is ACTIVE and is in the signing region',
+  appliesToPre: false,
+  retryable: true,
+  dependsOn: ['collector.resource'],
+  run(facts, context) {
+    return withFact(this.id, 'the AMP workspace', facts.ampWorkspace, (target) => {
+      if (target === undefined) {
+        return {
+          status: 'skip',
+          message: 'skipped: the collector writes to no Amazon Managed Service for Prometheus workspace',
+          notApplicable: true,
+        };
+      }
+      const { workspaceId, endpointRegion, signingRegion, workspace } = target;
+      const where = `${workspaceId} in ${endpointRegion}`;
+      if (workspace === undefined) {
+        return {
+          status: 'fail',
+          message: `AMP workspace ${where} does not exist: remote writes answer 404`,
+          observed: 'not found',
+          expected: where,
+          hint: hintFor(
+            this.id,
+            `aws amp list-workspaces --region ${endpointRegion}; then adot install --cluster ${context.clusterName} --target amp --amp-workspace-id <id> (or --amp-workspace-alias <alias> to find or create one)`,
+          ),
+        };
+      }
+      if (signingRegion !== undefined && signingRegion !== endpointRegion) {
+        return {
+          status: 'fail',
+          message: `the collector signs remote writes for ${signingRegion} (sigv4auth region) but workspace ${workspaceId} is in ${endpointRegion}`,
+          observed: `sigv4auth region ${signingRegion}`,
+          expected: `sigv4auth region ${endpointRegion}`,
+          hint: hintFor(
+            this.id,
+            `adot install --cluster ${context.clusterName} --target amp --amp-workspace-id ${workspaceId}`,
+          ),
+        };
+      }
+      if (workspace.status !== 'ACTIVE') {
+        return {
+          status: 'fail',
+          message: `AMP workspace ${where} is ${workspace.status}, not ACTIVE`,
+          observed: String(workspace.status),
+          expected: 'ACTIVE',
+          hint: hintFor(this.id, `aws amp describe-workspace --region ${endpointRegion} --workspace-id ${workspaceId}`),
+        };
+      }
+      const alias = workspace.alias === undefined ? '' : ` (${workspace.alias})`;
+      return pass(`workspace ${where}${alias} is ACTIVE`, { observed: `${workspaceId} ACTIVE`, expected: where });
+    });
+  },
+};

@@ -1,0 +1,36 @@
+/**
+ * The Amazon Managed Service for Prometheus workspace a collector writes to: the prometheusremotewrite exporter's
+ * endpoint names the workspace and the region it lives in; its sigv4auth extension names the region the requests
+ * are signed for, which must be the same (SigV4 scopes a signature to one region).
+ */
+import { componentType, exportersInUse, type CollectorConfig } from '../collector-config.js';
+import { ampWorkspaceOfUrl } from './required-permissions.js';
+
+export interface AmpWorkspaceTarget {
+  workspaceId: string;
+  endpointRegion: string;
+  /** undefined when the authenticator names no region (sigv4auth then infers it from the endpoint) */
+  signingRegion: string | undefined;
+  exporter: string;
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** The first AMP workspace a prometheusremotewrite exporter in the pipelines writes to, if any. */
+export function ampWorkspaceOfExporters(config: CollectorConfig): AmpWorkspaceTarget | undefined {
+  for (const id of exportersInUse(config)) {
+    if (componentType(id) !== 'prometheusremotewrite') continue;
+    const settings = record(config.exporters[id]);
+    const endpoint = typeof settings.endpoint === 'string' ? settings.endpoint : '';
+    const workspace = ampWorkspaceOfUrl(endpoint);
+    if (workspace === undefined) continue;
+    const authenticator = record(settings.auth).authenticator;
+    const extension = typeof authenticator === 'string' ? record(config.extensions[authenticator]) : {};
+    const signingRegion =
+      typeof extension.region === 'string' && extension.region !== '' ? extension.region : undefined;
+    return { workspaceId: workspace.workspaceId, endpointRegion: workspace.region, signingRegion, exporter: id };
+  }
+  return undefined;
+}
