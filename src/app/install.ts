@@ -1,13 +1,13 @@
 import type { ExitStatus } from '../core/errors.js';
 import { countChanges, operationDocument, type OperationDocument } from '../core/plan/steps.js';
-import { observeInstallContext, type InstallContext } from './install/context.js';
+import { observeInstallContext, type InstallContext, type ResolvedInstallContext } from './install/context.js';
 import { DEFAULT_TIMEOUT_MS, type OperationDeps } from './install/deps.js';
 import { reportFailure } from './install/failure-report.js';
 import { resolveInstallRequest, type InstallOptions } from './install/inputs.js';
 import { installSteps } from './install/install-steps.js';
 import { manifestsYaml } from './install/manifests-yaml.js';
 import { requirePrerequisites, type DoctorRequest, type RunDoctor } from './install/prerequisites.js';
-import { installSummary, planText, reviewText } from './install/report.js';
+import { identityLine, installSummary, nextSteps, planText, reviewText } from './install/report.js';
 import {
   Confirmations,
   StepFailure,
@@ -37,6 +37,19 @@ function doctorRequestOf(context: InstallContext): Omit<DoctorRequest, 'pre'> {
     serviceAccount: request.serviceAccount,
     collectorName: request.collectorName,
     roleName: request.roleName,
+    ...(context.identity === undefined ? {} : { identity: context.identity.mode }),
+  };
+}
+
+/** What install's JSON says besides its steps: what was (or would be) installed, and what to do next. */
+function installFacts(context: ResolvedInstallContext) {
+  return {
+    cluster: context.request.cluster,
+    addonVersion: context.addonVersion,
+    targets: context.request.targets,
+    identity: context.identity,
+    roleArn: context.roleArn,
+    nextSteps: nextSteps(context),
   };
 }
 
@@ -55,19 +68,23 @@ export async function install(
   const context = await observeInstallContext(deps, request);
   const passed = await requirePrerequisites(runDoctor, doctorRequestOf(context));
   deps.output.verbose(`prerequisites: ${passed} checks pass`);
-  if (context.addonVersion === undefined) throw context.addonVersionProblem ?? new Error('no add-on version');
-  const addonVersion = context.addonVersion;
+  if (context.addonVersion === undefined || context.identity === undefined) {
+    throw context.addonVersionProblem ?? new Error('no add-on version');
+  }
+  const resolved: ResolvedInstallContext = {
+    ...context,
+    addonVersion: context.addonVersion,
+    identity: context.identity,
+    createdWorkspace: {},
+  };
+  deps.output.info(`identity: ${identityLine(resolved.identity)}`);
 
   const confirmations = new Confirmations(deps.prompter);
-  const definitions = installSteps(
-    deps,
-    { ...context, addonVersion },
-    {
-      deadline,
-      signal: options.signal,
-      confirm: (question) => confirmations.ask(question),
-    },
-  );
+  const definitions = installSteps(deps, resolved, {
+    deadline,
+    signal: options.signal,
+    confirm: (question) => confirmations.ask(question),
+  });
   const entries = await planSteps(definitions, deps);
   const prerequisitesStep = {
     id: 'prerequisites',
@@ -78,7 +95,7 @@ export async function install(
 
   if (options.dryRun) {
     const steps = [prerequisitesStep, ...plannedSteps(entries)];
-    const document = operationDocument(steps, { dryRun: true });
+    const document = operationDocument(steps, { dryRun: true, extra: installFacts(resolved) });
     if (deps.output.format === 'yaml') deps.output.stdout(manifestsYaml(plannedManifests(entries)));
     else deps.output.result(document, () => planText(steps, document.changes));
     return { exitStatus: 0, document };
@@ -91,8 +108,8 @@ export async function install(
   });
   try {
     const steps = [prerequisitesStep, ...(await applySteps(entries, deps, confirmations))];
-    const document = operationDocument(steps, { dryRun: false });
-    deps.output.result(document, () => installSummary({ ...context, addonVersion }, countChanges(steps)));
+    const document = operationDocument(steps, { dryRun: false, extra: installFacts(resolved) });
+    deps.output.result(document, () => installSummary(resolved, countChanges(steps)));
     return { exitStatus: 0, document };
   } catch (error) {
     if (!(error instanceof StepFailure)) throw error;
@@ -108,6 +125,7 @@ export async function install(
     const document = operationDocument(steps, {
       dryRun: false,
       error: { code: error.error.code, message: error.error.message, hint: error.error.hint },
+      extra: installFacts(resolved),
     });
     if (deps.output.format !== 'text' && deps.output.format !== 'short') deps.output.result(document, () => '');
     return { exitStatus: error.error.exitStatus, document };

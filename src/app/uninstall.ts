@@ -10,6 +10,7 @@ import { describeClusterOrFail } from './install/context.js';
 import { ADDON_NAME, DEFAULT_TIMEOUT_MS, type OperationDeps } from './install/deps.js';
 import { reportFailure } from './install/failure-report.js';
 import { skippedStep } from './install/install-steps.js';
+import { podIdentityAssociationRemovalStep } from './install/identity-steps.js';
 import { deleteObjectStep } from './install/kube-steps.js';
 import { planText, stepLines } from './install/report.js';
 import {
@@ -79,6 +80,16 @@ function roleSteps(deps: OperationDeps, roleName: string): StepDefinition[] {
         const policies = await attached();
         if (policies === undefined) return { action: 'none', detail: 'role absent' };
         const { ours, foreign } = partitionForRoleDeletion(policies);
+        const inline = await deps.iam.listRolePolicies(roleName);
+        if (inline.length > 0) {
+          throw failure(
+            'RoleHasInlinePolicies',
+            `Role ${roleName} has inline policies adot did not write: ${inline.join(', ')}`,
+            {
+              hint: `delete them first if the role is really unused: aws iam list-role-policies --role-name ${roleName}`,
+            },
+          );
+        }
         if (foreign.length > 0) {
           throw failure(
             'RoleHasForeignPolicies',
@@ -112,9 +123,10 @@ function roleSteps(deps: OperationDeps, roleName: string): StepDefinition[] {
 }
 
 /**
- * `adot uninstall`: the reverse of install — the collector, its service account and Prometheus RBAC, the add-on
- * (waiting until it is gone), the add-on RBAC, and with --delete-role the role and its policies. The namespace and
- * the OIDC provider stay (other workloads and roles may use them). Every step is idempotent.
+ * `adot uninstall`: the reverse of install — the collector, the Pod Identity association adot made, the service
+ * account and Prometheus RBAC, the add-on (waiting until it is gone), the add-on RBAC, and with --delete-role the
+ * role and its policies. The namespace, the OIDC provider and the pod identity agent add-on stay (other workloads
+ * and roles may use them). Every step is idempotent.
  */
 export async function uninstall(deps: OperationDeps, options: UninstallOptions): Promise<OperationResult> {
   if (options.cluster === undefined) throw missingValue('--cluster', 'The EKS cluster', 'ADOT_CLUSTER');
@@ -148,6 +160,11 @@ export async function uninstall(deps: OperationDeps, options: UninstallOptions):
       },
       { requiresCrd: COLLECTOR_CRD },
     ),
+    podIdentityAssociationRemovalStep(deps, {
+      clusterName,
+      namespace: options.namespace,
+      serviceAccount: options.serviceAccount,
+    }),
     deleteObjectStep(kube, 'service-account', {
       apiVersion: 'v1',
       kind: 'ServiceAccount',

@@ -18,12 +18,13 @@ import type {
   KubeVersion,
   RolloutStatus,
 } from '../../ports.js';
+import { FIELD_MANAGER } from '../../core/plan/ownership.js';
 import { httpStatusOf, isUnknownKind, mapKubeError, unknownKindError } from './errors.js';
 import type { KubeconfigSource } from './kubeconfig.js';
 import { withRetry } from './retry.js';
 import { rolloutStatusOf } from './rollout.js';
 
-export const FIELD_MANAGER = 'adot';
+export { FIELD_MANAGER };
 
 /**
  * The generic object client, keeping the wire form of answers: client-node's generated deserializer turns

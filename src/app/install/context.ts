@@ -1,12 +1,18 @@
-import type { AddonInfo, AddonVersionInfo, ClusterInfo } from '../../ports.js';
-import { needsAddonRbac } from '../../core/compat.js';
+import type { AddonInfo, AddonVersionInfo, ClusterInfo, KubeObject, PodIdentityAssociationInfo } from '../../ports.js';
+import { defaultVersionForCluster, needsAddonRbac } from '../../core/compat.js';
 import { failure, isAdotError, type AdotError } from '../../core/errors.js';
-import { oidcProviderArn, roleArn } from '../../core/irsa.js';
+import { ROLE_ARN_ANNOTATION } from '../../core/checks/collector-identity.js';
+import { computeKindOfNodes, decideIdentity, type IdentityDecision } from '../../core/identity/mode.js';
+import { POD_IDENTITY_AGENT_ADDON } from '../../core/identity/pod-identity-agent.js';
+import type { PodIdentityTrustExpectation } from '../../core/identity/pod-identity-trust.js';
+import { oidcProviderArn, roleArn, type TrustExpectation } from '../../core/irsa.js';
+import { annotationOwnedByAdot } from '../../core/plan/ownership.js';
+import { chooseAmpDestination, type AmpDestination } from './amp-workspace.js';
 import { resolveAddonVersion, type AddonVersionRequest } from '../../core/plan/addon-version.js';
 import { sortVersionsForPrompt } from './version-choice.js';
 import { validateTemplateValues, type TemplateValues } from '../../core/templates/values.js';
 import { ADDON_NAME, type OperationDeps } from './deps.js';
-import { templateValuesOf, type InstallRequest } from './inputs.js';
+import { PROVISIONAL_WORKSPACE, templateValuesOf, type InstallRequest } from './inputs.js';
 import { regionOfArn } from './validate.js';
 
 /** What install learns from AWS before it plans: read calls only. */
@@ -15,9 +21,19 @@ export interface InstallContext {
   cluster: ClusterInfo;
   region: string;
   account: string;
-  issuerUrl: string;
-  providerArn: string;
+  /** IRSA's trust: undefined when the cluster has no OIDC issuer (then only Pod Identity can work) */
+  irsaTrust: TrustExpectation | undefined;
+  podIdentityTrust: PodIdentityTrustExpectation;
   roleArn: string;
+  /** decided once the add-on version is known */
+  identity: IdentityDecision | undefined;
+  /** the pod identity agent add-on and the version to create when it is missing */
+  podIdentityAgent: { addon: AddonInfo | undefined; version: string | undefined };
+  /** the association of the collector's service account, if any */
+  association: PodIdentityAssociationInfo | undefined;
+  /** the collector's service account as it is now */
+  liveServiceAccount: KubeObject | undefined;
+  amp: AmpDestination;
   /** undefined when no version fits: addonVersionProblem says why (reported after the prerequisites, which explain it) */
   addonVersion: string | undefined;
   addonVersionProblem: AdotError | undefined;
@@ -26,8 +42,15 @@ export interface InstallContext {
   values: TemplateValues;
 }
 
-/** The context once an add-on version is settled. */
-export type ResolvedInstallContext = InstallContext & { addonVersion: string };
+/**
+ * The context once an add-on version and the identity are settled. `createdWorkspace` receives the id of an AMP
+ * workspace the run creates (the collector's remote-write URL and the next steps need it).
+ */
+export type ResolvedInstallContext = InstallContext & {
+  addonVersion: string;
+  identity: IdentityDecision;
+  createdWorkspace: { id?: string };
+};
 
 export async function describeClusterOrFail(deps: OperationDeps, name: string): Promise<ClusterInfo> {
   const cluster = await deps.eks.describeCluster(name);
@@ -41,19 +64,30 @@ export async function describeClusterOrFail(deps: OperationDeps, name: string): 
 
 export async function observeInstallContext(deps: OperationDeps, request: InstallRequest): Promise<InstallContext> {
   const cluster = await describeClusterOrFail(deps, request.cluster);
-  const [identity, available, installedAddon] = await Promise.all([
-    deps.sts.getCallerIdentity(),
-    deps.eks.describeAddonVersions(ADDON_NAME, cluster.version),
-    deps.eks.describeAddon(request.cluster, ADDON_NAME),
-  ]);
+  const kube = deps.kube();
+  const [identity, available, installedAddon, agentAddon, agentVersions, nodes, liveServiceAccount, associations] =
+    await Promise.all([
+      deps.sts.getCallerIdentity(),
+      deps.eks.describeAddonVersions(ADDON_NAME, cluster.version),
+      deps.eks.describeAddon(request.cluster, ADDON_NAME),
+      deps.eks.describeAddon(request.cluster, POD_IDENTITY_AGENT_ADDON),
+      deps.eks.describeAddonVersions(POD_IDENTITY_AGENT_ADDON, cluster.version).catch(() => []),
+      // nodes tell a Fargate-only cluster; a caller who may not list them learns nothing, which is no error
+      kube.list('v1', 'Node').catch(() => undefined),
+      kube.get({
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        name: request.serviceAccount,
+        namespace: request.namespace,
+      }),
+      deps.eks.listPodIdentityAssociations(request.cluster, {
+        namespace: request.namespace,
+        serviceAccount: request.serviceAccount,
+      }),
+    ]);
   const region = regionOfArn(cluster.arn) ?? request.region;
   if (region === undefined) {
     throw failure('RegionUnknown', `Cannot tell the region of cluster ${cluster.name}`, { hint: 'pass --region' });
-  }
-  if (cluster.oidcIssuer === undefined) {
-    throw failure('NoOidcIssuer', `Cluster ${cluster.name} has no OIDC issuer, which IRSA needs`, {
-      hint: `aws eks describe-cluster --name ${cluster.name} --query cluster.identity.oidc.issuer`,
-    });
   }
   const addonVersion = await chooseAddonVersion(deps, {
     available,
@@ -61,22 +95,96 @@ export async function observeInstallContext(deps: OperationDeps, request: Instal
     request: request.addonVersion,
     installed: installedAddon?.addonVersion,
   });
-  const values = templateValuesOf(request, region);
+  const decision =
+    addonVersion.version === undefined
+      ? undefined
+      : chooseIdentity(request, addonVersion.version, computeKindOfNodes(nodes), liveServiceAccount, cluster);
+  const amp = await chooseAmpDestination(deps, request, region);
+  const values = templateValuesOf(ampRequest(request, amp), region);
   validateTemplateValues(values, request.targets);
   return {
     request,
     cluster,
     region,
     account: identity.account,
-    issuerUrl: cluster.oidcIssuer,
-    providerArn: oidcProviderArn(identity.account, cluster.oidcIssuer),
+    irsaTrust:
+      cluster.oidcIssuer === undefined
+        ? undefined
+        : {
+            providerArn: oidcProviderArn(identity.account, cluster.oidcIssuer),
+            issuerUrl: cluster.oidcIssuer,
+            namespace: request.namespace,
+            serviceAccount: request.serviceAccount,
+          },
+    podIdentityTrust: {
+      clusterArn: cluster.arn,
+      clusterName: cluster.name,
+      namespace: request.namespace,
+      serviceAccount: request.serviceAccount,
+    },
     roleArn: roleArn(identity.account, request.roleName),
+    identity: decision,
+    podIdentityAgent: { addon: agentAddon, version: defaultVersionForCluster(agentVersions, cluster.version) },
+    association: associations[0],
+    liveServiceAccount,
+    amp,
     addonVersion: addonVersion.version,
     addonNeedsRbac: addonVersion.version !== undefined && needsAddonRbac(addonVersion.version),
     addonVersionProblem: addonVersion.problem,
     installedAddon,
     values,
   };
+}
+
+/** The request with the AMP workspace as found (or a stand-in for one still to create), for the template values. */
+export function ampRequest(request: InstallRequest, amp: AmpDestination, createdId?: string): InstallRequest {
+  switch (amp.kind) {
+    case 'found':
+      return { ...request, ampWorkspaceId: amp.workspace.workspaceId };
+    case 'create':
+      return { ...request, ampWorkspaceId: createdId ?? PROVISIONAL_WORKSPACE };
+    case 'given':
+      return { ...request, ampRemoteWriteUrl: amp.ampRemoteWriteUrl, ampWorkspaceId: amp.ampWorkspaceId };
+    case 'none':
+      return request;
+  }
+}
+
+/**
+ * The identity decision, with what the cluster already has: an IRSA annotation that adot did not set stays (auto
+ * keeps IRSA; an explicit pod-identity cannot work while it is there, as the SDKs prefer web identity), and IRSA
+ * needs the cluster's OIDC issuer.
+ */
+function chooseIdentity(
+  request: InstallRequest,
+  addonVersion: string,
+  compute: ReturnType<typeof computeKindOfNodes>,
+  liveServiceAccount: KubeObject | undefined,
+  cluster: ClusterInfo,
+): IdentityDecision {
+  const foreignAnnotation =
+    liveServiceAccount?.metadata.annotations?.[ROLE_ARN_ANNOTATION] !== undefined &&
+    !annotationOwnedByAdot(liveServiceAccount, ROLE_ARN_ANNOTATION);
+  const account = `${request.namespace}/${request.serviceAccount}`;
+  if (foreignAnnotation && request.identity === 'auto') {
+    return { mode: 'irsa', reason: `service account ${account} already has an IRSA annotation that adot did not set` };
+  }
+  const decision = decideIdentity({ choice: request.identity, addonVersion, compute });
+  if (decision.mode === 'pod-identity' && foreignAnnotation) {
+    throw failure(
+      'IrsaAnnotationInTheWay',
+      `service account ${account} has an ${ROLE_ARN_ANNOTATION} annotation adot did not set: the AWS SDKs would use IRSA and ignore EKS Pod Identity`,
+      {
+        hint: `kubectl -n ${request.namespace} annotate serviceaccount ${request.serviceAccount} ${ROLE_ARN_ANNOTATION}-   # then re-run; or keep IRSA: --identity irsa`,
+      },
+    );
+  }
+  if (decision.mode === 'irsa' && cluster.oidcIssuer === undefined) {
+    throw failure('NoOidcIssuer', `Cluster ${cluster.name} has no OIDC issuer, which IRSA needs`, {
+      hint: `aws eks describe-cluster --name ${cluster.name} --query cluster.identity.oidc.issuer`,
+    });
+  }
+  return decision;
 }
 
 /**

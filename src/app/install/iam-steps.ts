@@ -1,6 +1,7 @@
 import { failure } from '../../core/errors.js';
+import { verifyPodIdentityTrust } from '../../core/identity/pod-identity-trust.js';
 import { verifyTrustPolicy, type TrustExpectation } from '../../core/irsa.js';
-import { decideOidcProvider, decidePolicies, decideRole, policyName } from '../../core/plan/iam.js';
+import { decideOidcProvider, decidePolicies, decideRole, policyName, type RoleTrust } from '../../core/plan/iam.js';
 import type { Target } from '../../core/targets.js';
 import type { OperationDeps } from './deps.js';
 import type { StepDefinition } from './runner.js';
@@ -31,23 +32,44 @@ export function oidcProviderStep(deps: OperationDeps, trust: TrustExpectation): 
   };
 }
 
+/** the parts of the trust policy that do not admit the service account yet, for the plan */
+function trustProblems(document: unknown, trust: RoleTrust): string[] {
+  const fields =
+    trust.mode === 'irsa'
+      ? verifyTrustPolicy(document, trust.irsa).map((p) => p.field)
+      : verifyPodIdentityTrust(document, trust.podIdentity, { roleArn: trust.roleArn, sessionTags: true }).map(
+          (p) => p.field,
+        );
+  return [...new Set(fields)];
+}
+
 /** The collector's role: created, or its trust policy reconciled — an existing role is never silently kept. */
 export function roleStep(
   deps: OperationDeps,
-  input: { roleName: string; clusterName: string; trust: TrustExpectation },
+  input: { roleName: string; clusterName: string; trust: RoleTrust },
 ): StepDefinition {
   const { roleName, trust } = input;
+  const scope = trust.mode === 'irsa' ? trust.irsa : trust.podIdentity;
+  const who =
+    trust.mode === 'irsa'
+      ? `${scope.namespace}/${scope.serviceAccount} (IRSA)`
+      : `${scope.namespace}/${scope.serviceAccount} (EKS Pod Identity)`;
   return {
     id: 'iam.role',
     resource: `IAM role ${roleName}`,
     async plan() {
       const existing = await deps.iam.getRole(roleName);
       const decision = decideRole(existing, trust);
-      if (decision.kind === 'none') return { action: 'none', detail: 'trust policy admits the service account' };
-      if (decision.kind === 'create')
-        return { action: 'create', detail: `trusted by ${trust.namespace}/${trust.serviceAccount}` };
-      const problems = verifyTrustPolicy(existing?.assumeRolePolicyDocument, trust).map((p) => p.field);
-      return { action: 'update', detail: `trust policy reconciled (${[...new Set(problems)].join(', ')})` };
+      if (decision.kind === 'none') return { action: 'none', detail: `trust policy admits ${who}` };
+      if (decision.kind === 'create') return { action: 'create', detail: `trusted by ${who}` };
+      const problems = trustProblems(existing?.assumeRolePolicyDocument, trust);
+      return {
+        action: 'update',
+        detail:
+          problems.length === 0
+            ? `trust policy: the other identity mode's statement removed`
+            : `trust policy reconciled for ${who} (${problems.join(', ')})`,
+      };
     },
     async apply() {
       const decision = decideRole(await deps.iam.getRole(roleName), trust);
@@ -55,7 +77,7 @@ export function roleStep(
         await deps.iam.createRole({
           roleName,
           assumeRolePolicyDocument: decision.trustPolicy,
-          description: `ADOT collector ${trust.namespace}/${trust.serviceAccount} on EKS cluster ${input.clusterName}`,
+          description: `ADOT collector ${scope.namespace}/${scope.serviceAccount} on EKS cluster ${input.clusterName}`,
           tags: { 'app.kubernetes.io/managed-by': 'adot' },
         });
       } else if (decision.kind === 'update') {

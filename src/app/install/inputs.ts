@@ -1,4 +1,5 @@
 import type { Choice } from '../../ports.js';
+import { IDENTITY_CHOICES, parseIdentityChoice, type IdentityChoice } from '../../core/identity/mode.js';
 import { parseAddonVersionRequest, type AddonVersionRequest } from '../../core/plan/addon-version.js';
 import { TARGETS, parseTargets, type Target } from '../../core/targets.js';
 import {
@@ -12,6 +13,8 @@ import {
 } from '../../core/templates/values.js';
 import type { OperationDeps } from './deps.js';
 import { missingValue, parseSetValues, validateClusterName, validateRoleName } from './validate.js';
+import { usageError } from '../../core/errors.js';
+import { assertSafeValue } from '../../core/templates/safe-value.js';
 
 /** The install flags as the command parsed them (CONTRACT.md "Install options"). */
 export interface InstallOptions {
@@ -22,6 +25,10 @@ export interface InstallOptions {
   addonVersion?: string | undefined;
   ampRemoteWriteUrl?: string | undefined;
   ampWorkspaceId?: string | undefined;
+  /** find the AMP workspace by alias, or create it */
+  ampWorkspaceAlias?: string | undefined;
+  /** --identity (or ADOT_IDENTITY): auto, pod-identity or irsa */
+  identity?: string | undefined;
   roleName: string;
   namespace: string;
   serviceAccount: string;
@@ -39,6 +46,8 @@ export interface InstallRequest {
   addonVersion: AddonVersionRequest | undefined;
   ampRemoteWriteUrl: string | undefined;
   ampWorkspaceId: string | undefined;
+  ampWorkspaceAlias: string | undefined;
+  identity: IdentityChoice;
   roleName: string;
   namespace: string;
   serviceAccount: string;
@@ -49,6 +58,8 @@ export interface InstallRequest {
 
 /** Region used to validate values before the cluster's real region is known (only the syntax matters then). */
 const PROVISIONAL_REGION = 'us-east-1';
+/** A well-formed workspace id standing in for one not chosen yet, for the same purpose. */
+export const PROVISIONAL_WORKSPACE = 'ws-00000000-0000-0000-0000-000000000000';
 
 export function templateValuesOf(request: InstallRequest, region: string): TemplateValues {
   const values: TemplateValues = {
@@ -75,7 +86,20 @@ function validateGivenFlags(options: InstallOptions): void {
   assertNamespace(options.namespace);
   assertServiceAccount(options.serviceAccount);
   assertCollectorName(options.collectorName);
-  const { ampRemoteWriteUrl, ampWorkspaceId } = options;
+  if (options.identity !== undefined) parseIdentityChoice(options.identity);
+  const { ampRemoteWriteUrl, ampWorkspaceId, ampWorkspaceAlias } = options;
+  if (ampWorkspaceAlias !== undefined) {
+    assertWorkspaceAlias(ampWorkspaceAlias);
+    if (ampRemoteWriteUrl !== undefined || ampWorkspaceId !== undefined) {
+      throw usageError(
+        'ConflictingOptions',
+        '--amp-workspace-alias cannot be used with --amp-remote-write-url or --amp-workspace-id',
+        {
+          hint: 'name the workspace one way: by alias (found or created), by id, or by its remote-write URL',
+        },
+      );
+    }
+  }
   if (ampRemoteWriteUrl !== undefined || ampWorkspaceId !== undefined) {
     resolveAmp({
       region: options.region ?? PROVISIONAL_REGION,
@@ -116,28 +140,36 @@ async function chooseTargets(deps: OperationDeps, given: Target[]): Promise<Targ
   return parseTargets(chosen);
 }
 
-async function chooseAmpDestination(
-  deps: OperationDeps,
-  options: InstallOptions,
-  targets: Target[],
-): Promise<{ ampRemoteWriteUrl: string | undefined; ampWorkspaceId: string | undefined }> {
-  const given = { ampRemoteWriteUrl: options.ampRemoteWriteUrl, ampWorkspaceId: options.ampWorkspaceId };
-  if (!targets.includes('amp') || given.ampRemoteWriteUrl !== undefined || given.ampWorkspaceId !== undefined) {
-    return given;
+const IDENTITY_DESCRIPTIONS: Record<IdentityChoice, string> = {
+  auto: 'EKS Pod Identity where the add-on version and the nodes support it, else IRSA',
+  'pod-identity': 'EKS Pod Identity: an association and the pod identity agent, no OIDC provider (AWS recommends it)',
+  irsa: 'IAM roles for service accounts: an OIDC provider and an annotated service account',
+};
+
+async function chooseIdentity(deps: OperationDeps, given: string | undefined): Promise<IdentityChoice> {
+  if (given !== undefined) return parseIdentityChoice(given);
+  if (!deps.prompter.interactive) return 'auto';
+  return deps.prompter.select({
+    message: 'How should the collector get AWS credentials?',
+    flag: '--identity',
+    env: 'ADOT_IDENTITY',
+    choices: IDENTITY_CHOICES.map((choice) => ({
+      name: choice,
+      value: choice,
+      description: IDENTITY_DESCRIPTIONS[choice],
+    })),
+    default: 'auto',
+  });
+}
+
+/** An AMP workspace alias as the AMP API accepts it (1 to 100 characters). */
+export function assertWorkspaceAlias(alias: string): void {
+  assertSafeValue(alias, '--amp-workspace-alias');
+  if (alias.trim() === '' || alias.length > 100) {
+    throw usageError('InvalidAmpWorkspaceAlias', `--amp-workspace-alias must be 1 to 100 characters, not "${alias}"`, {
+      hint: 'e.g. --amp-workspace-alias demo-metrics',
+    });
   }
-  if (!deps.prompter.interactive) {
-    throw missingValue('--amp-remote-write-url (or --amp-workspace-id)', 'The AMP workspace for target amp');
-  }
-  const answer = (
-    await deps.prompter.input({
-      message: 'AMP remote-write URL, or workspace id (ws-…)',
-      flag: '--amp-remote-write-url',
-      validate: (value) => (value.trim() === '' ? 'a URL or a workspace id is required' : true),
-    })
-  ).trim();
-  return answer.startsWith('ws-')
-    ? { ampRemoteWriteUrl: undefined, ampWorkspaceId: answer }
-    : { ampRemoteWriteUrl: answer, ampWorkspaceId: undefined };
 }
 
 /** Validates the flags, asks for what is missing (or refuses naming the flag), and validates the answers. */
@@ -145,12 +177,25 @@ export async function resolveInstallRequest(deps: OperationDeps, options: Instal
   validateGivenFlags(options);
   const cluster = validateClusterName(await chooseCluster(deps, options.cluster));
   const targets = await chooseTargets(deps, parseTargets(options.targets));
-  const amp = await chooseAmpDestination(deps, options, targets);
+  const ampGiven =
+    options.ampRemoteWriteUrl !== undefined ||
+    options.ampWorkspaceId !== undefined ||
+    options.ampWorkspaceAlias !== undefined;
+  if (targets.includes('amp') && !ampGiven && !deps.prompter.interactive) {
+    throw missingValue(
+      '--amp-workspace-alias, --amp-workspace-id or --amp-remote-write-url',
+      'The AMP workspace for target amp',
+    );
+  }
+  const identity = await chooseIdentity(deps, options.identity);
   const request: InstallRequest = {
     cluster,
     targets,
     addonVersion: options.addonVersion === undefined ? undefined : parseAddonVersionRequest(options.addonVersion),
-    ...amp,
+    ampRemoteWriteUrl: options.ampRemoteWriteUrl,
+    ampWorkspaceId: options.ampWorkspaceId,
+    ampWorkspaceAlias: options.ampWorkspaceAlias,
+    identity,
     roleName: options.roleName,
     namespace: options.namespace,
     serviceAccount: options.serviceAccount,
@@ -158,6 +203,13 @@ export async function resolveInstallRequest(deps: OperationDeps, options: Instal
     set: parseSetValues(options.set),
     region: options.region,
   };
-  validateTemplateValues(templateValuesOf(request, options.region ?? PROVISIONAL_REGION), targets);
+  // the AMP workspace may still be chosen (a terminal) or looked up by alias: its values are checked once known
+  const provisional = templateValuesOf(request, options.region ?? PROVISIONAL_REGION);
+  validateTemplateValues(
+    request.ampRemoteWriteUrl === undefined && request.ampWorkspaceId === undefined
+      ? { ...provisional, ampWorkspaceId: PROVISIONAL_WORKSPACE }
+      : provisional,
+    targets,
+  );
   return request;
 }

@@ -7,11 +7,22 @@ import {
   prometheusRbacObjects,
   serviceAccountObject,
 } from '../../core/plan/manifests.js';
+import type { RoleTrust } from '../../core/plan/iam.js';
+import type { DesiredObject } from '../../core/plan/manifests.js';
 import { isMetricsTarget } from '../../core/targets.js';
 import { addonActiveStep, addonStep } from './addon-steps.js';
-import type { ResolvedInstallContext } from './context.js';
+import { ampWorkspaceStep } from './amp-workspace.js';
+import { ampRequest, type ResolvedInstallContext } from './context.js';
 import type { OperationDeps } from './deps.js';
 import { oidcProviderStep, policiesStep, roleStep } from './iam-steps.js';
+import {
+  podIdentityAgentAddonStep,
+  podIdentityAgentReadyStep,
+  podIdentityAssociationRemovalStep,
+  podIdentityAssociationStep,
+  serviceAccountStep,
+} from './identity-steps.js';
+import { templateValuesOf } from './inputs.js';
 import { applyObjectStep } from './kube-steps.js';
 import { rolloutStep } from './rollout-step.js';
 import type { StepDefinition } from './runner.js';
@@ -26,25 +37,50 @@ export interface InstallRun {
   confirm(question: string): Promise<void>;
 }
 
-/** The install, in the order of CONTRACT.md: every step observes, then creates / updates / does nothing. */
+/** On the collector's pods: which identity they were started with, so a switch rolls them (credentials are injected at start). */
+export const IDENTITY_ANNOTATION = 'adot.dev/identity';
+
+function withIdentity(desired: DesiredObject, identity: string): DesiredObject {
+  const object = structuredClone(desired.object);
+  const spec = (object.spec ?? {}) as Record<string, unknown>;
+  const existing = (spec.podAnnotations ?? {}) as Record<string, string>;
+  object.spec = { ...spec, podAnnotations: { ...existing, [IDENTITY_ANNOTATION]: identity } };
+  return { ...desired, object };
+}
+
+/**
+ * The install, in order: add-on RBAC, (Pod Identity: the agent add-on), the ADOT add-on, IAM (IRSA: the OIDC
+ * provider), the role and its policies, (an AMP workspace to create), namespace and service account, (Pod Identity:
+ * the association; IRSA: removing an association adot made), Prometheus RBAC, the collector, its rollout. Every step
+ * observes, then creates / updates / does nothing.
+ */
 export function installSteps(deps: OperationDeps, context: ResolvedInstallContext, run: InstallRun): StepDefinition[] {
-  const { request, values } = context;
+  const { request } = context;
   const clusterName = request.cluster;
-  const trust = {
-    providerArn: context.providerArn,
-    issuerUrl: context.issuerUrl,
-    namespace: request.namespace,
-    serviceAccount: request.serviceAccount,
-  };
+  const podIdentity = context.identity.mode === 'pod-identity';
+  const account = { clusterName, namespace: request.namespace, serviceAccount: request.serviceAccount };
   const kube = () => deps.kube();
+  const values = () => templateValuesOf(ampRequest(request, context.amp, context.createdWorkspace.id), context.region);
+  const trust: RoleTrust = podIdentity
+    ? {
+        mode: 'pod-identity',
+        podIdentity: context.podIdentityTrust,
+        roleArn: context.roleArn,
+        ...(context.irsaTrust === undefined ? {} : { irsa: context.irsaTrust }),
+      }
+    : { mode: 'irsa', irsa: context.irsaTrust!, podIdentity: context.podIdentityTrust };
   const addonRbac = context.addonNeedsRbac
     ? addonRbacObjects().map((desired) => applyObjectStep(kube, desired))
     : [skippedStep('addon-rbac', 'add-on RBAC (eks:addon-manager)', `not needed for ${context.addonVersion}`)];
   const prometheusRbac = request.targets.some(isMetricsTarget)
-    ? prometheusRbacObjects(request.targets, values).map((desired) => applyObjectStep(kube, desired))
+    ? prometheusRbacObjects(request.targets, values()).map((desired) => applyObjectStep(kube, desired))
     : [skippedStep('prometheus-rbac', 'Prometheus receiver RBAC', 'no metrics target')];
+  const identityAnnotation = `${context.identity.mode} ${context.roleArn}`;
   return [
     ...addonRbac,
+    ...(podIdentity
+      ? [podIdentityAgentAddonStep(deps, { clusterName, version: context.podIdentityAgent.version })]
+      : []),
     addonStep(deps, {
       clusterName,
       version: context.addonVersion,
@@ -53,15 +89,33 @@ export function installSteps(deps: OperationDeps, context: ResolvedInstallContex
       confirm: run.confirm,
     }),
     addonActiveStep(deps, { clusterName, deadline: run.deadline, signal: run.signal }),
-    oidcProviderStep(deps, trust),
+    ...(podIdentity
+      ? [podIdentityAgentReadyStep(deps, { clusterName, deadline: run.deadline, signal: run.signal })]
+      : [oidcProviderStep(deps, context.irsaTrust!)]),
     roleStep(deps, { roleName: request.roleName, clusterName, trust }),
     policiesStep(deps, { roleName: request.roleName, targets: request.targets }),
-    ...namespaceObject(values).map((desired) => applyObjectStep(kube, desired)),
-    ...serviceAccountObject(values, context.roleArn).map((desired) => applyObjectStep(kube, desired)),
-    ...prometheusRbac,
-    ...collectorObject(request.targets, values).map((desired) =>
-      applyObjectStep(kube, desired, { requiresCrd: COLLECTOR_CRD }),
+    ...(context.amp.kind === 'create'
+      ? [
+          ampWorkspaceStep(deps, {
+            region: context.region,
+            alias: context.amp.alias,
+            deadline: run.deadline,
+            signal: run.signal,
+            onWorkspace: (id) => (context.createdWorkspace.id = id),
+          }),
+        ]
+      : []),
+    ...namespaceObject(values()).map((desired) => applyObjectStep(kube, desired)),
+    ...serviceAccountObject(values(), podIdentity ? undefined : context.roleArn).map((desired) =>
+      serviceAccountStep(deps, desired, { removeIrsaAnnotation: podIdentity }),
     ),
+    podIdentity
+      ? podIdentityAssociationStep(deps, { ...account, roleArn: context.roleArn })
+      : podIdentityAssociationRemovalStep(deps, account),
+    ...prometheusRbac,
+    applyObjectStep(kube, () => withIdentity(collectorObject(request.targets, values())[0]!, identityAnnotation), {
+      requiresCrd: COLLECTOR_CRD,
+    }),
     rolloutStep(deps, {
       namespace: request.namespace,
       deployment: collectorDeploymentName(request.collectorName),

@@ -16,14 +16,17 @@ export async function crdExists(kube: Kube, crdName: string): Promise<boolean> {
  */
 export function applyObjectStep(
   kube: () => Kube,
-  desired: DesiredObject,
+  wanted: DesiredObject | (() => DesiredObject),
   options: { requiresCrd?: string } = {},
 ): StepDefinition {
-  const { object } = desired;
+  // a function: the object depends on an earlier step (e.g. the AMP workspace it creates), so it is built each time
+  const current = typeof wanted === 'function' ? wanted : () => wanted;
+  const desired = current();
   return {
     id: desired.id,
-    resource: describeObject(object),
+    resource: describeObject(desired.object),
     async plan() {
+      const { object } = current();
       if (options.requiresCrd !== undefined && !(await crdExists(kube(), options.requiresCrd))) {
         return { action: 'create', detail: `once ${options.requiresCrd} is served`, manifest: object };
       }
@@ -37,7 +40,7 @@ export function applyObjectStep(
       return { action: decision.action, detail, manifest: object };
     },
     async apply() {
-      await kube().apply(object, { force: true });
+      await kube().apply(current().object, { force: true });
     },
   };
 }

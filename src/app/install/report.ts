@@ -1,6 +1,7 @@
+import type { IdentityDecision } from '../../core/identity/mode.js';
 import type { Step } from '../../core/plan/steps.js';
 import { ampRemoteWriteUrl } from '../../core/templates/values.js';
-import type { ResolvedInstallContext } from './context.js';
+import { ampRequest, type ResolvedInstallContext } from './context.js';
 import { describeOutcome } from './runner.js';
 
 /** What to do next, per target: the addresses applications send to and how to look at the data. */
@@ -15,7 +16,8 @@ export function nextSteps(context: ResolvedInstallContext): string[] {
     );
   }
   if (request.targets.includes('amp')) {
-    const url = request.ampRemoteWriteUrl ?? ampRemoteWriteUrl(region, request.ampWorkspaceId ?? 'WORKSPACE_ID');
+    const amp = ampRequest(request, context.amp, context.createdWorkspace.id);
+    const url = amp.ampRemoteWriteUrl ?? ampRemoteWriteUrl(region, amp.ampWorkspaceId ?? 'WORKSPACE_ID');
     const queryUrl = url.replace(/\/api\/v1\/remote_write$/, '/api/v1/query?query=up');
     lines.push(`Query metrics: awscurl --service aps --region ${region} '${queryUrl}'`);
   }
@@ -35,6 +37,10 @@ export function stepLines(steps: readonly Step[]): string[] {
   );
 }
 
+export function identityLine(identity: IdentityDecision): string {
+  return `${identity.mode === 'pod-identity' ? 'EKS Pod Identity' : 'IRSA (IAM roles for service accounts)'}: ${identity.reason}`;
+}
+
 export function installSummary(context: ResolvedInstallContext, changes: number): string {
   const head =
     changes === 0
@@ -43,6 +49,7 @@ export function installSummary(context: ResolvedInstallContext, changes: number)
   return [
     head,
     `  add-on ${context.addonVersion}, targets ${context.request.targets.join(', ')}, role ${context.roleArn}`,
+    `  identity: ${identityLine(context.identity)}`,
     '',
     'Next steps:',
     ...nextSteps(context).map((line) => `  - ${line}`),

@@ -30,6 +30,10 @@ export function register(program: Command, ctx: CommandContext): void {
       'IAM role of the collector (default: the one its service account names, else EKS-ADOT-ServiceAccount-Role)',
     )
     .option(
+      '--identity <mode>',
+      'the identity the collector should use: pod-identity or irsa (default: whichever is wired)',
+    )
+    .option(
       '--wait <duration>',
       're-check what can become ready (add-on, rollouts, webhooks) until it passes or this long passed',
     )
@@ -43,11 +47,19 @@ export function register(program: Command, ctx: CommandContext): void {
             hint: 'for example: adot doctor --wait 5m',
           });
         }
-        const [{ doctor, renderDoctorText }, { parseTargets }] = await Promise.all([
+        const [{ doctor, renderDoctorText }, { parseTargets }, { parseIdentityChoice }] = await Promise.all([
           import('../../app/doctor.js'),
           import('../../core/targets.js'),
+          import('../../core/identity/mode.js'),
         ]);
         const targets = parseTargets(o['target'] as string[]);
+        const identityText = o['identity'] as string | undefined;
+        const identity = identityText === undefined ? undefined : parseIdentityChoice(identityText);
+        if (identity === 'auto') {
+          throw usageError('InvalidIdentity', '--identity for doctor names what to expect: pod-identity or irsa', {
+            hint: 'omit --identity to accept whichever the service account uses',
+          });
+        }
         const system = await invocation.system();
         const cluster = system.options.cluster;
         if (cluster === undefined) {
@@ -69,6 +81,7 @@ export function register(program: Command, ctx: CommandContext): void {
             ...(roleName === undefined ? {} : { roleName }),
             ...(addonVersion === undefined ? {} : { addonVersion }),
             ...(waitMs === undefined ? {} : { waitMs }),
+            ...(identity === undefined ? {} : { identity }),
           },
           system.signal,
         );

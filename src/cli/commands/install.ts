@@ -23,6 +23,11 @@ export function register(program: Command, ctx: CommandContext): void {
     .command('install')
     .description('install the ADOT add-on, IRSA and a collector for the chosen targets (idempotent; --dry-run)')
     .option('--addon-version <version>', 'add-on version: an exact version, default or latest')
+    .option(
+      '--identity <mode>',
+      'how the collector gets AWS credentials: auto (EKS Pod Identity where it works, else IRSA), pod-identity or irsa (env ADOT_IDENTITY; default auto)',
+    )
+    .option('--amp-workspace-alias <alias>', 'AMP workspace by alias (target amp): found in the region, or created')
     .option('--role-name <name>', 'IAM role of the collector', 'EKS-ADOT-ServiceAccount-Role');
   addCollectorOptions(command).action(
     ctx.action({ outputs: ['text', 'json', 'yaml'] }, async (invocation) => {
@@ -41,6 +46,8 @@ export function register(program: Command, ctx: CommandContext): void {
           addonVersion: o['addonVersion'] as string | undefined,
           ampRemoteWriteUrl: o['ampRemoteWriteUrl'] as string | undefined,
           ampWorkspaceId: o['ampWorkspaceId'] as string | undefined,
+          ampWorkspaceAlias: o['ampWorkspaceAlias'] as string | undefined,
+          identity: (o['identity'] as string | undefined) ?? invocation.io.env['ADOT_IDENTITY'],
           roleName: o['roleName'] as string,
           namespace: o['namespace'] as string,
           serviceAccount: o['serviceAccount'] as string,

@@ -1,4 +1,10 @@
-import type { OidcProviderInfo, PolicyDocument, RoleInfo } from '../../ports.js';
+import type { OidcProviderInfo, PolicyDocument, PolicyStatement, RoleInfo } from '../../ports.js';
+import {
+  buildPodIdentityStatement,
+  buildPodIdentityTrustPolicy,
+  reconcilePodIdentityTrust,
+  type PodIdentityTrustExpectation,
+} from '../identity/pod-identity-trust.js';
 import { WEB_IDENTITY_AUDIENCE, buildTrustPolicy, reconcileTrustPolicy, type TrustExpectation } from '../irsa.js';
 import { TARGETS, policyArnsForTargets, type Target } from '../targets.js';
 
@@ -20,11 +26,50 @@ export function decideOidcProvider(existing: OidcProviderInfo | undefined, issue
 export type RoleDecision =
   { kind: 'create'; trustPolicy: PolicyDocument } | { kind: 'update'; trustPolicy: PolicyDocument } | { kind: 'none' };
 
+/**
+ * The trust the role must have: for IRSA the web identity of the cluster's OIDC provider, for EKS Pod Identity the
+ * pods.eks.amazonaws.com service scoped by session tags. The other mode's expectation, when known, lets a switch
+ * remove the statement adot wrote for the old mode (and only that one).
+ */
+export type RoleTrust =
+  | { mode: 'irsa'; irsa: TrustExpectation; podIdentity?: PodIdentityTrustExpectation }
+  | { mode: 'pod-identity'; podIdentity: PodIdentityTrustExpectation; roleArn: string; irsa?: TrustExpectation };
+
+function statementsOf(document: unknown): PolicyStatement[] | undefined {
+  const statement = (document as { Statement?: unknown } | undefined)?.Statement;
+  if (Array.isArray(statement)) return statement as PolicyStatement[];
+  return typeof statement === 'object' && statement !== null ? [statement as PolicyStatement] : undefined;
+}
+
+/** the statement adot writes for the mode it is not asked for, when it is in the document */
+function otherModeStatement(trust: RoleTrust): PolicyStatement | undefined {
+  if (trust.mode === 'irsa') return trust.podIdentity && buildPodIdentityStatement(trust.podIdentity);
+  return trust.irsa && buildTrustPolicy(trust.irsa).Statement[0];
+}
+
 /** An existing role is reconciled (its unrelated statements kept), never skipped. */
-export function decideRole(existing: RoleInfo | undefined, expected: TrustExpectation): RoleDecision {
-  if (existing === undefined) return { kind: 'create', trustPolicy: buildTrustPolicy(expected) };
-  const { document, changed } = reconcileTrustPolicy(existing.assumeRolePolicyDocument, expected);
-  return changed ? { kind: 'update', trustPolicy: document } : { kind: 'none' };
+export function decideRole(existing: RoleInfo | undefined, trust: RoleTrust): RoleDecision {
+  if (existing === undefined) {
+    const trustPolicy =
+      trust.mode === 'irsa' ? buildTrustPolicy(trust.irsa) : buildPodIdentityTrustPolicy(trust.podIdentity);
+    return { kind: 'create', trustPolicy };
+  }
+  let current: unknown = existing.assumeRolePolicyDocument;
+  let removed = false;
+  const stale = otherModeStatement(trust);
+  const statements = statementsOf(current);
+  if (stale !== undefined && statements !== undefined) {
+    const kept = statements.filter((statement) => JSON.stringify(statement) !== JSON.stringify(stale));
+    if (kept.length < statements.length && kept.length > 0) {
+      removed = true;
+      current = { Version: '2012-10-17', Statement: kept };
+    }
+  }
+  const { document, changed } =
+    trust.mode === 'irsa'
+      ? reconcileTrustPolicy(current, trust.irsa)
+      : reconcilePodIdentityTrust(current, trust.podIdentity, trust.roleArn);
+  return changed || removed ? { kind: 'update', trustPolicy: document } : { kind: 'none' };
 }
 
 export interface PolicyDecision {

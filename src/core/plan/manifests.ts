@@ -36,7 +36,8 @@ export function namespaceObject(values: TemplateValues): DesiredObject[] {
   return withIds('namespace', [renderNamespace(values.namespace)]);
 }
 
-export function serviceAccountObject(values: TemplateValues, roleArn: string): DesiredObject[] {
+/** the collector's service account: IRSA annotates it with the role ARN; EKS Pod Identity passes undefined */
+export function serviceAccountObject(values: TemplateValues, roleArn: string | undefined): DesiredObject[] {
   return withIds('service-account', [renderServiceAccount(values, roleArn)]);
 }
 

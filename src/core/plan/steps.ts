@@ -24,6 +24,7 @@ export interface OperationDocument {
   schemaVersion: 1;
   ok: boolean;
   dryRun: boolean;
+  [extra: string]: unknown;
   steps: Step[];
   changes: number;
   error?: { code: string; message: string; hint?: string };
@@ -31,12 +32,18 @@ export interface OperationDocument {
 
 export function operationDocument(
   steps: readonly Step[],
-  options: { dryRun: boolean; error?: { code: string; message: string; hint?: string | undefined } },
+  options: {
+    dryRun: boolean;
+    error?: { code: string; message: string; hint?: string | undefined };
+    /** what the command reports besides its steps (install: add-on version, identity, role …) */
+    extra?: Record<string, unknown>;
+  },
 ): OperationDocument {
   const document: OperationDocument = {
     schemaVersion: 1,
     ok: options.error === undefined,
     dryRun: options.dryRun,
+    ...options.extra,
     steps: [...steps],
     changes: countChanges(steps),
   };

@@ -29,10 +29,11 @@ export function renderNamespace(namespace: string): KubeObject {
 }
 
 /** The collector's service account, annotated with the IAM role it assumes (IRSA). */
-export function renderServiceAccount(values: TemplateValues, roleArn: string): KubeObject {
+/** The collector's service account; annotated with the role for IRSA, plain for EKS Pod Identity (roleArn absent). */
+export function renderServiceAccount(values: TemplateValues, roleArn: string | undefined): KubeObject {
   assertNamespace(values.namespace);
   assertServiceAccount(values.serviceAccount);
-  assertRoleArn(roleArn);
+  if (roleArn !== undefined) assertRoleArn(roleArn);
   return {
     apiVersion: 'v1',
     kind: 'ServiceAccount',
@@ -40,7 +41,7 @@ export function renderServiceAccount(values: TemplateValues, roleArn: string): K
       name: values.serviceAccount,
       namespace: values.namespace,
       labels: { ...MANAGED_BY },
-      annotations: { [ROLE_ARN_ANNOTATION]: roleArn },
+      ...(roleArn === undefined ? {} : { annotations: { [ROLE_ARN_ANNOTATION]: roleArn } }),
     },
   };
 }

@@ -1,0 +1,33 @@
+/**
+ * Who owns a field of a Kubernetes object, from its managedFields (server-side apply's field ownership:
+ * https://kubernetes.io/docs/reference/using-api/server-side-apply/#field-management). adot applies as field manager
+ * `adot`; a field only adot owns is adot's to remove, which server-side apply does when adot applies the object
+ * without it.
+ */
+import type { KubeObject } from '../../ports.js';
+
+export const FIELD_MANAGER = 'adot';
+
+interface ManagedFieldsEntry {
+  manager?: unknown;
+  fieldsV1?: unknown;
+}
+
+function child(set: unknown, key: string): unknown {
+  return typeof set === 'object' && set !== null ? (set as Record<string, unknown>)[key] : undefined;
+}
+
+/** the managers whose entries hold metadata.annotations[name] */
+export function annotationOwners(object: KubeObject, name: string): string[] {
+  const entries = Array.isArray(object.metadata.managedFields) ? (object.metadata.managedFields as ManagedFieldsEntry[]) : [];
+  const owners = entries
+    .filter((entry) => child(child(child(entry.fieldsV1, 'f:metadata'), 'f:annotations'), `f:${name}`) !== undefined)
+    .map((entry) => String(entry.manager));
+  return [...new Set(owners)];
+}
+
+/** adot alone owns the annotation: applying without it removes it */
+export function annotationOwnedByAdot(object: KubeObject, name: string): boolean {
+  const owners = annotationOwners(object, name);
+  return owners.length === 1 && owners[0] === FIELD_MANAGER;
+}
