@@ -36,7 +36,7 @@ export const iamOidcProvider: Check = {
   title: "IAM OIDC provider exists for the cluster's issuer (IRSA)",
   appliesToPre: false,
   retryable: false,
-  dependsOn: ['aws.credentials', 'eks.cluster'],
+  dependsOn: ['aws.credentials', 'eks.cluster', 'identity.mode'],
   run(facts, context) {
     if (usesPodIdentity(facts, context)) {
       return { status: 'skip', message: 'skipped: not needed with EKS Pod Identity', notApplicable: true };
