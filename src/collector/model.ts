@@ -48,6 +48,11 @@ export interface MetricSample {
   value: number;
   timestampMs: number;
   /**
+   * The unit its source declared (an OTLP metric's `unit`, e.g. `ms`, `By`, `1`); absent for scraped samples, as the
+   * text format 0.0.4 has none. Exporters that publish units (awsemf) read it.
+   */
+  unit?: string;
+  /**
    * The series this sample belongs to, as the receiver knows it from one batch to the next (the prometheus
    * receiver's scrape cache entry): exporters keep their per-series work on it (the remote write encoding). It
    * stands for the sample only while the sample has the name and labels object it was made with: a processor that

@@ -3,6 +3,7 @@
  * applying or running one, and the facts other modules derive from it (components in use, listening ports, targets).
  */
 import { isMap, LineCounter, parseDocument, stringify } from 'yaml';
+import { inferSigV4Scope } from './sigv4-inference.js';
 import { TARGETS, targetForExporter, type Target } from './targets.js';
 
 export interface ConfigProblem {
@@ -514,7 +515,8 @@ function regionProblem(path: string, settings: Record<string, unknown>): ConfigP
 function checkExporterRequirements(config: CollectorConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const enabledExtensions = config.service.extensions ?? [];
-  const sigv4UsedByRemoteWrite = new Set<string>();
+  /** sigv4auth id → the hosts of the remote-write endpoints it signs for */
+  const sigv4UsedByRemoteWrite = new Map<string, string[]>();
 
   for (const id of exportersInUse(config)) {
     if (!Object.hasOwn(config.exporters, id)) continue;
@@ -578,7 +580,9 @@ function checkExporterRequirements(config: CollectorConfig): ConfigProblem[] {
           hint: `Add "${authenticator}" to service.extensions`,
         });
       }
-      if (componentType(authenticator) === 'sigv4auth') sigv4UsedByRemoteWrite.add(authenticator);
+      if (componentType(authenticator) === 'sigv4auth') {
+        sigv4UsedByRemoteWrite.set(authenticator, [...(sigv4UsedByRemoteWrite.get(authenticator) ?? []), host]);
+      }
     } else if (AMP_HOST_PATTERN.test(host)) {
       problems.push({
         path: `${path}.auth.authenticator`,
@@ -588,20 +592,26 @@ function checkExporterRequirements(config: CollectorConfig): ConfigProblem[] {
     }
   }
 
-  const sigv4InUse = unique([...enabledExtensions, ...sigv4UsedByRemoteWrite]).filter(
+  const sigv4InUse = unique([...enabledExtensions, ...sigv4UsedByRemoteWrite.keys()]).filter(
     (id) => componentType(id) === 'sigv4auth' && Object.hasOwn(config.extensions, id),
   );
   for (const id of sigv4InUse) {
     const path = `extensions.${id}`;
     const settings = isRecord(config.extensions[id]) ? (config.extensions[id] as Record<string, unknown>) : {};
-    problems.push(...regionProblem(path, settings));
-    if (sigv4UsedByRemoteWrite.has(id) && settings.service !== 'aps') {
+    // what sigv4auth infers from every host it signs for, where the configuration leaves region or service out
+    const hosts = sigv4UsedByRemoteWrite.get(id) ?? [];
+    const inferred = hosts.map((host) => inferSigV4Scope(host));
+    const regionInferred =
+      hosts.length > 0 && inferred.every((scope) => scope.region !== undefined && isAwsRegion(scope.region));
+    if (!(settings.region === undefined && regionInferred)) problems.push(...regionProblem(path, settings));
+    const service = settings.service ?? (inferred.every((scope) => scope.service === 'aps') ? 'aps' : undefined);
+    if (sigv4UsedByRemoteWrite.has(id) && service !== 'aps') {
       problems.push({
         path: `${path}.service`,
         message:
-          settings.service === undefined
+          service === undefined
             ? 'Missing service (must be aps for Amazon Managed Service for Prometheus)'
-            : `service is "${String(settings.service)}", expected aps`,
+            : `service is "${String(service)}", expected aps`,
         hint: 'Set service: aps',
       });
     }

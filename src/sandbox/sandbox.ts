@@ -7,7 +7,7 @@ import { usageError } from '../core/errors.js';
 import { apsService, ApsState } from './aws/aps/index.js';
 import { EksEmulator, IamEmulator, startAwsServer, type AwsServer } from './aws/index.js';
 import { LogsState, logsService } from './aws/logs/index.js';
-import { xrayService, XRayState } from './aws/xray/index.js';
+import { xrayService, XRaySampling, XRayState } from './aws/xray/index.js';
 import { startClusterControllers, StoreAddonHooks, type ClusterControllers } from './controllers/index.js';
 import { FaultInjector } from './faults.js';
 import { baseClusterObjects } from './kube/bootstrap.js';
@@ -124,7 +124,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       iam,
       faults,
       host,
-      services: [xrayService(xray), logsService(logs), apsService(aps)],
+      services: [xrayService(xray, new XRaySampling(account, region)), logsService(logs), apsService(aps)],
       ...(options.awsPort === undefined ? {} : { port: options.awsPort }),
     });
     const awsUrl = aws.url;

@@ -10,6 +10,7 @@ const config = `
 receivers:
   awsxray:
     endpoint: 127.0.0.1:0
+    proxy_server: {endpoint: 127.0.0.1:0}
 processors:
   batch/traces:
     timeout: 50ms

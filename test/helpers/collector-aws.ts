@@ -1,6 +1,6 @@
 import { EksEmulator, IamEmulator, startAwsServer, type AwsServer } from '../../src/sandbox/aws/index.js';
 import type { AwsService } from '../../src/sandbox/aws/protocols/service.js';
-import { xrayService, XRayState } from '../../src/sandbox/aws/xray/index.js';
+import { xrayService, XRaySampling, XRayState } from '../../src/sandbox/aws/xray/index.js';
 import { FaultInjector } from '../../src/sandbox/faults.js';
 import type { SeedFault } from '../../src/sandbox/types.js';
 
@@ -42,7 +42,7 @@ export function startAwsEndpoint(
 export async function startCollectorAwsSandbox(options: { faults?: SeedFault[] } = {}): Promise<CollectorAwsSandbox> {
   const region = COLLECTOR_TEST_REGION;
   const xray = new XRayState();
-  const server = await startAwsEndpoint([xrayService(xray)], options);
+  const server = await startAwsEndpoint([xrayService(xray, new XRaySampling(COLLECTOR_TEST_ACCOUNT, region))], options);
   const credentials = { accessKeyId: 'AKIASANDBOX000000000', secretAccessKey: 'sandbox-secret' };
   return {
     server,

@@ -34,30 +34,41 @@ export interface ReceivedWrite {
   series: DecodedSeries[];
 }
 
+/** A scripted answer: a status, or a status with a Retry-After header. */
+export type ScriptedAnswer = number | { status: number; retryAfter: string };
+
 export interface FakeRemoteWriteReceiver {
   url: string;
   writes: ReceivedWrite[];
-  /** the statuses to answer with, in order; once used up, 204 */
-  script: number[];
+  /** every request as it arrived (accepted or not): when, the status answered, the body */
+  attempts: { at: number; status: number; body: Buffer }[];
+  /** the answers to give, in order; once used up, 204 */
+  script: ScriptedAnswer[];
   close(): Promise<void>;
 }
 
 /** A remote-write endpoint over real HTTP that decodes what it gets and answers as scripted (errors with a body). */
 export async function startFakeRemoteWriteReceiver(): Promise<FakeRemoteWriteReceiver> {
   const writes: ReceivedWrite[] = [];
-  const receiver = { script: [] as number[] };
+  const attempts: FakeRemoteWriteReceiver['attempts'] = [];
+  const receiver = { script: [] as ScriptedAnswer[] };
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const status = receiver.script.shift() ?? 204;
+      const answer = receiver.script.shift() ?? 204;
+      const status = typeof answer === 'number' ? answer : answer.status;
+      const body = Buffer.concat(chunks);
+      attempts.push({ at: Date.now(), status, body });
       if (status >= 300) {
         response
-          .writeHead(status, { 'content-type': 'text/plain' })
+          .writeHead(status, {
+            'content-type': 'text/plain',
+            ...(typeof answer === 'number' ? {} : { 'retry-after': answer.retryAfter }),
+          })
           .end(status === 400 ? 'out of order sample' : 'try again later');
         return;
       }
-      const body = Buffer.concat(chunks);
       const payload = snappy.uncompressSync(body) as Buffer;
       writes.push({ headers: request.headers, body, series: decodeWriteRequest(payload) });
       response.writeHead(status).end();
@@ -68,6 +79,7 @@ export async function startFakeRemoteWriteReceiver(): Promise<FakeRemoteWriteRec
   return Object.assign(receiver, {
     url: `http://127.0.0.1:${port}/api/v1/write`,
     writes,
+    attempts,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -47,6 +47,7 @@ describe('adot collector run', () => {
         'receivers:',
         '  awsxray:',
         '    endpoint: ${env:XRAY_LISTEN}',
+        '    proxy_server: {endpoint: "127.0.0.1:0"}',
         'processors:',
         '  batch: {timeout: 1h}',
         'exporters:',

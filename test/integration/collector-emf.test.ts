@@ -183,7 +183,8 @@ describe('collector: prometheus -> filter -> metricstransform -> awsemf -> sandb
         {
           Namespace: 'ContainerInsights/Prometheus',
           Dimensions: [['EKS_Cluster', 'EKS_Namespace', 'EKS_PodName']],
-          Metrics: [{ Name: 'http_requests_total', Unit: 'Count' }],
+          // no Unit: a scraped metric has none, and awsemf writes a Unit only for a metric that has one
+          Metrics: [{ Name: 'http_requests_total' }],
         },
       ]);
       expect(document).toMatchObject({
@@ -194,8 +195,10 @@ describe('collector: prometheus -> filter -> metricstransform -> awsemf -> sandb
         instance: exposition.address,
         code: '200',
         method: 'GET',
-        prom_metric_type: 'counter',
+        Version: '1',
       });
+      // awsemf writes prom_metric_type only for resources marked receiver: prometheus (a resource processor)
+      expect(document.prom_metric_type).toBeUndefined();
       // one scrape later the counter grew by 5: deltas, not the cumulative value
       expect(document.http_requests_total).toBe(5);
       expect(Object.keys(document)).not.toContain('memory_bytes');

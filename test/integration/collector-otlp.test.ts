@@ -416,15 +416,23 @@ describe('collector: otlp receiver -> batch -> awsxray exporter -> sandbox X-Ray
 
     const byDefault = await documentOf(ids.otlp);
     expect(byDefault.name).toBe('svc-indexing');
-    expect(byDefault.annotations).toEqual({ cart_items: 3 });
-    expect(byDefault.metadata).toEqual({ default: { 'http.route': '/cart/{id}', 'app.user-id': 'u-42' } });
+    // segments carry the resource as metadata otel.resource.* (annotations under index_all_attributes); annotation
+    // keys keep their dots (exporter.xray.allowDot, on by default)
+    const resource = { 'otel.resource.service.name': 'svc-indexing' };
+    expect(byDefault.annotations).toEqual({ 'cart.items': 3 });
+    expect(byDefault.metadata).toEqual({ default: { ...resource, 'http.route': '/cart/{id}', 'app.user-id': 'u-42' } });
 
     const indexed = await documentOf(ids['otlp/indexed']);
-    expect(indexed.annotations).toEqual({ http_route: '/cart/{id}', cart_items: 3 });
-    expect(indexed.metadata).toEqual({ default: { 'app.user-id': 'u-42' } });
+    expect(indexed.annotations).toEqual({ 'http.route': '/cart/{id}', 'cart.items': 3 });
+    expect(indexed.metadata).toEqual({ default: { ...resource, 'app.user-id': 'u-42' } });
 
     const all = await documentOf(ids['otlp/all']);
-    expect(all.annotations).toEqual({ http_route: '/cart/{id}', app_user_id: 'u-42', cart_items: 3 });
+    expect(all.annotations).toEqual({
+      ...resource,
+      'http.route': '/cart/{id}',
+      'app.user_id': 'u-42',
+      'cart.items': 3,
+    });
     expect(all.metadata).toBeUndefined();
 
     const lines = await eventually(

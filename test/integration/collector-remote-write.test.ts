@@ -95,6 +95,44 @@ describe('collector: remote write faults and authentication', () => {
     expect(upTimes).toEqual([...upTimes].sort((a, b) => a - b));
   });
 
+  /** The wait between a refused request and the next arrival of the same body (its retry), as the receiver saw it. */
+  async function retryGapOf(status: number): Promise<number> {
+    const retried = await eventually(
+      () => {
+        const refused = receiver.attempts.find((attempt) => attempt.status === status);
+        const retry = receiver.attempts.find(
+          (attempt) =>
+            refused !== undefined &&
+            attempt.at >= refused.at &&
+            attempt !== refused &&
+            attempt.body.equals(refused.body),
+        );
+        return refused === undefined || retry === undefined ? undefined : retry.at - refused.at;
+      },
+      (gap) => gap !== undefined,
+      10_000,
+    );
+    return retried!;
+  }
+
+  it('429 with Retry-After in seconds: the retry waits at least that long, not the 20 ms backoff', async () => {
+    receiver.script.push({ status: 429, retryAfter: '1' });
+    await start({ queue: 'remote_write_queue: {num_consumers: 1}' });
+    expect(await retryGapOf(429)).toBeGreaterThanOrEqual(1000);
+    expect(logger.lines.some((line) => /Retry-After 1/.test(line))).toBe(true);
+  });
+
+  it('503 with Retry-After as an HTTP date: the retry waits until that date', async () => {
+    // a whole second at least 2.5 s ahead: the date form has a resolution of one second
+    const until = Math.ceil((Date.now() + 2500) / 1000) * 1000;
+    receiver.script.push({ status: 503, retryAfter: new Date(until).toUTCString() });
+    await start({ queue: 'remote_write_queue: {num_consumers: 1}' });
+    const gap = await retryGapOf(503);
+    const refusedAt = receiver.attempts.find((attempt) => attempt.status === 503)!.at;
+    expect(refusedAt + gap).toBeGreaterThanOrEqual(until - 50);
+    expect(gap).toBeGreaterThanOrEqual(1000);
+  });
+
   it('400: never retried, dropped with the reason logged', async () => {
     receiver.script.push(400);
     const running = await start();

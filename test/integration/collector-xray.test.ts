@@ -14,6 +14,7 @@ receivers:
   awsxray:
     endpoint: 127.0.0.1:0
     transport: udp
+    proxy_server: {endpoint: 127.0.0.1:0}
 processors:
   batch/traces:
     timeout: ${extra.batchTimeout ?? '100ms'}

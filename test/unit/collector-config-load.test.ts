@@ -10,6 +10,8 @@ const valid = `
 receivers:
   awsxray:
     endpoint: \${env:XRAY_ENDPOINT}
+    proxy_server:
+      endpoint: \${env:XRAY_ENDPOINT}
 exporters:
   file:
     path: "/tmp/\${OUT_NAME:-traces}.jsonl"
@@ -61,7 +63,10 @@ describe('environment expansion', () => {
 describe('preparing a configuration', () => {
   it('validates, then expands with the given environment (not the process environment)', () => {
     const prepared = prepareConfigText(valid, 'otel.yaml', { XRAY_ENDPOINT: '127.0.0.1:0' });
-    expect(prepared.config.receivers.awsxray).toEqual({ endpoint: '127.0.0.1:0' });
+    expect(prepared.config.receivers.awsxray).toEqual({
+      endpoint: '127.0.0.1:0',
+      proxy_server: { endpoint: '127.0.0.1:0' },
+    });
     expect(prepared.config.exporters.file).toEqual({ path: '/tmp/traces.jsonl' });
   });
 

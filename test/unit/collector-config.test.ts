@@ -233,12 +233,21 @@ service:
     expect(http.map((problem) => problem.message)).toEqual(['The remote write endpoint must use https (got http)']);
 
     const badSigv4 = problemsOf(ampConfig.replace('    region: us-east-1\n    service: aps\n', '    service: s3\n'));
+    // sigv4auth infers the region from an AMP host (aps-workspaces.us-east-1…), but a configured service wins
     expect(badSigv4.map((problem) => [problem.path, problem.message])).toEqual([
-      ['extensions.sigv4auth.region', 'Missing region'],
       ['extensions.sigv4auth.service', 'service is "s3", expected aps'],
     ]);
-    const noService = problemsOf(ampConfig.replace('    service: aps\n', ''));
-    expect(noService.map((problem) => problem.path)).toEqual(['extensions.sigv4auth.service']);
+    // and the service too (extension/sigv4authextension/signingroundtripper.go, inferServiceAndRegion)
+    expect(problemsOf(ampConfig.replace('    region: us-east-1\n    service: aps\n', '    {}\n'))).toEqual([]);
+    const local = ampConfig.replace(
+      'https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write',
+      'http://127.0.0.1:9090/api/v1/write',
+    );
+    const noScope = problemsOf(local.replace('    region: us-east-1\n    service: aps\n', '    {}\n'));
+    expect(noScope.map((problem) => [problem.path, problem.message])).toEqual([
+      ['extensions.sigv4auth.region', 'Missing region'],
+      ['extensions.sigv4auth.service', 'Missing service (must be aps for Amazon Managed Service for Prometheus)'],
+    ]);
 
     const missingEndpoint = problemsOf(ampConfig.replace(/ {4}endpoint: .*\n/, ''));
     expect(missingEndpoint.map((problem) => problem.path)).toEqual(['exporters.prometheusremotewrite.endpoint']);

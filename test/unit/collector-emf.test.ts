@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Settings, type SettingsError } from '../../src/collector/config/settings.js';
 import { DeltaTracker } from '../../src/collector/exporters/awsemf/delta.js';
-import { buildEmfEvents, MAX_METRICS_PER_EVENT, unitOf } from '../../src/collector/exporters/awsemf/emf.js';
+import { dedupDimensions, dimensionRollup } from '../../src/collector/exporters/awsemf/dimensions.js';
+import { buildEmfEvents, translateUnit } from '../../src/collector/exporters/awsemf/emf.js';
 import { readAwsEmfSettings, type EmfSettings } from '../../src/collector/exporters/awsemf/settings.js';
 import type { MetricSample } from '../../src/collector/model.js';
 
@@ -21,9 +22,10 @@ function emfSettings(raw: Record<string, unknown> = {}): EmfSettings {
 }
 
 interface EmfDocument {
+  Version?: string;
   _aws?: {
     Timestamp: number;
-    CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[];
+    CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit?: string }[] }[];
   };
   [field: string]: unknown;
 }
@@ -32,8 +34,40 @@ function parse(events: { message: string }[]): EmfDocument[] {
   return events.map((event) => JSON.parse(event.message) as EmfDocument);
 }
 
+/** Sets compared without regard to order, as upstream's assertDimsEqual compares them. */
+function normalized(sets: string[][] | undefined): string[][] {
+  return (sets ?? []).map((set) => [...set].sort()).sort((a, b) => a.join(',').localeCompare(b.join(',')));
+}
+
 describe('awsemf: EMF events', () => {
-  it('drops the first counter point, then sends deltas; a reset starts a new baseline', () => {
+  // opentelemetry-collector-contrib exporter/awsemfexporter/metric_translator_test.go, TestTranslateCWMetricToEMF
+  // "WithMeasurementAndEMFV1": the message of labels {OTelLib, spanName} and spanCounter (Unit Count) under
+  // ZeroAndSingleDimensionRollup, without the parse_json_encoded_attr_values fields (Sources, kubernetes) of that case
+  it('writes the EMF v1 document as awsemf does: sorted fields, Version "1", _aws with its directives', () => {
+    const events = buildEmfEvents(
+      [
+        sample(
+          'spanCounter',
+          0,
+          { OTelLib: 'cloudwatch-otel', spanName: 'test' },
+          { type: 'gauge', timestampMs: 1596151098037 },
+        ),
+      ],
+      emfSettings({ namespace: 'test-emf', metric_descriptors: [{ metric_name: 'spanCounter', unit: 'Count' }] }),
+      new DeltaTracker(),
+    );
+    expect(events).toEqual([
+      {
+        timestamp: 1596151098037,
+        message:
+          '{"OTelLib":"cloudwatch-otel","Version":"1","_aws":{"CloudWatchMetrics":[{"Namespace":"test-emf",' +
+          '"Dimensions":[["OTelLib"],["OTelLib","spanName"]],"Metrics":[{"Name":"spanCounter","Unit":"Count"}]}],' +
+          '"Timestamp":1596151098037},"spanCounter":0,"spanName":"test"}',
+      },
+    ]);
+  });
+
+  it('counters: the first point is dropped, then deltas; after a reset the current value is sent (calculateDelta)', () => {
     const settings = emfSettings({ namespace: 'Shop', dimension_rollup_option: 'NoDimensionRollup' });
     const tracker = new DeltaTracker();
     const labels = { method: 'GET' };
@@ -43,28 +77,35 @@ describe('awsemf: EMF events', () => {
     );
     expect(second).toEqual([
       {
+        Version: '1',
         _aws: {
           Timestamp: T0 + 15_000,
           CloudWatchMetrics: [
-            { Namespace: 'Shop', Dimensions: [['method']], Metrics: [{ Name: 'http_requests_total', Unit: 'Count' }] },
+            { Namespace: 'Shop', Dimensions: [['method']], Metrics: [{ Name: 'http_requests_total' }] },
           ],
         },
         method: 'GET',
         http_requests_total: 15,
-        prom_metric_type: 'counter',
       },
     ]);
-    // the process restarted: 3 < 25 is a new baseline, not a negative delta
-    expect(
+    // 3 < 25: a reset; awsemf keeps the delta only when it is not negative, else sends the value itself
+    const third = parse(
       buildEmfEvents([sample('http_requests_total', 3, labels, { timestampMs: T0 + 30_000 })], settings, tracker),
-    ).toEqual([]);
+    );
+    expect(third[0]?.http_requests_total).toBe(3);
     const fourth = parse(
       buildEmfEvents([sample('http_requests_total', 7, labels, { timestampMs: T0 + 45_000 })], settings, tracker),
     );
     expect(fourth[0]?.http_requests_total).toBe(4);
   });
 
-  it('keeps a delta per series, and sends gauges as they are from the first point', () => {
+  it('retain_initial_value_of_delta_metric sends the first point of a counter as it is', () => {
+    const settings = { ...emfSettings({ namespace: 'Shop' }), retainInitialValueOfDeltaMetric: true } as EmfSettings;
+    const [document] = parse(buildEmfEvents([sample('jobs_total', 10)], settings, new DeltaTracker()));
+    expect(document?.jobs_total).toBe(10);
+  });
+
+  it('keeps a delta per series, and sends gauges as they are from the first point, in groups of one metric type', () => {
     const settings = emfSettings({ namespace: 'Shop', dimension_rollup_option: 'NoDimensionRollup' });
     const tracker = new DeltaTracker();
     const batch = (get: number, post: number, temperature: number, at: number) => [
@@ -74,17 +115,16 @@ describe('awsemf: EMF events', () => {
     ];
     const first = parse(buildEmfEvents(batch(100, 5, 21.5, T0), settings, tracker));
     expect(first).toHaveLength(1);
-    expect(first[0]).toMatchObject({ temperature_celsius: 21.5, prom_metric_type: 'gauge', method: 'GET' });
+    expect(first[0]).toMatchObject({ temperature_celsius: 21.5, method: 'GET' });
     const second = parse(buildEmfEvents(batch(130, 6, 22, T0 + 1000), settings, tracker));
-    const counters = second.filter((document) => document.prom_metric_type === 'counter');
-    expect(counters.map((document) => [document.method, document.requests_total]).sort()).toEqual([
-      ['GET', 30],
-      ['POST', 1],
+    expect(second.map((document) => [document.method, document.requests_total, document.temperature_celsius])).toEqual([
+      ['GET', 30, undefined],
+      ['POST', 1, undefined],
+      ['GET', undefined, 22],
     ]);
-    expect(second.find((document) => document.prom_metric_type === 'gauge')?.temperature_celsius).toBe(22);
   });
 
-  it('drops NaN and infinite values', () => {
+  it('drops NaN and infinite values (IsStaleNaNInf)', () => {
     const settings = emfSettings({ namespace: 'Shop' });
     const events = buildEmfEvents(
       [
@@ -124,7 +164,7 @@ describe('awsemf: EMF events', () => {
       {
         Namespace: 'ContainerInsights/Prometheus',
         Dimensions: [['EKS_Cluster', 'EKS_Namespace', 'EKS_PodName']],
-        Metrics: [{ Name: 'http_requests_total', Unit: 'None' }],
+        Metrics: [{ Name: 'http_requests_total' }],
       },
     ]);
     // the unselected metric is still a field of the event, without a directive
@@ -134,40 +174,78 @@ describe('awsemf: EMF events', () => {
       buildEmfEvents([sample('memory_bytes', 1, labels, { type: 'gauge' })], settings, new DeltaTracker()),
     );
     expect(plain?._aws).toBeUndefined();
+    expect(plain?.Version).toBeUndefined();
     expect(plain?.memory_bytes).toBe(1);
   });
 
-  it('label_matchers restrict a declaration to series whose joined label values match', () => {
+  // aws-otel-collector config/eks/prometheus/config-all.yaml: the haproxy declaration, whose matcher joins Service
+  // and frontend with the default separator ";"
+  it('label_matchers: a declaration applies when any matcher matches the joined label values', () => {
     const settings = emfSettings({
-      namespace: 'Shop',
+      namespace: 'ContainerInsights/Prometheus',
       dimension_rollup_option: 'NoDimensionRollup',
       metric_declarations: [
         {
-          dimensions: [['service']],
-          metric_name_selectors: ['latency'],
-          label_matchers: [{ label_names: ['service', 'env'], separator: '/', regex: '^api/prod$' }],
+          dimensions: [['Service', 'Namespace', 'ClusterName', 'frontend', 'code']],
+          metric_name_selectors: ['^haproxy_frontend_http_responses_total$'],
+          label_matchers: [
+            { label_names: ['container_name'], regex: '^never$' },
+            {
+              label_names: ['Service', 'frontend'],
+              regex:
+                '.*haproxy-ingress-.*metrics;(httpfront-shared-frontend|httpfront-default-backend|httpsfront|_front_http)',
+            },
+          ],
         },
       ],
+    });
+    const labels = (frontend: string) => ({
+      Service: 'haproxy-ingress-metrics',
+      Namespace: 'ingress',
+      ClusterName: 'demo',
+      frontend,
+      code: '2xx',
     });
     const events = parse(
       buildEmfEvents(
         [
-          sample('latency', 1, { service: 'api', env: 'prod' }, { type: 'gauge' }),
-          sample('latency', 2, { service: 'api', env: 'dev' }, { type: 'gauge' }),
+          sample('haproxy_frontend_http_responses_total', 1, labels('httpsfront'), { type: 'gauge' }),
+          sample('haproxy_frontend_http_responses_total', 1, labels('stats'), { type: 'gauge' }),
         ],
         settings,
         new DeltaTracker(),
       ),
     );
-    expect(events.find((document) => document.env === 'prod')?._aws?.CloudWatchMetrics[0]?.Dimensions).toEqual([
-      ['service'],
-    ]);
-    expect(events.find((document) => document.env === 'dev')?._aws).toBeUndefined();
+    expect(
+      events.find((document) => document.frontend === 'httpsfront')?._aws?.CloudWatchMetrics[0]?.Dimensions,
+    ).toEqual([['ClusterName', 'Namespace', 'Service', 'code', 'frontend']]);
+    expect(events.find((document) => document.frontend === 'stats')?._aws).toBeUndefined();
   });
 
-  it('rollup options add the zero and single dimension sets', () => {
-    const labels = { a: '1', b: '2' };
-    const dimensionsWith = (option: string) => {
+  it('metrics selected by different declarations get a directive each; duplicate sets are written once', () => {
+    const settings = emfSettings({
+      namespace: 'N',
+      dimension_rollup_option: 'NoDimensionRollup',
+      metric_declarations: [
+        { dimensions: [['a'], ['b', 'a'], ['a', 'b', 'a']], metric_name_selectors: ['^x$', '^y$'] },
+        { dimensions: [['b']], metric_name_selectors: ['^y$'] },
+      ],
+    });
+    const [document] = parse(
+      buildEmfEvents(
+        [sample('x', 1, { a: '1', b: '2' }, { type: 'gauge' }), sample('y', 2, { a: '1', b: '2' }, { type: 'gauge' })],
+        settings,
+        new DeltaTracker(),
+      ),
+    );
+    expect(document?._aws?.CloudWatchMetrics).toEqual([
+      { Namespace: 'N', Dimensions: [['a'], ['a', 'b']], Metrics: [{ Name: 'x' }] },
+      { Namespace: 'N', Dimensions: [['a'], ['a', 'b'], ['b']], Metrics: [{ Name: 'y' }] },
+    ]);
+  });
+
+  it('rollup without declarations: every label as one set, then the rollup sets (groupedMetricToCWMeasurement)', () => {
+    const dimensionsWith = (option: string, labels: Record<string, string>) => {
       const [document] = parse(
         buildEmfEvents(
           [sample('g', 1, labels, { type: 'gauge' })],
@@ -177,9 +255,14 @@ describe('awsemf: EMF events', () => {
       );
       return document?._aws?.CloudWatchMetrics[0]?.Dimensions;
     };
-    expect(dimensionsWith('NoDimensionRollup')).toEqual([['a', 'b']]);
-    expect(dimensionsWith('SingleDimensionRollup')).toEqual([['a', 'b'], ['a'], ['b']]);
-    expect(dimensionsWith('ZeroAndSingleDimensionRollup')).toEqual([['a', 'b'], [], ['a'], ['b']]);
+    const two = { a: '1', b: '2' };
+    expect(dimensionsWith('NoDimensionRollup', two)).toEqual([['a', 'b']]);
+    expect(dimensionsWith('SingleDimensionRollupOnly', two)).toEqual([['a', 'b'], ['a'], ['b']]);
+    expect(dimensionsWith('ZeroAndSingleDimensionRollup', two)).toEqual([['a', 'b'], [], ['a'], ['b']]);
+    // one label: the set of every label would repeat its single-dimension set, so it is left out
+    expect(dimensionsWith('SingleDimensionRollupOnly', { a: '1' })).toEqual([['a']]);
+    expect(dimensionsWith('ZeroAndSingleDimensionRollup', { a: '1' })).toEqual([[], ['a']]);
+    expect(dimensionsWith('ZeroAndSingleDimensionRollup', {})).toEqual([[]]);
     // the default is ZeroAndSingleDimensionRollup, as in awsemf
     expect(emfSettings().dimensionRollup).toBe('ZeroAndSingleDimensionRollup');
   });
@@ -187,8 +270,8 @@ describe('awsemf: EMF events', () => {
   it('declarations plus rollup: declared sets first, then the rollup sets, without duplicates', () => {
     const settings = emfSettings({
       namespace: 'N',
-      dimension_rollup_option: 'SingleDimensionRollup',
-      metric_declarations: [{ dimensions: [['b'], ['a', 'b']], metric_name_selectors: ['.*'] }],
+      dimension_rollup_option: 'SingleDimensionRollupOnly',
+      metric_declarations: [{ dimensions: [['b'], ['b', 'a']], metric_name_selectors: ['.*'] }],
     });
     const [document] = parse(
       buildEmfEvents([sample('g', 1, { a: '1', b: '2' }, { type: 'gauge' })], settings, new DeltaTracker()),
@@ -196,23 +279,7 @@ describe('awsemf: EMF events', () => {
     expect(document?._aws?.CloudWatchMetrics[0]?.Dimensions).toEqual([['b'], ['a', 'b'], ['a']]);
   });
 
-  it('splits a group of more than 100 metrics into events of at most 100', () => {
-    const settings = emfSettings({ namespace: 'N', dimension_rollup_option: 'NoDimensionRollup' });
-    const many = Array.from({ length: 250 }, (_, index) =>
-      sample(`metric_${index}`, index, { pod: 'p' }, { type: 'gauge' }),
-    );
-    const documents = parse(buildEmfEvents(many, settings, new DeltaTracker()));
-    expect(
-      documents.map((document) => document._aws?.CloudWatchMetrics.flatMap((directive) => directive.Metrics).length),
-    ).toEqual([MAX_METRICS_PER_EVENT, MAX_METRICS_PER_EVENT, 50]);
-    const names = new Set(
-      documents.flatMap((document) => Object.keys(document).filter((key) => key.startsWith('metric_'))),
-    );
-    expect(names.size).toBe(250);
-    expect(documents.every((document) => document.pod === 'p')).toBe(true);
-  });
-
-  it('groups by labels and timestamp: different label values or times are separate events', () => {
+  it('groups by labels, timestamp and index among the metric points: two points of one metric never share an event', () => {
     const settings = emfSettings({ namespace: 'N', dimension_rollup_option: 'NoDimensionRollup' });
     const events = buildEmfEvents(
       [
@@ -220,12 +287,18 @@ describe('awsemf: EMF events', () => {
         sample('b', 2, { pod: 'x' }, { type: 'gauge' }),
         sample('a', 3, { pod: 'y' }, { type: 'gauge' }),
         sample('a', 4, { pod: 'x' }, { type: 'gauge', timestampMs: T0 + 1 }),
+        sample('a', 5, { pod: 'x' }, { type: 'gauge' }),
       ],
       settings,
       new DeltaTracker(),
     );
-    expect(events.map((event) => event.timestamp)).toEqual([T0, T0, T0 + 1]);
-    expect(parse(events)[0]).toMatchObject({ a: 1, b: 2, pod: 'x' });
+    expect(events.map((event) => event.timestamp)).toEqual([T0, T0, T0 + 1, T0]);
+    expect(parse(events).map(({ a, b, pod }) => ({ a, b, pod }))).toEqual([
+      { a: 1, b: 2, pod: 'x' },
+      { a: 3, b: undefined, pod: 'y' },
+      { a: 4, b: undefined, pod: 'x' },
+      { a: 5, b: undefined, pod: 'x' },
+    ]);
   });
 
   it('resource_to_telemetry_conversion decides whether job and instance are dimensions; the namespace defaults to the job', () => {
@@ -252,87 +325,80 @@ describe('awsemf: EMF events', () => {
     expect(on[0]?._aws?.CloudWatchMetrics[0]?.Dimensions).toEqual([['instance', 'job', 'pod']]);
   });
 
-  it('a histogram family becomes one statistic set of deltas, bounded by the buckets that gained observations', () => {
+  it('a histogram family is one {Max, Min, Count, Sum} as the point carries it: not a delta, no min/max (0)', () => {
     const settings = emfSettings({ namespace: 'N', dimension_rollup_option: 'NoDimensionRollup' });
-    const tracker = new DeltaTracker();
-    const histogram = (buckets: [string, number][], sum: number, count: number, at: number): MetricSample[] => [
-      ...buckets.map(([le, value]) =>
-        sample(
-          'rt_seconds_bucket',
-          value,
-          { path: '/', le },
-          { family: 'rt_seconds', type: 'histogram', timestampMs: at },
-        ),
+    const histogram: MetricSample[] = [
+      ...(
+        [
+          ['0.1', 10],
+          ['+Inf', 12],
+        ] as const
+      ).map(([le, value]) =>
+        sample('rt_seconds_bucket', value, { path: '/', le }, { family: 'rt_seconds', type: 'histogram' }),
       ),
-      sample('rt_seconds_sum', sum, { path: '/' }, { family: 'rt_seconds', type: 'histogram', timestampMs: at }),
-      sample('rt_seconds_count', count, { path: '/' }, { family: 'rt_seconds', type: 'histogram', timestampMs: at }),
+      sample('rt_seconds_sum', 1.5, { path: '/' }, { family: 'rt_seconds', type: 'histogram' }),
+      sample('rt_seconds_count', 12, { path: '/' }, { family: 'rt_seconds', type: 'histogram' }),
     ];
-    expect(
-      buildEmfEvents(
-        histogram(
-          [
-            ['0.1', 10],
-            ['0.5', 12],
-            ['1', 12],
-            ['+Inf', 12],
-          ],
-          1.5,
-          12,
-          T0,
-        ),
-        settings,
-        tracker,
-      ),
-    ).toEqual([]);
+    const [document] = parse(buildEmfEvents(histogram, settings, new DeltaTracker()));
+    expect(document).toEqual({
+      Version: '1',
+      _aws: {
+        Timestamp: T0,
+        CloudWatchMetrics: [{ Namespace: 'N', Dimensions: [['path']], Metrics: [{ Name: 'rt_seconds' }] }],
+      },
+      path: '/',
+      rt_seconds: { Max: 0, Min: 0, Count: 12, Sum: 1.5 },
+    });
+    expect(buildEmfEvents(histogram, settings, new DeltaTracker())[0]?.message).toContain(
+      '"rt_seconds":{"Max":0,"Min":0,"Count":12,"Sum":1.5}',
+    );
+  });
+
+  it('a summary family: Count and Sum as they are, Min and Max the first and last quantile values', () => {
+    const settings = emfSettings({ namespace: 'N', dimension_rollup_option: 'NoDimensionRollup' });
+    const summary: MetricSample[] = [
+      sample('gc', 0.01, { quantile: '0' }, { type: 'summary' }),
+      sample('gc', 0.2, { quantile: '0.5' }, { type: 'summary' }),
+      sample('gc', 0.9, { quantile: '1' }, { type: 'summary' }),
+      sample('gc_sum', 12, {}, { family: 'gc', type: 'summary' }),
+      sample('gc_count', 110, {}, { family: 'gc', type: 'summary' }),
+    ];
+    const [document] = parse(buildEmfEvents(summary, settings, new DeltaTracker()));
+    expect(document?.gc).toEqual({ Max: 0.9, Min: 0.01, Count: 110, Sum: 12 });
+  });
+
+  it('a unit only when the metric has one, as translateUnit gives it', () => {
     const [document] = parse(
       buildEmfEvents(
-        histogram(
-          [
-            ['0.1', 10],
-            ['0.5', 15],
-            ['1', 17],
-            ['+Inf', 17],
-          ],
-          3.0,
-          17,
-          T0 + 1000,
-        ),
-        settings,
-        tracker,
+        [sample('http.server.duration', 3, {}, { type: 'gauge', unit: 'ms' })],
+        emfSettings({ namespace: 'N' }),
+        new DeltaTracker(),
       ),
     );
-    expect(document).toMatchObject({
-      path: '/',
-      prom_metric_type: 'histogram',
-      rt_seconds: { Count: 5, Sum: 1.5, Min: 0.1, Max: 1 },
-    });
-    expect(document?._aws?.CloudWatchMetrics[0]?.Metrics).toEqual([{ Name: 'rt_seconds', Unit: 'Seconds' }]);
+    expect(document?._aws?.CloudWatchMetrics[0]?.Metrics).toEqual([
+      { Name: 'http.server.duration', Unit: 'Milliseconds' },
+    ]);
   });
 
-  it('a summary family: Count and Sum deltas, Min and Max from the lowest and highest quantiles', () => {
-    const settings = emfSettings({ namespace: 'N', dimension_rollup_option: 'NoDimensionRollup' });
-    const tracker = new DeltaTracker();
-    const summary = (sum: number, count: number, at: number): MetricSample[] => [
-      sample('gc', 0.01, { quantile: '0' }, { type: 'summary', timestampMs: at }),
-      sample('gc', 0.2, { quantile: '0.5' }, { type: 'summary', timestampMs: at }),
-      sample('gc', 0.9, { quantile: '1' }, { type: 'summary', timestampMs: at }),
-      sample('gc_sum', sum, {}, { family: 'gc', type: 'summary', timestampMs: at }),
-      sample('gc_count', count, {}, { family: 'gc', type: 'summary', timestampMs: at }),
-    ];
-    expect(buildEmfEvents(summary(10, 100, T0), settings, tracker)).toEqual([]);
-    const [document] = parse(buildEmfEvents(summary(12, 110, T0 + 1), settings, tracker));
-    expect(document?.gc).toEqual({ Count: 10, Sum: 2, Min: 0.01, Max: 0.9 });
-  });
-
-  it('units: metric_descriptors first, then the Prometheus naming conventions', () => {
+  // exporter/awsemfexporter/grouped_metric_test.go, TestTranslateUnit
+  it.each([
+    ['Count', 'Count'],
+    ['ms', 'Milliseconds'],
+    ['ns', ''],
+    ['1', ''],
+    ['s', 'Seconds'],
+    ['us', 'Microseconds'],
+    ['By', 'Bytes'],
+    ['bit', 'Bits'],
+  ])('translateUnit(%s) = "%s"', (unit, expected) => {
     const descriptors = emfSettings({
-      metric_descriptors: [{ metric_name: 'queue_depth', unit: 'Count' }],
+      metric_descriptors: [
+        { metric_name: 'writeIfNotExist', unit: 'Count', overwrite: false },
+        { metric_name: 'forceOverwrite', unit: 'Count', overwrite: true },
+      ],
     }).descriptors;
-    expect(unitOf({ name: 'queue_depth', type: 'gauge' }, descriptors)).toBe('Count');
-    expect(unitOf({ name: 'cpu_seconds_total', type: 'counter' }, [])).toBe('Seconds');
-    expect(unitOf({ name: 'heap_bytes', type: 'gauge' }, [])).toBe('Bytes');
-    expect(unitOf({ name: 'http_requests_total', type: 'counter' }, [])).toBe('Count');
-    expect(unitOf({ name: 'temperature', type: 'gauge' }, [])).toBe('None');
+    expect(translateUnit({ name: 'writeIfNotExist', unit }, descriptors)).toBe(expected);
+    expect(translateUnit({ name: 'forceOverwrite', unit }, descriptors)).toBe('Count');
   });
 
   it('disable_metric_extraction sends the structured logs without directives', () => {
@@ -343,7 +409,81 @@ describe('awsemf: EMF events', () => {
         new DeltaTracker(),
       ),
     );
-    expect(document).toEqual({ a: 'x', g: 1, prom_metric_type: 'gauge' });
+    expect(document).toEqual({ a: 'x', g: 1 });
+  });
+});
+
+// exporter/awsemfexporter/util_test.go, TestDimensionRollup and TestDedupDimensions
+describe('awsemf: dimensionRollup and dedupDimensions, upstream cases', () => {
+  const lib = { OTelLib: 'cloudwatch-otel' };
+  it.each([
+    ['no rollup w/o instrumentation library name', 'NoDimensionRollup', { a: 'A', b: 'B', c: 'C' }, []],
+    ['no rollup w/ instrumentation library name', 'NoDimensionRollup', { a: 'A', b: 'B', c: 'C', ...lib }, []],
+    [
+      'single dim w/o instrumentation library name',
+      'SingleDimensionRollupOnly',
+      { a: 'A', b: 'B', c: 'C' },
+      [['a'], ['b'], ['c']],
+    ],
+    [
+      'single dim w/ instrumentation library name',
+      'SingleDimensionRollupOnly',
+      { a: 'A', b: 'B', c: 'C', ...lib },
+      [
+        ['OTelLib', 'a'],
+        ['OTelLib', 'b'],
+        ['OTelLib', 'c'],
+      ],
+    ],
+    [
+      'single dim w/o instrumentation library name and only one label',
+      'SingleDimensionRollupOnly',
+      { a: 'A' },
+      [['a']],
+    ],
+    [
+      'single dim w/ instrumentation library name and only one label',
+      'SingleDimensionRollupOnly',
+      { a: 'A', ...lib },
+      [['OTelLib', 'a']],
+    ],
+    [
+      'zero + single dim w/o instrumentation library name',
+      'ZeroAndSingleDimensionRollup',
+      { a: 'A', b: 'B', c: 'C' },
+      [[], ['a'], ['b'], ['c']],
+    ],
+    [
+      'zero + single dim w/ instrumentation library name',
+      'ZeroAndSingleDimensionRollup',
+      { a: 'A', b: 'B', c: 'C', D: 'd', ...lib },
+      [['OTelLib'], ['OTelLib', 'a'], ['OTelLib', 'b'], ['OTelLib', 'c'], ['OTelLib', 'D']],
+    ],
+    ['zero dim rollup w/o instrumentation library name and no labels', 'ZeroAndSingleDimensionRollup', {}, []],
+    ['zero dim rollup w/ instrumentation library name and no labels', 'ZeroAndSingleDimensionRollup', { ...lib }, []],
+  ] as [string, EmfSettings['dimensionRollup'], Record<string, string>, string[][]][])(
+    '%s',
+    (_name, option, labels, expected) => {
+      const rolledUp = dimensionRollup(option, labels);
+      for (const set of rolledUp) expect(set).toEqual([...set].sort());
+      expect(normalized(rolledUp)).toEqual(normalized(expected));
+    },
+  );
+
+  it.each([
+    ['single dimension', [['dim1']], [['dim1']]],
+    [
+      'multiple dimensions w/o duplicates',
+      [['dim1'], ['dim2'], ['dim1', 'dim2']],
+      [['dim1'], ['dim2'], ['dim1', 'dim2']],
+    ],
+    [
+      'multiple dimensions w/ duplicates',
+      [['dim1'], ['dim2'], ['dim1', 'dim2'], ['dim1', 'dim2']],
+      [['dim1'], ['dim2'], ['dim1', 'dim2']],
+    ],
+  ])('dedupDimensions: %s', (_name, dimensions, deduped) => {
+    expect(dedupDimensions(dimensions)).toEqual(deduped);
   });
 });
 
@@ -358,6 +498,32 @@ describe('awsemf: settings', () => {
     expect(settings.emf.resourceToTelemetry).toBe(false);
   });
 
+  it('lists the valid rollup options when refusing one', () => {
+    expect(read({ dimension_rollup_option: 'All' })).toThrow(
+      expect.objectContaining({
+        hint: 'One of NoDimensionRollup, SingleDimensionRollupOnly, ZeroAndSingleDimensionRollup',
+      }),
+    );
+  });
+
+  // metric_declaration.go, init: sets sorted and without repeated labels, repeated sets and sets of more than 10
+  // labels dropped; a label matcher's separator defaults to ";"
+  it('reads declarations as awsemf initialises them', () => {
+    const eleven = Array.from({ length: 11 }, (_, index) => `l${index}`);
+    const [declaration] = read({
+      metric_declarations: [
+        {
+          dimensions: [['b', 'a', 'b'], ['a', 'b'], eleven, ['c']],
+          metric_name_selectors: ['^x$'],
+          label_matchers: [{ label_names: ['a', 'b'], regex: '^1;2$' }],
+        },
+      ],
+    })().emf.declarations;
+    expect(declaration?.dimensions).toEqual([['a', 'b'], ['c']]);
+    expect(declaration?.ignoredDimensions).toEqual([eleven]);
+    expect(declaration?.labelMatchers[0]?.separator).toBe(';');
+  });
+
   it('refuses what it does not implement, naming the key', () => {
     const failure = (raw: Record<string, unknown>): string => {
       try {
@@ -367,12 +533,12 @@ describe('awsemf: settings', () => {
       }
       return 'accepted';
     };
-    expect(failure({ detailed_metrics: true })).toBe(
-      'exporters.awsemf.detailed_metrics: unknown setting "detailed_metrics"',
+    expect(failure({ dimension_rollup_option: 'SingleDimensionRollup' })).toMatch(
+      /^exporters.awsemf.dimension_rollup_option: "SingleDimensionRollup" is not a rollup option/,
     );
-    expect(failure({ dimension_rollup_option: 'AllRollups' })).toMatch(
-      /^exporters.awsemf.dimension_rollup_option: .*not a rollup option/,
-    );
+    expect(
+      failure({ metric_declarations: [{ metric_name_selectors: ['x'], label_matchers: [{ label_names: ['a'] }] }] }),
+    ).toBe('exporters.awsemf.metric_declarations[0].label_matchers[0].regex: is required');
     expect(failure({ metric_declarations: [{ dimensions: [['a']] }] })).toBe(
       'exporters.awsemf.metric_declarations[0].metric_name_selectors: must list at least one regular expression',
     );

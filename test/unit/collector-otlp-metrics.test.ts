@@ -48,6 +48,7 @@ describe('OTLP metrics -> samples', () => {
         labels: { key_2xx: '7', memory_type: 'heap', job: 'shop/cart', instance: 'cart-7d9f' },
         value: 52428800,
         timestampMs: 1705096899123,
+        unit: 'By',
       },
       {
         name: 'process_memory_usage_bytes',
@@ -56,6 +57,7 @@ describe('OTLP metrics -> samples', () => {
         labels: { job: 'shop/cart', instance: 'cart-7d9f' },
         value: 1.5,
         timestampMs: NOW,
+        unit: 'By',
       },
     ]);
   });

@@ -254,3 +254,17 @@ describe('remote write requests straight from a scrape', () => {
     ]);
   });
 });
+
+describe('remote write: Retry-After', () => {
+  // RFC 9110 section 10.2.3: delay-seconds or an HTTP-date (IMF-fixdate)
+  it('reads delay-seconds and an HTTP date, and nothing else', async () => {
+    const { retryAfterMs } = await import('../../src/collector/exporters/prw/exporter.js');
+    const now = Date.parse('Sun, 06 Nov 1994 08:49:30 GMT');
+    expect(retryAfterMs('120', now)).toBe(120_000);
+    expect(retryAfterMs('Sun, 06 Nov 1994 08:49:37 GMT', now)).toBe(7_000);
+    expect(retryAfterMs('Sun, 06 Nov 1994 08:49:00 GMT', now)).toBe(0);
+    expect(retryAfterMs('soon', now)).toBeUndefined();
+    expect(retryAfterMs('-5', now)).toBeUndefined();
+    expect(retryAfterMs(undefined, now)).toBeUndefined();
+  });
+});

@@ -1,6 +1,8 @@
 /**
  * receiver `awsxray`: the X-Ray daemon's UDP endpoint (default 0.0.0.0:2000). Each datagram is one segment;
- * malformed ones are dropped, counted (otelcol_receiver_refused_spans) and logged at a throttled rate.
+ * malformed ones are dropped, counted (otelcol_receiver_refused_spans) and logged at a throttled rate. Beside it,
+ * always, as the collector's receiver runs it, the TCP proxy that relays the SDKs' sampling calls to X-Ray
+ * (`proxy_server`, xray-proxy.ts).
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
@@ -9,14 +11,15 @@ import type { ComponentContext, Consumer, ReceiverInstance, TraceItem } from '..
 import { ThrottledLog } from '../telemetry/logger.js';
 import { formatHostPort } from '../telemetry/server.js';
 import { parseXRayDatagram } from './xray-framing.js';
+import { readXRayProxySettings, XRayProxyServer, type XRayProxySettings } from './xray-proxy.js';
 
 export interface AwsXRayReceiverSettings {
   host: string;
   port: number;
+  proxy: XRayProxySettings;
 }
 
 export function readAwsXRayReceiverSettings(settings: Settings): AwsXRayReceiverSettings {
-  // proxy_server (the sampling-rules proxy) is accepted for compatibility with the templates but not served
   settings.allowOnly(['endpoint', 'transport', 'proxy_server']);
   const transport = settings.string('transport', 'udp');
   if (transport !== 'udp') {
@@ -25,7 +28,10 @@ export function readAwsXRayReceiverSettings(settings: Settings): AwsXRayReceiver
       `"${transport}" is not supported: the X-Ray daemon protocol is udp`,
     );
   }
-  return parseEndpoint(settings.string('endpoint', '0.0.0.0:2000'), settings.at('endpoint'));
+  return {
+    ...parseEndpoint(settings.string('endpoint', '0.0.0.0:2000'), settings.at('endpoint')),
+    proxy: readXRayProxySettings(settings.nested('proxy_server')),
+  };
 }
 
 /** Socket receive buffer asked of the kernel, so that bursts are not lost while the event loop is busy. */
@@ -37,6 +43,7 @@ export class AwsXRayReceiver implements ReceiverInstance {
   private readonly accepted;
   private readonly refused;
   private readonly throttled: ThrottledLog;
+  private readonly proxy: XRayProxyServer;
 
   constructor(
     private readonly context: ComponentContext,
@@ -47,6 +54,7 @@ export class AwsXRayReceiver implements ReceiverInstance {
     this.accepted = context.metrics.counter('otelcol_receiver_accepted_spans', 'spans received and passed on', labels);
     this.refused = context.metrics.counter('otelcol_receiver_refused_spans', 'spans refused (malformed)', labels);
     this.throttled = new ThrottledLog((message) => context.logger.warn(message));
+    this.proxy = new XRayProxyServer(context, settings.proxy);
   }
 
   async start(): Promise<void> {
@@ -67,15 +75,31 @@ export class AwsXRayReceiver implements ReceiverInstance {
     this.bound = formatHostPort(address.address, address.port);
     this.socket = socket;
     this.context.logger.info(`receiver ${this.context.id} listening on udp ${this.bound}`);
+    try {
+      await this.proxy.start();
+    } catch (error) {
+      await this.shutdown();
+      throw error;
+    }
   }
 
   address(): string | undefined {
     return this.bound;
   }
 
+  /** udp: the segments; proxy_server: the TCP proxy for sampling calls */
+  addresses(): Record<string, string> {
+    const proxy = this.proxy.address();
+    return {
+      ...(this.bound === undefined ? {} : { udp: this.bound }),
+      ...(proxy === undefined ? {} : { proxy_server: proxy }),
+    };
+  }
+
   async shutdown(): Promise<void> {
     const socket = this.socket;
     this.socket = undefined;
+    await this.proxy.shutdown();
     if (socket !== undefined) await new Promise<void>((resolve) => socket.close(() => resolve()));
   }
 

@@ -21,8 +21,12 @@ export function withLocalEndpoints(config: CollectorConfig): CollectorConfig {
       continue;
     }
     let settings = loopback(raw);
-    if (id.split('/')[0] === 'awsxray' && settings.endpoint === undefined)
-      settings = { ...settings, endpoint: '127.0.0.1:0' };
+    if (id.split('/')[0] === 'awsxray') {
+      if (settings.endpoint === undefined) settings = { ...settings, endpoint: '127.0.0.1:0' };
+      // the sampling proxy listens on TCP, by default on the same 0.0.0.0:2000
+      const proxy = isRecord(settings.proxy_server) ? settings.proxy_server : {};
+      settings = { ...settings, proxy_server: { ...proxy, endpoint: '127.0.0.1:0' } };
+    }
     if (isRecord(settings.protocols)) {
       const protocols = Object.fromEntries(
         Object.entries(settings.protocols).map(([name, value]) => [

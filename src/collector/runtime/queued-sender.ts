@@ -18,6 +18,24 @@ export class PermanentError extends Error {
   }
 }
 
+/**
+ * A transient failure whose backend said when to try again (an HTTP Retry-After): the next attempt waits at least
+ * `delayMs`, as the collector's exporterhelper treats a throttleRetry error (opentelemetry-collector
+ * exporter/exporterhelper retry sender: the delay is max(the backoff's next interval, the throttle delay); whether to
+ * give up is decided on the backoff's own interval against max_elapsed_time, and the throttle delay is not capped by
+ * max_interval).
+ */
+export class ThrottleError extends Error {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ThrottleError';
+  }
+}
+
 /** What a partially successful send left over: items to send again, and items the backend refused for good. */
 export interface SendOutcome<T> {
   retry?: T[];
@@ -162,6 +180,7 @@ export class QueuedSender<T> {
     let pending = batch;
     for (let attempt = 1; ; attempt++) {
       let reason: string;
+      let throttleMs = 0;
       try {
         const outcome = (await this.options.send(pending, this.attemptSignal())) ?? {};
         const rest = outcome.retry ?? [];
@@ -183,16 +202,18 @@ export class QueuedSender<T> {
           return;
         }
         reason = error instanceof Error ? error.message : String(error);
+        if (error instanceof ThrottleError) throttleMs = error.delayMs;
       }
       if (!retry.enabled) {
         this.drop(pending, 'retries_exhausted', `send failed and retry_on_failure is disabled: ${reason}`);
         return;
       }
-      const delay = backoffDelay(retry, attempt);
-      if (retry.maxElapsedMs > 0 && Date.now() - started + delay > retry.maxElapsedMs) {
+      const backoff = backoffDelay(retry, attempt);
+      if (retry.maxElapsedMs > 0 && Date.now() - started + backoff > retry.maxElapsedMs) {
         this.drop(pending, 'retries_exhausted', `gave up after ${attempt} attempts: ${reason}`);
         return;
       }
+      const delay = Math.max(backoff, throttleMs);
       this.throttled.log(
         `${this.options.exporter}:retry`,
         `exporter ${this.options.exporter}: send failed (${reason}); retrying in ${delay} ms`,

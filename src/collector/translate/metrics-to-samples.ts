@@ -78,6 +78,7 @@ class SampleBuilder {
   metric(metric: Metric, resource: Record<string, string>): void {
     const unit = metric.unit ?? '';
     const name = metric.name ?? '';
+    this.unit = unit;
     if (metric.gauge !== undefined) {
       this.numbers(prometheusMetricName(name, unit, 'gauge'), 'gauge', metric.gauge.dataPoints, resource);
     } else if (metric.sum !== undefined) {
@@ -112,6 +113,9 @@ class SampleBuilder {
     return false;
   }
 
+  /** the unit of the metric being translated ('' when it has none) */
+  private unit = '';
+
   private push(
     name: string,
     family: string,
@@ -120,7 +124,9 @@ class SampleBuilder {
     value: number,
     timestamp: number,
   ): void {
-    this.result.samples.push({ name, family, type, labels, value, timestampMs: timestamp });
+    const sample: MetricSample = { name, family, type, labels, value, timestampMs: timestamp };
+    if (this.unit !== '') sample.unit = this.unit;
+    this.result.samples.push(sample);
   }
 
   private numbers(

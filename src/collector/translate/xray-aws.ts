@@ -19,18 +19,25 @@ export const AWS_SPAN_ATTRIBUTE_KEYS = [
   'aws.table_name',
 ] as const;
 
+/** segment.go, determineAwsOrigin: cloud.platform → origin (ECS by aws.ecs.launchtype). */
 const ORIGINS: Record<string, string> = {
+  aws_app_runner: 'AWS::AppRunner::Service',
   aws_ec2: 'AWS::EC2::Instance',
-  aws_ecs: 'AWS::ECS::Container',
   aws_eks: 'AWS::EKS::Container',
   aws_elastic_beanstalk: 'AWS::ElasticBeanstalk::Environment',
-  aws_lambda: 'AWS::Lambda::Function',
 };
+const ECS_ORIGINS: Record<string, string> = { ec2: 'AWS::ECS::EC2', fargate: 'AWS::ECS::Fargate' };
 
-/** The X-Ray origin of a segment recorded on an AWS compute platform (cloud.platform). */
+/** The X-Ray origin of a span recorded on an AWS compute platform (cloud.platform; cloud.provider, if set, aws). */
 export function xrayOrigin(resource: Attributes): string | undefined {
+  const provider = stringAttribute(resource, 'cloud.provider');
+  if (provider !== undefined && provider !== 'aws') return undefined;
   const platform = stringAttribute(resource, 'cloud.platform');
-  return platform === undefined ? undefined : ORIGINS[platform];
+  if (platform === 'aws_ecs') {
+    const launchType = stringAttribute(resource, 'aws.ecs.launchtype') ?? '';
+    return Object.hasOwn(ECS_ORIGINS, launchType) ? ECS_ORIGINS[launchType] : 'AWS::ECS::Container';
+  }
+  return platform !== undefined && Object.hasOwn(ORIGINS, platform) ? ORIGINS[platform] : undefined;
 }
 
 function compact(record: Record<string, unknown>): Record<string, unknown> | undefined {
@@ -62,7 +69,10 @@ export function xrayAws(resource: Attributes, span: Attributes): Record<string, 
   const containerId = stringAttribute(resource, 'container.id');
   return compact({
     account_id: stringAttribute(span, 'aws.account_id') ?? stringAttribute(resource, 'cloud.account.id'),
-    operation: stringAttribute(span, 'aws.operation'),
+    // aws.go: aws.operation, else for an AWS SDK span its rpc.method
+    operation:
+      stringAttribute(span, 'aws.operation') ??
+      (stringAttribute(span, 'rpc.system') === 'aws-api' ? stringAttribute(span, 'rpc.method') : undefined),
     region: stringAttribute(span, 'aws.region'),
     request_id: stringAttribute(span, 'aws.request_id', 'aws.requestId'),
     queue_url: stringAttribute(span, 'aws.queue_url'),

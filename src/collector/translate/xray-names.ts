@@ -4,17 +4,23 @@ export const MAX_SEGMENT_NAME_LENGTH = 200;
 /** The name the awsxray exporter gives a segment whose name sanitizes to nothing. */
 export const DEFAULT_SEGMENT_NAME = 'span';
 
-/** X-Ray names allow Unicode letters and digits, spaces and `_ . : / % & # = + \ - @`. */
-const INVALID_NAME_CHARACTERS = /[^ \p{L}\p{N}_.:/%&#=+\\\-@]/gu;
+/**
+ * The characters the awsxray exporter keeps in a name (segment.go, reInvalidSpanCharacters `[^ 0-9\p{L}N_.:/%&#=+\-@]`):
+ * Unicode letters, ASCII digits, spaces and `_ . : / % & # = + - @` (the backslash X-Ray allows is not kept).
+ */
+const INVALID_NAME_CHARACTERS = /[^ 0-9\p{L}N_.:/%&#=+\-@]/gu;
 
 export function sanitizeSegmentName(name: string): string {
   const cleaned = [...name.replace(INVALID_NAME_CHARACTERS, '')].slice(0, MAX_SEGMENT_NAME_LENGTH).join('');
   return cleaned === '' ? DEFAULT_SEGMENT_NAME : cleaned;
 }
 
-/** Annotation keys only work in filter expressions when alphanumeric or `_`: anything else becomes `_`. */
+/**
+ * Annotation keys keep ASCII letters, digits and dots; anything else becomes `_` (segment.go, fixAnnotationKey, with
+ * the exporter.xray.allowDot feature gate, beta and so on by default since v0.97.0).
+ */
 export function sanitizeAnnotationKey(key: string): string {
-  return key.replace(/[^A-Za-z0-9_]/g, '_');
+  return key.replace(/[^A-Za-z0-9.]/g, '_');
 }
 
 function isAllZero(bytes: Uint8Array): boolean {

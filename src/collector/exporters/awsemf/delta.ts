@@ -1,8 +1,9 @@
 /**
- * Cumulative values (Prometheus counters, histogram and summary sums, counts and buckets) turned into deltas per
- * series, as awsemf does: the first point of a series only sets the baseline and yields nothing, and a value lower
- * than the previous one (a restarted process) sets a new baseline instead of a negative delta. Series not seen for
- * `expiryMs` are forgotten, so the state cannot grow without bound.
+ * Cumulative values turned into deltas per series, as awsemf's delta calculator does
+ * (opentelemetry-collector-contrib internal/aws/metrics/metric_calculator.go, calculateDelta): the first point of a
+ * series has no delta (undefined), every later one the difference with the previous value, negative after a reset
+ * (the caller decides what a negative delta means). Series not seen for `expiryMs` are forgotten, so the state
+ * cannot grow without bound.
  */
 export class DeltaTracker {
   private readonly last = new Map<string, { value: number; seenAt: number }>();
@@ -13,14 +14,13 @@ export class DeltaTracker {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** the increase since the previous value of `key`, or undefined for a first point or a reset */
+  /** the difference with the previous value of `key`, or undefined for the first point of a series */
   delta(key: string, value: number): number | undefined {
     const time = this.now();
     this.sweep(time);
     const previous = this.last.get(key);
     this.last.set(key, { value, seenAt: time });
-    if (previous === undefined || value < previous.value) return undefined;
-    return value - previous.value;
+    return previous === undefined ? undefined : value - previous.value;
   }
 
   get size(): number {

@@ -1,18 +1,23 @@
 /**
- * EMF log events from scraped samples, as the awsemf exporter builds them: metrics that share labels, timestamp,
- * namespace and Prometheus type form one event whose fields are the labels, the metric values and
- * `prom_metric_type`, with an `_aws` block whose CloudWatchMetrics directives name the metrics to extract and
- * their dimension sets (metrics that share their sets share a directive). An event holds at most 100 metrics;
- * larger groups are split into several events. An event none of whose metrics a declaration selects is still sent,
- * without `_aws`, as a plain structured log.
+ * EMF log events from samples, as the awsemf exporter writes them (opentelemetry-collector-contrib
+ * exporter/awsemfexporter/grouped_metric.go, addToGroupedMetric and translateUnit; metric_translator.go,
+ * translateGroupedMetricToCWMetric and translateCWMetricToEMF): points that share namespace, timestamp, metric type,
+ * labels and their index among their metric's points in the batch form one event, whose fields are the labels and
+ * the metric values (a second point of the same metric in a group is dropped, as awsemf does). When the event has
+ * CloudWatchMetrics directives (dimensions.ts) and metric extraction is on, it also gets `"Version":"1"` and
+ * `"_aws":{"CloudWatchMetrics":[…],"Timestamp":…}` (EMF version 1, awsemf's default `version`); otherwise it is sent
+ * as a plain structured log. Fields are written in the order Go's encoding/json writes awsemf's map: sorted by name.
+ *
+ * awsemf writes `prom_metric_type` only for resources with the attribute `receiver: prometheus` (set by a resource
+ * processor in ADOT's Container Insights configurations); no processor here sets it, so it is never written, as
+ * awsemf behaves for the same configuration.
  */
 import type { MetricSample } from '../../model.js';
 import type { DeltaTracker } from './delta.js';
-import { dimensionSetsFor, dimensionSetsKey } from './dimensions.js';
+import { measurementsFor, type Measurement, type MetricInfo } from './dimensions.js';
 import { toEmfPoints, type EmfPoint } from './points.js';
 import type { EmfSettings, MetricDescriptor } from './settings.js';
 
-export const MAX_METRICS_PER_EVENT = 100;
 /** the labels the collector's Prometheus receiver keeps as resource attributes (service.name, service.instance.id) */
 const RESOURCE_LABELS = ['job', 'instance'];
 
@@ -21,71 +26,71 @@ export interface EmfLogEvent {
   message: string;
 }
 
-export interface MetricDirective {
-  Namespace: string;
-  Dimensions: string[][];
-  Metrics: { Name: string; Unit: string }[];
-}
-
 interface Group {
   namespace: string;
   timestampMs: number;
-  type: string;
   labels: Record<string, string>;
-  points: EmfPoint[];
+  metrics: Map<string, { value: EmfPoint['value']; unit: string }>;
+}
+
+/** The OpenTelemetry metric type a sample type stands for: awsemf groups points of one type together. */
+function metricDataType(type: EmfPoint['type']): string {
+  if (type === 'counter') return 'sum';
+  return type === 'untyped' ? 'gauge' : type;
 }
 
 export function buildEmfEvents(samples: MetricSample[], settings: EmfSettings, tracker: DeltaTracker): EmfLogEvent[] {
+  const retainInitialValue =
+    (settings as EmfSettings & { retainInitialValueOfDeltaMetric?: boolean }).retainInitialValueOfDeltaMetric === true;
   const groups = new Map<string, Group>();
-  for (const point of toEmfPoints(samples, tracker)) {
+  const pointsSeen = new Map<string, number>();
+  for (const point of toEmfPoints(samples, tracker, { retainInitialValue })) {
     const namespace = settings.namespace !== '' ? settings.namespace : (point.labels['job'] ?? 'default');
     const labels = settings.resourceToTelemetry ? point.labels : withoutResourceLabels(point.labels);
-    const type = promMetricType(point.type);
+    // awsemf's batchIndex: the point's index among the points of its metric, so that two points of one metric
+    // with the same labels land in two events rather than one overwriting the other
+    const batchIndex = pointsSeen.get(point.name) ?? 0;
+    pointsSeen.set(point.name, batchIndex + 1);
     const key = JSON.stringify([
       namespace,
       point.timestampMs,
-      type,
-      Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)),
+      metricDataType(point.type),
+      batchIndex,
+      Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
     ]);
     let group = groups.get(key);
     if (group === undefined) {
-      group = { namespace, timestampMs: point.timestampMs, type, labels, points: [] };
+      group = { namespace, timestampMs: point.timestampMs, labels, metrics: new Map() };
       groups.set(key, group);
     }
-    group.points.push(point);
-  }
-  const events: EmfLogEvent[] = [];
-  for (const group of groups.values()) {
-    for (let index = 0; index < group.points.length; index += MAX_METRICS_PER_EVENT) {
-      events.push(renderEvent(group, group.points.slice(index, index + MAX_METRICS_PER_EVENT), settings));
+    if (!group.metrics.has(point.name)) {
+      group.metrics.set(point.name, { value: point.value, unit: translateUnit(point, settings.descriptors) });
     }
   }
-  return events;
+  return [...groups.values()].map((group) => renderEvent(group, settings));
 }
 
-function renderEvent(group: Group, points: EmfPoint[], settings: EmfSettings): EmfLogEvent {
-  const directives = new Map<string, MetricDirective>();
-  if (!settings.disableMetricExtraction) {
-    for (const point of points) {
-      const sets = dimensionSetsFor(point.name, group.labels, settings);
-      if (sets === undefined) continue;
-      const key = dimensionSetsKey(sets);
-      let directive = directives.get(key);
-      if (directive === undefined) {
-        directive = { Namespace: group.namespace, Dimensions: sets, Metrics: [] };
-        directives.set(key, directive);
-      }
-      directive.Metrics.push({ Name: point.name, Unit: unitOf(point, settings.descriptors) });
-    }
+function renderEvent(group: Group, settings: EmfSettings): EmfLogEvent {
+  const fields: Record<string, unknown> = { ...group.labels };
+  const metrics: MetricInfo[] = [];
+  for (const [name, { value, unit }] of group.metrics) {
+    fields[name] = value;
+    metrics.push(unit === '' ? { Name: name } : { Name: name, Unit: unit });
   }
-  const document: Record<string, unknown> = {};
-  if (directives.size > 0) {
-    document['_aws'] = { Timestamp: group.timestampMs, CloudWatchMetrics: [...directives.values()] };
+  const measurements: Measurement[] = settings.disableMetricExtraction
+    ? []
+    : measurementsFor(group.namespace, metrics, group.labels, settings);
+  if (measurements.length > 0) {
+    fields['Version'] = '1';
+    fields['_aws'] = { CloudWatchMetrics: measurements, Timestamp: group.timestampMs };
   }
-  Object.assign(document, group.labels);
-  for (const point of points) document[point.name] = point.value;
-  document['prom_metric_type'] = group.type;
-  return { timestamp: group.timestampMs, message: JSON.stringify(document) };
+  return { timestamp: group.timestampMs, message: JSON.stringify(sortedByName(fields)) };
+}
+
+/** A copy with the keys in Go's map order (byte order of the names), as encoding/json writes a map. */
+function sortedByName(record: Record<string, unknown>): Record<string, unknown> {
+  const names = Object.keys(record).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  return Object.fromEntries(names.map((name) => [name, record[name]]));
 }
 
 function withoutResourceLabels(labels: Record<string, string>): Record<string, string> {
@@ -94,20 +99,25 @@ function withoutResourceLabels(labels: Record<string, string>): Record<string, s
   return kept;
 }
 
-function promMetricType(type: EmfPoint['type']): string {
-  return type === 'untyped' ? 'gauge' : type;
+/**
+ * The CloudWatch unit of a metric, as awsemf's translateUnit: a metric_descriptors entry when one names the metric
+ * and the metric has no unit (or the entry says overwrite), else the metric's own unit with the UCUM units
+ * CloudWatch names differently translated; '' (no Unit written) for none, `1` and `ns`.
+ */
+export function translateUnit(point: Pick<EmfPoint, 'name' | 'unit'>, descriptors: MetricDescriptor[]): string {
+  const unit = point.unit ?? '';
+  const described = descriptors.find((descriptor) => descriptor.metricName === point.name);
+  if (described !== undefined && (unit === '' || described.overwrite)) return described.unit;
+  return Object.hasOwn(UNIT_TRANSLATIONS, unit) ? UNIT_TRANSLATIONS[unit]! : unit;
 }
 
-/**
- * The CloudWatch unit: a metric_descriptors entry when one names the metric, else read from the Prometheus naming
- * conventions (`_seconds`, `_milliseconds`, `_bytes`, before any `_total`), else Count for counters, else None.
- */
-export function unitOf(point: Pick<EmfPoint, 'name' | 'type'>, descriptors: MetricDescriptor[]): string {
-  const described = descriptors.find((descriptor) => descriptor.metricName === point.name);
-  if (described !== undefined) return described.unit;
-  const base = point.name.replace(/_total$/, '');
-  if (base.endsWith('_seconds')) return 'Seconds';
-  if (base.endsWith('_milliseconds')) return 'Milliseconds';
-  if (base.endsWith('_bytes')) return 'Bytes';
-  return point.type === 'counter' ? 'Count' : 'None';
-}
+const UNIT_TRANSLATIONS: Record<string, string> = {
+  '1': '',
+  // CloudWatch has no nanoseconds
+  ns: '',
+  ms: 'Milliseconds',
+  s: 'Seconds',
+  us: 'Microseconds',
+  By: 'Bytes',
+  bit: 'Bits',
+};

@@ -52,6 +52,13 @@ export class AwsEmfExporter implements ExporterInstance<MetricSample> {
       reason: 'permanent_error',
     });
     this.throttled = new ThrottledLog((message) => context.logger.warn(message));
+    settings.emf.declarations.forEach((declaration, index) => {
+      for (const set of declaration.ignoredDimensions) {
+        context.logger.warn(
+          `exporter ${context.id}: metric_declarations[${index}]: dropped dimension set [${set.join(', ')}]: > 10 dimensions specified`,
+        );
+      }
+    });
   }
 
   async start(): Promise<void> {

@@ -1,22 +1,26 @@
 /**
- * Scraped samples regrouped into the metrics awsemf publishes:
- * - gauge / untyped: the value, under the sample's name;
- * - counter: the increase since the previous scrape of the series (first point and resets yield nothing);
- * - histogram and summary families: one metric under the family name whose value is a CloudWatch statistic set
- *   `{Count, Sum, Min, Max}` (awsemf without detailed_metrics). Count and Sum are deltas like counters. A summary's
- *   Min/Max are its lowest and highest quantile values; a Prometheus histogram carries no min/max, so they are
- *   bounded from the buckets that gained observations (lower bound of the first, upper bound of the last finite one).
- *   A family point with no new observations (Count 0) is not published.
- * NaN and ±Inf values are dropped, as CloudWatch refuses them.
+ * Samples regrouped into the data points awsemf publishes, as its datapoint.go does
+ * (opentelemetry-collector-contrib exporter/awsemfexporter/datapoint.go, CalculateDeltaDatapoints and IsStaleNaNInf):
+ * - gauge / untyped: the value as it is;
+ * - counter (a cumulative monotonic sum): the delta since the previous point of the series; the first point has none
+ *   and is dropped unless retain_initial_value_of_delta_metric, then it is sent as it is; after a reset (a negative
+ *   delta) the current value is sent;
+ * - histogram family: one point `{Max, Min, Count, Sum}` as the point carries them, not turned into deltas (awsemf
+ *   only does that for the awscontainerinsight receiver's histograms); a Prometheus histogram has no min or max, so
+ *   both are 0, as pmetric's Min()/Max() of a point without them;
+ * - summary family: `{Max, Min, Count, Sum}` with Min the first quantile's value and Max the last one's; Count and
+ *   Sum are turned into deltas only for resources marked `receiver: prometheus`, which nothing here marks.
+ * Points with a NaN or infinite value (a histogram's sum, a summary's sum or quantiles) are dropped.
  */
 import type { MetricSample, MetricType } from '../../model.js';
 import { seriesKey, type DeltaTracker } from './delta.js';
 
+/** awsemf's cWMetricStats, whose fields JSON writes in this order */
 export interface StatisticSet {
+  Max: number;
+  Min: number;
   Count: number;
   Sum: number;
-  Min: number;
-  Max: number;
 }
 
 export interface EmfPoint {
@@ -24,7 +28,13 @@ export interface EmfPoint {
   type: MetricType;
   labels: Record<string, string>;
   timestampMs: number;
+  unit?: string;
   value: number | StatisticSet;
+}
+
+export interface PointOptions {
+  /** retain_initial_value_of_delta_metric: the first point of a counter is sent as it is instead of dropped */
+  retainInitialValue: boolean;
 }
 
 interface FamilyParts {
@@ -32,105 +42,102 @@ interface FamilyParts {
   type: 'histogram' | 'summary';
   labels: Record<string, string>;
   timestampMs: number;
+  unit?: string;
   sum?: number;
   count?: number;
-  /** le (histogram) or quantile (summary) → value */
-  parts: Map<string, number>;
+  /** summary quantiles in the order they came */
+  quantiles: number[];
 }
 
-export function toEmfPoints(samples: MetricSample[], tracker: DeltaTracker): EmfPoint[] {
-  const points: EmfPoint[] = [];
+/** Every sample of the batch as points, in the order their series first appear. */
+export function toEmfPoints(samples: MetricSample[], tracker: DeltaTracker, options: PointOptions): EmfPoint[] {
+  const slots: (EmfPoint | FamilyParts)[] = [];
   const families = new Map<string, FamilyParts>();
   for (const sample of samples) {
     if (sample.type === 'histogram' || sample.type === 'summary') {
-      collectFamilyPart(families, sample);
+      const parts = familyPartsOf(families, slots, sample);
+      collectFamilyPart(parts, sample);
       continue;
     }
-    if (!Number.isFinite(sample.value)) continue;
-    const value =
-      sample.type === 'counter' ? tracker.delta(seriesKey(sample.name, sample.labels), sample.value) : sample.value;
-    if (value === undefined) continue;
-    points.push({
-      name: sample.name,
-      type: sample.type,
-      labels: sample.labels,
-      timestampMs: sample.timestampMs,
-      value,
-    });
+    const point = numberPoint(sample, tracker, options);
+    if (point !== undefined) slots.push(point);
   }
-  for (const parts of families.values()) {
-    const value = parts.type === 'histogram' ? histogramSet(parts, tracker) : summarySet(parts, tracker);
-    if (value === undefined) continue;
-    points.push({ name: parts.family, type: parts.type, labels: parts.labels, timestampMs: parts.timestampMs, value });
+  const points: EmfPoint[] = [];
+  for (const slot of slots) {
+    if ('value' in slot) points.push(slot);
+    else {
+      const value = statisticSet(slot);
+      if (value !== undefined) points.push({ ...familyIdentity(slot), value });
+    }
   }
   return points;
 }
 
-function collectFamilyPart(families: Map<string, FamilyParts>, sample: MetricSample): void {
+function numberPoint(sample: MetricSample, tracker: DeltaTracker, options: PointOptions): EmfPoint | undefined {
+  if (!Number.isFinite(sample.value)) return undefined;
+  let value = sample.value;
+  if (sample.type === 'counter') {
+    const delta = tracker.delta(seriesKey(sample.name, sample.labels), sample.value);
+    if (delta === undefined && !options.retainInitialValue) return undefined;
+    // a negative delta means the series was reset: awsemf then sends the current value
+    if (delta !== undefined && delta >= 0) value = delta;
+  }
+  return {
+    name: sample.name,
+    type: sample.type,
+    labels: sample.labels,
+    timestampMs: sample.timestampMs,
+    ...(sample.unit === undefined ? {} : { unit: sample.unit }),
+    value,
+  };
+}
+
+function familyPartsOf(
+  families: Map<string, FamilyParts>,
+  slots: (EmfPoint | FamilyParts)[],
+  sample: MetricSample,
+): FamilyParts {
   const type = sample.type as 'histogram' | 'summary';
   const partLabel = type === 'histogram' ? 'le' : 'quantile';
-  const { [partLabel]: part, ...labels } = sample.labels;
+  const { [partLabel]: _part, ...labels } = sample.labels;
   const key = `${sample.timestampMs}|${seriesKey(sample.family, labels)}`;
-  let entry = families.get(key);
-  if (entry === undefined) {
-    entry = { family: sample.family, type, labels, timestampMs: sample.timestampMs, parts: new Map() };
-    families.set(key, entry);
+  let parts = families.get(key);
+  if (parts === undefined) {
+    parts = { family: sample.family, type, labels, timestampMs: sample.timestampMs, quantiles: [] };
+    if (sample.unit !== undefined) parts.unit = sample.unit;
+    families.set(key, parts);
+    slots.push(parts);
   }
+  return parts;
+}
+
+function collectFamilyPart(parts: FamilyParts, sample: MetricSample): void {
   const suffix = sample.name.slice(sample.family.length);
-  if (suffix === '_sum') entry.sum = sample.value;
-  else if (suffix === '_count') entry.count = sample.value;
-  else if (part !== undefined && (suffix === '_bucket' || (type === 'summary' && suffix === '')))
-    entry.parts.set(part, sample.value);
+  if (suffix === '_sum') parts.sum = sample.value;
+  else if (suffix === '_count') parts.count = sample.value;
+  else if (parts.type === 'summary' && suffix === '' && sample.labels['quantile'] !== undefined)
+    parts.quantiles.push(sample.value);
 }
 
-function histogramSet(parts: FamilyParts, tracker: DeltaTracker): StatisticSet | undefined {
-  if (parts.sum === undefined || parts.count === undefined) return undefined;
-  const key = seriesKey(parts.family, parts.labels);
-  const count = tracker.delta(`${key}#count`, parts.count);
-  const sum = tracker.delta(`${key}#sum`, parts.sum);
-  const buckets = [...parts.parts.entries()]
-    .map(([le, cumulative]) => ({
-      le: le === '+Inf' ? Infinity : Number(le),
-      delta: tracker.delta(`${key}#le=${le}`, cumulative),
-    }))
-    .filter((bucket) => !Number.isNaN(bucket.le))
-    .sort((a, b) => a.le - b.le);
-  if (count === undefined || sum === undefined || count === 0 || !Number.isFinite(sum)) return undefined;
-  if (buckets.some((bucket) => bucket.delta === undefined)) return undefined;
-  let min: number | undefined;
-  let max = 0;
-  // the first bucket's lower bound is 0 for the usual non-negative observations
-  let lowerBound = Math.min(0, buckets[0]?.le ?? 0);
-  let previousCumulative = 0;
-  for (const bucket of buckets) {
-    const cumulative = bucket.delta ?? 0;
-    if (cumulative > previousCumulative) {
-      min ??= lowerBound;
-      // observations above the last finite bound: that bound is the most the buckets can tell
-      max = Number.isFinite(bucket.le) ? bucket.le : lowerBound;
-    }
-    previousCumulative = cumulative;
-    if (Number.isFinite(bucket.le)) lowerBound = bucket.le;
-  }
-  const mean = sum / count;
-  return { Count: count, Sum: sum, Min: Math.min(min ?? mean, mean), Max: Math.max(max, mean) };
-}
-
-function summarySet(parts: FamilyParts, tracker: DeltaTracker): StatisticSet | undefined {
-  if (parts.sum === undefined || parts.count === undefined) return undefined;
-  const key = seriesKey(parts.family, parts.labels);
-  const count = tracker.delta(`${key}#count`, parts.count);
-  const sum = tracker.delta(`${key}#sum`, parts.sum);
-  if (count === undefined || sum === undefined || count === 0 || !Number.isFinite(sum)) return undefined;
-  const quantiles = [...parts.parts.entries()]
-    .map(([quantile, value]) => ({ quantile: Number(quantile), value }))
-    .filter((entry) => Number.isFinite(entry.quantile) && Number.isFinite(entry.value))
-    .sort((a, b) => a.quantile - b.quantile);
-  const mean = sum / count;
+function familyIdentity(parts: FamilyParts): Omit<EmfPoint, 'value'> {
   return {
-    Count: count,
+    name: parts.family,
+    type: parts.type,
+    labels: parts.labels,
+    timestampMs: parts.timestampMs,
+    ...(parts.unit === undefined ? {} : { unit: parts.unit }),
+  };
+}
+
+function statisticSet(parts: FamilyParts): StatisticSet | undefined {
+  if (parts.count === undefined) return undefined;
+  const sum = parts.sum ?? 0;
+  if (!Number.isFinite(sum) || parts.quantiles.some((value) => !Number.isFinite(value))) return undefined;
+  const { quantiles } = parts;
+  return {
+    Max: quantiles.length === 0 ? 0 : quantiles[quantiles.length - 1]!,
+    Min: quantiles.length === 0 ? 0 : quantiles[0]!,
+    Count: parts.count,
     Sum: sum,
-    Min: quantiles[0]?.value ?? mean,
-    Max: quantiles[quantiles.length - 1]?.value ?? mean,
   };
 }

@@ -7,15 +7,22 @@ import { SettingsError, type Settings } from '../../config/settings.js';
 import { compileRegex as compile, settingsList as list } from '../../processors/settings-list.js';
 import { readSenderSettings, SENDER_KEYS, type SenderSettings } from '../../runtime/sender-settings.js';
 
+/**
+ * awsemf's rollup options (opentelemetry-collector-contrib exporter/awsemfexporter/README.md, dimension_rollup_option;
+ * metric_translator.go). awsemf treats any other value as NoDimensionRollup; here it is refused, as a misspelling
+ * would otherwise silently change the dimensions.
+ */
 export const DIMENSION_ROLLUP_OPTIONS = [
   'NoDimensionRollup',
-  'SingleDimensionRollup',
+  'SingleDimensionRollupOnly',
   'ZeroAndSingleDimensionRollup',
 ] as const;
 export type DimensionRollup = (typeof DIMENSION_ROLLUP_OPTIONS)[number];
 
-/** CloudWatch takes at most 30 dimensions per metric. */
-export const MAX_DIMENSIONS_PER_SET = 30;
+/**
+ * awsemf drops a declared dimension set of more than 10 labels, with a warning (metric_declaration.go, init).
+ */
+export const MAX_DIMENSIONS_PER_SET = 10;
 
 export interface LabelMatcher {
   labelNames: string[];
@@ -24,7 +31,10 @@ export interface LabelMatcher {
 }
 
 export interface MetricDeclaration {
+  /** each set sorted, without repeated labels, without repeated sets (as awsemf's MetricDeclaration.init) */
   dimensions: string[][];
+  /** declared sets awsemf ignores (more than MAX_DIMENSIONS_PER_SET labels), for the exporter to warn about */
+  ignoredDimensions: string[][];
   metricNameSelectors: RegExp[];
   labelMatchers: LabelMatcher[];
 }
@@ -113,6 +123,8 @@ function readDeclarations(settings: Settings): MetricDeclaration[] {
     }
     const rawDimensions = declaration.raw('dimensions');
     const dimensions: string[][] = [];
+    const ignoredDimensions: string[][] = [];
+    const seen = new Set<string>();
     if (rawDimensions !== undefined && rawDimensions !== null) {
       if (!Array.isArray(rawDimensions))
         throw new SettingsError(declaration.at('dimensions'), 'must be a list of label-name lists');
@@ -122,16 +134,19 @@ function readDeclarations(settings: Settings): MetricDeclaration[] {
           throw new SettingsError(path, 'must be a list of label names');
         }
         if (set.length > MAX_DIMENSIONS_PER_SET) {
-          throw new SettingsError(
-            path,
-            `has ${set.length} labels; CloudWatch takes at most ${MAX_DIMENSIONS_PER_SET} dimensions`,
-          );
+          ignoredDimensions.push([...(set as string[])]);
+          return;
         }
-        dimensions.push([...new Set(set as string[])]);
+        const sorted = [...new Set(set as string[])].sort();
+        const key = sorted.join(',');
+        if (seen.has(key)) return;
+        seen.add(key);
+        dimensions.push(sorted);
       });
     }
     return {
       dimensions,
+      ignoredDimensions,
       metricNameSelectors: selectors.map((pattern, index) =>
         compile(pattern, `${declaration.at('metric_name_selectors')}[${index}]`),
       ),

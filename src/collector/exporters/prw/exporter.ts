@@ -2,12 +2,12 @@
  * exporter `prometheusremotewrite`: remote write 1.0 (protobuf WriteRequest, snappy block format, the three
  * protocol headers), optional auth through an authenticator extension (sigv4auth). Samples are sharded by series
  * over `num_consumers` ordered queues so that a retried request can never land after a newer sample of the same
- * series (which the receiver would refuse as out of order). 5xx and 429 are retried with backoff; any other 4xx
- * is dropped with the receiver's reason logged.
+ * series (which the receiver would refuse as out of order). 5xx and 429 are retried with backoff, waiting at least
+ * what a Retry-After header of a 429 or 503 asks; any other 4xx is dropped with the receiver's reason logged.
  */
 import { SettingsError, type Settings } from '../../config/settings.js';
 import type { ComponentContext, ExporterInstance, HttpAuthenticator, MetricSample } from '../../model.js';
-import { PermanentError, QueuedSender } from '../../runtime/queued-sender.js';
+import { PermanentError, QueuedSender, ThrottleError } from '../../runtime/queued-sender.js';
 import { readSenderSettings, type SenderSettings } from '../../runtime/sender-settings.js';
 import { HttpPoster } from './http-post.js';
 import { encodeRequests, SeriesEncoder, type RequestSink } from './write-request.js';
@@ -303,7 +303,24 @@ export class RemoteWriteExporter implements ExporterInstance<MetricSample> {
     if (response.status >= 200 && response.status < 300) return;
     const text = response.text.trim().slice(0, 300);
     const reason = `HTTP ${response.status}${text === '' ? '' : `: ${text}`}`;
+    const throttleMs =
+      response.status === 429 || response.status === 503 ? retryAfterMs(response.retryAfter, Date.now()) : undefined;
+    if (throttleMs !== undefined) throw new ThrottleError(`${reason} (Retry-After ${response.retryAfter})`, throttleMs);
     if (response.status >= 500 || response.status === 429) throw new Error(reason);
     throw new PermanentError(reason);
   }
+}
+
+/**
+ * The wait a Retry-After header asks for: delay-seconds or an HTTP-date (RFC 9110 section 10.2.3), read as the
+ * collector's otlphttp exporter reads it on 429 and 503 (opentelemetry-collector exporter/otlphttpexporter/otlp.go:
+ * seconds first, then an RFC 1123 date); undefined when absent or unreadable (the backoff alone applies).
+ */
+export function retryAfterMs(header: string | undefined, nowMs: number): number | undefined {
+  if (header === undefined) return undefined;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  if (!/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) return undefined;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }

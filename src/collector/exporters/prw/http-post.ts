@@ -10,6 +10,8 @@ export interface PostResponse {
   status: number;
   /** the response body, read only for a status outside 2xx (the reason a receiver gives) */
   text: string;
+  /** the Retry-After header of a response outside 2xx, when it has one */
+  retryAfter?: string;
 }
 
 /** Longest error body kept: receivers sometimes answer with whole pages. */
@@ -47,7 +49,11 @@ export class HttpPoster {
             response.once('error', reject);
             return;
           }
-          readErrorBody(response).then((text) => resolve({ status, text }), reject);
+          const retryAfter = response.headers['retry-after'];
+          readErrorBody(response).then(
+            (text) => resolve({ status, text, ...(retryAfter === undefined ? {} : { retryAfter }) }),
+            reject,
+          );
         },
       );
       request.once('error', reject);

@@ -2,6 +2,7 @@ import { AwsServiceError } from '../../types.js';
 import type { AwsRequest, AwsResponse } from '../protocols/request.js';
 import { restJsonError, restJsonInput, restJsonResponse } from '../protocols/rest-json.js';
 import type { AwsService } from '../protocols/service.js';
+import type { XRaySampling } from './sampling.js';
 import type { TraceSummaryQuery, XRayState } from './state.js';
 
 /** Operations of the xray/2016-04-12 model the collector and the docs' checks use: restJson1, all POST. */
@@ -9,6 +10,8 @@ const operationsByPath: Record<string, string> = {
   '/TraceSegments': 'PutTraceSegments',
   '/TraceSummaries': 'GetTraceSummaries',
   '/Traces': 'BatchGetTraces',
+  '/GetSamplingRules': 'GetSamplingRules',
+  '/SamplingTargets': 'GetSamplingTargets',
 };
 const SUMMARIES_PER_PAGE = 100;
 const MAX_TRACE_IDS = 5;
@@ -19,8 +22,11 @@ function invalid(message: string): AwsServiceError {
   return new AwsServiceError('InvalidRequestException', message, 400);
 }
 
-/** X-Ray over restJson1: PutTraceSegments, GetTraceSummaries, BatchGetTraces on the shared sandbox endpoint. */
-export function xrayService(state: XRayState): AwsService {
+/**
+ * X-Ray over restJson1 on the shared sandbox endpoint: PutTraceSegments, GetTraceSummaries, BatchGetTraces, and
+ * the sampling calls GetSamplingRules and GetSamplingTargets (sampling.ts).
+ */
+export function xrayService(state: XRayState, sampling: XRaySampling): AwsService {
   const serveOperation = (operation: string, input: Record<string, unknown>): unknown => {
     switch (operation) {
       case 'PutTraceSegments':
@@ -29,6 +35,10 @@ export function xrayService(state: XRayState): AwsService {
         return traceSummaries(state, input);
       case 'BatchGetTraces':
         return batchGetTraces(state, input);
+      case 'GetSamplingRules':
+        return sampling.samplingRules();
+      case 'GetSamplingTargets':
+        return sampling.samplingTargets(input);
       default:
         throw invalid(`Unknown operation ${operation}`);
     }
