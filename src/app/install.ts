@@ -57,6 +57,7 @@ export async function install(
   deps.output.verbose(`prerequisites: ${passed} checks pass`);
   if (context.addonVersion === undefined) throw context.addonVersionProblem ?? new Error('no add-on version');
   const addonVersion = context.addonVersion;
+  if (context.addonVersionNote !== undefined) deps.output.info(`add-on ${addonVersion}: ${context.addonVersionNote}`);
 
   const confirmations = new Confirmations(deps.prompter);
   const definitions = installSteps(

@@ -182,9 +182,9 @@ export const iamPolicies: Check = {
           expected: listText(required),
           hint: hintFor(
             this.id,
-            extra
+            `(removes permissions: check that nothing else using the role needs them) ${extra
               .map((arn) => `aws iam detach-role-policy --role-name ${identity.roleName} --policy-arn ${arn}`)
-              .join(' && '),
+              .join(' && ')}`,
           ),
         };
       }
