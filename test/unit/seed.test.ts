@@ -386,3 +386,46 @@ describe('built-in add-on catalogue', () => {
     expect(catalogWithoutDefaults().map((entry) => entry.default)).toEqual(catalog.map(() => false));
   });
 });
+
+describe('presets', () => {
+  it('cert-manager-<version> carries that version in labels and images', () => {
+    const objects = presetObjects('cert-manager-v1.13.1');
+    const deployments = objects.filter((object) => object.kind === 'Deployment');
+    expect(deployments.map((deployment) => deployment.metadata.name).sort()).toEqual([
+      'cert-manager',
+      'cert-manager-cainjector',
+      'cert-manager-webhook',
+    ]);
+    for (const deployment of deployments) {
+      expect(deployment.metadata.labels?.['app.kubernetes.io/version']).toBe('v1.13.1');
+      expect(JSON.stringify(deployment)).toMatch(/quay\.io\/jetstack\/cert-manager-[a-z]+:v1\.13\.1/);
+    }
+    const crds = objects
+      .filter((object) => object.kind === 'CustomResourceDefinition')
+      .map((object) => object.metadata.name);
+    expect(crds).toEqual(expect.arrayContaining(['certificates.cert-manager.io', 'challenges.acme.cert-manager.io']));
+    const webhook = objects.find(
+      (object) => object.kind === 'Service' && object.metadata.name === 'cert-manager-webhook',
+    );
+    expect(webhook?.spec).toMatchObject({ ports: [{ port: 443, targetPort: 10250 }] });
+  });
+
+  it('addon-rbac binds eks:addon-manager and no-admin grants only reads', () => {
+    const rbac = presetObjects('addon-rbac');
+    expect(rbac.map((object) => `${object.kind}/${object.metadata.name}`)).toEqual([
+      'Namespace/opentelemetry-operator-system',
+      'ClusterRole/eks:addon-manager-otel',
+      'ClusterRoleBinding/eks:addon-manager-otel',
+      'Role/eks:addon-manager',
+      'RoleBinding/eks:addon-manager',
+    ]);
+    const readOnly = presetObjects('no-admin', 'someone');
+    const verbs = new Set(
+      readOnly.flatMap((object) =>
+        ((object.rules as { verbs: string[] }[] | undefined) ?? []).flatMap((rule) => rule.verbs),
+      ),
+    );
+    expect([...verbs].sort()).toEqual(['get', 'list', 'watch']);
+    expect(JSON.stringify(readOnly)).toContain('"name":"someone"');
+  });
+});
