@@ -1,4 +1,5 @@
 import {
+  CreateAddonCommand,
   DescribeAddonCommand,
   DescribeAddonVersionsCommand,
   DescribeClusterCommand,
@@ -156,6 +157,13 @@ describe('scenario specifics', () => {
       { addonVersion: 'v0.151.0-eksbuild.2', default: false },
       { addonVersion: 'v0.151.0-eksbuild.1', default: false },
     ]);
+  });
+
+  it('no-default-version: CreateAddon without a version takes the newest compatible one', async () => {
+    await withScenario('no-default-version', async ({ eks }) => {
+      const { addon } = await eks.send(new CreateAddonCommand({ clusterName: 'demo', addonName: 'adot' }));
+      expect(addon?.addonVersion).toBe('v0.151.0-eksbuild.2');
+    });
   });
 
   it('no-permissions: the sandbox user may read but not create', async () => {
