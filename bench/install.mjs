@@ -17,7 +17,8 @@ const ADDON_CREATE_SECONDS = 5;
 const RUNS = 3;
 
 function seedWith(presets) {
-  const seed = scenarioSeed('fresh');
+  // the blog's world: both sides install v0.45.0-eksbuild.1
+  const seed = scenarioSeed('blog-2022');
   return {
     ...seed,
     behaviour: { ...seed.behaviour, addonCreateSeconds: ADDON_CREATE_SECONDS, rolloutSeconds: 1 },

@@ -185,9 +185,9 @@ interface InProcessSandbox {
 }
 
 async function startInProcessSandbox(scenario: string | undefined): Promise<InProcessSandbox> {
-  const [{ startSandbox }, { scenarioSeed }] = await Promise.all([
+  const [{ startSandbox }, { DEFAULT_SCENARIO, scenarioSeed }] = await Promise.all([
     import('./sandbox/sandbox.js'),
     import('./sandbox/seed/scenarios.js'),
   ]);
-  return startSandbox({ seed: scenarioSeed(scenario ?? 'fresh') });
+  return startSandbox({ seed: scenarioSeed(scenario ?? DEFAULT_SCENARIO) });
 }

@@ -77,6 +77,9 @@ export async function install(
     identity: context.identity,
     createdWorkspace: {},
   };
+  if (context.addonVersionNote !== undefined) {
+    deps.output.info(`add-on ${resolved.addonVersion}: ${context.addonVersionNote}`);
+  }
   deps.output.info(`identity: ${identityLine(resolved.identity)}`);
 
   const confirmations = new Confirmations(deps.prompter);

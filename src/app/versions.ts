@@ -1,4 +1,6 @@
 import semver from 'semver';
+import { addonFeatures, type ConfigurationSchema } from '../core/compat.js';
+import { ADDON_NAME } from '../core/compat-data.js';
 import { type ExitStatus, failure, usageError } from '../core/errors.js';
 import type { AddonVersionInfo, Eks, Output } from '../ports.js';
 import { document } from '../ui/json.js';
@@ -16,6 +18,15 @@ export interface VersionEntry {
   architectures: string[];
   clusterVersions: string[];
   default: boolean;
+  /**
+   * ADOT only (from src/core/compat-data.ts ADDON_FEATURES, which cites the sources): the advanced-configuration
+   * schema the version takes (none before v0.62.1; `collector` keys mode/replicas/amp/cloudwatch/xray to v0.84;
+   * presets prometheusMetrics/otlpIngest/containerLogs from v0.88.0), EKS Pod Identity (from v0.94.1) and the
+   * OpenTelemetryCollector v1beta1 API (from v0.102.0).
+   */
+  configurationSchema?: ConfigurationSchema;
+  podIdentity?: boolean;
+  collectorV1beta1?: boolean;
 }
 
 export interface VersionsDocument {
@@ -29,7 +40,7 @@ export interface VersionsDocument {
 export async function versions(system: { eks: Eks; output: Output }, options: VersionsOptions): Promise<ExitStatus> {
   const kubernetesVersion = await targetKubernetesVersion(system.eks, options);
   const found = await system.eks.describeAddonVersions(options.addonName, kubernetesVersion);
-  const entries = toEntries(found, kubernetesVersion);
+  const entries = toEntries(found, kubernetesVersion, options.addonName === ADDON_NAME);
   if (entries.length === 0) {
     throw failure(
       'NoAddonVersion',
@@ -46,7 +57,7 @@ export async function versions(system: { eks: Eks; output: Output }, options: Ve
     kubernetesVersion: kubernetesVersion ?? null,
     versions: entries,
   });
-  system.output.result(result, () => versionsTable(entries));
+  system.output.result(result, () => versionsTable(entries, options.addonName === ADDON_NAME));
   return 0;
 }
 
@@ -73,7 +84,7 @@ async function targetKubernetesVersion(eks: Eks, options: VersionsOptions): Prom
   return cluster.version;
 }
 
-function toEntries(found: AddonVersionInfo[], kubernetesVersion: string | undefined): VersionEntry[] {
+function toEntries(found: AddonVersionInfo[], kubernetesVersion: string | undefined, adot: boolean): VersionEntry[] {
   return found
     .filter(
       (info) =>
@@ -89,6 +100,7 @@ function toEntries(found: AddonVersionInfo[], kubernetesVersion: string | undefi
           compatibility.defaultVersion &&
           (kubernetesVersion === undefined || compatibility.clusterVersion === kubernetesVersion),
       ),
+      ...(adot ? addonFeatures(info.addonVersion) : {}),
     }))
     .sort((a, b) => compareAddonVersions(b.version, a.version));
 }
@@ -123,14 +135,32 @@ export function compactMinors(versions: string[]): string {
     .join(', ');
 }
 
-function versionsTable(entries: VersionEntry[]): string {
+const SCHEMA_TEXT: Record<ConfigurationSchema, string> = {
+  none: 'none',
+  collector: 'collector keys',
+  presets: 'presets',
+};
+
+function versionsTable(entries: VersionEntry[], adot: boolean): string {
+  const base = (entry: VersionEntry): string[] => [
+    entry.version,
+    entry.architectures.join(',') || '-',
+    compactMinors(entry.clusterVersions),
+  ];
+  const mark = (value: boolean | undefined): string => (value ? 'yes' : '');
+  if (!adot)
+    return renderTable(
+      ['VERSION', 'ARCHITECTURE', 'KUBERNETES', 'DEFAULT'],
+      entries.map((e) => [...base(e), mark(e.default)]),
+    );
   return renderTable(
-    ['VERSION', 'ARCHITECTURE', 'KUBERNETES', 'DEFAULT'],
+    ['VERSION', 'ARCHITECTURE', 'KUBERNETES', 'CONFIGURATION', 'POD-IDENTITY', 'V1BETA1', 'DEFAULT'],
     entries.map((entry) => [
-      entry.version,
-      entry.architectures.join(',') || '-',
-      compactMinors(entry.clusterVersions),
-      entry.default ? 'yes' : '',
+      ...base(entry),
+      entry.configurationSchema === undefined ? '-' : SCHEMA_TEXT[entry.configurationSchema],
+      mark(entry.podIdentity),
+      mark(entry.collectorV1beta1),
+      mark(entry.default),
     ]),
   );
 }

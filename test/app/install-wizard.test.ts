@@ -79,7 +79,7 @@ describe('adot install as a wizard', () => {
       '--cluster': sandbox.defaultCluster,
       '--target': ['xray', 'amp'],
       '--amp-remote-write-url': 'ws-0123abcd',
-      '--addon-version': 'v0.45.0-eksbuild.1',
+      '--addon-version': 'v0.151.0-eksbuild.2',
       '--yes': true,
     });
     const run = await runCli(['install', '-o', 'json'], {
@@ -98,12 +98,13 @@ describe('adot install as a wizard', () => {
     expect(run.stderr).toMatch(/adot install will make \d+ changes on demo:\n/);
     expect(run.stderr).toContain('create  EKS add-on adot on demo');
     const versionQuestion = prompter.asked[3]!;
-    expect(versionQuestion.default).toBe('v0.45.0-eksbuild.1');
-    expect(versionQuestion.choices).toContain('v0.45.0-eksbuild.1 (default)');
-    expect(versionQuestion.message).toMatch(/Kubernetes 1\.22/);
+    // the default scenario: Kubernetes 1.36, whose default is the newest version (v0.151.0 stores v1beta1)
+    expect(versionQuestion.default).toBe('v0.151.0-eksbuild.2');
+    expect(versionQuestion.choices).toEqual(['v0.151.0-eksbuild.2 (default)', 'v0.151.0-eksbuild.1']);
+    expect(versionQuestion.message).toMatch(/Kubernetes 1\.36/);
     const collector = sandbox
       .store(sandbox.defaultCluster)
-      .get('opentelemetry.io/v1alpha1', 'OpenTelemetryCollector', 'observability', 'aws-otel-eks');
+      .get('opentelemetry.io/v1beta1', 'OpenTelemetryCollector', 'observability', 'aws-otel-eks');
     expect(String((collector?.spec as { config: string }).config)).toContain(
       'workspaces/ws-0123abcd/api/v1/remote_write',
     );
@@ -113,14 +114,14 @@ describe('adot install as a wizard', () => {
     const { sandbox, env } = await startFresh();
     expect((await runCli(['install', '--target', 'xray'], { env })).code).toBe(0);
     const latest = sandbox.eks
-      .describeAddonVersions({ addonName: 'adot', kubernetesVersion: '1.22' })
+      .describeAddonVersions({ addonName: 'adot', kubernetesVersion: '1.36' })
       .addons.flatMap((a) =>
         (a as { addonVersions: { addonVersion: string }[] }).addonVersions.map((v) => v.addonVersion),
       );
-    const newer = latest.find((v) => v !== 'v0.45.0-eksbuild.1');
-    expect(newer).toBeDefined();
+    const other = latest.find((v) => v !== 'v0.151.0-eksbuild.2');
+    expect(other).toBeDefined();
     const prompter = new ScriptedPrompter({ '--yes': [true, false] });
-    const run = await runCli(['install', '--target', 'xray', '--addon-version', newer!], {
+    const run = await runCli(['install', '--target', 'xray', '--addon-version', other!], {
       env,
       system: async (options) => ({ ...(await createSystem(options)), prompter }),
     });
@@ -130,15 +131,15 @@ describe('adot install as a wizard', () => {
       expect.objectContaining({
         kind: 'confirm',
         flag: '--yes',
-        message: expect.stringContaining(`Update it to ${newer}`),
+        message: expect.stringContaining(`Update it to ${other}`),
       }),
     ]);
-    expect(sandbox.eks.describeAddon(sandbox.defaultCluster, 'adot').addonVersion).toBe('v0.45.0-eksbuild.1');
+    expect(sandbox.eks.describeAddon(sandbox.defaultCluster, 'adot').addonVersion).toBe('v0.151.0-eksbuild.2');
   });
 
   it('shows the plan first; declining it changes nothing', async () => {
     const { sandbox, env } = await startFresh();
-    const prompter = new ScriptedPrompter({ '--addon-version': 'v0.45.0-eksbuild.1', '--yes': [false] });
+    const prompter = new ScriptedPrompter({ '--addon-version': 'v0.151.0-eksbuild.2', '--yes': [false] });
     const run = await runCli(['install', '--target', 'xray'], {
       env,
       system: async (options) => ({ ...(await createSystem(options)), prompter }),

@@ -116,16 +116,23 @@ describe('adot doctor on the built-in scenarios', () => {
     }
   });
 
-  it('fresh --pre: ready for install (exit 0); the add-on RBAC is a warning install takes care of', async () => {
-    const { run, document } = await doctorInScenario('fresh', ['--pre']);
+  it("blog-2022 --pre: ready for install (exit 0); v0.45.0's add-on RBAC is a warning install takes care of", async () => {
+    const { run, document } = await doctorInScenario('blog-2022', ['--pre']);
     expect(run.code).toBe(0);
     expect(failingIds(document)).toEqual([]);
+    expect(check(document, 'addon.version').observed).toBe('v0.45.0-eksbuild.1 (default)');
     expect(check(document, 'addon.rbac').status).toBe('warn');
+    expect(check(document, 'cert-manager.version')).toMatchObject({
+      status: 'pass',
+      observed: 'v1.5.3',
+      expected: '<1.6.0',
+    });
+    expect(check(document, 'k8s.version')).toMatchObject({ status: 'pass', expected: '>= 1.19' });
     expect(check(document, 'iam.role').message).toBe('skipped: not installed yet (--pre)');
   });
 
-  it('fresh without --pre: each missing piece fails once, the rest is skipped behind it', async () => {
-    const { run, document } = await doctorInScenario('fresh');
+  it('blog-2022 without --pre: each missing piece fails once, the rest is skipped behind it', async () => {
+    const { run, document } = await doctorInScenario('blog-2022');
     expect(run.code).toBe(1);
     expect(failingIds(document)).toEqual([
       'addon.rbac',
@@ -136,6 +143,41 @@ describe('adot doctor on the built-in scenarios', () => {
     ]);
     expect(check(document, 'addon.status').hint).toContain('adot install');
     expect(check(document, 'operator.ready').message).toBe('skipped: addon.status failed');
+  });
+
+  it('fresh --pre (today, the default): ready for install with no warning; no cert-manager requirement is published', async () => {
+    const { run, document } = await doctorInScenario('fresh', ['--pre']);
+    expect(run.code).toBe(0);
+    expect(document.summary.warn).toBe(0);
+    expect(check(document, 'addon.version').observed).toBe('v0.151.0-eksbuild.2 (default)');
+    expect(check(document, 'addon.rbac').message).toContain('not needed for v0.151.0-eksbuild.2');
+    expect(check(document, 'cert-manager.version')).toMatchObject({
+      status: 'pass',
+      observed: 'v1.21.1',
+      expected: 'no published requirement',
+    });
+    expect(check(document, 'cert-manager.version').message).toContain(
+      'the ADOT docs recommend the latest cert-manager',
+    );
+  });
+
+  it('fresh without --pre: the missing pieces fail, and no add-on RBAC is asked for', async () => {
+    const { run, document } = await doctorInScenario('fresh');
+    expect(run.code).toBe(1);
+    expect(failingIds(document)).toEqual([
+      'addon.status',
+      'iam.oidc-provider',
+      'iam.role',
+      'collector.service-account',
+    ]);
+  });
+
+  it('no-default-version --pre: passes, resolving the newest version and saying that none is marked default', async () => {
+    const { run, document } = await doctorInScenario('no-default-version', ['--pre']);
+    expect(run.code).toBe(0);
+    expect(check(document, 'addon.version').observed).toBe(
+      'v0.151.0-eksbuild.2 (newest; EKS marks no version default)',
+    );
   });
 
   it.each([
@@ -157,9 +199,14 @@ describe('adot doctor on the built-in scenarios', () => {
     }
   });
 
-  it('cert-manager-too-new names the observed version and the range v0.45.0 needs', async () => {
+  it('cert-manager-too-new names the observed version and the range v0.45.0 needs; a newer add-on comes first', async () => {
     const { document } = await doctorInScenario('cert-manager-too-new', ['--pre']);
-    expect(check(document, 'cert-manager.version')).toMatchObject({ observed: 'v1.8.2', expected: '>=1.0.0 <1.6.0' });
+    const failed = check(document, 'cert-manager.version');
+    expect(failed).toMatchObject({ observed: 'v1.8.2', expected: '<1.6.0' });
+    const hint = failed.hint ?? '';
+    expect(hint).toMatch(/^1\) update the add-on to a version with no published cert-manager limit/);
+    expect(hint).toContain('adot install --cluster demo --addon-version v0.78.0-eksbuild.2');
+    expect(hint.indexOf('2) (destructive: deletes cert-manager')).toBeGreaterThan(hint.indexOf('adot install'));
   });
 
   it('irsa-broken reports the blog trap: trust names adot-collector, the collector runs as aws-otel-collector', async () => {

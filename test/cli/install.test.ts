@@ -70,9 +70,10 @@ describe('adot install against the sandbox', () => {
       ).identity.oidc.issuer.replace('https://', '');
       expect(trust).toContain(`"${issuer}:sub":"system:serviceaccount:aws-otel-eks:aws-otel-collector"`);
       expect(trust).toContain(`"${issuer}:aud":"sts.amazonaws.com"`);
+      // the default scenario's add-on (v0.151.0) stores the collector resource as v1beta1
       const collectors = sandbox
         .store(sandbox.defaultCluster)
-        .list('opentelemetry.io/v1alpha1', 'OpenTelemetryCollector');
+        .list('opentelemetry.io/v1beta1', 'OpenTelemetryCollector');
       expect(collectors.map((c) => c.metadata.name)).toEqual(['observability']);
 
       const before = await settled(sandbox);
@@ -85,7 +86,8 @@ describe('adot install against the sandbox', () => {
   }
 
   it('--dry-run shows the whole plan and leaves the sandbox byte-identical; -o yaml prints the manifests', async () => {
-    const { cli, sandbox } = await start(fastSeed('fresh'));
+    // the blog's world, where the plan has every step (v0.45.0 needs the add-on RBAC manifest)
+    const { cli, sandbox } = await start(fastSeed('blog-2022'));
     const before = await settled(sandbox);
     const dryRun = (output: 'json' | 'yaml') =>
       cli(['install', '--target', 'xray,amp', '--amp-workspace-id', WORKSPACE, '--dry-run', '-o', output]);

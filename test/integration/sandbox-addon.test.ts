@@ -28,12 +28,12 @@ function available(deployment: V1Deployment | undefined): boolean {
   );
 }
 
-describe('sandbox add-on lifecycle (fresh scenario, real EKS and Kubernetes clients)', () => {
+describe("sandbox add-on lifecycle (the blog's world: blog-2022, real EKS and Kubernetes clients)", () => {
   let fixture: SandboxFixture;
   const cluster = 'demo';
 
   beforeAll(async () => {
-    fixture = await startSandboxFixture(scenarioWith('fresh', FAST));
+    fixture = await startSandboxFixture(scenarioWith('blog-2022', FAST));
   });
   afterAll(async () => {
     await fixture?.stop();
@@ -41,7 +41,7 @@ describe('sandbox add-on lifecycle (fresh scenario, real EKS and Kubernetes clie
 
   const describeAddon = () => fixture.eks.send(new DescribeAddonCommand({ clusterName: cluster, addonName: 'adot' }));
 
-  it('offers v0.45.0 as the default for Kubernetes 1.22 and nothing for 1.37', async () => {
+  it("offers the blog's v0.45.0 as the default for Kubernetes 1.22 and nothing for 1.37", async () => {
     const answer = await fixture.eks.send(
       new DescribeAddonVersionsCommand({ addonName: 'adot', kubernetesVersion: '1.22' }),
     );
@@ -178,7 +178,7 @@ describe('sandbox add-on preconditions', () => {
     const fixture = await startSandboxFixture(scenarioWith('no-cert-manager', FAST));
     try {
       const attempt = fixture.eks.send(
-        new CreateAddonCommand({ clusterName: 'demo', addonName: 'adot', addonVersion: 'v0.45.0-eksbuild.1' }),
+        new CreateAddonCommand({ clusterName: 'demo', addonName: 'adot', addonVersion: 'v0.151.0-eksbuild.2' }),
       );
       await expect(attempt).rejects.toBeInstanceOf(InvalidParameterException);
       await expect(attempt).rejects.toThrow(/cert-manager/);

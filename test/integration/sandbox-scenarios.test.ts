@@ -1,4 +1,10 @@
-import { DescribeAddonCommand, DescribeClusterCommand, ListClustersCommand } from '@aws-sdk/client-eks';
+import {
+  CreateAddonCommand,
+  DescribeAddonCommand,
+  DescribeAddonVersionsCommand,
+  DescribeClusterCommand,
+  ListClustersCommand,
+} from '@aws-sdk/client-eks';
 import {
   GetRoleCommand,
   ListAttachedRolePoliciesCommand,
@@ -110,6 +116,53 @@ describe('scenario specifics', () => {
           }),
         ),
       ).toBe(false);
+    });
+  });
+
+  it('blog-2022: DescribeAddonVersions answers what the blog printed: v0.45.0-eksbuild.1, amd64, default on 1.19-1.22', async () => {
+    await withScenario('blog-2022', async ({ eks }) => {
+      const { addons } = await eks.send(new DescribeAddonVersionsCommand({ addonName: 'adot' }));
+      expect(addons?.[0]?.addonVersions).toEqual([
+        expect.objectContaining({
+          addonVersion: 'v0.45.0-eksbuild.1',
+          architecture: ['amd64'],
+          compatibilities: ['1.19', '1.20', '1.21', '1.22'].map((clusterVersion) =>
+            expect.objectContaining({ clusterVersion, defaultVersion: true }),
+          ),
+        }),
+      ]);
+      expect((await eks.send(new DescribeClusterCommand({ name: 'demo' }))).cluster?.version).toBe('1.22');
+    });
+  });
+
+  it('fresh and no-default-version: the same versions for 1.36, one default in fresh and none in the other', async () => {
+    const listing = async (name: string) => {
+      let versions: { addonVersion?: string; default?: boolean }[] = [];
+      await withScenario(name, async ({ eks }) => {
+        const answer = await eks.send(
+          new DescribeAddonVersionsCommand({ addonName: 'adot', kubernetesVersion: '1.36' }),
+        );
+        versions = (answer.addons?.[0]?.addonVersions ?? []).map((v) => ({
+          addonVersion: v.addonVersion,
+          default: v.compatibilities?.[0]?.defaultVersion,
+        }));
+      });
+      return versions;
+    };
+    expect(await listing('fresh')).toEqual([
+      { addonVersion: 'v0.151.0-eksbuild.2', default: true },
+      { addonVersion: 'v0.151.0-eksbuild.1', default: false },
+    ]);
+    expect(await listing('no-default-version')).toEqual([
+      { addonVersion: 'v0.151.0-eksbuild.2', default: false },
+      { addonVersion: 'v0.151.0-eksbuild.1', default: false },
+    ]);
+  });
+
+  it('no-default-version: CreateAddon without a version takes the newest compatible one', async () => {
+    await withScenario('no-default-version', async ({ eks }) => {
+      const { addon } = await eks.send(new CreateAddonCommand({ clusterName: 'demo', addonName: 'adot' }));
+      expect(addon?.addonVersion).toBe('v0.151.0-eksbuild.2');
     });
   });
 

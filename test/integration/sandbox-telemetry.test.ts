@@ -11,6 +11,9 @@ import { eventually, framed, segment, sendDatagrams } from '../helpers/collector
 import { cliSandboxes, fastSeed } from '../helpers/install-sandbox.js';
 import { sandboxClientConfig } from '../helpers/sandbox.js';
 
+/** the blog's world: add-on v0.45.0, whose operator stores OpenTelemetryCollectors as v1alpha1 (read below) */
+const SCENARIO = 'blog-2022';
+
 const start = cliSandboxes('adot-sandbox-telemetry-');
 const NAMESPACE = 'aws-otel-eks';
 const SERVICE = 'observability-collector';
@@ -91,7 +94,7 @@ afterEach(async () => {
 
 describe('sandbox: the collectors the emulated operator deploys really run', () => {
   it('xray: install, then a UDP segment sent to the Endpoints address is found in the sandbox X-Ray', async () => {
-    const { cli, sandbox } = await start(fastSeed('fresh'));
+    const { cli, sandbox } = await start(fastSeed(SCENARIO));
     const install = await cli(['install', '--target', 'xray', '--yes', '-o', 'json']);
     expect(install.code, install.stderr).toBe(0);
 
@@ -137,7 +140,7 @@ describe('sandbox: the collectors the emulated operator deploys really run', () 
   });
 
   it('a collector that cannot start keeps its Deployment unavailable with the reason; fixing it starts it', async () => {
-    const { cli, sandbox } = await start(fastSeed('fresh'));
+    const { cli, sandbox } = await start(fastSeed(SCENARIO));
     const install = await cli(['install', '--target', 'xray', '--yes', '-o', 'json']);
     expect(install.code, install.stderr).toBe(0);
     const store = sandbox.store(sandbox.defaultCluster);
@@ -179,7 +182,7 @@ describe('sandbox: the collectors the emulated operator deploys really run', () 
   });
 
   it('deleting the collector stops its runtime and clears its listeners', async () => {
-    const { cli, sandbox } = await start(fastSeed('fresh'));
+    const { cli, sandbox } = await start(fastSeed(SCENARIO));
     const install = await cli(['install', '--target', 'xray', '--yes', '-o', 'json']);
     expect(install.code, install.stderr).toBe(0);
     const { core } = kubeClients(sandbox);
@@ -194,7 +197,7 @@ describe('sandbox: the collectors the emulated operator deploys really run', () 
   });
 
   it('amp: scraped series are remote-written to the sandbox aps emulation, and its query endpoint answers', async () => {
-    const { cli, sandbox } = await start(fastSeed('fresh'));
+    const { cli, sandbox } = await start(fastSeed(SCENARIO));
     const app = await startMetricsApp();
     apps.push(app);
     putScrapedPod(sandbox, app.port);
@@ -244,7 +247,7 @@ describe('sandbox: the collectors the emulated operator deploys really run', () 
   });
 
   it('cloudwatch: scraped counters arrive as EMF events under /aws/containerinsights/demo/prometheus', async () => {
-    const { cli, sandbox } = await start(fastSeed('fresh'));
+    const { cli, sandbox } = await start(fastSeed(SCENARIO));
     const app = await startMetricsApp();
     apps.push(app);
     putScrapedPod(sandbox, app.port);

@@ -5,6 +5,7 @@ import type { Check, CheckResult, DoctorContext, DoctorFacts } from '../../src/c
 import { buildTrustPolicy, roleArn } from '../../src/core/irsa.js';
 import {
   ACCOUNT,
+  CATALOG,
   AMP_CONFIG,
   certManagerDeployments,
   collector,
@@ -210,6 +211,22 @@ describe('kubernetes checks', () => {
       expected: '>= 1.19',
     });
     expect(result(old, 'addon.version').message).toBe('skipped: k8s.version failed');
+    expect(result(old, 'k8s.version').hint).toContain('one-way: EKS cannot downgrade a cluster');
+  });
+
+  it('k8s.version warns below 1.21, which the ADOT docs ask for since February 2023, and passes from it', () => {
+    const at = (minor: number) =>
+      run((f) => {
+        f.kubeVersion = ok({ gitVersion: `v1.${minor}.0-eks-0000000`, major: '1', minor: `${minor}+` });
+        if (f.cluster.ok && f.cluster.value) f.cluster.value.version = `1.${minor}`;
+      });
+    expect(result(at(20), 'k8s.version')).toMatchObject({
+      status: 'warn',
+      message:
+        "Kubernetes 1.20 meets the add-on's original minimum 1.19, but the ADOT docs have asked for 1.21 or higher since 2023-02-10",
+      expected: '>= 1.21',
+    });
+    expect(result(at(21), 'k8s.version').status).toBe('pass');
   });
 
   it('k8s.version warns when the API server and EKS disagree on the minor', () => {
@@ -255,7 +272,7 @@ describe('cert-manager checks', () => {
     const r = result(results, 'cert-manager.installed');
     expect(r.status).toBe('fail');
     expect(r.hint).toContain(
-      'kubectl apply -f https://github.com/cert-manager/cert-manager/releases/download/v1.5.3/cert-manager.yaml',
+      'kubectl apply -f https://github.com/cert-manager/cert-manager/releases/download/v1.5.5/cert-manager.yaml',
     );
     expect(result(results, 'cert-manager.version').status).toBe('skip');
     expect(result(results, 'cert-manager.webhook').status).toBe('skip');
@@ -295,29 +312,68 @@ describe('cert-manager checks', () => {
     expect(result(starting, 'cert-manager.installed')).toMatchObject({ status: 'warn', observed: '0/3 available' });
   });
 
-  it('cert-manager.version fails when too new for v0.45.0 with observed and expected ranges', () => {
+  it('cert-manager.version fails when too new for v0.45.0; the first fix is a newer add-on, the downgrade is marked destructive', () => {
     const results = run((f) => {
       f.deployments = ok(certManagerDeployments('v1.8.2'));
       f.crds = ok([]);
     });
     const r = result(results, 'cert-manager.version');
-    expect(r).toMatchObject({ status: 'fail', observed: 'v1.8.2', expected: '>=1.0.0 <1.6.0' });
-    expect(r.hint).toContain('v1.8.2/cert-manager.yaml');
-    expect(r.hint).toContain('v1.5.3/cert-manager.yaml');
+    expect(r).toMatchObject({ status: 'fail', observed: 'v1.8.2', expected: '<1.6.0' });
+    expect(r.message).toContain('add-on v0.45.0-eksbuild.1 (installed), which needs cert-manager older than 1.6.0');
+    const hint = r.hint ?? '';
+    const upgrade = hint.indexOf(
+      '1) update the add-on to a version with no published cert-manager limit (for Kubernetes 1.22: v0.66.0-eksbuild.1, v0.51.0-eksbuild.1), keeping cert-manager: adot install --cluster demo --addon-version v0.66.0-eksbuild.1',
+    );
+    const downgrade = hint.indexOf('2) (destructive: deletes cert-manager with its CRDs');
+    expect(upgrade).toBeGreaterThanOrEqual(0);
+    expect(downgrade).toBeGreaterThan(upgrade);
+    expect(hint).toContain(
+      'kubectl delete -f https://github.com/cert-manager/cert-manager/releases/download/v1.8.2/cert-manager.yaml',
+    );
+    expect(hint).toContain('v1.5.5/cert-manager.yaml');
   });
 
-  it('cert-manager.version fails when too old for a later add-on version', () => {
+  it('cert-manager.version offers only the marked destructive downgrade when no add-on version for the cluster would do', () => {
+    const results = run((f) => {
+      f.deployments = ok(certManagerDeployments('v1.8.2'));
+      f.addonVersions = ok(CATALOG.filter((v) => v.addonVersion.startsWith('v0.45.0')));
+    });
+    const hint = result(results, 'cert-manager.version').hint ?? '';
+    expect(hint).toMatch(/^\(destructive: deletes cert-manager/);
+    expect(hint).not.toContain('adot install');
+  });
+
+  it('cert-manager.version checks the requested version over the installed one (what install is about to install)', () => {
     const results = run(
       (f) => {
-        f.addon = ok(undefined);
+        f.deployments = ok(certManagerDeployments('v1.8.2'));
+        f.crds = ok([]);
       },
-      { addonVersion: 'v0.51.0-eksbuild.1' },
+      { addonVersion: 'v0.66.0-eksbuild.1', pre: true },
     );
     expect(result(results, 'cert-manager.version')).toMatchObject({
-      status: 'fail',
-      observed: 'v1.5.3',
-      expected: '>=1.6.0',
+      status: 'pass',
+      expected: 'no published requirement',
     });
+    expect(result(results, 'addon.version').observed).toBe('v0.66.0-eksbuild.1 (requested)');
+  });
+
+  it('cert-manager.version passes for a later add-on version saying that no requirement is published', () => {
+    for (const certManager of ['v1.5.3', 'v1.21.1']) {
+      const results = run(
+        (f) => {
+          f.addon = ok(undefined);
+          f.deployments = ok(certManagerDeployments(certManager));
+          f.crds = ok([]);
+        },
+        { addonVersion: 'v0.51.0-eksbuild.1' },
+      );
+      const r = result(results, 'cert-manager.version');
+      expect(r).toMatchObject({ status: 'pass', observed: certManager, expected: 'no published requirement' });
+      expect(r.message).toContain(
+        'no public source states a cert-manager requirement for add-on v0.51.0-eksbuild.1 (requested); the ADOT docs recommend the latest cert-manager (v1.21.1)',
+      );
+    }
   });
 
   it('cert-manager.version warns when sources disagree and lists each source', () => {
@@ -400,6 +456,26 @@ describe('add-on checks', () => {
       status: 'pass',
       observed: 'v0.45.0-eksbuild.1 (default)',
     });
+  });
+
+  it('addon.version resolves the newest compatible version when EKS marks no default, and says so', () => {
+    const results = run(
+      (f) => {
+        f.addon = ok(undefined);
+        f.addonVersions = ok(
+          CATALOG.map((v) => ({
+            ...v,
+            compatibilities: v.compatibilities.map((c) => ({ ...c, defaultVersion: false })),
+          })),
+        );
+      },
+      { pre: true },
+    );
+    expect(result(results, 'addon.version')).toMatchObject({
+      status: 'pass',
+      observed: 'v0.66.0-eksbuild.1 (newest; EKS marks no version default)',
+    });
+    expect(failing(results)).toEqual([]);
   });
 
   it('addon.version fails for a requested version that does not support the cluster or does not exist', () => {
@@ -491,7 +567,9 @@ describe('add-on checks', () => {
     expect(r.status).toBe('fail');
     expect(r.message).toContain('InsufficientNumberOfReplicas');
     expect(r.message).toContain('ConfigurationConflict');
-    expect(r.hint).toContain('--resolve-conflicts OVERWRITE');
+    const hint = r.hint ?? '';
+    expect(hint.indexOf('--resolve-conflicts PRESERVE')).toBeGreaterThanOrEqual(0);
+    expect(hint.indexOf('--resolve-conflicts OVERWRITE (destructive')).toBeGreaterThan(hint.indexOf('PRESERVE'));
     expect(failing(degraded)).toEqual(['addon.status']);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AddonInfo, AddonVersionInfo } from '../../src/ports.js';
 import { addonConfirmation, decideAddon } from '../../src/core/plan/addon.js';
-import { parseAddonVersionRequest, resolveAddonVersion } from '../../src/core/plan/addon-version.js';
+import { defaultChoiceNote, parseAddonVersionRequest, resolveAddonVersion } from '../../src/core/plan/addon-version.js';
 import { AdotError } from '../../src/core/errors.js';
 
 function addon(
@@ -125,6 +125,32 @@ describe('resolveAddonVersion', () => {
       expect((error as AdotError).exitStatus).toBe(1);
       expect((error as AdotError).message).toBe('No ADOT add-on version supports Kubernetes 1.37 yet');
     }
+  });
+});
+
+describe('no version marked default', () => {
+  const unmarked = catalogue.map((v) => ({
+    ...v,
+    compatibilities: v.compatibilities.map((c) => ({ ...c, defaultVersion: false })),
+  }));
+  const base = { available: unmarked, clusterVersion: '1.22', installed: undefined };
+
+  it('picks the newest offered version for the default and says so in a note', () => {
+    for (const request of [undefined, 'default'] as const) {
+      expect(resolveAddonVersion({ ...base, request })).toBe('v0.58.0-eksbuild.1');
+      expect(defaultChoiceNote({ ...base, request })).toBe(
+        'EKS marks no version default for Kubernetes 1.22: using the newest offered; --addon-version chooses another',
+      );
+    }
+  });
+
+  it('says nothing when a version is marked, one is asked for, or the installed one is kept', () => {
+    expect(
+      defaultChoiceNote({ available: catalogue, clusterVersion: '1.22', installed: undefined, request: undefined }),
+    ).toBe(undefined);
+    expect(defaultChoiceNote({ ...base, request: 'latest' })).toBeUndefined();
+    expect(defaultChoiceNote({ ...base, request: { exact: 'v0.51.0' } })).toBeUndefined();
+    expect(defaultChoiceNote({ ...base, installed: 'v0.51.0-eksbuild.1', request: undefined })).toBeUndefined();
   });
 });
 

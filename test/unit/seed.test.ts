@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { AdotError } from '../../src/core/errors.js';
-import { builtinAddonCatalog, builtinDefaultVersions } from '../../src/sandbox/seed/catalog.js';
+import {
+  blogAddonCatalog,
+  builtinAddonCatalog,
+  builtinDefaultVersions,
+  catalogWithoutDefaults,
+  newestSupportedKubernetes,
+} from '../../src/sandbox/seed/catalog.js';
 import { oidcIssuerFor } from '../../src/sandbox/seed/defaults.js';
 import { parseSeed, validateSeed } from '../../src/sandbox/seed/parse.js';
 import { presetObjects } from '../../src/sandbox/seed/presets.js';
@@ -75,10 +81,11 @@ iam:
       rolloutSeconds: 1,
     });
     expect(seed.clusters).toHaveLength(1);
+    // a cluster without a version is what the default scenario runs: the newest Kubernetes with an ADOT version
     expect(seed.clusters?.[0]).toMatchObject({
       name: 'demo',
-      version: '1.22',
-      gitVersion: 'v1.22.17-eks-48e63af',
+      version: '1.36',
+      gitVersion: expect.stringMatching(/^v1\.36\.0-eks-[0-9a-f]{7}$/),
       status: 'ACTIVE',
     });
   });
@@ -212,30 +219,53 @@ describe('scenarios', () => {
   });
 
   it('has the documented scenarios and their distinguishing facts', () => {
-    expect(SCENARIOS.map((scenario) => scenario.name)).toEqual(
-      expect.arrayContaining([
-        'fresh',
-        'no-cert-manager',
-        'cert-manager-too-new',
-        'old-kubernetes',
-        'installed-healthy',
-        'irsa-broken',
-        'addon-degraded',
-        'flaky-api',
-        'no-addon-version',
-        'no-permissions',
-      ]),
-    );
-    expect(scenarioSeed('fresh').clusters?.[0]).toMatchObject({
+    expect(SCENARIOS.map((scenario) => scenario.name)).toEqual([
+      'fresh',
+      'blog-2022',
+      'no-cert-manager',
+      'cert-manager-too-new',
+      'old-kubernetes',
+      'no-addon-version',
+      'no-default-version',
+      'no-permissions',
+      'installed-healthy',
+      'irsa-broken',
+      'addon-degraded',
+      'flaky-api',
+    ]);
+    // today's world: the newest Kubernetes with an ADOT version, the latest cert-manager, the built-in catalogue
+    expect(scenarioSeed('fresh').clusters?.[0]).toMatchObject({ version: '1.36', presets: ['cert-manager-v1.21.1'] });
+    expect(scenarioSeed('fresh').addonCatalog).toBeUndefined();
+    // the blog's world, exactly: EKS 1.22, cert-manager of the 1.5 line, the blog's catalogue
+    const blog = scenarioSeed('blog-2022');
+    expect(blog.clusters?.[0]).toMatchObject({
       version: '1.22',
       gitVersion: 'v1.22.17-eks-48e63af',
       presets: ['cert-manager-v1.5.3'],
+      addons: [],
     });
+    expect(blog.addonCatalog).toEqual(blogAddonCatalog());
+    for (const name of ['installed-healthy', 'irsa-broken', 'addon-degraded', 'old-kubernetes']) {
+      expect(scenarioSeed(name).addonCatalog, name).toEqual(blogAddonCatalog());
+    }
+    expect(scenarioSeed('cert-manager-too-new').clusters?.[0]).toMatchObject({
+      version: '1.22',
+      presets: ['cert-manager-v1.8.2', 'addon-rbac'],
+      addons: [{ name: 'adot', version: 'v0.45.0-eksbuild.1', status: 'ACTIVE' }],
+    });
+    expect(scenarioSeed('no-addon-version').clusters?.[0]?.version).toBe('1.37');
+    expect(scenarioSeed('no-default-version').addonCatalog?.every((entry) => entry.default === false)).toBe(true);
     expect(scenarioSeed('old-kubernetes').clusters?.[0]?.gitVersion).toMatch(/^v1\.18\.20-eks-/);
     const broken = JSON.stringify(scenarioSeed('irsa-broken').iam);
     expect(broken).toContain('system:serviceaccount:aws-otel-eks:adot-collector');
     expect(scenarioSeed('irsa-broken').iam?.roles?.[0]?.attachedPolicies).toEqual([]);
     for (const fault of scenarioSeed('flaky-api').behaviour?.faults ?? []) expect(fault.rate).toBeLessThan(0.35);
+  });
+
+  it('says in each description which world it is in', () => {
+    for (const scenario of SCENARIOS) {
+      expect(scenario.description, scenario.name).toMatch(/today|like fresh|blog's world|like installed-healthy/);
+    }
   });
 
   it('refuses an unknown scenario and lists the known ones', () => {
@@ -248,29 +278,112 @@ describe('scenarios', () => {
 describe('built-in add-on catalogue', () => {
   const catalog = builtinAddonCatalog();
 
-  it('has the released versions, v0.45.0 amd64-only and multi-arch from v0.51.0', () => {
-    const versions = catalog.map((entry) => entry.version.replace(/-eksbuild\.\d+$/, ''));
-    expect(versions).toEqual(expect.arrayContaining(['v0.45.0', 'v0.51.0', 'v0.62.1', 'v0.102.0', 'v0.151.0']));
+  it('has every published version and eksbuild, newest first, v0.45.0 amd64-only and multi-arch from v0.51.0', () => {
+    expect(catalog.map((entry) => entry.version)).toEqual([
+      'v0.151.0-eksbuild.2',
+      'v0.151.0-eksbuild.1',
+      'v0.141.0-eksbuild.1',
+      'v0.131.0-eksbuild.1',
+      'v0.117.0-eksbuild.1',
+      'v0.109.0-eksbuild.2',
+      'v0.109.0-eksbuild.1',
+      'v0.102.1-eksbuild.2',
+      'v0.102.1-eksbuild.1',
+      'v0.102.0-eksbuild.1',
+      'v0.94.1-eksbuild.1',
+      'v0.92.1-eksbuild.1',
+      'v0.90.0-eksbuild.1',
+      'v0.88.0-eksbuild.2',
+      'v0.88.0-eksbuild.1',
+      'v0.84.0-eksbuild.1',
+      'v0.82.0-eksbuild.1',
+      'v0.80.0-eksbuild.2',
+      'v0.80.0-eksbuild.1',
+      'v0.78.0-eksbuild.2',
+      'v0.78.0-eksbuild.1',
+      'v0.76.1-eksbuild.1',
+      'v0.74.0-eksbuild.1',
+      'v0.70.0-eksbuild.1',
+      'v0.66.0-eksbuild.1',
+      'v0.62.1-eksbuild.1',
+      'v0.58.0-eksbuild.1',
+      'v0.56.0-eksbuild.2',
+      'v0.51.0-eksbuild.1',
+      'v0.45.0-eksbuild.1',
+    ]);
     expect(catalog.find((entry) => entry.version === 'v0.45.0-eksbuild.1')).toMatchObject({
       clusterVersions: ['1.19', '1.20', '1.21', '1.22'],
       architecture: ['amd64'],
-      default: true,
     });
     expect(catalog.find((entry) => entry.version.startsWith('v0.51.0'))?.architecture).toEqual(['amd64', 'arm64']);
+    expect(catalog.find((entry) => entry.version === 'v0.151.0-eksbuild.2')?.clusterVersions).toEqual([
+      '1.31',
+      '1.32',
+      '1.33',
+      '1.34',
+      '1.35',
+      '1.36',
+    ]);
+    // flags no default: the emulator makes the newest compatible version the default
+    expect(catalog.some((entry) => entry.default !== undefined)).toBe(false);
   });
 
-  it('has exactly one default from 1.19 to 1.36 and nothing for 1.18 or 1.37', () => {
+  it('agrees with the public DescribeAddonVersions outputs it cites', () => {
+    const listing = (kubernetes: string) =>
+      catalog.filter((entry) => entry.clusterVersions.includes(kubernetes)).map((entry) => entry.version);
+    // the ADOT docs' update page: 1.23 lists v0.58.0-eksbuild.1 and v0.56.0-eksbuild.2 and nothing older
+    expect(listing('1.23')).toEqual(expect.arrayContaining(['v0.58.0-eksbuild.1', 'v0.56.0-eksbuild.2']));
+    expect(listing('1.23')).not.toContain('v0.51.0-eksbuild.1');
+    // 2023-10-14 at 1.27: v0.74.0-eksbuild.1 … v0.82.0-eksbuild.1, nothing older
+    expect(listing('1.27')).toEqual(
+      expect.arrayContaining([
+        'v0.82.0-eksbuild.1',
+        'v0.80.0-eksbuild.2',
+        'v0.80.0-eksbuild.1',
+        'v0.78.0-eksbuild.2',
+        'v0.78.0-eksbuild.1',
+        'v0.76.1-eksbuild.1',
+        'v0.74.0-eksbuild.1',
+      ]),
+    );
+    expect(listing('1.27')).not.toContain('v0.70.0-eksbuild.1');
+    // each release's announced newest Kubernetes version
+    const newest = (kubernetes: string) => listing(kubernetes).at(-1);
+    expect(newest('1.29')).toBe('v0.92.1-eksbuild.1');
+    expect(newest('1.30')).toBe('v0.102.0-eksbuild.1');
+    expect(newest('1.31')).toBe('v0.109.0-eksbuild.1');
+    expect(newest('1.32')).toBe('v0.117.0-eksbuild.1');
+    expect(newest('1.33')).toBe('v0.131.0-eksbuild.1');
+    expect(newest('1.34')).toBe('v0.141.0-eksbuild.1');
+    expect(listing('1.35')).toEqual(['v0.151.0-eksbuild.2', 'v0.151.0-eksbuild.1']);
+  });
+
+  it('has exactly one default from 1.19 to 1.36, the newest compatible, and nothing for 1.18 or 1.37', () => {
     const defaults = builtinDefaultVersions();
     for (let minor = 19; minor <= 36; minor += 1) {
       const version = defaults.get(`1.${minor}`);
       expect(version, `1.${minor}`).toBeDefined();
       expect(catalog.find((entry) => entry.version === version)?.clusterVersions).toContain(`1.${minor}`);
     }
-    expect(defaults.get('1.22')).toBe('v0.45.0-eksbuild.1');
-    expect(defaults.get('1.36')).toBe('v0.151.0-eksbuild.1');
+    expect(defaults.get('1.36')).toBe('v0.151.0-eksbuild.2');
+    expect(defaults.get('1.22')).toBe('v0.78.0-eksbuild.2');
+    expect(newestSupportedKubernetes()).toBe('1.36');
     expect(
       catalog.some((entry) => entry.clusterVersions.includes('1.37') || entry.clusterVersions.includes('1.18')),
     ).toBe(false);
+  });
+
+  it("keeps the blog's catalogue as the blog printed it, and one without any default", () => {
+    expect(blogAddonCatalog()).toEqual([
+      {
+        version: 'v0.45.0-eksbuild.1',
+        clusterVersions: ['1.19', '1.20', '1.21', '1.22'],
+        default: true,
+        architecture: ['amd64'],
+        requiresConfiguration: false,
+      },
+    ]);
+    expect(catalogWithoutDefaults().map((entry) => entry.default)).toEqual(catalog.map(() => false));
   });
 });
 

@@ -8,25 +8,27 @@ import type { ApplyOutcome, PlannedAction, StepDefinition } from './runner.js';
 export interface AddonStepOptions {
   clusterName: string;
   version: string;
+  /** said next to the version in the plan (e.g. that EKS marks no default) */
+  note?: string | undefined;
   deadline: number;
   signal?: AbortSignal | undefined;
   /** asks (or answers --yes) before replacing a running add-on */
   confirm(question: string): Promise<void>;
 }
 
-function plannedFor(decision: AddonDecision, clusterName: string): PlannedAction {
+function plannedFor(decision: AddonDecision, clusterName: string, note?: string): PlannedAction {
   const confirm = addonConfirmation(decision, clusterName);
   const planned = (action: PlannedAction['action'], detail: string): PlannedAction =>
     confirm === undefined ? { action, detail } : { action, detail, confirm };
   switch (decision.kind) {
     case 'create':
-      return planned('create', decision.version);
+      return planned('create', note === undefined ? decision.version : `${decision.version} (${note})`);
     case 'none':
       return planned('none', `${decision.version} already installed`);
     case 'wait':
       return planned('none', `${decision.version} is ${decision.status}: waiting for it to settle`);
     case 'update':
-      return planned('update', `${decision.from} -> ${decision.to}`);
+      return planned('update', `${decision.from} -> ${decision.to}${note === undefined ? '' : ` (${note})`}`);
     case 'recreate':
       return planned('create', `re-create ${decision.version} after CREATE_FAILED (${formatHealth(decision.health)})`);
     case 'blocked':
@@ -76,7 +78,7 @@ export function addonStep(deps: OperationDeps, options: AddonStepOptions): StepD
         return { action: 'none', detail: `${decision.version} already installed` };
       case 'create':
         await create();
-        return { action: 'create', detail: version };
+        return { action: 'create', detail: options.note === undefined ? version : `${version} (${options.note})` };
       case 'update':
         await deps.eks.updateAddon({
           clusterName,
@@ -106,7 +108,7 @@ export function addonStep(deps: OperationDeps, options: AddonStepOptions): StepD
   return {
     id: 'addon',
     resource: `EKS add-on ${ADDON_NAME} on ${clusterName}`,
-    plan: async () => plannedFor(decideAddon(await describe(), version), clusterName),
+    plan: async () => plannedFor(decideAddon(await describe(), version), clusterName, options.note),
     alwaysApply: true,
     apply: async () => converge(decideAddon(await describe(), version), 0),
   };

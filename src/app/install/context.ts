@@ -8,7 +8,7 @@ import type { PodIdentityTrustExpectation } from '../../core/identity/pod-identi
 import { oidcProviderArn, roleArn, type TrustExpectation } from '../../core/irsa.js';
 import { annotationOwnedByAdot } from '../../core/plan/ownership.js';
 import { chooseAmpDestination, type AmpDestination } from './amp-workspace.js';
-import { resolveAddonVersion, type AddonVersionRequest } from '../../core/plan/addon-version.js';
+import { defaultChoiceNote, resolveAddonVersion, type AddonVersionRequest } from '../../core/plan/addon-version.js';
 import { sortVersionsForPrompt } from './version-choice.js';
 import { validateTemplateValues, type TemplateValues } from '../../core/templates/values.js';
 import { ADDON_NAME, type OperationDeps } from './deps.js';
@@ -37,6 +37,8 @@ export interface InstallContext {
   /** undefined when no version fits: addonVersionProblem says why (reported after the prerequisites, which explain it) */
   addonVersion: string | undefined;
   addonVersionProblem: AdotError | undefined;
+  /** why that version, when the plan should say it (EKS marks no default) */
+  addonVersionNote: string | undefined;
   addonNeedsRbac: boolean;
   installedAddon: AddonInfo | undefined;
   values: TemplateValues;
@@ -131,6 +133,7 @@ export async function observeInstallContext(deps: OperationDeps, request: Instal
     addonVersion: addonVersion.version,
     addonNeedsRbac: addonVersion.version !== undefined && needsAddonRbac(addonVersion.version),
     addonVersionProblem: addonVersion.problem,
+    addonVersionNote: addonVersion.note,
     installedAddon,
     values,
   };
@@ -199,7 +202,7 @@ async function chooseAddonVersion(
     request: AddonVersionRequest | undefined;
     installed: string | undefined;
   },
-): Promise<{ version: string | undefined; problem: AdotError | undefined }> {
+): Promise<{ version: string | undefined; problem: AdotError | undefined; note: string | undefined }> {
   try {
     let request = input.request;
     if (request === undefined && deps.prompter.interactive && input.available.length > 0) {
@@ -214,9 +217,10 @@ async function chooseAddonVersion(
         }),
       };
     }
-    return { version: resolveAddonVersion({ ...input, request }), problem: undefined };
+    const version = resolveAddonVersion({ ...input, request });
+    return { version, problem: undefined, note: defaultChoiceNote({ ...input, request }) };
   } catch (error) {
-    if (isAdotError(error) && error.kind === 'failed') return { version: undefined, problem: error };
+    if (isAdotError(error) && error.kind === 'failed') return { version: undefined, problem: error, note: undefined };
     throw error;
   }
 }

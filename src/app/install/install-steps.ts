@@ -84,6 +84,7 @@ export function installSteps(deps: OperationDeps, context: ResolvedInstallContex
     addonStep(deps, {
       clusterName,
       version: context.addonVersion,
+      note: context.addonVersionNote,
       deadline: run.deadline,
       signal: run.signal,
       confirm: run.confirm,

@@ -4,7 +4,9 @@ import type { CommandContext } from '../context.js';
 export function register(program: Command, ctx: CommandContext): void {
   program
     .command('versions')
-    .description("ADOT add-on versions for a cluster's Kubernetes version (or --kubernetes-version), default marked")
+    .description(
+      "ADOT add-on versions for a cluster's Kubernetes version (or --kubernetes-version): default, configuration schema, Pod Identity, v1beta1",
+    )
     .option('--kubernetes-version <1.NN>', 'a Kubernetes minor version instead of a cluster (wins over --cluster)')
     .option('--addon-name <name>', 'the EKS add-on name', 'adot')
     .action(

@@ -1,9 +1,10 @@
 /**
- * Which add-on version doctor reasons about: the installed one, else --addon-version (exact, `default` or
- * `latest`), else the default EKS marks for the cluster's Kubernetes version.
+ * Which add-on version doctor reasons about: an exact --addon-version (install passes the version it is about to
+ * install), else the installed one, else --addon-version `latest`, else the default EKS marks for the cluster's
+ * Kubernetes version, else (none marked) the newest compatible one.
  */
 import type { AddonVersionInfo } from '../../ports.js';
-import { defaultVersionForCluster, versionsForCluster } from '../compat.js';
+import { defaultChoiceForCluster, versionsForCluster } from '../compat.js';
 import {
   compareAddonVersions,
   kubernetesVersionOfServer,
@@ -13,7 +14,13 @@ import {
 } from '../versions.js';
 import type { DoctorContext, DoctorFacts, FactError } from './types.js';
 
-export type AddonVersionSource = 'installed' | 'requested' | 'default' | 'latest';
+/** `newest`: asked for the default, but EKS marks none for the cluster's Kubernetes version */
+export type AddonVersionSource = 'installed' | 'requested' | 'default' | 'newest' | 'latest';
+
+/** How a resolved version is named in messages: "installed", "default", "newest; no version is marked default". */
+export function sourceText(source: AddonVersionSource): string {
+  return source === 'newest' ? 'newest; EKS marks no version default' : source;
+}
 
 export type AddonVersionResolution =
   | {
@@ -75,11 +82,16 @@ export function resolveAddonVersion(facts: DoctorFacts, context: DoctorContext):
     };
   };
   const installed = facts.addon.ok ? facts.addon.value?.addonVersion : undefined;
-  if (installed !== undefined) return verdict(installed, 'installed');
   const requested = context.addonVersion;
-  if (requested !== undefined && requested !== 'default' && requested !== 'latest')
-    return verdict(requested, 'requested');
+  if (requested !== undefined && requested !== 'default' && requested !== 'latest') {
+    const sameAsInstalled =
+      installed !== undefined &&
+      (requested === installed || findCatalogVersion(all, requested)?.addonVersion === installed);
+    return verdict(requested, sameAsInstalled ? 'installed' : 'requested');
+  }
+  if (installed !== undefined) return verdict(installed, 'installed');
   if (compatible.length === 0) return { kind: 'none-for-cluster', clusterMinor, all };
-  const chosen = requested === 'latest' ? compatible[0]!.addonVersion : defaultVersionForCluster(all, clusterMinor)!;
-  return verdict(chosen, requested === 'latest' ? 'latest' : 'default');
+  if (requested === 'latest') return verdict(compatible[0]!.addonVersion, 'latest');
+  const choice = defaultChoiceForCluster(all, clusterMinor)!;
+  return verdict(choice.version, choice.marked ? 'default' : 'newest');
 }

@@ -10,7 +10,7 @@ import {
   ADDON_RBAC_ROLE,
   COLLECTOR_CRD,
 } from '../compat-data.js';
-import { resolveAddonVersion } from './addon-version.js';
+import { resolveAddonVersion, sourceText } from './addon-version.js';
 import {
   deploymentAvailable,
   findObject,
@@ -51,7 +51,7 @@ export const addonVersion: Check = {
           ),
         };
       case 'resolved': {
-        const observed = `${resolution.version} (${resolution.source})`;
+        const observed = `${resolution.version} (${sourceText(resolution.source)})`;
         const listed = resolution.compatible.map((v) => v.addonVersion);
         if (!resolution.known) {
           return {
@@ -78,7 +78,7 @@ export const addonVersion: Check = {
           };
         }
         return pass(
-          `add-on ${resolution.version} (${resolution.source}) supports Kubernetes ${resolution.clusterMinor}; ${listed.length} version(s) available`,
+          `add-on ${resolution.version} (${sourceText(resolution.source)}) supports Kubernetes ${resolution.clusterMinor}; ${listed.length} version(s) available`,
           {
             observed,
             expected: `a version listing ${resolution.clusterMinor}`,
@@ -175,10 +175,13 @@ export const addonStatus: Check = {
       }
       const conflict = addon.health.some((issue) => issue.code === 'ConfigurationConflict');
       const accessDenied = addon.health.some((issue) => issue.code === 'AccessDenied');
+      // least destructive first: PRESERVE keeps the values you changed, OVERWRITE resets them to EKS's (the
+      // resolveConflicts documentation of UpdateAddon in the EKS API reference)
+      const update = `aws eks update-addon --cluster-name ${context.clusterName} --addon-name ${ADDON_NAME}`;
       const fix = conflict
-        ? `aws eks update-addon --cluster-name ${context.clusterName} --addon-name ${ADDON_NAME} --resolve-conflicts OVERWRITE`
+        ? `${update} --resolve-conflicts PRESERVE (keeps the fields you changed); or ${update} --resolve-conflicts OVERWRITE (destructive: resets the fields you changed to EKS's values)`
         : accessDenied
-          ? 'apply the add-on RBAC manifest (adot install does), then re-create the add-on'
+          ? `adot install --cluster ${context.clusterName} (applies the add-on RBAC manifest, then re-creates the failed add-on)`
           : `aws eks describe-addon --cluster-name ${context.clusterName} --addon-name ${ADDON_NAME}; kubectl -n ${ADDON_RBAC_NAMESPACE} get pods`;
       return {
         status: 'fail',

@@ -8,8 +8,10 @@ import {
   certManagerManifestUrl,
   certManagerVerdict,
   recommendedCertManager,
+  versionsAcceptingCertManager,
 } from '../compat.js';
-import { resolveAddonVersion } from './addon-version.js';
+import { resolveAddonVersion, sourceText, type AddonVersionResolution } from './addon-version.js';
+import { parseAddonVersion } from '../versions.js';
 import { CERT_MANAGER_COMPONENTS, certManagerInventory } from './cert-manager-inventory.js';
 import {
   arrayField,
@@ -25,14 +27,52 @@ import {
 } from './helpers.js';
 import type { Check, CheckOutcome, DoctorContext, DoctorFacts } from './types.js';
 
-const DEFAULT_CERT_MANAGER = 'v1.5.3';
+function coreOf(addonVersion: string): string {
+  return parseAddonVersion(addonVersion)?.core ?? addonVersion;
+}
+
+/** A cert-manager release for the add-on version doctor reasons about (the latest when none is resolved). */
+function suitableCertManager(facts: DoctorFacts, context: DoctorContext): string {
+  const resolution = resolveAddonVersion(facts, context);
+  return recommendedCertManager(resolution.kind === 'resolved' ? resolution.version : undefined);
+}
 
 function installHint(id: string, facts: DoctorFacts, context: DoctorContext): string {
-  const resolution = resolveAddonVersion(facts, context);
-  return hintFor(
-    id,
-    certManagerInstallCommand(recommendedCertManager(resolution.kind === 'resolved' ? resolution.version : undefined)),
+  return hintFor(id, certManagerInstallCommand(suitableCertManager(facts, context)));
+}
+
+/**
+ * The fixes for a cert-manager a published rule rules out, least destructive first: an add-on version that no
+ * published rule ties to an older cert-manager, then replacing cert-manager. Deleting cert-manager's manifest deletes
+ * its CRDs and with them every Certificate and Issuer in the cluster
+ * (https://cert-manager.io/docs/installation/kubectl/#uninstalling).
+ */
+function tooNewFixes(
+  resolution: Extract<AddonVersionResolution, { kind: 'resolved' }>,
+  certManagerVersion: string,
+  recommended: string,
+  clusterName: string,
+): string {
+  const accepting = versionsAcceptingCertManager(resolution.compatible, resolution.clusterMinor, certManagerVersion);
+  const replace = `kubectl delete -f ${certManagerManifestUrl(`v${certManagerVersion}`)} && ${certManagerInstallCommand(recommended)}`;
+  const fixes: string[] = [];
+  const first = accepting[0];
+  if (first !== undefined) {
+    // the newest eksbuild of each release, newest first
+    const releases = accepting.filter(
+      (v, index) => accepting.findIndex((w) => coreOf(w.addonVersion) === coreOf(v.addonVersion)) === index,
+    );
+    const shown = releases.slice(0, 3).map((v) => v.addonVersion);
+    const more = releases.length > shown.length ? ` and ${releases.length - shown.length} older` : '';
+    const what = resolution.source === 'installed' ? 'update the add-on to a version' : 'install an add-on version';
+    fixes.push(
+      `${what} with no published cert-manager limit (for Kubernetes ${resolution.clusterMinor}: ${listText(shown)}${more}), keeping cert-manager: adot install --cluster ${clusterName} --addon-version ${first.addonVersion}`,
+    );
+  }
+  fixes.push(
+    `(destructive: deletes cert-manager with its CRDs, so every Certificate and Issuer in the cluster) replace cert-manager by ${recommended}: ${replace}`,
   );
+  return fixes.length === 1 ? fixes[0]! : fixes.map((fix, index) => `${index + 1}) ${fix}`).join('; ');
 }
 
 function inventoryOrProblem(id: string, facts: DoctorFacts): ReturnType<typeof certManagerInventory> | CheckOutcome {
@@ -116,19 +156,20 @@ export const certManagerVersion: Check = {
     }
     const verdict = certManagerVerdict(resolution.version, inventory.version);
     const observed = `v${inventory.version}`;
-    const expected = verdict.expectedRange ?? 'any';
-    if (!verdict.compatible) {
+    const addon = `add-on ${resolution.version} (${sourceText(resolution.source)})`;
+    if (verdict.kind === 'incompatible') {
       return {
         status: 'fail',
-        message: `cert-manager v${inventory.version} does not work with add-on ${resolution.version} (${resolution.source}), which needs ${verdict.advice}`,
+        message: `cert-manager v${inventory.version} does not work with ${addon}, which needs ${verdict.rule.certManagerAdvice}`,
         observed,
-        expected,
+        expected: verdict.rule.certManagerRange,
         hint: hintFor(
           this.id,
-          `kubectl delete -f ${certManagerManifestUrl(observed)} && ${certManagerInstallCommand(verdict.recommended ?? DEFAULT_CERT_MANAGER)}`,
+          tooNewFixes(resolution, inventory.version, verdict.rule.certManagerRecommended, context.clusterName),
         ),
       };
     }
+    const expected = verdict.kind === 'compatible' ? verdict.rule.certManagerRange : 'no published requirement';
     if (inventory.conflicting.length > 0) {
       return {
         status: 'warn',
@@ -139,13 +180,14 @@ export const certManagerVersion: Check = {
       };
     }
     const kinds = [...new Set(inventory.sources.map((source) => `${source.kind}s`))];
-    return pass(
-      `cert-manager v${inventory.version} suits add-on ${resolution.version} (${expected}); ${inventory.sources.length} sources agree (${listText(kinds)})`,
-      {
-        observed,
-        expected,
-      },
-    );
+    const agree = `${inventory.sources.length} sources agree (${listText(kinds)})`;
+    if (verdict.kind === 'unknown') {
+      return pass(
+        `cert-manager v${inventory.version}: no public source states a cert-manager requirement for ${addon}; ${verdict.advice} (${verdict.recommended}); ${agree}`,
+        { observed, expected },
+      );
+    }
+    return pass(`cert-manager v${inventory.version} suits ${addon} (${expected}); ${agree}`, { observed, expected });
   },
 };
 
@@ -194,7 +236,7 @@ export const certManagerWebhook: Check = {
   appliesToPre: true,
   retryable: true,
   dependsOn: ['cert-manager.installed'],
-  run(facts) {
+  run(facts, context) {
     const inventory = inventoryOrProblem(this.id, facts);
     if (isOutcome(inventory)) return inventory;
     const namespace = inventory.namespace ?? 'cert-manager';
@@ -212,7 +254,7 @@ export const certManagerWebhook: Check = {
         expected: `ValidatingWebhookConfiguration → service ${namespace}/cert-manager-webhook`,
         hint: hintFor(
           this.id,
-          `reinstall cert-manager: ${certManagerInstallCommand(inventory.version ? `v${inventory.version}` : DEFAULT_CERT_MANAGER)}`,
+          `reinstall cert-manager: ${certManagerInstallCommand(inventory.version ? `v${inventory.version}` : suitableCertManager(facts, context))}`,
         ),
       };
     }

@@ -119,7 +119,7 @@ export const collectorResource: Check = {
           hint: hintFor(
             this.id,
             all.find((p) => p.hint)?.hint ??
-              `kubectl -n ${context.namespace} edit opentelemetrycollector ${context.collectorName}, or adot apply-template`,
+              `kubectl -n ${context.namespace} edit opentelemetrycollector ${context.collectorName}; or adot apply-template --cluster ${context.clusterName} --target <target> (destructive: replaces the whole configuration with the template)`,
           ),
         };
       }
@@ -284,7 +284,7 @@ export const collectorService: Check = {
           expected: listText(wantedText),
           hint: hintFor(
             this.id,
-            `adot apply-template --cluster ${context.clusterName} --target <target> (re-renders spec.ports)`,
+            `kubectl -n ${context.namespace} edit opentelemetrycollector ${context.collectorName} and add ${listText(missing)} to spec.ports; or adot apply-template --cluster ${context.clusterName} --target <target> (destructive: replaces the whole configuration with the template)`,
           ),
         };
       }

@@ -278,7 +278,12 @@ export const iamPolicies: Check = {
           message: `role ${identity.roleName} has policies that grant none of the collector's calls: ${listText(unused)}`,
           observed: `policies: ${listText(names)}`,
           expected: `allowed: ${listText(asked)}`,
-          hint: hintFor(this.id, unused.map((name) => removeCommand(identity.roleName, name, documents)).join(' && ')),
+          hint: hintFor(
+            this.id,
+            `(removes permissions: check that nothing else using the role needs them) ${unused
+              .map((name) => removeCommand(identity.roleName, name, documents))
+              .join(' && ')}`,
+          ),
         };
       }
       return pass(`${listText(names)} allow ${listText([...new Set(permissions.map((p) => p.action))])}`, {

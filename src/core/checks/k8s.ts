@@ -3,7 +3,12 @@
  * `adot install` does.
  */
 import type { AccessAttributes } from '../../ports.js';
-import { isKubernetesSupported, kubernetesMinimum } from '../compat.js';
+import {
+  isKubernetesSupported,
+  kubernetesDocumentedMinimum,
+  kubernetesMinimum,
+  meetsDocumentedMinimum,
+} from '../compat.js';
 import { ADDON_RBAC_NAMESPACE } from '../compat-data.js';
 import { kubernetesVersionOfServer, minorVersion, parseKubernetesVersion } from '../versions.js';
 import { hintFor, listText, pass, withFact } from './helpers.js';
@@ -50,6 +55,10 @@ export const k8sApi: Check = {
   },
 };
 
+/** EKS upgrades one minor at a time and cannot downgrade (https://docs.aws.amazon.com/eks/latest/userguide/update-cluster.html). */
+const UPGRADE_HINT =
+  'upgrade the cluster one minor at a time (one-way: EKS cannot downgrade a cluster): aws eks update-cluster-version --name <cluster> --kubernetes-version <next minor>';
+
 export const k8sVersion: Check = {
   id: 'k8s.version',
   category: 'kubernetes',
@@ -77,10 +86,7 @@ export const k8sVersion: Check = {
           message: `Kubernetes ${minorVersion(version)} is older than the ADOT add-on's minimum ${kubernetesMinimum()}`,
           observed,
           expected,
-          hint: hintFor(
-            this.id,
-            'upgrade the cluster: aws eks update-cluster-version --name <cluster> --kubernetes-version <next minor>',
-          ),
+          hint: hintFor(this.id, UPGRADE_HINT),
         };
       }
       const eksVersion =
@@ -92,6 +98,16 @@ export const k8sVersion: Check = {
           observed,
           expected: minorVersion(eksVersion),
           hint: hintFor(this.id, 'aws eks describe-cluster --name <cluster> --query cluster.version'),
+        };
+      }
+      const documented = kubernetesDocumentedMinimum();
+      if (!meetsDocumentedMinimum(version)) {
+        return {
+          status: 'warn',
+          message: `Kubernetes ${minorVersion(version)} meets the add-on's original minimum ${kubernetesMinimum()}, but the ADOT docs have asked for ${documented.version} or higher since ${documented.since}`,
+          observed,
+          expected: `>= ${documented.version}`,
+          hint: hintFor(this.id, UPGRADE_HINT),
         };
       }
       return pass(`Kubernetes ${minorVersion(version)} is supported`, { observed, expected });

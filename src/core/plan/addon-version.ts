@@ -1,5 +1,5 @@
 import type { AddonVersionInfo } from '../../ports.js';
-import { defaultVersionForCluster, versionsForCluster } from '../compat.js';
+import { defaultVersionForCluster, markedDefaultForCluster, versionsForCluster } from '../compat.js';
 import { usageError, failure } from '../errors.js';
 
 /** What --addon-version accepts: an exact version, `default` (EKS's default for the cluster) or `latest`. */
@@ -16,16 +16,21 @@ export function parseAddonVersionRequest(text: string): AddonVersionRequest {
   return { exact: value.startsWith('v') ? value : `v${value}` };
 }
 
-/**
- * Picks the add-on version to install among those DescribeAddonVersions offers for the cluster's Kubernetes version.
- * With no request the installed version is kept when it is still offered (a re-run must not upgrade silently).
- */
-export function resolveAddonVersion(input: {
+export interface AddonVersionInput {
   available: readonly AddonVersionInfo[];
   clusterVersion: string;
   request: AddonVersionRequest | undefined;
   installed: string | undefined;
-}): string {
+}
+
+/**
+ * Picks the add-on version to install among those DescribeAddonVersions offers for the cluster's Kubernetes version.
+ * With no request the installed version is kept when it is still offered (a re-run must not upgrade silently).
+ * "The default" is the version EKS marks default; when EKS marks none (it has happened for adot:
+ * https://github.com/terraform-aws-modules/terraform-aws-eks/issues/2731) it is the newest offered one, and
+ * defaultChoiceNote says so for the plan.
+ */
+export function resolveAddonVersion(input: AddonVersionInput): string {
   const { clusterVersion, request, installed } = input;
   const offered = versionsForCluster(input.available, clusterVersion);
   const newest = offered[0];
@@ -52,4 +57,20 @@ export function resolveAddonVersion(input: {
     );
   }
   return exact.addonVersion;
+}
+
+/** True when the version comes from "the default" (asked for, or nothing asked and nothing installed kept). */
+function choosesDefault(input: AddonVersionInput): boolean {
+  if (input.request === 'default') return true;
+  if (input.request !== undefined) return false;
+  const offered = versionsForCluster(input.available, input.clusterVersion);
+  return !(input.installed !== undefined && offered.some((v) => v.addonVersion === input.installed));
+}
+
+/** What the plan says when the default was asked for and EKS marks none for the cluster's Kubernetes version. */
+export function defaultChoiceNote(input: AddonVersionInput): string | undefined {
+  if (!choosesDefault(input) || markedDefaultForCluster(input.available, input.clusterVersion) !== undefined) {
+    return undefined;
+  }
+  return `EKS marks no version default for Kubernetes ${input.clusterVersion}: using the newest offered; --addon-version chooses another`;
 }

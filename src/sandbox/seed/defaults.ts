@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Seed, SeedCluster } from '../types.js';
+import { newestSupportedKubernetes } from './catalog.js';
 
 export const SEED_DEFAULTS = {
   account: '123456789012',
   region: 'us-east-1',
   clusterName: 'demo',
-  clusterVersion: '1.22',
+  /** like the default scenario: the newest Kubernetes version the built-in catalogue has an ADOT version for */
+  clusterVersion: newestSupportedKubernetes(),
   clusterStatus: 'ACTIVE',
   addonCreateSeconds: 3,
   addonDeleteSeconds: 1,

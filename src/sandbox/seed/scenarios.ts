@@ -1,11 +1,15 @@
 import { usageError } from '../../core/errors.js';
 import { buildTrustPolicy } from '../../core/irsa.js';
 import type { KubeObject, Seed, SeedCluster } from '../types.js';
+import { CERT_MANAGER_LATEST } from '../../core/compat-data.js';
+import { blogAddonCatalog, builtinAddonCatalog, catalogWithoutDefaults, newestSupportedKubernetes } from './catalog.js';
 import { applySeedDefaults, oidcIssuerFor, SEED_DEFAULTS } from './defaults.js';
 
 /**
  * Named seeds for `adot sandbox start --scenario NAME`: each is one situation the installer or the doctor must
- * handle, on a cluster named demo.
+ * handle, on a cluster named demo, in one of two worlds: today's (the built-in catalogue, the newest Kubernetes
+ * version with an ADOT version, the latest cert-manager) or the blog's of April 2022 (EKS 1.22, cert-manager 1.5.x,
+ * the catalogue the blog shows: v0.45.0-eksbuild.1 alone).
  */
 export interface Scenario {
   name: string;
@@ -25,13 +29,35 @@ const COLLECTOR_NAMESPACE = 'aws-otel-eks';
 const COLLECTOR_SERVICE_ACCOUNT = 'aws-otel-collector';
 const XRAY_POLICY = 'arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess';
 const ADDON_V045 = 'v0.45.0-eksbuild.1';
+/**
+ * The blog installed cert-manager "older than 1.6.0" without naming a release (the ADOT docs of the time installed
+ * v1.5.0); the sandbox's blog world runs v1.5.3, a release of that line.
+ * https://cert-manager.io/docs/releases/release-notes/release-notes-1.5/
+ */
+const BLOG_CERT_MANAGER = 'cert-manager-v1.5.3';
+/** the release the ADOT docs installed from July 2022, too new for v0.45.0 */
+const DOCS_2022_CERT_MANAGER = 'cert-manager-v1.8.2';
+const CURRENT_CERT_MANAGER = `cert-manager-${CERT_MANAGER_LATEST}`;
+/** the next Kubernetes minor after the catalogue's newest (1.37 after 1.36), which has no ADOT version yet */
+const NEXT_KUBERNETES = `1.${Number(newestSupportedKubernetes().split('.')[1]) + 1}`;
 
-function freshCluster(overrides: Partial<SeedCluster> = {}): SeedCluster {
+/** The blog's world (April 2022): EKS 1.22 with cert-manager of the 1.5 line. */
+function blogCluster(overrides: Partial<SeedCluster> = {}): SeedCluster {
   return {
     name: CLUSTER,
     version: '1.22',
     gitVersion: 'v1.22.17-eks-48e63af',
-    presets: ['cert-manager-v1.5.3'],
+    presets: [BLOG_CERT_MANAGER],
+    ...overrides,
+  };
+}
+
+/** Today's world: the newest Kubernetes version with an ADOT version, the latest cert-manager, no ADOT. */
+function currentCluster(overrides: Partial<SeedCluster> = {}): SeedCluster {
+  return {
+    name: CLUSTER,
+    version: newestSupportedKubernetes(),
+    presets: [CURRENT_CERT_MANAGER],
     ...overrides,
   };
 }
@@ -111,14 +137,15 @@ interface InstalledOptions {
   attachedPolicies?: string[];
 }
 
-/** A cluster where install for target xray has run; options break one part of it. Rollouts settle at start. */
+/** The blog's world where its install for target xray has run; options break one part. Rollouts settle at start. */
 function installedSeed(options: InstalledOptions = {}): Seed {
   return {
+    addonCatalog: blogAddonCatalog(),
     behaviour: { rolloutSeconds: 0 },
     clusters: [
-      freshCluster({
+      blogCluster({
         oidcIssuer: ISSUER,
-        presets: ['cert-manager-v1.5.3', 'addon-rbac'],
+        presets: [BLOG_CERT_MANAGER, 'addon-rbac'],
         addons: [
           {
             name: 'adot',
@@ -152,38 +179,62 @@ function installedSeed(options: InstalledOptions = {}): Seed {
 export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'fresh',
-    description: 'EKS 1.22 with cert-manager v1.5.3 and nothing else: ready for adot install (the default)',
-    seed: { clusters: [freshCluster()] },
+    description: `today: EKS ${newestSupportedKubernetes()} with cert-manager ${CERT_MANAGER_LATEST} and nothing of ADOT, every add-on version published (the default)`,
+    seed: { clusters: [currentCluster()] },
+  },
+  {
+    name: 'blog-2022',
+    description:
+      "the AWS blog's world (April 2022): EKS 1.22 with cert-manager v1.5.3, add-on v0.45.0-eksbuild.1 the only version and the default",
+    seed: { addonCatalog: blogAddonCatalog(), clusters: [blogCluster()] },
   },
   {
     name: 'no-cert-manager',
-    description: 'EKS 1.22 without cert-manager: CreateAddon is refused',
-    seed: { clusters: [freshCluster({ presets: [] })] },
+    description: 'today, without cert-manager: CreateAddon is refused',
+    seed: { clusters: [currentCluster({ presets: [] })] },
   },
   {
     name: 'cert-manager-too-new',
-    description: 'EKS 1.22 with cert-manager v1.8.2, too new for add-on v0.45.0 (needs < 1.6.0)',
-    seed: { clusters: [freshCluster({ presets: ['cert-manager-v1.8.2'] })] },
+    description:
+      "the blog's world later on: add-on v0.45.0 installed as the blog did, then cert-manager upgraded to v1.8.2, too new for it (needs < 1.6.0); newer add-on versions for 1.22 are offered",
+    seed: {
+      addonCatalog: builtinAddonCatalog(),
+      behaviour: { rolloutSeconds: 0 },
+      clusters: [
+        blogCluster({
+          presets: [DOCS_2022_CERT_MANAGER, 'addon-rbac'],
+          addons: [{ name: 'adot', version: ADDON_V045, status: 'ACTIVE' }],
+        }),
+      ],
+    },
   },
   {
     name: 'old-kubernetes',
-    description: 'EKS 1.18: older than any ADOT add-on version supports',
-    seed: { clusters: [freshCluster({ version: '1.18', gitVersion: 'v1.18.20-eks-c9f1ce' })] },
+    description: "the blog's world on EKS 1.18: older than any ADOT add-on version supports",
+    seed: {
+      addonCatalog: blogAddonCatalog(),
+      clusters: [blogCluster({ version: '1.18', gitVersion: 'v1.18.20-eks-c9f1ce' })],
+    },
   },
   {
     name: 'no-addon-version',
-    description: 'EKS 1.37 with cert-manager v1.13.1: no ADOT add-on version exists yet for this Kubernetes version',
-    seed: { clusters: [freshCluster({ version: '1.37', gitVersion: undefined, presets: ['cert-manager-v1.13.1'] })] },
+    description: `today, on EKS ${NEXT_KUBERNETES}: no ADOT add-on version exists yet for this Kubernetes version`,
+    seed: { clusters: [currentCluster({ version: NEXT_KUBERNETES })] },
+  },
+  {
+    name: 'no-default-version',
+    description: `like fresh, but EKS marks no add-on version as the default for Kubernetes ${newestSupportedKubernetes()} (or any other)`,
+    seed: { addonCatalog: catalogWithoutDefaults(), clusters: [currentCluster()] },
   },
   {
     name: 'no-permissions',
     description: 'like fresh, but the sandbox user may only read (no cluster-admin): permission checks fail',
-    seed: { clusters: [freshCluster({ presets: ['cert-manager-v1.5.3', 'no-admin'] })] },
+    seed: { clusters: [currentCluster({ presets: [CURRENT_CERT_MANAGER, 'no-admin'] })] },
   },
   {
     name: 'installed-healthy',
     description:
-      'everything adot install --target xray does, done and healthy (add-on v0.45.0 ACTIVE, IRSA, collector)',
+      "the blog's world with everything adot install --target xray does, done and healthy (add-on v0.45.0 ACTIVE, IRSA, collector)",
     seed: installedSeed(),
   },
   {
@@ -223,7 +274,7 @@ export const SCENARIOS: readonly Scenario[] = [
           { service: 'kubernetes', verb: 'get', status: 500, rate: 0.3 },
         ],
       },
-      clusters: [freshCluster()],
+      clusters: [currentCluster()],
     },
   },
 ];

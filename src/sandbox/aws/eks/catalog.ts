@@ -31,8 +31,9 @@ export interface CatalogVersion {
 
 /**
  * The versions of the ADOT add-on, newest first. A version is the default for a Kubernetes version when its entry
- * says `default: true` and lists that version; where no entry does, the newest compatible version is the default,
- * so every supported Kubernetes version has exactly one default.
+ * says `default: true` and lists that version; where no entry does, the newest compatible entry that does not say
+ * `default: false` is. A catalogue whose entries all say `default: false` marks no default, as EKS has done for
+ * adot (https://github.com/terraform-aws-modules/terraform-aws-eks/issues/2731).
  */
 export class AddonCatalog {
   private readonly versions: CatalogVersion[];
@@ -48,6 +49,7 @@ export class AddonCatalog {
     }
     const newestFor = new Map<string, string>();
     for (const entry of sorted) {
+      if (entry.default === false) continue;
       for (const clusterVersion of entry.clusterVersions) {
         if (!newestFor.has(clusterVersion)) newestFor.set(clusterVersion, entry.version);
       }

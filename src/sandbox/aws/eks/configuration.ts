@@ -1,27 +1,30 @@
 import { parse as parseYaml } from 'yaml';
 import semver from 'semver';
 import { AwsServiceError } from '../../types.js';
+import { ADDON_FEATURES } from '../../../core/compat-data.js';
 import { addonBaseVersion } from './catalog.js';
 
 /**
- * The advanced-configuration schema of the ADOT add-on, trimmed to its top-level keys. Versions before v0.62.1
- * take no configuration; v0.88.0 added the `collector` section (its schema break).
+ * The advanced-configuration schema of the ADOT add-on, trimmed to its top-level keys. Versions before v0.62.1 take
+ * no configuration; from v0.62.1 the operator keys and a `collector` section (mode, replicas, amp, cloudwatch, xray),
+ * whose content v0.88.0 replaced with preconfigured resources (prometheusMetrics, otlpIngest, containerLogs): the
+ * same top-level key, so the trimmed schema is the same. Sources: ADDON_FEATURES in src/core/compat-data.ts.
  */
 export function configurationSchema(addonVersion: string): string {
   const base = addonBaseVersion(addonVersion);
   const properties: Record<string, unknown> = {};
-  if (base !== undefined && semver.gte(base, '0.62.1')) {
+  if (base !== undefined && semver.gte(base, ADDON_FEATURES.configurationFirst)) {
     properties.replicaCount = { type: 'integer', minimum: 1 };
     properties.manager = {
       type: 'object',
       properties: { resources: { type: 'object' }, env: { type: 'object' } },
       additionalProperties: false,
     };
+    properties.kubeRBACProxy = { type: 'object' };
+    properties.admissionWebhooks = { type: 'object' };
     properties.nodeSelector = { type: 'object' };
     properties.tolerations = { type: 'array' };
     properties.affinity = { type: 'object' };
-  }
-  if (base !== undefined && semver.gte(base, '0.88.0')) {
     properties.collector = { type: 'object' };
   }
   return JSON.stringify({

@@ -368,7 +368,10 @@ export class EksEmulator {
   ): string {
     const kubernetesVersion = cluster.registration.version;
     if (requested === undefined) {
-      const fallback = this.catalog.defaultFor(kubernetesVersion);
+      // with no version marked default, AWS support described the latest as the default:
+      // https://github.com/terraform-aws-modules/terraform-aws-eks/issues/2731
+      const fallback =
+        this.catalog.defaultFor(kubernetesVersion) ?? this.catalog.list(kubernetesVersion)[0]?.addonVersion;
       if (fallback === undefined) {
         throw invalidParameter(
           `Addon ${context.addonName} has no version supported for Kubernetes version ${kubernetesVersion}`,
