@@ -1,21 +1,31 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  ClusterAddonHooks,
-  SeedAddon,
-  SeedAddonCatalogEntry,
-  SeedAddonHealth,
-  SeedPodIdentityAssociation,
-} from '../../types.js';
+import type { ClusterAddonHooks, SeedAddon } from '../../types.js';
 import { paginate, type Page } from '../protocols/pagination.js';
 import { adotAddonDefinition, podIdentityAgentAddonDefinition, type AddonDefinition } from './addon-definitions.js';
+import { applyAddonAssociations, validateAddonAssociations } from './addon-pod-identity.js';
 import {
-  applyAddonAssociations,
-  associationsUpdateValue,
-  validateAddonAssociations,
-  type AddonAssociationRequest,
-} from './addon-pod-identity.js';
-import type { CatalogVersion } from './catalog.js';
+  describe,
+  describeUpdate,
+  emptyToUndefined,
+  settle,
+  toIssue,
+  updateParams,
+  type AddonState,
+} from './addon-state.js';
+import { groupedByAddon, selectedVersions } from './addon-versions.js';
 import { describeClusterDocument } from './cluster-description.js';
+import type {
+  AddonDescription,
+  AddonIssue,
+  AddonVersionsQuery,
+  CreateAddonParams,
+  EksClusterRegistration,
+  EksEmulatorOptions,
+  EksTiming,
+  PageRequest,
+  UpdateAddonParams,
+  UpdateDescription,
+} from './emulator-types.js';
 import { validateConfigurationValues } from './configuration.js';
 import { invalidParameter, invalidRequest, resourceInUse, resourceNotFound } from './errors.js';
 import {
@@ -27,109 +37,7 @@ import {
   type UpdateAssociationParams,
 } from './pod-identity.js';
 
-export interface EksTiming {
-  addonCreateSeconds: number;
-  addonDeleteSeconds: number;
-  addonUpdateSeconds: number;
-}
-
-export interface EksEmulatorOptions {
-  account: string;
-  region: string;
-  /** the ADOT add-on's versions (the seed's addonCatalog or the built-in one) */
-  catalog: readonly SeedAddonCatalogEntry[];
-  /** the other add-ons EKS offers (default: the EKS Pod Identity Agent with its built-in versions) */
-  addons?: readonly AddonDefinition[];
-  timing: EksTiming;
-  /** the roles pod identity associations name are looked up here (the sandbox's IAM); default: no role exists */
-  roles?: RoleDirectory;
-}
-
-export interface EksClusterRegistration {
-  name: string;
-  /** EKS minor version, e.g. "1.22" */
-  version: string;
-  /** what the cluster's /version reports; kept for callers, EKS itself does not answer it */
-  gitVersion?: string;
-  status?: string;
-  /** the Kubernetes API server URL */
-  endpoint: string;
-  oidcIssuer?: string;
-  /** base64 PEM of the API server's CA, when it serves TLS */
-  certificateAuthorityData?: string;
-  /** what each add-on's lifecycle does to the cluster, by add-on name; an add-on without hooks changes nothing */
-  addonHooks: Readonly<Record<string, ClusterAddonHooks>>;
-  addons?: SeedAddon[];
-  podIdentityAssociations?: SeedPodIdentityAssociation[];
-}
-
-export interface AddonIssue {
-  code: string;
-  message: string;
-  resourceIds: string[];
-}
-
-/** An add-on as DescribeAddon answers it (timestamps as Dates; the wire layer encodes them). */
-export interface AddonDescription {
-  addonName: string;
-  clusterName: string;
-  status: string;
-  addonVersion: string;
-  health: { issues: AddonIssue[] };
-  addonArn: string;
-  createdAt: Date;
-  modifiedAt: Date;
-  serviceAccountRoleArn?: string;
-  configurationValues?: string;
-  tags: Record<string, string>;
-  /** ARNs of the pod identity associations the add-on owns (absent when none) */
-  podIdentityAssociations?: string[];
-}
-
-export interface UpdateDescription {
-  id: string;
-  status: 'InProgress' | 'Failed' | 'Cancelled' | 'Successful';
-  type: 'AddonUpdate';
-  params: { type: string; value: string }[];
-  createdAt: Date;
-  errors: { errorCode: string; errorMessage: string; resourceIds: string[] }[];
-}
-
-export interface CreateAddonParams {
-  addonName: string;
-  addonVersion?: string;
-  serviceAccountRoleArn?: string;
-  resolveConflicts?: string;
-  configurationValues?: string;
-  tags?: Record<string, string>;
-  podIdentityAssociations?: AddonAssociationRequest[];
-}
-
-export interface UpdateAddonParams {
-  addonVersion?: string;
-  serviceAccountRoleArn?: string;
-  resolveConflicts?: string;
-  configurationValues?: string;
-  /** undefined: no change; []: the add-on's associations are deleted */
-  podIdentityAssociations?: AddonAssociationRequest[];
-}
-
-export interface PageRequest {
-  maxResults?: number;
-  nextToken?: string;
-}
-
-export interface AddonVersionsQuery extends PageRequest {
-  addonName?: string;
-  kubernetesVersion?: string;
-  types?: string[];
-  owners?: string[];
-  publishers?: string[];
-}
-
-interface AddonState extends AddonDescription {
-  pending: NodeJS.Timeout | undefined;
-}
+export type * from './emulator-types.js';
 
 interface ClusterState {
   registration: EksClusterRegistration;
@@ -228,35 +136,9 @@ export class EksEmulator {
    * visibly misses versions; each page groups its versions under their add-on.
    */
   describeAddonVersions(query: AddonVersionsQuery): { addons: Record<string, unknown>[]; nextToken?: string } {
-    const selected = [...this.definitions.values()]
-      .filter(
-        (definition) =>
-          (query.addonName === undefined || query.addonName === definition.name) &&
-          includesOrAbsent(query.types, definition.type) &&
-          includesOrAbsent(query.owners, definition.owner) &&
-          includesOrAbsent(query.publishers, definition.publisher),
-      )
-      .sort((a, b) => a.name.localeCompare(b.name));
-    const versions = selected.flatMap((definition) =>
-      definition.catalog.list(query.kubernetesVersion).map((version) => ({ definition, version })),
-    );
-    const result = this.page<{ definition: AddonDefinition; version: CatalogVersion }>(versions, query);
-    const addons: Record<string, unknown>[] = [];
-    for (const { definition, version } of result.items) {
-      const last = addons.at(-1);
-      if (last?.addonName === definition.name) (last.addonVersions as CatalogVersion[]).push(version);
-      else {
-        addons.push({
-          addonName: definition.name,
-          type: definition.type,
-          addonVersions: [version],
-          publisher: definition.publisher,
-          owner: definition.owner,
-          defaultNamespace: definition.namespace,
-        });
-      }
-    }
-    return { addons, nextToken: result.next };
+    const versions = selectedVersions([...this.definitions.values()], query);
+    const result = this.page(versions, query);
+    return { addons: groupedByAddon(result.items), nextToken: result.next };
   }
 
   describeAddonConfiguration(addonName: string, addonVersion: string): Record<string, unknown> {
@@ -594,48 +476,4 @@ export class EksEmulator {
       pending: undefined,
     };
   }
-}
-
-function settle(addon: AddonState, status: string, issue: AddonIssue | undefined): void {
-  addon.status = status;
-  addon.health = { issues: issue === undefined ? [] : [issue] };
-  addon.modifiedAt = new Date();
-}
-
-function describe(addon: AddonState): AddonDescription {
-  const { pending: _pending, ...description } = addon;
-  return structuredClone(description);
-}
-
-function describeUpdate(update: UpdateDescription & { addonName: string }): UpdateDescription {
-  const { addonName: _addonName, ...description } = update;
-  return structuredClone(description);
-}
-
-function updateParams(params: UpdateAddonParams, namespace: string): { type: string; value: string }[] {
-  const entries: [string, string | undefined][] = [
-    ['AddonVersion', params.addonVersion],
-    ['ServiceAccountRoleArn', params.serviceAccountRoleArn],
-    ['ResolveConflicts', params.resolveConflicts],
-    ['ConfigurationValues', params.configurationValues],
-    [
-      'PodIdentityAssociations',
-      params.podIdentityAssociations === undefined
-        ? undefined
-        : associationsUpdateValue(params.podIdentityAssociations, namespace),
-    ],
-  ];
-  return entries.flatMap(([type, value]) => (value === undefined ? [] : [{ type, value }]));
-}
-
-function toIssue(health: SeedAddonHealth): AddonIssue {
-  return { code: health.code, message: health.message, resourceIds: health.resourceIds ?? [] };
-}
-
-function includesOrAbsent(values: string[] | undefined, value: string): boolean {
-  return values === undefined || values.length === 0 || values.includes(value);
-}
-
-function emptyToUndefined(value: string | undefined): string | undefined {
-  return value === '' ? undefined : value;
 }
