@@ -61,6 +61,8 @@ export interface TestAwsSandbox {
 
 export interface TestAwsSandboxOptions {
   account?: string;
+  /** the ADOT catalogue (default testCatalog) */
+  catalog?: SeedAddonCatalogEntry[];
   clusterVersion?: string;
   addons?: SeedAddon[];
   podIdentityAssociations?: SeedPodIdentityAssociation[];
@@ -80,7 +82,7 @@ export async function startTestAwsSandbox(options: TestAwsSandboxOptions = {}): 
   const eks = new EksEmulator({
     account,
     region,
-    catalog: testCatalog,
+    catalog: options.catalog ?? testCatalog,
     timing: { addonCreateSeconds: 0.1, addonDeleteSeconds: 0.1, addonUpdateSeconds: 0.1, ...options.timing },
     roles: iam,
   });

@@ -25,6 +25,10 @@ const COLLECTOR_NAMESPACE = 'aws-otel-eks';
 const COLLECTOR_SERVICE_ACCOUNT = 'aws-otel-collector';
 const XRAY_POLICY = 'arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess';
 const ADDON_V045 = 'v0.45.0-eksbuild.1';
+/** a current cluster: Kubernetes 1.33, which ADOT v0.131.0 and later support, all with EKS Pod Identity */
+const CURRENT_KUBERNETES = { version: '1.33', gitVersion: 'v1.33.2-eks-931bdca' } as const;
+const CURRENT_CERT_MANAGER = 'cert-manager-v1.13.1';
+const POD_IDENTITY_AGENT_VERSION = 'v1.3.10-eksbuild.3';
 
 function freshCluster(overrides: Partial<SeedCluster> = {}): SeedCluster {
   return {
@@ -224,6 +228,28 @@ export const SCENARIOS: readonly Scenario[] = [
         ],
       },
       clusters: [freshCluster()],
+    },
+  },
+  {
+    name: 'pod-identity-ready',
+    description:
+      'EKS 1.33 with cert-manager v1.13.1 and the eks-pod-identity-agent add-on ACTIVE on two EC2 nodes: ready for adot install with EKS Pod Identity',
+    seed: {
+      clusters: [
+        freshCluster({
+          ...CURRENT_KUBERNETES,
+          presets: [CURRENT_CERT_MANAGER],
+          addons: [{ name: 'eks-pod-identity-agent', version: POD_IDENTITY_AGENT_VERSION, status: 'ACTIVE' }],
+        }),
+      ],
+    },
+  },
+  {
+    name: 'fargate-only',
+    description:
+      'EKS 1.33 with cert-manager v1.13.1 whose pods all run on AWS Fargate: no DaemonSets, so no EKS Pod Identity (IRSA only)',
+    seed: {
+      clusters: [freshCluster({ ...CURRENT_KUBERNETES, presets: [CURRENT_CERT_MANAGER], computeType: 'fargate' })],
     },
   },
 ];
