@@ -18,7 +18,10 @@ export interface ClusterAddonHooksContext {
 }
 
 /** The hooks of every add-on the sandbox installs, by add-on name, for one cluster's store. */
-export function clusterAddonHooks(store: ClusterStore, context: ClusterAddonHooksContext): Record<string, ClusterAddonHooks> {
+export function clusterAddonHooks(
+  store: ClusterStore,
+  context: ClusterAddonHooksContext,
+): Record<string, ClusterAddonHooks> {
   return {
     adot: new StoreAddonHooks(store),
     [POD_IDENTITY_AGENT_ADDON]: new ManagedObjectsHooks(store, POD_IDENTITY_AGENT_ADDON, (version) =>

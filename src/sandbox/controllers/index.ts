@@ -22,9 +22,9 @@ export interface ClusterControllerOptions {
 
 /**
  * Starts the controllers of one emulated cluster. Each reconciles once synchronously, in dependency order
- * (operator makes Deployments, rollouts make them and DaemonSets ready, endpoints follow ready replicas), so the cluster is
- * settled when this returns; afterwards each reacts to store changes on its own. Collectors start asynchronously
- * once their Deployment has rolled out, which then becomes Available.
+ * (operator makes Deployments, rollouts make them and DaemonSets ready, endpoints follow ready replicas), so the
+ * cluster is settled when this returns; afterwards each reacts to store changes on its own. Collectors start
+ * asynchronously once their Deployment has rolled out, which then becomes Available.
  */
 export function startClusterControllers(store: ClusterStore, options: ClusterControllerOptions): ClusterControllers {
   const runner = options.collectors;

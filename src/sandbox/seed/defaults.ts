@@ -11,7 +11,7 @@ export const SEED_DEFAULTS = {
   addonDeleteSeconds: 1,
   addonUpdateSeconds: 2,
   rolloutSeconds: 1,
-  /** nodes of a cluster that names none: two, as eksctl's default node group has (https://eksctl.io/usage/creating-and-managing-clusters/) */
+  /** nodes of a cluster that names none: two, as in eksctl's default node group (eksctl DefaultNodeCount) */
   nodeCount: 2,
   computeType: 'ec2',
 } as const;

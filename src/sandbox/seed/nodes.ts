@@ -91,7 +91,8 @@ function nodeObject(
     spec: fargate
       ? {
           providerID: `aws:///${zone}/${hash.toString('hex').slice(0, 10)}/${name}`,
-          // Fargate runs only the pod it was started for (https://docs.aws.amazon.com/eks/latest/userguide/fargate-pod-configuration.html)
+          // a Fargate node runs only the pod it was started for
+          // (https://docs.aws.amazon.com/eks/latest/userguide/fargate-pod-configuration.html)
           taints: [{ key: COMPUTE_TYPE_LABEL, value: 'fargate', effect: 'NoSchedule' }],
         }
       : { providerID: `aws:///${zone}/${instanceId}` },

@@ -11,7 +11,7 @@ export interface AddonPodIdentityConfiguration {
   recommendedManagedPolicies: string[];
 }
 
-/** Everything the emulated EKS knows about one add-on: what DescribeAddonVersions says of it and the rules it follows. */
+/** What the emulated EKS knows of one add-on: what DescribeAddonVersions says of it and the rules it follows. */
 export interface AddonDefinition {
   name: string;
   /** AddonInfo's type, owner and publisher as DescribeAddonVersions reports them */
@@ -34,8 +34,8 @@ export interface AddonDefinition {
 const POLICY = (name: string) => `arn:aws:iam::aws:policy/${name}`;
 
 /**
- * ADOT supports EKS Pod Identity from v0.94.1-eksbuild.1 (https://docs.aws.amazon.com/eks/latest/userguide/add-ons-iam.html,
- * "Pod Identity Support Reference"). Which service accounts and policies its DescribeAddonConfiguration names is
+ * ADOT supports EKS Pod Identity from v0.94.1-eksbuild.1
+ * (https://docs.aws.amazon.com/eks/latest/userguide/add-ons-iam.html, "Pod Identity Support Reference"). Which service accounts and policies its DescribeAddonConfiguration names is
  * not public; these are the service accounts of the collectors the add-on deploys from its configuration (v0.88.0
  * and later) with the policies the ADOT docs attach to each
  * (https://aws-otel.github.io/docs/getting-started/adot-eks-add-on/config-prometheus-metrics, …/config-otlp-ingest,
@@ -104,7 +104,8 @@ function agentConfigurationSchema(version: string): string {
 
 /**
  * The EKS Pod Identity Agent add-on: type "security" as DescribeAddonVersions lists it (in the public outputs of
- * it that repositories quote; no AWS page lists the type), owned by AWS and published by EKS like ADOT. It uses the node role's permissions, not IRSA or pod identity
+ * it that repositories quote; no AWS page lists the type), owned by AWS and published by EKS like ADOT. It uses the
+ * node role's permissions, not IRSA or pod identity
  * (https://docs.aws.amazon.com/eks/latest/userguide/workloads-add-ons-available-eks.html#add-ons-pod-id), so it
  * requires no IAM permissions of its own and declares no pod identity configuration. No cert-manager either.
  */

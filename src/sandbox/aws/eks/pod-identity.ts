@@ -148,7 +148,10 @@ export class PodIdentityAssociations {
     return structuredClone(this.get(associationId));
   }
 
-  /** Owned associations may be updated directly: "You also can directly update or delete the pod identity association" (add-ons-iam.html). */
+  /**
+   * Owned associations may be changed too: "You also can directly update or delete the pod identity association if
+   * necessary" (https://docs.aws.amazon.com/eks/latest/userguide/add-ons-iam.html).
+   */
   update(associationId: string, params: UpdateAssociationParams): PodIdentityAssociation {
     const association = this.get(associationId);
     const replay = this.replayOf(params.clientRequestToken, { update: associationId, params });
@@ -213,11 +216,12 @@ export class PodIdentityAssociations {
   }
 
   /**
-   * What EKS checks of a role when an association is made (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-association.html):
-   * it must be in the cluster's account ("You can only associate roles that are in the same AWS account as the
+   * What EKS checks of a role when an association is made
+   * (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-association.html): it must be in the cluster's account ("You can only associate roles that are in the same AWS account as the
    * cluster", pod-identities.html), exist ("InvalidParameterException: Role provided in the request does not
    * exist.", https://github.com/hashicorp/terraform-provider-aws/pull/34717) and trust pods.eks.amazonaws.com
-   * ("Trust policy of the role provided is invalid.", https://github.com/hashicorp/terraform-provider-aws/issues/41483).
+   * ("Trust policy of the role provided is invalid.",
+   * https://github.com/hashicorp/terraform-provider-aws/issues/41483).
    */
   validateRole(roleArn: string, disableSessionTags: boolean): void {
     const match = ROLE_ARN.exec(roleArn);
