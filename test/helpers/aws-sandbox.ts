@@ -64,6 +64,7 @@ export interface TestAwsSandboxOptions {
   /** the ADOT catalogue (default testCatalog) */
   catalog?: SeedAddonCatalogEntry[];
   clusterVersion?: string;
+  clusterStatus?: string;
   addons?: SeedAddon[];
   podIdentityAssociations?: SeedPodIdentityAssociation[];
   faults?: SeedFault[];
@@ -91,6 +92,7 @@ export async function startTestAwsSandbox(options: TestAwsSandboxOptions = {}): 
   eks.addCluster({
     name: 'demo',
     version: options.clusterVersion ?? '1.22',
+    status: options.clusterStatus,
     endpoint: 'https://127.0.0.1:6443',
     oidcIssuer: TEST_OIDC_ISSUER,
     addonHooks: { adot: hooks, 'eks-pod-identity-agent': agentHooks },

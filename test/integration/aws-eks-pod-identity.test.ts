@@ -282,6 +282,25 @@ describe('EKS Pod Identity associations through the real EKS client', () => {
     }
   });
 
+  it('refuses to create associations while the cluster is not ACTIVE (InvalidRequestException)', async () => {
+    const { eks } = await start({ clusterStatus: 'CREATING' });
+    const refused = await errorOf(
+      eks.send(
+        new CreatePodIdentityAssociationCommand({
+          clusterName: 'demo',
+          namespace: 'apps',
+          serviceAccount: 'web',
+          roleArn: roleArn('collector'),
+        }),
+      ),
+    );
+    expect(refused).toEqual({
+      name: 'InvalidRequestException',
+      status: 400,
+      message: 'Cluster demo is not in ACTIVE state',
+    });
+  });
+
   it('refuses an update that changes nothing and one whose new role is not usable', async () => {
     const { eks } = await start();
     const created = await eks.send(

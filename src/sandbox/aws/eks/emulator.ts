@@ -319,7 +319,12 @@ export class EksEmulator {
   // ---------- EKS Pod Identity associations ----------
 
   createPodIdentityAssociation(clusterName: string, params: CreateAssociationParams): PodIdentityAssociation {
-    return this.cluster(clusterName).associations.create(params);
+    const cluster = this.cluster(clusterName);
+    if ((cluster.registration.status ?? 'ACTIVE') !== 'ACTIVE') {
+      // as CreateAddon answers; EKS's wording for associations is not public
+      throw invalidRequest(`Cluster ${clusterName} is not in ACTIVE state`, { clusterName });
+    }
+    return cluster.associations.create(params);
   }
 
   listPodIdentityAssociations(
