@@ -12,11 +12,11 @@ import {
   updateParams,
   type AddonState,
 } from './addon-state.js';
+import { installAddon, resolveAddonVersion, validateServiceAccountRoleArn } from './addon-lifecycle.js';
 import { groupedByAddon, selectedVersions } from './addon-versions.js';
 import { describeClusterDocument } from './cluster-description.js';
 import type {
   AddonDescription,
-  AddonIssue,
   AddonVersionsQuery,
   CreateAddonParams,
   EksClusterRegistration,
@@ -49,10 +49,6 @@ interface ClusterState {
 }
 
 type Where = { clusterName: string; addonName: string };
-
-const RBAC_ACCESS_DENIED =
-  'User "eks:addon-manager" cannot patch resource "roles" in API group "rbac.authorization.k8s.io" in the namespace "opentelemetry-operator-system"';
-const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 
 /**
  * The EKS control plane as far as adot uses it: clusters registered by the sandbox, the lifecycle of the add-ons
@@ -176,8 +172,8 @@ export class EksEmulator {
     if (params.resolveConflicts !== undefined && !['NONE', 'OVERWRITE'].includes(params.resolveConflicts)) {
       throw invalidParameter(`ResolveConflicts ${params.resolveConflicts} is not supported on create`, where);
     }
-    const version = this.resolveVersion(cluster, definition, params.addonVersion, where);
-    this.validateRole(params.serviceAccountRoleArn, where);
+    const version = resolveAddonVersion(definition, cluster.registration.version, params.addonVersion, where);
+    validateServiceAccountRoleArn(params.serviceAccountRoleArn, where);
     if (params.configurationValues !== undefined) {
       validateConfigurationValues(
         definition.configurationSchema(version),
@@ -215,7 +211,7 @@ export class EksEmulator {
     });
     cluster.addons.set(addonName, addon);
     this.after(addon, this.timing.addonCreateSeconds, () => {
-      const issue = this.install(cluster, definition, version);
+      const issue = installAddon(definition, this.hooksOf(cluster, definition.name), version);
       settle(addon, issue === undefined ? 'ACTIVE' : 'CREATE_FAILED', issue);
     });
     return this.describeAddonState(cluster, addon);
@@ -232,8 +228,8 @@ export class EksEmulator {
     const version =
       params.addonVersion === undefined
         ? addon.addonVersion
-        : this.resolveVersion(cluster, definition, params.addonVersion, where);
-    this.validateRole(params.serviceAccountRoleArn, where);
+        : resolveAddonVersion(definition, cluster.registration.version, params.addonVersion, where);
+    validateServiceAccountRoleArn(params.serviceAccountRoleArn, where);
     if (params.configurationValues !== undefined) {
       validateConfigurationValues(
         definition.configurationSchema(version),
@@ -275,7 +271,7 @@ export class EksEmulator {
     addon.status = 'UPDATING';
     addon.modifiedAt = new Date();
     this.after(addon, this.timing.addonUpdateSeconds, () => {
-      const issue = this.install(cluster, definition, version);
+      const issue = installAddon(definition, this.hooksOf(cluster, definition.name), version);
       if (issue === undefined) addon.addonVersion = version;
       settle(addon, issue === undefined ? 'ACTIVE' : 'UPDATE_FAILED', issue);
       update.status = issue === undefined ? 'Successful' : 'Failed';
@@ -380,57 +376,6 @@ export class EksEmulator {
     const description = describe(addon);
     const owned = cluster.associations.ownedBy(addon.addonArn).map((association) => association.associationArn);
     return owned.length === 0 ? description : { ...description, podIdentityAssociations: owned };
-  }
-
-  private resolveVersion(
-    cluster: ClusterState,
-    definition: AddonDefinition,
-    requested: string | undefined,
-    where: Where,
-  ): string {
-    const kubernetesVersion = cluster.registration.version;
-    if (requested === undefined) {
-      const fallback = definition.catalog.defaultFor(kubernetesVersion);
-      if (fallback === undefined) {
-        throw invalidParameter(
-          `Addon ${where.addonName} has no version supported for Kubernetes version ${kubernetesVersion}`,
-          where,
-        );
-      }
-      return fallback;
-    }
-    if (!definition.catalog.isCompatible(requested, kubernetesVersion)) {
-      throw invalidParameter(
-        `Addon version ${requested} of ${where.addonName} is not supported for Kubernetes version ${kubernetesVersion}`,
-        where,
-      );
-    }
-    return requested;
-  }
-
-  private validateRole(roleArn: string | undefined, where: Where): void {
-    if (roleArn !== undefined && roleArn !== '' && !ROLE_ARN_PATTERN.test(roleArn)) {
-      throw invalidParameter(`ServiceAccountRoleArn ${roleArn} is not a valid IAM role ARN`, where);
-    }
-  }
-
-  /** the add-on RBAC rule (ADOT <= v0.62.1), then the add-on's hook; returns the health issue on failure */
-  private install(cluster: ClusterState, definition: AddonDefinition, version: string): AddonIssue | undefined {
-    const hooks = this.hooksOf(cluster, definition.name);
-    if (definition.requiresAddonRbac(version) && hooks?.hasAddonRbac?.() !== true) {
-      return { code: 'AccessDenied', message: RBAC_ACCESS_DENIED, resourceIds: [] };
-    }
-    try {
-      hooks?.installAddon(version);
-    } catch (error) {
-      // a failing cluster must not take the endpoint down from inside a timer; EKS reports such failures as health
-      return {
-        code: 'InternalFailure',
-        message: error instanceof Error ? error.message : String(error),
-        resourceIds: [],
-      };
-    }
-    return undefined;
   }
 
   private after(addon: AddonState, seconds: number, action: () => void): void {
