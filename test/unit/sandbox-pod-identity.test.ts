@@ -92,6 +92,19 @@ describe('seed keys for nodes and EKS Pod Identity', () => {
       - {namespace: a, serviceAccount: b, roleArn: "arn:aws:iam::123456789012:role/x", id: b-123}
 `),
     ).toContain('clusters[0].podIdentityAssociations[0].id: expected an association id');
+    expect(
+      seedError(`clusters:
+  - name: demo
+    podIdentityAssociations:
+      - {namespace: opentelemetry-operator-system, serviceAccount: adot-col-otlp-ingest, roleArn: "arn:aws:iam::123456789012:role/x"}
+    addons:
+      - name: adot
+        version: v0.131.0-eksbuild.1
+        podIdentityAssociations: [{serviceAccount: adot-col-otlp-ingest, roleArn: "arn:aws:iam::123456789012:role/x"}]
+`),
+    ).toBe(
+      'seed.yaml:8: clusters[0].addons[0].podIdentityAssociations[0]: service account opentelemetry-operator-system/adot-col-otlp-ingest already has an association (clusters[0].podIdentityAssociations[0])',
+    );
   });
 });
 
