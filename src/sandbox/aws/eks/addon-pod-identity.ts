@@ -48,8 +48,9 @@ export function validateAddonAssociations(
       );
     }
     if (seen.has(association.serviceAccount)) {
+      // message not public
       throw invalidParameter(
-        `Service account ${association.serviceAccount} is listed more than once in podIdentityAssociations (message not public)`,
+        `Service account ${association.serviceAccount} is listed more than once in podIdentityAssociations`,
         where,
       );
     }

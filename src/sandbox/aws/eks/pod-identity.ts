@@ -7,7 +7,8 @@ import { podIdentityTrustProblem } from './pod-identity-trust.js';
 /**
  * EKS Pod Identity associations of one cluster (CreatePodIdentityAssociation and its siblings, botocore eks
  * 2017-11-01; https://docs.aws.amazon.com/eks/latest/userguide/pod-id-association.html). Messages quoted from EKS
- * answers people published are cited; the others are not public and are marked "(message not public)".
+ * answers people published are cited next to them; every other message is not public, written to be plausible, and
+ * marked `// message not public` where it is thrown.
  */
 export interface PodIdentityAssociation {
   clusterName: string;
@@ -93,8 +94,9 @@ export class PodIdentityAssociations {
     if (existing !== undefined)
       throw resourceInUse(`Association already exists: ${existing.associationId}`, this.where());
     if (this.associations.size >= MAX_ASSOCIATIONS_PER_CLUSTER) {
+      // message not public
       throw resourceLimitExceeded(
-        `Pod Identity associations per cluster limit of ${MAX_ASSOCIATIONS_PER_CLUSTER} exceeded (message not public)`,
+        `Pod Identity associations per cluster limit of ${MAX_ASSOCIATIONS_PER_CLUSTER} exceeded`,
         this.where(),
       );
     }
@@ -162,9 +164,9 @@ export class PodIdentityAssociations {
       params.targetRoleArn === undefined &&
       params.policy === undefined
     ) {
-      // "You must change at least one of these in an update" (UpdatePodIdentityAssociation, eks model)
+      // "You must change at least one of these in an update" (UpdatePodIdentityAssociation, eks model); message not public
       throw invalidParameter(
-        'At least one of roleArn, targetRoleArn, disableSessionTags or policy must be given (message not public)',
+        'At least one of roleArn, targetRoleArn, disableSessionTags or policy must be given',
         this.where(),
       );
     }
@@ -226,12 +228,11 @@ export class PodIdentityAssociations {
   validateRole(roleArn: string, disableSessionTags: boolean): void {
     const match = ROLE_ARN.exec(roleArn);
     if (match === null)
-      throw invalidParameter(`Role ARN ${roleArn} is not a valid IAM role ARN (message not public)`, this.where());
+      // message not public
+      throw invalidParameter(`Role ARN ${roleArn} is not a valid IAM role ARN`, this.where());
     if (match[1] !== this.context.account) {
-      throw invalidParameter(
-        `Role ${roleArn} is not in the cluster's account ${this.context.account} (message not public)`,
-        this.where(),
-      );
+      // message not public
+      throw invalidParameter(`Role ${roleArn} is not in the cluster's account ${this.context.account}`, this.where());
     }
     const role = this.context.roles.findRoleByArn(roleArn);
     if (role === undefined) throw invalidParameter('Role provided in the request does not exist.', this.where());
@@ -242,29 +243,26 @@ export class PodIdentityAssociations {
 
   private validateOptions(options: { targetRoleArn?: string; policy?: string; disableSessionTags?: boolean }): void {
     if (options.targetRoleArn !== undefined && options.targetRoleArn !== '' && !ROLE_ARN.test(options.targetRoleArn)) {
-      throw invalidParameter(
-        `Target role ARN ${options.targetRoleArn} is not a valid IAM role ARN (message not public)`,
-        this.where(),
-      );
+      // message not public
+      throw invalidParameter(`Target role ARN ${options.targetRoleArn} is not a valid IAM role ARN`, this.where());
     }
-    // "When using this policy, disableSessionTags must be set to true" (policy, eks model)
+    // "When using this policy, disableSessionTags must be set to true" (policy, eks model); message not public
     if (options.policy !== undefined && options.policy !== '' && options.disableSessionTags !== true) {
-      throw invalidParameter(
-        'disableSessionTags must be true when a policy is given (message not public)',
-        this.where(),
-      );
+      throw invalidParameter('disableSessionTags must be true when a policy is given', this.where());
     }
   }
 
   private validateTags(tags: Record<string, string> | undefined): void {
     const entries = Object.entries(tags ?? {});
     if (entries.length > MAX_TAGS) {
-      throw invalidParameter(`An association can have at most ${MAX_TAGS} tags (message not public)`, this.where());
+      // message not public
+      throw invalidParameter(`An association can have at most ${MAX_TAGS} tags`, this.where());
     }
     for (const [key, value] of entries) {
       if (key.length < 1 || key.length > 128 || value.length > 256 || key.toLowerCase().startsWith('aws:')) {
+        // message not public
         throw invalidParameter(
-          `Tag ${key} is not valid: keys have 1-128 characters, values up to 256, and aws: is reserved (message not public)`,
+          `Tag ${key} is not valid: keys have 1-128 characters, values up to 256, and aws: is reserved`,
           this.where(),
         );
       }
@@ -316,7 +314,8 @@ export class PodIdentityAssociations {
     }
     const association = this.associations.get(associationId);
     if (association === undefined) {
-      throw resourceNotFound(`No association found for ID: ${associationId} (message not public)`, this.where());
+      // message not public
+      throw resourceNotFound(`No association found for ID: ${associationId}`, this.where());
     }
     return association;
   }
@@ -330,8 +329,9 @@ export class PodIdentityAssociations {
     const seen = this.tokens.get(token);
     if (seen === undefined) return undefined;
     if (!isDeepStrictEqual(seen.request, request)) {
+      // message not public
       throw invalidParameter(
-        `The client request token ${token} was already used with different parameters (message not public)`,
+        `The client request token ${token} was already used with different parameters`,
         this.where(),
       );
     }
