@@ -8,7 +8,7 @@ import { apsService, ApsState } from './aws/aps/index.js';
 import { EksEmulator, IamEmulator, startAwsServer, type AwsServer } from './aws/index.js';
 import { LogsState, logsService } from './aws/logs/index.js';
 import { xrayService, XRaySampling, XRayState } from './aws/xray/index.js';
-import { startClusterControllers, StoreAddonHooks, type ClusterControllers } from './controllers/index.js';
+import { clusterAddonHooks, startClusterControllers, type ClusterControllers } from './controllers/index.js';
 import { FaultInjector } from './faults.js';
 import { baseClusterObjects } from './kube/bootstrap.js';
 import { renderKubeconfig } from './kube/kubeconfig.js';
@@ -87,6 +87,8 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
   const region = seed.region ?? SEED_DEFAULTS.region;
   const behaviour = seed.behaviour ?? {};
   const faults = new FaultInjector(behaviour.faults ?? [], behaviour.randomSeed);
+  const iam = new IamEmulator({ account });
+  iam.seed(seed.iam);
   const eks = new EksEmulator({
     account,
     region,
@@ -96,9 +98,8 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       addonDeleteSeconds: behaviour.addonDeleteSeconds ?? SEED_DEFAULTS.addonDeleteSeconds,
       addonUpdateSeconds: behaviour.addonUpdateSeconds ?? SEED_DEFAULTS.addonUpdateSeconds,
     },
+    roles: iam,
   });
-  const iam = new IamEmulator({ account });
-  iam.seed(seed.iam);
   const xray = new XRayState();
   const logs = new LogsState(account, region);
   const aps = new ApsState();
@@ -135,7 +136,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     await Promise.all(
       (seed.clusters ?? []).map(async (clusterSeed) => {
         const store = createClusterStore();
-        for (const object of clusterStartObjects(clusterSeed, baseObjects)) store.put(object);
+        for (const object of clusterStartObjects(clusterSeed, baseObjects, region)) store.put(object);
         const server = await startKubeApiServer({
           store,
           gitVersion: clusterSeed.gitVersion ?? '',
@@ -188,8 +189,9 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
         endpoint: cluster.server.url,
         certificateAuthorityData: Buffer.from(cluster.server.certificateAuthority).toString('base64'),
         oidcIssuer: cluster.seed.oidcIssuer,
-        hooks: new StoreAddonHooks(cluster.store),
+        addonHooks: clusterAddonHooks(cluster.store, { clusterName: cluster.seed.name, region }),
         addons: cluster.seed.addons,
+        podIdentityAssociations: cluster.seed.podIdentityAssociations,
       });
     }
     // seeded collectors run before the sandbox is handed out

@@ -44,6 +44,12 @@ export interface SeedAddonHealth {
   resourceIds?: string[];
 }
 
+/** a pod identity association an add-on owns (CreateAddon `podIdentityAssociations`), in the add-on's namespace */
+export interface SeedAddonPodIdentityAssociation {
+  serviceAccount: string;
+  roleArn: string;
+}
+
 export interface SeedAddon {
   name: string;
   version: string;
@@ -51,7 +57,29 @@ export interface SeedAddon {
   serviceAccountRoleArn?: string;
   configurationValues?: string;
   health?: SeedAddonHealth[];
+  podIdentityAssociations?: SeedAddonPodIdentityAssociation[];
 }
+
+/** an EKS Pod Identity association present at start (CreatePodIdentityAssociation's fields) */
+export interface SeedPodIdentityAssociation {
+  namespace: string;
+  serviceAccount: string;
+  roleArn: string;
+  disableSessionTags?: boolean;
+  targetRoleArn?: string;
+  /** `a-` and 17 lowercase letters or digits; generated when absent */
+  id?: string;
+  tags?: Record<string, string>;
+}
+
+/** One node of a seeded cluster: its name and labels override the generated ones. */
+export interface SeedNode {
+  name?: string;
+  labels?: Record<string, string>;
+}
+
+/** where a cluster's pods run: EC2 nodes (managed node group) or AWS Fargate */
+export type SeedComputeType = 'ec2' | 'fargate';
 
 export interface SeedCluster {
   name: string;
@@ -62,6 +90,10 @@ export interface SeedCluster {
   presets?: string[];
   addons?: SeedAddon[];
   objects?: KubeObject[];
+  /** how many Node objects (default 2), or one entry per node */
+  nodes?: number | SeedNode[];
+  computeType?: SeedComputeType;
+  podIdentityAssociations?: SeedPodIdentityAssociation[];
 }
 
 export interface SeedIamRole {
@@ -112,16 +144,20 @@ export interface ClusterStore {
 }
 
 // ---------- coupling between EKS add-on lifecycle and a cluster ----------
-/** What the EKS emulator asks of a cluster while it runs an add-on's lifecycle (implemented in controllers/). */
+/**
+ * What the EKS emulator asks of a cluster while it runs one add-on's lifecycle (implemented in controllers/); a
+ * cluster has one set per add-on name. The rules (which add-on needs cert-manager, which version the add-on RBAC)
+ * are the emulator's; the hooks answer facts about the cluster and change it.
+ */
 export interface ClusterAddonHooks {
-  /** undefined when cert-manager is usable, else why not (CreateAddon is refused with it) */
-  certManagerProblem(): string | undefined;
-  /** true when the add-on RBAC manifest (eks:addon-manager roles) is present */
-  hasAddonRbac(): boolean;
-  /** install the operator objects of that add-on version (namespace, CRD, deployment, webhook service …) */
+  /** install the objects of that add-on version (ADOT: namespace, CRDs, operator …; the agent: its DaemonSet) */
   installAddon(version: string): void;
   /** remove what installAddon created */
   removeAddon(): void;
+  /** asked for add-ons that need cert-manager: undefined when it is usable, else why not (CreateAddon is refused) */
+  certManagerProblem?(): string | undefined;
+  /** asked for versions that need the add-on RBAC manifest: true when the eks:addon-manager roles are present */
+  hasAddonRbac?(): boolean;
 }
 
 // ---------- AWS errors and faults ----------

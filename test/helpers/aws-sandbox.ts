@@ -1,6 +1,12 @@
 import { FaultInjector } from '../../src/sandbox/faults.js';
 import { EksEmulator, IamEmulator, startAwsServer, type AwsServer } from '../../src/sandbox/aws/index.js';
-import type { ClusterAddonHooks, SeedAddon, SeedAddonCatalogEntry, SeedFault } from '../../src/sandbox/types.js';
+import type {
+  ClusterAddonHooks,
+  SeedAddon,
+  SeedAddonCatalogEntry,
+  SeedFault,
+  SeedPodIdentityAssociation,
+} from '../../src/sandbox/types.js';
 
 /** A small catalogue: one old version that needs the add-on RBAC, two newer ones, in no particular order. */
 export const testCatalog: SeedAddonCatalogEntry[] = [
@@ -40,7 +46,10 @@ export interface TestAwsSandbox {
   server: AwsServer;
   eks: EksEmulator;
   iam: IamEmulator;
+  /** the ADOT add-on's hooks */
   hooks: RecordingHooks;
+  /** the eks-pod-identity-agent add-on's hooks */
+  agentHooks: RecordingHooks;
   clientConfig: {
     endpoint: string;
     region: string;
@@ -52,8 +61,12 @@ export interface TestAwsSandbox {
 
 export interface TestAwsSandboxOptions {
   account?: string;
+  /** the ADOT catalogue (default testCatalog) */
+  catalog?: SeedAddonCatalogEntry[];
   clusterVersion?: string;
+  clusterStatus?: string;
   addons?: SeedAddon[];
+  podIdentityAssociations?: SeedPodIdentityAssociation[];
   faults?: SeedFault[];
   randomSeed?: number;
   timing?: { addonCreateSeconds?: number; addonDeleteSeconds?: number; addonUpdateSeconds?: number };
@@ -66,22 +79,26 @@ export const TEST_OIDC_ISSUER = 'https://oidc.eks.us-east-1.amazonaws.com/id/012
 export async function startTestAwsSandbox(options: TestAwsSandboxOptions = {}): Promise<TestAwsSandbox> {
   const account = options.account ?? '111122223333';
   const region = 'us-east-1';
+  const iam = new IamEmulator({ account });
   const eks = new EksEmulator({
     account,
     region,
-    catalog: testCatalog,
+    catalog: options.catalog ?? testCatalog,
     timing: { addonCreateSeconds: 0.1, addonDeleteSeconds: 0.1, addonUpdateSeconds: 0.1, ...options.timing },
+    roles: iam,
   });
   const hooks = new RecordingHooks();
+  const agentHooks = new RecordingHooks();
   eks.addCluster({
     name: 'demo',
     version: options.clusterVersion ?? '1.22',
+    status: options.clusterStatus,
     endpoint: 'https://127.0.0.1:6443',
     oidcIssuer: TEST_OIDC_ISSUER,
-    hooks,
+    addonHooks: { adot: hooks, 'eks-pod-identity-agent': agentHooks },
     addons: options.addons,
+    podIdentityAssociations: options.podIdentityAssociations,
   });
-  const iam = new IamEmulator({ account });
   const faults = options.faults === undefined ? undefined : new FaultInjector(options.faults, options.randomSeed ?? 42);
   const server = await startAwsServer({ account, region, eks, iam, faults });
   return {
@@ -89,6 +106,7 @@ export async function startTestAwsSandbox(options: TestAwsSandboxOptions = {}): 
     eks,
     iam,
     hooks,
+    agentHooks,
     clientConfig: {
       endpoint: server.url,
       region,

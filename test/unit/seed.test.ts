@@ -124,7 +124,7 @@ describe('parseSeed: bad seeds', () => {
         stauts: ACTIVE
 `);
     expect(error.message).toBe(
-      'seed.yaml:7: clusters[0].addons[1].stauts: unknown key; expected one of name, version, status, serviceAccountRoleArn, configurationValues, health',
+      'seed.yaml:7: clusters[0].addons[1].stauts: unknown key; expected one of name, version, status, serviceAccountRoleArn, configurationValues, health, podIdentityAssociations',
     );
   });
 

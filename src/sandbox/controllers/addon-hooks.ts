@@ -1,5 +1,7 @@
+import { POD_IDENTITY_AGENT_ADDON } from '../seed/addon-namespaces.js';
 import { ADDON_MANAGED_LABEL, addonOperatorObjects } from '../seed/addon-objects.js';
 import { REQUIRED_ADDON_RBAC } from '../seed/addon-rbac.js';
+import { podIdentityAgentObjects } from '../seed/pod-identity-agent-objects.js';
 import type { ClusterAddonHooks, ClusterStore, KubeObject } from '../types.js';
 import { isDeploymentAvailable } from './objects.js';
 import { COLLECTOR_API_VERSIONS, COLLECTOR_KIND } from './operator.js';
@@ -10,9 +12,78 @@ const CERT_MANAGER_COMPONENTS = [
   { role: 'webhook', names: ['webhook', 'cert-manager-webhook'] },
 ] as const;
 
-/** What the EKS emulator asks of one cluster during the add-on lifecycle, answered from its store. */
-export class StoreAddonHooks implements ClusterAddonHooks {
-  constructor(private readonly store: ClusterStore) {}
+export interface ClusterAddonHooksContext {
+  clusterName: string;
+  region: string;
+}
+
+/** The hooks of every add-on the sandbox installs, by add-on name, for one cluster's store. */
+export function clusterAddonHooks(
+  store: ClusterStore,
+  context: ClusterAddonHooksContext,
+): Record<string, ClusterAddonHooks> {
+  return {
+    adot: new StoreAddonHooks(store),
+    [POD_IDENTITY_AGENT_ADDON]: new ManagedObjectsHooks(store, POD_IDENTITY_AGENT_ADDON, (version) =>
+      podIdentityAgentObjects(version, context),
+    ),
+  };
+}
+
+/**
+ * Installs and removes the objects of one add-on, found again by the label EKS puts on what it manages
+ * (ADDON_MANAGED_LABEL = the add-on's name), so add-ons never touch each other's objects.
+ */
+export class ManagedObjectsHooks implements ClusterAddonHooks {
+  constructor(
+    protected readonly store: ClusterStore,
+    private readonly addonName: string,
+    private readonly objectsOf: (version: string) => KubeObject[],
+  ) {}
+
+  /** replaces what a previous version installed, keeping the status of objects that stay */
+  installAddon(version: string): void {
+    const objects = this.objectsOf(version);
+    const keys = new Set(objects.map(keyOf));
+    for (const stale of this.installed()) if (!keys.has(keyOf(stale))) this.delete(stale);
+    for (const object of objects) {
+      const existing = this.find(object);
+      this.store.put(
+        existing === undefined
+          ? object
+          : { ...object, metadata: { ...existing.metadata, ...object.metadata }, status: existing.status },
+      );
+    }
+  }
+
+  removeAddon(): void {
+    const installed = this.installed();
+    for (const object of installed) if (object.kind !== 'Namespace') this.delete(object);
+    // a namespace may hold what others put there (the add-on RBAC manifest the user applied), which EKS leaves alone
+    for (const namespace of installed.filter((object) => object.kind === 'Namespace')) {
+      const stillUsed = this.store.all().some((object) => object.metadata.namespace === namespace.metadata.name);
+      if (!stillUsed) this.delete(namespace);
+    }
+  }
+
+  private installed(): KubeObject[] {
+    return this.store.all().filter((object) => object.metadata.labels?.[ADDON_MANAGED_LABEL] === this.addonName);
+  }
+
+  private find(object: KubeObject): KubeObject | undefined {
+    return this.store.get(object.apiVersion, object.kind, object.metadata.name, object.metadata.namespace);
+  }
+
+  protected delete(object: KubeObject): void {
+    this.store.remove(object.apiVersion, object.kind, object.metadata.name, object.metadata.namespace);
+  }
+}
+
+/** The ADOT add-on's hooks: its operator objects, and the cluster facts its rules read (cert-manager, add-on RBAC). */
+export class StoreAddonHooks extends ManagedObjectsHooks {
+  constructor(store: ClusterStore) {
+    super(store, 'adot', addonOperatorObjects);
+  }
 
   /** cert-manager's three Deployments, in any namespace, found by label as EKS's pre-flight would, and Available */
   certManagerProblem(): string | undefined {
@@ -41,44 +112,12 @@ export class StoreAddonHooks implements ClusterAddonHooks {
     );
   }
 
-  /** replaces what a previous version installed, keeping collectors */
-  installAddon(version: string): void {
-    const objects = addonOperatorObjects(version);
-    const keys = new Set(objects.map(keyOf));
-    for (const stale of this.installed()) if (!keys.has(keyOf(stale))) this.delete(stale);
-    for (const object of objects) {
-      const existing = this.find(object);
-      this.store.put(
-        existing === undefined
-          ? object
-          : { ...object, metadata: { ...existing.metadata, ...object.metadata }, status: existing.status },
-      );
-    }
-  }
-
-  removeAddon(): void {
+  /** the operator's collectors go with it */
+  override removeAddon(): void {
     for (const apiVersion of COLLECTOR_API_VERSIONS) {
       for (const collector of this.store.list(apiVersion, COLLECTOR_KIND)) this.delete(collector);
     }
-    const installed = this.installed();
-    for (const object of installed) if (object.kind !== 'Namespace') this.delete(object);
-    // the namespace is shared with the add-on RBAC manifest, which the user applied and EKS leaves alone
-    for (const namespace of installed.filter((object) => object.kind === 'Namespace')) {
-      const stillUsed = this.store.all().some((object) => object.metadata.namespace === namespace.metadata.name);
-      if (!stillUsed) this.delete(namespace);
-    }
-  }
-
-  private installed(): KubeObject[] {
-    return this.store.all().filter((object) => object.metadata.labels?.[ADDON_MANAGED_LABEL] !== undefined);
-  }
-
-  private find(object: KubeObject): KubeObject | undefined {
-    return this.store.get(object.apiVersion, object.kind, object.metadata.name, object.metadata.namespace);
-  }
-
-  private delete(object: KubeObject): void {
-    this.store.remove(object.apiVersion, object.kind, object.metadata.name, object.metadata.namespace);
+    super.removeAddon();
   }
 }
 

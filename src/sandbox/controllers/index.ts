@@ -1,10 +1,11 @@
-import type { ClusterStore } from '../types.js';
+import type { ClusterStore, KubeObject } from '../types.js';
 import { CollectorRuntimeController, type CollectorRunner } from './collector-runtime.js';
+import { DaemonSetRolloutController } from './daemonset-rollout.js';
 import { EndpointsController } from './endpoints.js';
 import { OperatorController } from './operator.js';
 import { RolloutController } from './rollout.js';
 
-export { StoreAddonHooks } from './addon-hooks.js';
+export { clusterAddonHooks, StoreAddonHooks, type ClusterAddonHooksContext } from './addon-hooks.js';
 export { LISTENERS_ANNOTATION, type CollectorRunner } from './collector-runtime.js';
 
 export interface ClusterControllers {
@@ -21,9 +22,9 @@ export interface ClusterControllerOptions {
 
 /**
  * Starts the controllers of one emulated cluster. Each reconciles once synchronously, in dependency order
- * (operator makes Deployments, rollout makes them Available, endpoints follow ready replicas), so the cluster is
- * settled when this returns; afterwards each reacts to store changes on its own. Collectors start asynchronously
- * once their Deployment has rolled out, which then becomes Available.
+ * (operator makes Deployments, rollouts make them and DaemonSets ready, endpoints follow ready replicas), so the
+ * cluster is settled when this returns; afterwards each reacts to store changes on its own. Collectors start
+ * asynchronously once their Deployment has rolled out, which then becomes Available.
  */
 export function startClusterControllers(store: ClusterStore, options: ClusterControllerOptions): ClusterControllers {
   const runner = options.collectors;
@@ -32,14 +33,20 @@ export function startClusterControllers(store: ClusterStore, options: ClusterCon
       ? undefined
       : new CollectorRuntimeController(store, runner, () => {
           rollout.requestReconcile();
+          daemonSets.requestReconcile();
           endpoints.requestReconcile();
         });
-  const rollout = new RolloutController(store, {
-    rolloutSeconds: options.rolloutSeconds,
-    ...(runtime === undefined ? {} : { podHealth: (deployment) => runtime.podHealth(deployment) }),
-  });
+  const podHealth = runtime === undefined ? {} : { podHealth: (workload: KubeObject) => runtime.podHealth(workload) };
+  const rollout = new RolloutController(store, { rolloutSeconds: options.rolloutSeconds, ...podHealth });
+  const daemonSets = new DaemonSetRolloutController(store, { rolloutSeconds: options.rolloutSeconds, ...podHealth });
   const endpoints = new EndpointsController(store, (service) => runtime?.listenersOf(service));
-  const controllers = [new OperatorController(store), ...(runtime === undefined ? [] : [runtime]), rollout, endpoints];
+  const controllers = [
+    new OperatorController(store),
+    ...(runtime === undefined ? [] : [runtime]),
+    rollout,
+    daemonSets,
+    endpoints,
+  ];
   for (const controller of controllers) controller.start();
   return {
     settled: async () => runtime?.idle(),

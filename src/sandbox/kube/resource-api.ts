@@ -93,8 +93,13 @@ export class ResourceApi {
     if (!type.verbs.includes(info.verb) && info.subresource === undefined) throw methodNotAllowed();
     if (type.kind === 'SelfSubjectAccessReview') return this.accessReview(request);
     switch (info.verb) {
-      case 'get':
-        return { status: 200, body: this.existing(request) };
+      case 'get': {
+        const object = this.existing(request);
+        // a single object is printed from a Table too (`kubectl get daemonset NAME`)
+        if (!wantsTable(request.accept)) return { status: 200, body: object };
+        const resourceVersion = object.metadata.resourceVersion ?? '';
+        return { status: 200, body: toTable(request.type, [object], resourceVersion, this.deps.now().getTime()) };
+      }
       case 'list':
         return this.list(request);
       case 'create':

@@ -54,6 +54,42 @@ function endpointsText(object: KubeObject): string {
   return pairs.length > 3 ? `${shown} + ${pairs.length - 3} more...` : shown;
 }
 
+/** kubectl's STATUS of a node: its Ready condition, and SchedulingDisabled when cordoned */
+function nodeStatus(object: KubeObject): string {
+  const conditions = read(object, 'status.conditions');
+  const ready = (Array.isArray(conditions) ? (conditions as Record<string, unknown>[]) : []).find(
+    (condition) => condition.type === 'Ready',
+  );
+  const status = ready === undefined ? 'Unknown' : ready.status === 'True' ? 'Ready' : 'NotReady';
+  return read(object, 'spec.unschedulable') === true ? `${status},SchedulingDisabled` : status;
+}
+
+/** kubectl's ROLES: the node-role.kubernetes.io/<role> labels */
+function nodeRoles(object: KubeObject): string {
+  const roles = Object.keys(object.metadata.labels ?? {})
+    .filter((key) => key.startsWith('node-role.kubernetes.io/'))
+    .map((key) => key.slice('node-role.kubernetes.io/'.length));
+  return roles.length === 0 ? '<none>' : roles.sort().join(',');
+}
+
+function nodeAddress(object: KubeObject, type: string): string {
+  const addresses = read(object, 'status.addresses');
+  const found = (Array.isArray(addresses) ? (addresses as Record<string, unknown>[]) : []).find(
+    (address) => address.type === type,
+  );
+  return typeof found?.address === 'string' ? found.address : '<none>';
+}
+
+function labelsText(value: unknown): string {
+  const entries = Object.entries((value as Record<string, unknown> | undefined) ?? {});
+  return entries.length === 0 ? '<none>' : entries.map(([key, item]) => `${key}=${String(item)}`).join(',');
+}
+
+function containersOf(object: KubeObject): Record<string, unknown>[] {
+  const containers = read(object, 'spec.template.spec.containers');
+  return Array.isArray(containers) ? (containers as Record<string, unknown>[]) : [];
+}
+
 const nameColumn: Column = { name: 'Name', type: 'string', format: 'name', cell: (object) => object.metadata.name };
 const ageColumn: Column = { name: 'Age', type: 'string', cell: age };
 
@@ -91,6 +127,72 @@ const columnsByKind: Record<string, Column[]> = {
       },
     },
     ageColumn,
+  ],
+  // the columns and wide columns (priority 1) of kubectl's node and daemon set printers (pkg/printers/internalversion)
+  Node: [
+    nameColumn,
+    { name: 'Status', type: 'string', cell: nodeStatus },
+    { name: 'Roles', type: 'string', cell: nodeRoles },
+    ageColumn,
+    { name: 'Version', type: 'string', cell: (object) => read(object, 'status.nodeInfo.kubeletVersion') ?? '' },
+    { name: 'Internal-IP', type: 'string', priority: 1, cell: (object) => nodeAddress(object, 'InternalIP') },
+    { name: 'External-IP', type: 'string', priority: 1, cell: (object) => nodeAddress(object, 'ExternalIP') },
+    {
+      name: 'OS-Image',
+      type: 'string',
+      priority: 1,
+      cell: (object) => read(object, 'status.nodeInfo.osImage') ?? '<unknown>',
+    },
+    {
+      name: 'Kernel-Version',
+      type: 'string',
+      priority: 1,
+      cell: (object) => read(object, 'status.nodeInfo.kernelVersion') ?? '<unknown>',
+    },
+    {
+      name: 'Container-Runtime',
+      type: 'string',
+      priority: 1,
+      cell: (object) => read(object, 'status.nodeInfo.containerRuntimeVersion') ?? '<unknown>',
+    },
+  ],
+  DaemonSet: [
+    nameColumn,
+    { name: 'Desired', type: 'integer', cell: (object) => count(read(object, 'status.desiredNumberScheduled')) },
+    { name: 'Current', type: 'integer', cell: (object) => count(read(object, 'status.currentNumberScheduled')) },
+    { name: 'Ready', type: 'integer', cell: (object) => count(read(object, 'status.numberReady')) },
+    { name: 'Up-to-date', type: 'integer', cell: (object) => count(read(object, 'status.updatedNumberScheduled')) },
+    { name: 'Available', type: 'integer', cell: (object) => count(read(object, 'status.numberAvailable')) },
+    {
+      name: 'Node Selector',
+      type: 'string',
+      cell: (object) => labelsText(read(object, 'spec.template.spec.nodeSelector')),
+    },
+    ageColumn,
+    {
+      name: 'Containers',
+      type: 'string',
+      priority: 1,
+      cell: (object) =>
+        containersOf(object)
+          .map((container) => String(container.name))
+          .join(','),
+    },
+    {
+      name: 'Images',
+      type: 'string',
+      priority: 1,
+      cell: (object) =>
+        containersOf(object)
+          .map((container) => String(container.image))
+          .join(','),
+    },
+    {
+      name: 'Selector',
+      type: 'string',
+      priority: 1,
+      cell: (object) => labelsText(read(object, 'spec.selector.matchLabels')),
+    },
   ],
   Endpoints: [nameColumn, { name: 'Endpoints', type: 'string', cell: (object) => endpointsText(object) }, ageColumn],
   ConfigMap: [

@@ -1,7 +1,13 @@
 import { sandboxAdminBindingName } from '../kube/bootstrap.js';
+import { daemonSetNodes } from '../kube/node-scheduling.js';
 import type { KubeObject, SeedAddon, SeedCluster } from '../types.js';
+import { POD_IDENTITY_AGENT_ADDON } from './addon-namespaces.js';
 import { addonOperatorObjects } from './addon-objects.js';
+import { daemonSetStatus, rolledOutDaemonSetStatus } from './daemonset-status.js';
+import { SEED_DEFAULTS } from './defaults.js';
 import { availableDeploymentStatus, unavailableDeploymentStatus } from './deployment-status.js';
+import { clusterNodes } from './nodes.js';
+import { podIdentityAgentObjects } from './pod-identity-agent-objects.js';
 import { NO_ADMIN_PRESET, presetObjects } from './presets.js';
 
 /** add-on states in which EKS has already installed the operator into the cluster */
@@ -16,20 +22,29 @@ const INSTALLED_ADDON_STATES = new Set([
 
 /**
  * Every object a seeded cluster holds at start, in the order they override one another: the base objects
- * (namespaces, admin binding), presets, the operator of an add-on seeded as installed (rolled out, or not when the
- * add-on is DEGRADED), then the seed's own objects. Namespaces that namespaced objects need are added.
+ * (namespaces, admin binding), the nodes, presets, the objects of add-ons seeded as installed (rolled out, or not
+ * when the add-on is DEGRADED), then the seed's own objects. Namespaces that namespaced objects need are added.
  */
-export function clusterStartObjects(cluster: SeedCluster, baseObjects: KubeObject[]): KubeObject[] {
+export function clusterStartObjects(cluster: SeedCluster, baseObjects: KubeObject[], region: string): KubeObject[] {
   const presets = cluster.presets ?? [];
   const base = presets.includes(NO_ADMIN_PRESET)
     ? baseObjects.filter(
         (object) => !(object.kind === 'ClusterRoleBinding' && object.metadata.name === sandboxAdminBindingName),
       )
     : baseObjects;
+  const nodes = clusterNodes(cluster, {
+    region,
+    kubeletVersion: cluster.gitVersion ?? `v${cluster.version ?? SEED_DEFAULTS.clusterVersion}.0`,
+  });
+  const installed = (addon: SeedAddon): KubeObject[] =>
+    addon.name === POD_IDENTITY_AGENT_ADDON
+      ? installedAgentObjects(addon, { clusterName: cluster.name, region }, nodes)
+      : installedAdotObjects(addon);
   const objects = [
     ...base,
+    ...nodes,
     ...presets.flatMap((preset) => presetObjects(preset)),
-    ...(cluster.addons ?? []).flatMap(installedAddonObjects),
+    ...(cluster.addons ?? []).flatMap(installed),
     ...(cluster.objects ?? []).map((object) => structuredClone(object)),
   ];
   const namespaces = new Set(
@@ -46,7 +61,23 @@ export function clusterStartObjects(cluster: SeedCluster, baseObjects: KubeObjec
   ];
 }
 
-function installedAddonObjects(addon: SeedAddon): KubeObject[] {
+function installedAgentObjects(
+  addon: SeedAddon,
+  context: { clusterName: string; region: string },
+  nodes: KubeObject[],
+): KubeObject[] {
+  if (!INSTALLED_ADDON_STATES.has(addon.status ?? 'ACTIVE')) return [];
+  return podIdentityAgentObjects(addon.version, context).map((daemonSet) => {
+    const desired = daemonSetNodes(daemonSet, nodes).length;
+    const status =
+      addon.status === 'DEGRADED'
+        ? daemonSetStatus({ desired, updated: desired, ready: 0 }, 1)
+        : rolledOutDaemonSetStatus(desired, 1);
+    return { ...daemonSet, status };
+  });
+}
+
+function installedAdotObjects(addon: SeedAddon): KubeObject[] {
   if (addon.name !== 'adot' || !INSTALLED_ADDON_STATES.has(addon.status ?? 'ACTIVE')) return [];
   return addonOperatorObjects(addon.version).map((object) => {
     if (object.kind !== 'Deployment') return object;

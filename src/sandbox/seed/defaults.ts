@@ -13,6 +13,9 @@ export const SEED_DEFAULTS = {
   addonDeleteSeconds: 1,
   addonUpdateSeconds: 2,
   rolloutSeconds: 1,
+  /** nodes of a cluster that names none: two, as in eksctl's default node group (eksctl DefaultNodeCount) */
+  nodeCount: 2,
+  computeType: 'ec2',
 } as const;
 
 /** gitVersions EKS reported for the last patch of each minor; other minors get a derived one of the same shape */
@@ -61,6 +64,9 @@ export function applySeedDefaults(seed: Seed): Seed {
       presets: cluster.presets ?? [],
       addons: cluster.addons ?? [],
       objects: cluster.objects ?? [],
+      nodes: cluster.nodes ?? SEED_DEFAULTS.nodeCount,
+      computeType: cluster.computeType ?? SEED_DEFAULTS.computeType,
+      podIdentityAssociations: cluster.podIdentityAssociations ?? [],
     };
   });
   const behaviour = seed.behaviour ?? {};

@@ -40,6 +40,7 @@ const DOCS_2022_CERT_MANAGER = 'cert-manager-v1.8.2';
 const CURRENT_CERT_MANAGER = `cert-manager-${CERT_MANAGER_LATEST}`;
 /** the next Kubernetes minor after the catalogue's newest (1.37 after 1.36), which has no ADOT version yet */
 const NEXT_KUBERNETES = `1.${Number(newestSupportedKubernetes().split('.')[1]) + 1}`;
+const POD_IDENTITY_AGENT_VERSION = 'v1.3.10-eksbuild.3';
 
 /** The blog's world (April 2022): EKS 1.22 with cert-manager of the 1.5 line. */
 function blogCluster(overrides: Partial<SeedCluster> = {}): SeedCluster {
@@ -275,6 +276,24 @@ export const SCENARIOS: readonly Scenario[] = [
         ],
       },
       clusters: [currentCluster()],
+    },
+  },
+  {
+    name: 'pod-identity-ready',
+    description: `today's world (EKS ${newestSupportedKubernetes()}, cert-manager ${CERT_MANAGER_LATEST}) with the eks-pod-identity-agent add-on ACTIVE on two EC2 nodes: ready for adot install with EKS Pod Identity`,
+    seed: {
+      clusters: [
+        currentCluster({
+          addons: [{ name: 'eks-pod-identity-agent', version: POD_IDENTITY_AGENT_VERSION, status: 'ACTIVE' }],
+        }),
+      ],
+    },
+  },
+  {
+    name: 'fargate-only',
+    description: `today's world (EKS ${newestSupportedKubernetes()}, cert-manager ${CERT_MANAGER_LATEST}) whose pods all run on AWS Fargate: no DaemonSets, so no EKS Pod Identity (IRSA only)`,
+    seed: {
+      clusters: [currentCluster({ computeType: 'fargate' })],
     },
   },
 ];

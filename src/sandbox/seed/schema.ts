@@ -24,6 +24,10 @@ export type Schema =
   | { kind: 'boolean' }
   | { kind: 'list'; of: Schema; uniqueBy?: (item: unknown) => string | undefined }
   | { kind: 'object'; fields: Record<string, Schema>; required?: string[] }
+  /** a mapping of free keys, each value of one schema (labels, tags) */
+  | { kind: 'map'; key?: ValueRule<string>; of: Schema }
+  /** a value of the first alternative whose kind fits it (a count or a list …) */
+  | { kind: 'either'; of: Schema[]; expected: string }
   /** a mapping whose contents are not ours to judge (Kubernetes objects, policy documents) */
   | { kind: 'any-object'; requiredStrings?: string[][] };
 
@@ -72,6 +76,14 @@ export function checkSchema(value: unknown, schema: Schema, path: SchemaPath = [
       return checkList(value, schema, path);
     case 'object':
       return checkObject(value, schema, path);
+    case 'map':
+      return checkMap(value, schema, path);
+    case 'either': {
+      const fitting = schema.of.find((option) => fits(value, option));
+      return fitting === undefined
+        ? issue(`expected ${schema.expected}, got ${describe(value)}`)
+        : checkSchema(value, fitting, path);
+    }
     case 'any-object': {
       if (!isMapping(value)) return issue(`expected a mapping, got ${describe(value)}`);
       const issues: SchemaIssue[] = [];
@@ -108,6 +120,33 @@ function checkList(value: unknown, schema: Extract<Schema, { kind: 'list' }>, pa
         });
       } else seen.set(key, index);
     });
+  }
+  return issues;
+}
+
+/** whether a value is of the schema's kind at all (its contents may still be wrong) */
+function fits(value: unknown, schema: Schema): boolean {
+  switch (schema.kind) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return typeof value === schema.kind;
+    case 'list':
+      return Array.isArray(value);
+    case 'either':
+      return schema.of.some((option) => fits(value, option));
+    default:
+      return isMapping(value);
+  }
+}
+
+function checkMap(value: unknown, schema: Extract<Schema, { kind: 'map' }>, path: SchemaPath): SchemaIssue[] {
+  if (!isMapping(value)) return [{ path, atKey: false, message: `expected a mapping, got ${describe(value)}` }];
+  const issues: SchemaIssue[] = [];
+  for (const [key, item] of Object.entries(value)) {
+    if (schema.key !== undefined && !schema.key.test(key)) {
+      issues.push({ path: [...path, key], atKey: true, message: `expected a key that is ${schema.key.expected}` });
+    } else issues.push(...checkSchema(item, schema.of, [...path, key]));
   }
   return issues;
 }

@@ -26,6 +26,8 @@ export const ADDON_HEALTH_CODES = [
   'AddonSubscriptionNeeded',
   'AddonPermissionFailure',
 ] as const;
+/** ec2: nodes of a managed node group; fargate: only AWS Fargate nodes (clusters[].computeType) */
+export const COMPUTE_TYPES = ['ec2', 'fargate'] as const;
 export const FAULT_SERVICES = ['eks', 'iam', 'sts', 'xray', 'logs', 'aps', 'kubernetes'] as const;
 export const KUBERNETES_VERBS = [
   'get',
@@ -46,6 +48,26 @@ const kubernetesVersion = {
 const httpsUrl = { kind: 'string', rule: pattern(/^https:\/\/[^\s/]+(\/\S*)?$/, 'an https:// URL') } as const;
 const seconds = { kind: 'number', rule: numberRange(0, 3600) } as const;
 const stringList: Schema = { kind: 'list', of: { kind: 'string' } };
+
+const roleArn = { kind: 'string', rule: pattern(/^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/, 'an IAM role ARN') } as const;
+/** a Kubernetes object name (DNS subdomain, RFC 1123) */
+const kubeName = {
+  kind: 'string',
+  rule: pattern(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'a Kubernetes name (lowercase letters, digits, - and .)'),
+} as const;
+/** label keys and values as Kubernetes validates them (prefix/name, values up to 63 characters) */
+const labels: Schema = {
+  kind: 'map',
+  key: pattern(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, 'a label key'),
+  of: { kind: 'string', rule: pattern(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, 'a label value') },
+};
+const tags: Schema = { kind: 'map', of: { kind: 'string' } };
+const fieldOf =
+  (...names: string[]) =>
+  (item: unknown): string | undefined =>
+    typeof item === 'object' && item !== null
+      ? names.map((name) => String((item as Record<string, unknown>)[name])).join('/')
+      : undefined;
 
 const nameOf = (item: unknown): string | undefined =>
   typeof item === 'object' && item !== null && typeof (item as { name?: unknown }).name === 'string'
@@ -96,10 +118,7 @@ const addon: Schema = {
       rule: pattern(/^v\d+\.\d+\.\d+(-eksbuild\.\d+)?$/, 'an add-on version like v0.45.0-eksbuild.1'),
     },
     status: { kind: 'string', rule: oneOf(ADDON_STATUSES) },
-    serviceAccountRoleArn: {
-      kind: 'string',
-      rule: pattern(/^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/, 'an IAM role ARN'),
-    },
+    serviceAccountRoleArn: roleArn,
     configurationValues: { kind: 'string' },
     health: {
       kind: 'list',
@@ -113,8 +132,37 @@ const addon: Schema = {
         },
       },
     },
+    podIdentityAssociations: {
+      kind: 'list',
+      of: {
+        kind: 'object',
+        required: ['serviceAccount', 'roleArn'],
+        fields: { serviceAccount: kubeName, roleArn },
+      },
+      uniqueBy: fieldOf('serviceAccount'),
+    },
   },
 };
+
+/** CreatePodIdentityAssociation's fields (botocore eks model), plus the id EKS would have given it */
+const podIdentityAssociation: Schema = {
+  kind: 'object',
+  required: ['namespace', 'serviceAccount', 'roleArn'],
+  fields: {
+    namespace: kubeName,
+    serviceAccount: kubeName,
+    roleArn,
+    disableSessionTags: { kind: 'boolean' },
+    targetRoleArn: roleArn,
+    id: {
+      kind: 'string',
+      rule: pattern(/^a-[a-z0-9]{17}$/, 'an association id: a- and 17 lowercase letters or digits'),
+    },
+    tags,
+  },
+};
+
+const node: Schema = { kind: 'object', fields: { name: kubeName, labels } };
 
 const kubeObject: Schema = {
   kind: 'any-object',
@@ -142,6 +190,20 @@ const cluster: Schema = {
     presets: { kind: 'list', of: { kind: 'string', rule: { test: isKnownPreset, expected: PRESET_NAMES_EXPECTED } } },
     addons: { kind: 'list', of: addon, uniqueBy: nameOf },
     objects: { kind: 'list', of: kubeObject },
+    nodes: {
+      kind: 'either',
+      of: [
+        { kind: 'number', rule: numberRange(0, 100, true) },
+        { kind: 'list', of: node, uniqueBy: (item) => nameOf(item) },
+      ],
+      expected: 'a number of nodes (0-100) or a list of nodes',
+    },
+    computeType: { kind: 'string', rule: oneOf(COMPUTE_TYPES) },
+    podIdentityAssociations: {
+      kind: 'list',
+      of: podIdentityAssociation,
+      uniqueBy: fieldOf('namespace', 'serviceAccount'),
+    },
   },
 };
 

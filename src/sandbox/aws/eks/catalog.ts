@@ -1,7 +1,7 @@
 import semver from 'semver';
 import type { SeedAddonCatalogEntry } from '../../types.js';
 
-/** The one add-on this catalogue describes (seed entries are versions of it). */
+/** The ADOT add-on's name (the seed's addonCatalog entries are versions of it). */
 export const ADOT_ADDON_NAME = 'adot';
 
 /** The part of an add-on version before `-eksbuild.N`, as semver: v0.62.1-eksbuild.1 -> 0.62.1 */
@@ -29,8 +29,13 @@ export interface CatalogVersion {
   requiresIamPermissions: boolean;
 }
 
+export interface AddonCatalogOptions {
+  /** DescribeAddonVersions' requiresIamPermissions of a version (default false) */
+  requiresIamPermissions?: (addonVersion: string) => boolean;
+}
+
 /**
- * The versions of the ADOT add-on, newest first. A version is the default for a Kubernetes version when its entry
+ * The versions of one add-on, newest first. A version is the default for a Kubernetes version when its entry
  * says `default: true` and lists that version; where no entry does, the newest compatible entry that does not say
  * `default: false` is. A catalogue whose entries all say `default: false` marks no default, as EKS has done for
  * adot (https://github.com/terraform-aws-modules/terraform-aws-eks/issues/2731).
@@ -38,7 +43,7 @@ export interface CatalogVersion {
 export class AddonCatalog {
   private readonly versions: CatalogVersion[];
 
-  constructor(entries: readonly SeedAddonCatalogEntry[]) {
+  constructor(entries: readonly SeedAddonCatalogEntry[], options: AddonCatalogOptions = {}) {
     const sorted = [...entries].sort((a, b) => compareAddonVersions(b.version, a.version));
     const flaggedDefaults = new Map<string, string>();
     for (const entry of sorted) {
@@ -63,7 +68,7 @@ export class AddonCatalog {
         defaultVersion: (flaggedDefaults.get(clusterVersion) ?? newestFor.get(clusterVersion)) === entry.version,
       })),
       requiresConfiguration: entry.requiresConfiguration ?? false,
-      requiresIamPermissions: false,
+      requiresIamPermissions: options.requiresIamPermissions?.(entry.version) ?? false,
     }));
   }
 

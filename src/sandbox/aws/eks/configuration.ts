@@ -37,7 +37,7 @@ export function configurationSchema(addonVersion: string): string {
 
 /** Refuses configurationValues that are not a JSON/YAML object or name keys the version's schema lacks. */
 export function validateConfigurationValues(
-  addonVersion: string,
+  schema: string,
   values: string,
   clusterName: string,
   addonName: string,
@@ -51,7 +51,7 @@ export function validateConfigurationValues(
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw invalidConfiguration('ConfigurationValues must be a JSON or YAML object', clusterName, addonName);
   }
-  const allowed = Object.keys((JSON.parse(configurationSchema(addonVersion)) as { properties: object }).properties);
+  const allowed = Object.keys((JSON.parse(schema) as { properties?: object }).properties ?? {});
   const unknown = Object.keys(parsed).filter((key) => !allowed.includes(key));
   if (unknown.length > 0) {
     throw invalidConfiguration(

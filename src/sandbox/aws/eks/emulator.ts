@@ -1,101 +1,43 @@
-import { createHash, randomUUID } from 'node:crypto';
-import type { ClusterAddonHooks, SeedAddon, SeedAddonCatalogEntry, SeedAddonHealth } from '../../types.js';
+import { randomUUID } from 'node:crypto';
+import type { ClusterAddonHooks, SeedAddon } from '../../types.js';
 import { paginate, type Page } from '../protocols/pagination.js';
-import { ADOT_ADDON_NAME, AddonCatalog, needsAddonRbac, type CatalogVersion } from './catalog.js';
-import { configurationSchema, validateConfigurationValues } from './configuration.js';
+import { adotAddonDefinition, podIdentityAgentAddonDefinition, type AddonDefinition } from './addon-definitions.js';
+import { applyAddonAssociations, validateAddonAssociations } from './addon-pod-identity.js';
+import {
+  describe,
+  describeUpdate,
+  emptyToUndefined,
+  settle,
+  toIssue,
+  updateParams,
+  type AddonState,
+} from './addon-state.js';
+import { installAddon, resolveAddonVersion, validateServiceAccountRoleArn } from './addon-lifecycle.js';
+import { groupedByAddon, selectedVersions } from './addon-versions.js';
+import { describeClusterDocument } from './cluster-description.js';
+import type {
+  AddonDescription,
+  AddonVersionsQuery,
+  CreateAddonParams,
+  EksClusterRegistration,
+  EksEmulatorOptions,
+  EksTiming,
+  PageRequest,
+  UpdateAddonParams,
+  UpdateDescription,
+} from './emulator-types.js';
+import { validateConfigurationValues } from './configuration.js';
 import { invalidParameter, invalidRequest, resourceInUse, resourceNotFound } from './errors.js';
+import {
+  PodIdentityAssociations,
+  type CreateAssociationParams,
+  type PodIdentityAssociation,
+  type PodIdentityAssociationSummary,
+  type RoleDirectory,
+  type UpdateAssociationParams,
+} from './pod-identity.js';
 
-export interface EksTiming {
-  addonCreateSeconds: number;
-  addonDeleteSeconds: number;
-  addonUpdateSeconds: number;
-}
-
-export interface EksEmulatorOptions {
-  account: string;
-  region: string;
-  catalog: readonly SeedAddonCatalogEntry[];
-  timing: EksTiming;
-}
-
-export interface EksClusterRegistration {
-  name: string;
-  /** EKS minor version, e.g. "1.22" */
-  version: string;
-  /** what the cluster's /version reports; kept for callers, EKS itself does not answer it */
-  gitVersion?: string;
-  status?: string;
-  /** the Kubernetes API server URL */
-  endpoint: string;
-  oidcIssuer?: string;
-  /** base64 PEM of the API server's CA, when it serves TLS */
-  certificateAuthorityData?: string;
-  hooks: ClusterAddonHooks;
-  addons?: SeedAddon[];
-}
-
-export interface AddonIssue {
-  code: string;
-  message: string;
-  resourceIds: string[];
-}
-
-/** An add-on as DescribeAddon answers it (timestamps as Dates; the wire layer encodes them). */
-export interface AddonDescription {
-  addonName: string;
-  clusterName: string;
-  status: string;
-  addonVersion: string;
-  health: { issues: AddonIssue[] };
-  addonArn: string;
-  createdAt: Date;
-  modifiedAt: Date;
-  serviceAccountRoleArn?: string;
-  configurationValues?: string;
-  tags: Record<string, string>;
-}
-
-export interface UpdateDescription {
-  id: string;
-  status: 'InProgress' | 'Failed' | 'Cancelled' | 'Successful';
-  type: 'AddonUpdate';
-  params: { type: string; value: string }[];
-  createdAt: Date;
-  errors: { errorCode: string; errorMessage: string; resourceIds: string[] }[];
-}
-
-export interface CreateAddonParams {
-  addonName: string;
-  addonVersion?: string;
-  serviceAccountRoleArn?: string;
-  resolveConflicts?: string;
-  configurationValues?: string;
-  tags?: Record<string, string>;
-}
-
-export interface UpdateAddonParams {
-  addonVersion?: string;
-  serviceAccountRoleArn?: string;
-  resolveConflicts?: string;
-  configurationValues?: string;
-}
-
-export interface PageRequest {
-  maxResults?: number;
-  nextToken?: string;
-}
-
-export interface AddonVersionsQuery extends PageRequest {
-  addonName?: string;
-  kubernetesVersion?: string;
-  types?: string[];
-  owners?: string[];
-  publishers?: string[];
-}
-
-interface AddonState extends AddonDescription {
-  pending: NodeJS.Timeout | undefined;
-}
+export type * from './emulator-types.js';
 
 interface ClusterState {
   registration: EksClusterRegistration;
@@ -103,30 +45,36 @@ interface ClusterState {
   createdAt: Date;
   addons: Map<string, AddonState>;
   updates: Map<string, UpdateDescription & { addonName: string }>;
+  associations: PodIdentityAssociations;
 }
 
-const RBAC_ACCESS_DENIED =
-  'User "eks:addon-manager" cannot patch resource "roles" in API group "rbac.authorization.k8s.io" in the namespace "opentelemetry-operator-system"';
-const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+type Where = { clusterName: string; addonName: string };
 
 /**
- * The EKS control plane as far as adot uses it: clusters registered by the sandbox and the ADOT add-on's
- * lifecycle. Create, update and delete take `timing` seconds each, on timers (0 = the next tick), and then act on
- * the cluster through its ClusterAddonHooks. Operations throw AwsServiceError with the codes EKS uses.
+ * The EKS control plane as far as adot uses it: clusters registered by the sandbox, the lifecycle of the add-ons
+ * it knows (ADOT and the EKS Pod Identity Agent, each with its catalogue), and EKS Pod Identity associations.
+ * Create, update and delete of an add-on take `timing` seconds each, on timers (0 = the next tick), and then act
+ * on the cluster through that add-on's ClusterAddonHooks. Operations throw AwsServiceError with the codes EKS uses.
  */
 export class EksEmulator {
   readonly account: string;
   readonly region: string;
-  private readonly catalog: AddonCatalog;
+  private readonly definitions: Map<string, AddonDefinition>;
   private readonly timing: EksTiming;
+  private readonly roles: RoleDirectory;
   private readonly clusters = new Map<string, ClusterState>();
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(options: EksEmulatorOptions) {
     this.account = options.account;
     this.region = options.region;
-    this.catalog = new AddonCatalog(options.catalog);
+    const definitions = [
+      adotAddonDefinition(options.catalog),
+      ...(options.addons ?? [podIdentityAgentAddonDefinition()]),
+    ];
+    this.definitions = new Map(definitions.map((definition) => [definition.name, definition]));
     this.timing = options.timing;
+    this.roles = options.roles ?? { findRoleByArn: () => undefined };
   }
 
   addCluster(registration: EksClusterRegistration): void {
@@ -137,9 +85,22 @@ export class EksEmulator {
       createdAt: new Date(),
       addons: new Map(),
       updates: new Map(),
+      associations: new PodIdentityAssociations({
+        account: this.account,
+        region: this.region,
+        clusterName: registration.name,
+        roles: this.roles,
+      }),
     };
+    for (const seeded of registration.podIdentityAssociations ?? []) cluster.associations.seed(seeded);
     for (const seeded of registration.addons ?? []) {
-      cluster.addons.set(seeded.name, this.seededAddon(registration.name, seeded));
+      const addon = this.seededAddon(registration.name, seeded);
+      const namespace = this.definitions.get(seeded.name)?.namespace;
+      for (const association of seeded.podIdentityAssociations ?? []) {
+        if (namespace === undefined) continue;
+        cluster.associations.seed({ ...association, namespace }, addon.addonArn);
+      }
+      cluster.addons.set(seeded.name, addon);
     }
     this.clusters.set(registration.name, cluster);
   }
@@ -157,75 +118,35 @@ export class EksEmulator {
 
   describeCluster(name: string): Record<string, unknown> {
     const cluster = this.cluster(name);
-    const { registration } = cluster;
-    const id = createHash('sha256').update(`${this.account}/${registration.name}`).digest('hex');
-    return {
-      name: registration.name,
+    return describeClusterDocument({
+      ...cluster.registration,
+      account: this.account,
       arn: cluster.arn,
       createdAt: cluster.createdAt,
-      version: registration.version,
-      endpoint: registration.endpoint,
-      roleArn: `arn:aws:iam::${this.account}:role/${registration.name}-cluster-role`,
-      resourcesVpcConfig: {
-        subnetIds: [`subnet-${id.slice(0, 17)}`, `subnet-${id.slice(17, 34)}`],
-        securityGroupIds: [],
-        clusterSecurityGroupId: `sg-${id.slice(34, 51)}`,
-        vpcId: `vpc-${id.slice(51, 64)}`,
-        endpointPublicAccess: true,
-        endpointPrivateAccess: false,
-        publicAccessCidrs: ['0.0.0.0/0'],
-      },
-      kubernetesNetworkConfig: { serviceIpv4Cidr: '10.100.0.0/16', ipFamily: 'ipv4' },
-      logging: {
-        clusterLogging: [
-          { types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'], enabled: false },
-        ],
-      },
-      identity: registration.oidcIssuer === undefined ? undefined : { oidc: { issuer: registration.oidcIssuer } },
-      status: registration.status ?? 'ACTIVE',
-      certificateAuthority:
-        registration.certificateAuthorityData === undefined ? {} : { data: registration.certificateAuthorityData },
-      platformVersion: 'eks.1',
-      tags: {},
-    };
+    });
   }
 
   /**
-   * Pages count add-on versions rather than add-ons: the catalogue holds one add-on, and paging by version makes a
-   * client that ignores nextToken visibly miss versions. Each page groups its versions under their add-on.
+   * Every add-on the filters select (addonName, and types, owners and publishers each matching any of their
+   * values), sorted by name. Pages count add-on versions rather than add-ons, so a client that ignores nextToken
+   * visibly misses versions; each page groups its versions under their add-on.
    */
   describeAddonVersions(query: AddonVersionsQuery): { addons: Record<string, unknown>[]; nextToken?: string } {
-    const matchesAdot =
-      (query.addonName === undefined || query.addonName === ADOT_ADDON_NAME) &&
-      includesOrAbsent(query.types, 'observability') &&
-      includesOrAbsent(query.owners, 'aws') &&
-      includesOrAbsent(query.publishers, 'eks');
-    const versions = matchesAdot ? this.catalog.list(query.kubernetesVersion) : [];
-    const result = this.page<CatalogVersion>(versions, query);
-    const addons =
-      result.items.length === 0
-        ? []
-        : [
-            {
-              addonName: ADOT_ADDON_NAME,
-              type: 'observability',
-              addonVersions: result.items,
-              publisher: 'eks',
-              owner: 'aws',
-            },
-          ];
-    return { addons, nextToken: result.next };
+    const versions = selectedVersions([...this.definitions.values()], query);
+    const result = this.page(versions, query);
+    return { addons: groupedByAddon(result.items), nextToken: result.next };
   }
 
   describeAddonConfiguration(addonName: string, addonVersion: string): Record<string, unknown> {
-    if (addonName !== ADOT_ADDON_NAME || !this.catalog.has(addonVersion)) {
+    const definition = this.definitions.get(addonName);
+    if (definition === undefined || !definition.catalog.has(addonVersion)) {
       throw resourceNotFound(`Addon ${addonName} with version ${addonVersion} not found.`, { addonName });
     }
     return {
       addonName,
       addonVersion,
-      configurationSchema: configurationSchema(addonVersion),
-      podIdentityConfiguration: [],
+      configurationSchema: definition.configurationSchema(addonVersion),
+      podIdentityConfiguration: definition.podIdentityConfiguration(addonVersion),
     };
   }
 
@@ -235,30 +156,38 @@ export class EksEmulator {
   }
 
   describeAddon(clusterName: string, addonName: string): AddonDescription {
-    return describe(this.addon(clusterName, addonName));
+    return this.describeAddonState(this.cluster(clusterName), this.addon(clusterName, addonName));
   }
 
   createAddon(clusterName: string, params: CreateAddonParams): AddonDescription {
     const cluster = this.cluster(clusterName);
     const { addonName } = params;
-    const context = { clusterName, addonName };
-    if (cluster.addons.has(addonName)) throw resourceInUse(`Addon already exists: ${addonName}`, context);
+    const where = { clusterName, addonName };
+    if (cluster.addons.has(addonName)) throw resourceInUse(`Addon already exists: ${addonName}`, where);
     if ((cluster.registration.status ?? 'ACTIVE') !== 'ACTIVE') {
-      throw invalidRequest(`Cluster ${clusterName} is not in ACTIVE state`, context);
+      throw invalidRequest(`Cluster ${clusterName} is not in ACTIVE state`, where);
     }
-    if (addonName !== ADOT_ADDON_NAME) {
-      throw invalidParameter(`Addon ${addonName} specified is not supported`, context);
-    }
+    const definition = this.definitions.get(addonName);
+    if (definition === undefined) throw invalidParameter(`Addon ${addonName} specified is not supported`, where);
     if (params.resolveConflicts !== undefined && !['NONE', 'OVERWRITE'].includes(params.resolveConflicts)) {
-      throw invalidParameter(`ResolveConflicts ${params.resolveConflicts} is not supported on create`, context);
+      throw invalidParameter(`ResolveConflicts ${params.resolveConflicts} is not supported on create`, where);
     }
-    const version = this.resolveVersion(cluster, params.addonVersion, context);
-    this.validateRole(params.serviceAccountRoleArn, context);
+    const version = resolveAddonVersion(definition, cluster.registration.version, params.addonVersion, where);
+    validateServiceAccountRoleArn(params.serviceAccountRoleArn, where);
     if (params.configurationValues !== undefined) {
-      validateConfigurationValues(version, params.configurationValues, clusterName, addonName);
+      validateConfigurationValues(
+        definition.configurationSchema(version),
+        params.configurationValues,
+        clusterName,
+        addonName,
+      );
     }
-    const certManagerProblem = cluster.registration.hooks.certManagerProblem();
-    if (certManagerProblem !== undefined) throw invalidParameter(certManagerProblem, context);
+    if (definition.requiresCertManager) {
+      const certManagerProblem = this.hooksOf(cluster, addonName)?.certManagerProblem?.();
+      if (certManagerProblem !== undefined) throw invalidParameter(certManagerProblem, where);
+    }
+    const requested = params.podIdentityAssociations ?? [];
+    validateAddonAssociations(requested, { definition, version, store: cluster.associations, where });
 
     const now = new Date();
     const addon: AddonState = {
@@ -275,34 +204,54 @@ export class EksEmulator {
       tags: { ...params.tags },
       pending: undefined,
     };
+    applyAddonAssociations(requested, {
+      namespace: definition.namespace,
+      ownerArn: addon.addonArn,
+      store: cluster.associations,
+    });
     cluster.addons.set(addonName, addon);
     this.after(addon, this.timing.addonCreateSeconds, () => {
-      const issue = this.install(cluster, version);
+      const issue = installAddon(definition, this.hooksOf(cluster, definition.name), version);
       settle(addon, issue === undefined ? 'ACTIVE' : 'CREATE_FAILED', issue);
     });
-    return describe(addon);
+    return this.describeAddonState(cluster, addon);
   }
 
   updateAddon(clusterName: string, addonName: string, params: UpdateAddonParams): UpdateDescription {
     const cluster = this.cluster(clusterName);
     const addon = this.addon(clusterName, addonName);
-    const context = { clusterName, addonName };
+    const where = { clusterName, addonName };
     if (['CREATING', 'DELETING', 'UPDATING'].includes(addon.status)) {
-      throw resourceInUse(`Addon ${addonName} cannot be updated while it is ${addon.status}`, context);
+      throw resourceInUse(`Addon ${addonName} cannot be updated while it is ${addon.status}`, where);
     }
+    const definition = this.definitionOf(addonName, where);
     const version =
       params.addonVersion === undefined
         ? addon.addonVersion
-        : this.resolveVersion(cluster, params.addonVersion, context);
-    this.validateRole(params.serviceAccountRoleArn, context);
+        : resolveAddonVersion(definition, cluster.registration.version, params.addonVersion, where);
+    validateServiceAccountRoleArn(params.serviceAccountRoleArn, where);
     if (params.configurationValues !== undefined) {
-      validateConfigurationValues(version, params.configurationValues, clusterName, addonName);
+      validateConfigurationValues(
+        definition.configurationSchema(version),
+        params.configurationValues,
+        clusterName,
+        addonName,
+      );
+    }
+    if (params.podIdentityAssociations !== undefined) {
+      validateAddonAssociations(params.podIdentityAssociations, {
+        definition,
+        version,
+        ownerArn: addon.addonArn,
+        store: cluster.associations,
+        where,
+      });
     }
     const update: UpdateDescription & { addonName: string } = {
       id: randomUUID(),
       status: 'InProgress',
       type: 'AddonUpdate',
-      params: updateParams(params),
+      params: updateParams(params, definition.namespace),
       createdAt: new Date(),
       errors: [],
       addonName,
@@ -312,10 +261,17 @@ export class EksEmulator {
       addon.serviceAccountRoleArn = emptyToUndefined(params.serviceAccountRoleArn);
     if (params.configurationValues !== undefined)
       addon.configurationValues = emptyToUndefined(params.configurationValues);
+    if (params.podIdentityAssociations !== undefined) {
+      applyAddonAssociations(params.podIdentityAssociations, {
+        namespace: definition.namespace,
+        ownerArn: addon.addonArn,
+        store: cluster.associations,
+      });
+    }
     addon.status = 'UPDATING';
     addon.modifiedAt = new Date();
     this.after(addon, this.timing.addonUpdateSeconds, () => {
-      const issue = this.install(cluster, version);
+      const issue = installAddon(definition, this.hooksOf(cluster, definition.name), version);
       if (issue === undefined) addon.addonVersion = version;
       settle(addon, issue === undefined ? 'ACTIVE' : 'UPDATE_FAILED', issue);
       update.status = issue === undefined ? 'Successful' : 'Failed';
@@ -333,6 +289,11 @@ export class EksEmulator {
     return describeUpdate(update);
   }
 
+  /**
+   * DELETING for addonDeleteSeconds, then gone with its objects and the pod identity associations it owns; with
+   * preserve both stay ("If you specify the --preserve option … the associations are preserved",
+   * https://docs.aws.amazon.com/eks/latest/userguide/removing-an-add-on.html), no longer owned by anything.
+   */
   deleteAddon(clusterName: string, addonName: string, preserve: boolean): AddonDescription {
     const cluster = this.cluster(clusterName);
     const addon = this.addon(clusterName, addonName);
@@ -341,10 +302,50 @@ export class EksEmulator {
       addon.modifiedAt = new Date();
       this.after(addon, this.timing.addonDeleteSeconds, () => {
         cluster.addons.delete(addonName);
-        if (!preserve) cluster.registration.hooks.removeAddon();
+        for (const owned of cluster.associations.ownedBy(addon.addonArn)) {
+          if (preserve) cluster.associations.disown(owned.associationId);
+          else cluster.associations.delete(owned.associationId);
+        }
+        if (!preserve) this.hooksOf(cluster, addonName)?.removeAddon();
       });
     }
-    return describe(addon);
+    return this.describeAddonState(cluster, addon);
+  }
+
+  // ---------- EKS Pod Identity associations ----------
+
+  createPodIdentityAssociation(clusterName: string, params: CreateAssociationParams): PodIdentityAssociation {
+    const cluster = this.cluster(clusterName);
+    if ((cluster.registration.status ?? 'ACTIVE') !== 'ACTIVE') {
+      // as CreateAddon answers; EKS's wording for associations is not public
+      throw invalidRequest(`Cluster ${clusterName} is not in ACTIVE state`, { clusterName });
+    }
+    return cluster.associations.create(params);
+  }
+
+  listPodIdentityAssociations(
+    clusterName: string,
+    query: PageRequest & { namespace?: string; serviceAccount?: string },
+  ): { associations: PodIdentityAssociationSummary[]; nextToken?: string } {
+    const all = this.cluster(clusterName).associations.list(query);
+    const result = this.page(all, query);
+    return { associations: result.items, nextToken: result.next };
+  }
+
+  describePodIdentityAssociation(clusterName: string, associationId: string): PodIdentityAssociation {
+    return this.cluster(clusterName).associations.describe(associationId);
+  }
+
+  updatePodIdentityAssociation(
+    clusterName: string,
+    associationId: string,
+    params: UpdateAssociationParams,
+  ): PodIdentityAssociation {
+    return this.cluster(clusterName).associations.update(associationId, params);
+  }
+
+  deletePodIdentityAssociation(clusterName: string, associationId: string): PodIdentityAssociation {
+    return this.cluster(clusterName).associations.delete(associationId);
   }
 
   private cluster(name: string): ClusterState {
@@ -361,57 +362,20 @@ export class EksEmulator {
     return addon;
   }
 
-  private resolveVersion(
-    cluster: ClusterState,
-    requested: string | undefined,
-    context: { clusterName: string; addonName: string },
-  ): string {
-    const kubernetesVersion = cluster.registration.version;
-    if (requested === undefined) {
-      // with no version marked default, AWS support described the latest as the default:
-      // https://github.com/terraform-aws-modules/terraform-aws-eks/issues/2731
-      const fallback =
-        this.catalog.defaultFor(kubernetesVersion) ?? this.catalog.list(kubernetesVersion)[0]?.addonVersion;
-      if (fallback === undefined) {
-        throw invalidParameter(
-          `Addon ${context.addonName} has no version supported for Kubernetes version ${kubernetesVersion}`,
-          context,
-        );
-      }
-      return fallback;
-    }
-    if (!this.catalog.isCompatible(requested, kubernetesVersion)) {
-      throw invalidParameter(
-        `Addon version ${requested} of ${context.addonName} is not supported for Kubernetes version ${kubernetesVersion}`,
-        context,
-      );
-    }
-    return requested;
+  private definitionOf(addonName: string, where: Where): AddonDefinition {
+    const definition = this.definitions.get(addonName);
+    if (definition === undefined) throw invalidParameter(`Addon ${addonName} specified is not supported`, where);
+    return definition;
   }
 
-  private validateRole(roleArn: string | undefined, context: { clusterName: string; addonName: string }): void {
-    if (roleArn !== undefined && roleArn !== '' && !ROLE_ARN_PATTERN.test(roleArn)) {
-      throw invalidParameter(`ServiceAccountRoleArn ${roleArn} is not a valid IAM role ARN`, context);
-    }
+  private hooksOf(cluster: ClusterState, addonName: string): ClusterAddonHooks | undefined {
+    return cluster.registration.addonHooks[addonName];
   }
 
-  /** the RBAC rule of versions <= v0.62.1, then the hook; returns the health issue on failure */
-  private install(cluster: ClusterState, version: string): AddonIssue | undefined {
-    const { hooks } = cluster.registration;
-    if (needsAddonRbac(version) && !hooks.hasAddonRbac()) {
-      return { code: 'AccessDenied', message: RBAC_ACCESS_DENIED, resourceIds: [] };
-    }
-    try {
-      hooks.installAddon(version);
-    } catch (error) {
-      // a failing cluster must not take the endpoint down from inside a timer; EKS reports such failures as health
-      return {
-        code: 'InternalFailure',
-        message: error instanceof Error ? error.message : String(error),
-        resourceIds: [],
-      };
-    }
-    return undefined;
+  private describeAddonState(cluster: ClusterState, addon: AddonState): AddonDescription {
+    const description = describe(addon);
+    const owned = cluster.associations.ownedBy(addon.addonArn).map((association) => association.associationArn);
+    return owned.length === 0 ? description : { ...description, podIdentityAssociations: owned };
   }
 
   private after(addon: AddonState, seconds: number, action: () => void): void {
@@ -462,42 +426,4 @@ export class EksEmulator {
       pending: undefined,
     };
   }
-}
-
-function settle(addon: AddonState, status: string, issue: AddonIssue | undefined): void {
-  addon.status = status;
-  addon.health = { issues: issue === undefined ? [] : [issue] };
-  addon.modifiedAt = new Date();
-}
-
-function describe(addon: AddonState): AddonDescription {
-  const { pending: _pending, ...description } = addon;
-  return structuredClone(description);
-}
-
-function describeUpdate(update: UpdateDescription & { addonName: string }): UpdateDescription {
-  const { addonName: _addonName, ...description } = update;
-  return structuredClone(description);
-}
-
-function updateParams(params: UpdateAddonParams): { type: string; value: string }[] {
-  const entries: [string, string | undefined][] = [
-    ['AddonVersion', params.addonVersion],
-    ['ServiceAccountRoleArn', params.serviceAccountRoleArn],
-    ['ResolveConflicts', params.resolveConflicts],
-    ['ConfigurationValues', params.configurationValues],
-  ];
-  return entries.flatMap(([type, value]) => (value === undefined ? [] : [{ type, value }]));
-}
-
-function toIssue(health: SeedAddonHealth): AddonIssue {
-  return { code: health.code, message: health.message, resourceIds: health.resourceIds ?? [] };
-}
-
-function includesOrAbsent(values: string[] | undefined, value: string): boolean {
-  return values === undefined || values.length === 0 || values.includes(value);
-}
-
-function emptyToUndefined(value: string | undefined): string | undefined {
-  return value === '' ? undefined : value;
 }

@@ -21,3 +21,7 @@ export function invalidParameter(message: string, context: EksErrorContext = {})
 export function invalidRequest(message: string, context: EksErrorContext = {}): AwsServiceError {
   return new AwsServiceError('InvalidRequestException', message, 400, { ...context });
 }
+
+export function resourceLimitExceeded(message: string, context: EksErrorContext = {}): AwsServiceError {
+  return new AwsServiceError('ResourceLimitExceededException', message, 400, { ...context });
+}

@@ -3,24 +3,20 @@ import type { AwsRequest, AwsResponse } from '../protocols/request.js';
 import { restJsonError, restJsonInput, restJsonResponse } from '../protocols/rest-json.js';
 import type { AwsService } from '../protocols/service.js';
 import type { EksEmulator } from './emulator.js';
-import { invalidParameter } from './errors.js';
-
-interface Route {
-  operation: string;
-  method: string;
-  /** path segments; `{name}` captures one segment */
-  pattern: string[];
-  serve(eks: EksEmulator, input: RouteInput): unknown;
-}
-
-interface RouteInput {
-  labels: Record<string, string>;
-  query: URLSearchParams;
-  body: () => Record<string, unknown>;
-}
+import { podIdentityRoutes } from './pod-identity-routes.js';
+import {
+  label,
+  optionalAddonAssociations,
+  optionalString,
+  optionalTags,
+  pageOf,
+  requiredQuery,
+  requiredString,
+  type Route,
+} from './route-input.js';
 
 /** The EKS operations of the eks/2017-11-01 model that adot uses, by HTTP method and path. */
-const routes: Route[] = [
+const addonRoutes: Route[] = [
   {
     operation: 'ListClusters',
     method: 'GET',
@@ -74,6 +70,7 @@ const routes: Route[] = [
           resolveConflicts: optionalString(input, 'resolveConflicts'),
           configurationValues: optionalString(input, 'configurationValues'),
           tags: optionalTags(input),
+          podIdentityAssociations: optionalAddonAssociations(input),
         }),
       };
     },
@@ -96,6 +93,7 @@ const routes: Route[] = [
           serviceAccountRoleArn: optionalString(input, 'serviceAccountRoleArn'),
           resolveConflicts: optionalString(input, 'resolveConflicts'),
           configurationValues: optionalString(input, 'configurationValues'),
+          podIdentityAssociations: optionalAddonAssociations(input),
         }),
       };
     },
@@ -117,6 +115,8 @@ const routes: Route[] = [
     }),
   },
 ];
+
+const routes: Route[] = [...addonRoutes, ...podIdentityRoutes];
 
 /** EKS over restJson1: routes by method and path, errors named by `x-amzn-ErrorType`. */
 export function eksService(eks: EksEmulator): AwsService {
@@ -174,45 +174,4 @@ function match(request: AwsRequest): { route: Route; labels: Record<string, stri
     if (matches) return { route, labels };
   }
   return undefined;
-}
-
-function label(labels: Record<string, string>, name: string): string {
-  return labels[name] ?? '';
-}
-
-function pageOf(query: URLSearchParams): { maxResults?: number; nextToken?: string } {
-  const maxResults = query.get('maxResults');
-  if (maxResults !== null && !/^\d+$/.test(maxResults)) throw invalidParameter('maxResults must be an integer');
-  return {
-    maxResults: maxResults === null ? undefined : Number(maxResults),
-    nextToken: query.get('nextToken') ?? undefined,
-  };
-}
-
-function requiredQuery(query: URLSearchParams, name: string): string {
-  const value = query.get(name);
-  if (value === null || value === '') throw invalidParameter(`${name} is required`);
-  return value;
-}
-
-function requiredString(input: Record<string, unknown>, name: string): string {
-  const value = optionalString(input, name);
-  if (value === undefined || value === '') throw invalidParameter(`${name} is required`);
-  return value;
-}
-
-function optionalString(input: Record<string, unknown>, name: string): string | undefined {
-  const value = input[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw invalidParameter(`${name} must be a string`);
-  return value;
-}
-
-function optionalTags(input: Record<string, unknown>): Record<string, string> | undefined {
-  const tags = input.tags;
-  if (tags === undefined || tags === null) return undefined;
-  if (typeof tags !== 'object' || Array.isArray(tags) || Object.values(tags).some((v) => typeof v !== 'string')) {
-    throw invalidParameter('tags must be a map of strings');
-  }
-  return tags as Record<string, string>;
 }
