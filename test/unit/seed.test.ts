@@ -232,7 +232,14 @@ describe('scenarios', () => {
       'irsa-broken',
       'addon-degraded',
       'flaky-api',
+      'pod-identity-ready',
+      'fargate-only',
     ]);
+    expect(scenarioSeed('pod-identity-ready').clusters?.[0]).toMatchObject({
+      version: '1.36',
+      addons: [{ name: 'eks-pod-identity-agent', status: 'ACTIVE' }],
+    });
+    expect(scenarioSeed('fargate-only').clusters?.[0]).toMatchObject({ version: '1.36', computeType: 'fargate' });
     // today's world: the newest Kubernetes with an ADOT version, the latest cert-manager, the built-in catalogue
     expect(scenarioSeed('fresh').clusters?.[0]).toMatchObject({ version: '1.36', presets: ['cert-manager-v1.21.1'] });
     expect(scenarioSeed('fresh').addonCatalog).toBeUndefined();
