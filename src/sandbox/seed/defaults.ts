@@ -11,6 +11,7 @@ export const SEED_DEFAULTS = {
   addonDeleteSeconds: 1,
   addonUpdateSeconds: 2,
   rolloutSeconds: 1,
+  workspaceCreateSeconds: 1,
 } as const;
 
 /** gitVersions EKS reported for the last patch of each minor; other minors get a derived one of the same shape */
@@ -72,9 +73,15 @@ export function applySeedDefaults(seed: Seed): Seed {
       addonDeleteSeconds: behaviour.addonDeleteSeconds ?? SEED_DEFAULTS.addonDeleteSeconds,
       addonUpdateSeconds: behaviour.addonUpdateSeconds ?? SEED_DEFAULTS.addonUpdateSeconds,
       rolloutSeconds: behaviour.rolloutSeconds ?? SEED_DEFAULTS.rolloutSeconds,
+      workspaceCreateSeconds: behaviour.workspaceCreateSeconds ?? SEED_DEFAULTS.workspaceCreateSeconds,
       faults: behaviour.faults ?? [],
     },
     clusters,
-    iam: { oidcProviders: seed.iam?.oidcProviders ?? [], roles: seed.iam?.roles ?? [] },
+    iam: {
+      oidcProviders: seed.iam?.oidcProviders ?? [],
+      policies: seed.iam?.policies ?? [],
+      roles: seed.iam?.roles ?? [],
+    },
+    amp: { workspaces: seed.amp?.workspaces ?? [] },
   };
 }

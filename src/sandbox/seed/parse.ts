@@ -2,6 +2,7 @@ import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } fr
 import { usageError } from '../../core/errors.js';
 import type { Seed } from '../types.js';
 import { applySeedDefaults } from './defaults.js';
+import { iamSeedIssues } from './iam-checks.js';
 import { checkSchema, formatPath, type SchemaIssue, type SchemaPath } from './schema.js';
 import { SEED_SCHEMA } from './seed-schema.js';
 
@@ -30,7 +31,8 @@ export function validateSeed(
   source: string,
   lineOf: (issue: SchemaIssue) => number | undefined = () => undefined,
 ): Seed {
-  const issues = checkSchema(value, SEED_SCHEMA);
+  const schemaIssues = checkSchema(value, SEED_SCHEMA);
+  const issues = schemaIssues.length > 0 ? schemaIssues : iamSeedIssues(value as Seed);
   if (issues.length > 0) {
     const lines = issues.map((issue) => {
       const line = lineOf(issue);

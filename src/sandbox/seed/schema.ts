@@ -24,6 +24,8 @@ export type Schema =
   | { kind: 'boolean' }
   | { kind: 'list'; of: Schema; uniqueBy?: (item: unknown) => string | undefined }
   | { kind: 'object'; fields: Record<string, Schema>; required?: string[] }
+  /** a mapping of names the seed chooses (e.g. inline policy names) to values of one schema */
+  | { kind: 'map'; key: ValueRule<string>; of: Schema }
   /** a mapping whose contents are not ours to judge (Kubernetes objects, policy documents) */
   | { kind: 'any-object'; requiredStrings?: string[][] };
 
@@ -72,6 +74,14 @@ export function checkSchema(value: unknown, schema: Schema, path: SchemaPath = [
       return checkList(value, schema, path);
     case 'object':
       return checkObject(value, schema, path);
+    case 'map': {
+      if (!isMapping(value)) return issue(`expected a mapping, got ${describe(value)}`);
+      return Object.entries(value).flatMap(([key, entry]) =>
+        schema.key.test(key)
+          ? checkSchema(entry, schema.of, [...path, key])
+          : [{ path: [...path, key], atKey: true, message: `expected a key that is ${schema.key.expected}` }],
+      );
+    }
     case 'any-object': {
       if (!isMapping(value)) return issue(`expected a mapping, got ${describe(value)}`);
       const issues: SchemaIssue[] = [];

@@ -1,9 +1,11 @@
 import { AwsServiceError } from '../../types.js';
+import { jsonAuthFailure } from '../protocols/authorization.js';
 import type { AwsRequest, AwsResponse } from '../protocols/request.js';
 import { restJsonError, restJsonInput, restJsonResponse } from '../protocols/rest-json.js';
 import type { AwsService } from '../protocols/service.js';
 import type { EksEmulator } from './emulator.js';
 import { invalidParameter } from './errors.js';
+import { eksPermissions } from './permissions.js';
 
 interface Route {
   operation: string;
@@ -155,6 +157,9 @@ export function eksService(eks: EksEmulator): AwsService {
         404,
       );
     },
+    permissions: (request, operation) =>
+      eksPermissions(eks, operation, match(request)?.labels ?? {}, request.scope?.region ?? eks.region),
+    authFailure: jsonAuthFailure(403),
   };
 }
 

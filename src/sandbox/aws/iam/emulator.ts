@@ -1,14 +1,30 @@
 import { randomUUID } from 'node:crypto';
+import type { PolicySource } from '../../../core/iam/index.js';
 import type { Seed } from '../../types.js';
-import { paginate } from '../protocols/pagination.js';
-import { deleteConflict, entityAlreadyExists, invalidInput, noSuchEntity, validationError } from './errors.js';
-import { managedPolicies, stableId, type ManagedPolicy } from './managed-policies.js';
-import { parsePolicyDocument } from './policy-document.js';
+import {
+  deleteConflict,
+  entityAlreadyExists,
+  invalidInput,
+  limitExceeded,
+  noSuchEntity,
+  validationError,
+} from './errors.js';
+import { stableId } from './managed-policies.js';
+import {
+  page,
+  PolicyStore,
+  validatePolicyArn,
+  type CreatePolicyInput,
+  type ListPoliciesInput,
+  type Listing,
+  type ManagedPolicy,
+  type PageInput,
+  type PolicyVersion,
+  type Tag,
+} from './policies.js';
+import { parseIdentityPolicy, parsePolicyDocument, policySize, ROLE_INLINE_POLICIES_MAX } from './policy-document.js';
 
-export interface Tag {
-  Key: string;
-  Value: string;
-}
+export type { CreatePolicyInput, ListPoliciesInput, Listing, ManagedPolicy, PageInput, PolicyVersion, Tag };
 
 /** A role with IAM's field names; AssumeRolePolicyDocument is kept as the JSON text it was given. */
 export interface Role {
@@ -47,49 +63,54 @@ export interface CreateRoleInput {
   Tags?: Tag[];
 }
 
-export interface PageInput {
-  Marker?: string;
-  MaxItems?: number;
-}
-
-export interface Listing<T> {
-  items: T[];
-  IsTruncated: boolean;
-  Marker?: string;
-}
-
 interface RoleState extends Role {
   attached: string[];
+  /** inline policies by name, in the order they were first put */
+  inline: Map<string, string>;
 }
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const INLINE_POLICY_NAME = /^[\w+=,.@-]{1,128}$/;
 const PATH = /^\/(?:[\x21-\x7e]*\/)?$/;
-const POLICY_ARN = /^arn:aws:iam::(?:aws|\d{12}):policy\/.+$/;
 const OIDC_PROVIDER_ARN = /^arn:aws:iam::\d{12}:oidc-provider\/.+$/;
 const THUMBPRINT = /^[0-9a-fA-F]{40}$/;
 /** The thumbprint IAM records for oidc.eks.*.amazonaws.com issuers when none is given (their root CA). */
 const EKS_OIDC_THUMBPRINT = '9e99a48a9960b14926bb7f3b02e22da2b0ab7280';
 
 /**
- * IAM as adot uses it: roles with trust policies and attached AWS managed policies, and OpenID Connect providers.
- * Methods take and return IAM's own field names and throw AwsServiceError with IAM's codes and messages.
+ * IAM as adot and the sandbox's authorization use it: roles with trust policies, attached managed policies (AWS
+ * and customer managed, with versions) and inline policies, and OpenID Connect providers. Methods take and return
+ * IAM's own field names and throw AwsServiceError with IAM's codes and messages.
  */
 export class IamEmulator {
   readonly account: string;
   private readonly roles = new Map<string, RoleState>();
   private readonly providers = new Map<string, OpenIdConnectProvider>();
+  private readonly policies: PolicyStore;
 
   constructor(options: { account: string }) {
     this.account = options.account;
+    this.policies = new PolicyStore(
+      options.account,
+      (policyArn) => [...this.roles.values()].filter((role) => role.attached.includes(policyArn)).length,
+    );
   }
 
-  /** preloads OIDC providers and roles (with their attached policies) from a seed */
+  /** preloads OIDC providers, customer managed policies and roles (with their policies) from a seed */
   seed(iam: Seed['iam']): void {
     for (const provider of iam?.oidcProviders ?? []) {
       this.createOpenIdConnectProvider({
         Url: provider.url,
         ClientIDList: provider.clientIds ?? [],
         ThumbprintList: provider.thumbprints,
+      });
+    }
+    for (const policy of iam?.policies ?? []) {
+      this.createPolicy({
+        PolicyName: policy.name,
+        PolicyDocument: documentText(policy.document),
+        Path: policy.path,
+        Description: policy.description,
       });
     }
     for (const role of iam?.roles ?? []) {
@@ -103,6 +124,9 @@ export class IamEmulator {
         Description: role.description,
       });
       for (const policyArn of role.attachedPolicies ?? []) this.attachRolePolicy(role.name, policyArn);
+      for (const [name, document] of Object.entries(role.inlinePolicies ?? {})) {
+        this.putRolePolicy(role.name, name, documentText(document));
+      }
     }
   }
 
@@ -137,6 +161,7 @@ export class IamEmulator {
       MaxSessionDuration: input.MaxSessionDuration ?? 3600,
       Tags: mergeTags([], input.Tags ?? []),
       attached: [],
+      inline: new Map(),
     };
     this.roles.set(role.RoleName.toLowerCase(), role);
     return publicRole(role);
@@ -144,6 +169,11 @@ export class IamEmulator {
 
   getRole(roleName: string): Role {
     return publicRole(this.role(roleName));
+  }
+
+  /** the ARN of the role of that name (names are not case sensitive), or undefined */
+  findRoleArn(roleName: string): string | undefined {
+    return this.roles.get(roleName.toLowerCase())?.Arn;
   }
 
   /** the role an ARN names, or undefined */
@@ -170,6 +200,7 @@ export class IamEmulator {
   deleteRole(roleName: string): void {
     const role = this.role(roleName);
     if (role.attached.length > 0) throw deleteConflict('Cannot delete entity, must detach all policies first.');
+    if (role.inline.size > 0) throw deleteConflict('Cannot delete entity, must delete policies first.');
     this.roles.delete(role.RoleName.toLowerCase());
   }
 
@@ -180,7 +211,7 @@ export class IamEmulator {
 
   attachRolePolicy(roleName: string, policyArn: string): void {
     const role = this.role(roleName);
-    this.policy(policyArn);
+    this.policies.requireAttachable(policyArn);
     if (!role.attached.includes(policyArn)) role.attached.push(policyArn);
   }
 
@@ -195,16 +226,99 @@ export class IamEmulator {
     const role = this.role(roleName);
     const prefix = input.PathPrefix ?? '/';
     const attached = role.attached
-      .map((arn) => this.policy(arn))
+      .map((arn) => this.policies.get(arn))
       .filter((policy) => policy.Path.startsWith(prefix))
       .map((policy) => ({ PolicyName: policy.PolicyName, PolicyArn: policy.Arn }));
     return page(attached, input);
   }
 
-  getPolicy(policyArn: string): ManagedPolicy & { AttachmentCount: number; PermissionsBoundaryUsageCount: number } {
-    const policy = this.policy(policyArn);
-    const attachments = [...this.roles.values()].filter((role) => role.attached.includes(policyArn)).length;
-    return { ...policy, AttachmentCount: attachments, PermissionsBoundaryUsageCount: 0 };
+  // ---------- managed policies ----------
+
+  createPolicy(input: CreatePolicyInput): ManagedPolicy {
+    return this.policies.create(input);
+  }
+
+  getPolicy(policyArn: string): ManagedPolicy {
+    return this.policies.get(policyArn);
+  }
+
+  getPolicyVersion(policyArn: string, versionId: string): PolicyVersion {
+    return this.policies.getVersion(policyArn, versionId);
+  }
+
+  listPolicies(input: ListPoliciesInput): Listing<ManagedPolicy> {
+    return this.policies.list(input);
+  }
+
+  listPolicyVersions(policyArn: string, input: PageInput): Listing<Omit<PolicyVersion, 'Document'>> {
+    return this.policies.listVersions(policyArn, input);
+  }
+
+  createPolicyVersion(policyArn: string, document: string, setAsDefault: boolean): PolicyVersion {
+    return this.policies.createVersion(policyArn, document, setAsDefault);
+  }
+
+  setDefaultPolicyVersion(policyArn: string, versionId: string): void {
+    this.policies.setDefaultVersion(policyArn, versionId);
+  }
+
+  deletePolicyVersion(policyArn: string, versionId: string): void {
+    this.policies.deleteVersion(policyArn, versionId);
+  }
+
+  deletePolicy(policyArn: string): void {
+    this.policies.delete(policyArn);
+  }
+
+  // ---------- inline role policies ----------
+
+  putRolePolicy(roleName: string, policyName: string, document: string): void {
+    const role = this.role(roleName);
+    validateInlinePolicyName(policyName);
+    parseIdentityPolicy(document);
+    const others = [...role.inline].filter(([name]) => name !== policyName).map(([, text]) => policySize(text));
+    if (others.reduce((sum, size) => sum + size, policySize(document)) > ROLE_INLINE_POLICIES_MAX) {
+      throw limitExceeded(
+        `Maximum policy size of ${ROLE_INLINE_POLICIES_MAX} bytes exceeded for role ${role.RoleName}`,
+      );
+    }
+    role.inline.set(policyName, document);
+  }
+
+  getRolePolicy(
+    roleName: string,
+    policyName: string,
+  ): { RoleName: string; PolicyName: string; PolicyDocument: string } {
+    const role = this.role(roleName);
+    validateInlinePolicyName(policyName);
+    const document = role.inline.get(policyName);
+    if (document === undefined) throw noSuchEntity(`The role policy with name ${policyName} cannot be found.`);
+    return { RoleName: role.RoleName, PolicyName: policyName, PolicyDocument: document };
+  }
+
+  listRolePolicies(roleName: string, input: PageInput): Listing<string> {
+    return page([...this.role(roleName).inline.keys()], input);
+  }
+
+  deleteRolePolicy(roleName: string, policyName: string): void {
+    const role = this.role(roleName);
+    validateInlinePolicyName(policyName);
+    if (!role.inline.delete(policyName)) {
+      throw noSuchEntity(`The role policy with name ${policyName} cannot be found.`);
+    }
+  }
+
+  /**
+   * The identity-based policies IAM evaluates for a session of the role: the default version of every attached
+   * managed policy and every inline policy. Empty when the role no longer exists.
+   */
+  identityPolicies(roleArn: string): PolicySource[] {
+    const role = [...this.roles.values()].find((candidate) => candidate.Arn === roleArn);
+    if (role === undefined) return [];
+    return [
+      ...role.attached.map((arn) => ({ name: arn, document: this.policies.defaultDocument(arn) ?? '' })),
+      ...[...role.inline].map(([name, document]) => ({ name: `${role.RoleName} inline policy ${name}`, document })),
+    ];
   }
 
   createOpenIdConnectProvider(input: {
@@ -256,13 +370,6 @@ export class IamEmulator {
     return role;
   }
 
-  private policy(policyArn: string): ManagedPolicy {
-    validatePolicyArn(policyArn);
-    const policy = managedPolicies.get(policyArn);
-    if (policy === undefined) throw noSuchEntity(`Policy ${policyArn} does not exist or is not attachable.`);
-    return policy;
-  }
-
   private provider(arn: string): OpenIdConnectProvider {
     if (!OIDC_PROVIDER_ARN.test(arn)) throw invalidInput(`ARN ${arn} is not valid.`);
     const provider = this.providers.get(arn);
@@ -279,8 +386,16 @@ function validateRoleName(roleName: string): void {
   }
 }
 
-function validatePolicyArn(policyArn: string): void {
-  if (!POLICY_ARN.test(policyArn)) throw invalidInput(`ARN ${policyArn} is not valid.`);
+function validateInlinePolicyName(policyName: string): void {
+  if (!INLINE_POLICY_NAME.test(policyName)) {
+    throw validationError(
+      `1 validation error detected: Value '${policyName}' at 'policyName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`,
+    );
+  }
+}
+
+function documentText(document: unknown): string {
+  return typeof document === 'string' ? document : JSON.stringify(document ?? { Version: '2012-10-17', Statement: [] });
 }
 
 function defaultThumbprints(url: string): string[] {
@@ -294,15 +409,6 @@ function mergeTags(current: Tag[], added: Tag[]): Tag[] {
 }
 
 function publicRole(role: RoleState): Role {
-  const { attached: _attached, ...rest } = role;
+  const { attached: _attached, inline: _inline, ...rest } = role;
   return structuredClone(rest);
-}
-
-function page<T>(items: T[], input: PageInput): Listing<T> {
-  const result = paginate(
-    items,
-    { limit: input.MaxItems, token: input.Marker, defaultLimit: 100, maxLimit: 1000 },
-    (message) => validationError(message),
-  );
-  return { items: result.items, IsTruncated: result.next !== undefined, Marker: result.next };
 }

@@ -1,4 +1,5 @@
 import { AwsServiceError } from '../../types.js';
+import { jsonAuthFailure } from '../protocols/authorization.js';
 import type { AwsRequest, AwsResponse } from '../protocols/request.js';
 import { restJsonError, restJsonInput, restJsonResponse } from '../protocols/rest-json.js';
 import type { AwsService } from '../protocols/service.js';
@@ -58,6 +59,10 @@ export function xrayService(state: XRayState): AwsService {
         404,
       );
     },
+    // X-Ray's actions have no resource types: `*` (Service Authorization Reference for AWS X-Ray,
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html)
+    permissions: (_request, operation) => [{ action: `xray:${operation}`, resource: '*' }],
+    authFailure: jsonAuthFailure(403),
   };
 }
 
