@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PolicySource } from '../../../core/iam/index.js';
 import type { Seed } from '../../types.js';
-import {
-  deleteConflict,
-  entityAlreadyExists,
-  invalidInput,
-  limitExceeded,
-  noSuchEntity,
-  validationError,
-} from './errors.js';
+import { deleteConflict, entityAlreadyExists, limitExceeded, noSuchEntity, validationError } from './errors.js';
 import { stableId } from './managed-policies.js';
 import {
   page,
@@ -22,9 +15,19 @@ import {
   type PolicyVersion,
   type Tag,
 } from './policies.js';
+import { OidcProviders, type CreateOidcProviderInput, type OpenIdConnectProvider } from './oidc-providers.js';
 import { parseIdentityPolicy, parsePolicyDocument, policySize, ROLE_INLINE_POLICIES_MAX } from './policy-document.js';
 
-export type { CreatePolicyInput, ListPoliciesInput, Listing, ManagedPolicy, PageInput, PolicyVersion, Tag };
+export type {
+  CreatePolicyInput,
+  ListPoliciesInput,
+  Listing,
+  ManagedPolicy,
+  OpenIdConnectProvider,
+  PageInput,
+  PolicyVersion,
+  Tag,
+};
 
 /** A role with IAM's field names; AssumeRolePolicyDocument is kept as the JSON text it was given. */
 export interface Role {
@@ -36,16 +39,6 @@ export interface Role {
   AssumeRolePolicyDocument: string;
   Description?: string;
   MaxSessionDuration: number;
-  Tags: Tag[];
-}
-
-export interface OpenIdConnectProvider {
-  Arn: string;
-  /** without the scheme, as IAM returns it */
-  Url: string;
-  ClientIDList: string[];
-  ThumbprintList: string[];
-  CreateDate: Date;
   Tags: Tag[];
 }
 
@@ -72,10 +65,6 @@ interface RoleState extends Role {
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const INLINE_POLICY_NAME = /^[\w+=,.@-]{1,128}$/;
 const PATH = /^\/(?:[\x21-\x7e]*\/)?$/;
-const OIDC_PROVIDER_ARN = /^arn:aws:iam::\d{12}:oidc-provider\/.+$/;
-const THUMBPRINT = /^[0-9a-fA-F]{40}$/;
-/** The thumbprint IAM records for oidc.eks.*.amazonaws.com issuers when none is given (their root CA). */
-const EKS_OIDC_THUMBPRINT = '9e99a48a9960b14926bb7f3b02e22da2b0ab7280';
 
 /**
  * IAM as adot and the sandbox's authorization use it: roles with trust policies, attached managed policies (AWS
@@ -85,11 +74,14 @@ const EKS_OIDC_THUMBPRINT = '9e99a48a9960b14926bb7f3b02e22da2b0ab7280';
 export class IamEmulator {
   readonly account: string;
   private readonly roles = new Map<string, RoleState>();
-  private readonly providers = new Map<string, OpenIdConnectProvider>();
+  private readonly providers: OidcProviders;
   private readonly policies: PolicyStore;
+  /** parsed policy documents by their text: authorization evaluates the same documents on every request */
+  private readonly parsedDocuments = new Map<string, unknown>();
 
   constructor(options: { account: string }) {
     this.account = options.account;
+    this.providers = new OidcProviders(options.account);
     this.policies = new PolicyStore(
       options.account,
       (policyArn) => [...this.roles.values()].filter((role) => role.attached.includes(policyArn)).length,
@@ -316,51 +308,43 @@ export class IamEmulator {
     const role = [...this.roles.values()].find((candidate) => candidate.Arn === roleArn);
     if (role === undefined) return [];
     return [
-      ...role.attached.map((arn) => ({ name: arn, document: this.policies.defaultDocument(arn) ?? '' })),
-      ...[...role.inline].map(([name, document]) => ({ name: `${role.RoleName} inline policy ${name}`, document })),
+      ...role.attached.map((arn) => ({ name: arn, document: this.parsed(this.policies.defaultDocument(arn) ?? '') })),
+      ...[...role.inline].map(([name, document]) => ({
+        name: `${role.RoleName} inline policy ${name}`,
+        document: this.parsed(document),
+      })),
     ];
   }
 
-  createOpenIdConnectProvider(input: {
-    Url: string;
-    ClientIDList: string[];
-    ThumbprintList?: string[];
-    Tags?: Tag[];
-  }): string {
-    const url =
-      /^https:\/\/[^\s/]+/i.test(input.Url) && input.Url.length <= 255
-        ? input.Url.replace(/^https:\/\//i, '')
-        : undefined;
-    if (url === undefined) throw invalidInput('Invalid Openid Connect Provider Url');
-    const thumbprints = input.ThumbprintList ?? [];
-    if (thumbprints.length > 5) throw invalidInput('Thumbprint list must contain fewer than 5 entries.');
-    const badThumbprint = thumbprints.find((thumbprint) => !THUMBPRINT.test(thumbprint));
-    if (badThumbprint !== undefined)
-      throw validationError(`Thumbprint ${badThumbprint} must be 40 hexadecimal characters`);
-    const arn = `arn:aws:iam::${this.account}:oidc-provider/${url}`;
-    if (this.providers.has(arn)) throw entityAlreadyExists(`Provider with url ${input.Url} already exists.`);
-    this.providers.set(arn, {
-      Arn: arn,
-      Url: url,
-      ClientIDList: [...new Set(input.ClientIDList)],
-      ThumbprintList: thumbprints.length > 0 ? [...thumbprints] : defaultThumbprints(url),
-      CreateDate: new Date(),
-      Tags: mergeTags([], input.Tags ?? []),
-    });
-    return arn;
+  createOpenIdConnectProvider(input: CreateOidcProviderInput): string {
+    return this.providers.create(input);
   }
 
   getOpenIdConnectProvider(arn: string): OpenIdConnectProvider {
-    return structuredClone(this.provider(arn));
+    return this.providers.get(arn);
   }
 
   listOpenIdConnectProviders(): string[] {
-    return [...this.providers.keys()].sort();
+    return this.providers.list();
   }
 
   deleteOpenIdConnectProvider(arn: string): void {
-    this.provider(arn);
     this.providers.delete(arn);
+  }
+
+  private parsed(text: string): unknown {
+    let document = this.parsedDocuments.get(text);
+    if (document === undefined) {
+      try {
+        document = JSON.parse(text) as unknown;
+      } catch {
+        // stored documents were validated; this only keeps the evaluator's own error for anything else
+        return text;
+      }
+      if (this.parsedDocuments.size >= 1000) this.parsedDocuments.clear();
+      this.parsedDocuments.set(text, document);
+    }
+    return document;
   }
 
   private role(roleName: string): RoleState {
@@ -368,13 +352,6 @@ export class IamEmulator {
     const role = this.roles.get(roleName.toLowerCase());
     if (role === undefined) throw noSuchEntity(`The role with name ${roleName} cannot be found.`);
     return role;
-  }
-
-  private provider(arn: string): OpenIdConnectProvider {
-    if (!OIDC_PROVIDER_ARN.test(arn)) throw invalidInput(`ARN ${arn} is not valid.`);
-    const provider = this.providers.get(arn);
-    if (provider === undefined) throw noSuchEntity(`OpenIDConnect Provider not found for arn ${arn}`);
-    return provider;
   }
 }
 
@@ -396,10 +373,6 @@ function validateInlinePolicyName(policyName: string): void {
 
 function documentText(document: unknown): string {
   return typeof document === 'string' ? document : JSON.stringify(document ?? { Version: '2012-10-17', Statement: [] });
-}
-
-function defaultThumbprints(url: string): string[] {
-  return /^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com\//.test(url) ? [EKS_OIDC_THUMBPRINT] : [];
 }
 
 function mergeTags(current: Tag[], added: Tag[]): Tag[] {
