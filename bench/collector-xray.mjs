@@ -18,6 +18,9 @@ const dist = new URL(
 );
 const { EksEmulator, IamEmulator, startAwsServer } = await import(new URL('sandbox/aws/index.js', dist).href);
 const { xrayService, XRayState } = await import(new URL('sandbox/aws/xray/index.js', dist).href);
+const { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } = await import(
+  new URL('sandbox/seed/identity.js', dist).href
+);
 
 const RATES = (process.env.BENCH_RATES ?? '5000,20000,30000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -121,8 +124,8 @@ async function runAt(rate, dir) {
   const collector = await startCollectorChild(configFile, {
     PATH: process.env.PATH,
     AWS_ENDPOINT_URL: server.url,
-    AWS_ACCESS_KEY_ID: 'AKIASANDBOX000000000',
-    AWS_SECRET_ACCESS_KEY: 'sandbox-secret',
+    AWS_ACCESS_KEY_ID: SANDBOX_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: SANDBOX_SECRET_ACCESS_KEY,
   });
   const offered = await offer(rate, collector.ready.receivers.awsxray);
   // let the last batches drain, then shut down gracefully (which flushes)

@@ -6,6 +6,7 @@
  */
 import type { PolicyDocument, PolicyStatement } from '../ports.js';
 import { usageError } from './errors.js';
+import { evaluateWebIdentityTrust } from './iam/web-identity.js';
 
 export const WEB_IDENTITY_AUDIENCE = 'sts.amazonaws.com';
 export const ASSUME_ROLE_WITH_WEB_IDENTITY = 'sts:AssumeRoleWithWebIdentity';
@@ -23,6 +24,11 @@ export interface TrustProblem {
   observed: string;
   expected: string;
   message: string;
+  /**
+   * true when the problem stops the service account from assuming the role; false for advice about a policy that
+   * admits it too broadly (no :sub or no :aud condition: other service accounts or audiences get in as well)
+   */
+  blocking: boolean;
 }
 
 /** `https://oidc.eks.REGION.amazonaws.com/id/ID` → `oidc.eks.REGION.amazonaws.com/id/ID` (the IAM spelling). */
@@ -172,6 +178,8 @@ function federatedPrincipals(statement: Record_): string[] {
   const principal = statement.Principal;
   if (principal === '*') return ['*'];
   if (!isRecord(principal)) return [];
+  // {"AWS": "*"} names every principal, as "*" does
+  if (stringList(principal.AWS).includes('*')) return ['*'];
   return stringList(principal.Federated);
 }
 
@@ -188,16 +196,20 @@ function evaluateStatement(statement: Record_, index: number, expected: TrustExp
       observed: federated.length > 0 ? federated.join(', ') : JSON.stringify(statement.Principal ?? null),
       expected: expected.providerArn,
       message: `${where}: Principal.Federated is not this cluster's OIDC provider`,
+      blocking: true,
     });
   }
 
-  const actions = stringList(statement.Action);
-  if (!actions.some((action) => globMatches(action, ASSUME_ROLE_WITH_WEB_IDENTITY, true))) {
+  const negated = statement.Action === undefined && statement.NotAction !== undefined;
+  const actions = stringList(negated ? statement.NotAction : statement.Action);
+  const named = actions.some((action) => globMatches(action, ASSUME_ROLE_WITH_WEB_IDENTITY, true));
+  if (named === negated) {
     problems.push({
       field: 'action',
-      observed: actions.join(', ') || '(none)',
+      observed: `${negated ? 'NotAction ' : ''}${actions.join(', ') || '(none)'}`,
       expected: ASSUME_ROLE_WITH_WEB_IDENTITY,
       message: `${where}: Action does not allow ${ASSUME_ROLE_WITH_WEB_IDENTITY}`,
+      blocking: true,
     });
   }
 
@@ -225,6 +237,7 @@ function evaluateStatement(statement: Record_, index: number, expected: TrustExp
       observed: effect || '(none)',
       expected: 'Allow',
       message: `${where}: Effect is ${effect || 'missing'}, so it does not allow the service account`,
+      blocking: true,
     });
   }
   return { index, effect, problems, admits, applies };
@@ -251,7 +264,8 @@ function conditionProblem(
     } else {
       message = `${where}: no ${key} condition, so the role is not bound to the collector's service account`;
     }
-    return { field: suffix, observed, expected: expectedText, message };
+    // without a condition on the key the service account is admitted, with every other one (advice, not a block)
+    return { field: suffix, observed, expected: expectedText, message, blocking: otherIssuer.length > 0 };
   }
   if (keyBlocks.every((block) => blockMatches(block, actual))) return undefined;
   return {
@@ -259,6 +273,7 @@ function conditionProblem(
     observed: describeBlocks(keyBlocks),
     expected: expectedText,
     message: `${where}: ${suffix === 'sub' ? describeSubjectMismatch(keyBlocks, actual) : `the audience is not ${actual}`}`,
+    blocking: true,
   };
 }
 
@@ -281,6 +296,13 @@ function describeSubjectMismatch(blocks: ConditionBlock[], subject: string): str
 }
 
 function statementsOf(document: unknown): Record_[] | undefined {
+  if (typeof document === 'string') {
+    try {
+      return statementsOf(JSON.parse(document));
+    } catch {
+      return undefined;
+    }
+  }
   if (!isRecord(document)) return undefined;
   const statement = document.Statement;
   if (isRecord(statement)) return [statement];
@@ -289,10 +311,44 @@ function statementsOf(document: unknown): Record_[] | undefined {
 }
 
 /**
- * Everything that stops the expected service account from assuming the role through this OIDC provider; an empty
- * list means it can. One admitting Allow statement is enough, unless a Deny statement also matches.
+ * What stops the expected service account from assuming the role through this OIDC provider (blocking problems),
+ * and advice about a policy that admits it too broadly (no :sub or :aud condition). Whether it is admitted is
+ * decided by the IAM policy evaluator the sandbox's STS uses too (src/core/iam), so the two agree by construction:
+ * there is a blocking problem exactly when the evaluator refuses; the statement-by-statement explanation below only
+ * says why.
  */
 export function verifyTrustPolicy(document: unknown, expected: TrustExpectation): TrustProblem[] {
+  const evaluation = evaluateWebIdentityTrust(document, {
+    providerArn: expected.providerArn,
+    issuer: issuerHostPath(expected.issuerUrl),
+    subject: serviceAccountSubject(expected.namespace, expected.serviceAccount),
+    audience: WEB_IDENTITY_AUDIENCE,
+  });
+  const explained = explainTrustPolicy(document, expected);
+  if (evaluation.decision === 'allow') return explained.filter((problem) => !problem.blocking);
+  if (explained.some((problem) => problem.blocking)) return explained;
+  return [
+    ...explained,
+    {
+      field: 'statement',
+      observed:
+        evaluation.decision === 'explicit-deny'
+          ? `denied by ${evaluation.deniedBy.map((ref) => `statement ${ref.statement + 1}`).join(', ')}`
+          : 'no statement applies',
+      expected: `an Allow statement for ${expected.providerArn} that applies to the service account`,
+      message: `The trust policy does not allow ${ASSUME_ROLE_WITH_WEB_IDENTITY} to the service account${
+        evaluation.unsupported.length > 0 ? ` (not understood: ${evaluation.unsupported.join('; ')})` : ''
+      }`,
+      blocking: true,
+    },
+  ];
+}
+
+/**
+ * The statement-by-statement reading of a trust policy behind verifyTrustPolicy's messages, without the evaluator's
+ * verdict (test/unit/irsa-agreement.test.ts holds the two to the same answer).
+ */
+export function explainTrustPolicy(document: unknown, expected: TrustExpectation): TrustProblem[] {
   const statements = statementsOf(document);
   if (!statements || statements.length === 0) {
     return [
@@ -305,6 +361,7 @@ export function verifyTrustPolicy(document: unknown, expected: TrustExpectation)
             : JSON.stringify(document ?? null),
         expected: 'a trust policy document with a Statement list',
         message: 'The trust policy has no statements',
+        blocking: true,
       },
     ];
   }
@@ -317,6 +374,7 @@ export function verifyTrustPolicy(document: unknown, expected: TrustExpectation)
       observed: `statement ${report.index + 1}: Deny`,
       expected: 'no Deny statement matching the service account',
       message: `statement ${report.index + 1} denies ${ASSUME_ROLE_WITH_WEB_IDENTITY} to the collector's service account`,
+      blocking: true,
     }));
 
   const allows = reports.filter((report) => report.effect === 'Allow');
@@ -329,6 +387,7 @@ export function verifyTrustPolicy(document: unknown, expected: TrustExpectation)
         observed: `${statements.length} statement(s), none with Effect Allow`,
         expected: `an Allow statement for ${expected.providerArn}`,
         message: 'No statement allows the service account to assume the role',
+        blocking: true,
       },
     ];
   }

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { CollectorSupervisor, type CollectorStatus } from '../collector/supervisor.js';
 import type { Logger } from '../collector/telemetry/logger.js';
 import { usageError } from '../core/errors.js';
-import { apsService, ApsState } from './aws/aps/index.js';
-import { EksEmulator, IamEmulator, startAwsServer, type AwsServer } from './aws/index.js';
+import { apsService, ApsState, derivedWorkspaceId } from './aws/aps/index.js';
+import type { CredentialStore } from './aws/credentials.js';
+import { EksEmulator, IamEmulator, sandboxCredentialStore, startAwsServer, type AwsServer } from './aws/index.js';
 import { LogsState, logsService } from './aws/logs/index.js';
 import { xrayService, XRaySampling, XRayState } from './aws/xray/index.js';
 import { clusterAddonHooks, startClusterControllers, type ClusterControllers } from './controllers/index.js';
@@ -44,11 +45,16 @@ export interface RunningSandbox {
   store(cluster: string): ClusterStore;
   eks: EksEmulator;
   iam: IamEmulator;
+  /**
+   * who may sign requests: the sandbox user (an administrator) and the role sessions issued so far; more sessions
+   * with `credentials.issueRoleSession(...)` (their requests are authorized against the role's policies)
+   */
+  credentials: CredentialStore;
   /** what the emulated X-Ray holds (segments the collectors exported) */
   xray: XRayState;
   /** what the emulated CloudWatch Logs holds (e.g. the EMF events of the awsemf exporter) */
   logs: LogsState;
-  /** what the emulated Amazon Managed Service for Prometheus workspaces hold (remote-written series) */
+  /** the emulated Amazon Managed Service for Prometheus: its workspaces and the series remote-written to them */
   aps: ApsState;
   /** the collector a cluster's emulated operator runs for an OpenTelemetryCollector: where it listens, or why not */
   collectorStatus(cluster: string, name: string, namespace: string): CollectorStatus | undefined;
@@ -100,9 +106,21 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     },
     roles: iam,
   });
+  const credentials = sandboxCredentialStore(account, iam);
   const xray = new XRayState();
   const logs = new LogsState(account, region);
-  const aps = new ApsState();
+  const aps = new ApsState({
+    account,
+    region,
+    workspaceCreateSeconds: behaviour.workspaceCreateSeconds ?? SEED_DEFAULTS.workspaceCreateSeconds,
+  });
+  (seed.amp?.workspaces ?? []).forEach((workspace, index) => {
+    aps.workspaces.seed({
+      workspaceId: workspace.id ?? derivedWorkspaceId(workspace.alias ?? String(index)),
+      ...(workspace.alias === undefined ? {} : { alias: workspace.alias }),
+      ...(workspace.status === undefined ? {} : { status: workspace.status }),
+    });
+  });
 
   const started: StartedCluster[] = [];
   let aws: AwsServer | undefined;
@@ -113,6 +131,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     await Promise.all(started.map((cluster) => cluster.collectors.close()));
     await aws?.close();
     eks.close();
+    aps.workspaces.close();
     await Promise.all(started.map((cluster) => cluster.server.close()));
     if (workDir !== undefined) await rm(workDir, { recursive: true, force: true });
   };
@@ -123,6 +142,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       region,
       eks,
       iam,
+      credentials,
       faults,
       host,
       services: [xrayService(xray, new XRaySampling(account, region)), logsService(logs), apsService(aps)],
@@ -244,6 +264,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     },
     eks,
     iam,
+    credentials,
     xray,
     logs,
     aps,

@@ -33,6 +33,8 @@ export interface SeedBehaviour {
   addonDeleteSeconds?: number;
   addonUpdateSeconds?: number;
   rolloutSeconds?: number;
+  /** how long a new Amazon Managed Service for Prometheus workspace stays CREATING (and DELETING) */
+  workspaceCreateSeconds?: number;
   faults?: SeedFault[];
   /** seed of the random generator behind fault rates, so a run can be replayed */
   randomSeed?: number;
@@ -99,8 +101,27 @@ export interface SeedCluster {
 export interface SeedIamRole {
   name: string;
   assumeRolePolicyDocument?: unknown;
+  /** AWS managed or customer managed policy ARNs */
   attachedPolicies?: string[];
+  /** inline policies by name: each a policy document (object or JSON text) */
+  inlinePolicies?: Record<string, unknown>;
   description?: string;
+}
+
+/** A customer managed policy: ARN `arn:aws:iam::ACCOUNT:policy<path><name>` */
+export interface SeedIamPolicy {
+  name: string;
+  document: unknown;
+  path?: string;
+  description?: string;
+}
+
+export interface SeedAmpWorkspace {
+  /** default: a `ws-` id derived from the alias or the position, stable across runs */
+  id?: string;
+  alias?: string;
+  /** default ACTIVE */
+  status?: 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING' | 'CREATION_FAILED';
 }
 
 export interface SeedOidcProvider {
@@ -115,7 +136,8 @@ export interface Seed {
   addonCatalog?: SeedAddonCatalogEntry[];
   behaviour?: SeedBehaviour;
   clusters?: SeedCluster[];
-  iam?: { oidcProviders?: SeedOidcProvider[]; roles?: SeedIamRole[] };
+  iam?: { oidcProviders?: SeedOidcProvider[]; policies?: SeedIamPolicy[]; roles?: SeedIamRole[] };
+  amp?: { workspaces?: SeedAmpWorkspace[] };
 }
 
 // ---------- Kubernetes object store (one per emulated cluster) ----------

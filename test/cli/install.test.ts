@@ -45,7 +45,8 @@ const cases: { name: string; args: string[]; policies: string[] }[] = [
 describe('adot install against the sandbox', () => {
   for (const { name, args, policies } of cases) {
     it(`installs ${name}: exit 0, doctor passes, exact IAM, and a second run changes nothing`, async () => {
-      const { cli, sandbox, env } = await start(fastSeed('fresh'));
+      // the AMP workspace the collector writes to exists, as it must in AMP
+      const { cli, sandbox, env } = await start({ ...fastSeed('fresh'), amp: { workspaces: [{ id: WORKSPACE }] } });
       const first = await cli(['install', ...args, '-o', 'json']);
       expect(first.code, first.stderr).toBe(0);
       const document = planOutput(first);

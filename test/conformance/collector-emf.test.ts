@@ -9,6 +9,7 @@ import { awsJson, runAwsCli } from '../helpers/aws-cli.js';
 import { startMotoServer, type MotoServer } from '../helpers/aws-moto.js';
 import { eventually, memoryLogger } from '../helpers/collector-segments.js';
 import { COLLECTOR_TEST_ACCOUNT, COLLECTOR_TEST_REGION, startAwsEndpoint } from '../helpers/collector-aws.js';
+import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../src/sandbox/seed/identity.js';
 
 function config(target: string): string {
   return `
@@ -179,8 +180,8 @@ describe('CloudWatch Logs: the sandbox against moto, through the aws CLI', () =>
   it("the collector's awsemf exporter writes EMF into moto, and aws logs get-log-events reads it back", async () => {
     const env = {
       AWS_ENDPOINT_URL: moto.url,
-      AWS_ACCESS_KEY_ID: 'AKIASANDBOX000000000',
-      AWS_SECRET_ACCESS_KEY: 'sandbox-secret',
+      AWS_ACCESS_KEY_ID: SANDBOX_ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: SANDBOX_SECRET_ACCESS_KEY,
       AWS_REGION: 'us-east-1',
     };
     const { config: prepared } = prepareConfigText(config(target), 'otel.yaml', env);

@@ -5,6 +5,7 @@ import { awsJson } from '../helpers/aws-cli.js';
 import { startMotoServer, type MotoServer } from '../helpers/aws-moto.js';
 import { startCollectorAwsSandbox, type CollectorAwsSandbox } from '../helpers/collector-aws.js';
 import { eventually, framed, memoryLogger, segment, sendDatagrams } from '../helpers/collector-segments.js';
+import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../src/sandbox/seed/identity.js';
 
 const config = `
 receivers:
@@ -37,8 +38,8 @@ interface Summaries {
 async function deliver(endpoint: string, count: number): Promise<string[]> {
   const env = {
     AWS_ENDPOINT_URL: endpoint,
-    AWS_ACCESS_KEY_ID: 'AKIASANDBOX000000000',
-    AWS_SECRET_ACCESS_KEY: 'sandbox-secret',
+    AWS_ACCESS_KEY_ID: SANDBOX_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: SANDBOX_SECRET_ACCESS_KEY,
   };
   const { config: prepared } = prepareConfigText(config, 'otel.yaml', env);
   const collector = await startCollector({ config: prepared, env, logger: memoryLogger() });

@@ -1,21 +1,35 @@
 import {
   AttachRolePolicyCommand,
   CreateOpenIDConnectProviderCommand,
+  CreatePolicyCommand,
+  CreatePolicyVersionCommand,
   CreateRoleCommand,
+  DeletePolicyCommand,
+  DeletePolicyVersionCommand,
   DeleteRoleCommand,
+  DeleteRolePolicyCommand,
   DetachRolePolicyCommand,
   GetOpenIDConnectProviderCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
   GetRoleCommand,
+  GetRolePolicyCommand,
   IAMClient,
   ListAttachedRolePoliciesCommand,
   ListOpenIDConnectProvidersCommand,
+  ListPoliciesCommand,
+  ListPolicyVersionsCommand,
+  ListRolePoliciesCommand,
+  PutRolePolicyCommand,
   UpdateAssumeRolePolicyCommand,
+  type Policy,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTrustPolicy } from '../../src/core/irsa.js';
 import { startMotoServer, type MotoServer } from '../helpers/aws-moto.js';
 import { startTestAwsSandbox, type TestAwsSandbox } from '../helpers/aws-sandbox.js';
+import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../src/sandbox/seed/identity.js';
 
 const ACCOUNT = '123456789012';
 const ISSUER = 'https://oidc.eks.us-east-1.amazonaws.com/id/5C6F2A3B4D5E6F708192A3B4C5D6E7F8';
@@ -131,6 +145,149 @@ async function script(iam: IAMClient, sts: STSClient): Promise<Step[]> {
   return steps;
 }
 
+const XRAY_DOCUMENT = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: ['xray:PutTraceSegments'], Resource: '*' }],
+});
+const LOGS_DOCUMENT = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: ['logs:PutLogEvents'], Resource: '*' }],
+});
+
+/**
+ * Customer managed and inline policies, as a user managing their own policy for the collector would call them.
+ * Where moto does not do what IAM documents, the step is left out here and the sandbox keeps IAM's behaviour (see
+ * test/integration/aws-iam-policies.test.ts): moto's DeletePolicy neither refuses an attached policy nor one with
+ * non-default versions (IAM answers DeleteConflict for both).
+ */
+async function policyScript(iam: IAMClient): Promise<Step[]> {
+  const steps: Step[] = [];
+  const run = async (step: string, call: () => Promise<unknown>) => {
+    try {
+      steps.push({ step, ok: await call() });
+    } catch (error) {
+      steps.push({ step, error: (error as Error).name });
+    }
+  };
+  const arn = `arn:aws:iam::${ACCOUNT}:policy/adot/adot-xray`;
+  await run('CreatePolicy', async () =>
+    normalisePolicy(
+      (
+        await iam.send(
+          new CreatePolicyCommand({
+            PolicyName: 'adot-xray',
+            Path: '/adot/',
+            Description: 'X-Ray for the collector',
+            PolicyDocument: XRAY_DOCUMENT,
+          }),
+        )
+      ).Policy,
+    ),
+  );
+  await run('CreatePolicy duplicate', () =>
+    iam.send(new CreatePolicyCommand({ PolicyName: 'adot-xray', Path: '/adot/', PolicyDocument: XRAY_DOCUMENT })),
+  );
+  await run('CreatePolicy with a principal', () =>
+    iam.send(
+      new CreatePolicyCommand({
+        PolicyName: 'with-principal',
+        PolicyDocument: JSON.stringify({
+          Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: '*' }],
+        }),
+      }),
+    ),
+  );
+  await run('GetPolicy', async () =>
+    normalisePolicy((await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy),
+  );
+  await run('GetPolicyVersion', async () => {
+    const version = (await iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: 'v1' }))).PolicyVersion;
+    return {
+      Document: JSON.parse(decodeURIComponent(version?.Document ?? 'null')) as unknown,
+      VersionId: version?.VersionId,
+      IsDefaultVersion: version?.IsDefaultVersion,
+    };
+  });
+  await run('GetPolicyVersion missing', () =>
+    iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: 'v7' })),
+  );
+  await run('CreatePolicyVersion as default', async () => {
+    const version = (
+      await iam.send(
+        new CreatePolicyVersionCommand({ PolicyArn: arn, PolicyDocument: LOGS_DOCUMENT, SetAsDefault: true }),
+      )
+    ).PolicyVersion;
+    return { VersionId: version?.VersionId, IsDefaultVersion: version?.IsDefaultVersion };
+  });
+  await run('ListPolicyVersions', async () =>
+    ((await iam.send(new ListPolicyVersionsCommand({ PolicyArn: arn }))).Versions ?? [])
+      .map((version) => ({ VersionId: version.VersionId, IsDefaultVersion: version.IsDefaultVersion }))
+      .sort((a, b) => String(a.VersionId).localeCompare(String(b.VersionId))),
+  );
+  await run('DeletePolicyVersion default', () =>
+    iam.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: 'v2' })),
+  );
+  await run('DeletePolicyVersion v1', () =>
+    iam.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: 'v1' })).then(() => 'deleted'),
+  );
+  await run('ListPolicies Local', async () =>
+    ((await iam.send(new ListPoliciesCommand({ Scope: 'Local' }))).Policies ?? []).map((policy) => ({
+      Arn: policy.Arn,
+      DefaultVersionId: policy.DefaultVersionId,
+    })),
+  );
+  const trust = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  });
+  await run('CreateRole for inline policies', () =>
+    iam.send(new CreateRoleCommand({ RoleName: 'inline-role', AssumeRolePolicyDocument: trust })).then(() => 'created'),
+  );
+  await run('PutRolePolicy', () =>
+    iam
+      .send(new PutRolePolicyCommand({ RoleName: 'inline-role', PolicyName: 'xray', PolicyDocument: XRAY_DOCUMENT }))
+      .then(() => 'put'),
+  );
+  await run('GetRolePolicy', async () => {
+    const answer = await iam.send(new GetRolePolicyCommand({ RoleName: 'inline-role', PolicyName: 'xray' }));
+    return {
+      RoleName: answer.RoleName,
+      PolicyName: answer.PolicyName,
+      PolicyDocument: JSON.parse(decodeURIComponent(answer.PolicyDocument ?? 'null')) as unknown,
+    };
+  });
+  await run('GetRolePolicy missing', () =>
+    iam.send(new GetRolePolicyCommand({ RoleName: 'inline-role', PolicyName: 'nothing' })),
+  );
+  await run('ListRolePolicies', async () => {
+    const answer = await iam.send(new ListRolePoliciesCommand({ RoleName: 'inline-role' }));
+    return { PolicyNames: answer.PolicyNames, IsTruncated: answer.IsTruncated };
+  });
+  await run('DeleteRole with an inline policy', () => iam.send(new DeleteRoleCommand({ RoleName: 'inline-role' })));
+  await run('DeleteRolePolicy then DeleteRole', async () => {
+    await iam.send(new DeleteRolePolicyCommand({ RoleName: 'inline-role', PolicyName: 'xray' }));
+    await iam.send(new DeleteRoleCommand({ RoleName: 'inline-role' }));
+    return 'deleted';
+  });
+  await run('DeletePolicy', () => iam.send(new DeletePolicyCommand({ PolicyArn: arn })).then(() => 'deleted'));
+  await run('GetPolicy deleted', () => iam.send(new GetPolicyCommand({ PolicyArn: arn })));
+  return steps;
+}
+
+function normalisePolicy(policy: Policy | undefined) {
+  return {
+    PolicyName: policy?.PolicyName,
+    // IAM's managed policy ids start ANPA (IAM identifiers, "Unique identifiers"); moto's ids are random
+    hasPolicyId: (policy?.PolicyId ?? '') !== '',
+    Arn: policy?.Arn,
+    Path: policy?.Path,
+    DefaultVersionId: policy?.DefaultVersionId,
+    AttachmentCount: policy?.AttachmentCount,
+    IsAttachable: policy?.IsAttachable,
+    hasCreateDate: policy?.CreateDate instanceof Date,
+  };
+}
+
 function normaliseRole(
   role:
     | {
@@ -172,16 +329,39 @@ describe('IAM and STS: the sandbox answers like moto', () => {
     await Promise.all([moto?.close(), sandbox?.close()]);
   });
 
-  it('runs the same IAM/STS script with the same results', async () => {
-    const clientsFor = (endpoint: string) => {
-      const config = {
-        endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'AKIAEXAMPLE000000000', secretAccessKey: 'secret' },
-        maxAttempts: 1,
-      };
-      return { iam: new IAMClient(config), sts: new STSClient(config) };
+  // moto (started without IAM enforcement) accepts any keys; the sandbox only its own
+  const clientsFor = (endpoint: string) => {
+    const config = {
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY },
+      maxAttempts: 1,
     };
+    return { iam: new IAMClient(config), sts: new STSClient(config) };
+  };
+
+  it('runs the same customer managed and inline policy calls with the same results', async () => {
+    const onMoto = clientsFor(moto.url);
+    const onSandbox = clientsFor(sandbox.server.url);
+    try {
+      const expected = await policyScript(onMoto.iam);
+      const actual = await policyScript(onSandbox.iam);
+      expect(actual).toEqual(expected);
+      expect(actual.filter((step) => 'error' in step)).toEqual([
+        { step: 'CreatePolicy duplicate', error: 'EntityAlreadyExistsException' },
+        { step: 'CreatePolicy with a principal', error: 'MalformedPolicyDocumentException' },
+        { step: 'GetPolicyVersion missing', error: 'NoSuchEntityException' },
+        { step: 'DeletePolicyVersion default', error: 'DeleteConflictException' },
+        { step: 'GetRolePolicy missing', error: 'NoSuchEntityException' },
+        { step: 'DeleteRole with an inline policy', error: 'DeleteConflictException' },
+        { step: 'GetPolicy deleted', error: 'NoSuchEntityException' },
+      ]);
+    } finally {
+      for (const client of [onMoto.iam, onMoto.sts, onSandbox.iam, onSandbox.sts]) client.destroy();
+    }
+  });
+
+  it('runs the same IAM/STS script with the same results', async () => {
     const onMoto = clientsFor(moto.url);
     const onSandbox = clientsFor(sandbox.server.url);
     try {

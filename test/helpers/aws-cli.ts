@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../src/sandbox/seed/identity.js';
 
 export interface CliResult {
   code: number;
@@ -6,14 +7,26 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real `aws` CLI (no shell) against an endpoint, with fake credentials and no user configuration. */
-export function runAwsCli(endpoint: string, args: string[], timeoutMs = 60_000): Promise<CliResult> {
+/**
+ * Runs the real `aws` CLI (no shell) against an endpoint, with the sandbox user's keys (or others) and no user
+ * configuration.
+ */
+export function runAwsCli(
+  endpoint: string,
+  args: string[],
+  timeoutMs = 60_000,
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = {
+    accessKeyId: SANDBOX_ACCESS_KEY_ID,
+    secretAccessKey: SANDBOX_SECRET_ACCESS_KEY,
+  },
+): Promise<CliResult> {
   const env = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? '/tmp',
     AWS_ENDPOINT_URL: endpoint,
-    AWS_ACCESS_KEY_ID: 'AKIASANDBOX000000000',
-    AWS_SECRET_ACCESS_KEY: 'sandbox-secret',
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    ...(credentials.sessionToken === undefined ? {} : { AWS_SESSION_TOKEN: credentials.sessionToken }),
     AWS_REGION: 'us-east-1',
     // AWS CLI v1 (botocore) reads only AWS_DEFAULT_REGION; v2 and the SDKs read AWS_REGION
     AWS_DEFAULT_REGION: 'us-east-1',

@@ -1,5 +1,14 @@
 import { FaultInjector } from '../../src/sandbox/faults.js';
-import { EksEmulator, IamEmulator, startAwsServer, type AwsServer } from '../../src/sandbox/aws/index.js';
+import {
+  CredentialStore,
+  EksEmulator,
+  IamEmulator,
+  SANDBOX_USER_NAME,
+  startAwsServer,
+  type AwsServer,
+  type AwsService,
+} from '../../src/sandbox/aws/index.js';
+import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../src/sandbox/seed/identity.js';
 import type {
   ClusterAddonHooks,
   SeedAddon,
@@ -71,6 +80,10 @@ export interface TestAwsSandboxOptions {
   randomSeed?: number;
   timing?: { addonCreateSeconds?: number; addonDeleteSeconds?: number; addonUpdateSeconds?: number };
   maxAttempts?: number;
+  /** more services on the endpoint (X-Ray, CloudWatch Logs, AMP), built by the test on states it inspects */
+  services?: AwsService[];
+  /** the clock of the credential store (session expiry), in ms */
+  now?: () => number;
 }
 
 export const TEST_OIDC_ISSUER = 'https://oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF';
@@ -100,7 +113,21 @@ export async function startTestAwsSandbox(options: TestAwsSandboxOptions = {}): 
     podIdentityAssociations: options.podIdentityAssociations,
   });
   const faults = options.faults === undefined ? undefined : new FaultInjector(options.faults, options.randomSeed ?? 42);
-  const server = await startAwsServer({ account, region, eks, iam, faults });
+  const credentials = new CredentialStore({
+    account,
+    user: { name: SANDBOX_USER_NAME, accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY },
+    findRole: (roleArn) => iam.findRoleByArn(roleArn),
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
+  const server = await startAwsServer({
+    account,
+    region,
+    eks,
+    iam,
+    faults,
+    credentials,
+    ...(options.services === undefined ? {} : { services: options.services }),
+  });
   return {
     server,
     eks,
@@ -110,7 +137,7 @@ export async function startTestAwsSandbox(options: TestAwsSandboxOptions = {}): 
     clientConfig: {
       endpoint: server.url,
       region,
-      credentials: { accessKeyId: 'AKIASANDBOX000000000', secretAccessKey: 'sandbox-secret' },
+      credentials: { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY },
       maxAttempts: options.maxAttempts ?? 1,
     },
     close: async () => {

@@ -3,6 +3,7 @@ import type { AwsService } from '../../src/sandbox/aws/protocols/service.js';
 import { xrayService, XRaySampling, XRayState } from '../../src/sandbox/aws/xray/index.js';
 import { FaultInjector } from '../../src/sandbox/faults.js';
 import type { SeedFault } from '../../src/sandbox/types.js';
+import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../src/sandbox/seed/identity.js';
 
 export interface CollectorAwsSandbox {
   server: AwsServer;
@@ -43,7 +44,7 @@ export async function startCollectorAwsSandbox(options: { faults?: SeedFault[] }
   const region = COLLECTOR_TEST_REGION;
   const xray = new XRayState();
   const server = await startAwsEndpoint([xrayService(xray, new XRaySampling(COLLECTOR_TEST_ACCOUNT, region))], options);
-  const credentials = { accessKeyId: 'AKIASANDBOX000000000', secretAccessKey: 'sandbox-secret' };
+  const credentials = { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY };
   return {
     server,
     xray,

@@ -193,7 +193,8 @@ describe('IAM emulator through the real IAM client', () => {
       Path: '/',
       AttachmentCount: 1,
       IsAttachable: true,
-      DefaultVersionId: 'v1',
+      // the policy's real default version (AWS Managed Policy Reference: AWSXRayDaemonWriteAccess v2)
+      DefaultVersionId: 'v2',
     });
     expect(Policy?.PolicyId).toMatch(/^ANPA[A-Z2-7]{17}$/);
     for (const name of [

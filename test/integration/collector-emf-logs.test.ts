@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsServer } from '../../src/sandbox/aws/index.js';
 import { logsService, LogsState } from '../../src/sandbox/aws/logs/index.js';
 import { COLLECTOR_TEST_ACCOUNT, COLLECTOR_TEST_REGION, startAwsEndpoint } from '../helpers/collector-aws.js';
+import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../src/sandbox/seed/identity.js';
 
 async function rejection(promise: Promise<unknown>): Promise<{ name: string; message: string }> {
   try {
@@ -35,7 +36,7 @@ describe('sandbox CloudWatch Logs through the real SDK (awsJson1.1)', () => {
     logs = new CloudWatchLogsClient({
       endpoint: server.url,
       region,
-      credentials: { accessKeyId: 'AKIASANDBOX000000000', secretAccessKey: 'sandbox-secret' },
+      credentials: { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY },
       maxAttempts: 1,
     });
     await logs.send(new CreateLogGroupCommand({ logGroupName: '/app/one' }));

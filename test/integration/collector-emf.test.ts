@@ -11,6 +11,7 @@ import { logsService, LogsState } from '../../src/sandbox/aws/logs/index.js';
 import type { SeedFault } from '../../src/sandbox/types.js';
 import { eventually, memoryLogger } from '../helpers/collector-segments.js';
 import { COLLECTOR_TEST_ACCOUNT, COLLECTOR_TEST_REGION, startAwsEndpoint } from '../helpers/collector-aws.js';
+import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../src/sandbox/seed/identity.js';
 
 const LOG_GROUP = '/aws/containerinsights/demo/prometheus';
 
@@ -130,7 +131,7 @@ describe('collector: prometheus -> filter -> metricstransform -> awsemf -> sandb
     const region = COLLECTOR_TEST_REGION;
     state = new LogsState(COLLECTOR_TEST_ACCOUNT, region);
     server = await startAwsEndpoint([logsService(state)], { faults, randomSeed: 11 });
-    const credentials = { accessKeyId: 'AKIASANDBOX000000000', secretAccessKey: 'sandbox-secret' };
+    const credentials = { accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY };
     env = {
       AWS_ENDPOINT_URL: server.url,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,

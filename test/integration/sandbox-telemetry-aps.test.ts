@@ -1,10 +1,9 @@
-import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
 import protobuf from 'protobufjs';
 import snappy from 'snappy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/sandbox.js';
 import { scenarioSeed } from '../../src/sandbox/seed/scenarios.js';
+import { signedFetch } from '../helpers/aws-signed-fetch.js';
 import { decodeWriteRequest } from '../helpers/collector-remote-write.js';
 
 const WriteRequest = protobuf
@@ -34,48 +33,31 @@ function writeRequest(series: { labels: Record<string, string>; samples: [number
 
 describe('sandbox aps emulation: Amazon Managed Prometheus remote write and a metric-name query', () => {
   let sandbox: RunningSandbox;
-  let signer: SignatureV4;
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ seed: scenarioSeed('fresh') });
-    signer = new SignatureV4({
-      service: 'aps',
-      region: sandbox.region,
-      credentials: { accessKeyId: sandbox.accessKeyId, secretAccessKey: sandbox.secretAccessKey },
-      sha256: Hash.bind(null, 'sha256'),
-    });
+    sandbox = await startSandbox({ seed: { ...scenarioSeed('fresh'), amp: { workspaces: [{ id: WORKSPACE }] } } });
   });
   afterAll(async () => {
     await sandbox?.stop();
   });
 
-  async function send(
+  function send(
     method: 'GET' | 'POST',
     path: string,
-    options: { body?: Buffer; headers?: Record<string, string>; query?: Record<string, string>; sign?: boolean } = {},
+    options: {
+      body?: Buffer;
+      headers?: Record<string, string>;
+      query?: Record<string, string>;
+      sign?: boolean;
+      region?: string;
+    } = {},
   ): Promise<Response> {
-    const url = new URL(`${sandbox.awsEndpoint}${path}`);
-    const headers: Record<string, string> = { host: url.host, ...(options.headers ?? {}) };
-    const signed =
-      options.sign === false
-        ? { headers }
-        : await signer.sign({
-            method,
-            protocol: url.protocol,
-            hostname: url.hostname,
-            port: Number(url.port),
-            path: url.pathname,
-            query: options.query ?? {},
-            headers,
-            ...(options.body === undefined ? {} : { body: options.body }),
-          });
-    const query = new URLSearchParams(options.query ?? {}).toString();
-    const { host: _host, ...sendable } = signed.headers;
-    return fetch(`${url.href}${query === '' ? '' : `?${query}`}`, {
-      method,
-      headers: sendable,
-      ...(options.body === undefined ? {} : { body: options.body }),
-    });
+    const credentials = { accessKeyId: sandbox.accessKeyId, secretAccessKey: sandbox.secretAccessKey };
+    return signedFetch(
+      sandbox.awsEndpoint,
+      { service: 'aps', region: options.region ?? sandbox.region, credentials },
+      { method, path, ...options },
+    );
   }
 
   const remoteWriteHeaders = {
@@ -173,5 +155,32 @@ describe('sandbox aps emulation: Amazon Managed Prometheus remote write and a me
     const query = await send('GET', `/workspaces/${WORKSPACE}/api/v1/query`, { query: { query: 'rate(up[5m])' } });
     expect(query.status).toBe(400);
     expect(await query.json()).toMatchObject({ status: 'error', errorType: 'bad_data' });
+  });
+
+  it('refuses remote write and query for a workspace that does not exist, or in another region, and stores nothing', async () => {
+    const body = writeRequest([{ labels: { __name__: 'ghost' }, samples: [[1, 1_700_000_000_000]] }]);
+    const missing = await send('POST', '/workspaces/ws-00000000-0000-0000-0000-000000000000/api/v1/remote_write', {
+      body,
+      headers: remoteWriteHeaders,
+    });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ Message: 'Workspace not found' });
+    const elsewhere = await send('POST', `/workspaces/${WORKSPACE}/api/v1/remote_write`, {
+      body,
+      headers: remoteWriteHeaders,
+      region: 'eu-west-1',
+    });
+    expect(elsewhere.status).toBe(404);
+    const query = await send('GET', '/workspaces/ws-00000000-0000-0000-0000-000000000000/api/v1/query', {
+      query: { query: 'ghost' },
+    });
+    expect(query.status).toBe(404);
+    expect(sandbox.aps.latest(WORKSPACE, 'ghost')).toEqual([]);
+    expect(sandbox.aps.workspaceIds()).toEqual([WORKSPACE]);
+    expect(sandbox.awsRequests().filter((request) => request.status === 404)).toEqual([
+      { service: 'aps', operation: 'RemoteWrite', status: 404 },
+      { service: 'aps', operation: 'RemoteWrite', status: 404 },
+      { service: 'aps', operation: 'QueryMetrics', status: 404 },
+    ]);
   });
 });

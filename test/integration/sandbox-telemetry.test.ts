@@ -197,7 +197,8 @@ describe('sandbox: the collectors the emulated operator deploys really run', () 
   });
 
   it('amp: scraped series are remote-written to the sandbox aps emulation, and its query endpoint answers', async () => {
-    const { cli, sandbox } = await start(fastSeed(SCENARIO));
+    // remote write reaches only a workspace that exists, as in AMP
+    const { cli, sandbox } = await start({ ...fastSeed(SCENARIO), amp: { workspaces: [{ id: WORKSPACE }] } });
     const app = await startMetricsApp();
     apps.push(app);
     putScrapedPod(sandbox, app.port);

@@ -52,7 +52,7 @@ clusters:
       - {apiVersion: v1, kind: Namespace, metadata: {name: aws-otel-eks, labels: {anything: goes}}, extra: {free: form}}
 iam:
   oidcProviders: [{url: https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF, clientIds: [sts.amazonaws.com]}]
-  roles: [{name: EKS-ADOT-ServiceAccount-Role, assumeRolePolicyDocument: {Version: "2012-10-17", Whatever: [1, 2]}, attachedPolicies: ["arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"]}]
+  roles: [{name: EKS-ADOT-ServiceAccount-Role, assumeRolePolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: "sts:AssumeRole", Extra: [1, 2]}]}, attachedPolicies: ["arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"]}]
 `,
       'seed.yaml',
     );
@@ -67,7 +67,40 @@ iam:
     expect(seed.behaviour?.faults).toHaveLength(2);
     expect(seed.clusters?.[0]?.addons?.[0]?.health?.[0]?.code).toBe('InsufficientNumberOfReplicas');
     expect(seed.clusters?.[0]?.objects?.[0]).toMatchObject({ extra: { free: 'form' } });
-    expect(seed.iam?.roles?.[0]?.assumeRolePolicyDocument).toEqual({ Version: '2012-10-17', Whatever: [1, 2] });
+    expect(seed.iam?.roles?.[0]?.assumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole', Extra: [1, 2] },
+      ],
+    });
+  });
+
+  it('reads customer managed and inline policies, and AMP workspaces', () => {
+    const seed = parseSeed(
+      `iam:
+  policies:
+    - name: adot-xray
+      path: /adot/
+      description: what the collector needs
+      document: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: ["xray:PutTraceSegments"], Resource: "*"}]}
+  roles:
+    - name: collector
+      attachedPolicies: ["arn:aws:iam::123456789012:policy/adot/adot-xray", "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"]
+      inlinePolicies:
+        amp: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "aps:RemoteWrite", Resource: "*"}]}
+amp:
+  workspaces: [{id: ws-0123abcd-4e5f-6789-abcd-ef0123456789, alias: prod}, {alias: dev, status: CREATING}]
+behaviour: {workspaceCreateSeconds: 0.5}
+`,
+      'seed.yaml',
+    );
+    expect(seed.iam?.policies?.[0]).toMatchObject({ name: 'adot-xray', path: '/adot/' });
+    expect(Object.keys(seed.iam?.roles?.[0]?.inlinePolicies ?? {})).toEqual(['amp']);
+    expect(seed.amp?.workspaces).toEqual([
+      { id: 'ws-0123abcd-4e5f-6789-abcd-ef0123456789', alias: 'prod' },
+      { alias: 'dev', status: 'CREATING' },
+    ]);
+    expect(seed.behaviour?.workspaceCreateSeconds).toBe(0.5);
   });
 
   it('fills the defaults of an empty seed', () => {
@@ -195,6 +228,34 @@ describe('parseSeed: bad seeds', () => {
       'iam: {roles: [{name: r, attachedPolicies: [AWSXRayDaemonWriteAccess]}]}',
       'iam.roles[0].attachedPolicies[0]: expected an IAM policy ARN',
     ],
+    [
+      'iam: {roles: [{name: r, attachedPolicies: ["arn:aws:iam::123456789012:policy/missing"]}]}',
+      'iam.roles[0].attachedPolicies[0]: no policy of iam.policies has the ARN arn:aws:iam::123456789012:policy/missing',
+    ],
+    [
+      'iam: {roles: [{name: r, attachedPolicies: ["arn:aws:iam::aws:policy/AmazonS3FullAccess"]}]}',
+      'iam.roles[0].attachedPolicies[0]: the sandbox does not know the AWS managed policy arn:aws:iam::aws:policy/AmazonS3FullAccess',
+    ],
+    [
+      'iam: {policies: [{name: p, document: {Statement: [{Effect: Allow, Action: "xray:*"}]}}]}',
+      'iam.policies[0].document: not a policy document IAM accepts: Policy statement must contain resources.',
+    ],
+    ['iam: {policies: [{name: "bad name", document: {}}]}', 'iam.policies[0].name: expected an IAM policy name'],
+    ['iam: {policies: [{name: p}]}', 'iam.policies[0].document: required key is missing'],
+    [
+      'iam: {roles: [{name: r, inlinePolicies: {x: {Statement: [{Effect: Allow, Principal: "*", Action: "*", Resource: "*"}]}}}]}',
+      'iam.roles[0].inlinePolicies.x: not a policy document IAM accepts: Policy document should not specify a principal.',
+    ],
+    [
+      'iam: {roles: [{name: r, inlinePolicies: {"a/b": {}}}]}',
+      'iam.roles[0].inlinePolicies["a/b"]: expected a key that is an IAM policy name',
+    ],
+    ['amp: {workspaces: [{id: workspace-1}]}', 'amp.workspaces[0].id: expected a workspace id like ws-'],
+    [
+      'amp: {workspaces: [{status: READY}]}',
+      'amp.workspaces[0].status: expected one of CREATING, ACTIVE, UPDATING, DELETING, CREATION_FAILED',
+    ],
+    ['behaviour: {workspaceCreateSeconds: -1}', 'behaviour.workspaceCreateSeconds: expected a number from 0 to 3600'],
   ])('rejects %s', (text, expected) => {
     const error = seedError(text);
     expect(error.code).toBe('SeedInvalid');

@@ -69,6 +69,11 @@ function stringList(value: unknown): string[] | undefined {
   return list.every((item) => typeof item === 'string') ? (list as string[]) : undefined;
 }
 
+/** the element's name when the statement has it (a key holding undefined counts as absent, as in JSON) */
+function present<K extends string>(statement: Statement, key: K): K | undefined {
+  return statement[key] === undefined ? undefined : key;
+}
+
 interface StatementOutcome {
   effect: 'Allow' | 'Deny' | undefined;
   applies: Truth;
@@ -89,7 +94,7 @@ function evaluateStatement(
   const parts: Truth[] = [];
 
   // Action / NotAction
-  const actionKey = 'Action' in statement ? 'Action' : 'NotAction' in statement ? 'NotAction' : undefined;
+  const actionKey = present(statement, 'Action') ?? present(statement, 'NotAction');
   const actions = actionKey === undefined ? undefined : stringList(statement[actionKey]);
   if (actions === undefined) {
     unsupported.push(`${where}: no Action or NotAction of strings`);
@@ -100,7 +105,7 @@ function evaluateStatement(
   }
 
   // Resource / NotResource (absent in trust policies)
-  const resourceKey = 'Resource' in statement ? 'Resource' : 'NotResource' in statement ? 'NotResource' : undefined;
+  const resourceKey = present(statement, 'Resource') ?? present(statement, 'NotResource');
   if (resourceKey !== undefined) {
     const resources = stringList(statement[resourceKey]);
     if (resources === undefined) {

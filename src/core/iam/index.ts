@@ -11,3 +11,9 @@ export type {
   RequestPrincipal,
   StatementRef,
 } from './types.js';
+export {
+  ASSUME_ROLE_WITH_WEB_IDENTITY,
+  evaluateWebIdentityTrust,
+  webIdentityContext,
+  type WebIdentityAssumption,
+} from './web-identity.js';

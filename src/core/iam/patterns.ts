@@ -90,9 +90,31 @@ export function textMatches(pattern: PolicyText, value: string, ignoreCase: bool
   return new RegExp(`^${regexSource(pattern, true)}$`, ignoreCase ? 'is' : 's').test(value);
 }
 
+/**
+ * Action matchers, memoized by pattern: a policy such as ReadOnlyAccess names thousands of actions, and the sandbox
+ * evaluates the same policies on every request. Bounded, so arbitrary input cannot grow it without limit.
+ */
+const actionMatchers = new Map<string, (action: string) => boolean>();
+const ACTION_MATCHERS_MAX = 50_000;
+
+function actionMatcher(pattern: string): (action: string) => boolean {
+  const lower = pattern.toLowerCase();
+  if (!/[*?]/.test(lower)) return (action) => action.toLowerCase() === lower;
+  const prefix = lower.slice(0, -1);
+  if (lower.endsWith('*') && !/[*?]/.test(prefix)) return (action) => action.toLowerCase().startsWith(prefix);
+  const regex = new RegExp(`^${regexSource([{ text: pattern, literal: false }], true)}$`, 'is');
+  return (action) => regex.test(action);
+}
+
 /** A pattern without variables (Action, NotAction): case-insensitive wildcard match. */
 export function actionMatches(pattern: string, action: string): boolean {
-  return textMatches([{ text: pattern, literal: false }], action, true);
+  let matcher = actionMatchers.get(pattern);
+  if (matcher === undefined) {
+    if (actionMatchers.size >= ACTION_MATCHERS_MAX) actionMatchers.clear();
+    matcher = actionMatcher(pattern);
+    actionMatchers.set(pattern, matcher);
+  }
+  return matcher(action);
 }
 
 /**

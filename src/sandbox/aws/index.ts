@@ -1,4 +1,18 @@
-export { startAwsServer, type AwsServer, type AwsServerOptions, type RequestRecord } from './server.js';
+export {
+  sandboxCredentialStore,
+  startAwsServer,
+  type AwsServer,
+  type AwsServerOptions,
+  type RequestRecord,
+} from './server.js';
+export {
+  CredentialStore,
+  type IssuedCredentials,
+  type IssueRoleSessionInput,
+  type Principal,
+  type RoleSessionPrincipal,
+  type SessionTag,
+} from './credentials.js';
 export { EksEmulator, type EksEmulatorOptions, type EksClusterRegistration, type EksTiming } from './eks/emulator.js';
 export { IamEmulator } from './iam/emulator.js';
 export type { AwsService } from './protocols/service.js';

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FaultInjector } from '../faults.js';
+import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../seed/identity.js';
 import { AwsServiceError } from '../types.js';
+import { authorizeRoleSession } from './authorize.js';
+import { CredentialStore } from './credentials.js';
 import type { EksEmulator } from './eks/emulator.js';
 import { eksService } from './eks/service.js';
 import type { IamEmulator } from './iam/emulator.js';
@@ -14,7 +17,7 @@ import {
   type AwsResponse,
 } from './protocols/request.js';
 import type { AwsService } from './protocols/service.js';
-import { stsService } from './sts/service.js';
+import { SANDBOX_USER_NAME, stsService } from './sts/service.js';
 
 export interface AwsServerOptions {
   account: string;
@@ -22,6 +25,8 @@ export interface AwsServerOptions {
   eks: EksEmulator;
   iam: IamEmulator;
   faults?: FaultInjector;
+  /** the sandbox's credentials (default: a store with only the sandbox user's keys) */
+  credentials?: CredentialStore;
   /** more services on the same endpoint (e.g. X-Ray, CloudWatch Logs), found by their signing name */
   services?: AwsService[];
   host?: string;
@@ -36,6 +41,8 @@ export interface RequestRecord {
 
 export interface AwsServer {
   url: string;
+  /** who may sign requests: the sandbox user and the role sessions STS (or the sandbox itself) issued */
+  credentials: CredentialStore;
   /** every request served so far, in order, for tests and benchmarks to count calls */
   requests(): RequestRecord[];
   close(): Promise<void>;
@@ -45,15 +52,27 @@ export interface AwsServer {
 const UNSIGNED_STS_ACTIONS = new Set(['AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML']);
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
+/** The store of the sandbox user's fixed keys, to which STS adds the role sessions it issues. */
+export function sandboxCredentialStore(account: string, iam: IamEmulator): CredentialStore {
+  return new CredentialStore({
+    account,
+    user: { name: SANDBOX_USER_NAME, accessKeyId: SANDBOX_ACCESS_KEY_ID, secretAccessKey: SANDBOX_SECRET_ACCESS_KEY },
+    findRole: (roleArn) => iam.findRoleByArn(roleArn),
+  });
+}
+
 /**
  * One loopback HTTP endpoint for every emulated AWS service. A request goes to the service its SigV4 credential
- * scope names (Authorization header, or X-Amz-Credential of a presigned URL); signatures are accepted as they are.
+ * scope names (Authorization header, or X-Amz-Credential of a presigned URL). Its access key must be one the
+ * sandbox issued (signatures themselves are not verified); a role session's request is authorized against the
+ * role's policies with the IAM policy evaluator, and refused in the service's own error shape when IAM would.
  */
 export async function startAwsServer(options: AwsServerOptions): Promise<AwsServer> {
+  const credentials = options.credentials ?? sandboxCredentialStore(options.account, options.iam);
   const services = [
     eksService(options.eks),
     iamService(options.iam),
-    stsService(options.iam),
+    stsService(options.iam, credentials),
     ...(options.services ?? []),
   ];
   const log: RequestRecord[] = [];
@@ -70,7 +89,17 @@ export async function startAwsServer(options: AwsServerOptions): Promise<AwsServ
     };
     try {
       if (!isAuthenticated(request, operation)) throw service.missingAuthentication();
+      if (request.scope !== undefined) {
+        const caller = credentials.authenticate(request.scope.accessKeyId, request.sessionToken);
+        if (caller === 'unrecognized' || caller === 'expired') throw service.authFailure({ kind: caller });
+        request.caller = caller;
+      }
       if (operation === undefined) throw service.unknownOperation(request);
+      if (request.caller?.kind === 'role-session') {
+        const permissions = service.permissions(request, operation);
+        const refusal = authorizeRoleSession(request.caller, permissions, request, options.iam, credentials);
+        if (refusal !== undefined) throw service.authFailure(refusal);
+      }
       const fault = options.faults?.pick({ service: service.faultService, operation });
       if (fault !== undefined) throw service.faultError(fault);
       return answer(service.serve(request, operation));
@@ -102,6 +131,7 @@ export async function startAwsServer(options: AwsServerOptions): Promise<AwsServ
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${host}:${address.port}`,
+    credentials,
     requests: () => log.map((record) => ({ ...record })),
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -165,8 +195,17 @@ async function readRequest(incoming: IncomingMessage): Promise<AwsRequest> {
     headers: incoming.headers,
     body: Buffer.concat(chunks),
     scope: scopeFromAuthorization(authorization) ?? scopeFromPresignedQuery(url.searchParams),
+    sessionToken:
+      headerValue(incoming.headers['x-amz-security-token']) ??
+      url.searchParams.get('X-Amz-Security-Token') ??
+      undefined,
+    sourceIp: incoming.socket.remoteAddress ?? '127.0.0.1',
     requestId: randomUUID(),
   };
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function send(outgoing: ServerResponse, response: AwsResponse): void {

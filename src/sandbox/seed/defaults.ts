@@ -16,6 +16,7 @@ export const SEED_DEFAULTS = {
   /** nodes of a cluster that names none: two, as in eksctl's default node group (eksctl DefaultNodeCount) */
   nodeCount: 2,
   computeType: 'ec2',
+  workspaceCreateSeconds: 1,
 } as const;
 
 /** gitVersions EKS reported for the last patch of each minor; other minors get a derived one of the same shape */
@@ -80,9 +81,15 @@ export function applySeedDefaults(seed: Seed): Seed {
       addonDeleteSeconds: behaviour.addonDeleteSeconds ?? SEED_DEFAULTS.addonDeleteSeconds,
       addonUpdateSeconds: behaviour.addonUpdateSeconds ?? SEED_DEFAULTS.addonUpdateSeconds,
       rolloutSeconds: behaviour.rolloutSeconds ?? SEED_DEFAULTS.rolloutSeconds,
+      workspaceCreateSeconds: behaviour.workspaceCreateSeconds ?? SEED_DEFAULTS.workspaceCreateSeconds,
       faults: behaviour.faults ?? [],
     },
     clusters,
-    iam: { oidcProviders: seed.iam?.oidcProviders ?? [], roles: seed.iam?.roles ?? [] },
+    iam: {
+      oidcProviders: seed.iam?.oidcProviders ?? [],
+      policies: seed.iam?.policies ?? [],
+      roles: seed.iam?.roles ?? [],
+    },
+    amp: { workspaces: seed.amp?.workspaces ?? [] },
   };
 }

@@ -3,6 +3,7 @@ import { usageError } from '../../core/errors.js';
 import type { Seed } from '../types.js';
 import { applySeedDefaults } from './defaults.js';
 import { seedConsistencyIssues } from './consistency.js';
+import { iamSeedIssues } from './iam-checks.js';
 import { checkSchema, formatPath, type SchemaIssue, type SchemaPath } from './schema.js';
 import { SEED_SCHEMA } from './seed-schema.js';
 
@@ -32,7 +33,8 @@ export function validateSeed(
   lineOf: (issue: SchemaIssue) => number | undefined = () => undefined,
 ): Seed {
   const schemaIssues = checkSchema(value, SEED_SCHEMA);
-  const issues = schemaIssues.length > 0 ? schemaIssues : seedConsistencyIssues(value as Seed);
+  const issues =
+    schemaIssues.length > 0 ? schemaIssues : [...seedConsistencyIssues(value as Seed), ...iamSeedIssues(value as Seed)];
   if (issues.length > 0) {
     const lines = issues.map((issue) => {
       const line = lineOf(issue);

@@ -48,6 +48,13 @@ const kubernetesVersion = {
 const httpsUrl = { kind: 'string', rule: pattern(/^https:\/\/[^\s/]+(\/\S*)?$/, 'an https:// URL') } as const;
 const seconds = { kind: 'number', rule: numberRange(0, 3600) } as const;
 const stringList: Schema = { kind: 'list', of: { kind: 'string' } };
+/** iam/2010-05-08 policyNameType */
+const policyName = {
+  kind: 'string',
+  rule: pattern(/^[\w+=,.@-]{1,128}$/, 'an IAM policy name (1-128 of letters, digits, +=,.@_-)'),
+} as const;
+/** amp/2020-08-01 WorkspaceStatusCode */
+export const WORKSPACE_STATUSES = ['CREATING', 'ACTIVE', 'UPDATING', 'DELETING', 'CREATION_FAILED'] as const;
 
 const roleArn = { kind: 'string', rule: pattern(/^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/, 'an IAM role ARN') } as const;
 /** a Kubernetes object name (DNS subdomain, RFC 1123) */
@@ -228,6 +235,7 @@ export const SEED_SCHEMA: Schema = {
         addonDeleteSeconds: seconds,
         addonUpdateSeconds: seconds,
         rolloutSeconds: seconds,
+        workspaceCreateSeconds: seconds,
         faults: { kind: 'list', of: fault },
         randomSeed: { kind: 'number', rule: numberRange(0, 2 ** 32 - 1, true) },
       },
@@ -253,6 +261,26 @@ export const SEED_SCHEMA: Schema = {
           uniqueBy: (item) =>
             typeof item === 'object' && item !== null ? String((item as { url?: unknown }).url) : undefined,
         },
+        policies: {
+          kind: 'list',
+          of: {
+            kind: 'object',
+            required: ['name', 'document'],
+            fields: {
+              name: policyName,
+              document: { kind: 'any-object' },
+              path: {
+                kind: 'string',
+                rule: pattern(/^((\/[A-Za-z0-9.,+@=_-]+)*)\/$/, 'an IAM path like / or /adot/'),
+              },
+              description: {
+                kind: 'string',
+                rule: { test: (text) => text.length <= 1000, expected: 'at most 1000 characters' },
+              },
+            },
+          },
+          uniqueBy: (item) => nameOf(item)?.toLowerCase(),
+        },
         roles: {
           kind: 'list',
           of: {
@@ -271,10 +299,40 @@ export const SEED_SCHEMA: Schema = {
                   rule: pattern(/^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/\S+$/, 'an IAM policy ARN'),
                 },
               },
+              inlinePolicies: { kind: 'map', key: policyName.rule, of: { kind: 'any-object' } },
               description: { kind: 'string' },
             },
           },
           uniqueBy: nameOf,
+        },
+      },
+    },
+    amp: {
+      kind: 'object',
+      fields: {
+        workspaces: {
+          kind: 'list',
+          of: {
+            kind: 'object',
+            fields: {
+              id: {
+                kind: 'string',
+                rule: pattern(/^ws-[0-9A-Za-z-]{1,61}$/, 'a workspace id like ws-0123abcd-4e5f-6789-abcd-ef0123456789'),
+              },
+              alias: {
+                kind: 'string',
+                rule: {
+                  test: (text) => text.trim().length >= 1 && text.trim().length <= 100,
+                  expected: '1-100 characters',
+                },
+              },
+              status: { kind: 'string', rule: oneOf(WORKSPACE_STATUSES) },
+            },
+          },
+          uniqueBy: (item) =>
+            typeof item === 'object' && item !== null && typeof (item as { id?: unknown }).id === 'string'
+              ? (item as { id: string }).id
+              : undefined,
         },
       },
     },

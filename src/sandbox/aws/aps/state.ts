@@ -1,3 +1,4 @@
+import { AmpWorkspaces } from './workspaces.js';
 import type { WrittenSeries } from './write-request.js';
 
 /** How many samples the emulation keeps per series (the newest). */
@@ -15,19 +16,35 @@ export interface LatestSample {
   timestampMs: number;
 }
 
+export interface ApsStateOptions {
+  account: string;
+  region: string;
+  /** how long a new workspace is CREATING (and a deleted one DELETING) */
+  workspaceCreateSeconds: number;
+}
+
 /**
- * What the emulated Amazon Managed Service for Prometheus workspaces hold: the series remote-written to each,
- * with their newest samples. A workspace exists once something is written to it (the sandbox emulates no AMP
- * control plane).
+ * The emulated Amazon Managed Service for Prometheus: its workspaces (control plane) and the series
+ * remote-written to each, with their newest samples.
  */
 export class ApsState {
-  private readonly workspaces = new Map<string, Map<string, StoredSeries>>();
+  readonly workspaces: AmpWorkspaces;
+  private readonly data = new Map<string, Map<string, StoredSeries>>();
+
+  constructor(options: ApsStateOptions) {
+    this.workspaces = new AmpWorkspaces({
+      account: options.account,
+      region: options.region,
+      createSeconds: options.workspaceCreateSeconds,
+      onGone: (workspaceId) => this.data.delete(workspaceId),
+    });
+  }
 
   write(workspaceId: string, written: WrittenSeries[]): void {
-    let workspace = this.workspaces.get(workspaceId);
+    let workspace = this.data.get(workspaceId);
     if (workspace === undefined) {
       workspace = new Map();
-      this.workspaces.set(workspaceId, workspace);
+      this.data.set(workspaceId, workspace);
     }
     for (const series of written) {
       const key = seriesKey(series.labels);
@@ -43,13 +60,14 @@ export class ApsState {
     }
   }
 
+  /** the workspaces that hold remote-written series */
   workspaceIds(): string[] {
-    return [...this.workspaces.keys()].sort();
+    return [...this.data.keys()].sort();
   }
 
   /** every series of the workspace (copies), in the order they first arrived */
   series(workspaceId: string): StoredSeries[] {
-    return [...(this.workspaces.get(workspaceId)?.values() ?? [])].map((series) => ({
+    return [...(this.data.get(workspaceId)?.values() ?? [])].map((series) => ({
       labels: { ...series.labels },
       samples: series.samples.map((sample) => ({ ...sample })),
     }));
@@ -58,7 +76,7 @@ export class ApsState {
   /** the newest sample of every series of that metric name */
   latest(workspaceId: string, metricName: string): LatestSample[] {
     const found: LatestSample[] = [];
-    for (const series of this.workspaces.get(workspaceId)?.values() ?? []) {
+    for (const series of this.data.get(workspaceId)?.values() ?? []) {
       const last = series.samples[series.samples.length - 1];
       if (series.labels.__name__ !== metricName || last === undefined) continue;
       found.push({ labels: { ...series.labels }, value: last.value, timestampMs: last.timestampMs });

@@ -1,4 +1,5 @@
 import { AwsServiceError } from '../../types.js';
+import { jsonAuthFailure } from '../protocols/authorization.js';
 import type { AwsRequest, AwsResponse } from '../protocols/request.js';
 import { restJsonError, restJsonInput, restJsonResponse } from '../protocols/rest-json.js';
 import type { AwsService } from '../protocols/service.js';
@@ -14,6 +15,7 @@ import {
   requiredString,
   type Route,
 } from './route-input.js';
+import { eksPermissions } from './permissions.js';
 
 /** The EKS operations of the eks/2017-11-01 model that adot uses, by HTTP method and path. */
 const addonRoutes: Route[] = [
@@ -155,6 +157,9 @@ export function eksService(eks: EksEmulator): AwsService {
         404,
       );
     },
+    permissions: (request, operation) =>
+      eksPermissions(eks, operation, match(request)?.labels ?? {}, request.scope?.region ?? eks.region),
+    authFailure: jsonAuthFailure(403),
   };
 }
 

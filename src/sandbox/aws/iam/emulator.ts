@@ -1,14 +1,33 @@
 import { randomUUID } from 'node:crypto';
+import type { PolicySource } from '../../../core/iam/index.js';
 import type { Seed } from '../../types.js';
-import { paginate } from '../protocols/pagination.js';
-import { deleteConflict, entityAlreadyExists, invalidInput, noSuchEntity, validationError } from './errors.js';
-import { managedPolicies, stableId, type ManagedPolicy } from './managed-policies.js';
-import { parsePolicyDocument } from './policy-document.js';
+import { deleteConflict, entityAlreadyExists, limitExceeded, noSuchEntity, validationError } from './errors.js';
+import { stableId } from './managed-policies.js';
+import {
+  page,
+  PolicyStore,
+  validatePolicyArn,
+  type CreatePolicyInput,
+  type ListPoliciesInput,
+  type Listing,
+  type ManagedPolicy,
+  type PageInput,
+  type PolicyVersion,
+  type Tag,
+} from './policies.js';
+import { OidcProviders, type CreateOidcProviderInput, type OpenIdConnectProvider } from './oidc-providers.js';
+import { parseIdentityPolicy, parsePolicyDocument, policySize, ROLE_INLINE_POLICIES_MAX } from './policy-document.js';
 
-export interface Tag {
-  Key: string;
-  Value: string;
-}
+export type {
+  CreatePolicyInput,
+  ListPoliciesInput,
+  Listing,
+  ManagedPolicy,
+  OpenIdConnectProvider,
+  PageInput,
+  PolicyVersion,
+  Tag,
+};
 
 /** A role with IAM's field names; AssumeRolePolicyDocument is kept as the JSON text it was given. */
 export interface Role {
@@ -20,16 +39,6 @@ export interface Role {
   AssumeRolePolicyDocument: string;
   Description?: string;
   MaxSessionDuration: number;
-  Tags: Tag[];
-}
-
-export interface OpenIdConnectProvider {
-  Arn: string;
-  /** without the scheme, as IAM returns it */
-  Url: string;
-  ClientIDList: string[];
-  ThumbprintList: string[];
-  CreateDate: Date;
   Tags: Tag[];
 }
 
@@ -47,49 +56,53 @@ export interface CreateRoleInput {
   Tags?: Tag[];
 }
 
-export interface PageInput {
-  Marker?: string;
-  MaxItems?: number;
-}
-
-export interface Listing<T> {
-  items: T[];
-  IsTruncated: boolean;
-  Marker?: string;
-}
-
 interface RoleState extends Role {
   attached: string[];
+  /** inline policies by name, in the order they were first put */
+  inline: Map<string, string>;
 }
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const INLINE_POLICY_NAME = /^[\w+=,.@-]{1,128}$/;
 const PATH = /^\/(?:[\x21-\x7e]*\/)?$/;
-const POLICY_ARN = /^arn:aws:iam::(?:aws|\d{12}):policy\/.+$/;
-const OIDC_PROVIDER_ARN = /^arn:aws:iam::\d{12}:oidc-provider\/.+$/;
-const THUMBPRINT = /^[0-9a-fA-F]{40}$/;
-/** The thumbprint IAM records for oidc.eks.*.amazonaws.com issuers when none is given (their root CA). */
-const EKS_OIDC_THUMBPRINT = '9e99a48a9960b14926bb7f3b02e22da2b0ab7280';
 
 /**
- * IAM as adot uses it: roles with trust policies and attached AWS managed policies, and OpenID Connect providers.
- * Methods take and return IAM's own field names and throw AwsServiceError with IAM's codes and messages.
+ * IAM as adot and the sandbox's authorization use it: roles with trust policies, attached managed policies (AWS
+ * and customer managed, with versions) and inline policies, and OpenID Connect providers. Methods take and return
+ * IAM's own field names and throw AwsServiceError with IAM's codes and messages.
  */
 export class IamEmulator {
   readonly account: string;
   private readonly roles = new Map<string, RoleState>();
-  private readonly providers = new Map<string, OpenIdConnectProvider>();
+  private readonly providers: OidcProviders;
+  private readonly policies: PolicyStore;
+  /** parsed policy documents by their text: authorization evaluates the same documents on every request */
+  private readonly parsedDocuments = new Map<string, unknown>();
 
   constructor(options: { account: string }) {
     this.account = options.account;
+    this.providers = new OidcProviders(options.account);
+    this.policies = new PolicyStore(
+      options.account,
+      (policyArn) => [...this.roles.values()].filter((role) => role.attached.includes(policyArn)).length,
+    );
   }
 
-  /** preloads OIDC providers and roles (with their attached policies) from a seed */
+  /** preloads OIDC providers, customer managed policies and roles (with their policies) from a seed */
   seed(iam: Seed['iam']): void {
     for (const provider of iam?.oidcProviders ?? []) {
       this.createOpenIdConnectProvider({
         Url: provider.url,
         ClientIDList: provider.clientIds ?? [],
         ThumbprintList: provider.thumbprints,
+      });
+    }
+    for (const policy of iam?.policies ?? []) {
+      this.createPolicy({
+        PolicyName: policy.name,
+        PolicyDocument: documentText(policy.document),
+        Path: policy.path,
+        Description: policy.description,
       });
     }
     for (const role of iam?.roles ?? []) {
@@ -103,6 +116,9 @@ export class IamEmulator {
         Description: role.description,
       });
       for (const policyArn of role.attachedPolicies ?? []) this.attachRolePolicy(role.name, policyArn);
+      for (const [name, document] of Object.entries(role.inlinePolicies ?? {})) {
+        this.putRolePolicy(role.name, name, documentText(document));
+      }
     }
   }
 
@@ -137,6 +153,7 @@ export class IamEmulator {
       MaxSessionDuration: input.MaxSessionDuration ?? 3600,
       Tags: mergeTags([], input.Tags ?? []),
       attached: [],
+      inline: new Map(),
     };
     this.roles.set(role.RoleName.toLowerCase(), role);
     return publicRole(role);
@@ -144,6 +161,11 @@ export class IamEmulator {
 
   getRole(roleName: string): Role {
     return publicRole(this.role(roleName));
+  }
+
+  /** the ARN of the role of that name (names are not case sensitive), or undefined */
+  findRoleArn(roleName: string): string | undefined {
+    return this.roles.get(roleName.toLowerCase())?.Arn;
   }
 
   /** the role an ARN names, or undefined */
@@ -170,6 +192,7 @@ export class IamEmulator {
   deleteRole(roleName: string): void {
     const role = this.role(roleName);
     if (role.attached.length > 0) throw deleteConflict('Cannot delete entity, must detach all policies first.');
+    if (role.inline.size > 0) throw deleteConflict('Cannot delete entity, must delete policies first.');
     this.roles.delete(role.RoleName.toLowerCase());
   }
 
@@ -180,7 +203,7 @@ export class IamEmulator {
 
   attachRolePolicy(roleName: string, policyArn: string): void {
     const role = this.role(roleName);
-    this.policy(policyArn);
+    this.policies.requireAttachable(policyArn);
     if (!role.attached.includes(policyArn)) role.attached.push(policyArn);
   }
 
@@ -195,58 +218,133 @@ export class IamEmulator {
     const role = this.role(roleName);
     const prefix = input.PathPrefix ?? '/';
     const attached = role.attached
-      .map((arn) => this.policy(arn))
+      .map((arn) => this.policies.get(arn))
       .filter((policy) => policy.Path.startsWith(prefix))
       .map((policy) => ({ PolicyName: policy.PolicyName, PolicyArn: policy.Arn }));
     return page(attached, input);
   }
 
-  getPolicy(policyArn: string): ManagedPolicy & { AttachmentCount: number; PermissionsBoundaryUsageCount: number } {
-    const policy = this.policy(policyArn);
-    const attachments = [...this.roles.values()].filter((role) => role.attached.includes(policyArn)).length;
-    return { ...policy, AttachmentCount: attachments, PermissionsBoundaryUsageCount: 0 };
+  // ---------- managed policies ----------
+
+  createPolicy(input: CreatePolicyInput): ManagedPolicy {
+    return this.policies.create(input);
   }
 
-  createOpenIdConnectProvider(input: {
-    Url: string;
-    ClientIDList: string[];
-    ThumbprintList?: string[];
-    Tags?: Tag[];
-  }): string {
-    const url =
-      /^https:\/\/[^\s/]+/i.test(input.Url) && input.Url.length <= 255
-        ? input.Url.replace(/^https:\/\//i, '')
-        : undefined;
-    if (url === undefined) throw invalidInput('Invalid Openid Connect Provider Url');
-    const thumbprints = input.ThumbprintList ?? [];
-    if (thumbprints.length > 5) throw invalidInput('Thumbprint list must contain fewer than 5 entries.');
-    const badThumbprint = thumbprints.find((thumbprint) => !THUMBPRINT.test(thumbprint));
-    if (badThumbprint !== undefined)
-      throw validationError(`Thumbprint ${badThumbprint} must be 40 hexadecimal characters`);
-    const arn = `arn:aws:iam::${this.account}:oidc-provider/${url}`;
-    if (this.providers.has(arn)) throw entityAlreadyExists(`Provider with url ${input.Url} already exists.`);
-    this.providers.set(arn, {
-      Arn: arn,
-      Url: url,
-      ClientIDList: [...new Set(input.ClientIDList)],
-      ThumbprintList: thumbprints.length > 0 ? [...thumbprints] : defaultThumbprints(url),
-      CreateDate: new Date(),
-      Tags: mergeTags([], input.Tags ?? []),
-    });
-    return arn;
+  getPolicy(policyArn: string): ManagedPolicy {
+    return this.policies.get(policyArn);
+  }
+
+  getPolicyVersion(policyArn: string, versionId: string): PolicyVersion {
+    return this.policies.getVersion(policyArn, versionId);
+  }
+
+  listPolicies(input: ListPoliciesInput): Listing<ManagedPolicy> {
+    return this.policies.list(input);
+  }
+
+  listPolicyVersions(policyArn: string, input: PageInput): Listing<Omit<PolicyVersion, 'Document'>> {
+    return this.policies.listVersions(policyArn, input);
+  }
+
+  createPolicyVersion(policyArn: string, document: string, setAsDefault: boolean): PolicyVersion {
+    return this.policies.createVersion(policyArn, document, setAsDefault);
+  }
+
+  setDefaultPolicyVersion(policyArn: string, versionId: string): void {
+    this.policies.setDefaultVersion(policyArn, versionId);
+  }
+
+  deletePolicyVersion(policyArn: string, versionId: string): void {
+    this.policies.deleteVersion(policyArn, versionId);
+  }
+
+  deletePolicy(policyArn: string): void {
+    this.policies.delete(policyArn);
+  }
+
+  // ---------- inline role policies ----------
+
+  putRolePolicy(roleName: string, policyName: string, document: string): void {
+    const role = this.role(roleName);
+    validateInlinePolicyName(policyName);
+    parseIdentityPolicy(document);
+    const others = [...role.inline].filter(([name]) => name !== policyName).map(([, text]) => policySize(text));
+    if (others.reduce((sum, size) => sum + size, policySize(document)) > ROLE_INLINE_POLICIES_MAX) {
+      throw limitExceeded(
+        `Maximum policy size of ${ROLE_INLINE_POLICIES_MAX} bytes exceeded for role ${role.RoleName}`,
+      );
+    }
+    role.inline.set(policyName, document);
+  }
+
+  getRolePolicy(
+    roleName: string,
+    policyName: string,
+  ): { RoleName: string; PolicyName: string; PolicyDocument: string } {
+    const role = this.role(roleName);
+    validateInlinePolicyName(policyName);
+    const document = role.inline.get(policyName);
+    if (document === undefined) throw noSuchEntity(`The role policy with name ${policyName} cannot be found.`);
+    return { RoleName: role.RoleName, PolicyName: policyName, PolicyDocument: document };
+  }
+
+  listRolePolicies(roleName: string, input: PageInput): Listing<string> {
+    return page([...this.role(roleName).inline.keys()], input);
+  }
+
+  deleteRolePolicy(roleName: string, policyName: string): void {
+    const role = this.role(roleName);
+    validateInlinePolicyName(policyName);
+    if (!role.inline.delete(policyName)) {
+      throw noSuchEntity(`The role policy with name ${policyName} cannot be found.`);
+    }
+  }
+
+  /**
+   * The identity-based policies IAM evaluates for a session of the role: the default version of every attached
+   * managed policy and every inline policy. Empty when the role no longer exists.
+   */
+  identityPolicies(roleArn: string): PolicySource[] {
+    const role = [...this.roles.values()].find((candidate) => candidate.Arn === roleArn);
+    if (role === undefined) return [];
+    return [
+      ...role.attached.map((arn) => ({ name: arn, document: this.parsed(this.policies.defaultDocument(arn) ?? '') })),
+      ...[...role.inline].map(([name, document]) => ({
+        name: `${role.RoleName} inline policy ${name}`,
+        document: this.parsed(document),
+      })),
+    ];
+  }
+
+  createOpenIdConnectProvider(input: CreateOidcProviderInput): string {
+    return this.providers.create(input);
   }
 
   getOpenIdConnectProvider(arn: string): OpenIdConnectProvider {
-    return structuredClone(this.provider(arn));
+    return this.providers.get(arn);
   }
 
   listOpenIdConnectProviders(): string[] {
-    return [...this.providers.keys()].sort();
+    return this.providers.list();
   }
 
   deleteOpenIdConnectProvider(arn: string): void {
-    this.provider(arn);
     this.providers.delete(arn);
+  }
+
+  private parsed(text: string): unknown {
+    let document = this.parsedDocuments.get(text);
+    if (document === undefined) {
+      try {
+        document = JSON.parse(text) as unknown;
+      } catch {
+        // stored documents were validated; this only keeps the evaluator's own error for anything else
+        return text;
+      }
+      if (this.parsedDocuments.size >= 1000) this.parsedDocuments.clear();
+      this.parsedDocuments.set(text, document);
+    }
+    return document;
   }
 
   private role(roleName: string): RoleState {
@@ -254,20 +352,6 @@ export class IamEmulator {
     const role = this.roles.get(roleName.toLowerCase());
     if (role === undefined) throw noSuchEntity(`The role with name ${roleName} cannot be found.`);
     return role;
-  }
-
-  private policy(policyArn: string): ManagedPolicy {
-    validatePolicyArn(policyArn);
-    const policy = managedPolicies.get(policyArn);
-    if (policy === undefined) throw noSuchEntity(`Policy ${policyArn} does not exist or is not attachable.`);
-    return policy;
-  }
-
-  private provider(arn: string): OpenIdConnectProvider {
-    if (!OIDC_PROVIDER_ARN.test(arn)) throw invalidInput(`ARN ${arn} is not valid.`);
-    const provider = this.providers.get(arn);
-    if (provider === undefined) throw noSuchEntity(`OpenIDConnect Provider not found for arn ${arn}`);
-    return provider;
   }
 }
 
@@ -279,12 +363,16 @@ function validateRoleName(roleName: string): void {
   }
 }
 
-function validatePolicyArn(policyArn: string): void {
-  if (!POLICY_ARN.test(policyArn)) throw invalidInput(`ARN ${policyArn} is not valid.`);
+function validateInlinePolicyName(policyName: string): void {
+  if (!INLINE_POLICY_NAME.test(policyName)) {
+    throw validationError(
+      `1 validation error detected: Value '${policyName}' at 'policyName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`,
+    );
+  }
 }
 
-function defaultThumbprints(url: string): string[] {
-  return /^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com\//.test(url) ? [EKS_OIDC_THUMBPRINT] : [];
+function documentText(document: unknown): string {
+  return typeof document === 'string' ? document : JSON.stringify(document ?? { Version: '2012-10-17', Statement: [] });
 }
 
 function mergeTags(current: Tag[], added: Tag[]): Tag[] {
@@ -294,15 +382,6 @@ function mergeTags(current: Tag[], added: Tag[]): Tag[] {
 }
 
 function publicRole(role: RoleState): Role {
-  const { attached: _attached, ...rest } = role;
+  const { attached: _attached, inline: _inline, ...rest } = role;
   return structuredClone(rest);
-}
-
-function page<T>(items: T[], input: PageInput): Listing<T> {
-  const result = paginate(
-    items,
-    { limit: input.MaxItems, token: input.Marker, defaultLimit: 100, maxLimit: 1000 },
-    (message) => validationError(message),
-  );
-  return { items: result.items, IsTruncated: result.next !== undefined, Marker: result.next };
 }

@@ -8,3 +8,6 @@ export const malformedPolicyDocument = (message: string) =>
 export const deleteConflict = (message: string) => new AwsServiceError('DeleteConflict', message, 409);
 export const invalidInput = (message: string) => new AwsServiceError('InvalidInput', message, 400);
 export const validationError = (message: string) => new AwsServiceError('ValidationError', message, 400);
+export const limitExceeded = (message: string) => new AwsServiceError('LimitExceeded', message, 409);
+/** IAM's AccessDenied (query protocol): 403 */
+export const accessDenied = (message: string) => new AwsServiceError('AccessDenied', message, 403);

@@ -1,7 +1,9 @@
-import { queryService, type QueryAction, type QueryParams } from '../protocols/query.js';
+import { queryService, type QueryAction } from '../protocols/query.js';
 import type { AwsService } from '../protocols/service.js';
 import type { XmlObject } from '../protocols/xml.js';
-import type { IamEmulator, Role, Tag } from './emulator.js';
+import type { IamEmulator, Role } from './emulator.js';
+import { iamPermissions } from './permissions.js';
+import { pageOf, policyActions, tagsOf, tagXml } from './policy-actions.js';
 
 /** IAM over the query protocol (iam/2010-05-08): each action maps form parameters to IamEmulator and back to XML. */
 export function iamService(iam: IamEmulator): AwsService {
@@ -61,25 +63,6 @@ export function iamService(iam: IamEmulator): AwsService {
         Marker: listing.Marker,
       };
     },
-    GetPolicy: (p) => {
-      const policy = iam.getPolicy(p.required('PolicyArn'));
-      return {
-        Policy: {
-          PolicyName: policy.PolicyName,
-          PolicyId: policy.PolicyId,
-          Arn: policy.Arn,
-          Path: policy.Path,
-          DefaultVersionId: policy.DefaultVersionId,
-          AttachmentCount: policy.AttachmentCount,
-          PermissionsBoundaryUsageCount: policy.PermissionsBoundaryUsageCount,
-          IsAttachable: policy.IsAttachable,
-          Description: policy.Description,
-          CreateDate: policy.CreateDate,
-          UpdateDate: policy.UpdateDate,
-          Tags: [],
-        },
-      };
-    },
     CreateOpenIDConnectProvider: (p) => {
       const tags = tagsOf(p);
       const arn = iam.createOpenIdConnectProvider({
@@ -112,7 +95,8 @@ export function iamService(iam: IamEmulator): AwsService {
     signingName: 'iam',
     faultService: 'iam',
     xmlns: 'https://iam.amazonaws.com/doc/2010-05-08/',
-    actions,
+    actions: { ...actions, ...policyActions(iam) },
+    permissions: iamPermissions(iam),
   });
 }
 
@@ -129,16 +113,4 @@ function roleXml(role: Role, options: { withTags: boolean }): XmlObject {
     MaxSessionDuration: role.MaxSessionDuration,
     Tags: options.withTags && role.Tags.length > 0 ? role.Tags.map(tagXml) : undefined,
   };
-}
-
-function tagXml(tag: Tag): XmlObject {
-  return { Key: tag.Key, Value: tag.Value };
-}
-
-function tagsOf(p: QueryParams): Tag[] {
-  return p.structList('Tags', ['Key', 'Value']).map((tag) => ({ Key: tag.Key ?? '', Value: tag.Value ?? '' }));
-}
-
-function pageOf(p: QueryParams): { Marker?: string; MaxItems?: number } {
-  return { Marker: p.optional('Marker'), MaxItems: p.integer('MaxItems') };
 }

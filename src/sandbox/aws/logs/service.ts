@@ -1,9 +1,11 @@
 import { AwsServiceError } from '../../types.js';
+import { jsonAuthFailure } from '../protocols/authorization.js';
 import { paginate } from '../protocols/pagination.js';
 import { restJsonInput } from '../protocols/rest-json.js';
 import type { AwsRequest, AwsResponse } from '../protocols/request.js';
 import type { AwsService } from '../protocols/service.js';
 import { invalidParameter } from './errors.js';
+import { logsPermissions } from './permissions.js';
 import { type InputLogEvent, type LogsState, type StoredLogEvent } from './state.js';
 
 const TARGET_PREFIX = 'Logs_20140328.';
@@ -56,6 +58,9 @@ export function logsService(state: LogsState): AwsService {
       const target = String(request.headers['x-amz-target'] ?? '(none)');
       return new AwsServiceError('UnknownOperationException', `The sandbox does not emulate ${target}`, 400);
     },
+    permissions: (request, operation) => logsPermissions(state, request, operation),
+    // CloudWatch Logs answers with HTTP 400, access denied included
+    authFailure: jsonAuthFailure(400),
   };
 }
 

@@ -80,8 +80,8 @@ export class LogsState {
   private nextEventId = 1;
 
   constructor(
-    private readonly account: string,
-    private readonly region: string,
+    readonly account: string,
+    readonly region: string,
     private readonly now: () => number = Date.now,
   ) {}
 

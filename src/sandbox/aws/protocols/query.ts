@@ -1,4 +1,5 @@
 import { AwsServiceError, type FaultTarget } from '../../types.js';
+import { queryAuthFailure, type RequiredPermission } from './authorization.js';
 import type { AwsRequest, AwsResponse } from './request.js';
 import type { AwsService } from './service.js';
 import { renderXml, type XmlObject } from './xml.js';
@@ -85,11 +86,13 @@ export interface QueryServiceDefinition {
   /** e.g. https://iam.amazonaws.com/doc/2010-05-08/ */
   xmlns: string;
   actions: Record<string, QueryAction>;
+  /** the IAM permissions an action needs (Service Authorization Reference) */
+  permissions(action: string, params: QueryParams, request: AwsRequest): RequiredPermission[];
 }
 
 /** An AWS query-protocol service (IAM, STS): form-encoded POST in, XML out. */
 export function queryService(definition: QueryServiceDefinition): AwsService {
-  const { signingName, faultService, xmlns, actions } = definition;
+  const { signingName, faultService, xmlns, actions, permissions } = definition;
   return {
     signingName,
     faultService,
@@ -119,6 +122,8 @@ export function queryService(definition: QueryServiceDefinition): AwsService {
       );
     },
     faultError: queryFaultError,
+    permissions: (request, operation) => permissions(operation, QueryParams.of(request), request),
+    authFailure: queryAuthFailure,
     missingAuthentication() {
       return new AwsServiceError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
     },

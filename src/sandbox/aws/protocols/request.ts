@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Principal } from '../credentials.js';
 
 /** The SigV4 credential scope of a request: `AKID/DATE/REGION/SERVICE/aws4_request`. */
 export interface CredentialScope {
@@ -18,7 +19,13 @@ export interface AwsRequest {
   body: Buffer;
   /** the signer's scope; undefined for unsigned requests */
   scope: CredentialScope | undefined;
+  /** X-Amz-Security-Token (header, or query of a presigned URL) */
+  sessionToken: string | undefined;
+  /** the client's address */
+  sourceIp: string;
   requestId: string;
+  /** who signed the request, once the server has authenticated it */
+  caller?: Principal;
 }
 
 export interface AwsResponse {
@@ -32,8 +39,8 @@ const authorizationPattern =
 const queryCredentialPattern = /^([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request$/;
 
 /**
- * The scope of a well-formed SigV4 Authorization header. The signature itself is not verified: the sandbox accepts
- * any credentials, but a malformed header is still refused, as AWS does.
+ * The scope of a well-formed SigV4 Authorization header (a malformed header is refused, as AWS does). The signature
+ * itself is not verified; the access key must be one the sandbox issued (src/sandbox/aws/credentials.ts).
  */
 export function scopeFromAuthorization(header: string | undefined): CredentialScope | undefined {
   const match = header === undefined ? null : authorizationPattern.exec(header.trim());

@@ -1,102 +1,93 @@
-import { randomBytes } from 'node:crypto';
+import { evaluateWebIdentityTrust } from '../../../core/iam/web-identity.js';
 import { AwsServiceError } from '../../types.js';
+import type { CredentialStore } from '../credentials.js';
 import type { IamEmulator } from '../iam/emulator.js';
-import { stableId } from '../iam/managed-policies.js';
-import { queryService } from '../protocols/query.js';
+import { queryService, type QueryParams } from '../protocols/query.js';
 import type { AwsService } from '../protocols/service.js';
-import { decodeWebIdentityToken, trustPolicyAllows } from './web-identity.js';
+import { assumeRole, validateSessionName } from './assume-role.js';
+import { decodeWebIdentityToken } from './web-identity.js';
 
 /** The sandbox's one IAM user, whose fixed credentials every client signs with. */
 export const SANDBOX_USER_NAME = 'adot-sandbox';
 
-interface Session {
-  arn: string;
-  userId: string;
-}
-
-const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
-
 /**
- * STS over the query protocol: GetCallerIdentity answers for the sandbox user, or for the assumed role when the
- * request is signed with credentials AssumeRoleWithWebIdentity issued; AssumeRoleWithWebIdentity checks the token's
- * issuer against IAM's OIDC providers and the role's trust policy.
+ * STS over the query protocol. GetCallerIdentity answers for whoever signed the request (the sandbox user or a role
+ * session); AssumeRole and AssumeRoleWithWebIdentity issue role sessions through the sandbox's credential store
+ * after evaluating the role's trust policy with the IAM policy evaluator (src/core/iam).
  */
-export function stsService(iam: IamEmulator): AwsService {
-  const sessions = new Map<string, Session>();
+export function stsService(iam: IamEmulator, credentials: CredentialStore): AwsService {
   return queryService({
     signingName: 'sts',
     faultService: 'sts',
     xmlns: 'https://sts.amazonaws.com/doc/2011-06-15/',
+    // GetCallerIdentity needs no permission, even with an explicit deny
+    // (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html); the AssumeRole actions are
+    // decided by the role's trust policy (and, for AssumeRole, the caller's identity policies) in the actions below.
+    permissions: () => [],
     actions: {
       GetCallerIdentity: (_params, request) => {
-        const session = request.scope === undefined ? undefined : sessions.get(request.scope.accessKeyId);
-        return {
-          UserId: session?.userId ?? stableId('AIDA', `${iam.account}/${SANDBOX_USER_NAME}`),
-          Account: iam.account,
-          Arn: session?.arn ?? `arn:aws:iam::${iam.account}:user/${SANDBOX_USER_NAME}`,
-        };
+        const caller = request.caller;
+        if (caller === undefined)
+          throw new AwsServiceError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
+        return { UserId: caller.userId, Account: caller.account, Arn: caller.arn };
       },
-      AssumeRoleWithWebIdentity: (p) => {
-        const roleArn = p.required('RoleArn');
-        const sessionName = p.required('RoleSessionName');
-        const token = p.required('WebIdentityToken');
-        if (!SESSION_NAME.test(sessionName)) {
-          throw new AwsServiceError(
-            'ValidationError',
-            `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`,
-            400,
-          );
-        }
-        const role = iam.findRoleByArn(roleArn);
-        const claims = decodeWebIdentityToken(token);
-        if (claims.exp !== undefined && claims.exp * 1000 < Date.now()) {
-          throw new AwsServiceError('ExpiredTokenException', 'Token expired', 400);
-        }
-        const issuerKey = claims.iss.replace(/^https:\/\//, '');
-        const providerArn = `arn:aws:iam::${iam.account}:oidc-provider/${issuerKey}`;
-        const provider = iam.listOpenIdConnectProviders().includes(providerArn)
-          ? iam.getOpenIdConnectProvider(providerArn)
-          : undefined;
-        if (provider === undefined) {
-          throw new AwsServiceError(
-            'InvalidIdentityToken',
-            `No OpenIDConnect provider found in your account for ${claims.iss}`,
-            400,
-          );
-        }
-        const audience = claims.aud.find((aud) => provider.ClientIDList.includes(aud));
-        if (audience === undefined) throw new AwsServiceError('InvalidIdentityToken', 'Incorrect token audience', 400);
-        if (
-          role === undefined ||
-          !trustPolicyAllows(role.AssumeRolePolicyDocument, providerArn, issuerKey, { sub: claims.sub, aud: audience })
-        ) {
-          throw new AwsServiceError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity', 403);
-        }
-        const duration = p.integer('DurationSeconds') ?? 3600;
-        if (duration < 900 || duration > role.MaxSessionDuration) {
-          throw new AwsServiceError(
-            'ValidationError',
-            `The requested DurationSeconds exceeds the MaxSessionDuration set for this role.`,
-            400,
-          );
-        }
-        const accessKeyId = stableId('ASIA', randomBytes(16).toString('hex')).slice(0, 20);
-        const assumedRoleArn = `arn:aws:sts::${iam.account}:assumed-role/${role.RoleName}/${sessionName}`;
-        const assumedRoleId = `${role.RoleId}:${sessionName}`;
-        sessions.set(accessKeyId, { arn: assumedRoleArn, userId: assumedRoleId });
-        return {
-          Credentials: {
-            AccessKeyId: accessKeyId,
-            SecretAccessKey: randomBytes(30).toString('base64'),
-            SessionToken: randomBytes(96).toString('base64'),
-            Expiration: new Date(Date.now() + duration * 1000),
-          },
-          SubjectFromWebIdentityToken: claims.sub,
-          AssumedRoleUser: { AssumedRoleId: assumedRoleId, Arn: assumedRoleArn },
-          Provider: claims.iss,
-          Audience: audience,
-        };
-      },
+      AssumeRole: (p, request) => assumeRole(p, request, iam, credentials),
+      AssumeRoleWithWebIdentity: (p) => assumeRoleWithWebIdentity(p, iam, credentials),
     },
   });
+}
+
+function assumeRoleWithWebIdentity(p: QueryParams, iam: IamEmulator, credentials: CredentialStore) {
+  const roleArn = p.required('RoleArn');
+  const sessionName = p.required('RoleSessionName');
+  const token = p.required('WebIdentityToken');
+  validateSessionName(sessionName);
+  const role = iam.findRoleByArn(roleArn);
+  const claims = decodeWebIdentityToken(token);
+  if (claims.exp !== undefined && claims.exp * 1000 < credentials.currentTime().getTime()) {
+    throw new AwsServiceError('ExpiredTokenException', 'Token expired', 400);
+  }
+  const issuerKey = claims.iss.replace(/^https:\/\//, '');
+  const providerArn = `arn:aws:iam::${iam.account}:oidc-provider/${issuerKey}`;
+  const provider = iam.listOpenIdConnectProviders().includes(providerArn)
+    ? iam.getOpenIdConnectProvider(providerArn)
+    : undefined;
+  if (provider === undefined) {
+    throw new AwsServiceError(
+      'InvalidIdentityToken',
+      `No OpenIDConnect provider found in your account for ${claims.iss}`,
+      400,
+    );
+  }
+  const audience = claims.aud.find((aud) => provider.ClientIDList.includes(aud));
+  if (audience === undefined) throw new AwsServiceError('InvalidIdentityToken', 'Incorrect token audience', 400);
+  const allowed =
+    role !== undefined &&
+    evaluateWebIdentityTrust(role.AssumeRolePolicyDocument, {
+      providerArn,
+      issuer: issuerKey,
+      subject: claims.sub,
+      audience,
+      roleArn: role.Arn,
+      sessionName,
+    }).decision === 'allow';
+  if (role === undefined || !allowed) {
+    throw new AwsServiceError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity', 403);
+  }
+  const duration = p.integer('DurationSeconds') ?? 3600;
+  if (duration < 900 || duration > role.MaxSessionDuration) {
+    throw new AwsServiceError(
+      'ValidationError',
+      `The requested DurationSeconds exceeds the MaxSessionDuration set for this role.`,
+      400,
+    );
+  }
+  const session = credentials.issueRoleSession({ roleArn: role.Arn, sessionName, durationSeconds: duration });
+  return {
+    Credentials: { ...session.credentials },
+    SubjectFromWebIdentityToken: claims.sub,
+    AssumedRoleUser: { AssumedRoleId: session.principal.userId, Arn: session.principal.arn },
+    Provider: claims.iss,
+    Audience: audience,
+  };
 }

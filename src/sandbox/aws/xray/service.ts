@@ -1,4 +1,5 @@
 import { AwsServiceError } from '../../types.js';
+import { jsonAuthFailure } from '../protocols/authorization.js';
 import type { AwsRequest, AwsResponse } from '../protocols/request.js';
 import { restJsonError, restJsonInput, restJsonResponse } from '../protocols/rest-json.js';
 import type { AwsService } from '../protocols/service.js';
@@ -68,6 +69,10 @@ export function xrayService(state: XRayState, sampling: XRaySampling): AwsServic
         404,
       );
     },
+    // X-Ray's actions have no resource types: `*` (Service Authorization Reference for AWS X-Ray,
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html)
+    permissions: (_request, operation) => [{ action: `xray:${operation}`, resource: '*' }],
+    authFailure: jsonAuthFailure(403),
   };
 }
 
