@@ -59,7 +59,7 @@ describe('doctor fact gathering', () => {
     });
   });
 
-  it("follows the role the collector's service account names, in the second round", async () => {
+  it("follows the role the collector's service account names: the role in the second round, its policies' documents in a third", async () => {
     const seed = scenarioSeed('installed-healthy');
     const role = seed.iam!.roles![0]!;
     role.name = 'Team-Collector-Role';
@@ -72,7 +72,7 @@ describe('doctor fact gathering', () => {
     }
     await withSystem(seed, async (system, cluster) => {
       const result = await doctor(system, { cluster });
-      expect(result.roundTrips).toBe(2);
+      expect(result.roundTrips).toBe(3);
       const byId = new Map(result.document.checks.map((c) => [c.id, c]));
       expect(byId.get('iam.role')).toMatchObject({
         status: 'pass',

@@ -35,16 +35,33 @@ async function doctorFailures(cli: CliSandbox['cli'], extra: string[] = []): Pro
   return document.checks.filter((check) => check.status === 'fail').map((check) => check.id);
 }
 
-const cases: { name: string; args: string[]; policies: string[] }[] = [
-  { name: 'xray', args: ['--target', 'xray'], policies: [XRAY] },
-  { name: 'amp', args: ['--target', 'amp', '--amp-workspace-id', WORKSPACE], policies: [AMP] },
-  { name: 'cloudwatch', args: ['--target', 'cloudwatch'], policies: [CLOUDWATCH] },
-  { name: 'xray+amp', args: ['--target', 'xray,amp', '--amp-workspace-id', WORKSPACE], policies: [AMP, XRAY].sort() },
+type Identity = 'pod-identity' | 'irsa';
+const cases: { name: string; args: string[]; policies: string[]; identity: Identity }[] = [
+  { name: 'xray', args: ['--target', 'xray'], policies: [XRAY], identity: 'pod-identity' },
+  { name: 'xray', args: ['--target', 'xray', '--identity', 'irsa'], policies: [XRAY], identity: 'irsa' },
+  {
+    name: 'amp',
+    args: ['--target', 'amp', '--amp-workspace-id', WORKSPACE],
+    policies: [AMP],
+    identity: 'pod-identity',
+  },
+  {
+    name: 'cloudwatch',
+    args: ['--target', 'cloudwatch', '--identity', 'irsa'],
+    policies: [CLOUDWATCH],
+    identity: 'irsa',
+  },
+  {
+    name: 'xray+amp',
+    args: ['--target', 'xray,amp', '--amp-workspace-id', WORKSPACE],
+    policies: [AMP, XRAY].sort(),
+    identity: 'pod-identity',
+  },
 ];
 
 describe('adot install against the sandbox', () => {
-  for (const { name, args, policies } of cases) {
-    it(`installs ${name}: exit 0, doctor passes, exact IAM, and a second run changes nothing`, async () => {
+  for (const { name, args, policies, identity } of cases) {
+    it(`installs ${name} with ${identity}: exit 0, doctor passes, exact IAM, and a second run changes nothing`, async () => {
       // the AMP workspace the collector writes to exists, as it must in AMP
       const { cli, sandbox, env } = await start({ ...fastSeed('fresh'), amp: { workspaces: [{ id: WORKSPACE }] } });
       const first = await cli(['install', ...args, '-o', 'json']);
@@ -57,20 +74,32 @@ describe('adot install against the sandbox', () => {
         addon: 'create',
         'iam.role': 'create',
         collector: 'create',
+        ...(identity === 'pod-identity'
+          ? { 'pod-identity.agent-addon': 'create', 'pod-identity.association': 'create' }
+          : { 'iam.oidc-provider': 'create', 'pod-identity.association': 'none' }),
       });
+      expect(document.identity).toMatchObject({ mode: identity });
 
-      const failures = await doctorFailures(
-        cli,
-        args.filter((a) => a !== '--amp-workspace-id' && a !== WORKSPACE),
-      );
+      const failures = await doctorFailures(cli, [
+        ...args.filter((a) => a !== '--amp-workspace-id' && a !== WORKSPACE && a !== '--identity' && a !== 'irsa'),
+        '--identity',
+        identity,
+      ]);
       expect(failures).toEqual([]);
       expect(attachedPolicies(sandbox, ROLE)).toEqual(policies);
       const trust = JSON.stringify(trustPolicy(sandbox, ROLE));
-      const issuer = (
-        sandbox.eks.describeCluster(env.ADOT_CLUSTER!) as { identity: { oidc: { issuer: string } } }
-      ).identity.oidc.issuer.replace('https://', '');
-      expect(trust).toContain(`"${issuer}:sub":"system:serviceaccount:aws-otel-eks:aws-otel-collector"`);
-      expect(trust).toContain(`"${issuer}:aud":"sts.amazonaws.com"`);
+      if (identity === 'irsa') {
+        const issuer = (
+          sandbox.eks.describeCluster(env.ADOT_CLUSTER!) as { identity: { oidc: { issuer: string } } }
+        ).identity.oidc.issuer.replace('https://', '');
+        expect(trust).toContain(`"${issuer}:sub":"system:serviceaccount:aws-otel-eks:aws-otel-collector"`);
+        expect(trust).toContain(`"${issuer}:aud":"sts.amazonaws.com"`);
+      } else {
+        expect(trust).toContain('"Principal":{"Service":"pods.eks.amazonaws.com"}');
+        expect(trust).toContain('"aws:RequestTag/kubernetes-service-account":"aws-otel-collector"');
+        const associations = sandbox.eks.listPodIdentityAssociations(sandbox.defaultCluster, {});
+        expect(associations.associations).toHaveLength(1);
+      }
       // the default scenario's add-on (v0.151.0) stores the collector resource as v1beta1
       const collectors = sandbox
         .store(sandbox.defaultCluster)

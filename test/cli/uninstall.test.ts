@@ -32,6 +32,7 @@ describe('adot uninstall against the sandbox', () => {
     const actions = Object.fromEntries(planOutput(run).steps.map((s) => [s.id, s.action]));
     expect(actions).toMatchObject({
       collector: 'delete',
+      'pod-identity.association': 'delete',
       'service-account': 'delete',
       addon: 'delete',
       'iam.role': 'skipped',
@@ -42,7 +43,9 @@ describe('adot uninstall against the sandbox', () => {
     );
     expect(store.get('rbac.authorization.k8s.io/v1', 'ClusterRole', 'otel-prometheus-role')).toBeUndefined();
     expect(store.get('rbac.authorization.k8s.io/v1', 'ClusterRole', 'eks:addon-manager-otel')).toBeUndefined();
-    expect(sandbox.eks.listAddons(sandbox.defaultCluster, {}).addons).toEqual([]);
+    // the pod identity agent stays: other workloads may use it
+    expect(sandbox.eks.listAddons(sandbox.defaultCluster, {}).addons).toEqual(['eks-pod-identity-agent']);
+    expect(sandbox.eks.listPodIdentityAssociations(sandbox.defaultCluster, {}).associations).toEqual([]);
     expect(attachedPolicies(sandbox, ROLE)).toEqual([CLOUDWATCH, XRAY].sort());
 
     const again = await cli(['uninstall', '--yes', '-o', 'json']);

@@ -21,6 +21,10 @@ export interface PlanOutput {
   dryRun: boolean;
   steps: { id: string; action: string; resource: string; detail: string }[];
   error?: { code: string; message: string };
+  /** install only */
+  identity?: { mode: string; reason: string };
+  addonVersion?: string;
+  roleArn?: string;
 }
 
 /** A built-in scenario with short timings, so a whole install takes about a second. */

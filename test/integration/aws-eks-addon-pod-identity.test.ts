@@ -81,8 +81,8 @@ describe('the EKS Pod Identity Agent add-on and add-on-owned associations throug
       }
     }
     expect(names).toEqual(['adot', AGENT]);
-    // ADOT v0.131.0, v0.141.0 and v0.151.0; the agent's v1.3.10-eksbuild.2 and .3
-    expect(versions).toBe(5);
+    // ADOT v0.131.0, v0.141.0, v0.151.0-eksbuild.1 and .2; the agent's v1.3.10-eksbuild.2 and .3
+    expect(versions).toBe(6);
     expect(pages).toBe(3);
     const agent = await eks.send(new DescribeAddonVersionsCommand({ addonName: AGENT, kubernetesVersion: '1.33' }));
     expect(agent.addons).toHaveLength(1);

@@ -60,7 +60,7 @@ describe('EKS Pod Identity in the sandbox (real EKS and Kubernetes clients)', ()
         'topology.kubernetes.io/region': 'us-east-1',
       });
       expect(node.metadata?.labels?.['eks.amazonaws.com/compute-type']).toBeUndefined();
-      expect(node.status?.nodeInfo?.kubeletVersion).toBe('v1.33.2-eks-931bdca');
+      expect(node.status?.nodeInfo?.kubeletVersion).toBe(scenarioSeed('pod-identity-ready').clusters?.[0]?.gitVersion);
       expect(node.status?.conditions?.find((condition) => condition.type === 'Ready')?.status).toBe('True');
       expect(node.status?.addresses?.find((address) => address.type === 'InternalIP')?.address).toMatch(
         /^192\.168\.\d+\.\d+$/,

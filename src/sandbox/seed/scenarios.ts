@@ -1,4 +1,5 @@
 import { usageError } from '../../core/errors.js';
+import { buildPodIdentityTrustPolicy } from '../../core/identity/pod-identity-trust.js';
 import { buildTrustPolicy } from '../../core/irsa.js';
 import type { KubeObject, Seed, SeedCluster } from '../types.js';
 import { CERT_MANAGER_LATEST } from '../../core/compat-data.js';
@@ -82,8 +83,11 @@ service:
       exporters: [awsxray]
 `;
 
-/** what `adot install --target xray` leaves in the cluster besides the add-on itself */
-function installedXrayObjects(): KubeObject[] {
+/**
+ * what `adot install --target xray` leaves in the cluster besides the add-on itself; with IRSA the service account
+ * carries the role annotation, with EKS Pod Identity it does not (the association names the role)
+ */
+function installedXrayObjects(identity: 'irsa' | 'pod-identity' = 'irsa'): KubeObject[] {
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: COLLECTOR_NAMESPACE } },
     {
@@ -92,7 +96,7 @@ function installedXrayObjects(): KubeObject[] {
       metadata: {
         name: COLLECTOR_SERVICE_ACCOUNT,
         namespace: COLLECTOR_NAMESPACE,
-        annotations: { 'eks.amazonaws.com/role-arn': ROLE_ARN },
+        ...(identity === 'irsa' ? { annotations: { 'eks.amazonaws.com/role-arn': ROLE_ARN } } : {}),
       },
     },
     {
@@ -171,6 +175,52 @@ function installedSeed(options: InstalledOptions = {}): Seed {
             serviceAccount: options.trustedServiceAccount ?? COLLECTOR_SERVICE_ACCOUNT,
           }),
           attachedPolicies: options.attachedPolicies ?? [XRAY_POLICY],
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * Today's world where `adot install --target xray --identity pod-identity` has run: the current add-on and the pod
+ * identity agent ACTIVE, an association of the collector's service account with a role that trusts
+ * pods.eks.amazonaws.com for exactly this cluster, namespace and service account. Rollouts settle at start.
+ */
+function installedPodIdentitySeed(): Seed {
+  const clusterArn = `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${CLUSTER}`;
+  const catalog = builtinAddonCatalog();
+  const newest = catalog.find((entry) => entry.clusterVersions.includes(newestSupportedKubernetes()));
+  return {
+    behaviour: { rolloutSeconds: 0 },
+    clusters: [
+      currentCluster({
+        addons: [
+          { name: 'adot', version: newest?.version ?? '', status: 'ACTIVE' },
+          { name: 'eks-pod-identity-agent', version: POD_IDENTITY_AGENT_VERSION, status: 'ACTIVE' },
+        ],
+        objects: installedXrayObjects('pod-identity'),
+        podIdentityAssociations: [
+          {
+            namespace: COLLECTOR_NAMESPACE,
+            serviceAccount: COLLECTOR_SERVICE_ACCOUNT,
+            roleArn: ROLE_ARN,
+            tags: { 'app.kubernetes.io/managed-by': 'adot' },
+          },
+        ],
+      }),
+    ],
+    iam: {
+      roles: [
+        {
+          name: ROLE_NAME,
+          description: 'IAM role for the ADOT collector service account (adot install)',
+          assumeRolePolicyDocument: buildPodIdentityTrustPolicy({
+            clusterArn,
+            clusterName: CLUSTER,
+            namespace: COLLECTOR_NAMESPACE,
+            serviceAccount: COLLECTOR_SERVICE_ACCOUNT,
+          }),
+          attachedPolicies: [XRAY_POLICY],
         },
       ],
     },
@@ -288,6 +338,11 @@ export const SCENARIOS: readonly Scenario[] = [
         }),
       ],
     },
+  },
+  {
+    name: 'installed-pod-identity',
+    description: `today's world where adot install --target xray --identity pod-identity has run: add-on, pod identity agent, association, role trusted by pods.eks.amazonaws.com, collector — healthy`,
+    seed: installedPodIdentitySeed(),
   },
   {
     name: 'fargate-only',
