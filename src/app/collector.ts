@@ -38,10 +38,8 @@ export interface CollectorRunOptions {
 
 export async function collectorRun(system: { output: Output }, options: CollectorRunOptions): Promise<ExitStatus> {
   const { prepared, source } = await loadConfig(options);
-  if (prepared.unsetVariables.length > 0) {
-    system.output.warn(
-      `environment variables referenced by the configuration but not set: ${prepared.unsetVariables.join(', ')}`,
-    );
+  for (const warning of prepared.warnings) {
+    system.output.warn(`${source}: ${warning.path}: ${warning.message}${warning.hint ? ` (${warning.hint})` : ''}`);
   }
   let collector: RunningCollector;
   try {

@@ -63,4 +63,40 @@ export function register(program: Command, ctx: CommandContext): void {
         );
       }),
     );
+
+  collector
+    .command('validate')
+    .description(
+      'check a collector configuration the way the bundled runtime reads it: exit 0 when `collector run` would run it (warnings on stderr), 1 with every problem listed',
+    )
+    .requiredOption('--config <file>', 'a collector configuration (YAML: the spec.config of an OpenTelemetryCollector)')
+    .option(
+      '--set-env <name=value>',
+      'a variable for ${env:NAME} references, over the process environment (repeatable)',
+      collect,
+      [],
+    )
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Example:',
+        '  adot collector validate --config otel.yaml --set-env CLUSTER_NAME=demo --set-env AWS_REGION=us-west-2',
+        '  adot collector validate --config otel.yaml -o json   # {schemaVersion, ok, problems: [{path, message, hint, severity}]}',
+      ].join('\n'),
+    )
+    .action(
+      ctx.action({ outputs: ['text', 'json'] }, async (invocation) => {
+        const { collectorValidate } = await import('../../app/collector-validate.js');
+        const options = invocation.options;
+        return collectorValidate(
+          { output: invocation.output },
+          {
+            configFile: resolve(invocation.io.cwd, options['config'] as string),
+            setEnv: options['setEnv'] as string[],
+            env: invocation.io.env,
+          },
+        );
+      }),
+    );
 }
