@@ -31,6 +31,8 @@ import { isRecord, type ConfigProblem, type ProblemSeverity } from './types.js';
 export const ENV_NAME_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const SCHEME_URI = /^([A-Za-z][A-Za-z0-9+.-]+):(.*)$/s;
 const MAX_EXPANSIONS = 1000;
+/** stands for a reference whose value is unknown while the rest of its string is expanded */
+const HELD = new RegExp(String.raw`\u0000(\d+)\u0000`, 'g');
 /** providers the ADOT collector registers besides env (config_factory.go) */
 const OTHER_ADOT_SCHEMES = ['file', 'yaml', 'http', 'https', 's3'];
 
@@ -202,11 +204,7 @@ class Expander {
   }
 
   private finish(text: string): { value: unknown } {
-    // eslint-disable-next-line no-control-regex
-    const restored = unescape(text).replace(
-      /\u0000(\d+)\u0000/g,
-      (_, index: string) => this.opaque[Number(index)] ?? '',
-    );
+    const restored = unescape(text).replace(HELD, (_, index: string) => this.opaque[Number(index)] ?? '');
     return { value: restored };
   }
 
