@@ -32,6 +32,8 @@ export interface CollectorRunOptions {
   /** the collector runs until this aborts */
   signal: AbortSignal;
   shutdownTimeoutMs?: number;
+  /** forces a garbage collection (memory_limiter); only when this process runs nothing but the collector */
+  collectGarbage?: () => void;
   /** called once the collector is running (tests and embedders read its addresses) */
   onStarted?: (collector: RunningCollector) => void;
 }
@@ -48,6 +50,7 @@ export async function collectorRun(system: { output: Output }, options: Collecto
       env: options.env,
       logger: outputLogger(system.output),
       ...(options.shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs: options.shutdownTimeoutMs }),
+      ...(options.collectGarbage === undefined ? {} : { collectGarbage: options.collectGarbage }),
     });
   } catch (error) {
     if (error instanceof SettingsError) throw settingsError(error, source);

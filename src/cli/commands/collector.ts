@@ -42,7 +42,12 @@ export function register(program: Command, ctx: CommandContext): void {
             hint: 'e.g. --shutdown-timeout 30s',
           });
         }
-        if (invocation.ownsProcess) (await import('../../collector/runtime/heap-tuning.js')).tuneHeapForCollector();
+        let collectGarbage: (() => void) | undefined;
+        if (invocation.ownsProcess) {
+          const heap = await import('../../collector/runtime/heap-tuning.js');
+          heap.tuneHeapForCollector();
+          collectGarbage = heap.exposeGarbageCollector();
+        }
         const { global } = invocation;
         return collectorRun(
           { output: invocation.output },
@@ -59,6 +64,7 @@ export function register(program: Command, ctx: CommandContext): void {
             env: invocation.io.env,
             signal: invocation.io.signal,
             shutdownTimeoutMs,
+            ...(collectGarbage === undefined ? {} : { collectGarbage }),
           },
         );
       }),

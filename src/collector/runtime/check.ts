@@ -109,7 +109,9 @@ export function runtimeProblems(config: CollectorConfig, env: Record<string, str
       } else if (!built.has(`${name}:${path}`)) {
         built.add(`${name}:${path}`);
         attempt(path, () =>
-          factory.create(context('processors', id), new Settings(config.processors[id], path), nowhere, signal),
+          factory.create(context('processors', id), new Settings(config.processors[id], path), nowhere, signal, {
+            shutdownTimeoutMs: 0,
+          }),
         );
       }
     }

@@ -19,6 +19,8 @@ export interface CollectorOptions {
   logger: Logger;
   /** how long shutdown lets exporters deliver what they hold (default 10 s) */
   shutdownTimeoutMs?: number;
+  /** forces a garbage collection, for memory_limiter (only a process that runs nothing else should pass one) */
+  collectGarbage?: () => void;
 }
 
 export interface RunningCollector {
@@ -56,7 +58,10 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     logger,
     metrics,
     env: options.env,
-    runtime: { shutdownTimeoutMs: options.shutdownTimeoutMs ?? 10_000 },
+    runtime: {
+      shutdownTimeoutMs: options.shutdownTimeoutMs ?? 10_000,
+      ...(options.collectGarbage === undefined ? {} : { collectGarbage: options.collectGarbage }),
+    },
   });
   for (const extension of extensions.values()) await extension.start();
   let server: TelemetryServer | undefined;

@@ -15,6 +15,7 @@ import type {
   Consumer,
   ExporterInstance,
   ExtensionInstance,
+  LogItem,
   MetricSample,
   ProcessorInstance,
   ReceiverInstance,
@@ -24,7 +25,9 @@ import type {
 import { readSigV4Settings, SigV4AuthExtension } from '../extensions/sigv4auth.js';
 import { BatchProcessor, readBatchSettings } from '../processors/batch.js';
 import { FilterProcessor, readFilterSettings } from '../processors/filter.js';
+import { MemoryLimiterProcessor, readMemoryLimiterSettings } from '../processors/memory-limiter.js';
 import { MetricsTransformProcessor, readMetricsTransformSettings } from '../processors/metricstransform.js';
+import { processMemoryProbe } from './memory-probe.js';
 import { AwsXRayReceiver, readAwsXRayReceiverSettings } from '../receivers/awsxray.js';
 import { PrometheusReceiver, readPrometheusReceiverSettings } from '../receivers/prometheus/receiver.js';
 import { OtlpReceiver } from '../receivers/otlp/receiver.js';
@@ -34,6 +37,8 @@ export type SignalConsumers = Partial<Record<Signal, Consumer<unknown>>>;
 
 export interface RuntimeSettings {
   shutdownTimeoutMs: number;
+  /** forces a full garbage collection (memory_limiter), when the process allows it (`adot collector run`) */
+  collectGarbage?: () => void;
 }
 
 export interface ReceiverFactory {
@@ -48,6 +53,7 @@ export interface ProcessorFactory {
     settings: Settings,
     next: Consumer<unknown>,
     signal: Signal,
+    runtime: RuntimeSettings,
   ): ProcessorInstance<unknown>;
 }
 
@@ -85,16 +91,28 @@ export const receiverFactories: Record<string, ReceiverFactory> = {
       new PrometheusReceiver(context, readPrometheusReceiverSettings(settings), metrics(consumers)),
   },
   otlp: {
-    signals: ['traces', 'metrics'],
+    signals: ['traces', 'metrics', 'logs'],
     create: (context, settings, consumers) =>
       new OtlpReceiver(context, readOtlpReceiverSettings(settings), {
         traces: consumers.traces as Consumer<TraceItem> | undefined,
         metrics: consumers.metrics as Consumer<MetricSample> | undefined,
+        logs: consumers.logs as Consumer<LogItem> | undefined,
       }),
   },
 };
 
 export const processorFactories: Record<string, ProcessorFactory> = {
+  memory_limiter: {
+    signals: ['traces', 'metrics', 'logs'],
+    create: (context, settings, next, signal, runtime) =>
+      new MemoryLimiterProcessor(
+        context,
+        readMemoryLimiterSettings(settings),
+        next,
+        signal,
+        processMemoryProbe(runtime.collectGarbage),
+      ),
+  },
   batch: {
     signals: ['traces', 'metrics', 'logs'],
     create: (_context, settings, next) => new BatchProcessor<unknown>(readBatchSettings(settings), next),
@@ -118,7 +136,7 @@ export const processorFactories: Record<string, ProcessorFactory> = {
   },
 };
 
-const ALL_SIGNALS_WITH_TEXT: readonly Signal[] = ['traces', 'metrics'];
+const ALL_SIGNALS_WITH_TEXT: readonly Signal[] = ['traces', 'metrics', 'logs'];
 
 export const exporterFactories: Record<string, ExporterFactory> = {
   awsxray: {
