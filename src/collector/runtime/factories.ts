@@ -29,6 +29,7 @@ import { MemoryLimiterProcessor, readMemoryLimiterSettings } from '../processors
 import { MetricsTransformProcessor, readMetricsTransformSettings } from '../processors/metricstransform.js';
 import { processMemoryProbe } from './memory-probe.js';
 import { AwsXRayReceiver, readAwsXRayReceiverSettings } from '../receivers/awsxray.js';
+import { FileLogReceiver, readFileLogSettings } from '../receivers/filelog/receiver.js';
 import { PrometheusReceiver, readPrometheusReceiverSettings } from '../receivers/prometheus/receiver.js';
 import { OtlpReceiver } from '../receivers/otlp/receiver.js';
 import { readOtlpReceiverSettings } from '../receivers/otlp/settings.js';
@@ -79,7 +80,22 @@ function metrics(consumers: SignalConsumers): Consumer<MetricSample> {
   return consumer as Consumer<MetricSample>;
 }
 
+function logs(consumers: SignalConsumers): Consumer<LogItem> {
+  const consumer = consumers.logs;
+  if (consumer === undefined) throw new Error('a logs receiver was built without a logs pipeline');
+  return consumer as Consumer<LogItem>;
+}
+
 export const receiverFactories: Record<string, ReceiverFactory> = {
+  filelog: {
+    signals: ['logs'],
+    create: (context, settings, consumers) =>
+      new FileLogReceiver(
+        context,
+        readFileLogSettings(settings, (message) => context.logger.warn(`receiver ${context.id}: ${message}`)),
+        logs(consumers),
+      ),
+  },
   awsxray: {
     signals: ['traces'],
     create: (context, settings, consumers) =>
@@ -115,7 +131,8 @@ export const processorFactories: Record<string, ProcessorFactory> = {
   },
   batch: {
     signals: ['traces', 'metrics', 'logs'],
-    create: (_context, settings, next) => new BatchProcessor<unknown>(readBatchSettings(settings), next),
+    create: (context, settings, next) =>
+      new BatchProcessor<unknown>(readBatchSettings(settings), next, context.logger, context.id),
   },
   filter: {
     signals: ['metrics'],
