@@ -6,6 +6,7 @@ import { Settings } from '../config/settings.js';
 import { AwsEmfExporter } from '../exporters/awsemf/exporter.js';
 import { readAwsEmfSettings } from '../exporters/awsemf/settings.js';
 import { AwsXRayExporter, readAwsXRayExporterSettings } from '../exporters/awsxray.js';
+import { CloudWatchLogsExporter, readCloudWatchLogsSettings } from '../exporters/cwlogs/exporter.js';
 import { DebugExporter, readDebugSettings } from '../exporters/debug.js';
 import { FileExporter, readFileExporterSettings } from '../exporters/file.js';
 import { itemText } from '../exporters/item-text.js';
@@ -156,6 +157,15 @@ export const processorFactories: Record<string, ProcessorFactory> = {
 const ALL_SIGNALS_WITH_TEXT: readonly Signal[] = ['traces', 'metrics', 'logs'];
 
 export const exporterFactories: Record<string, ExporterFactory> = {
+  awscloudwatchlogs: {
+    signals: ['logs'],
+    create: (context, settings, _signal, runtime) =>
+      new CloudWatchLogsExporter(
+        context,
+        readCloudWatchLogsSettings(settings, context.env),
+        runtime.shutdownTimeoutMs,
+      ) as ExporterInstance<unknown>,
+  },
   awsxray: {
     signals: ['traces'],
     create: (context, settings, _signal, runtime) =>
