@@ -10,6 +10,7 @@ import { CloudWatchLogsExporter, readCloudWatchLogsSettings } from '../exporters
 import { DebugExporter, readDebugSettings } from '../exporters/debug.js';
 import { FileExporter, readFileExporterSettings } from '../exporters/file.js';
 import { itemText } from '../exporters/item-text.js';
+import { OtlpHttpExporter, readOtlpHttpSettings } from '../exporters/otlphttp.js';
 import { readRemoteWriteSettings, RemoteWriteExporter } from '../exporters/prw/exporter.js';
 import type {
   ComponentContext,
@@ -157,6 +158,11 @@ export const processorFactories: Record<string, ProcessorFactory> = {
 const ALL_SIGNALS_WITH_TEXT: readonly Signal[] = ['traces', 'metrics', 'logs'];
 
 export const exporterFactories: Record<string, ExporterFactory> = {
+  otlphttp: {
+    signals: ['traces', 'metrics', 'logs'],
+    create: (context, settings, signal, runtime) =>
+      new OtlpHttpExporter(context, readOtlpHttpSettings(settings), signal, runtime.shutdownTimeoutMs),
+  },
   awscloudwatchlogs: {
     signals: ['logs'],
     create: (context, settings, _signal, runtime) =>
