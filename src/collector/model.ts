@@ -153,6 +153,12 @@ export interface HttpAuthenticator {
 
 export interface ExtensionInstance extends Lifecycle {
   authenticator?: HttpAuthenticator;
+  /** every pipeline runs (the collector's PipelineWatcher.Ready) */
+  ready?(): void;
+  /** the collector is about to stop its pipelines (PipelineWatcher.NotReady) */
+  notReady?(): void;
+  /** where it listens (host:port), once started */
+  address?(): string | undefined;
 }
 
 /** What a component is built with. */

@@ -31,6 +31,8 @@ export interface RunningCollector {
   receiverAddress(id: string): string | undefined;
   /** protocol -> host:port of a receiver with several listeners (empty for the others) */
   receiverAddresses(id: string): Record<string, string>;
+  /** host:port an extension listens on (health_check) */
+  extensionAddress(id: string): string | undefined;
   /** idempotent; resolves once everything is delivered or dropped and every socket is closed */
   shutdown(): Promise<void>;
 }
@@ -69,6 +71,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     if (telemetry.metrics !== undefined)
       server = await startTelemetryServer(metrics, telemetry.metrics.host, telemetry.metrics.port);
     await startGraph(graph);
+    for (const extension of extensions.values()) extension.ready?.();
   } catch (error) {
     await server?.close();
     for (const extension of extensions.values()) await extension.shutdown();
@@ -84,9 +87,11 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     telemetryAddress: server?.address,
     receiverAddress: (id) => graph.receivers.get(id)?.address?.(),
     receiverAddresses: (id) => graph.receivers.get(id)?.addresses?.() ?? {},
+    extensionAddress: (id) => extensions.get(id)?.address?.(),
     shutdown() {
       stopping ??= (async () => {
         logger.info('collector shutting down: flushing pipelines');
+        for (const extension of extensions.values()) extension.notReady?.();
         await shutdownGraph(graph);
         for (const extension of extensions.values()) await extension.shutdown();
         await server?.close();

@@ -24,6 +24,8 @@ import type {
   Signal,
   TraceItem,
 } from '../model.js';
+import { AcceptedNoopExtension, readNoopExtensionSettings } from '../extensions/accepted-noop.js';
+import { HealthCheckExtension, readHealthCheckSettings } from '../extensions/health-check.js';
 import { readSigV4Settings, SigV4AuthExtension } from '../extensions/sigv4auth.js';
 import { BatchProcessor, readBatchSettings } from '../processors/batch.js';
 import { FilterProcessor, readFilterSettings } from '../processors/filter.js';
@@ -219,6 +221,13 @@ export interface ExtensionFactory {
 /** Extensions the runtime runs; others listed in service.extensions are refused. */
 export const extensionFactories: Record<string, ExtensionFactory> = {
   sigv4auth: { create: (context, settings) => new SigV4AuthExtension(context, readSigV4Settings(settings)) },
+  health_check: { create: (context, settings) => new HealthCheckExtension(context, readHealthCheckSettings(settings)) },
+  pprof: {
+    create: (context, settings) => (readNoopExtensionSettings(settings, 'pprof'), new AcceptedNoopExtension(context)),
+  },
+  zpages: {
+    create: (context, settings) => (readNoopExtensionSettings(settings, 'zpages'), new AcceptedNoopExtension(context)),
+  },
 };
 
 export { Settings };
