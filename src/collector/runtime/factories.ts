@@ -27,7 +27,16 @@ import type {
 import { AcceptedNoopExtension, readNoopExtensionSettings } from '../extensions/accepted-noop.js';
 import { HealthCheckExtension, readHealthCheckSettings } from '../extensions/health-check.js';
 import { readSigV4Settings, SigV4AuthExtension } from '../extensions/sigv4auth.js';
+import {
+  AttributesProcessor,
+  readAttributesProcessorSettings,
+  readResourceProcessorSettings,
+  ResourceProcessor,
+} from '../processors/attributes.js';
 import { BatchProcessor, readBatchSettings } from '../processors/batch.js';
+import { K8sAttributesProcessor } from '../processors/k8sattributes/processor.js';
+import { readK8sAttributesSettings } from '../processors/k8sattributes/settings.js';
+import { ResourceDetectionProcessor, readResourceDetectionSettings } from '../processors/resourcedetection.js';
 import { FilterProcessor, readFilterSettings } from '../processors/filter.js';
 import { MemoryLimiterProcessor, readMemoryLimiterSettings } from '../processors/memory-limiter.js';
 import { MetricsTransformProcessor, readMetricsTransformSettings } from '../processors/metricstransform.js';
@@ -122,6 +131,26 @@ export const receiverFactories: Record<string, ReceiverFactory> = {
 };
 
 export const processorFactories: Record<string, ProcessorFactory> = {
+  resourcedetection: {
+    signals: ['traces', 'metrics', 'logs'],
+    create: (context, settings, next, signal) =>
+      new ResourceDetectionProcessor(context, readResourceDetectionSettings(settings), next, signal),
+  },
+  k8sattributes: {
+    signals: ['traces', 'metrics', 'logs'],
+    create: (context, settings, next, signal) =>
+      new K8sAttributesProcessor(context, readK8sAttributesSettings(settings), next, signal),
+  },
+  resource: {
+    signals: ['traces', 'metrics', 'logs'],
+    create: (_context, settings, next, signal) =>
+      new ResourceProcessor(readResourceProcessorSettings(settings), next, signal),
+  },
+  attributes: {
+    signals: ['traces', 'metrics', 'logs'],
+    create: (_context, settings, next, signal) =>
+      new AttributesProcessor(readAttributesProcessorSettings(settings), next, signal),
+  },
   memory_limiter: {
     signals: ['traces', 'metrics', 'logs'],
     create: (context, settings, next, signal, runtime) =>

@@ -13,6 +13,7 @@ import {
 } from '../../model.js';
 import { ThrottledLog } from '../../telemetry/logger.js';
 import type { Counter } from '../../telemetry/self-metrics.js';
+import { rememberClient } from '../../processors/resource-items.js';
 import { logItems } from '../../translate/log-items.js';
 import { metricsToSamples } from '../../translate/metrics-to-samples.js';
 import { spanItems } from '../../translate/span-items.js';
@@ -31,6 +32,8 @@ const UNITS: Record<OtlpSignal, string> = { traces: 'spans', metrics: 'metric_po
 export class OtlpExportHandler {
   private readonly counters = new Map<string, Counter>();
   private readonly throttled: ThrottledLog;
+  /** the address of the client whose request is being handled (k8sattributes' connection source) */
+  private client: string | undefined;
 
   constructor(
     private readonly context: ComponentContext,
@@ -55,7 +58,9 @@ export class OtlpExportHandler {
     body: Uint8Array,
     format: OtlpFormat,
     transport: OtlpTransport,
+    client?: string,
   ): PartialSuccess | undefined {
+    this.client = client;
     try {
       if (signal === 'traces') return this.traces(body, format, transport);
       if (signal === 'metrics') return this.metrics(body, format, transport);
@@ -72,6 +77,7 @@ export class OtlpExportHandler {
 
   private traces(body: Uint8Array, format: OtlpFormat, transport: OtlpTransport): PartialSuccess | undefined {
     const translated = spanItems(this.codec.decodeTraces(body, format));
+    this.remember(translated.items.map((item) => item.resource));
     if (translated.items.length > 0) this.pass('traces', transport, this.consumers.traces, translated.items);
     this.count('traces', transport, translated.items.length, translated.rejected);
     return this.partial('traces', transport, translated.rejected, translated.problem);
@@ -79,6 +85,7 @@ export class OtlpExportHandler {
 
   private metrics(body: Uint8Array, format: OtlpFormat, transport: OtlpTransport): PartialSuccess | undefined {
     const translated = metricsToSamples(this.codec.decodeMetrics(body, format), this.now());
+    this.remember(translated.samples.map((sample) => sample.resource ?? {}));
     if (translated.samples.length > 0) {
       this.pass('metrics', transport, this.consumers.metrics, translated.samples, translated.accepted);
     }
@@ -88,9 +95,16 @@ export class OtlpExportHandler {
 
   private logs(body: Uint8Array, format: OtlpFormat, transport: OtlpTransport): PartialSuccess | undefined {
     const items = logItems(this.codec.decodeLogs(body, format));
+    this.remember(items.map((item) => item.resource));
     if (items.length > 0) this.pass('logs', transport, this.consumers.logs, items);
     this.count('logs', transport, items.length, 0);
     return undefined;
+  }
+
+  private remember(resources: object[]): void {
+    const client = this.client;
+    if (client === undefined) return;
+    for (const resource of new Set(resources)) rememberClient(resource, client);
   }
 
   /** Hands items on; a refusal (memory_limiter) counts them refused and goes back to the transport. */

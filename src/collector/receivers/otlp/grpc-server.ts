@@ -55,7 +55,7 @@ export async function startOtlpGrpcServer(
     server.addService(exportServiceDefinition(signal), {
       Export: (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) => {
         try {
-          const partial = handler.handle(signal, call.request, 'protobuf', 'grpc');
+          const partial = handler.handle(signal, call.request, 'protobuf', 'grpc', peerAddress(call.getPeer()));
           callback(null, Buffer.from(codec.encodeResponse(signal, 'protobuf', partial)));
         } catch (error) {
           if (error instanceof OtlpDecodeError) {
@@ -84,4 +84,11 @@ export async function startOtlpGrpcServer(
       clearTimeout(timer);
     },
   };
+}
+
+/** The client's IP from a grpc-js peer (`ipv4:10.0.0.5:51234`, `ipv6:[::1]:51234`, or `10.0.0.5:51234`). */
+function peerAddress(peer: string): string | undefined {
+  const match = /^(?:ipv[46]:)?(?:\[([^\]]+)\]|([^:]+)):\d+$/.exec(peer);
+  const address = match?.[1] ?? match?.[2];
+  return address?.replace(/^::ffff:/, '');
 }

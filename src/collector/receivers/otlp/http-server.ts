@@ -150,7 +150,13 @@ export async function startOtlpHttpServer(
     try {
       const raw = await readBody(request, settings.maxRequestBodyBytes);
       const body = await decompress(raw, request.headers['content-encoding'], settings.maxRequestBodyBytes);
-      const partial = handler.handle(signal, body, format, 'http');
+      const partial = handler.handle(
+        signal,
+        body,
+        format,
+        'http',
+        request.socket.remoteAddress?.replace(/^::ffff:/, ''),
+      );
       reply(response, 200, format, codec.encodeResponse(signal, format, partial));
     } catch (error) {
       if (error instanceof HttpProblem) {
