@@ -49,6 +49,7 @@ export async function collectorRun(system: { output: Output }, options: Collecto
       config: prepared.config,
       env: options.env,
       logger: outputLogger(system.output),
+      stdout: (line) => system.output.stdout(`${line}\n`),
       ...(options.shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs: options.shutdownTimeoutMs }),
       ...(options.collectGarbage === undefined ? {} : { collectGarbage: options.collectGarbage }),
     });

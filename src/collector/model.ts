@@ -171,6 +171,8 @@ export interface ComponentContext {
   metrics: SelfMetrics;
   /** the environment the collector was started with (AWS endpoint and credentials come from it) */
   env: Record<string, string | undefined>;
+  /** writes one line on the collector's standard output (awsemf's output_destination: stdout) */
+  stdout(line: string): void;
   /** the extension enabled in service.extensions under that id, if any */
   extension(id: string): ExtensionInstance | undefined;
 }

@@ -367,8 +367,9 @@ describe('awsemf: settings', () => {
       }
       return 'accepted';
     };
-    expect(failure({ detailed_metrics: true })).toBe(
-      'exporters.awsemf.detailed_metrics: unknown setting "detailed_metrics"',
+    expect(failure({ version: '0' })).toBe('exporters.awsemf.version: unknown setting "version"');
+    expect(failure({ output_destination: 'file' })).toMatch(
+      /^exporters.awsemf.output_destination: "file" is not an output destination/,
     );
     expect(failure({ dimension_rollup_option: 'AllRollups' })).toMatch(
       /^exporters.awsemf.dimension_rollup_option: .*not a rollup option/,

@@ -53,6 +53,7 @@ export function runtimeProblems(config: CollectorConfig, env: Record<string, str
     logger: silent,
     metrics,
     env,
+    stdout: () => undefined,
     extension: (other) => extensions.get(other),
   });
   const attempt = (path: string, build: () => unknown): void => {

@@ -19,6 +19,8 @@ export interface CollectorOptions {
   logger: Logger;
   /** how long shutdown lets exporters deliver what they hold (default 10 s) */
   shutdownTimeoutMs?: number;
+  /** one line on standard output (awsemf output_destination: stdout); default process.stdout */
+  stdout?: (line: string) => void;
   /** forces a garbage collection, for memory_limiter (only a process that runs nothing else should pass one) */
   collectGarbage?: () => void;
 }
@@ -53,13 +55,15 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   const telemetry = readTelemetrySettings(config.service.telemetry);
   const logger = filteredLogger(options.logger, telemetry.logLevel);
   const metrics = new SelfMetrics();
-  const extensions = buildExtensions(config, { logger, metrics, env: options.env });
+  const stdout = options.stdout ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  const extensions = buildExtensions(config, { logger, metrics, env: options.env, stdout });
   const graph = buildGraph({
     config,
     extensions,
     logger,
     metrics,
     env: options.env,
+    stdout,
     runtime: {
       shutdownTimeoutMs: options.shutdownTimeoutMs ?? 10_000,
       ...(options.collectGarbage === undefined ? {} : { collectGarbage: options.collectGarbage }),
@@ -105,7 +109,12 @@ export async function startCollector(options: CollectorOptions): Promise<Running
 /** The extensions listed in service.extensions (those merely defined are not started, as in the collector). */
 function buildExtensions(
   config: CollectorConfig,
-  shared: { logger: Logger; metrics: SelfMetrics; env: Record<string, string | undefined> },
+  shared: {
+    logger: Logger;
+    metrics: SelfMetrics;
+    env: Record<string, string | undefined>;
+    stdout: (line: string) => void;
+  },
 ): Map<string, ExtensionInstance> {
   const built = new Map<string, ExtensionInstance>();
   (config.service.extensions ?? []).forEach((id, index) => {

@@ -39,6 +39,7 @@ export interface GraphOptions {
   logger: Logger;
   metrics: SelfMetrics;
   env: Record<string, string | undefined>;
+  stdout: (line: string) => void;
   runtime: RuntimeSettings;
 }
 
@@ -83,6 +84,7 @@ export function buildGraph(options: GraphOptions): Graph {
     logger: options.logger,
     metrics: options.metrics,
     env: options.env,
+    stdout: options.stdout,
     extension: (extensionId) => options.extensions.get(extensionId),
   });
 

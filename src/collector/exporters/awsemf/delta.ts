@@ -11,15 +11,21 @@ export class DeltaTracker {
   constructor(
     private readonly expiryMs = 5 * 60_000,
     private readonly now: () => number = Date.now,
+    /**
+     * retain_initial_value_of_delta_metric: a series' first value is its own delta (the collector's "use the
+     * current metric value instead" when no previous point exists), not only the baseline
+     */
+    private readonly retainInitial = false,
   ) {}
 
-  /** the increase since the previous value of `key`, or undefined for a first point or a reset */
+  /** the increase since the previous value of `key`, or undefined for a first point (unless retained) or a reset */
   delta(key: string, value: number): number | undefined {
     const time = this.now();
     this.sweep(time);
     const previous = this.last.get(key);
     this.last.set(key, { value, seenAt: time });
-    if (previous === undefined || value < previous.value) return undefined;
+    if (previous === undefined) return this.retainInitial ? value : undefined;
+    if (value < previous.value) return undefined;
     return value - previous.value;
   }
 

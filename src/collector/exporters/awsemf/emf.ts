@@ -37,7 +37,7 @@ interface Group {
 
 export function buildEmfEvents(samples: MetricSample[], settings: EmfSettings, tracker: DeltaTracker): EmfLogEvent[] {
   const groups = new Map<string, Group>();
-  for (const point of toEmfPoints(samples, tracker)) {
+  for (const point of toEmfPoints(samples, tracker, settings.detailedMetrics)) {
     const namespace = settings.namespace !== '' ? settings.namespace : (point.labels['job'] ?? 'default');
     const labels = settings.resourceToTelemetry ? point.labels : withoutResourceLabels(point.labels);
     const type = promMetricType(point.type);
@@ -85,6 +85,17 @@ function renderEvent(group: Group, points: EmfPoint[], settings: EmfSettings): E
   Object.assign(document, group.labels);
   for (const point of points) document[point.name] = point.value;
   document['prom_metric_type'] = group.type;
+  // parse_json_encoded_attr_values: fields holding JSON text become that JSON; text that is not JSON stays
+  // (metric_translator.go translateCWMetricToEMF)
+  for (const key of settings.parseJsonEncodedAttrValues) {
+    const value = document[key];
+    if (typeof value !== 'string') continue;
+    try {
+      document[key] = JSON.parse(value);
+    } catch {
+      // left as the text it is
+    }
+  }
   return { timestamp: group.timestampMs, message: JSON.stringify(document) };
 }
 

@@ -38,7 +38,12 @@ interface FamilyParts {
   parts: Map<string, number>;
 }
 
-export function toEmfPoints(samples: MetricSample[], tracker: DeltaTracker): EmfPoint[] {
+/**
+ * `detailedMetrics` (detailed_metrics): a summary becomes `<name>_sum` and `<name>_count` (deltas) and one point per
+ * quantile under its own name with a `quantile` label, instead of a statistic set (datapoint.go,
+ * summaryDataPointSlice).
+ */
+export function toEmfPoints(samples: MetricSample[], tracker: DeltaTracker, detailedMetrics = false): EmfPoint[] {
   const points: EmfPoint[] = [];
   const families = new Map<string, FamilyParts>();
   for (const sample of samples) {
@@ -59,6 +64,10 @@ export function toEmfPoints(samples: MetricSample[], tracker: DeltaTracker): Emf
     });
   }
   for (const parts of families.values()) {
+    if (detailedMetrics && parts.type === 'summary') {
+      points.push(...detailedSummary(parts, tracker));
+      continue;
+    }
     const value = parts.type === 'histogram' ? histogramSet(parts, tracker) : summarySet(parts, tracker);
     if (value === undefined) continue;
     points.push({ name: parts.family, type: parts.type, labels: parts.labels, timestampMs: parts.timestampMs, value });
@@ -133,4 +142,29 @@ function summarySet(parts: FamilyParts, tracker: DeltaTracker): StatisticSet | u
     Min: quantiles[0]?.value ?? mean,
     Max: quantiles[quantiles.length - 1]?.value ?? mean,
   };
+}
+
+function detailedSummary(parts: FamilyParts, tracker: DeltaTracker): EmfPoint[] {
+  if (parts.sum === undefined || parts.count === undefined) return [];
+  const key = seriesKey(parts.family, parts.labels);
+  const count = tracker.delta(`${key}#count`, parts.count);
+  const sum = tracker.delta(`${key}#sum`, parts.sum);
+  if (count === undefined || sum === undefined) return [];
+  const { family, labels, timestampMs } = parts;
+  const points: EmfPoint[] = [
+    { name: `${family}_sum`, type: 'summary', labels, timestampMs, value: sum },
+    { name: `${family}_count`, type: 'summary', labels, timestampMs, value: count },
+  ];
+  for (const [quantile, value] of parts.parts) {
+    if (!Number.isFinite(value)) continue;
+    // strconv.FormatFloat(q, 'g', -1, 64) for the usual quantiles is JavaScript's shortest form
+    points.push({
+      name: family,
+      type: 'summary',
+      labels: { ...labels, quantile: String(Number(quantile)) },
+      timestampMs,
+      value,
+    });
+  }
+  return points;
 }
