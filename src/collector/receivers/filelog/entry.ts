@@ -47,9 +47,7 @@ export function parseField(text: string): Field {
   const [first, ...path] = segments;
   if (first === undefined) throw new Error('a field cannot be empty');
   if ((ROOTS as readonly string[]).includes(first)) {
-    const root = first as Field['root'];
-    if (root !== 'body' && path.length === 0) throw new Error(`"${text}": ${root} needs a key (e.g. ${root}.key)`);
-    return { root, path, text };
+    return { root: first as Field['root'], path, text };
   }
   return { root: 'body', path: segments, text };
 }
@@ -68,8 +66,9 @@ export function getField(entry: Entry, field: Field): unknown {
 }
 
 export function setField(entry: Entry, field: Field, value: unknown): void {
-  if (field.root === 'body' && field.path.length === 0) {
-    entry.body = value;
+  if (field.path.length === 0) {
+    if (field.root === 'body') entry.body = value;
+    else if (isMap(value)) entry[field.root] = { ...value };
     return;
   }
   if (field.root === 'body' && !isMap(entry.body)) entry.body = {};
