@@ -246,7 +246,7 @@ class Expander {
       return value === undefined ? { unknown: true } : { retrieved: fromYaml(value) };
     }
     if (fallback !== undefined) return { retrieved: fallback === '' ? { value: '', text: '' } : fromYaml(fallback) };
-    if (!this.unset.has(name)) {
+    {
       const source = this.options.source ?? 'the environment';
       this.problems.push({
         path,
