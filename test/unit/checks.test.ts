@@ -686,10 +686,9 @@ describe('collector checks', () => {
     expect(result(fromPod, 'collector.resource').status).toBe('pass');
     const bare = run((f) => {
       f.collectors = ok([
-        withEnv(
-          { ...XRAY_CONFIG, exporters: { awsxray: { region: 'us-west-2', resource_arn: '$K8S_NODE_NAME' } } },
-          [{ name: 'K8S_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
-        ),
+        withEnv({ ...XRAY_CONFIG, exporters: { awsxray: { region: 'us-west-2', resource_arn: '$K8S_NODE_NAME' } } }, [
+          { name: 'K8S_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+        ]),
       ]);
     });
     expect(result(bare, 'collector.resource').status).toBe('warn');
