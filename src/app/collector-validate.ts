@@ -67,10 +67,15 @@ export function validateConfigText(
     environmentSource: 'the environment (or --set-env)',
   });
   const problems = review.problems.map(withSeverity);
-  // the runtime builds components only from a configuration whose references and pipelines are sound
-  if (!problems.some((problem) => problem.severity === 'error')) {
-    problems.push(...runtimeProblems(review.expanded, env).map(withSeverity));
-  }
+  // what the runtime would refuse besides, where the checks above have not already said something about that key
+  const reported = problems.filter((problem) => problem.severity === 'error').map((problem) => problem.path);
+  const covered = (path: string) =>
+    reported.some((done) => path === done || path.startsWith(`${done}.`) || done.startsWith(`${path}.`));
+  problems.push(
+    ...runtimeProblems(review.expanded, env)
+      .filter((problem) => !covered(problem.path))
+      .map(withSeverity),
+  );
   return problems;
 }
 

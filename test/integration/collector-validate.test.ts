@@ -94,6 +94,8 @@ describe('adot collector validate', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('service.pipelines.traces.receivers[1]');
     expect(result.stderr).toContain('service.pipelines.traces.exporters[1]');
+    // the runtime's own refusal comes with the configuration's problems
+    expect(result.stderr).toContain('processors.batch.timeout: "soon" is not a duration');
     expect(result.stderr).toContain('hint:');
     const runtime = await runCli([
       'collector',

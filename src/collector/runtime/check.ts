@@ -85,6 +85,8 @@ export function runtimeProblems(config: CollectorConfig, env: Record<string, str
   for (const [name, pipeline] of Object.entries(config.service.pipelines)) {
     const signal = name.split('/')[0] as Signal;
     for (const id of pipeline.exporters) {
+      // an undefined component is the configuration checks' problem, not the runtime's
+      if (!Object.hasOwn(config.exporters, id)) continue;
       const factory = exporterFactories[componentType(id)];
       const path = `exporters.${id}`;
       if (factory === undefined || !factory.signals.includes(signal)) {
@@ -101,6 +103,7 @@ export function runtimeProblems(config: CollectorConfig, env: Record<string, str
       }
     }
     for (const id of pipeline.processors ?? []) {
+      if (!Object.hasOwn(config.processors, id)) continue;
       const factory = processorFactories[componentType(id)];
       const path = `processors.${id}`;
       if (factory === undefined || !factory.signals.includes(signal)) {
@@ -117,6 +120,7 @@ export function runtimeProblems(config: CollectorConfig, env: Record<string, str
       }
     }
     for (const id of pipeline.receivers) {
+      if (!Object.hasOwn(config.receivers, id)) continue;
       const factory = receiverFactories[componentType(id)];
       const path = `receivers.${id}`;
       if (factory === undefined || !factory.signals.includes(signal)) {
@@ -128,7 +132,7 @@ export function runtimeProblems(config: CollectorConfig, env: Record<string, str
   }
   for (const id of new Set(Object.values(config.service.pipelines).flatMap((pipeline) => pipeline.receivers))) {
     const factory = receiverFactories[componentType(id)];
-    if (factory === undefined) continue;
+    if (factory === undefined || !Object.hasOwn(config.receivers, id)) continue;
     const consumers: SignalConsumers = {};
     for (const [name, pipeline] of Object.entries(config.service.pipelines)) {
       const signal = name.split('/')[0] as Signal;
