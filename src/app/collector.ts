@@ -32,16 +32,16 @@ export interface CollectorRunOptions {
   /** the collector runs until this aborts */
   signal: AbortSignal;
   shutdownTimeoutMs?: number;
+  /** forces a garbage collection (memory_limiter); only when this process runs nothing but the collector */
+  collectGarbage?: () => void;
   /** called once the collector is running (tests and embedders read its addresses) */
   onStarted?: (collector: RunningCollector) => void;
 }
 
 export async function collectorRun(system: { output: Output }, options: CollectorRunOptions): Promise<ExitStatus> {
   const { prepared, source } = await loadConfig(options);
-  if (prepared.unsetVariables.length > 0) {
-    system.output.warn(
-      `environment variables referenced by the configuration but not set: ${prepared.unsetVariables.join(', ')}`,
-    );
+  for (const warning of prepared.warnings) {
+    system.output.warn(`${source}: ${warning.path}: ${warning.message}${warning.hint ? ` (${warning.hint})` : ''}`);
   }
   let collector: RunningCollector;
   try {
@@ -49,7 +49,9 @@ export async function collectorRun(system: { output: Output }, options: Collecto
       config: prepared.config,
       env: options.env,
       logger: outputLogger(system.output),
+      stdout: (line) => system.output.stdout(`${line}\n`),
       ...(options.shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs: options.shutdownTimeoutMs }),
+      ...(options.collectGarbage === undefined ? {} : { collectGarbage: options.collectGarbage }),
     });
   } catch (error) {
     if (error instanceof SettingsError) throw settingsError(error, source);

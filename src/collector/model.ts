@@ -4,7 +4,7 @@
  */
 import type { SelfMetrics } from './telemetry/self-metrics.js';
 import type { Logger } from './telemetry/logger.js';
-import type { InstrumentationScope, Resource, Span } from './translate/otlp-types.js';
+import type { InstrumentationScope, LogRecord, Resource, Span } from './translate/otlp-types.js';
 
 export type Signal = 'traces' | 'metrics' | 'logs';
 
@@ -30,6 +30,18 @@ export interface OtlpSpanItem {
 
 /** X-Ray daemon segments (the awsxray receiver) pass through as they came; OTLP spans (the otlp receiver) as spans. */
 export type TraceItem = XRaySegment | OtlpSpanItem;
+
+/**
+ * One log record with the resource and scope it was reported under (shared, not copied, by the records of one
+ * request or one file): from the otlp receiver as decoded, from the filelog receiver as read. Never mutate one; a
+ * processor that changes the resource makes a new item.
+ */
+export interface LogItem {
+  kind: 'log';
+  record: LogRecord;
+  resource: Resource;
+  scope?: InstrumentationScope;
+}
 
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
 
@@ -59,6 +71,12 @@ export interface MetricSample {
    * changes either copies the sample, and the copy's name or labels no longer match.
    */
   series?: SeriesSlot;
+  /**
+   * Resource attributes other than job and instance (which the prometheus receiver and the otlp receiver make
+   * labels), as processors add them (resourcedetection, k8sattributes, resource). Exporters show them only with
+   * resource_to_telemetry_conversion, as the collector's exporters do.
+   */
+  resource?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -87,15 +105,27 @@ export function seriesSlotOf(sample: MetricSample): SeriesSlot | undefined {
 export interface SignalItems {
   traces: TraceItem;
   metrics: MetricSample;
-  logs: never;
+  logs: LogItem;
 }
 
 /**
- * Takes a batch of items; never throws for data reasons (drops are counted and logged where they happen). The
- * array and its items may be shared with other consumers (a pipeline's fan-out): never mutate either.
+ * Takes a batch of items; never throws for data reasons (drops are counted and logged where they happen), except
+ * DataRefusedError when a memory_limiter refuses the batch so that its receiver pushes back. The array and its items
+ * may be shared with other consumers (a pipeline's fan-out): never mutate either.
  */
 export interface Consumer<T> {
   consume(items: T[]): void;
+}
+
+/**
+ * The batch was not taken and the sender should try again later: what the collector's memory_limiter returns
+ * (processorhelper's ErrDataRefused). Receivers answer it as a retryable failure (OTLP/HTTP 503, gRPC UNAVAILABLE).
+ */
+export class DataRefusedError extends Error {
+  constructor(message = 'data refused due to high memory usage') {
+    super(message);
+    this.name = 'DataRefusedError';
+  }
 }
 
 export interface Lifecycle {
@@ -128,6 +158,12 @@ export interface HttpAuthenticator {
 
 export interface ExtensionInstance extends Lifecycle {
   authenticator?: HttpAuthenticator;
+  /** every pipeline runs (the collector's PipelineWatcher.Ready) */
+  ready?(): void;
+  /** the collector is about to stop its pipelines (PipelineWatcher.NotReady) */
+  notReady?(): void;
+  /** where it listens (host:port), once started */
+  address?(): string | undefined;
 }
 
 /** What a component is built with. */
@@ -140,6 +176,8 @@ export interface ComponentContext {
   metrics: SelfMetrics;
   /** the environment the collector was started with (AWS endpoint and credentials come from it) */
   env: Record<string, string | undefined>;
+  /** writes one line on the collector's standard output (awsemf's output_destination: stdout) */
+  stdout(line: string): void;
   /** the extension enabled in service.extensions under that id, if any */
   extension(id: string): ExtensionInstance | undefined;
 }

@@ -4,18 +4,27 @@
  * collectors for new resources, restarts those whose spec.config changed, and stops those that are gone; status()
  * says where each one listens, or why it is not running.
  */
-import type { CollectorConfig } from '../core/collector-config.js';
+import { stringify } from 'yaml';
+import { containerEnvironment, type CollectorConfig, type PodFacts } from '../core/collector-config.js';
 import { prepareConfigText } from './config/load.js';
 import { SettingsError } from './config/settings.js';
 import { startCollector, type RunningCollector } from './runtime/collector.js';
 import { withLocalEndpoints } from './runtime/local-endpoints.js';
 import type { Logger } from './telemetry/logger.js';
 
-/** The parts of an OpenTelemetryCollector resource the supervisor reads. */
+/**
+ * The parts of an OpenTelemetryCollector resource the supervisor reads: spec.config (a YAML string in v1alpha1, an
+ * object in v1beta1), spec.mode (deployment, daemonset or statefulset run; sidecar does not), spec.env and
+ * spec.targetAllocator.enabled for the collector's environment, and the facts of the pod it stands for (the
+ * sandbox's operator knows them: name, namespace, node, IP), which `valueFrom.fieldRef` entries read.
+ */
 export interface CollectorResource {
   metadata: { name: string; namespace?: string; uid?: string };
-  spec?: { config?: unknown; mode?: unknown };
+  spec?: { config?: unknown; mode?: unknown; env?: unknown; targetAllocator?: { enabled?: unknown } };
+  pod?: PodFacts;
 }
+
+const RUNNABLE_MODES = ['deployment', 'daemonset', 'statefulset'];
 
 export interface CollectorStatus {
   name: string;
@@ -30,6 +39,7 @@ export interface CollectorStatus {
 }
 
 interface Entry {
+  /** what the collector was started from: the config text and its environment */
   config: string;
   collector?: RunningCollector;
   error?: string;
@@ -97,11 +107,13 @@ export class CollectorSupervisor {
     const wanted = new Map<string, CollectorResource>();
     for (const resource of resources) {
       const mode = resource.spec?.mode ?? 'deployment';
-      if (mode === 'deployment' && typeof resource.spec?.config === 'string') wanted.set(keyOf(resource), resource);
+      if (typeof mode === 'string' && RUNNABLE_MODES.includes(mode) && configText(resource) !== undefined) {
+        wanted.set(keyOf(resource), resource);
+      }
     }
     for (const [key, entry] of this.entries) {
       const resource = wanted.get(key);
-      if (resource === undefined || resource.spec?.config !== entry.config) {
+      if (resource === undefined || signature(resource) !== entry.config) {
         await entry.collector?.shutdown();
         this.entries.delete(key);
         this.options.logger.info(`collector ${key}: stopped`);
@@ -109,11 +121,13 @@ export class CollectorSupervisor {
     }
     for (const [key, resource] of wanted) {
       if (this.entries.has(key)) continue;
-      this.entries.set(key, await this.start(key, resource.spec?.config as string));
+      this.entries.set(key, await this.start(key, resource));
     }
   }
 
-  private async start(key: string, text: string): Promise<Entry> {
+  private async start(key: string, resource: CollectorResource): Promise<Entry> {
+    const text = configText(resource) ?? '';
+    const started = signature(resource);
     const prefixed: Logger = {
       info: (message) => this.options.logger.info(`collector ${key}: ${message}`),
       warn: (message) => this.options.logger.warn(`collector ${key}: ${message}`),
@@ -121,21 +135,59 @@ export class CollectorSupervisor {
       debug: (message) => this.options.logger.debug(`collector ${key}: ${message}`),
     };
     try {
-      const { config } = prepareConfigText(text, `collector ${key}`, this.options.env);
+      const env = this.environmentOf(resource);
+      const { config, warnings } = prepareConfigText(text, `collector ${key}`, env);
+      for (const warning of warnings) prefixed.warn(`${warning.path}: ${warning.message}`);
       const local = withRewrittenExporterEndpoints(withLocalEndpoints(config), this.options.endpointRewrite);
       const collector = await startCollector({
         config: local,
-        env: this.options.env,
+        env,
         logger: prefixed,
         ...(this.options.shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs: this.options.shutdownTimeoutMs }),
       });
-      return { config: text, collector, receiverIds: Object.keys(local.receivers) };
+      return { config: started, collector, receiverIds: Object.keys(local.receivers) };
     } catch (error) {
       const message = error instanceof SettingsError ? `${error.path}: ${error.message}` : (error as Error).message;
       prefixed.error(`not started: ${message}`);
-      return { config: text, error: message, receiverIds: [] };
+      return { config: started, error: message, receiverIds: [] };
     }
   }
+
+  /**
+   * The sandbox's own environment (AWS endpoint and credentials, KUBECONFIG) with what the pod's container would
+   * get over it: spec.env and the operator's POD_NAME (and SHARD). Values not known here (Secrets) stay unset.
+   */
+  private environmentOf(resource: CollectorResource): Record<string, string | undefined> {
+    const pod: PodFacts = {
+      name: resource.metadata.name,
+      namespace: resource.metadata.namespace ?? 'default',
+      ...resource.pod,
+    };
+    const container = containerEnvironment(resource.spec?.env, pod, {
+      targetAllocator: resource.spec?.targetAllocator?.enabled === true,
+    });
+    const env = { ...this.options.env };
+    for (const [name, value] of Object.entries(container.values)) if (value !== undefined) env[name] = value;
+    return env;
+  }
+}
+
+/** spec.config as text: v1alpha1 holds YAML text, v1beta1 an object. */
+function configText(resource: CollectorResource): string | undefined {
+  const config = resource.spec?.config;
+  if (typeof config === 'string') return config;
+  if (typeof config === 'object' && config !== null) return stringify(config, { lineWidth: 0 });
+  return undefined;
+}
+
+/** What a running collector depends on: its configuration, environment and pod (a change restarts it). */
+function signature(resource: CollectorResource): string {
+  return JSON.stringify([
+    configText(resource),
+    resource.spec?.env ?? null,
+    resource.spec?.targetAllocator ?? null,
+    resource.pod ?? null,
+  ]);
 }
 
 function withRewrittenExporterEndpoints(

@@ -46,6 +46,7 @@ describe('sigv4auth assume_role, against moto', () => {
         path: 'extensions.sigv4auth',
         logger,
         metrics: new SelfMetrics(),
+        stdout: () => undefined,
         env: {
           AWS_ACCESS_KEY_ID: BASE.accessKeyId,
           AWS_SECRET_ACCESS_KEY: BASE.secretAccessKey,

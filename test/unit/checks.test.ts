@@ -753,6 +753,57 @@ describe('collector checks', () => {
     expect(result(unparsable, 'collector.resource').status).toBe('fail');
   });
 
+  it('collector.resource reads environment references against spec.env: fails only an undefined one, warns for bare $', () => {
+    const withEnv = (config: unknown, env: unknown[]) => {
+      const object = collector(config);
+      return { ...object, spec: { ...(object.spec as Record<string, unknown>), env } };
+    };
+    const cloudwatch = {
+      ...XRAY_CONFIG,
+      exporters: { awsxray: { region: 'us-west-2', resource_arn: 'arn:aws:eks:us-west-2:1:cluster/${CLUSTER_NAME}' } },
+    };
+    const undefinedVariable = run((f) => {
+      f.collectors = ok([withEnv(cloudwatch, [])]);
+    });
+    expect(result(undefinedVariable, 'collector.resource')).toMatchObject({ status: 'fail' });
+    expect(result(undefinedVariable, 'collector.resource').message).toContain(
+      'refers to CLUSTER_NAME, which is not set in spec.env',
+    );
+    const defined = run((f) => {
+      f.collectors = ok([withEnv(cloudwatch, [{ name: 'CLUSTER_NAME', value: 'demo' }])]);
+    });
+    expect(result(defined, 'collector.resource').status).toBe('pass');
+    const placeholderValue = run((f) => {
+      f.collectors = ok([withEnv(cloudwatch, [{ name: 'CLUSTER_NAME', value: '<YOUR-EKS-CLUSTER-NAME>' }])]);
+    });
+    expect(result(placeholderValue, 'collector.resource').message).toContain('Placeholder "<YOUR-EKS-CLUSTER-NAME>"');
+    const fromPod = run((f) => {
+      f.collectors = ok([
+        withEnv(
+          { ...XRAY_CONFIG, exporters: { awsxray: { region: 'us-west-2', resource_arn: '${env:K8S_NODE_NAME}' } } },
+          [{ name: 'K8S_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
+        ),
+      ]);
+    });
+    expect(result(fromPod, 'collector.resource').status).toBe('pass');
+    const bare = run((f) => {
+      f.collectors = ok([
+        withEnv({ ...XRAY_CONFIG, exporters: { awsxray: { region: 'us-west-2', resource_arn: '$K8S_NODE_NAME' } } }, [
+          { name: 'K8S_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+        ]),
+      ]);
+    });
+    expect(result(bare, 'collector.resource').status).toBe('warn');
+    expect(result(bare, 'collector.resource').message).toContain('although K8S_NODE_NAME is set');
+    const group = run((f) => {
+      f.collectors = ok([
+        withEnv({ ...XRAY_CONFIG, exporters: { awsxray: { region: 'us-west-2', replacement: '__param_$1' } } }, []),
+      ]);
+    });
+    expect(result(group, 'collector.resource').status).toBe('warn');
+    expect(result(group, 'collector.resource').message).toContain('probably meant as "$$1"');
+  });
+
   it('collector.rbac passes as not needed without a prometheus receiver and fails when its binding is missing', () => {
     expect(result(run(), 'collector.rbac').message).toBe('not needed (no prometheus receiver)');
     const amp = run((f) => {

@@ -14,7 +14,7 @@ receivers:
       endpoint: \${env:XRAY_ENDPOINT}
 exporters:
   file:
-    path: "/tmp/\${OUT_NAME:-traces}.jsonl"
+    path: "/tmp/\${env:OUT_NAME:-traces}.jsonl"
   debug: {}
 service:
   telemetry:
@@ -43,7 +43,7 @@ describe('environment expansion', () => {
       {
         a: '${env:REGION}',
         b: 'prefix-${CLUSTER}-suffix',
-        c: ['${MISSING:-fallback}', 'cost $$5', '$$1'],
+        c: ['${env:MISSING:-fallback}', 'cost $$5', '$$1'],
         d: '${env:PORT}',
         e: '${env:NOT_SET}',
       },
@@ -115,7 +115,7 @@ describe('starting the runtime', () => {
 
   it('binds the receiver and the metrics endpoint where configured, and reports them', async () => {
     const { config } = prepareConfigText(
-      valid.replace('path: "/tmp/${OUT_NAME:-traces}.jsonl"', 'path: /dev/null'),
+      valid.replace('path: "/tmp/${env:OUT_NAME:-traces}.jsonl"', 'path: /dev/null'),
       'otel.yaml',
       {
         XRAY_ENDPOINT: '127.0.0.1:0',

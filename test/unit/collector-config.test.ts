@@ -6,6 +6,7 @@ import {
   receiverPorts,
   stringifyCollectorConfig,
   targetsOfConfig,
+  reviewCollectorConfig,
   validateCollectorConfig,
   type CollectorConfig,
 } from '../../src/core/collector-config.js';
@@ -279,7 +280,6 @@ describe('placeholders and $ escaping', () => {
     'YOUR_ACCOUNT_ID',
     '<your-cluster-name>',
     '{{region}}',
-    '${REGION}',
   ])('flags the placeholder in %s', (value) => {
     const problems = stringProblems(value);
     expect(problems).toHaveLength(1);
@@ -288,6 +288,7 @@ describe('placeholders and $ escaping', () => {
 
   test.each([
     'us-east-1',
+    '${REGION}',
     '${env:AWS_REGION}',
     '${env:REGION}',
     '(?P<name>[a-z]+)',
@@ -299,26 +300,36 @@ describe('placeholders and $ escaping', () => {
     expect(stringProblems(value)).toEqual([]);
   });
 
-  test('a single $ (the $1 relabel trap) is flagged, $$ and ${ are not', () => {
-    const problems = stringProblems('/api/v1/nodes/$1/proxy/metrics');
-    expect(problems).toHaveLength(1);
-    expect(problems[0]?.message).toContain('Unescaped "$"');
-    expect(problems[0]?.hint).toContain('"$$1" instead of "$1"');
-    expect(stringProblems('^http_requests_total$')).toHaveLength(1);
-    expect(stringProblems('$REGION').map((problem) => problem.message.split(' ')[0])).toEqual([
-      'Placeholder',
-      'Unescaped',
-    ]);
-    expect(stringProblems('/api/v1/nodes/$$1/proxy/metrics')).toEqual([]);
-    expect(stringProblems('$$$$')).toEqual([]);
-    expect(stringProblems('$$$')).toHaveLength(1);
-    expect(stringProblems('${env:X}')).toEqual([]);
+  test('a bare $ never stops the collector: $NAME and a $1 replacement are warnings, the rest passes', () => {
+    const warnings = (value: string, key = 'resource_arn') => {
+      const config = parsed(xrayConfig);
+      config.exporters.awsxray = { region: 'us-west-2', [key]: value };
+      return reviewCollectorConfig(config, { environment: { K8S_NODE_NAME: 'node-1' } }).problems.filter(
+        (problem) => problem.path === `exporters.awsxray.${key}`,
+      );
+    };
+    expect(stringProblems('/api/v1/nodes/$1/proxy/metrics')).toEqual([]);
+    const group = warnings('__param_$1', 'replacement');
+    expect(group.map((problem) => problem.severity)).toEqual(['warning']);
+    expect(group[0]?.message).toContain('"$1" in "__param_$1" was probably meant as "$$1"');
+    expect(group[0]?.hint).toContain('"__param_$$1"');
+    expect(warnings('/api/v1/nodes/$1/proxy/metrics')).toEqual([]);
+    const bare = warnings('$K8S_NODE_NAME', 'regex');
+    expect(bare.map((problem) => problem.severity)).toEqual(['warning']);
+    expect(bare[0]?.message).toContain('stays the literal text "$K8S_NODE_NAME" although K8S_NODE_NAME is set');
+    expect(bare[0]?.message).toContain('matches nothing');
+    expect(bare[0]?.hint).toContain('${env:K8S_NODE_NAME}');
+    expect(warnings('^http_requests_total$')).toEqual([]);
+    expect(warnings('/api/v1/nodes/$$1/proxy/metrics')).toEqual([]);
+    expect(warnings('$$$$')).toEqual([]);
+    expect(warnings('${env:K8S_NODE_NAME}')).toEqual([]);
   });
 
   test('strings deep in the prometheus receiver are checked with their path', () => {
     const config = parsed(ampConfig.replace('$$1:9090', '$1:9090'));
-    expect(validateCollectorConfig(config).map((problem) => problem.path)).toEqual([
-      'receivers.prometheus.config.scrape_configs[0].relabel_configs[0].replacement',
+    expect(validateCollectorConfig(config)).toEqual([]);
+    expect(reviewCollectorConfig(config).problems.map((problem) => [problem.path, problem.severity])).toEqual([
+      ['receivers.prometheus.config.scrape_configs[0].relabel_configs[0].replacement', 'warning'],
     ]);
   });
 });

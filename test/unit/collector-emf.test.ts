@@ -536,6 +536,10 @@ describe('awsemf: settings', () => {
     expect(failure({ dimension_rollup_option: 'SingleDimensionRollup' })).toMatch(
       /^exporters.awsemf.dimension_rollup_option: "SingleDimensionRollup" is not a rollup option/,
     );
+    expect(failure({ version: '0' })).toBe('exporters.awsemf.version: unknown setting "version"');
+    expect(failure({ output_destination: 'file' })).toMatch(
+      /^exporters.awsemf.output_destination: "file" is not an output destination/,
+    );
     expect(
       failure({ metric_declarations: [{ metric_name_selectors: ['x'], label_matchers: [{ label_names: ['a'] }] }] }),
     ).toBe('exporters.awsemf.metric_declarations[0].label_matchers[0].regex: is required');

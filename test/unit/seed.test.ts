@@ -294,6 +294,7 @@ describe('scenarios', () => {
       'addon-degraded',
       'flaky-api',
       'pod-identity-ready',
+      'installed-pod-identity',
       'fargate-only',
     ]);
     expect(scenarioSeed('pod-identity-ready').clusters?.[0]).toMatchObject({

@@ -42,7 +42,12 @@ export function register(program: Command, ctx: CommandContext): void {
             hint: 'e.g. --shutdown-timeout 30s',
           });
         }
-        if (invocation.ownsProcess) (await import('../../collector/runtime/heap-tuning.js')).tuneHeapForCollector();
+        let collectGarbage: (() => void) | undefined;
+        if (invocation.ownsProcess) {
+          const heap = await import('../../collector/runtime/heap-tuning.js');
+          heap.tuneHeapForCollector();
+          collectGarbage = heap.exposeGarbageCollector();
+        }
         const { global } = invocation;
         return collectorRun(
           { output: invocation.output },
@@ -59,6 +64,43 @@ export function register(program: Command, ctx: CommandContext): void {
             env: invocation.io.env,
             signal: invocation.io.signal,
             shutdownTimeoutMs,
+            ...(collectGarbage === undefined ? {} : { collectGarbage }),
+          },
+        );
+      }),
+    );
+
+  collector
+    .command('validate')
+    .description(
+      'check a collector configuration the way the bundled runtime reads it: exit 0 when `collector run` would run it (warnings on stderr), 1 with every problem listed',
+    )
+    .requiredOption('--config <file>', 'a collector configuration (YAML: the spec.config of an OpenTelemetryCollector)')
+    .option(
+      '--set-env <name=value>',
+      'a variable for ${env:NAME} references, over the process environment (repeatable)',
+      collect,
+      [],
+    )
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Example:',
+        '  adot collector validate --config otel.yaml --set-env CLUSTER_NAME=demo --set-env AWS_REGION=us-west-2',
+        '  adot collector validate --config otel.yaml -o json   # {schemaVersion, ok, problems: [{path, message, hint, severity}]}',
+      ].join('\n'),
+    )
+    .action(
+      ctx.action({ outputs: ['text', 'json'] }, async (invocation) => {
+        const { collectorValidate } = await import('../../app/collector-validate.js');
+        const options = invocation.options;
+        return collectorValidate(
+          { output: invocation.output },
+          {
+            configFile: resolve(invocation.io.cwd, options['config'] as string),
+            setEnv: options['setEnv'] as string[],
+            env: invocation.io.env,
           },
         );
       }),

@@ -1,21 +1,28 @@
 /**
- * From text (or a rendered template) to the configuration the runtime runs: validated first, exactly as adot
- * validates before applying one (every problem names the path of the bad key), then environment-expanded.
+ * From text (or a rendered template) to the configuration the runtime runs: checked first, exactly as adot checks
+ * one before applying it (every problem names the path of the bad key), with the environment references resolved
+ * against the environment the collector gets; then expanded.
  */
 import {
+  isError,
   parseCollectorConfig,
-  validateCollectorConfig,
+  reviewCollectorConfig,
   type CollectorConfig,
   type ConfigProblem,
 } from '../../core/collector-config.js';
 import { usageError, type AdotError } from '../../core/errors.js';
-import { expandEnvironment } from './expand.js';
+import { setVariables } from './expand.js';
 import type { SettingsError } from './settings.js';
 
 export interface PreparedConfig {
   config: CollectorConfig;
   /** variables referenced by the configuration but not set */
   unsetVariables: string[];
+  /**
+   * what the collector runs with but is probably not what was meant: references to unset variables, bare $NAME,
+   * $1 meant as $$1
+   */
+  warnings: ConfigProblem[];
 }
 
 export function configProblemsError(problems: ConfigProblem[], source: string): AdotError {
@@ -37,7 +44,7 @@ export function settingsError(error: SettingsError, source: string): AdotError {
   );
 }
 
-/** Parses, validates and expands collector configuration text; `source` names it in messages (the file name). */
+/** Parses, checks and expands collector configuration text; `source` names it in messages (the file name). */
 export function prepareConfigText(
   text: string,
   source: string,
@@ -53,8 +60,14 @@ export function prepareConfig(
   source: string,
   env: Record<string, string | undefined>,
 ): PreparedConfig {
-  const problems = validateCollectorConfig(config);
-  if (problems.length > 0) throw configProblemsError(problems, source);
-  const expanded = expandEnvironment(config, env);
-  return { config: expanded.value as CollectorConfig, unsetVariables: expanded.unset };
+  // an unset variable is a warning, as the collector logs one and runs (collector run lists them)
+  const review = reviewCollectorConfig(config, {
+    environment: setVariables(env),
+    unsetSeverity: 'warning',
+    environmentSource: 'the environment',
+  });
+  const errors = review.problems.filter(isError);
+  if (errors.length > 0) throw configProblemsError(errors, source);
+  const warnings = review.problems.filter((problem) => !isError(problem));
+  return { config: review.expanded, unsetVariables: review.unset, warnings };
 }

@@ -3,6 +3,7 @@
  * name the exact key (exporters.awsxray.timeout), defaults apply only to absent keys.
  */
 import { parseDuration } from '../../cli/duration.js';
+import { expandedOriginal } from '../../core/collector-config.js';
 
 export class SettingsError extends Error {
   constructor(
@@ -53,8 +54,11 @@ export class Settings {
   string(key: string, fallback?: string): string | undefined {
     const value = this.values[key];
     if (value === undefined || value === null) return fallback;
-    if (typeof value !== 'string') throw new SettingsError(this.at(key), 'must be a string');
-    return value;
+    if (typeof value === 'string') return value;
+    // `${env:X}` alone reads as YAML (a number, a boolean); a string setting gets the text, as in the collector
+    const original = expandedOriginal(this.values, key);
+    if (original !== undefined) return original;
+    throw new SettingsError(this.at(key), 'must be a string');
   }
 
   requiredString(key: string): string {
@@ -93,10 +97,13 @@ export class Settings {
   stringList(key: string): string[] {
     const value = this.values[key];
     if (value === undefined || value === null) return [];
-    if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+    const list = Array.isArray(value)
+      ? value.map((item: unknown, index) => (typeof item === 'string' ? item : expandedOriginal(value, index)))
+      : [];
+    if (!Array.isArray(value) || !list.every((item) => typeof item === 'string')) {
       throw new SettingsError(this.at(key), 'must be a list of strings');
     }
-    return value as string[];
+    return list as string[];
   }
 
   nested(key: string): Settings {

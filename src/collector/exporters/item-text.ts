@@ -1,4 +1,5 @@
-import type { MetricSample, Signal, TraceItem } from '../model.js';
+import type { LogItem, MetricSample, Signal, TraceItem } from '../model.js';
+import { logItemJson, logItemLine } from './log-json.js';
 import { spanItemJson, spanItemLine } from './span-json.js';
 
 /** How the debug and file exporters show one item of a signal. */
@@ -41,8 +42,15 @@ export const metricText: ItemText<MetricSample> = {
     }),
 };
 
+export const logText: ItemText<LogItem> = {
+  summary: 'LogsExporter',
+  unit: 'log_records',
+  line: logItemLine,
+  json: logItemJson,
+};
+
 export function itemText(signal: Signal): ItemText<unknown> {
   if (signal === 'traces') return traceText as ItemText<unknown>;
   if (signal === 'metrics') return metricText as ItemText<unknown>;
-  throw new Error(`no text form for ${signal}`);
+  return logText as ItemText<unknown>;
 }

@@ -3,7 +3,8 @@
  * since the first item of the batch; send_batch_max_size splits larger bursts. Shutdown flushes what it holds.
  */
 import { SettingsError, type Settings } from '../config/settings.js';
-import type { Consumer, ProcessorInstance } from '../model.js';
+import { DataRefusedError, type Consumer, type ProcessorInstance } from '../model.js';
+import { ThrottledLog, type Logger } from '../telemetry/logger.js';
 
 export interface BatchSettings {
   timeoutMs: number;
@@ -31,11 +32,16 @@ export function readBatchSettings(settings: Settings): BatchSettings {
 export class BatchProcessor<T> implements ProcessorInstance<T> {
   private buffer: T[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private readonly throttled: ThrottledLog | undefined;
 
   constructor(
     private readonly settings: BatchSettings,
     private readonly next: Consumer<T>,
-  ) {}
+    logger?: Logger,
+    private readonly id = 'batch',
+  ) {
+    this.throttled = logger === undefined ? undefined : new ThrottledLog((message) => logger.warn(message));
+  }
 
   async start(): Promise<void> {}
 
@@ -80,8 +86,18 @@ export class BatchProcessor<T> implements ProcessorInstance<T> {
     while (this.buffer.length > 0) this.emit(max > 0 ? this.buffer.splice(0, max) : this.buffer.splice(0));
   }
 
+  /**
+   * A batch the next component refuses (a memory_limiter after this one) is dropped and logged: the batch has
+   * already been taken from its sender, as the collector's batch processor logs "Sender failed" and goes on.
+   */
   private emit(batch: T[]): void {
-    if (batch.length > 0) this.next.consume(batch);
+    if (batch.length === 0) return;
+    try {
+      this.next.consume(batch);
+    } catch (error) {
+      if (!(error instanceof DataRefusedError)) throw error;
+      this.throttled?.log('refused', `processor ${this.id}: dropped ${batch.length} item(s): ${error.message}`);
+    }
   }
 
   private clearTimer(): void {

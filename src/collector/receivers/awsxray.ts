@@ -7,7 +7,13 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { parseEndpoint, SettingsError, type Settings } from '../config/settings.js';
-import type { ComponentContext, Consumer, ReceiverInstance, TraceItem } from '../model.js';
+import {
+  DataRefusedError,
+  type ComponentContext,
+  type Consumer,
+  type ReceiverInstance,
+  type TraceItem,
+} from '../model.js';
 import { ThrottledLog } from '../telemetry/logger.js';
 import { formatHostPort } from '../telemetry/server.js';
 import { parseXRayDatagram } from './xray-framing.js';
@@ -110,7 +116,14 @@ export class AwsXRayReceiver implements ReceiverInstance {
       this.throttled.log('malformed', `receiver ${this.context.id}: dropped a malformed datagram: ${framed.reason}`);
       return;
     }
-    this.accepted.add(1);
-    this.next.consume([framed.segment]);
+    try {
+      this.next.consume([framed.segment]);
+      this.accepted.add(1);
+    } catch (error) {
+      if (!(error instanceof DataRefusedError)) throw error;
+      // UDP cannot push back: a refused segment is lost, as in the collector's awsxray receiver
+      this.refused.add(1);
+      this.throttled.log('refused', `receiver ${this.context.id}: dropped a segment: ${error.message}`);
+    }
   }
 }

@@ -19,6 +19,10 @@ export interface CollectorOptions {
   logger: Logger;
   /** how long shutdown lets exporters deliver what they hold (default 10 s) */
   shutdownTimeoutMs?: number;
+  /** one line on standard output (awsemf output_destination: stdout); default process.stdout */
+  stdout?: (line: string) => void;
+  /** forces a garbage collection, for memory_limiter (only a process that runs nothing else should pass one) */
+  collectGarbage?: () => void;
 }
 
 export interface RunningCollector {
@@ -29,6 +33,8 @@ export interface RunningCollector {
   receiverAddress(id: string): string | undefined;
   /** protocol -> host:port of a receiver with several listeners (empty for the others) */
   receiverAddresses(id: string): Record<string, string>;
+  /** host:port an extension listens on (health_check) */
+  extensionAddress(id: string): string | undefined;
   /** idempotent; resolves once everything is delivered or dropped and every socket is closed */
   shutdown(): Promise<void>;
 }
@@ -49,14 +55,19 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   const telemetry = readTelemetrySettings(config.service.telemetry);
   const logger = filteredLogger(options.logger, telemetry.logLevel);
   const metrics = new SelfMetrics();
-  const extensions = buildExtensions(config, { logger, metrics, env: options.env });
+  const stdout = options.stdout ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  const extensions = buildExtensions(config, { logger, metrics, env: options.env, stdout });
   const graph = buildGraph({
     config,
     extensions,
     logger,
     metrics,
     env: options.env,
-    runtime: { shutdownTimeoutMs: options.shutdownTimeoutMs ?? 10_000 },
+    stdout,
+    runtime: {
+      shutdownTimeoutMs: options.shutdownTimeoutMs ?? 10_000,
+      ...(options.collectGarbage === undefined ? {} : { collectGarbage: options.collectGarbage }),
+    },
   });
   for (const extension of extensions.values()) await extension.start();
   let server: TelemetryServer | undefined;
@@ -64,6 +75,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     if (telemetry.metrics !== undefined)
       server = await startTelemetryServer(metrics, telemetry.metrics.host, telemetry.metrics.port);
     await startGraph(graph);
+    for (const extension of extensions.values()) extension.ready?.();
   } catch (error) {
     await server?.close();
     for (const extension of extensions.values()) await extension.shutdown();
@@ -79,9 +91,11 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     telemetryAddress: server?.address,
     receiverAddress: (id) => graph.receivers.get(id)?.address?.(),
     receiverAddresses: (id) => graph.receivers.get(id)?.addresses?.() ?? {},
+    extensionAddress: (id) => extensions.get(id)?.address?.(),
     shutdown() {
       stopping ??= (async () => {
         logger.info('collector shutting down: flushing pipelines');
+        for (const extension of extensions.values()) extension.notReady?.();
         await shutdownGraph(graph);
         for (const extension of extensions.values()) await extension.shutdown();
         await server?.close();
@@ -95,7 +109,12 @@ export async function startCollector(options: CollectorOptions): Promise<Running
 /** The extensions listed in service.extensions (those merely defined are not started, as in the collector). */
 function buildExtensions(
   config: CollectorConfig,
-  shared: { logger: Logger; metrics: SelfMetrics; env: Record<string, string | undefined> },
+  shared: {
+    logger: Logger;
+    metrics: SelfMetrics;
+    env: Record<string, string | undefined>;
+    stdout: (line: string) => void;
+  },
 ): Map<string, ExtensionInstance> {
   const built = new Map<string, ExtensionInstance>();
   (config.service.extensions ?? []).forEach((id, index) => {

@@ -6,26 +6,43 @@ import { Settings } from '../config/settings.js';
 import { AwsEmfExporter } from '../exporters/awsemf/exporter.js';
 import { readAwsEmfSettings } from '../exporters/awsemf/settings.js';
 import { AwsXRayExporter, readAwsXRayExporterSettings } from '../exporters/awsxray.js';
+import { CloudWatchLogsExporter, readCloudWatchLogsSettings } from '../exporters/cwlogs/exporter.js';
 import { DebugExporter, readDebugSettings } from '../exporters/debug.js';
 import { FileExporter, readFileExporterSettings } from '../exporters/file.js';
 import { itemText } from '../exporters/item-text.js';
+import { OtlpHttpExporter, readOtlpHttpSettings } from '../exporters/otlphttp.js';
 import { readRemoteWriteSettings, RemoteWriteExporter } from '../exporters/prw/exporter.js';
 import type {
   ComponentContext,
   Consumer,
   ExporterInstance,
   ExtensionInstance,
+  LogItem,
   MetricSample,
   ProcessorInstance,
   ReceiverInstance,
   Signal,
   TraceItem,
 } from '../model.js';
+import { AcceptedNoopExtension, readNoopExtensionSettings } from '../extensions/accepted-noop.js';
+import { HealthCheckExtension, readHealthCheckSettings } from '../extensions/health-check.js';
 import { readSigV4Settings, SigV4AuthExtension } from '../extensions/sigv4auth.js';
+import {
+  AttributesProcessor,
+  readAttributesProcessorSettings,
+  readResourceProcessorSettings,
+  ResourceProcessor,
+} from '../processors/attributes.js';
 import { BatchProcessor, readBatchSettings } from '../processors/batch.js';
+import { K8sAttributesProcessor } from '../processors/k8sattributes/processor.js';
+import { readK8sAttributesSettings } from '../processors/k8sattributes/settings.js';
+import { ResourceDetectionProcessor, readResourceDetectionSettings } from '../processors/resourcedetection.js';
 import { FilterProcessor, readFilterSettings } from '../processors/filter.js';
+import { MemoryLimiterProcessor, readMemoryLimiterSettings } from '../processors/memory-limiter.js';
 import { MetricsTransformProcessor, readMetricsTransformSettings } from '../processors/metricstransform.js';
+import { processMemoryProbe } from './memory-probe.js';
 import { AwsXRayReceiver, readAwsXRayReceiverSettings } from '../receivers/awsxray.js';
+import { FileLogReceiver, readFileLogSettings } from '../receivers/filelog/receiver.js';
 import { PrometheusReceiver, readPrometheusReceiverSettings } from '../receivers/prometheus/receiver.js';
 import { OtlpReceiver } from '../receivers/otlp/receiver.js';
 import { readOtlpReceiverSettings } from '../receivers/otlp/settings.js';
@@ -34,6 +51,8 @@ export type SignalConsumers = Partial<Record<Signal, Consumer<unknown>>>;
 
 export interface RuntimeSettings {
   shutdownTimeoutMs: number;
+  /** forces a full garbage collection (memory_limiter), when the process allows it (`adot collector run`) */
+  collectGarbage?: () => void;
 }
 
 export interface ReceiverFactory {
@@ -48,6 +67,7 @@ export interface ProcessorFactory {
     settings: Settings,
     next: Consumer<unknown>,
     signal: Signal,
+    runtime: RuntimeSettings,
   ): ProcessorInstance<unknown>;
 }
 
@@ -73,7 +93,22 @@ function metrics(consumers: SignalConsumers): Consumer<MetricSample> {
   return consumer as Consumer<MetricSample>;
 }
 
+function logs(consumers: SignalConsumers): Consumer<LogItem> {
+  const consumer = consumers.logs;
+  if (consumer === undefined) throw new Error('a logs receiver was built without a logs pipeline');
+  return consumer as Consumer<LogItem>;
+}
+
 export const receiverFactories: Record<string, ReceiverFactory> = {
+  filelog: {
+    signals: ['logs'],
+    create: (context, settings, consumers) =>
+      new FileLogReceiver(
+        context,
+        readFileLogSettings(settings, (message) => context.logger.warn(`receiver ${context.id}: ${message}`)),
+        logs(consumers),
+      ),
+  },
   awsxray: {
     signals: ['traces'],
     create: (context, settings, consumers) =>
@@ -85,19 +120,52 @@ export const receiverFactories: Record<string, ReceiverFactory> = {
       new PrometheusReceiver(context, readPrometheusReceiverSettings(settings), metrics(consumers)),
   },
   otlp: {
-    signals: ['traces', 'metrics'],
+    signals: ['traces', 'metrics', 'logs'],
     create: (context, settings, consumers) =>
       new OtlpReceiver(context, readOtlpReceiverSettings(settings), {
         traces: consumers.traces as Consumer<TraceItem> | undefined,
         metrics: consumers.metrics as Consumer<MetricSample> | undefined,
+        logs: consumers.logs as Consumer<LogItem> | undefined,
       }),
   },
 };
 
 export const processorFactories: Record<string, ProcessorFactory> = {
+  resourcedetection: {
+    signals: ['traces', 'metrics', 'logs'],
+    create: (context, settings, next, signal) =>
+      new ResourceDetectionProcessor(context, readResourceDetectionSettings(settings), next, signal),
+  },
+  k8sattributes: {
+    signals: ['traces', 'metrics', 'logs'],
+    create: (context, settings, next, signal) =>
+      new K8sAttributesProcessor(context, readK8sAttributesSettings(settings), next, signal),
+  },
+  resource: {
+    signals: ['traces', 'metrics', 'logs'],
+    create: (_context, settings, next, signal) =>
+      new ResourceProcessor(readResourceProcessorSettings(settings), next, signal),
+  },
+  attributes: {
+    signals: ['traces', 'metrics', 'logs'],
+    create: (_context, settings, next, signal) =>
+      new AttributesProcessor(readAttributesProcessorSettings(settings), next, signal),
+  },
+  memory_limiter: {
+    signals: ['traces', 'metrics', 'logs'],
+    create: (context, settings, next, signal, runtime) =>
+      new MemoryLimiterProcessor(
+        context,
+        readMemoryLimiterSettings(settings),
+        next,
+        signal,
+        processMemoryProbe(runtime.collectGarbage),
+      ),
+  },
   batch: {
     signals: ['traces', 'metrics', 'logs'],
-    create: (_context, settings, next) => new BatchProcessor<unknown>(readBatchSettings(settings), next),
+    create: (context, settings, next) =>
+      new BatchProcessor<unknown>(readBatchSettings(settings), next, context.logger, context.id),
   },
   filter: {
     signals: ['metrics'],
@@ -118,9 +186,23 @@ export const processorFactories: Record<string, ProcessorFactory> = {
   },
 };
 
-const ALL_SIGNALS_WITH_TEXT: readonly Signal[] = ['traces', 'metrics'];
+const ALL_SIGNALS_WITH_TEXT: readonly Signal[] = ['traces', 'metrics', 'logs'];
 
 export const exporterFactories: Record<string, ExporterFactory> = {
+  otlphttp: {
+    signals: ['traces', 'metrics', 'logs'],
+    create: (context, settings, signal, runtime) =>
+      new OtlpHttpExporter(context, readOtlpHttpSettings(settings), signal, runtime.shutdownTimeoutMs),
+  },
+  awscloudwatchlogs: {
+    signals: ['logs'],
+    create: (context, settings, _signal, runtime) =>
+      new CloudWatchLogsExporter(
+        context,
+        readCloudWatchLogsSettings(settings, context.env),
+        runtime.shutdownTimeoutMs,
+      ) as ExporterInstance<unknown>,
+  },
   awsxray: {
     signals: ['traces'],
     create: (context, settings, _signal, runtime) =>
@@ -168,6 +250,13 @@ export interface ExtensionFactory {
 /** Extensions the runtime runs; others listed in service.extensions are refused. */
 export const extensionFactories: Record<string, ExtensionFactory> = {
   sigv4auth: { create: (context, settings) => new SigV4AuthExtension(context, readSigV4Settings(settings)) },
+  health_check: { create: (context, settings) => new HealthCheckExtension(context, readHealthCheckSettings(settings)) },
+  pprof: {
+    create: (context, settings) => (readNoopExtensionSettings(settings, 'pprof'), new AcceptedNoopExtension(context)),
+  },
+  zpages: {
+    create: (context, settings) => (readNoopExtensionSettings(settings, 'zpages'), new AcceptedNoopExtension(context)),
+  },
 };
 
 export { Settings };

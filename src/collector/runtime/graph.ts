@@ -39,14 +39,27 @@ export interface GraphOptions {
   logger: Logger;
   metrics: SelfMetrics;
   env: Record<string, string | undefined>;
+  stdout: (line: string) => void;
   runtime: RuntimeSettings;
 }
 
+/**
+ * Every consumer gets the batch, even when one refuses it (a memory_limiter): the refusal goes back to the sender
+ * afterwards, as the collector's fan-out consumer joins the errors of its consumers.
+ */
 function fanOut<T>(consumers: Consumer<T>[]): Consumer<T> {
   if (consumers.length === 1 && consumers[0] !== undefined) return consumers[0];
   return {
     consume(items) {
-      for (const consumer of consumers) consumer.consume(items);
+      let refusal: unknown;
+      for (const consumer of consumers) {
+        try {
+          consumer.consume(items);
+        } catch (error) {
+          refusal ??= error;
+        }
+      }
+      if (refusal !== undefined) throw refusal;
     },
   };
 }
@@ -71,6 +84,7 @@ export function buildGraph(options: GraphOptions): Graph {
     logger: options.logger,
     metrics: options.metrics,
     env: options.env,
+    stdout: options.stdout,
     extension: (extensionId) => options.extensions.get(extensionId),
   });
 
@@ -120,6 +134,7 @@ export function buildGraph(options: GraphOptions): Graph {
         new Settings(config.processors[id], `processors.${id}`),
         next,
         signal,
+        options.runtime,
       );
       chain.unshift(processor);
       next = processor;

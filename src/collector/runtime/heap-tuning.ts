@@ -12,9 +12,20 @@
  * on a newer Node the young generation may grow as by default (more memory, nothing worse).
  */
 import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 export const COLLECTOR_HEAP_FLAGS = ['--semi-space-growth-factor=1', '--heap-growing-percent=20'] as const;
 
 export function tuneHeapForCollector(): void {
   for (const flag of COLLECTOR_HEAP_FLAGS) setFlagsFromString(flag);
+}
+
+/**
+ * A function that forces a full garbage collection, for the memory_limiter processor (the collector calls Go's
+ * runtime.GC there). V8 offers one only with --expose-gc; set at run time, the flag takes effect in contexts created
+ * afterwards, so the function comes from a fresh context (it collects the whole isolate's heap).
+ */
+export function exposeGarbageCollector(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
 }

@@ -1,7 +1,8 @@
 /**
  * For running a collector configuration on one machine next to others (the sandbox runs one per collector
- * resource): every receiver endpoint and the self-metrics address move to 127.0.0.1 on an ephemeral port, so that
- * two collectors that both say 0.0.0.0:2000 can run at once. The ports actually bound are reported instead.
+ * resource): every receiver endpoint, every listening extension (health_check) and the self-metrics address move to
+ * 127.0.0.1 on an ephemeral port, so that two collectors that both say 0.0.0.0:2000 can run at once. The ports
+ * actually bound are reported instead.
  */
 import type { CollectorConfig } from '../../core/collector-config.js';
 
@@ -12,6 +13,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function loopback(settings: Record<string, unknown>): Record<string, unknown> {
   return typeof settings.endpoint === 'string' ? { ...settings, endpoint: '127.0.0.1:0' } : settings;
 }
+
+/** extensions that serve HTTP on an endpoint of their own */
+const LISTENING_EXTENSIONS = ['health_check'];
 
 export function withLocalEndpoints(config: CollectorConfig): CollectorConfig {
   const receivers: Record<string, unknown> = {};
@@ -38,11 +42,17 @@ export function withLocalEndpoints(config: CollectorConfig): CollectorConfig {
     }
     receivers[id] = settings;
   }
+  const extensions: Record<string, unknown> = {};
+  for (const [id, raw] of Object.entries(config.extensions)) {
+    const listens = LISTENING_EXTENSIONS.includes(id.split('/')[0] ?? id);
+    extensions[id] = listens ? { ...(isRecord(raw) ? raw : {}), endpoint: '127.0.0.1:0' } : raw;
+  }
   const telemetry = isRecord(config.service.telemetry) ? config.service.telemetry : {};
   const metrics = isRecord(telemetry.metrics) ? telemetry.metrics : {};
   return {
     ...config,
     receivers,
+    extensions,
     service: {
       ...config.service,
       telemetry: { ...telemetry, metrics: metrics.level === 'none' ? metrics : { ...metrics, address: '127.0.0.1:0' } },

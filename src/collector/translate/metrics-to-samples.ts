@@ -64,8 +64,20 @@ function timestampMs(unixNano: string | undefined, nowMs: number): number {
   return Number(BigInt(unixNano) / 1_000_000n);
 }
 
+/** The resource attributes that do not become job and instance, as text: what processors and exporters see. */
+function otherResourceAttributes(resource: Resource | undefined): Record<string, string> | undefined {
+  const rest: Record<string, string> = {};
+  for (const { key, value } of resource?.attributes ?? []) {
+    if (key !== 'service.name' && key !== 'service.namespace' && key !== 'service.instance.id')
+      rest[key] = anyValueToText(value);
+  }
+  return Object.keys(rest).length === 0 ? undefined : rest;
+}
+
 class SampleBuilder {
   readonly result: MetricTranslation = { samples: [], accepted: 0, dropped: 0 };
+  /** the other resource attributes of the resource being read, shared by its samples */
+  otherResource: Record<string, string> | undefined;
 
   constructor(private readonly nowMs: number) {}
 
@@ -124,7 +136,16 @@ class SampleBuilder {
     value: number,
     timestamp: number,
   ): void {
-    const sample: MetricSample = { name, family, type, labels, value, timestampMs: timestamp };
+    const resource = this.otherResource;
+    const sample: MetricSample = {
+      name,
+      family,
+      type,
+      labels,
+      value,
+      timestampMs: timestamp,
+      ...(resource === undefined ? {} : { resource }),
+    };
     if (this.unit !== '') sample.unit = this.unit;
     this.result.samples.push(sample);
   }
@@ -197,6 +218,7 @@ export function metricsToSamples(request: ExportMetricsRequest, nowMs: number): 
   const builder = new SampleBuilder(nowMs);
   for (const resourceMetrics of request.resourceMetrics) {
     const resource = resourceLabels(resourceMetrics.resource);
+    builder.otherResource = otherResourceAttributes(resourceMetrics.resource);
     for (const scopeMetrics of resourceMetrics.scopeMetrics) {
       for (const metric of scopeMetrics.metrics) builder.metric(metric, resource);
     }

@@ -121,3 +121,26 @@ export interface ResourceMetrics {
 export interface ExportMetricsRequest {
   resourceMetrics: ResourceMetrics[];
 }
+
+export interface LogRecord {
+  timeUnixNano?: string;
+  observedTimeUnixNano?: string;
+  severityNumber?: number;
+  severityText?: string;
+  body?: AnyValue;
+  attributes: KeyValue[];
+  droppedAttributesCount?: number;
+  flags?: number;
+  traceId?: Uint8Array;
+  spanId?: Uint8Array;
+  eventName?: string;
+}
+
+export interface ResourceLogs {
+  resource?: Resource;
+  scopeLogs: { scope?: InstrumentationScope; logRecords: LogRecord[] }[];
+}
+
+export interface ExportLogsRequest {
+  resourceLogs: ResourceLogs[];
+}

@@ -3,7 +3,15 @@
  * the collector resource, what the operator made of it, and what it needs to run.
  */
 import type { KubeObject } from '../../ports.js';
-import { componentType, pipelineComponents, receiverPorts, validateCollectorConfig } from '../collector-config.js';
+import {
+  componentType,
+  containerEnvironment,
+  isError,
+  pipelineComponents,
+  receiverPorts,
+  reviewCollectorConfig,
+  type ConfigProblem,
+} from '../collector-config.js';
 import { roleArn } from '../irsa.js';
 import { accountOfArn, collectorConfigOf, ROLE_ARN_ANNOTATION, roleNameOfArn } from './collector-identity.js';
 import {
@@ -109,21 +117,53 @@ export const collectorResource: Check = {
         };
       }
       const { config, problems } = collectorConfigOf(collector);
-      const all = config ? [...problems, ...validateCollectorConfig(config)] : problems;
-      if (all.length > 0) {
+      // the variables the collector's container gets: spec.env, and what the operator adds (POD_NAME, SHARD);
+      // values from the pod (fieldRef) and from Secrets are defined here but not known
+      const spec = (collector.spec ?? {}) as Record<string, unknown>;
+      const targetAllocator = spec['targetAllocator'] as Record<string, unknown> | undefined;
+      const environment = containerEnvironment(
+        spec['env'],
+        {},
+        { targetAllocator: targetAllocator?.['enabled'] === true },
+      );
+      const reviewed = config
+        ? reviewCollectorConfig(config, {
+            environment: environment.values,
+            unsetSeverity: 'error',
+            environmentSource: 'spec.env',
+          }).problems
+        : [];
+      const all: ConfigProblem[] = [...problems, ...environment.problems, ...reviewed];
+      const errors = all.filter(isError);
+      const warnings = all.filter((problem) => !isError(problem));
+      const listed = (list: ConfigProblem[]) => list.map((p) => `${p.path}: ${p.message}`).join('; ');
+      if (errors.length > 0) {
         return {
           status: 'fail',
-          message: `configuration of ${name} has ${all.length} problem(s): ${all.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
-          observed: `${all.length} problem(s)`,
+          message: `configuration of ${name} has ${errors.length} problem(s): ${listed(errors)}${warnings.length > 0 ? `; and ${warnings.length} warning(s): ${listed(warnings)}` : ''}`,
+          observed: `${errors.length} problem(s)`,
           expected: 'a valid collector configuration',
           hint: hintFor(
             this.id,
-            all.find((p) => p.hint)?.hint ??
+            errors.find((p) => p.hint)?.hint ??
               `kubectl -n ${context.namespace} edit opentelemetrycollector ${context.collectorName}; or adot apply-template --cluster ${context.clusterName} --target <target> (destructive: replaces the whole configuration with the template)`,
           ),
         };
       }
       const used = pipelineComponents(config!);
+      if (warnings.length > 0) {
+        return {
+          status: 'warn',
+          message: `${name} is valid but ${warnings.length} value(s) are probably not what was meant: ${listed(warnings)}`,
+          observed: `${warnings.length} warning(s)`,
+          expected: 'no warnings',
+          hint: hintFor(
+            this.id,
+            warnings.find((p) => p.hint)?.hint ??
+              `kubectl -n ${context.namespace} edit opentelemetrycollector ${context.collectorName}`,
+          ),
+        };
+      }
       return pass(`${name} is valid (receivers ${listText(used.receivers)}; exporters ${listText(used.exporters)})`, {
         observed: `mode ${stringField(collector, 'spec', 'mode') ?? 'deployment'}`,
       });

@@ -19,7 +19,9 @@ function child(set: unknown, key: string): unknown {
 
 /** the managers whose entries hold metadata.annotations[name] */
 export function annotationOwners(object: KubeObject, name: string): string[] {
-  const entries = Array.isArray(object.metadata.managedFields) ? (object.metadata.managedFields as ManagedFieldsEntry[]) : [];
+  const entries = Array.isArray(object.metadata.managedFields)
+    ? (object.metadata.managedFields as ManagedFieldsEntry[])
+    : [];
   const owners = entries
     .filter((entry) => child(child(child(entry.fieldsV1, 'f:metadata'), 'f:annotations'), `f:${name}`) !== undefined)
     .map((entry) => String(entry.manager));

@@ -40,11 +40,13 @@ function metricDataType(type: EmfPoint['type']): string {
 }
 
 export function buildEmfEvents(samples: MetricSample[], settings: EmfSettings, tracker: DeltaTracker): EmfLogEvent[] {
-  const retainInitialValue =
-    (settings as EmfSettings & { retainInitialValueOfDeltaMetric?: boolean }).retainInitialValueOfDeltaMetric === true;
   const groups = new Map<string, Group>();
   const pointsSeen = new Map<string, number>();
-  for (const point of toEmfPoints(samples, tracker, { retainInitialValue })) {
+  const options = {
+    retainInitialValue: settings.retainInitialValueOfDeltaMetric,
+    detailedMetrics: settings.detailedMetrics,
+  };
+  for (const point of toEmfPoints(samples, tracker, options)) {
     const namespace = settings.namespace !== '' ? settings.namespace : (point.labels['job'] ?? 'default');
     const labels = settings.resourceToTelemetry ? point.labels : withoutResourceLabels(point.labels);
     // awsemf's batchIndex: the point's index among the points of its metric, so that two points of one metric
@@ -83,6 +85,17 @@ function renderEvent(group: Group, settings: EmfSettings): EmfLogEvent {
   if (measurements.length > 0) {
     fields['Version'] = '1';
     fields['_aws'] = { CloudWatchMetrics: measurements, Timestamp: group.timestampMs };
+  }
+  // parse_json_encoded_attr_values: fields holding JSON text become that JSON; text that is not JSON stays
+  // (metric_translator.go translateCWMetricToEMF)
+  for (const key of settings.parseJsonEncodedAttrValues) {
+    const value = fields[key];
+    if (typeof value !== 'string') continue;
+    try {
+      fields[key] = JSON.parse(value) as unknown;
+    } catch {
+      // left as the text it is
+    }
   }
   return { timestamp: group.timestampMs, message: JSON.stringify(sortedByName(fields)) };
 }

@@ -27,7 +27,7 @@ interface RejectedInfo {
 export class AwsEmfExporter implements ExporterInstance<MetricSample> {
   private client: CloudWatchLogsClient | undefined;
   private readonly sender: QueuedSender<EmfLogEvent>;
-  private readonly tracker = new DeltaTracker();
+  private readonly tracker: DeltaTracker;
   private readonly oversizedDrops;
   private readonly throttled: ThrottledLog;
 
@@ -36,6 +36,7 @@ export class AwsEmfExporter implements ExporterInstance<MetricSample> {
     private readonly settings: AwsEmfExporterSettings,
     shutdownTimeoutMs: number,
   ) {
+    this.tracker = new DeltaTracker();
     this.sender = new QueuedSender<EmfLogEvent>({
       exporter: context.id,
       unit: UNIT,
@@ -62,6 +63,7 @@ export class AwsEmfExporter implements ExporterInstance<MetricSample> {
   }
 
   async start(): Promise<void> {
+    if (this.settings.outputDestination === 'stdout') return;
     const { CloudWatchLogsClient } = await import('@aws-sdk/client-cloudwatch-logs');
     const { Agent } = await import('node:http');
     const { Agent: HttpsAgent } = await import('node:https');
@@ -84,7 +86,13 @@ export class AwsEmfExporter implements ExporterInstance<MetricSample> {
   }
 
   consume(items: MetricSample[]): void {
-    const { batches, oversized } = splitIntoPutBatches(buildEmfEvents(items, this.settings.emf, this.tracker));
+    const events = buildEmfEvents(items, this.settings.emf, this.tracker);
+    if (this.settings.outputDestination === 'stdout') {
+      // output_destination: stdout prints each event's message (emf_exporter.go) and sends nothing
+      for (const event of events) this.context.stdout(event.message);
+      return;
+    }
+    const { batches, oversized } = splitIntoPutBatches(events);
     if (oversized.length > 0) {
       this.oversizedDrops.add(oversized.length);
       this.throttled.log(
@@ -96,6 +104,7 @@ export class AwsEmfExporter implements ExporterInstance<MetricSample> {
   }
 
   async shutdown(): Promise<void> {
+    if (this.settings.outputDestination === 'stdout') return;
     await this.sender.shutdown();
     this.client?.destroy();
   }

@@ -11,6 +11,9 @@
  * - summary family: `{Max, Min, Count, Sum}` with Min the first quantile's value and Max the last one's; Count and
  *   Sum are turned into deltas only for resources marked `receiver: prometheus`, which nothing here marks.
  * Points with a NaN or infinite value (a histogram's sum, a summary's sum or quantiles) are dropped.
+ * With detailed_metrics a summary becomes `<name>_sum` and `<name>_count` (deltas, reset as counters are) and one
+ * point per quantile under its own name with a `quantile` label, instead of a statistic set (datapoint.go,
+ * summaryDataPointSlice).
  */
 import type { MetricSample, MetricType } from '../../model.js';
 import { seriesKey, type DeltaTracker } from './delta.js';
@@ -35,6 +38,8 @@ export interface EmfPoint {
 export interface PointOptions {
   /** retain_initial_value_of_delta_metric: the first point of a counter is sent as it is instead of dropped */
   retainInitialValue: boolean;
+  /** detailed_metrics: summaries as their quantiles, sum and count (see above) */
+  detailedMetrics?: boolean;
 }
 
 interface FamilyParts {
@@ -45,8 +50,9 @@ interface FamilyParts {
   unit?: string;
   sum?: number;
   count?: number;
-  /** summary quantiles in the order they came */
+  /** summary quantiles in the order they came, with their `quantile` labels */
   quantiles: number[];
+  quantileLabels: string[];
 }
 
 /** Every sample of the batch as points, in the order their series first appear. */
@@ -65,7 +71,9 @@ export function toEmfPoints(samples: MetricSample[], tracker: DeltaTracker, opti
   const points: EmfPoint[] = [];
   for (const slot of slots) {
     if ('value' in slot) points.push(slot);
-    else {
+    else if (options.detailedMetrics === true && slot.type === 'summary') {
+      points.push(...detailedSummary(slot, tracker, options));
+    } else {
       const value = statisticSet(slot);
       if (value !== undefined) points.push({ ...familyIdentity(slot), value });
     }
@@ -75,13 +83,12 @@ export function toEmfPoints(samples: MetricSample[], tracker: DeltaTracker, opti
 
 function numberPoint(sample: MetricSample, tracker: DeltaTracker, options: PointOptions): EmfPoint | undefined {
   if (!Number.isFinite(sample.value)) return undefined;
-  let value = sample.value;
-  if (sample.type === 'counter') {
-    const delta = tracker.delta(seriesKey(sample.name, sample.labels), sample.value);
-    if (delta === undefined && !options.retainInitialValue) return undefined;
-    // a negative delta means the series was reset: awsemf then sends the current value
-    if (delta !== undefined && delta >= 0) value = delta;
-  }
+  // a counter's delta; after a reset (a negative delta) awsemf sends the current value
+  const value =
+    sample.type === 'counter'
+      ? cumulativeDelta(tracker, seriesKey(sample.name, sample.labels), sample.value, options)
+      : sample.value;
+  if (value === undefined) return undefined;
   return {
     name: sample.name,
     type: sample.type,
@@ -103,7 +110,7 @@ function familyPartsOf(
   const key = `${sample.timestampMs}|${seriesKey(sample.family, labels)}`;
   let parts = families.get(key);
   if (parts === undefined) {
-    parts = { family: sample.family, type, labels, timestampMs: sample.timestampMs, quantiles: [] };
+    parts = { family: sample.family, type, labels, timestampMs: sample.timestampMs, quantiles: [], quantileLabels: [] };
     if (sample.unit !== undefined) parts.unit = sample.unit;
     families.set(key, parts);
     slots.push(parts);
@@ -115,8 +122,10 @@ function collectFamilyPart(parts: FamilyParts, sample: MetricSample): void {
   const suffix = sample.name.slice(sample.family.length);
   if (suffix === '_sum') parts.sum = sample.value;
   else if (suffix === '_count') parts.count = sample.value;
-  else if (parts.type === 'summary' && suffix === '' && sample.labels['quantile'] !== undefined)
+  else if (parts.type === 'summary' && suffix === '' && sample.labels['quantile'] !== undefined) {
     parts.quantiles.push(sample.value);
+    parts.quantileLabels.push(sample.labels['quantile']);
+  }
 }
 
 function familyIdentity(parts: FamilyParts): Omit<EmfPoint, 'value'> {
@@ -140,4 +149,31 @@ function statisticSet(parts: FamilyParts): StatisticSet | undefined {
     Count: parts.count,
     Sum: sum,
   };
+}
+
+/** a cumulative value as a delta since the series' previous point; the current value after a reset */
+function cumulativeDelta(tracker: DeltaTracker, key: string, value: number, options: PointOptions): number | undefined {
+  const delta = tracker.delta(key, value);
+  if (delta === undefined) return options.retainInitialValue ? value : undefined;
+  return delta >= 0 ? delta : value;
+}
+
+function detailedSummary(parts: FamilyParts, tracker: DeltaTracker, options: PointOptions): EmfPoint[] {
+  if (parts.sum === undefined || parts.count === undefined || !Number.isFinite(parts.sum)) return [];
+  const key = seriesKey(parts.family, parts.labels);
+  const count = cumulativeDelta(tracker, `${key}#count`, parts.count, options);
+  const sum = cumulativeDelta(tracker, `${key}#sum`, parts.sum, options);
+  if (count === undefined || sum === undefined) return [];
+  const identity = familyIdentity(parts);
+  const points: EmfPoint[] = [
+    { ...identity, name: `${parts.family}_sum`, value: sum },
+    { ...identity, name: `${parts.family}_count`, value: count },
+  ];
+  parts.quantiles.forEach((value, index) => {
+    if (!Number.isFinite(value)) return;
+    // strconv.FormatFloat(q, 'g', -1, 64) for the usual quantiles is JavaScript's shortest form
+    const quantile = String(Number(parts.quantileLabels[index]));
+    points.push({ ...identity, labels: { ...parts.labels, quantile }, value });
+  });
+  return points;
 }

@@ -1,7 +1,8 @@
 /**
- * The awsemf exporter's settings: the subset of the OpenTelemetry awsemf exporter this runtime implements. Keys
- * that would change the output in ways not implemented here (detailed_metrics, output_destination, version …) are
- * refused by name instead of being ignored.
+ * The awsemf exporter's settings: the subset of the OpenTelemetry awsemf exporter this runtime implements
+ * (opentelemetry-collector-contrib exporter/awsemfexporter config.go). Keys that would change the output in ways not
+ * implemented here (version, eks_fargate_container_insights_enabled, log_retention, tags …) are refused by name
+ * instead of being ignored.
  */
 import { SettingsError, type Settings } from '../../config/settings.js';
 import { compileRegex as compile, settingsList as list } from '../../processors/settings-list.js';
@@ -56,13 +57,23 @@ export interface EmfSettings {
   descriptors: MetricDescriptor[];
   /** only the structured logs, no CloudWatchMetrics directives */
   disableMetricExtraction: boolean;
+  /** labels whose values are JSON text, written into the event as the JSON they hold (parse_json_encoded_attr_values) */
+  parseJsonEncodedAttrValues: string[];
+  /** summaries as their quantiles (a `quantile` dimension) plus `_sum` and `_count`, not a statistic set */
+  detailedMetrics: boolean;
+  /** the first value of a counter is a delta of its own rather than only the baseline */
+  retainInitialValueOfDeltaMetric: boolean;
 }
+
+export const OUTPUT_DESTINATIONS = ['cloudwatch', 'stdout'] as const;
 
 export interface AwsEmfExporterSettings {
   region: string;
   endpoint?: string;
   logGroupName: string;
   logStreamName: string;
+  /** cloudwatch: PutLogEvents; stdout: each EMF event printed as one line on standard output, nothing sent */
+  outputDestination: (typeof OUTPUT_DESTINATIONS)[number];
   emf: EmfSettings;
   sender: SenderSettings;
 }
@@ -78,6 +89,10 @@ const KNOWN_KEYS = [
   'metric_declarations',
   'metric_descriptors',
   'disable_metric_extraction',
+  'parse_json_encoded_attr_values',
+  'detailed_metrics',
+  'output_destination',
+  'retain_initial_value_of_delta_metric',
   ...SENDER_KEYS,
 ];
 
@@ -93,11 +108,20 @@ export function readAwsEmfSettings(settings: Settings): AwsEmfExporterSettings {
     );
   }
   const conversion = settings.nested('resource_to_telemetry_conversion').allowOnly(['enabled']);
+  const destination = settings.string('output_destination', 'cloudwatch').toLowerCase();
+  if (!(OUTPUT_DESTINATIONS as readonly string[]).includes(destination)) {
+    throw new SettingsError(
+      settings.at('output_destination'),
+      `"${destination}" is not an output destination`,
+      `One of ${OUTPUT_DESTINATIONS.join(', ')}`,
+    );
+  }
   return {
     region: settings.requiredString('region'),
     ...(endpoint === undefined || endpoint === '' ? {} : { endpoint }),
     logGroupName: nonEmpty(settings.string('log_group_name'), '/metrics/default'),
     logStreamName: nonEmpty(settings.string('log_stream_name'), 'otel-stream'),
+    outputDestination: destination as AwsEmfExporterSettings['outputDestination'],
     emf: {
       namespace: settings.string('namespace', ''),
       dimensionRollup: rollup as DimensionRollup,
@@ -105,6 +129,9 @@ export function readAwsEmfSettings(settings: Settings): AwsEmfExporterSettings {
       declarations: readDeclarations(settings),
       descriptors: readDescriptors(settings),
       disableMetricExtraction: settings.boolean('disable_metric_extraction', false),
+      parseJsonEncodedAttrValues: settings.stringList('parse_json_encoded_attr_values'),
+      detailedMetrics: settings.boolean('detailed_metrics', false),
+      retainInitialValueOfDeltaMetric: settings.boolean('retain_initial_value_of_delta_metric', false),
     },
     sender: readSenderSettings(settings),
   };

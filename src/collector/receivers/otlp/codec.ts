@@ -4,11 +4,11 @@
  * loaded on first use so that a collector without an otlp receiver never loads it.
  */
 import type { IConversionOptions, Root, Type } from 'protobufjs';
-import type { ExportMetricsRequest, ExportTracesRequest } from '../../translate/otlp-types.js';
+import type { ExportLogsRequest, ExportMetricsRequest, ExportTracesRequest } from '../../translate/otlp-types.js';
 import { OTLP_DESCRIPTOR } from './descriptor.js';
 
 export type OtlpFormat = 'protobuf' | 'json';
-export type OtlpSignal = 'traces' | 'metrics';
+export type OtlpSignal = 'traces' | 'metrics' | 'logs';
 
 /** The body could not be read as the request it claims to be (answered 400 / INVALID_ARGUMENT). */
 export class OtlpDecodeError extends Error {
@@ -26,6 +26,7 @@ export interface PartialSuccess {
 export interface OtlpCodec {
   decodeTraces(body: Uint8Array, format: OtlpFormat): ExportTracesRequest;
   decodeMetrics(body: Uint8Array, format: OtlpFormat): ExportMetricsRequest;
+  decodeLogs(body: Uint8Array, format: OtlpFormat): ExportLogsRequest;
   /** an Export*ServiceResponse; partial success only when something was rejected */
   encodeResponse(signal: OtlpSignal, format: OtlpFormat, partial?: PartialSuccess): Uint8Array;
   /** google.rpc.Status, the body of an error answer */
@@ -35,19 +36,32 @@ export interface OtlpCodec {
   decodeResponse(
     signal: OtlpSignal,
     body: Uint8Array,
-  ): { partialSuccess?: { rejectedSpans?: string; rejectedDataPoints?: string; errorMessage?: string } };
+  ): {
+    partialSuccess?: {
+      rejectedSpans?: string;
+      rejectedDataPoints?: string;
+      rejectedLogRecords?: string;
+      errorMessage?: string;
+    };
+  };
 }
 
 const PACKAGE = 'opentelemetry.proto.collector';
 const REQUEST_TYPES: Record<OtlpSignal, string> = {
   traces: `${PACKAGE}.trace.v1.ExportTraceServiceRequest`,
   metrics: `${PACKAGE}.metrics.v1.ExportMetricsServiceRequest`,
+  logs: `${PACKAGE}.logs.v1.ExportLogsServiceRequest`,
 };
 const RESPONSE_TYPES: Record<OtlpSignal, string> = {
   traces: `${PACKAGE}.trace.v1.ExportTraceServiceResponse`,
   metrics: `${PACKAGE}.metrics.v1.ExportMetricsServiceResponse`,
+  logs: `${PACKAGE}.logs.v1.ExportLogsServiceResponse`,
 };
-const REJECTED_FIELD: Record<OtlpSignal, string> = { traces: 'rejectedSpans', metrics: 'rejectedDataPoints' };
+const REJECTED_FIELD: Record<OtlpSignal, string> = {
+  traces: 'rejectedSpans',
+  metrics: 'rejectedDataPoints',
+  logs: 'rejectedLogRecords',
+};
 
 /** OTLP/JSON carries these bytes fields as hex (the ids of spans, links and exemplars). */
 const HEX_ID_KEYS = new Set(['traceId', 'spanId', 'parentSpanId']);
@@ -124,6 +138,7 @@ function createCodec(root: Root): OtlpCodec {
   return {
     decodeTraces: (body, format) => decode('traces', body, format) as ExportTracesRequest,
     decodeMetrics: (body, format) => decode('metrics', body, format) as ExportMetricsRequest,
+    decodeLogs: (body, format) => decode('logs', body, format) as ExportLogsRequest,
     encodeResponse(signal, format, partial) {
       const object =
         partial === undefined || partial.rejected === 0

@@ -2,11 +2,12 @@
  * A protobufjs JSON descriptor of the OTLP subset the receiver decodes. It transcribes, field for field (names in
  * lowerCamelCase as protobufjs and the OTLP/JSON encoding use them, same field numbers and types), the stable
  * OTLP 1.x protos of opentelemetry-proto: common/v1/common.proto, resource/v1/resource.proto, trace/v1/trace.proto,
- * metrics/v1/metrics.proto and collector/{trace,metrics}/v1/*_service.proto, plus google.rpc.Status for error
+ * metrics/v1/metrics.proto, logs/v1/logs.proto (descriptor-logs.ts) and collector/{trace,metrics,logs}/v1/*_service.proto, plus google.rpc.Status for error
  * answers. Fields the receiver never reads are kept so that field numbers stay readable against the protos; the
  * deprecated pre-1.0 `instrumentation_library_*` fields (number 1000) are not transcribed.
  */
 import type { INamespace } from 'protobufjs';
+import { collectorLogs, logs } from './descriptor-logs.js';
 
 type FieldJson = { type: string; id: number; rule?: 'repeated'; options?: Record<string, unknown> };
 
@@ -293,10 +294,12 @@ export const OTLP_DESCRIPTOR: INamespace = {
             resource: { nested: { v1: { nested: resource } } },
             trace: { nested: { v1: { nested: trace } } },
             metrics: { nested: { v1: { nested: metrics } } },
+            logs: { nested: { v1: { nested: logs } } },
             collector: {
               nested: {
                 trace: { nested: { v1: { nested: collectorTrace } } },
                 metrics: { nested: { v1: { nested: collectorMetrics } } },
+                logs: { nested: { v1: { nested: collectorLogs } } },
               },
             },
           },
@@ -309,3 +312,4 @@ export const OTLP_DESCRIPTOR: INamespace = {
 
 export const TRACE_SERVICE = 'opentelemetry.proto.collector.trace.v1.TraceService';
 export const METRICS_SERVICE = 'opentelemetry.proto.collector.metrics.v1.MetricsService';
+export { LOGS_SERVICE } from './descriptor-logs.js';

@@ -3,9 +3,18 @@
  * metrics -> samples), pass them on, count what was accepted and refused per transport, and say which part was
  * rejected (the OTLP partial success). Pipelines never push back: a full exporter queue drops its oldest batch.
  */
-import type { ComponentContext, Consumer, MetricSample, TraceItem } from '../../model.js';
+import {
+  DataRefusedError,
+  type ComponentContext,
+  type Consumer,
+  type LogItem,
+  type MetricSample,
+  type TraceItem,
+} from '../../model.js';
 import { ThrottledLog } from '../../telemetry/logger.js';
 import type { Counter } from '../../telemetry/self-metrics.js';
+import { rememberClient } from '../../processors/resource-items.js';
+import { logItems } from '../../translate/log-items.js';
 import { metricsToSamples } from '../../translate/metrics-to-samples.js';
 import { spanItems } from '../../translate/span-items.js';
 import type { OtlpCodec, OtlpFormat, OtlpSignal, PartialSuccess } from './codec.js';
@@ -15,13 +24,16 @@ export type OtlpTransport = 'grpc' | 'http';
 export interface OtlpConsumers {
   traces?: Consumer<TraceItem>;
   metrics?: Consumer<MetricSample>;
+  logs?: Consumer<LogItem>;
 }
 
-const UNITS: Record<OtlpSignal, string> = { traces: 'spans', metrics: 'metric_points' };
+const UNITS: Record<OtlpSignal, string> = { traces: 'spans', metrics: 'metric_points', logs: 'log_records' };
 
 export class OtlpExportHandler {
   private readonly counters = new Map<string, Counter>();
   private readonly throttled: ThrottledLog;
+  /** the address of the client whose request is being handled (k8sattributes' connection source) */
+  private client: string | undefined;
 
   constructor(
     private readonly context: ComponentContext,
@@ -37,16 +49,24 @@ export class OtlpExportHandler {
     return this.consumers[signal] !== undefined;
   }
 
-  /** Throws OtlpDecodeError for a body that is not the request it claims to be. */
+  /**
+   * Throws OtlpDecodeError for a body that is not the request it claims to be, DataRefusedError when a pipeline
+   * (its memory_limiter) refused the data: the client should send it again later.
+   */
   handle(
     signal: OtlpSignal,
     body: Uint8Array,
     format: OtlpFormat,
     transport: OtlpTransport,
+    client?: string,
   ): PartialSuccess | undefined {
+    this.client = client;
     try {
-      return signal === 'traces' ? this.traces(body, format, transport) : this.metrics(body, format, transport);
+      if (signal === 'traces') return this.traces(body, format, transport);
+      if (signal === 'metrics') return this.metrics(body, format, transport);
+      return this.logs(body, format, transport);
     } catch (error) {
+      if (error instanceof DataRefusedError) throw error;
       this.throttled.log(
         `decode-${transport}`,
         `receiver ${this.context.id}: refused an undecodable ${signal} request over ${transport}: ${(error as Error).message}`,
@@ -57,16 +77,55 @@ export class OtlpExportHandler {
 
   private traces(body: Uint8Array, format: OtlpFormat, transport: OtlpTransport): PartialSuccess | undefined {
     const translated = spanItems(this.codec.decodeTraces(body, format));
+    this.remember(translated.items.map((item) => item.resource));
+    if (translated.items.length > 0) this.pass('traces', transport, this.consumers.traces, translated.items);
     this.count('traces', transport, translated.items.length, translated.rejected);
-    if (translated.items.length > 0) this.consumers.traces?.consume(translated.items);
     return this.partial('traces', transport, translated.rejected, translated.problem);
   }
 
   private metrics(body: Uint8Array, format: OtlpFormat, transport: OtlpTransport): PartialSuccess | undefined {
     const translated = metricsToSamples(this.codec.decodeMetrics(body, format), this.now());
+    this.remember(translated.samples.map((sample) => sample.resource ?? {}));
+    if (translated.samples.length > 0) {
+      this.pass('metrics', transport, this.consumers.metrics, translated.samples, translated.accepted);
+    }
     this.count('metrics', transport, translated.accepted, translated.dropped);
-    if (translated.samples.length > 0) this.consumers.metrics?.consume(translated.samples);
     return this.partial('metrics', transport, translated.dropped, translated.problem);
+  }
+
+  private logs(body: Uint8Array, format: OtlpFormat, transport: OtlpTransport): PartialSuccess | undefined {
+    const items = logItems(this.codec.decodeLogs(body, format));
+    this.remember(items.map((item) => item.resource));
+    if (items.length > 0) this.pass('logs', transport, this.consumers.logs, items);
+    this.count('logs', transport, items.length, 0);
+    return undefined;
+  }
+
+  private remember(resources: object[]): void {
+    const client = this.client;
+    if (client === undefined) return;
+    for (const resource of new Set(resources)) rememberClient(resource, client);
+  }
+
+  /** Hands items on; a refusal (memory_limiter) counts them refused and goes back to the transport. */
+  private pass<T>(
+    signal: OtlpSignal,
+    transport: OtlpTransport,
+    consumer: Consumer<T> | undefined,
+    items: T[],
+    weight = items.length,
+  ): void {
+    try {
+      consumer?.consume(items);
+    } catch (error) {
+      if (!(error instanceof DataRefusedError)) throw error;
+      this.counter('refused', signal, transport).add(weight);
+      this.throttled.log(
+        `refused-${signal}`,
+        `receiver ${this.context.id}: ${error.message}: ${weight} ${UNITS[signal]} refused`,
+      );
+      throw error;
+    }
   }
 
   private partial(

@@ -1,5 +1,5 @@
 /**
- * OTLP/gRPC: the TraceService and MetricsService Export methods, each registered only when a pipeline takes its
+ * OTLP/gRPC: the TraceService, MetricsService and LogsService Export methods, each registered only when a pipeline takes its
  * signal (others answer UNIMPLEMENTED). Messages pass through @grpc/grpc-js as bytes and are decoded with the
  * same descriptor as OTLP/HTTP, so an undecodable request gets INVALID_ARGUMENT rather than a transport error.
  */
@@ -7,7 +7,8 @@ import type { Server, ServiceDefinition, ServerUnaryCall, sendUnaryData } from '
 import type { Logger } from '../../telemetry/logger.js';
 import { formatHostPort } from '../../telemetry/server.js';
 import { OtlpDecodeError, type OtlpCodec, type OtlpSignal } from './codec.js';
-import { METRICS_SERVICE, TRACE_SERVICE } from './descriptor.js';
+import { LOGS_SERVICE, METRICS_SERVICE, TRACE_SERVICE } from './descriptor.js';
+import { DataRefusedError } from '../../model.js';
 import type { OtlpExportHandler } from './export-handler.js';
 import type { OtlpGrpcSettings } from './settings.js';
 
@@ -16,7 +17,7 @@ export interface OtlpGrpcServer {
   close(): Promise<void>;
 }
 
-const SERVICES: Record<OtlpSignal, string> = { traces: TRACE_SERVICE, metrics: METRICS_SERVICE };
+const SERVICES: Record<OtlpSignal, string> = { traces: TRACE_SERVICE, metrics: METRICS_SERVICE, logs: LOGS_SERVICE };
 /** How long shutdown waits for calls in progress before cancelling them. */
 const GRACEFUL_SHUTDOWN_MS = 2_000;
 
@@ -49,16 +50,18 @@ export async function startOtlpGrpcServer(
     'grpc.max_receive_message_length': settings.maxReceiveMessageBytes,
     ...(settings.maxConcurrentStreams > 0 ? { 'grpc.max_concurrent_streams': settings.maxConcurrentStreams } : {}),
   });
-  for (const signal of ['traces', 'metrics'] as const) {
+  for (const signal of ['traces', 'metrics', 'logs'] as const) {
     if (!handler.accepts(signal)) continue;
     server.addService(exportServiceDefinition(signal), {
       Export: (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) => {
         try {
-          const partial = handler.handle(signal, call.request, 'protobuf', 'grpc');
+          const partial = handler.handle(signal, call.request, 'protobuf', 'grpc', peerAddress(call.getPeer()));
           callback(null, Buffer.from(codec.encodeResponse(signal, 'protobuf', partial)));
         } catch (error) {
           if (error instanceof OtlpDecodeError) {
             callback({ code: grpc.status.INVALID_ARGUMENT, details: error.message });
+          } else if (error instanceof DataRefusedError) {
+            callback({ code: grpc.status.UNAVAILABLE, details: error.message });
           } else {
             logger.error(`OTLP/gRPC ${SERVICES[signal]}/Export: ${(error as Error).message}`);
             callback({ code: grpc.status.INTERNAL, details: 'internal error' });
@@ -81,4 +84,11 @@ export async function startOtlpGrpcServer(
       clearTimeout(timer);
     },
   };
+}
+
+/** The client's IP from a grpc-js peer (`ipv4:10.0.0.5:51234`, `ipv6:[::1]:51234`, or `10.0.0.5:51234`). */
+function peerAddress(peer: string): string | undefined {
+  const match = /^(?:ipv[46]:)?(?:\[([^\]]+)\]|([^:]+)):\d+$/.exec(peer);
+  const address = match?.[1] ?? match?.[2];
+  return address?.replace(/^::ffff:/, '');
 }

@@ -1,12 +1,14 @@
 /**
  * OTLP/HTTP: POST the traces and metrics paths with an application/x-protobuf or application/json body (gzip or
  * deflate Content-Encoding accepted). 200 with an Export*ServiceResponse in the request's encoding; 400 with a
- * google.rpc.Status for an undecodable body; 404 for a path no pipeline takes (logs among them); 405, 413, 415.
+ * google.rpc.Status for an undecodable body; 503 (Unavailable) when a memory_limiter refused the data; 404 for a
+ * path no pipeline takes; 405, 413, 415.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
+import { DataRefusedError } from '../../model.js';
 import type { Logger } from '../../telemetry/logger.js';
 import { formatHostPort } from '../../telemetry/server.js';
 import { OtlpDecodeError, type OtlpCodec, type OtlpFormat, type OtlpSignal } from './codec.js';
@@ -22,6 +24,7 @@ const INVALID_ARGUMENT = 3;
 const NOT_FOUND = 5;
 const UNIMPLEMENTED = 12;
 const INTERNAL = 13;
+const UNAVAILABLE = 14;
 
 class HttpProblem extends Error {
   constructor(
@@ -89,6 +92,7 @@ export async function startOtlpHttpServer(
   const routes = new Map<string, OtlpSignal>();
   if (handler.accepts('traces')) routes.set(settings.tracesPath, 'traces');
   if (handler.accepts('metrics')) routes.set(settings.metricsPath, 'metrics');
+  if (handler.accepts('logs')) routes.set(settings.logsPath, 'logs');
 
   const reply = (
     response: ServerResponse,
@@ -146,7 +150,13 @@ export async function startOtlpHttpServer(
     try {
       const raw = await readBody(request, settings.maxRequestBodyBytes);
       const body = await decompress(raw, request.headers['content-encoding'], settings.maxRequestBodyBytes);
-      const partial = handler.handle(signal, body, format, 'http');
+      const partial = handler.handle(
+        signal,
+        body,
+        format,
+        'http',
+        request.socket.remoteAddress?.replace(/^::ffff:/, ''),
+      );
       reply(response, 200, format, codec.encodeResponse(signal, format, partial));
     } catch (error) {
       if (error instanceof HttpProblem) {
@@ -159,6 +169,9 @@ export async function startOtlpHttpServer(
         );
       } else if (error instanceof OtlpDecodeError) {
         reply(response, 400, format, codec.encodeStatus(format, INVALID_ARGUMENT, error.message));
+      } else if (error instanceof DataRefusedError) {
+        // a retryable failure: Unavailable, answered 503 (otlpreceiver internal/errors GetStatusFromError)
+        reply(response, 503, format, codec.encodeStatus(format, UNAVAILABLE, error.message));
       } else {
         logger.error(`OTLP/HTTP ${path}: ${(error as Error).message}`);
         reply(response, 500, format, codec.encodeStatus(format, INTERNAL, 'internal error'));

@@ -1,7 +1,9 @@
 /**
- * receiver `otlp`: OTLP over gRPC (default 0.0.0.0:4317) and HTTP (default 0.0.0.0:4318) for traces and metrics.
+ * receiver `otlp`: OTLP over gRPC (default 0.0.0.0:4317) and HTTP (default 0.0.0.0:4318) for traces, metrics and
+ * logs.
  * Spans travel as span items (exporters convert them with their own settings: the awsxray exporter to segment
- * documents) and metric points become Prometheus-style samples, the items of the prometheus receiver.
+ * documents), metric points become Prometheus-style samples, the items of the prometheus receiver, and log records
+ * travel as log items.
  */
 import type { ComponentContext, ReceiverInstance } from '../../model.js';
 import { loadOtlpCodec } from './codec.js';

@@ -5,7 +5,13 @@
  * cache, while its URL and labels stay the same). A failed scrape still yields `up 0`, logged with the reason.
  */
 import type { Settings } from '../../config/settings.js';
-import type { ComponentContext, Consumer, MetricSample, ReceiverInstance } from '../../model.js';
+import {
+  DataRefusedError,
+  type ComponentContext,
+  type Consumer,
+  type MetricSample,
+  type ReceiverInstance,
+} from '../../model.js';
 import { ThrottledLog } from '../../telemetry/logger.js';
 import { KubernetesDiscovery } from './kubernetes/discovery.js';
 import type { LabelSet } from './kubernetes/targets.js';
@@ -39,6 +45,7 @@ export class PrometheusReceiver implements ReceiverInstance {
   private stopped = false;
   private readonly accepted;
   private readonly failedScrapes;
+  private readonly refused;
   private readonly throttled: ThrottledLog;
 
   constructor(
@@ -50,6 +57,11 @@ export class PrometheusReceiver implements ReceiverInstance {
     this.accepted = context.metrics.counter(
       'otelcol_receiver_accepted_metric_points',
       'samples scraped and passed on',
+      labels,
+    );
+    this.refused = context.metrics.counter(
+      'otelcol_receiver_refused_metric_points',
+      'samples a pipeline refused (memory_limiter)',
       labels,
     );
     this.failedScrapes = context.metrics.counter(
@@ -146,9 +158,20 @@ export class PrometheusReceiver implements ReceiverInstance {
       );
     }
     if (loop.stopped && result.samples.length === 0) return;
-    this.accepted.add(result.samples.length + result.synthetic.length);
-    result.samples.forEachSlice((slice) => this.next.consume(slice));
-    this.next.consume(result.synthetic);
-    result.samples.clear();
+    try {
+      result.samples.forEachSlice((slice) => this.next.consume(slice));
+      this.next.consume(result.synthetic);
+      this.accepted.add(result.samples.length + result.synthetic.length);
+    } catch (error) {
+      if (!(error instanceof DataRefusedError)) throw error;
+      // the scrape is lost, as a refused append is for the collector's receiver: the next scrape tries again
+      this.refused.add(result.samples.length + result.synthetic.length);
+      this.throttled.log(
+        `refused:${target.url}`,
+        `receiver ${this.context.id}: scrape of ${target.url} refused: ${error.message}`,
+      );
+    } finally {
+      result.samples.clear();
+    }
   }
 }
