@@ -9,6 +9,7 @@ import { EksEmulator, IamEmulator, startAwsServer, type AwsServer } from './aws/
 import { LogsState, logsService } from './aws/logs/index.js';
 import { xrayService, XRaySampling, XRayState } from './aws/xray/index.js';
 import { startClusterControllers, StoreAddonHooks, type ClusterControllers } from './controllers/index.js';
+import { startDemoWorkloadServer, type DemoWorkloadServer } from './demo-workload/server.js';
 import { FaultInjector } from './faults.js';
 import { baseClusterObjects } from './kube/bootstrap.js';
 import { renderKubeconfig } from './kube/kubeconfig.js';
@@ -16,6 +17,7 @@ import { startKubeApiServer, type KubeApiServer } from './kube/server.js';
 import { createClusterStore } from './kube/store.js';
 import { builtinAddonCatalog } from './seed/catalog.js';
 import { clusterStartObjects } from './seed/cluster-objects.js';
+import { DEMO_WORKLOAD, DEMO_WORKLOAD_PRESET } from './seed/demo-workload.js';
 import { applySeedDefaults, SEED_DEFAULTS } from './seed/defaults.js';
 import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY, SANDBOX_TOKEN, SANDBOX_USER } from './seed/identity.js';
 import { parseSeed } from './seed/parse.js';
@@ -106,10 +108,12 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
   const started: StartedCluster[] = [];
   let aws: AwsServer | undefined;
   let workDir: string | undefined;
+  let demoWorkload: DemoWorkloadServer | undefined;
   const stopAll = async (): Promise<void> => {
     for (const cluster of started) cluster.controllers.stop();
     // collectors first, while the endpoints they deliver to still answer
     await Promise.all(started.map((cluster) => cluster.collectors.close()));
+    await demoWorkload?.close();
     await aws?.close();
     eks.close();
     await Promise.all(started.map((cluster) => cluster.server.close()));
@@ -128,6 +132,11 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       ...(options.awsPort === undefined ? {} : { port: options.awsPort }),
     });
     const awsUrl = aws.url;
+    // one demo metrics server for every cluster whose seed names the demo-workload preset
+    if ((seed.clusters ?? []).some((cluster) => cluster.presets?.includes(DEMO_WORKLOAD_PRESET))) {
+      demoWorkload = await startDemoWorkloadServer({ host, identity: DEMO_WORKLOAD });
+    }
+    const presetContext = demoWorkload === undefined ? {} : { demoWorkload: { host, port: demoWorkload.port } };
     // the collectors' kubeconfig files (kubernetes_sd), one per cluster
     workDir = await mkdtemp(join(tmpdir(), 'adot-sandbox-'));
     const clusterWorkDir = workDir;
@@ -135,7 +144,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     await Promise.all(
       (seed.clusters ?? []).map(async (clusterSeed) => {
         const store = createClusterStore();
-        for (const object of clusterStartObjects(clusterSeed, baseObjects)) store.put(object);
+        for (const object of clusterStartObjects(clusterSeed, baseObjects, presetContext)) store.put(object);
         const server = await startKubeApiServer({
           store,
           gitVersion: clusterSeed.gitVersion ?? '',

@@ -2,7 +2,7 @@ import { sandboxAdminBindingName } from '../kube/bootstrap.js';
 import type { KubeObject, SeedAddon, SeedCluster } from '../types.js';
 import { addonOperatorObjects } from './addon-objects.js';
 import { availableDeploymentStatus, unavailableDeploymentStatus } from './deployment-status.js';
-import { NO_ADMIN_PRESET, presetObjects } from './presets.js';
+import { NO_ADMIN_PRESET, presetObjects, type PresetContext } from './presets.js';
 
 /** add-on states in which EKS has already installed the operator into the cluster */
 const INSTALLED_ADDON_STATES = new Set([
@@ -19,7 +19,11 @@ const INSTALLED_ADDON_STATES = new Set([
  * (namespaces, admin binding), presets, the operator of an add-on seeded as installed (rolled out, or not when the
  * add-on is DEGRADED), then the seed's own objects. Namespaces that namespaced objects need are added.
  */
-export function clusterStartObjects(cluster: SeedCluster, baseObjects: KubeObject[]): KubeObject[] {
+export function clusterStartObjects(
+  cluster: SeedCluster,
+  baseObjects: KubeObject[],
+  presetContext: PresetContext = {},
+): KubeObject[] {
   const presets = cluster.presets ?? [];
   const base = presets.includes(NO_ADMIN_PRESET)
     ? baseObjects.filter(
@@ -28,7 +32,7 @@ export function clusterStartObjects(cluster: SeedCluster, baseObjects: KubeObjec
     : baseObjects;
   const objects = [
     ...base,
-    ...presets.flatMap((preset) => presetObjects(preset)),
+    ...presets.flatMap((preset) => presetObjects(preset, undefined, presetContext)),
     ...(cluster.addons ?? []).flatMap(installedAddonObjects),
     ...(cluster.objects ?? []).map((object) => structuredClone(object)),
   ];

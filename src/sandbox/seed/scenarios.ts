@@ -25,13 +25,15 @@ const COLLECTOR_NAMESPACE = 'aws-otel-eks';
 const COLLECTOR_SERVICE_ACCOUNT = 'aws-otel-collector';
 const XRAY_POLICY = 'arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess';
 const ADDON_V045 = 'v0.45.0-eksbuild.1';
+/** a workload the amp and cloudwatch targets find data in (seed/demo-workload.ts) */
+const DEMO_WORKLOAD = 'demo-workload';
 
 function freshCluster(overrides: Partial<SeedCluster> = {}): SeedCluster {
   return {
     name: CLUSTER,
     version: '1.22',
     gitVersion: 'v1.22.17-eks-48e63af',
-    presets: ['cert-manager-v1.5.3'],
+    presets: ['cert-manager-v1.5.3', DEMO_WORKLOAD],
     ...overrides,
   };
 }
@@ -118,7 +120,7 @@ function installedSeed(options: InstalledOptions = {}): Seed {
     clusters: [
       freshCluster({
         oidcIssuer: ISSUER,
-        presets: ['cert-manager-v1.5.3', 'addon-rbac'],
+        presets: ['cert-manager-v1.5.3', 'addon-rbac', DEMO_WORKLOAD],
         addons: [
           {
             name: 'adot',
