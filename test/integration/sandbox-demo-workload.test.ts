@@ -101,6 +101,7 @@ describe('sandbox demo-workload: the amp and cloudwatch targets find data', () =
         name,
       ).toBe(true);
     const undeclared = events.filter((event) => event._aws === undefined);
+    expect(undeclared.length).toBeGreaterThan(0);
     for (const event of undeclared) {
       expect(event.EKS_PodName).toBeUndefined();
       expect(event.job).toBe('kubernetes-service-endpoints');
