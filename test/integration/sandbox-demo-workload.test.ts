@@ -1,4 +1,5 @@
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '../../src/sandbox/sandbox.js';
 import { eventually } from '../helpers/collector-segments.js';
@@ -48,6 +49,42 @@ function declaredMetrics(events: EmfEvent[]): Map<string, EmfEvent> {
 }
 
 describe('sandbox demo-workload: the amp and cloudwatch targets find data', () => {
+  it('the Endpoints point at a metrics server on 127.0.0.1 that lives exactly as long as the sandbox', async () => {
+    const { sandbox } = await start(fastSeed('fresh'));
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromString(sandbox.kubeconfig());
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    const endpoints = await core.readNamespacedEndpoints({ name: 'metrics-demo', namespace: 'demo-workload' });
+    const ip = endpoints.subsets?.[0]?.addresses?.[0]?.ip;
+    const port = endpoints.subsets?.[0]?.ports?.[0]?.port;
+    expect(ip).toBe('127.0.0.1');
+    const pod = await core.readNamespacedPod({ name: 'metrics-demo-0', namespace: 'demo-workload' });
+    expect(pod.metadata?.annotations).toEqual({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': String(port),
+      'prometheus.io/path': '/metrics',
+    });
+    const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toContain('text/plain; version=0.0.4');
+    expect(await metrics.text()).toContain(
+      'container_threads{container="app",namespace="demo-workload",pod="metrics-demo-0"}',
+    );
+    expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(404);
+
+    await sandbox.stop();
+    await expect(fetch(`http://127.0.0.1:${port}/metrics`)).rejects.toThrow();
+  });
+
+  it('a seed without the preset holds none of its objects', async () => {
+    const { sandbox } = await start(fastSeed('no-cert-manager'));
+    const names = sandbox
+      .store(sandbox.defaultCluster)
+      .all()
+      .map((object) => object.metadata.namespace ?? object.metadata.name);
+    expect(names).not.toContain('demo-workload');
+  });
+
   it('cloudwatch: EMF events of the documented metrics, from the demo workload and the collector itself, with the declared dimensions', async () => {
     const { cli, sandbox } = await start(fastSeed('fresh'));
     const install = await cli(['install', '--target', 'cloudwatch', '--yes', '-o', 'json', ...FAST]);
