@@ -7,6 +7,7 @@ import { startCollector } from '../../src/collector/runtime/collector.js';
 import { renderCollectorConfig } from '../../src/core/templates/index.js';
 import { memoryLogger } from '../helpers/collector-segments.js';
 import { startTestCluster, type TestCluster } from '../helpers/kube-cluster.js';
+import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../src/sandbox/seed/identity.js';
 
 describe('collector: the amp and cloudwatch templates run as rendered (Kubernetes discovery from $KUBECONFIG)', () => {
   let cluster: TestCluster;
@@ -37,8 +38,8 @@ describe('collector: the amp and cloudwatch templates run as rendered (Kubernete
       rendered.service.telemetry = { metrics: { address: '127.0.0.1:0' } };
       const env = {
         KUBECONFIG: kubeconfig,
-        AWS_ACCESS_KEY_ID: 'AKIASANDBOX000000000',
-        AWS_SECRET_ACCESS_KEY: 'sandbox-secret',
+        AWS_ACCESS_KEY_ID: SANDBOX_ACCESS_KEY_ID,
+        AWS_SECRET_ACCESS_KEY: SANDBOX_SECRET_ACCESS_KEY,
       };
       const { config } = prepareConfig(rendered, `the ${target} template`, env);
       const logger = memoryLogger();
