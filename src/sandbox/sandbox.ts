@@ -10,6 +10,7 @@ import { EksEmulator, IamEmulator, sandboxCredentialStore, startAwsServer, type 
 import { LogsState, logsService } from './aws/logs/index.js';
 import { xrayService, XRaySampling, XRayState } from './aws/xray/index.js';
 import { clusterAddonHooks, startClusterControllers, type ClusterControllers } from './controllers/index.js';
+import { startDemoWorkloadServer, type DemoWorkloadServer } from './demo-workload/server.js';
 import { FaultInjector } from './faults.js';
 import { baseClusterObjects } from './kube/bootstrap.js';
 import { renderKubeconfig } from './kube/kubeconfig.js';
@@ -17,6 +18,7 @@ import { startKubeApiServer, type KubeApiServer } from './kube/server.js';
 import { createClusterStore } from './kube/store.js';
 import { builtinAddonCatalog } from './seed/catalog.js';
 import { clusterStartObjects } from './seed/cluster-objects.js';
+import { DEMO_WORKLOAD, DEMO_WORKLOAD_PRESET } from './seed/demo-workload.js';
 import { applySeedDefaults, SEED_DEFAULTS } from './seed/defaults.js';
 import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY, SANDBOX_TOKEN, SANDBOX_USER } from './seed/identity.js';
 import { parseSeed } from './seed/parse.js';
@@ -125,10 +127,12 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
   const started: StartedCluster[] = [];
   let aws: AwsServer | undefined;
   let workDir: string | undefined;
+  let demoWorkload: DemoWorkloadServer | undefined;
   const stopAll = async (): Promise<void> => {
     for (const cluster of started) cluster.controllers.stop();
     // collectors first, while the endpoints they deliver to still answer
     await Promise.all(started.map((cluster) => cluster.collectors.close()));
+    await demoWorkload?.close();
     await aws?.close();
     eks.close();
     aps.workspaces.close();
@@ -149,6 +153,11 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       ...(options.awsPort === undefined ? {} : { port: options.awsPort }),
     });
     const awsUrl = aws.url;
+    // one demo metrics server for every cluster whose seed names the demo-workload preset
+    if ((seed.clusters ?? []).some((cluster) => cluster.presets?.includes(DEMO_WORKLOAD_PRESET))) {
+      demoWorkload = await startDemoWorkloadServer({ host, identity: DEMO_WORKLOAD });
+    }
+    const presetContext = demoWorkload === undefined ? {} : { demoWorkload: { host, port: demoWorkload.port } };
     // the collectors' kubeconfig files (kubernetes_sd), one per cluster
     workDir = await mkdtemp(join(tmpdir(), 'adot-sandbox-'));
     const clusterWorkDir = workDir;
@@ -156,7 +165,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     await Promise.all(
       (seed.clusters ?? []).map(async (clusterSeed) => {
         const store = createClusterStore();
-        for (const object of clusterStartObjects(clusterSeed, baseObjects, region)) store.put(object);
+        for (const object of clusterStartObjects(clusterSeed, baseObjects, region, presetContext)) store.put(object);
         const server = await startKubeApiServer({
           store,
           gitVersion: clusterSeed.gitVersion ?? '',

@@ -20,7 +20,10 @@ interface Exposition {
   close(): Promise<void>;
 }
 
-/** A pod's /metrics: a counter that grows on every scrape, a gauge and a histogram the filter must drop. */
+/**
+ * A pod's /metrics: a counter the template's filter keeps (apiserver_request_.*) that grows on every scrape, and a
+ * gauge and a histogram it must drop.
+ */
 async function startExposition(sampleTime?: (scrape: number) => number): Promise<Exposition> {
   let scrapes = 0;
   const server: Server = createServer((request, response) => {
@@ -29,8 +32,8 @@ async function startExposition(sampleTime?: (scrape: number) => number): Promise
       .writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
       .end(
         [
-          '# TYPE http_requests_total counter',
-          `http_requests_total{method="GET",code="200"} ${scrapes * 5}${sampleTime === undefined ? '' : ` ${sampleTime(scrapes)}`}`,
+          '# TYPE apiserver_request_total counter',
+          `apiserver_request_total{verb="GET",code="200"} ${scrapes * 5}${sampleTime === undefined ? '' : ` ${sampleTime(scrapes)}`}`,
           '# TYPE memory_bytes gauge',
           'memory_bytes 1024',
           '# TYPE rt_seconds histogram',
@@ -185,7 +188,7 @@ describe('collector: prometheus -> filter -> metricstransform -> awsemf -> sandb
           Namespace: 'ContainerInsights/Prometheus',
           Dimensions: [['EKS_Cluster', 'EKS_Namespace', 'EKS_PodName']],
           // no Unit: a scraped metric has none, and awsemf writes a Unit only for a metric that has one
-          Metrics: [{ Name: 'http_requests_total' }],
+          Metrics: [{ Name: 'apiserver_request_total' }],
         },
       ]);
       expect(document).toMatchObject({
@@ -195,13 +198,13 @@ describe('collector: prometheus -> filter -> metricstransform -> awsemf -> sandb
         job: 'kubernetes-pods',
         instance: exposition.address,
         code: '200',
-        method: 'GET',
+        verb: 'GET',
         Version: '1',
       });
       // awsemf writes prom_metric_type only for resources marked receiver: prometheus (a resource processor)
       expect(document.prom_metric_type).toBeUndefined();
       // one scrape later the counter grew by 5: deltas, not the cumulative value
-      expect(document.http_requests_total).toBe(5);
+      expect(document.apiserver_request_total).toBe(5);
       expect(Object.keys(document)).not.toContain('memory_bytes');
       expect(Object.keys(document)).not.toContain('kubernetes_pod_name');
     }

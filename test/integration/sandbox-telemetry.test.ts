@@ -252,7 +252,17 @@ describe('sandbox: the collectors the emulated operator deploys really run', () 
     const app = await startMetricsApp();
     apps.push(app);
     putScrapedPod(sandbox, app.port);
-    const install = await cli(['install', '--target', 'cloudwatch', '--yes', '-o', 'json']);
+    // the template selects the metrics of the ADOT docs; --set cloudwatch.metric_names selects this pod's counter
+    const install = await cli([
+      'install',
+      '--target',
+      'cloudwatch',
+      '--set',
+      'cloudwatch.metric_names=^http_requests_total$',
+      '--yes',
+      '-o',
+      'json',
+    ]);
     expect(install.code, install.stderr).toBe(0);
     scrapeEverySecond(sandbox);
 

@@ -85,9 +85,7 @@ describe('awsemf keys of the docs CloudWatch configuration', () => {
       rpc_seconds_sum: 1.5,
       rpc_seconds_count: 4,
     });
-    const statistics = documents(
-      buildEmfEvents(summary(T0 + 30_000, 20, 6), settings({}).emf, new DeltaTracker()),
-    );
+    const statistics = documents(buildEmfEvents(summary(T0 + 30_000, 20, 6), settings({}).emf, new DeltaTracker()));
     expect(statistics[0]?.['rpc_seconds']).toEqual({ Count: 20, Sum: 6, Min: 0.2, Max: 0.9 });
   });
 

@@ -303,14 +303,17 @@ describe('scenarios', () => {
     });
     expect(scenarioSeed('fargate-only').clusters?.[0]).toMatchObject({ version: '1.36', computeType: 'fargate' });
     // today's world: the newest Kubernetes with an ADOT version, the latest cert-manager, the built-in catalogue
-    expect(scenarioSeed('fresh').clusters?.[0]).toMatchObject({ version: '1.36', presets: ['cert-manager-v1.21.1'] });
+    expect(scenarioSeed('fresh').clusters?.[0]).toMatchObject({
+      version: '1.36',
+      presets: ['cert-manager-v1.21.1', 'demo-workload'],
+    });
     expect(scenarioSeed('fresh').addonCatalog).toBeUndefined();
     // the blog's world, exactly: EKS 1.22, cert-manager of the 1.5 line, the blog's catalogue
     const blog = scenarioSeed('blog-2022');
     expect(blog.clusters?.[0]).toMatchObject({
       version: '1.22',
       gitVersion: 'v1.22.17-eks-48e63af',
-      presets: ['cert-manager-v1.5.3'],
+      presets: ['cert-manager-v1.5.3', 'demo-workload'],
       addons: [],
     });
     expect(blog.addonCatalog).toEqual(blogAddonCatalog());
@@ -324,6 +327,7 @@ describe('scenarios', () => {
     });
     expect(scenarioSeed('no-addon-version').clusters?.[0]?.version).toBe('1.37');
     expect(scenarioSeed('no-default-version').addonCatalog?.every((entry) => entry.default === false)).toBe(true);
+    expect(scenarioSeed('installed-healthy').clusters?.[0]?.presets).toContain('demo-workload');
     expect(scenarioSeed('old-kubernetes').clusters?.[0]?.gitVersion).toMatch(/^v1\.18\.20-eks-/);
     const broken = JSON.stringify(scenarioSeed('irsa-broken').iam);
     expect(broken).toContain('system:serviceaccount:aws-otel-eks:adot-collector');
@@ -496,5 +500,33 @@ describe('presets', () => {
     );
     expect([...verbs].sort()).toEqual(['get', 'list', 'watch']);
     expect(JSON.stringify(readOnly)).toContain('"name":"someone"');
+  });
+
+  it('demo-workload: an annotated Pod, Service and Endpoints at the demo metrics server address', () => {
+    const objects = presetObjects('demo-workload', undefined, { demoWorkload: { host: '127.0.0.1', port: 40123 } });
+    expect(
+      objects.map((object) => `${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`),
+    ).toEqual([
+      'Namespace//demo-workload',
+      'Pod/demo-workload/metrics-demo-0',
+      'Service/demo-workload/metrics-demo',
+      'Endpoints/demo-workload/metrics-demo',
+    ]);
+    const scrape = { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '40123', 'prometheus.io/path': '/metrics' };
+    const [, pod, service, endpoints] = objects;
+    expect(pod?.metadata.annotations).toEqual(scrape);
+    expect(pod?.status).toMatchObject({ phase: 'Running', podIP: '127.0.0.1' });
+    expect(service?.metadata.annotations).toEqual(scrape);
+    expect((service?.spec as Record<string, unknown>).selector).toBeUndefined();
+    expect(endpoints?.subsets).toEqual([
+      {
+        addresses: [
+          { ip: '127.0.0.1', targetRef: { kind: 'Pod', namespace: 'demo-workload', name: 'metrics-demo-0' } },
+        ],
+        ports: [{ name: 'metrics', port: 40123, protocol: 'TCP' }],
+      },
+    ]);
+    expect(() => presetObjects('demo-workload')).toThrow(/demo metrics server/);
+    expect(() => parseSeed('clusters:\n  - name: demo\n    presets: [demo-workload]\n', 'seed.yaml')).not.toThrow();
   });
 });

@@ -31,6 +31,11 @@ const values: TemplateValues = {
   collectorName: 'observability',
   ampWorkspaceId: workspaceId,
 };
+/**
+ * The metric_name_selectors of the ADOT docs' collector configuration for CloudWatch
+ * (https://aws-otel.github.io/docs/getting-started/adot-eks-add-on/config-cloudwatch).
+ */
+const DOCUMENTED_SELECTORS = ['apiserver_request_.*', 'container_memory_.*', 'container_threads', 'otelcol_process_.*'];
 const remoteWriteUrl = `https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/${workspaceId}/api/v1/remote_write`;
 
 function configOf(resource: KubeObject): CollectorConfig {
@@ -101,12 +106,17 @@ describe('renderCollectorConfig per target', () => {
       scrape_interval: '15s',
       scrape_timeout: '10s',
     });
+    // the jobs of the ADOT docs' amp and cloudwatch configurations, in their order
     expect(prometheus.config.scrape_configs.map((job) => job.job_name)).toEqual([
       'kubernetes-apiservers',
       'kubernetes-nodes',
       'kubernetes-nodes-cadvisor',
       'kubernetes-service-endpoints',
+      'kubernetes-service-endpoints-slow',
+      'prometheus-pushgateway',
+      'kubernetes-services',
       'kubernetes-pods',
+      'kubernetes-pods-slow',
     ]);
     const replacements = prometheus.config.scrape_configs.flatMap((job) =>
       job.relabel_configs.flatMap((relabel) => (relabel.replacement?.includes('$') ? [relabel.replacement] : [])),
@@ -115,7 +125,13 @@ describe('renderCollectorConfig per target', () => {
       '/api/v1/nodes/$$1/proxy/metrics',
       '/api/v1/nodes/$$1/proxy/metrics/cadvisor',
       '$$1:$$2',
+      '__param_$$1',
       '$$1:$$2',
+      '__param_$$1',
+      '$$1:$$2',
+      '__param_$$1',
+      '$$1:$$2',
+      '__param_$$1',
     ]);
   });
 
@@ -132,14 +148,18 @@ describe('renderCollectorConfig per target', () => {
       region: 'eu-west-1',
       namespace: 'ContainerInsights/Prometheus',
       log_group_name: '/aws/containerinsights/demo/prometheus',
+      parse_json_encoded_attr_values: ['Sources', 'kubernetes'],
       dimension_rollup_option: 'NoDimensionRollup',
       resource_to_telemetry_conversion: { enabled: true },
       metric_declarations: [
         {
           dimensions: [['EKS_Cluster', 'EKS_Namespace', 'EKS_PodName']],
-          metric_name_selectors: ['^http_requests_total$$'],
+          metric_name_selectors: DOCUMENTED_SELECTORS,
         },
       ],
+    });
+    expect(config.processors['filter/include']).toEqual({
+      metrics: { include: { match_type: 'regexp', metric_names: DOCUMENTED_SELECTORS } },
     });
     const labelling = config.processors['metricstransform/labelling'] as {
       transforms: { operations: Record<string, string>[] }[];
@@ -202,6 +222,14 @@ describe('renderCollector', () => {
     expect(typeof spec.config).toBe('string');
     expect(configOf(resource)).toEqual(renderCollectorConfig(['xray', 'amp'], values));
     expect(spec.config).toContain('$$1');
+  });
+
+  test("metrics targets annotate the collector's pods for the kubernetes-pods job on its metrics port, as the docs do", () => {
+    for (const targets of [['cloudwatch'], ['amp'], ['xray', 'amp', 'cloudwatch']] as const) {
+      const spec = renderCollector(targets, values).spec as Record<string, unknown>;
+      expect(spec.podAnnotations).toEqual({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8888' });
+    }
+    expect((renderCollector(['xray'], values).spec as Record<string, unknown>).podAnnotations).toBeUndefined();
   });
 
   test('metrics-only collectors have no UDP ports', () => {

@@ -6,6 +6,7 @@ import type { CollectorConfig } from '../../core/collector-config.js';
 import { SettingsError } from '../config/settings.js';
 import type { ExtensionInstance } from '../model.js';
 import type { Logger } from '../telemetry/logger.js';
+import { registerProcessMetrics } from '../telemetry/process-metrics.js';
 import { SelfMetrics } from '../telemetry/self-metrics.js';
 import { startTelemetryServer, type TelemetryServer } from '../telemetry/server.js';
 import { readTelemetrySettings } from '../telemetry/settings.js';
@@ -56,6 +57,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   const logger = filteredLogger(options.logger, telemetry.logLevel);
   const metrics = new SelfMetrics();
   const stdout = options.stdout ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  registerProcessMetrics(metrics);
   const extensions = buildExtensions(config, { logger, metrics, env: options.env, stdout });
   const graph = buildGraph({
     config,

@@ -64,6 +64,11 @@ export class SelfMetrics {
     this.family(name, 'gauge', help).series.set(labelKey(labels), { labels, value: read });
   }
 
+  /** A counter whose total is kept elsewhere (e.g. the process's CPU time), read when the metrics are scraped. */
+  observedCounter(name: string, help: string, labels: Labels, read: () => number): void {
+    this.family(name, 'counter', help).series.set(labelKey(labels), { labels, value: read });
+  }
+
   /** The current value of one series (0 when absent), for tests and summaries. */
   value(name: string, labels: Labels): number {
     return this.families.get(name)?.series.get(labelKey(labels))?.value() ?? 0;

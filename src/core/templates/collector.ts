@@ -25,6 +25,19 @@ const fragmentsByTarget: Record<Target, string[]> = {
 
 const componentSections = ['receivers', 'processors', 'exporters', 'extensions'] as const;
 
+/**
+ * The collector's own metrics (otelcol_process_* among them) reach the metrics targets as in the ADOT add-on docs'
+ * amp and cloudwatch configurations: its pods are annotated for the kubernetes-pods scrape job, on the port it serves
+ * them on. 8888 is the port the operator configures when the configuration names none (opentelemetry-operator
+ * apis/v1beta1/config.go, Service.ApplyDefaults), and the collector's own default before that.
+ * https://aws-otel.github.io/docs/getting-started/adot-eks-add-on/config-cloudwatch
+ */
+const SELF_SCRAPE_POD_ANNOTATIONS: Readonly<Record<string, string>> = {
+  'prometheus.io/scrape': 'true',
+  'prometheus.io/port': '8888',
+};
+const SCRAPING_TARGETS: readonly Target[] = ['amp', 'cloudwatch'];
+
 function tokenValues(values: TemplateValues, targets: readonly Target[]): Record<string, string> {
   const tokens: Record<string, string> = {
     region: values.region,
@@ -130,6 +143,9 @@ export function renderCollector(targets: readonly Target[], values: TemplateValu
       port,
       protocol,
     }));
+  if (targets.some((target) => SCRAPING_TARGETS.includes(target))) {
+    spec.podAnnotations = { ...SELF_SCRAPE_POD_ANNOTATIONS };
+  }
   applyResourceSettings(resource, values.set ?? {}, targets);
   assertNoTokens(resource, 'collector resource');
   return resource;

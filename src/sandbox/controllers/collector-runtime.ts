@@ -1,5 +1,6 @@
 import type { CollectorResource, CollectorStatus } from '../../collector/supervisor.js';
 import type { ClusterStore, KubeObject } from '../types.js';
+import { collectorPod, collectorPodName } from './collector-pods.js';
 import { collectorServicePorts, type PortSource } from './collector-ports.js';
 import type { ServiceListeners } from './endpoints.js';
 import { isDeploymentAvailable, record, specOf } from './objects.js';
@@ -26,12 +27,14 @@ interface CollectorRef {
  * controller asks podHealth), the runner starts the collector from the operator's ConfigMap; it is restarted when
  * the config changes and stopped when the collector or its Deployment goes away. Where it listens is published on
  * its Service (LISTENERS_ANNOTATION) and, through listenersOf, in its Endpoints; a collector that cannot start
- * keeps its Deployment unavailable with the reason.
+ * keeps its Deployment unavailable with the reason. A running collector also gets its Pod (collector-pods.ts).
  */
 export class CollectorRuntimeController extends StoreController {
   /** namespace/name of the collector -> uid of the Deployment admitted to run it */
   private readonly admitted = new Map<string, string>();
   private requested = '[]';
+  /** namespace/name of each Pod published for a running collector -> what was published and when it started */
+  private readonly pods = new Map<string, { published: string; startTime: string }>();
   private stopped = false;
   private inFlight = 0;
 
@@ -129,6 +132,37 @@ export class CollectorRuntimeController extends StoreController {
         });
     }
     this.publishListeners();
+    this.publishPods();
+  }
+
+  /** a Pod per running collector, removed once it stops; recreated if deleted, as its ReplicaSet would */
+  private publishPods(): void {
+    const wanted = new Map<string, KubeObject>();
+    for (const [key, uid] of this.admitted) {
+      const owner = refOf(key);
+      const status = this.runner.status(owner.name, owner.namespace);
+      const objectName = `${owner.name}-collector`;
+      const deployment = this.store.get('apps/v1', 'Deployment', objectName, owner.namespace);
+      if (status?.running !== true || deployment === undefined || deployment.metadata.uid !== uid) continue;
+      const config = record(this.store.get('v1', 'ConfigMap', objectName, owner.namespace)?.data)['collector.yaml'];
+      const podKey = `${owner.namespace}/${collectorPodName(deployment)}`;
+      const startTime = this.pods.get(podKey)?.startTime ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+      wanted.set(podKey, collectorPod(deployment, status, config, startTime));
+    }
+    for (const [podKey, pod] of wanted) {
+      const published = JSON.stringify(pod);
+      const previous = this.pods.get(podKey);
+      const present = this.store.get('v1', 'Pod', pod.metadata.name, pod.metadata.namespace) !== undefined;
+      if (previous?.published === published && present) continue;
+      this.store.put(pod);
+      this.pods.set(podKey, { published, startTime: String(record(pod.status).startTime) });
+    }
+    for (const podKey of [...this.pods.keys()]) {
+      if (wanted.has(podKey)) continue;
+      const { namespace, name } = refOf(podKey);
+      this.store.remove('v1', 'Pod', name, namespace);
+      this.pods.delete(podKey);
+    }
   }
 
   /** the resource to run, 'waiting' while its ConfigMap is missing, undefined when it should not run any more */

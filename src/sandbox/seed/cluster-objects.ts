@@ -8,7 +8,7 @@ import { SEED_DEFAULTS } from './defaults.js';
 import { availableDeploymentStatus, unavailableDeploymentStatus } from './deployment-status.js';
 import { clusterNodes } from './nodes.js';
 import { podIdentityAgentObjects } from './pod-identity-agent-objects.js';
-import { NO_ADMIN_PRESET, presetObjects } from './presets.js';
+import { NO_ADMIN_PRESET, presetObjects, type PresetContext } from './presets.js';
 
 /** add-on states in which EKS has already installed the operator into the cluster */
 const INSTALLED_ADDON_STATES = new Set([
@@ -25,7 +25,12 @@ const INSTALLED_ADDON_STATES = new Set([
  * (namespaces, admin binding), the nodes, presets, the objects of add-ons seeded as installed (rolled out, or not
  * when the add-on is DEGRADED), then the seed's own objects. Namespaces that namespaced objects need are added.
  */
-export function clusterStartObjects(cluster: SeedCluster, baseObjects: KubeObject[], region: string): KubeObject[] {
+export function clusterStartObjects(
+  cluster: SeedCluster,
+  baseObjects: KubeObject[],
+  region: string,
+  presetContext: PresetContext = {},
+): KubeObject[] {
   const presets = cluster.presets ?? [];
   const base = presets.includes(NO_ADMIN_PRESET)
     ? baseObjects.filter(
@@ -43,7 +48,7 @@ export function clusterStartObjects(cluster: SeedCluster, baseObjects: KubeObjec
   const objects = [
     ...base,
     ...nodes,
-    ...presets.flatMap((preset) => presetObjects(preset)),
+    ...presets.flatMap((preset) => presetObjects(preset, undefined, presetContext)),
     ...(cluster.addons ?? []).flatMap(installed),
     ...(cluster.objects ?? []).map((object) => structuredClone(object)),
   ];

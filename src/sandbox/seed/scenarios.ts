@@ -42,6 +42,8 @@ const CURRENT_CERT_MANAGER = `cert-manager-${CERT_MANAGER_LATEST}`;
 /** the next Kubernetes minor after the catalogue's newest (1.37 after 1.36), which has no ADOT version yet */
 const NEXT_KUBERNETES = `1.${Number(newestSupportedKubernetes().split('.')[1]) + 1}`;
 const POD_IDENTITY_AGENT_VERSION = 'v1.3.10-eksbuild.3';
+/** a workload the amp and cloudwatch targets find data in (seed/demo-workload.ts) */
+const DEMO_WORKLOAD = 'demo-workload';
 
 /** The blog's world (April 2022): EKS 1.22 with cert-manager of the 1.5 line. */
 function blogCluster(overrides: Partial<SeedCluster> = {}): SeedCluster {
@@ -49,7 +51,7 @@ function blogCluster(overrides: Partial<SeedCluster> = {}): SeedCluster {
     name: CLUSTER,
     version: '1.22',
     gitVersion: 'v1.22.17-eks-48e63af',
-    presets: [BLOG_CERT_MANAGER],
+    presets: [BLOG_CERT_MANAGER, DEMO_WORKLOAD],
     ...overrides,
   };
 }
@@ -59,7 +61,7 @@ function currentCluster(overrides: Partial<SeedCluster> = {}): SeedCluster {
   return {
     name: CLUSTER,
     version: newestSupportedKubernetes(),
-    presets: [CURRENT_CERT_MANAGER],
+    presets: [CURRENT_CERT_MANAGER, DEMO_WORKLOAD],
     ...overrides,
   };
 }
@@ -150,7 +152,7 @@ function installedSeed(options: InstalledOptions = {}): Seed {
     clusters: [
       blogCluster({
         oidcIssuer: ISSUER,
-        presets: [BLOG_CERT_MANAGER, 'addon-rbac'],
+        presets: [BLOG_CERT_MANAGER, 'addon-rbac', DEMO_WORKLOAD],
         addons: [
           {
             name: 'adot',
