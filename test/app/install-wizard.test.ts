@@ -73,11 +73,13 @@ async function startFresh(): Promise<{ sandbox: RunningSandbox; env: Record<stri
 }
 
 describe('adot install as a wizard', () => {
-  it('asks for the cluster, the targets, the add-on version (default preselected) and the AMP workspace, naming each flag', async () => {
+  it('asks for the cluster, the targets, the identity, the add-on version (default preselected) and the AMP workspace, naming each flag', async () => {
     const { sandbox, env } = await startFresh();
     const prompter = new ScriptedPrompter({
       '--cluster': sandbox.defaultCluster,
       '--target': ['xray', 'amp'],
+      '--identity': 'auto',
+      '--amp-workspace-alias, --amp-workspace-id or --amp-remote-write-url': 'enter',
       '--amp-remote-write-url': 'ws-0123abcd',
       '--addon-version': 'v0.151.0-eksbuild.2',
       '--yes': true,
@@ -90,11 +92,19 @@ describe('adot install as a wizard', () => {
     expect(prompter.asked.map((q) => `${q.kind} ${q.flag}`)).toEqual([
       'select --cluster',
       'checkbox --target',
-      'input --amp-remote-write-url',
+      'select --identity',
       'select --addon-version',
+      'select --amp-workspace-alias, --amp-workspace-id or --amp-remote-write-url',
+      'input --amp-remote-write-url',
       'confirm --yes',
     ]);
-    expect(prompter.asked[4]!.message).toBe('Apply these changes to cluster demo?');
+    expect(prompter.asked[2]).toMatchObject({ choices: ['auto', 'pod-identity', 'irsa'], default: 'auto' });
+    // the region's workspaces come first (none here), then creating one, then entering a URL or id
+    expect(prompter.asked[4]!.choices).toEqual([
+      'create a new workspace',
+      'enter a remote-write URL or a workspace id',
+    ]);
+    expect(prompter.asked[6]!.message).toBe('Apply these changes to cluster demo?');
     expect(run.stderr).toMatch(/adot install will make \d+ changes on demo:\n/);
     expect(run.stderr).toContain('create  EKS add-on adot on demo');
     const versionQuestion = prompter.asked[3]!;
@@ -120,13 +130,14 @@ describe('adot install as a wizard', () => {
       );
     const other = latest.find((v) => v !== 'v0.151.0-eksbuild.2');
     expect(other).toBeDefined();
-    const prompter = new ScriptedPrompter({ '--yes': [true, false] });
+    const prompter = new ScriptedPrompter({ '--identity': 'auto', '--yes': [true, false] });
     const run = await runCli(['install', '--target', 'xray', '--addon-version', other!], {
       env,
       system: async (options) => ({ ...(await createSystem(options)), prompter }),
     });
     expect(run.code).toBe(1);
     expect(prompter.asked).toEqual([
+      expect.objectContaining({ kind: 'select', flag: '--identity' }),
       expect.objectContaining({ kind: 'confirm', flag: '--yes', message: 'Apply these changes to cluster demo?' }),
       expect.objectContaining({
         kind: 'confirm',
@@ -139,7 +150,11 @@ describe('adot install as a wizard', () => {
 
   it('shows the plan first; declining it changes nothing', async () => {
     const { sandbox, env } = await startFresh();
-    const prompter = new ScriptedPrompter({ '--addon-version': 'v0.151.0-eksbuild.2', '--yes': [false] });
+    const prompter = new ScriptedPrompter({
+      '--identity': 'auto',
+      '--addon-version': 'v0.151.0-eksbuild.2',
+      '--yes': [false],
+    });
     const run = await runCli(['install', '--target', 'xray'], {
       env,
       system: async (options) => ({ ...(await createSystem(options)), prompter }),
