@@ -58,7 +58,7 @@ function collector(apiVersion: string, spec: Record<string, unknown>): Kubernete
     kind: 'OpenTelemetryCollector',
     metadata: { name: 'observability', namespace: NAMESPACE },
     spec,
-  };
+  } as KubernetesObject;
 }
 
 const read = async (test: TestCluster, apiVersion: string) =>

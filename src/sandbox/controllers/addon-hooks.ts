@@ -2,7 +2,7 @@ import { ADDON_MANAGED_LABEL, addonOperatorObjects } from '../seed/addon-objects
 import { REQUIRED_ADDON_RBAC } from '../seed/addon-rbac.js';
 import type { ClusterAddonHooks, ClusterStore, KubeObject } from '../types.js';
 import { isDeploymentAvailable } from './objects.js';
-import { COLLECTOR_GROUP_VERSION, COLLECTOR_KIND } from './operator.js';
+import { COLLECTOR_API_VERSIONS, COLLECTOR_KIND } from './operator.js';
 
 const CERT_MANAGER_COMPONENTS = [
   { role: 'controller', names: ['cert-manager'] },
@@ -57,7 +57,9 @@ export class StoreAddonHooks implements ClusterAddonHooks {
   }
 
   removeAddon(): void {
-    for (const collector of this.store.list(COLLECTOR_GROUP_VERSION, COLLECTOR_KIND)) this.delete(collector);
+    for (const apiVersion of COLLECTOR_API_VERSIONS) {
+      for (const collector of this.store.list(apiVersion, COLLECTOR_KIND)) this.delete(collector);
+    }
     const installed = this.installed();
     for (const object of installed) if (object.kind !== 'Namespace') this.delete(object);
     // the namespace is shared with the add-on RBAC manifest, which the user applied and EKS leaves alone

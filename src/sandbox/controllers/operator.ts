@@ -8,6 +8,8 @@ import { collectorServicePorts } from './collector-ports.js';
 import { array, record, specOf, stringRecord } from './objects.js';
 import { StoreController } from './store-controller.js';
 
+/** the versions the add-on serves; the store holds each collector once, so listing one of them finds them all */
+export const COLLECTOR_API_VERSIONS = ['opentelemetry.io/v1alpha1', 'opentelemetry.io/v1beta1'] as const;
 export const COLLECTOR_KIND = 'OpenTelemetryCollector';
 /** the store keeps one object per collector whatever version it was written in; any version of the group reads it */
 export const COLLECTOR_GROUP_VERSION = 'opentelemetry.io/v1alpha1';
