@@ -1,11 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Kube, KubeObject } from '../../ports.js';
 import { COLLECTOR_CRD, COLLECTOR_V1BETA1 } from '../../core/compat-data.js';
-import {
-  chooseCollectorApiVersion,
-  collectorApiVersionOfCrd,
-  type CollectorApiVersion,
-} from '../../core/collector-version.js';
+import { chooseCollectorApiVersion, servedVersions, type CollectorApiVersion } from '../../core/collector-version.js';
 import { decideKubeObject, describeObject, refOf } from '../../core/plan/kube-diff.js';
 import type { DesiredObject } from '../../core/plan/manifests.js';
 import { FIELD_MANAGER } from '../../core/plan/ownership.js';
@@ -116,8 +112,10 @@ export function collectorApplyStep(
 }
 
 /**
- * Deletes the collector whichever version it was written in: it is one object, deleted through the version its CRD
- * serves (v1beta1 where served). Absent, or its kind not served, is none.
+ * Deletes the collector whichever version it was written in: it is one object, deleted through a version its CRD
+ * serves, v1beta1 first. When that version cannot read it (a collector stored as v1alpha1 whose configuration the
+ * conversion webhook cannot convert answers 500), the next served version is tried. Absent, or its kind not
+ * served, is none.
  */
 export function collectorDeleteStep(kube: () => Kube, name: string, namespace: string): StepDefinition {
   const deletion = (apiVersion: string) =>
@@ -130,8 +128,20 @@ export function collectorDeleteStep(kube: () => Kube, name: string, namespace: s
       const { crd } = await collectorVersionFor(kube(), () => ({}));
       current = undefined;
       if (crd === undefined) return { action: 'none', detail: 'absent' };
-      current = deletion(collectorApiVersionOfCrd(crd));
-      return current.plan();
+      const versions = servedVersions(crd).sort((a, b) => Number(b === 'v1beta1') - Number(a === 'v1beta1'));
+      if (versions.length === 0) return { action: 'none', detail: 'absent' };
+      let failure: unknown;
+      for (const version of versions) {
+        const candidate = deletion(`opentelemetry.io/${version}`);
+        try {
+          const planned = await candidate.plan();
+          current = candidate;
+          return planned;
+        } catch (error) {
+          failure ??= error;
+        }
+      }
+      throw failure;
     },
     async apply(planned) {
       return current?.apply?.(planned);
