@@ -113,6 +113,23 @@ describe('the collector version adot writes', () => {
     });
   }
 
+  it('an add-on upgrade from v0.94.1 to v0.102.0 keeps the v1alpha1 collector: nothing to rewrite, doctor passes', async () => {
+    const { cli, sandbox } = await start(CURRENT.seed);
+    expect((await cli(install('v0.94.1-eksbuild.1'))).code).toBe(0);
+    expect(adotApplyVersion(storedCollector(sandbox))).toBe(V1ALPHA1);
+    const preview = await cli([...install(CURRENT.addon), '--dry-run']);
+    expect(planOutput(preview).steps.find((step) => step.id === 'collector')).toMatchObject({
+      action: 'none',
+      detail: `up to date; written as ${V1BETA1}`,
+    });
+    const upgraded = await cli(install(CURRENT.addon));
+    expect(upgraded.code, upgraded.stderr).toBe(0);
+    expect(planOutput(upgraded).steps.find((step) => step.id === 'collector')?.action).toBe('none');
+    // still the object the old add-on stored, served as v1beta1 by the new one
+    expect(storedCollector(sandbox)?.apiVersion).toBe(V1ALPHA1);
+    expect(await doctorFailures(cli)).toEqual([]);
+  });
+
   it('a collector an older adot applied as v1alpha1 is the same object: nothing to change, or migrated without leftovers', async () => {
     const { cli, sandbox } = await start(CURRENT.seed);
     expect((await cli(install(CURRENT.addon))).code).toBe(0);

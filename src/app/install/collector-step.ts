@@ -1,7 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Kube, KubeObject } from '../../ports.js';
 import { COLLECTOR_CRD, COLLECTOR_V1BETA1 } from '../../core/compat-data.js';
-import { chooseCollectorApiVersion, servedVersions, type CollectorApiVersion } from '../../core/collector-version.js';
+import {
+  chooseCollectorApiVersion,
+  collectorApiVersionOfCrd,
+  servedVersions,
+  type CollectorApiVersion,
+} from '../../core/collector-version.js';
 import { decideKubeObject, describeObject, refOf } from '../../core/plan/kube-diff.js';
 import type { DesiredObject } from '../../core/plan/manifests.js';
 import { FIELD_MANAGER } from '../../core/plan/ownership.js';
@@ -77,6 +82,16 @@ export function collectorApplyStep(
       const desired = build(apiVersion).object;
       observed = undefined;
       if (crd === undefined) return { action: 'create', detail: `once ${COLLECTOR_CRD} is served`, manifest: desired };
+      if (collectorApiVersionOfCrd(crd) !== apiVersion) {
+        // the add-on the run installs will serve this version; until then the collector is compared in the one served
+        const now = build(collectorApiVersionOfCrd(crd)).object;
+        const decision = decideKubeObject(now, await kube().get(refOf(now)));
+        return {
+          action: decision.action,
+          detail: `${driftDetail(decision)}; written as ${apiVersion}`.replace(/^; /, ''),
+          manifest: desired,
+        };
+      }
       const live = await kube().get(refOf(desired));
       const decision = decideKubeObject(desired, live);
       const lastVersion = live === undefined ? undefined : lastAppliedVersion(live);
