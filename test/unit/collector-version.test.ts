@@ -4,7 +4,9 @@ import {
   collectorApiVersionOfAddon,
   servedVersions,
 } from '../../src/core/collector-version.js';
+import { parse } from 'yaml';
 import type { KubeObject } from '../../src/ports.js';
+import { renderCollector, renderCollectorConfig, type TemplateValues } from '../../src/core/templates/index.js';
 
 function crd(versions: { name: string; served?: boolean; storage?: boolean }[]): KubeObject {
   return {
@@ -61,5 +63,29 @@ describe('the OpenTelemetryCollector version adot writes', () => {
       'opentelemetry.io/v1beta1',
     );
     expect(chooseCollectorApiVersion({ crd: undefined })).toBe('opentelemetry.io/v1beta1');
+  });
+});
+
+describe('the collector rendered in either version', () => {
+  const values: TemplateValues = {
+    region: 'eu-west-1',
+    clusterName: 'demo',
+    namespace: 'aws-otel-eks',
+    serviceAccount: 'aws-otel-collector',
+    collectorName: 'observability',
+    ampWorkspaceId: 'ws-0123abcd-4567-89ef-0123-456789abcdef',
+  };
+
+  it('v1beta1 is the v1alpha1 resource with spec.config as an object: the YAML text parsed', () => {
+    const alpha = renderCollector(['xray', 'amp'], values);
+    const beta = renderCollector(['xray', 'amp'], values, 'opentelemetry.io/v1beta1');
+    expect(alpha.apiVersion).toBe('opentelemetry.io/v1alpha1');
+    expect(beta.apiVersion).toBe('opentelemetry.io/v1beta1');
+    const { config: text, ...alphaRest } = alpha.spec as Record<string, unknown>;
+    const { config: object, ...betaRest } = beta.spec as Record<string, unknown>;
+    expect(betaRest).toEqual(alphaRest);
+    expect(typeof text).toBe('string');
+    expect(object).toEqual(parse(String(text)));
+    expect(object).toEqual(JSON.parse(JSON.stringify(renderCollectorConfig(['xray', 'amp'], values))));
   });
 });

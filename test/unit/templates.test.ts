@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { parse, parseAllDocuments } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import {
   parseCollectorConfig,
   receiverPorts,
@@ -202,17 +202,6 @@ describe('renderCollector', () => {
     expect(typeof spec.config).toBe('string');
     expect(configOf(resource)).toEqual(renderCollectorConfig(['xray', 'amp'], values));
     expect(spec.config).toContain('$$1');
-  });
-
-  test('v1beta1: the same resource with spec.config as an object (the YAML text parsed)', () => {
-    const alpha = renderCollector(['xray', 'amp'], values);
-    const beta = renderCollector(['xray', 'amp'], values, 'opentelemetry.io/v1beta1');
-    expect(beta.apiVersion).toBe('opentelemetry.io/v1beta1');
-    const { config: text, ...alphaRest } = alpha.spec as Record<string, unknown>;
-    const { config: object, ...betaRest } = beta.spec as Record<string, unknown>;
-    expect(betaRest).toEqual(alphaRest);
-    expect(object).toEqual(parse(String(text)));
-    expect(object).toEqual(JSON.parse(JSON.stringify(renderCollectorConfig(['xray', 'amp'], values))));
   });
 
   test('metrics-only collectors have no UDP ports', () => {
