@@ -1,6 +1,7 @@
-import { COLLECTOR_CRD } from '../core/compat-data.js';
+import { ADDON_NAME, COLLECTOR_CRD } from '../core/compat-data.js';
 import { validateCollectorConfig } from '../core/collector-config.js';
 import { failure, usageError } from '../core/errors.js';
+import { resolveAddonVersion } from '../core/plan/addon-version.js';
 import { collectorObject } from '../core/plan/manifests.js';
 import { operationDocument } from '../core/plan/steps.js';
 import { parseTargets, TARGETS } from '../core/targets.js';
@@ -9,7 +10,8 @@ import { validateTemplateValues, type TemplateValues } from '../core/templates/v
 import type { OperationResult } from './install.js';
 import { describeClusterOrFail } from './install/context.js';
 import type { OperationDeps } from './install/deps.js';
-import { applyObjectStep, crdExists } from './install/kube-steps.js';
+import { collectorApplyStep, collectorVersionFor, type CollectorVersionSource } from './install/collector-step.js';
+import { crdExists } from './install/kube-steps.js';
 import { manifestsYaml } from './install/manifests-yaml.js';
 import { planText, stepLines } from './install/report.js';
 import { StepFailure, applySteps, Confirmations, planSteps, plannedSteps } from './install/runner.js';
@@ -36,6 +38,32 @@ async function regionFor(deps: OperationDeps, options: ApplyTemplateOptions, clu
   if (region === undefined)
     throw usageError('RegionUnknown', `Cannot tell the region of ${cluster}`, { hint: 'pass --region' });
   return region;
+}
+
+/**
+ * The add-on whose CRD will serve the collector while the CRD is missing (a dry run before the add-on is ACTIVE): the
+ * add-on being installed, else the version `adot install` would pick for the cluster; undefined when none fits.
+ */
+function addonVersionWithoutCrd(deps: OperationDeps, cluster: string): CollectorVersionSource {
+  return async (crd) => {
+    if (crd !== undefined) return {};
+    const installed = await deps.eks.describeAddon(cluster, ADDON_NAME);
+    if (installed !== undefined) return { addonVersion: installed.addonVersion };
+    const info = await describeClusterOrFail(deps, cluster);
+    try {
+      const available = await deps.eks.describeAddonVersions(ADDON_NAME, info.version);
+      return {
+        addonVersion: resolveAddonVersion({
+          available,
+          clusterVersion: info.version,
+          request: undefined,
+          installed: undefined,
+        }),
+      };
+    } catch {
+      return {};
+    }
+  };
 }
 
 /**
@@ -67,16 +95,20 @@ export async function applyTemplate(deps: OperationDeps, options: ApplyTemplateO
       { hint: problems.find((p) => p.hint !== undefined)?.hint ?? 'check the --set values' },
     );
   }
-  const desired = collectorObject(targets, values);
+  const versionSource = addonVersionWithoutCrd(deps, cluster);
   if (options.dryRun && deps.output.format === 'yaml') {
-    deps.output.stdout(manifestsYaml(desired.map((d) => d.object)));
+    // the version that would be written: what the cluster serves
+    const { apiVersion } = await collectorVersionFor(deps.kube(), versionSource);
+    deps.output.stdout(manifestsYaml(collectorObject(targets, values, apiVersion).map((d) => d.object)));
     return { exitStatus: 0, document: operationDocument([], { dryRun: true }) };
   }
   const kube = () => deps.kube();
-  const entries = await planSteps(
-    desired.map((d) => applyObjectStep(kube, d, { requiresCrd: COLLECTOR_CRD })),
-    deps,
+  const step = collectorApplyStep(
+    kube,
+    (apiVersion) => collectorObject(targets, values, apiVersion)[0]!,
+    versionSource,
   );
+  const entries = await planSteps([step], deps);
   if (options.dryRun) {
     const steps = plannedSteps(entries);
     const document = operationDocument(steps, { dryRun: true });

@@ -1,4 +1,3 @@
-import { COLLECTOR_CRD } from '../core/compat-data.js';
 import { failure } from '../core/errors.js';
 import { addonRbacObjects, prometheusRbacObjects } from '../core/plan/manifests.js';
 import { partitionForRoleDeletion, policyName } from '../core/plan/iam.js';
@@ -11,6 +10,7 @@ import { ADDON_NAME, DEFAULT_TIMEOUT_MS, type OperationDeps } from './install/de
 import { reportFailure } from './install/failure-report.js';
 import { skippedStep } from './install/install-steps.js';
 import { podIdentityAssociationRemovalStep } from './install/identity-steps.js';
+import { collectorDeleteStep } from './install/collector-step.js';
 import { deleteObjectStep } from './install/kube-steps.js';
 import { planText, stepLines } from './install/report.js';
 import {
@@ -35,8 +35,6 @@ export interface UninstallOptions {
   timeoutMs?: number | undefined;
   signal?: AbortSignal | undefined;
 }
-
-const COLLECTOR_API = 'opentelemetry.io/v1alpha1';
 
 function addonDeleteStep(
   deps: OperationDeps,
@@ -149,17 +147,7 @@ export async function uninstall(deps: OperationDeps, options: UninstallOptions):
   const deletions = (objects: ReturnType<typeof addonRbacObjects>) =>
     [...objects].reverse().map((d) => deleteObjectStep(kube, d.id, refOf(d.object)));
   const definitions: StepDefinition[] = [
-    deleteObjectStep(
-      kube,
-      'collector',
-      {
-        apiVersion: COLLECTOR_API,
-        kind: 'OpenTelemetryCollector',
-        name: options.collectorName,
-        namespace: options.namespace,
-      },
-      { requiresCrd: COLLECTOR_CRD },
-    ),
+    collectorDeleteStep(kube, options.collectorName, options.namespace),
     podIdentityAssociationRemovalStep(deps, {
       clusterName,
       namespace: options.namespace,

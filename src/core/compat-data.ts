@@ -98,4 +98,12 @@ export const ADDON_RBAC_NAMESPACE = 'opentelemetry-operator-system';
 export const ADDON_RBAC_CLUSTER_ROLE = 'eks:addon-manager-otel';
 export const ADDON_RBAC_ROLE = 'eks:addon-manager';
 export const COLLECTOR_CRD = 'opentelemetrycollectors.opentelemetry.io';
+export const COLLECTOR_V1ALPHA1 = 'opentelemetry.io/v1alpha1';
+export const COLLECTOR_V1BETA1 = 'opentelemetry.io/v1beta1';
+/**
+ * The first add-on version whose CRD serves (and stores) OpenTelemetryCollector v1beta1: the add-on follows the
+ * OpenTelemetry operator's releases, and operator v0.102.0 made v1beta1 the storage version
+ * (https://github.com/open-telemetry/opentelemetry-operator/blob/v0.102.0/bundle/manifests/opentelemetry.io_opentelemetrycollectors.yaml).
+ */
+export const COLLECTOR_V1BETA1_FROM_ADDON = '0.102.0';
 export const CERT_MANAGER_INSTALL_URL = 'https://github.com/cert-manager/cert-manager/releases/download';

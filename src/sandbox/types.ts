@@ -147,13 +147,17 @@ export interface WatchEvent {
 }
 
 /**
- * Every object of one emulated cluster, keyed by apiVersion + kind + namespace + name. The API server serves it
- * over HTTP; controllers read and write it directly. put() assigns uid, resourceVersion, creationTimestamp and
- * generation (bumped when anything but metadata/status changes) and notifies watchers; objects returned are copies.
+ * Every object of one emulated cluster, keyed by API group + kind + namespace + name: as in etcd, an object exists
+ * once whatever version it was written in and keeps the apiVersion it was encoded in (a custom resource's storage
+ * version when written through the API server; the API server converts it to the version a request names). The
+ * version in `apiVersion` arguments only names the group. The API server serves the store over HTTP; controllers
+ * read and write it directly. put() assigns uid, resourceVersion, creationTimestamp and generation (bumped when
+ * anything but metadata/status changes) and notifies watchers; objects returned are copies.
  */
 export interface ClusterStore {
+  /** the object of that group/kind, in the version it is stored in */
   get(apiVersion: string, kind: string, name: string, namespace?: string): KubeObject | undefined;
-  /** every object of that apiVersion/kind (all namespaces unless one is given) */
+  /** every object of that group/kind (all namespaces unless one is given), in the versions they are stored in */
   list(apiVersion: string, kind: string, namespace?: string): KubeObject[];
   /** every object in the store */
   all(): KubeObject[];

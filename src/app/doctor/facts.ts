@@ -8,7 +8,7 @@
  */
 import type { Amp, Eks, Iam, Kube, KubeObject, Sts } from '../../ports.js';
 import { isAdotError } from '../../core/errors.js';
-import { ADDON_NAME, ADDON_RBAC_NAMESPACE } from '../../core/compat-data.js';
+import { ADDON_NAME, ADDON_RBAC_NAMESPACE, COLLECTOR_V1ALPHA1, COLLECTOR_V1BETA1 } from '../../core/compat-data.js';
 import { oidcProviderArn } from '../../core/irsa.js';
 import { collectorConfigOf, collectorIdentity } from '../../core/checks/collector-identity.js';
 import { requiredAccess } from '../../core/checks/k8s.js';
@@ -99,7 +99,8 @@ export async function gatherFacts(sources: FactSources, context: DoctorContext):
     nodes,
     podIdentityAgentAddon,
     kubeSystemDaemonSets,
-    collectors,
+    collectorsV1beta1,
+    collectorsV1alpha1,
     serviceAccounts,
     collectorRollout,
     podIdentityAssociations,
@@ -135,7 +136,9 @@ export async function gatherFacts(sources: FactSources, context: DoctorContext):
     list('v1', 'Node'),
     settle(() => sources.eks.describeAddon(context.clusterName, POD_IDENTITY_AGENT_ADDON)),
     list('apps/v1', 'DaemonSet', 'kube-system'),
-    installed(() => list('opentelemetry.io/v1alpha1', 'OpenTelemetryCollector', ns)),
+    // both versions in the same round: add-ons from v0.102 serve v1beta1, older ones only v1alpha1
+    installed(() => list(COLLECTOR_V1BETA1, 'OpenTelemetryCollector', ns)),
+    installed(() => list(COLLECTOR_V1ALPHA1, 'OpenTelemetryCollector', ns)),
     installed(() => list('v1', 'ServiceAccount', ns)),
     installed(() => withKube((kube) => kube.rolloutStatus(ns, `${context.collectorName}-collector`))),
     installed(() => settle(() => sources.eks.listPodIdentityAssociations(context.clusterName, { namespace: ns }))),
@@ -144,6 +147,8 @@ export async function gatherFacts(sources: FactSources, context: DoctorContext):
     installed(() => settle(() => sources.iam.listAttachedRolePolicies(context.roleName))),
     installed(() => settle(() => sources.iam.listRolePolicies(context.roleName))),
   ]);
+
+  const collectors = collectorsOf(collectorsV1beta1, collectorsV1alpha1);
 
   // ---- rounds 2 and 3: what needs round 1's answers, each chain as deep as it must be
   const chains: Promise<number>[] = [];
@@ -241,6 +246,19 @@ export async function gatherFacts(sources: FactSources, context: DoctorContext):
     ampWorkspace,
     roundTrips: 1 + Math.max(0, ...depths),
   };
+}
+
+/**
+ * The collectors of the namespace, each once: as v1beta1 where it is served (a kind not served lists nothing), plus
+ * any only v1alpha1 answered. When v1beta1 cannot be listed (e.g. a stored v1alpha1 collector whose configuration
+ * its conversion cannot read), the v1alpha1 list stands alone, so its configuration can be checked as written.
+ */
+export function collectorsOf(v1beta1: Fact<KubeObject[]>, v1alpha1: Fact<KubeObject[]>): Fact<KubeObject[]> {
+  if (!v1beta1.ok) return v1alpha1.ok ? v1alpha1 : v1beta1;
+  if (!v1alpha1.ok) return v1beta1;
+  const seen = new Set(v1beta1.value.map((collector) => collector.metadata.uid ?? collector.metadata.name));
+  const onlyAlpha = v1alpha1.value.filter((collector) => !seen.has(collector.metadata.uid ?? collector.metadata.name));
+  return known([...v1beta1.value, ...onlyAlpha]);
 }
 
 /** The documents of a role's managed policies (their default versions) and inline policies, fetched in parallel. */

@@ -1,4 +1,3 @@
-import { COLLECTOR_CRD } from '../../core/compat-data.js';
 import {
   addonRbacObjects,
   collectorDeploymentName,
@@ -12,6 +11,7 @@ import type { DesiredObject } from '../../core/plan/manifests.js';
 import { isMetricsTarget } from '../../core/targets.js';
 import { addonActiveStep, addonStep } from './addon-steps.js';
 import { ampWorkspaceStep } from './amp-workspace.js';
+import { collectorApplyStep } from './collector-step.js';
 import { ampRequest, type ResolvedInstallContext } from './context.js';
 import type { OperationDeps } from './deps.js';
 import { oidcProviderStep, policiesStep, roleStep } from './iam-steps.js';
@@ -114,9 +114,14 @@ export function installSteps(deps: OperationDeps, context: ResolvedInstallContex
       ? podIdentityAssociationStep(deps, { ...account, roleArn: context.roleArn })
       : podIdentityAssociationRemovalStep(deps, account),
     ...prometheusRbac,
-    applyObjectStep(kube, () => withIdentity(collectorObject(request.targets, values())[0]!, identityAnnotation), {
-      requiresCrd: COLLECTOR_CRD,
-    }),
+    collectorApplyStep(
+      kube,
+      (apiVersion) => withIdentity(collectorObject(request.targets, values(), apiVersion)[0]!, identityAnnotation),
+      () => ({
+        addonVersion: context.addonVersion,
+        addonChanging: context.installedAddon?.addonVersion !== context.addonVersion,
+      }),
+    ),
     rolloutStep(deps, {
       namespace: request.namespace,
       deployment: collectorDeploymentName(request.collectorName),

@@ -1,5 +1,5 @@
 import type { Kube, KubeRef } from '../../ports.js';
-import { decideKubeObject, describeObject, refOf } from '../../core/plan/kube-diff.js';
+import { decideKubeObject, describeObject, refOf, type KubeDecision } from '../../core/plan/kube-diff.js';
 import type { DesiredObject } from '../../core/plan/manifests.js';
 import type { StepDefinition } from './runner.js';
 
@@ -8,6 +8,13 @@ const CRD_API = 'apiextensions.k8s.io/v1';
 /** True when the CRD that serves a custom kind exists (the collector kind appears only once the add-on is ACTIVE). */
 export async function crdExists(kube: Kube, crdName: string): Promise<boolean> {
   return (await kube.get({ apiVersion: CRD_API, kind: 'CustomResourceDefinition', name: crdName })) !== undefined;
+}
+
+/** "differs at a, b, c, …" for an update, "up to date" for none */
+export function driftDetail(decision: KubeDecision): string {
+  if (decision.action === 'update')
+    return `differs at ${decision.drift.slice(0, 3).join(', ')}${decision.drift.length > 3 ? ', …' : ''}`;
+  return decision.action === 'none' ? 'up to date' : '';
 }
 
 /**
@@ -31,13 +38,7 @@ export function applyObjectStep(
         return { action: 'create', detail: `once ${options.requiresCrd} is served`, manifest: object };
       }
       const decision = decideKubeObject(object, await kube().get(refOf(object)));
-      const detail =
-        decision.action === 'update'
-          ? `differs at ${decision.drift.slice(0, 3).join(', ')}${decision.drift.length > 3 ? ', …' : ''}`
-          : decision.action === 'none'
-            ? 'up to date'
-            : '';
-      return { action: decision.action, detail, manifest: object };
+      return { action: decision.action, detail: driftDetail(decision), manifest: object };
     },
     async apply() {
       await kube().apply(current().object, { force: true });

@@ -1,4 +1,5 @@
 import type { KubeObject } from '../../ports.js';
+import type { CollectorApiVersion } from '../collector-version.js';
 import { isMetricsTarget, type Target } from '../targets.js';
 import {
   renderAddonRbac,
@@ -46,9 +47,13 @@ export function prometheusRbacObjects(targets: readonly Target[], values: Templa
   return targets.some(isMetricsTarget) ? withIds('prometheus-rbac', renderPrometheusRbac(values)) : [];
 }
 
-/** ONE collector for every chosen target. */
-export function collectorObject(targets: readonly Target[], values: TemplateValues): DesiredObject[] {
-  return withIds('collector', [renderCollector(targets, values)]);
+/** ONE collector for every chosen target, in the version the cluster serves (collector-version.ts). */
+export function collectorObject(
+  targets: readonly Target[],
+  values: TemplateValues,
+  apiVersion?: CollectorApiVersion,
+): DesiredObject[] {
+  return withIds('collector', [renderCollector(targets, values, apiVersion)]);
 }
 
 /** The Deployment the operator makes from a collector resource. */

@@ -2,7 +2,10 @@
  * Renders the collector for the chosen targets: one OpenTelemetryCollector whose configuration merges the targets'
  * fragments (templates/collector/*.yaml), so traces and metrics share one collector as in the ADOT add-on blog.
  */
+import { parse } from 'yaml';
 import type { KubeObject } from '../../ports.js';
+import { COLLECTOR_V1ALPHA1, COLLECTOR_V1BETA1 } from '../compat-data.js';
+import type { CollectorApiVersion } from '../collector-version.js';
 import {
   receiverPorts,
   stringifyCollectorConfig,
@@ -126,16 +129,23 @@ export function renderCollectorConfig(targets: readonly Target[], values: Templa
 }
 
 /**
- * The OpenTelemetryCollector resource: spec.config is the configuration as YAML text, spec.ports lists the UDP
- * receivers (the operator only infers TCP ports), e.g. awsxray on 2000/UDP.
+ * The OpenTelemetryCollector resource in the given version: spec.config is the configuration as YAML text in
+ * v1alpha1 and as an object in v1beta1 (the same data: the object is the text parsed, as the operator's conversion
+ * reads it); spec.ports lists the UDP receivers (the operator only infers TCP ports), e.g. awsxray on 2000/UDP.
  */
-export function renderCollector(targets: readonly Target[], values: TemplateValues): KubeObject {
+export function renderCollector(
+  targets: readonly Target[],
+  values: TemplateValues,
+  apiVersion: CollectorApiVersion = COLLECTOR_V1ALPHA1,
+): KubeObject {
   validateTemplateValues(values, targets);
   const config = buildConfig(targets, values);
   const source = 'collector-resource.yaml';
   const resource = substituteTokens(loadTemplate(source), tokenValues(values, targets), source) as KubeObject;
+  resource.apiVersion = apiVersion;
   const spec = resource.spec as Record<string, unknown>;
-  spec.config = stringifyCollectorConfig(config);
+  const text = stringifyCollectorConfig(config);
+  spec.config = apiVersion === COLLECTOR_V1BETA1 ? (parse(text) as unknown) : text;
   const udpPorts = receiverPorts(config).filter((port) => port.protocol === 'UDP');
   if (udpPorts.length > 0)
     spec.ports = udpPorts.map(({ name, port, protocol }) => ({

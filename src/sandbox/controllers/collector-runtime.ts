@@ -4,7 +4,7 @@ import { collectorPod, collectorPodName } from './collector-pods.js';
 import { collectorServicePorts, type PortSource } from './collector-ports.js';
 import type { ServiceListeners } from './endpoints.js';
 import { isDeploymentAvailable, record, specOf } from './objects.js';
-import { COLLECTOR_API_VERSIONS, COLLECTOR_KIND } from './operator.js';
+import { COLLECTOR_GROUP_VERSION, COLLECTOR_KIND } from './operator.js';
 import type { PodHealth } from './rollout.js';
 import { StoreController } from './store-controller.js';
 
@@ -204,12 +204,9 @@ export class CollectorRuntimeController extends StoreController {
     }
   }
 
+  /** the stored collector, whatever version it is in (its ports read the same in both) */
   private collector(owner: CollectorRef): KubeObject | undefined {
-    for (const apiVersion of COLLECTOR_API_VERSIONS) {
-      const found = this.store.get(apiVersion, COLLECTOR_KIND, owner.name, owner.namespace);
-      if (found !== undefined) return found;
-    }
-    return undefined;
+    return this.store.get(COLLECTOR_GROUP_VERSION, COLLECTOR_KIND, owner.name, owner.namespace);
   }
 }
 

@@ -1,29 +1,72 @@
 import { isDeepStrictEqual } from 'node:util';
+import { configToYaml } from '../kube/collector-config-v1beta1.js';
+import { convertObject } from '../kube/conversion.js';
 import { addonCollectorImage, COLLECTOR_CRD, OPERATOR_DEPLOYMENT } from '../seed/addon-objects.js';
 import { ADDON_NAMESPACE } from '../seed/addon-rbac.js';
-import type { KubeObject } from '../types.js';
+import type { ClusterStore, KubeObject } from '../types.js';
 import { collectorServicePorts } from './collector-ports.js';
-import { array, specOf, stringRecord } from './objects.js';
+import { array, record, specOf, stringRecord } from './objects.js';
 import { StoreController } from './store-controller.js';
 
+/** the versions the add-on serves; the store holds each collector once, so listing one of them finds them all */
 export const COLLECTOR_API_VERSIONS = ['opentelemetry.io/v1alpha1', 'opentelemetry.io/v1beta1'] as const;
 export const COLLECTOR_KIND = 'OpenTelemetryCollector';
+/** the store keeps one object per collector whatever version it was written in; any version of the group reads it */
+export const COLLECTOR_GROUP_VERSION = 'opentelemetry.io/v1alpha1';
+
+/**
+ * The version the installed operator watches collectors in: v1beta1 once its CRD serves it (add-on v0.102 and
+ * later), else v1alpha1. Undefined without the CRD.
+ */
+export function operatorCollectorVersion(store: ClusterStore): string | undefined {
+  const crd = store.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', COLLECTOR_CRD);
+  if (crd === undefined) return undefined;
+  const versions = array(record(crd.spec).versions).map(record);
+  const served = versions.filter((version) => version.served !== false).map((version) => String(version.name));
+  return served.includes('v1beta1') ? 'opentelemetry.io/v1beta1' : 'opentelemetry.io/v1alpha1';
+}
+
+/**
+ * The collectors as the operator reads them through the API server: each stored object once, converted to the
+ * version it watches (undefined for one the conversion webhook cannot convert; the real operator's list fails).
+ */
+export function collectorsAsOperatorSees(
+  store: ClusterStore,
+  apiVersion: string,
+): { stored: KubeObject; served: KubeObject | undefined }[] {
+  return store.list(COLLECTOR_GROUP_VERSION, COLLECTOR_KIND).map((stored) => {
+    try {
+      return { stored, served: convertObject(store, stored, apiVersion) };
+    } catch {
+      return { stored, served: undefined };
+    }
+  });
+}
+
+/** the operator's collector.yaml: v1alpha1's string as written (older operators), v1beta1's Config.Yaml() */
+export function collectorConfigText(config: unknown): string {
+  return typeof config === 'string' ? config : configToYaml(record(config));
+}
 const MANAGED_BY = 'opentelemetry-operator';
 /** the ADOT collector image when neither the collector nor an installed operator names one */
 const FALLBACK_COLLECTOR_IMAGE = 'public.ecr.aws/aws-observability/aws-otel-collector:latest';
 
 /**
  * The OpenTelemetry operator, in deployment mode only: while its CRD is installed, each OpenTelemetryCollector
- * becomes a Deployment, a ConfigMap and (when it has ports) a Service named `<name>-collector`. Objects whose
- * owning collector is gone are removed whether or not the operator is installed, as garbage collection would.
+ * becomes a Deployment, a ConfigMap and (when it has ports) a Service named `<name>-collector`. It reads each
+ * collector once, in the version it watches (converted as its webhook converts), so a collector written as v1alpha1
+ * or v1beta1 yields the same objects. One that cannot be converted is left as it is. Objects whose owning collector
+ * is gone are removed whether or not the operator is installed, as garbage collection would.
  */
 export class OperatorController extends StoreController {
   protected reconcile(): void {
-    const collectors = COLLECTOR_API_VERSIONS.flatMap((apiVersion) => this.store.list(apiVersion, COLLECTOR_KIND));
+    const collectors = this.store.list(COLLECTOR_GROUP_VERSION, COLLECTOR_KIND);
     const owners = new Set(collectors.map((collector) => collector.metadata.uid));
-    if (this.store.get('apiextensions.k8s.io/v1', 'CustomResourceDefinition', COLLECTOR_CRD) !== undefined) {
+    const watched = operatorCollectorVersion(this.store);
+    if (watched !== undefined) {
       const image = this.defaultImage();
-      for (const collector of collectors) {
+      for (const { served: collector } of collectorsAsOperatorSees(this.store, watched)) {
+        if (collector === undefined) continue;
         const mode = specOf(collector).mode ?? 'deployment';
         if (mode === 'deployment') this.reconcileCollector(collector, image);
       }
@@ -67,8 +110,12 @@ export class OperatorController extends StoreController {
     ];
     const metadata = { name: objectName, namespace, labels, ownerReferences };
     const ports = collectorServicePorts(spec.config, spec.ports);
-    const configText = typeof spec.config === 'string' ? spec.config : JSON.stringify(spec.config ?? {});
-    this.ensure({ apiVersion: 'v1', kind: 'ConfigMap', metadata, data: { 'collector.yaml': configText } });
+    this.ensure({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata,
+      data: { 'collector.yaml': collectorConfigText(spec.config) },
+    });
     this.ensure({
       apiVersion: 'apps/v1',
       kind: 'Deployment',

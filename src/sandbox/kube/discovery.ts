@@ -3,8 +3,9 @@ import { apiVersionOf, type ResourceRegistry, type ResourceType } from './regist
 
 /** Legacy (unaggregated) discovery documents: kubectl and client-node fall back to these when served as application/json. */
 
+/** of the storage version, so equal for every served version of a kind (k8s.io/apiserver discovery.StorageVersionHash) */
 function storageVersionHash(type: ResourceType): string {
-  return createHash('sha256').update(`${type.group}/${type.version}/${type.kind}`).digest('base64').slice(0, 11);
+  return createHash('sha256').update(`${type.group}/${type.storageVersion}/${type.kind}`).digest('base64').slice(0, 11);
 }
 
 function resourceEntry(type: ResourceType): Record<string, unknown> {

@@ -35,6 +35,11 @@ export interface WriteContext {
   /** 'status' for writes through the /status subresource */
   subresource?: string;
   now: string;
+  /**
+   * the object in another version of its kind (custom resources served in several versions), for managers that
+   * wrote another version: their fields are compared and pruned in their version
+   */
+  convert?: (object: KubeObject, apiVersion: string) => KubeObject;
 }
 
 function entriesOf(object: KubeObject | undefined): ManagedFieldsEntry[] {
@@ -119,10 +124,113 @@ function scopedConfig(config: KubeObject, scope: FieldScope): Record<string, unk
   return { metadata: tracked, ...(scope === 'main' ? withoutStatus : rest) };
 }
 
+/** every field an entry names, with the maps and list items that hold them (as SMD's named fields are members) */
+function memberKeys(paths: readonly FieldPath[]): Set<string> {
+  const keys = new Set<string>();
+  for (const path of paths)
+    for (let length = 1; length <= path.length; length += 1) keys.add(pathKey(path.slice(0, length)));
+  return keys;
+}
+
+function memberPaths(paths: readonly FieldPath[]): FieldPath[] {
+  return [...memberKeys(paths)].map((key) => JSON.parse(key) as FieldPath);
+}
+
+/** removes the given members, deepest first; metadata itself always stays */
+function removeMembers(object: KubeObject, paths: readonly FieldPath[]): KubeObject {
+  const result = structuredClone(object);
+  const removable = paths.filter((path) => !(path.length === 1 && path[0] === 'f:metadata'));
+  for (const path of [...removable].sort((a, b) => b.length - a.length)) removePath(result, path);
+  return result;
+}
+
+function entryPaths(entry: ManagedFieldsEntry, taken: ReadonlySet<string> | undefined): FieldPath[] {
+  return leafPaths(entry.fieldsV1).filter((path) => taken === undefined || !taken.has(pathKey(path)));
+}
+
+interface PruneInput {
+  merged: KubeObject;
+  own: ManagedFieldsEntry;
+  others: { entry: ManagedFieldsEntry; taken: ReadonlySet<string> | undefined }[];
+  appliedPaths: FieldPath[];
+  context: WriteContext;
+}
+
+/**
+ * Removes what the manager applied last time and no longer applies, unless another manager owns it (SMD's
+ * Updater.prune, sigs.k8s.io/structured-merge-diff merge/update.go). When the last apply was in another version of
+ * the kind, the removal happens in that version: the merged object is converted to it, pruned, checked against what
+ * the managers of the applying version own, and converted back.
+ */
+function prune({ merged, own, others, appliedPaths, context }: PruneInput): KubeObject {
+  const lastVersion = own.apiVersion;
+  const ownedBy = (version: string) =>
+    others.filter(({ entry }) => entry.apiVersion === version).flatMap(({ entry, taken }) => entryPaths(entry, taken));
+  if (lastVersion === context.apiVersion || context.convert === undefined) {
+    const kept = memberKeys([...appliedPaths, ...ownedBy(lastVersion)]);
+    return removeMembers(
+      merged,
+      memberPaths(leafPaths(own.fieldsV1)).filter((path) => !kept.has(pathKey(path))),
+    );
+  }
+  const convert = context.convert;
+  const setOf = (object: KubeObject) => leafPaths(fieldSetOf(object, context.scope, context.builtin));
+  const last = memberPaths(leafPaths(own.fieldsV1));
+  const mergedAtLast = convert(merged, lastVersion);
+  const keptAtLast = memberKeys(ownedBy(lastVersion));
+  const prunedAtLast = removeMembers(
+    mergedAtLast,
+    last.filter((path) => !keptAtLast.has(pathKey(path))),
+  );
+  // add back what the managers of the applying version own (the new apply among them)
+  const prunedKeys = memberKeys(setOf(convert(prunedAtLast, context.apiVersion)));
+  const managed = memberKeys([...appliedPaths, ...ownedBy(context.apiVersion)]);
+  const pruned = removeMembers(
+    merged,
+    memberPaths(setOf(merged)).filter((path) => !prunedKeys.has(pathKey(path)) && !managed.has(pathKey(path))),
+  );
+  // only what was applied last time goes: the rest removed on the way (unowned fields) comes back
+  const remaining = memberKeys(setOf(convert(pruned, lastVersion)));
+  const removed = memberPaths(setOf(mergedAtLast)).filter((path) => !remaining.has(pathKey(path)));
+  const lastKeys = new Set(last.map(pathKey));
+  return convert(
+    removeMembers(
+      mergedAtLast,
+      removed.filter((path) => lastKeys.has(pathKey(path))),
+    ),
+    context.apiVersion,
+  );
+}
+
+/**
+ * The leaf fields of a manager of another version that a write changes (conflicts) or removes, compared in that
+ * manager's version as SMD's Updater.update does.
+ */
+function crossVersionChanges(
+  entry: ManagedFieldsEntry,
+  before: KubeObject | undefined,
+  after: KubeObject,
+  convert: (object: KubeObject, apiVersion: string) => KubeObject,
+): { changed: FieldPath[]; removed: FieldPath[] } {
+  const old = before === undefined ? undefined : convert(before, entry.apiVersion);
+  const next = convert(after, entry.apiVersion);
+  const changed: FieldPath[] = [];
+  const removed: FieldPath[] = [];
+  for (const path of leafPaths(entry.fieldsV1)) {
+    const now = valueAt(next, path);
+    const was = old === undefined ? { found: false, value: undefined } : valueAt(old, path);
+    if (!now.found) {
+      if (was.found) removed.push(path);
+    } else if (!was.found || !isDeepStrictEqual(was.value, now.value)) changed.push(path);
+  }
+  return { changed, removed };
+}
+
 /**
  * Server-side apply of `config` by `context.manager` onto `live` (undefined = create): conflicts with other
  * managers' fields (409 naming them unless forced), removal of fields this manager applied before and dropped now
- * (unless someone else owns them), and the new managedFields. Returns the object to store.
+ * (unless someone else owns them), and the new managedFields. Managers that wrote another version of the kind are
+ * compared in their version (context.convert). Returns the object to store.
  */
 export function serverSideApply(
   live: KubeObject | undefined,
@@ -142,39 +250,30 @@ export function serverSideApply(
   };
   if (live === undefined && config.metadata.namespace !== undefined)
     base.metadata.namespace = config.metadata.namespace;
+  const sameVersion = (entry: ManagedFieldsEntry) =>
+    entry.apiVersion === context.apiVersion || context.convert === undefined;
 
   const conflicts: { manager: string; apiVersion: string; path: FieldPath }[] = [];
   const stolen = new Map<number, Set<string>>();
+  const steal = (index: number, entry: ManagedFieldsEntry, path: FieldPath) => {
+    conflicts.push({ manager: entry.manager, apiVersion: entry.apiVersion, path });
+    const taken = stolen.get(index) ?? new Set<string>();
+    taken.add(pathKey(path));
+    stolen.set(index, taken);
+  };
   entries.forEach((entry, index) => {
-    if (entry.manager === context.manager) return;
+    if (entry.manager === context.manager || !sameVersion(entry)) return;
     if ((entry.subresource ?? '') !== (context.subresource ?? '')) return;
     const owned = new Set(leafPaths(entry.fieldsV1).map(pathKey));
     for (const path of appliedPaths) {
       if (!owned.has(pathKey(path)) || path[path.length - 1] === '.') continue;
       const current = valueAt(base, path);
       if (!current.found || isDeepStrictEqual(current.value, valueAt(applied, path).value)) continue;
-      conflicts.push({ manager: entry.manager, apiVersion: entry.apiVersion, path });
-      const taken = stolen.get(index) ?? new Set<string>();
-      taken.add(pathKey(path));
-      stolen.set(index, taken);
+      steal(index, entry, path);
     }
   });
-  if (conflicts.length > 0 && !force) throw conflictError(conflicts, config);
 
   const own = entries.find((entry) => sameIdentity(entry, context.manager, 'Apply', context.subresource));
-  const appliedKeys = new Set(appliedPaths.map(pathKey));
-  const othersOwn = new Set<string>();
-  entries.forEach((entry, index) => {
-    if (entry === own) return;
-    const taken = stolen.get(index);
-    for (const path of leafPaths(entry.fieldsV1))
-      if (taken === undefined || !taken.has(pathKey(path))) othersOwn.add(pathKey(path));
-  });
-  const dropped =
-    own === undefined
-      ? []
-      : leafPaths(own.fieldsV1).filter((path) => !appliedKeys.has(pathKey(path)) && !othersOwn.has(pathKey(path)));
-
   const { metadata: appliedMetadata, ...appliedBody } = applied as { metadata?: Record<string, unknown> };
   const merged = mergeApplied(
     base,
@@ -182,7 +281,24 @@ export function serverSideApply(
     '',
     context.builtin,
   ) as KubeObject;
-  for (const path of dropped.sort((a, b) => b.length - a.length)) removePath(merged, path);
+  const others = entries
+    .map((entry, index) => ({ entry, taken: stolen.get(index) }))
+    .filter(({ entry }) => entry !== own);
+  const result = own === undefined ? merged : prune({ merged, own, others, appliedPaths, context });
+
+  const convert = context.convert;
+  if (convert !== undefined) {
+    entries.forEach((entry, index) => {
+      if (entry.manager === context.manager || sameVersion(entry)) return;
+      if ((entry.subresource ?? '') !== (context.subresource ?? '')) return;
+      const { changed, removed } = crossVersionChanges(entry, live, result, convert);
+      for (const path of changed) steal(index, entry, path);
+      const taken = stolen.get(index) ?? new Set<string>();
+      for (const path of removed) taken.add(pathKey(path));
+      if (taken.size > 0) stolen.set(index, taken);
+    });
+  }
+  if (conflicts.length > 0 && !force) throw conflictError(conflicts, config);
 
   let nextEntries = entries.map((entry, index) => {
     const taken = stolen.get(index);
@@ -197,8 +313,8 @@ export function serverSideApply(
     fieldsV1: appliedSet,
     ...(context.subresource === undefined ? {} : { subresource: context.subresource }),
   });
-  merged.metadata.managedFields = nextEntries;
-  return merged;
+  result.metadata.managedFields = nextEntries;
+  return result;
 }
 
 function conflictError(
@@ -241,11 +357,15 @@ export function recordUpdate(
   });
   const gone = previousPaths.filter((path) => !nextKeys.has(pathKey(path)));
   const lost = new Set([...changed, ...gone].map(pathKey));
-  const entries = entriesOf(previous).map((entry) =>
-    (entry.subresource ?? '') === (context.subresource ?? '') || context.scope === 'all'
-      ? { ...entry, fieldsV1: withoutPaths(entry.fieldsV1, lost) }
-      : entry,
-  );
+  const convert = context.convert;
+  const entries = entriesOf(previous).map((entry) => {
+    if ((entry.subresource ?? '') !== (context.subresource ?? '') && context.scope !== 'all') return entry;
+    if (convert === undefined || entry.apiVersion === context.apiVersion)
+      return { ...entry, fieldsV1: withoutPaths(entry.fieldsV1, lost) };
+    // a manager of another version loses what the write changes or removes in that version
+    const { changed: changedThere, removed } = crossVersionChanges(entry, previous, next, convert);
+    return { ...entry, fieldsV1: withoutPaths(entry.fieldsV1, new Set([...changedThere, ...removed].map(pathKey))) };
+  });
   const own = entriesOf(previous).find((entry) => sameIdentity(entry, context.manager, 'Update', context.subresource));
   const ownPaths = own === undefined ? [] : leafPaths(own.fieldsV1).filter((path) => nextKeys.has(pathKey(path)));
   return upsert(entries, {

@@ -20,6 +20,8 @@ export interface ResourceType {
   storageVersion: string;
   /** for custom resources: the CRD's printer columns of this version */
   printerColumns?: PrinterColumn[];
+  /** for custom resources: the version is marked deprecated; requests get this warning (a Warning header) */
+  deprecationWarning?: string;
 }
 
 export interface PrinterColumn {
@@ -59,6 +61,8 @@ interface CrdSpec {
     storage?: boolean;
     subresources?: { status?: unknown };
     additionalPrinterColumns?: PrinterColumn[];
+    deprecated?: boolean;
+    deprecationWarning?: string;
   }[];
 }
 
@@ -86,9 +90,44 @@ export function resourcesOfCrd(crd: KubeObject): ResourceType[] {
       builtin: false,
       storageVersion,
       printerColumns: version.additionalPrinterColumns ?? [],
+      ...(version.deprecated === true
+        ? {
+            // https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definition-versioning/#version-deprecation
+            deprecationWarning:
+              version.deprecationWarning ?? `${spec.group}/${version.name} ${names.kind} is deprecated`,
+          }
+        : {}),
     });
   }
   return types;
+}
+
+const kubeVersionPattern = /^v(\d+)(?:(alpha|beta)(\d+))?$/;
+
+/**
+ * Kubernetes' version priority (k8s.io/apimachinery/pkg/version CompareKubeAwareVersionStrings): GA before beta
+ * before alpha, then the higher major, then the higher minor; versions not shaped like v1beta2 come last, in
+ * lexicographic order. Negative when `a` has the higher priority, so that sort() puts the preferred first.
+ * https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definition-versioning/#version-priority
+ */
+export function byVersionPriority(a: string, b: string): number {
+  const rank = (version: string): number[] | undefined => {
+    const match = kubeVersionPattern.exec(version);
+    if (match === null) return undefined;
+    const stability = match[2] === undefined ? 2 : match[2] === 'beta' ? 1 : 0;
+    return [stability, Number(match[1]), Number(match[3] ?? 0)];
+  };
+  const ra = rank(a);
+  const rb = rank(b);
+  if (ra === undefined || rb === undefined) {
+    if (ra === undefined && rb === undefined) return a < b ? -1 : a > b ? 1 : 0;
+    return ra === undefined ? 1 : -1;
+  }
+  for (let index = 0; index < 3; index += 1) {
+    const difference = (rb[index] ?? 0) - (ra[index] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
 }
 
 /** Built-in kinds plus those of every CRD currently in the store (read on each call, so a new CRD serves at once). */
@@ -109,7 +148,7 @@ export class ResourceRegistry {
     return this.all().find((type) => type.group === group && type.version === version && type.kind === kind);
   }
 
-  /** group -> versions in the order they were declared (first = preferred) */
+  /** group -> versions by priority (first = preferred, as discovery orders a CRD's versions) */
   groups(): Map<string, string[]> {
     const groups = new Map<string, string[]>();
     for (const type of this.all()) {
@@ -117,6 +156,7 @@ export class ResourceRegistry {
       if (!versions.includes(type.version)) versions.push(type.version);
       groups.set(type.group, versions);
     }
+    for (const versions of groups.values()) versions.sort(byVersionPriority);
     return groups;
   }
 }

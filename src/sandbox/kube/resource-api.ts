@@ -7,6 +7,7 @@ import { removeWithDependents, type PropagationPolicy } from './gc.js';
 import { recordUpdate, serverSideApply, type WriteContext } from './managed-fields.js';
 import { applyJsonPatch, applyMergePatch, isMap, strategicMerge } from './patch.js';
 import type { RbacAuthorizer } from './rbac.js';
+import { ConversionFailure, convertObject } from './conversion.js';
 import { apiVersionOf, crdKind, storageApiVersion, type ResourceType } from './registry.js';
 import type { ResourceRequest } from './request-info.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
@@ -54,11 +55,6 @@ export interface ResourceApiDependencies {
 
 function timestamp(date: Date): string {
   return date.toISOString().replace(/\.\d+Z$/, 'Z');
-}
-
-/** the object as served under the requested version (custom resources are stored under their storage version) */
-export function served(object: KubeObject, type: ResourceType): KubeObject {
-  return { ...object, apiVersion: apiVersionOf(type) };
 }
 
 function dryRunOf(query: URLSearchParams, body?: unknown): boolean {
@@ -119,6 +115,30 @@ export class ResourceApi {
     }
   }
 
+  /**
+   * A stored object in another version of its group (custom resources are stored in their CRD's storage version and
+   * served in the version a request names); a conversion that fails answers as the API server does for a read or a
+   * write.
+   */
+  convert(object: KubeObject, apiVersion: string, purpose: 'read' | 'write' | 'watch'): KubeObject {
+    try {
+      return convertObject(this.deps.store, object, apiVersion);
+    } catch (error) {
+      if (error instanceof ConversionFailure) throw error.toApiError(purpose);
+      throw error;
+    }
+  }
+
+  /** the object as served under the request's version */
+  served(object: KubeObject, type: ResourceType): KubeObject {
+    return this.convert(object, apiVersionOf(type), 'read');
+  }
+
+  /** the object as stored: in the storage version */
+  private storedForm(object: KubeObject, type: ResourceType): KubeObject {
+    return this.convert({ ...object, apiVersion: apiVersionOf(type) }, storageApiVersion(type), 'write');
+  }
+
   /** objects of the request's type, namespace and selectors, sorted as the API server lists them */
   matching(request: Pick<ApiRequest, 'info' | 'type' | 'query'>): KubeObject[] {
     const { info, type, query } = request;
@@ -128,7 +148,7 @@ export class ResourceApi {
       .list(storageApiVersion(type), type.kind, type.namespaced ? info.namespace : undefined)
       .filter((object) => labels(object) && fields(object))
       .sort(byNamespaceAndName)
-      .map((object) => served(object, type));
+      .map((object) => this.served(object, type));
   }
 
   private find(type: ResourceType, name: string, namespace: string | undefined): KubeObject | undefined {
@@ -138,7 +158,7 @@ export class ResourceApi {
       name,
       type.namespaced ? namespace : undefined,
     );
-    return found === undefined ? undefined : served(found, type);
+    return found === undefined ? undefined : this.served(found, type);
   }
 
   private existing(request: ApiRequest): KubeObject {
@@ -173,6 +193,7 @@ export class ResourceApi {
       builtin: type.builtin,
       ...(info.subresource === undefined ? {} : { subresource: info.subresource }),
       now: timestamp(this.deps.now()),
+      convert: (object, apiVersion) => this.convert(object, apiVersion, 'write'),
     };
   }
 
@@ -252,8 +273,10 @@ export class ResourceApi {
     delete object.metadata.generation;
     if (previous?.metadata.deletionTimestamp !== undefined)
       object.metadata.deletionTimestamp = previous.metadata.deletionTimestamp;
-    if (dryRun) return this.preview(previous, object);
-    const stored = this.deps.store.put({ ...object, apiVersion: storageApiVersion(type) });
+    // what is stored, and answered: the object in the storage version, converted back to the request's version
+    const storedForm = this.storedForm(object, type);
+    if (dryRun) return this.served(this.preview(previous, storedForm), type);
+    const stored = this.deps.store.put(storedForm);
     if (
       stored.metadata.deletionTimestamp !== undefined &&
       finalizersOf(stored).length === 0 &&
@@ -261,7 +284,7 @@ export class ResourceApi {
     ) {
       removeWithDependents(this.deps.store, stored, 'Background');
     }
-    return served(stored, type);
+    return this.served(stored, type);
   }
 
   private preview(previous: KubeObject | undefined, object: KubeObject): KubeObject {
@@ -464,9 +487,9 @@ export class ResourceApi {
         ...(isNamespace ? { status: { ...(isMap(object.status) ? object.status : {}), phase: 'Terminating' } } : {}),
       };
       if (dryRun) return marked;
-      return served(this.deps.store.put({ ...marked, apiVersion: storageApiVersion(type) }), type);
+      return this.served(this.deps.store.put(this.storedForm(marked, type)), type);
     }
-    if (!dryRun) removeWithDependents(this.deps.store, { ...object, apiVersion: storageApiVersion(type) }, policy);
+    if (!dryRun) removeWithDependents(this.deps.store, object, policy);
     return undefined;
   }
 

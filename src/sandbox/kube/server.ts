@@ -10,7 +10,7 @@ import { apiGroup, apiGroupList, apiVersions, resourceList } from './discovery.j
 import { EventLog } from './event-log.js';
 import { openApiDocument, openApiIndex } from './openapi.js';
 import { forbiddenMessage, RbacAuthorizer, superuserGroup, type RequestAttributes } from './rbac.js';
-import { ResourceRegistry, storageApiVersion } from './registry.js';
+import { apiVersionOf, ResourceRegistry, storageApiVersion } from './registry.js';
 import { parseRequest, type NonResourceRequest, type ResourceRequest } from './request-info.js';
 import { ResourceApi, type UserInfo } from './resource-api.js';
 import { KubeApiError, statusError } from './status.js';
@@ -165,6 +165,9 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     const injected = faults?.pick({ service: 'kubernetes', verb: info.verb, resource: info.plural });
     if (injected !== undefined)
       throw statusError(injected, `injected fault: ${info.verb} ${info.plural} answered ${injected}`);
+    // https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definition-versioning/#version-deprecation
+    if (type.deprecationWarning !== undefined)
+      response.setHeader('Warning', `299 - ${JSON.stringify(type.deprecationWarning)}`);
     const accept = request.headers.accept;
     if (info.verb === 'watch') {
       watches.serve(
@@ -174,6 +177,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
           query,
           ...(accept === undefined ? {} : { accept }),
           initialObjects: () => api.matching({ info, type, query }),
+          served: (object) => api.convert(object, apiVersionOf(type), 'watch'),
         },
         response,
       );

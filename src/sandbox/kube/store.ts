@@ -8,8 +8,18 @@ function specPart(object: KubeObject): Record<string, unknown> {
   return rest;
 }
 
+/** the API group of an apiVersion: '' for v1, apps for apps/v1 */
+function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/**
+ * Objects are keyed by group, kind, namespace and name, not by version: as in etcd (/registry/<group>/<resource>/…),
+ * one object exists once whatever version it was written in, and keeps the apiVersion it was encoded in.
+ */
 function keyOf(apiVersion: string, kind: string, name: string, namespace: string | undefined): string {
-  return JSON.stringify([apiVersion, kind, namespace ?? '', name]);
+  return JSON.stringify([groupOf(apiVersion), kind, namespace ?? '', name]);
 }
 
 /** Equal apart from the bookkeeping put() assigns itself, so that a no-op write changes nothing (as in Kubernetes). */
@@ -37,9 +47,10 @@ export function createClusterStore(): ClusterStore {
     },
 
     list(apiVersion, kind, namespace) {
+      const group = groupOf(apiVersion);
       const matches: KubeObject[] = [];
       for (const object of objects.values()) {
-        if (object.apiVersion !== apiVersion || object.kind !== kind) continue;
+        if (groupOf(object.apiVersion) !== group || object.kind !== kind) continue;
         if (namespace !== undefined && object.metadata.namespace !== namespace) continue;
         matches.push(structuredClone(object));
       }

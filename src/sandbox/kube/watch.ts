@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { KubeObject, WatchEvent } from '../types.js';
 import type { EventLog, LoggedEvent } from './event-log.js';
-import { apiVersionOf, storageApiVersion, type ResourceType } from './registry.js';
+import { apiVersionOf, splitApiVersion, type ResourceType } from './registry.js';
 import type { ResourceRequest } from './request-info.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { KubeApiError, statusError } from './status.js';
@@ -12,8 +12,10 @@ export interface WatchRequest {
   type: ResourceType;
   query: URLSearchParams;
   accept?: string;
-  /** current objects of the request's type, namespace and selectors (for the initial ADDED events) */
+  /** current objects of the request's type, namespace and selectors (for the initial ADDED events), as served */
   initialObjects(): KubeObject[];
+  /** a stored object in the request's version; throws a KubeApiError when it cannot be converted */
+  served(object: KubeObject): KubeObject;
 }
 
 const defaultTimeoutSeconds = 1800;
@@ -40,9 +42,9 @@ export class WatchStreams {
       .filter((part): part is string => part !== null && part !== undefined && part !== '')
       .join(',');
     const fields = parseFieldSelector(fieldSelector, type.kind);
-    const storageVersion = storageApiVersion(type);
+    // stored objects of any version of the group: each is converted to the requested version
     const matches = (object: KubeObject): boolean =>
-      object.apiVersion === storageVersion &&
+      splitApiVersion(object.apiVersion).group === type.group &&
       object.kind === type.kind &&
       (!type.namespaced || info.namespace === undefined || object.metadata.namespace === info.namespace) &&
       labels(object) &&
@@ -68,10 +70,21 @@ export class WatchStreams {
 
     this.begin(response);
     const table = wantsTable(request.accept);
-    const write = (event: WatchEvent | { type: 'BOOKMARK'; object: unknown }): void => {
+    let failed = false;
+    const write = (event: WatchEvent | { type: 'BOOKMARK'; object: unknown }, alreadyServed = false): void => {
+      if (failed) return;
       let object: unknown = event.object;
       if (event.type !== 'BOOKMARK') {
-        const servedObject = { ...event.object, apiVersion: apiVersionOf(type) };
+        let servedObject: KubeObject;
+        try {
+          servedObject = alreadyServed ? event.object : request.served(event.object);
+        } catch (error) {
+          if (!(error instanceof KubeApiError)) throw error;
+          // the watch ends with the error, as etcd3's watcher does after a decode failure
+          failed = true;
+          response.end(`${JSON.stringify({ type: 'ERROR', object: error.toStatus() })}\n`);
+          return;
+        }
         object = table
           ? toTable(type, [servedObject], servedObject.metadata.resourceVersion ?? '', this.now().getTime())
           : servedObject;
@@ -80,8 +93,7 @@ export class WatchStreams {
     };
 
     if (sendInitial) {
-      for (const object of request.initialObjects())
-        write({ type: 'ADDED', object: { ...object, apiVersion: storageVersion } });
+      for (const object of request.initialObjects()) write({ type: 'ADDED', object }, true);
       if (query.get('sendInitialEvents') === 'true' && query.get('allowWatchBookmarks') === 'true') {
         write({
           type: 'BOOKMARK',

@@ -48,27 +48,53 @@ export function addonOperatorObjects(version: string): KubeObject[] {
   const selector = { 'app.kubernetes.io/name': 'opentelemetry-operator', 'control-plane': 'controller-manager' };
   const servesV1beta1 = minorOf(version) >= 102;
   const schema = { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } };
+  const subresources = { status: {}, scale: scaleSubresource };
+  const caBundle = fakeCaBundle(OPERATOR_WEBHOOK_SERVICE);
+  // from v0.102 the operator serves v1beta1 (the storage version) and converts v1alpha1 with its webhook; columns,
+  // deprecation and conversion as its bundle declares them:
+  // https://github.com/open-telemetry/opentelemetry-operator/blob/v0.102.0/bundle/manifests/opentelemetry.io_opentelemetrycollectors.yaml
+  const printerColumns = [
+    { description: 'Deployment Mode', jsonPath: '.spec.mode', name: 'Mode', type: 'string' },
+    { description: 'OpenTelemetry Version', jsonPath: '.status.version', name: 'Version', type: 'string' },
+    { jsonPath: '.status.scale.statusReplicas', name: 'Ready', type: 'string' },
+    { jsonPath: '.metadata.creationTimestamp', name: 'Age', type: 'date' },
+    { jsonPath: '.status.image', name: 'Image', type: 'string' },
+    { description: 'Management State', jsonPath: '.spec.managementState', name: 'Management', type: 'string' },
+  ];
   const collectorVersions = servesV1beta1
     ? [
         {
+          additionalPrinterColumns: printerColumns,
+          deprecated: true,
+          deprecationWarning: 'OpenTelemetryCollector v1alpha1 is deprecated. Migrate to v1beta1.',
           name: 'v1alpha1',
           served: true,
           storage: false,
           schema,
-          subresources: { status: {}, scale: scaleSubresource },
+          subresources,
         },
-        { name: 'v1beta1', served: true, storage: true, schema, subresources: { status: {}, scale: scaleSubresource } },
-      ]
-    : [
         {
-          name: 'v1alpha1',
+          additionalPrinterColumns: printerColumns,
+          name: 'v1beta1',
           served: true,
           storage: true,
           schema,
-          subresources: { status: {}, scale: scaleSubresource },
+          subresources,
         },
-      ];
-  const caBundle = fakeCaBundle(OPERATOR_WEBHOOK_SERVICE);
+      ]
+    : [{ name: 'v1alpha1', served: true, storage: true, schema, subresources }];
+  const conversion = servesV1beta1
+    ? {
+        strategy: 'Webhook',
+        webhook: {
+          clientConfig: {
+            service: { name: OPERATOR_WEBHOOK_SERVICE, namespace: ADDON_NAMESPACE, path: '/convert', port: 443 },
+            caBundle,
+          },
+          conversionReviewVersions: ['v1alpha1', 'v1beta1'],
+        },
+      }
+    : undefined;
   const webhookService = (path: string) => ({
     service: { name: OPERATOR_WEBHOOK_SERVICE, namespace: ADDON_NAMESPACE, path, port: 443 },
     caBundle,
@@ -107,6 +133,7 @@ export function addonOperatorObjects(version: string): KubeObject[] {
         },
         scope: 'Namespaced',
         versions: collectorVersions,
+        ...(conversion === undefined ? {} : { conversion }),
       },
     },
     {
