@@ -386,6 +386,91 @@ describe('adot doctor output and options', () => {
   });
 });
 
+describe('adot doctor on IRSA', () => {
+  it('OIDC provider deleted: iam.oidc-provider fails, and the trust policy is not judged behind it', async () => {
+    const seed = scenarioSeed('installed-healthy');
+    seed.iam!.oidcProviders = [];
+    const { run, document } = await doctorInSeed(seed);
+    expect(run.code).toBe(1);
+    expect(failingIds(document)).toEqual(['iam.oidc-provider']);
+    expect(check(document, 'iam.trust-policy').message).toBe('skipped: iam.oidc-provider failed');
+  });
+
+  it('role deleted: iam.role fails naming where its name came from', async () => {
+    const seed = scenarioSeed('installed-healthy');
+    seed.iam!.roles = [];
+    const { run, document } = await doctorInSeed(seed);
+    expect(run.code).toBe(1);
+    expect(failingIds(document)).toEqual(['iam.role']);
+    expect(check(document, 'iam.role').message).toContain('named by the service account annotation');
+  });
+});
+
+describe('adot doctor on EKS Pod Identity', () => {
+  it('installed-pod-identity: every check that applies passes; the IRSA-only OIDC provider check does not apply', async () => {
+    const { run, document } = await doctorInScenario('installed-pod-identity');
+    expect(run.code, run.stderr).toBe(0);
+    expect(failingIds(document)).toEqual([]);
+    expect(check(document, 'identity.mode')).toMatchObject({ status: 'pass', observed: 'pod-identity' });
+    expect(check(document, 'pod-identity.agent').status).toBe('pass');
+    expect(check(document, 'pod-identity.association').status).toBe('pass');
+    expect(check(document, 'iam.oidc-provider')).toMatchObject({
+      status: 'skip',
+      message: 'skipped: not needed with EKS Pod Identity',
+    });
+    expect(check(document, 'iam.trust-policy').message).toContain('pods.eks.amazonaws.com');
+  });
+
+  const association = (sandbox: RunningSandbox) => {
+    const [found] = sandbox.eks.listPodIdentityAssociations('demo', {}).associations;
+    if (found === undefined) throw new Error('no association');
+    return found.associationId;
+  };
+
+  it('association removed: identity.mode fails (no wiring at all), the IAM checks wait behind it', async () => {
+    const { run, document } = await doctorInSeed(scenarioSeed('installed-pod-identity'), [], (sandbox) => {
+      sandbox.eks.deletePodIdentityAssociation('demo', association(sandbox));
+    });
+    expect(run.code).toBe(1);
+    expect(failingIds(document)).toEqual(['identity.mode']);
+    expect(check(document, 'iam.role').message).toBe('skipped: identity.mode failed');
+  });
+
+  it('agent missing: pod-identity.agent fails naming the add-on to create', async () => {
+    const seed = scenarioSeed('installed-pod-identity');
+    const cluster = seed.clusters![0]!;
+    cluster.addons = cluster.addons!.filter((addon) => addon.name !== 'eks-pod-identity-agent');
+    const { run, document } = await doctorInSeed(seed);
+    expect(run.code).toBe(1);
+    expect(failingIds(document)).toEqual(['pod-identity.agent']);
+    expect(check(document, 'pod-identity.agent').hint).toContain('aws eks create-addon');
+  });
+
+  it('association pointing at another role while --role-name names ours: pod-identity.association fails', async () => {
+    const seed = scenarioSeed('installed-pod-identity');
+    const ours = seed.iam!.roles![0]!;
+    seed.iam!.roles!.push({ ...ours, name: 'Other-Role' });
+    seed.clusters![0]!.podIdentityAssociations![0]!.roleArn = 'arn:aws:iam::123456789012:role/Other-Role';
+    const { run, document } = await doctorInSeed(seed, ['--role-name', 'EKS-ADOT-ServiceAccount-Role']);
+    expect(run.code).toBe(1);
+    expect(failingIds(document)).toEqual(['pod-identity.association']);
+  });
+
+  it('amp.workspace fails when the workspace the collector writes to does not exist', async () => {
+    const seed = scenarioSeed('installed-healthy');
+    seed.clusters![0]!.objects = objectsOf(seed).map((o) =>
+      o.kind === 'OpenTelemetryCollector'
+        ? { ...o, spec: { ...(o['spec'] as object), config: YAML.stringify(AMP_CONFIG), ports: [] } }
+        : o,
+    );
+    seed.iam!.roles![0]!.attachedPolicies = ['arn:aws:iam::aws:policy/AmazonPrometheusRemoteWriteAccess'];
+    const { run, document } = await doctorInSeed(seed);
+    expect(run.code).toBe(1);
+    expect(failingIds(document)).toEqual(['amp.workspace']);
+    expect(check(document, 'amp.workspace').message).toContain('does not exist');
+  });
+});
+
 describe('coverage of the check ids', () => {
   it('every check id failed for its own reason somewhere above, and passed somewhere', () => {
     expect([...seenFailing].sort()).toEqual([...CHECK_IDS].sort());

@@ -131,6 +131,18 @@ export const podIdentityAgent: Check = {
             ),
           };
         }
+        if (daemonSet === undefined && addon !== undefined) {
+          return {
+            status: 'fail',
+            message: `the ${POD_IDENTITY_AGENT_ADDON} add-on is ACTIVE but DaemonSet ${where} does not exist: pods of the association get no credentials`,
+            observed: 'no DaemonSet',
+            expected: `DaemonSet ${where}`,
+            hint: hintFor(
+              this.id,
+              `aws eks update-addon --cluster-name ${context.clusterName} --addon-name ${POD_IDENTITY_AGENT_ADDON} --resolve-conflicts OVERWRITE   # re-installs what the add-on owns`,
+            ),
+          };
+        }
         if (daemonSet === undefined) {
           return {
             status: 'fail',
