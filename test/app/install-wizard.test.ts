@@ -115,7 +115,7 @@ describe('adot install as a wizard', () => {
     const collector = sandbox
       .store(sandbox.defaultCluster)
       .get('opentelemetry.io/v1beta1', 'OpenTelemetryCollector', 'observability', 'aws-otel-eks');
-    expect(String((collector?.spec as { config: string }).config)).toContain(
+    expect(JSON.stringify((collector?.spec as { config: unknown }).config)).toContain(
       'workspaces/ws-0123abcd/api/v1/remote_write',
     );
   });

@@ -54,7 +54,16 @@ describe('the add-on documentation configurations on the bundled collector runti
   const logger = memoryLogger();
 
   beforeAll(async () => {
-    [sandbox, app] = await Promise.all([startSandbox({ seed: scenarioSeed('fresh') }), startDemoApp()]);
+    [sandbox, app] = await Promise.all([
+      startSandbox({
+        // remote write reaches only workspaces that exist, as in AMP
+        seed: {
+          ...scenarioSeed('fresh'),
+          amp: { workspaces: [WORKSPACE, 'ws-daemonset-published', 'ws-daemonset-fixed'].map((id) => ({ id })) },
+        },
+      }),
+      startDemoApp(),
+    ]);
     dir = await mkdtemp(join(tmpdir(), 'adot-addon-docs-'));
     const kubeconfig = join(dir, 'kubeconfig');
     await writeFile(kubeconfig, sandbox.kubeconfig());
