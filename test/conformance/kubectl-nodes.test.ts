@@ -26,7 +26,7 @@ describe('kubectl: nodes and the pod identity agent DaemonSet', () => {
     expect(lines[0]).toMatch(/^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION$/);
     expect(lines).toHaveLength(3);
     for (const line of lines.slice(1)) {
-      expect(line).toMatch(/^ip-192-168-\d+-\d+\.ec2\.internal\s+Ready\s+<none>\s+\d+s\s+v1\.33\.2-eks-931bdca$/);
+      expect(line).toMatch(/^ip-192-168-\d+-\d+\.ec2\.internal\s+Ready\s+<none>\s+\d+s\s+v1\.36\.0-eks-[0-9a-f]{7}$/);
     }
     const wide = await kubectl.run(['get', 'nodes', '-o', 'wide']);
     expect(wide.stdout.split('\n')[0]).toMatch(
