@@ -1,6 +1,8 @@
 import { sandboxAdminBindingName } from '../kube/bootstrap.js';
 import { daemonSetNodes } from '../kube/node-scheduling.js';
 import type { KubeObject, SeedAddon, SeedCluster } from '../types.js';
+import { eksCreated } from '../controllers/eks-apply.js';
+import { addonCollectorObjects } from './addon-collectors/index.js';
 import { POD_IDENTITY_AGENT_ADDON } from './addon-namespaces.js';
 import { addonOperatorObjects } from './addon-objects.js';
 import { daemonSetStatus, rolledOutDaemonSetStatus } from './daemonset-status.js';
@@ -39,7 +41,7 @@ export function clusterStartObjects(cluster: SeedCluster, baseObjects: KubeObjec
   const installed = (addon: SeedAddon): KubeObject[] =>
     addon.name === POD_IDENTITY_AGENT_ADDON
       ? installedAgentObjects(addon, { clusterName: cluster.name, region }, nodes)
-      : installedAdotObjects(addon);
+      : installedAdotObjects(addon, { clusterName: cluster.name, region });
   const objects = [
     ...base,
     ...nodes,
@@ -77,9 +79,10 @@ function installedAgentObjects(
   });
 }
 
-function installedAdotObjects(addon: SeedAddon): KubeObject[] {
+/** the operator, rolled out (or not when DEGRADED), and the collectors its configurationValues ask for, as EKS applied them */
+function installedAdotObjects(addon: SeedAddon, context: { clusterName: string; region: string }): KubeObject[] {
   if (addon.name !== 'adot' || !INSTALLED_ADDON_STATES.has(addon.status ?? 'ACTIVE')) return [];
-  return addonOperatorObjects(addon.version).map((object) => {
+  const operator = addonOperatorObjects(addon.version).map((object) => {
     if (object.kind !== 'Deployment') return object;
     const status =
       addon.status === 'DEGRADED'
@@ -87,4 +90,13 @@ function installedAdotObjects(addon: SeedAddon): KubeObject[] {
         : availableDeploymentStatus(object.metadata.name, 1, 1);
     return { ...object, status };
   });
+  const settings = {
+    configurationValues: addon.configurationValues,
+    serviceAccountRoleArn: addon.serviceAccountRoleArn,
+  };
+  const now = new Date();
+  return [
+    ...operator,
+    ...addonCollectorObjects(addon.version, settings, context).map((object) => eksCreated(object, now)),
+  ];
 }

@@ -1,4 +1,4 @@
-import type { ClusterAddonHooks } from '../../types.js';
+import { AddonHealthError, type AddonInstallSettings, type ClusterAddonHooks } from '../../types.js';
 import type { AddonDefinition } from './addon-definitions.js';
 import type { AddonIssue } from './emulator-types.js';
 import { invalidParameter } from './errors.js';
@@ -39,6 +39,16 @@ export function resolveAddonVersion(
   return requested;
 }
 
+/**
+ * ResolveConflicts takes NONE, OVERWRITE or PRESERVE (the eks/2017-11-01 model's enum), on CreateAddon too since
+ * June 2023 (https://github.com/eksctl-io/eksctl/pull/6729). EKS's wording for another value is not public.
+ */
+export function validateResolveConflicts(value: string | undefined, where: Where): void {
+  if (value !== undefined && !['NONE', 'OVERWRITE', 'PRESERVE'].includes(value)) {
+    throw invalidParameter(`ResolveConflicts ${value} is not supported`, where);
+  }
+}
+
 export function validateServiceAccountRoleArn(roleArn: string | undefined, where: Where): void {
   if (roleArn !== undefined && roleArn !== '' && !ROLE_ARN_PATTERN.test(roleArn)) {
     throw invalidParameter(`ServiceAccountRoleArn ${roleArn} is not a valid IAM role ARN`, where);
@@ -50,13 +60,17 @@ export function installAddon(
   definition: AddonDefinition,
   hooks: ClusterAddonHooks | undefined,
   version: string,
+  settings: AddonInstallSettings = {},
 ): AddonIssue | undefined {
   if (definition.requiresAddonRbac(version) && hooks?.hasAddonRbac?.() !== true) {
     return { code: 'AccessDenied', message: RBAC_ACCESS_DENIED, resourceIds: [] };
   }
   try {
-    hooks?.installAddon(version);
+    hooks?.installAddon(version, settings);
   } catch (error) {
+    if (error instanceof AddonHealthError) {
+      return { code: error.code, message: error.message, resourceIds: [...error.resourceIds] };
+    }
     // a failing cluster must not take the endpoint down from inside a timer; EKS reports such failures as health
     return {
       code: 'InternalFailure',

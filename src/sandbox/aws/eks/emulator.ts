@@ -12,7 +12,12 @@ import {
   updateParams,
   type AddonState,
 } from './addon-state.js';
-import { installAddon, resolveAddonVersion, validateServiceAccountRoleArn } from './addon-lifecycle.js';
+import {
+  installAddon,
+  resolveAddonVersion,
+  validateResolveConflicts,
+  validateServiceAccountRoleArn,
+} from './addon-lifecycle.js';
 import { groupedByAddon, selectedVersions } from './addon-versions.js';
 import { describeClusterDocument } from './cluster-description.js';
 import type {
@@ -169,18 +174,11 @@ export class EksEmulator {
     }
     const definition = this.definitions.get(addonName);
     if (definition === undefined) throw invalidParameter(`Addon ${addonName} specified is not supported`, where);
-    if (params.resolveConflicts !== undefined && !['NONE', 'OVERWRITE'].includes(params.resolveConflicts)) {
-      throw invalidParameter(`ResolveConflicts ${params.resolveConflicts} is not supported on create`, where);
-    }
+    validateResolveConflicts(params.resolveConflicts, where);
     const version = resolveAddonVersion(definition, cluster.registration.version, params.addonVersion, where);
     validateServiceAccountRoleArn(params.serviceAccountRoleArn, where);
     if (params.configurationValues !== undefined) {
-      validateConfigurationValues(
-        definition.configurationSchema(version),
-        params.configurationValues,
-        clusterName,
-        addonName,
-      );
+      validateConfigurationValues(definition.configurationSchema(version), params.configurationValues, where);
     }
     if (definition.requiresCertManager) {
       const certManagerProblem = this.hooksOf(cluster, addonName)?.certManagerProblem?.();
@@ -211,7 +209,11 @@ export class EksEmulator {
     });
     cluster.addons.set(addonName, addon);
     this.after(addon, this.timing.addonCreateSeconds, () => {
-      const issue = installAddon(definition, this.hooksOf(cluster, definition.name), version);
+      const issue = installAddon(definition, this.hooksOf(cluster, definition.name), version, {
+        configurationValues: addon.configurationValues,
+        serviceAccountRoleArn: addon.serviceAccountRoleArn,
+        resolveConflicts: params.resolveConflicts,
+      });
       settle(addon, issue === undefined ? 'ACTIVE' : 'CREATE_FAILED', issue);
     });
     return this.describeAddonState(cluster, addon);
@@ -229,14 +231,14 @@ export class EksEmulator {
       params.addonVersion === undefined
         ? addon.addonVersion
         : resolveAddonVersion(definition, cluster.registration.version, params.addonVersion, where);
+    validateResolveConflicts(params.resolveConflicts, where);
     validateServiceAccountRoleArn(params.serviceAccountRoleArn, where);
-    if (params.configurationValues !== undefined) {
-      validateConfigurationValues(
-        definition.configurationSchema(version),
-        params.configurationValues,
-        clusterName,
-        addonName,
-      );
+    // the values the add-on will run with: new ones, or its own when only the version changes, which the new version
+    // must take too ("Users with an incompatible advanced configuration will receive errors when upgrading their
+    // add-on version to v0.88.0 or beyond", https://github.com/aws-otel/aws-otel.github.io/blob/282f48cba70d4b10fef0c6a42a518fb6263c31d2/src/docs/getting-started/adot-eks-add-on/add-on-v88-migration.mdx)
+    const values = params.configurationValues ?? addon.configurationValues;
+    if (values !== undefined && (params.configurationValues !== undefined || version !== addon.addonVersion)) {
+      validateConfigurationValues(definition.configurationSchema(version), values, where);
     }
     if (params.podIdentityAssociations !== undefined) {
       validateAddonAssociations(params.podIdentityAssociations, {
@@ -257,6 +259,7 @@ export class EksEmulator {
       addonName,
     };
     cluster.updates.set(update.id, update);
+    const previousValues = addon.configurationValues;
     if (params.serviceAccountRoleArn !== undefined)
       addon.serviceAccountRoleArn = emptyToUndefined(params.serviceAccountRoleArn);
     if (params.configurationValues !== undefined)
@@ -271,8 +274,14 @@ export class EksEmulator {
     addon.status = 'UPDATING';
     addon.modifiedAt = new Date();
     this.after(addon, this.timing.addonUpdateSeconds, () => {
-      const issue = installAddon(definition, this.hooksOf(cluster, definition.name), version);
+      const issue = installAddon(definition, this.hooksOf(cluster, definition.name), version, {
+        configurationValues: addon.configurationValues,
+        serviceAccountRoleArn: addon.serviceAccountRoleArn,
+        resolveConflicts: params.resolveConflicts,
+      });
+      // a failed update leaves the add-on's version and configuration as the cluster still has them
       if (issue === undefined) addon.addonVersion = version;
+      else addon.configurationValues = previousValues;
       settle(addon, issue === undefined ? 'ACTIVE' : 'UPDATE_FAILED', issue);
       update.status = issue === undefined ? 'Successful' : 'Failed';
       if (issue !== undefined)
