@@ -20,7 +20,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadOtlpCodec } from '../../src/collector/receivers/otlp/codec.js';
 import { scenarioSeed } from '../../src/sandbox/seed/scenarios.js';
 import type { Seed } from '../../src/sandbox/types.js';
-import { eventually, startSandboxFixture, type SandboxFixture } from '../helpers/sandbox.js';
+import { eventually, scenarioWith, startSandboxFixture, type SandboxFixture } from '../helpers/sandbox.js';
 
 const NS = 'opentelemetry-operator-system';
 const FAST = { addonCreateSeconds: 0.2, addonDeleteSeconds: 0.1, addonUpdateSeconds: 0.2, rolloutSeconds: 0.2 };
@@ -279,6 +279,21 @@ describe('the collectors the ADOT add-on deploys from its configuration (real EK
       'adot-col-otlp-ingest': { mode: 'deployment', serviceAccount: 'adot-col-otlp-ingest' },
     });
     await expect(core.readNamespacedServiceAccount({ name: 'aws-otel-collector', namespace: NS })).rejects.toThrow();
+  });
+
+  it('the addon-presets scenario starts with its collectors in place, applied by eks', async () => {
+    fixture = await startSandboxFixture(scenarioWith('addon-presets', FAST));
+    const sandbox = fixture;
+    expect((await settledAddon(sandbox)).status).toBe('ACTIVE');
+    expect(await collectors(sandbox, 'v1beta1')).toEqual({
+      'adot-col-otlp-ingest': { mode: 'deployment', serviceAccount: 'adot-col-otlp-ingest' },
+      'adot-col-container-logs': { mode: 'daemonset', serviceAccount: 'adot-col-container-logs' },
+    });
+    const store = sandbox.sandbox.store('demo');
+    const collector = store.get('opentelemetry.io/v1beta1', 'OpenTelemetryCollector', 'adot-col-otlp-ingest', NS);
+    expect(collector?.metadata.managedFields).toMatchObject([{ manager: 'eks', operation: 'Apply' }]);
+    expect((await update(sandbox, { configurationValues: presets({ otlp: true }) })).status).toBe('ACTIVE');
+    expect(Object.keys(await collectors(sandbox, 'v1beta1'))).toEqual(['adot-col-otlp-ingest']);
   });
 
   it('resolveConflicts: a field changed with kubectl fails the update (NONE), PRESERVE keeps it, OVERWRITE resets it', async () => {

@@ -308,7 +308,11 @@ describe('scenarios', () => {
       'flaky-api',
       'pod-identity-ready',
       'installed-pod-identity',
+      'addon-presets',
       'fargate-only',
+    ]);
+    expect(scenarioSeed('addon-presets').clusters?.[0]?.addons).toMatchObject([
+      { name: 'adot', version: 'v0.151.0-eksbuild.2', status: 'ACTIVE' },
     ]);
     expect(scenarioSeed('pod-identity-ready').clusters?.[0]).toMatchObject({
       version: '1.36',
