@@ -1,6 +1,7 @@
 import { AddonHealthError, type AddonInstallSettings, type ClusterAddonHooks } from '../../types.js';
 import type { AddonDefinition } from './addon-definitions.js';
 import type { AddonIssue } from './emulator-types.js';
+import { validateConfigurationValues } from './configuration.js';
 import { invalidParameter } from './errors.js';
 
 /** The rules of an add-on's lifecycle that do not depend on the emulator's state. */
@@ -46,6 +47,24 @@ export function resolveAddonVersion(
 export function validateResolveConflicts(value: string | undefined, where: Where): void {
   if (value !== undefined && !['NONE', 'OVERWRITE', 'PRESERVE'].includes(value)) {
     throw invalidParameter(`ResolveConflicts ${value} is not supported`, where);
+  }
+}
+
+/**
+ * UpdateAddon's configuration: the values the add-on will run with (the new ones, or its own when only the version
+ * changes) must fit the target version's schema ("Users with an incompatible advanced configuration will receive
+ * errors when upgrading their add-on version to v0.88.0 or beyond",
+ * https://github.com/aws-otel/aws-otel.github.io/blob/282f48cba70d4b10fef0c6a42a518fb6263c31d2/src/docs/getting-started/adot-eks-add-on/add-on-v88-migration.mdx).
+ */
+export function validateUpdateConfiguration(
+  definition: AddonDefinition,
+  update: { addon: { addonVersion: string; configurationValues?: string }; version: string; values?: string },
+  where: Where,
+): void {
+  const values = update.values ?? update.addon.configurationValues;
+  if (values === undefined) return;
+  if (update.values !== undefined || update.version !== update.addon.addonVersion) {
+    validateConfigurationValues(definition.configurationSchema(update.version), values, where);
   }
 }
 

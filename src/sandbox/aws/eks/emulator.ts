@@ -7,6 +7,7 @@ import {
   describe,
   describeUpdate,
   emptyToUndefined,
+  installSettings,
   settle,
   toIssue,
   updateParams,
@@ -17,6 +18,7 @@ import {
   resolveAddonVersion,
   validateResolveConflicts,
   validateServiceAccountRoleArn,
+  validateUpdateConfiguration,
 } from './addon-lifecycle.js';
 import { groupedByAddon, selectedVersions } from './addon-versions.js';
 import { describeClusterDocument } from './cluster-description.js';
@@ -209,11 +211,8 @@ export class EksEmulator {
     });
     cluster.addons.set(addonName, addon);
     this.after(addon, this.timing.addonCreateSeconds, () => {
-      const issue = installAddon(definition, this.hooksOf(cluster, definition.name), version, {
-        configurationValues: addon.configurationValues,
-        serviceAccountRoleArn: addon.serviceAccountRoleArn,
-        resolveConflicts: params.resolveConflicts,
-      });
+      const settings = installSettings(addon, params.resolveConflicts);
+      const issue = installAddon(definition, this.hooksOf(cluster, definition.name), version, settings);
       settle(addon, issue === undefined ? 'ACTIVE' : 'CREATE_FAILED', issue);
     });
     return this.describeAddonState(cluster, addon);
@@ -233,13 +232,7 @@ export class EksEmulator {
         : resolveAddonVersion(definition, cluster.registration.version, params.addonVersion, where);
     validateResolveConflicts(params.resolveConflicts, where);
     validateServiceAccountRoleArn(params.serviceAccountRoleArn, where);
-    // the values the add-on will run with: new ones, or its own when only the version changes, which the new version
-    // must take too ("Users with an incompatible advanced configuration will receive errors when upgrading their
-    // add-on version to v0.88.0 or beyond", https://github.com/aws-otel/aws-otel.github.io/blob/282f48cba70d4b10fef0c6a42a518fb6263c31d2/src/docs/getting-started/adot-eks-add-on/add-on-v88-migration.mdx)
-    const values = params.configurationValues ?? addon.configurationValues;
-    if (values !== undefined && (params.configurationValues !== undefined || version !== addon.addonVersion)) {
-      validateConfigurationValues(definition.configurationSchema(version), values, where);
-    }
+    validateUpdateConfiguration(definition, { addon, version, values: params.configurationValues }, where);
     if (params.podIdentityAssociations !== undefined) {
       validateAddonAssociations(params.podIdentityAssociations, {
         definition,
@@ -274,11 +267,8 @@ export class EksEmulator {
     addon.status = 'UPDATING';
     addon.modifiedAt = new Date();
     this.after(addon, this.timing.addonUpdateSeconds, () => {
-      const issue = installAddon(definition, this.hooksOf(cluster, definition.name), version, {
-        configurationValues: addon.configurationValues,
-        serviceAccountRoleArn: addon.serviceAccountRoleArn,
-        resolveConflicts: params.resolveConflicts,
-      });
+      const settings = installSettings(addon, params.resolveConflicts);
+      const issue = installAddon(definition, this.hooksOf(cluster, definition.name), version, settings);
       // a failed update leaves the add-on's version and configuration as the cluster still has them
       if (issue === undefined) addon.addonVersion = version;
       else addon.configurationValues = previousValues;
