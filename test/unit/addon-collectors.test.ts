@@ -4,7 +4,7 @@ import { validateConfigText } from '../../src/app/collector-validate.js';
 import { StoreAddonHooks } from '../../src/sandbox/controllers/index.js';
 import { recordUpdate } from '../../src/sandbox/kube/managed-fields.js';
 import { createClusterStore } from '../../src/sandbox/kube/store.js';
-import { addonCollectorObjects } from '../../src/sandbox/seed/addon-collectors/index.js';
+import { addonCollectorObjects, addonOperatorObjectsWith } from '../../src/sandbox/seed/addon-collectors/index.js';
 import { AddonHealthError, type ClusterStore, type KubeObject } from '../../src/sandbox/types.js';
 
 const CONTEXT = { clusterName: 'demo', region: 'us-east-1' };
@@ -197,6 +197,41 @@ describe('the collectors the add-on deploys from its configuration', () => {
         [],
       );
     }
+  });
+});
+
+describe("the operator keys change the add-on's operator", () => {
+  it("replicaCount, manager resources and env, scheduling and the webhooks' selectors", () => {
+    const values = JSON.stringify({
+      replicaCount: 2,
+      manager: { resources: { limits: { cpu: '200m' } }, env: { ENABLE_WEBHOOKS: 'true' } },
+      tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }],
+      nodeSelector: { 'kubernetes.io/os': 'linux' },
+      admissionWebhooks: { objectSelector: { matchLabels: { otel: 'yes' } } },
+    });
+    const objects = addonOperatorObjectsWith('v0.117.0-eksbuild.1', values);
+    const deployment = find(objects, 'Deployment', 'opentelemetry-operator');
+    const spec = deployment?.spec as {
+      replicas: number;
+      template: { spec: { tolerations: unknown; nodeSelector: unknown; containers: Record<string, unknown>[] } };
+    };
+    expect(spec.replicas).toBe(2);
+    expect(spec.template.spec.tolerations).toEqual([{ key: 'CriticalAddonsOnly', operator: 'Exists' }]);
+    expect(spec.template.spec.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
+    expect(spec.template.spec.containers[0]).toMatchObject({
+      name: 'manager',
+      resources: { limits: { cpu: '200m' } },
+      env: [{ name: 'ENABLE_WEBHOOKS', value: 'true' }],
+    });
+    for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']) {
+      const configuration = objects.find((object) => object.kind === kind);
+      expect((configuration?.webhooks as Record<string, unknown>[])[0]?.objectSelector).toEqual({
+        matchLabels: { otel: 'yes' },
+      });
+    }
+    expect(addonOperatorObjectsWith('v0.117.0-eksbuild.1', undefined)).toEqual(
+      addonOperatorObjectsWith('v0.117.0-eksbuild.1', '{}'),
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import { addonCollectorObjects } from '../seed/addon-collectors/index.js';
+import { addonCollectorObjects, addonOperatorObjectsWith } from '../seed/addon-collectors/index.js';
 import { POD_IDENTITY_AGENT_ADDON } from '../seed/addon-namespaces.js';
 import { ADDON_MANAGED_LABEL, addonOperatorObjects } from '../seed/addon-objects.js';
 import { REQUIRED_ADDON_RBAC } from '../seed/addon-rbac.js';
@@ -110,7 +110,8 @@ export class StoreAddonHooks extends ManagedObjectsHooks {
     const collectors = addonCollectorObjects(version, settings, this.context);
     const applied = eksApplied(this.store, collectors, settings.resolveConflicts, this.now());
     const keys = new Set(applied.map(keyOf));
-    this.replaceInstalled([...addonOperatorObjects(version), ...applied], (object) => {
+    const operator = addonOperatorObjectsWith(version, settings.configurationValues);
+    this.replaceInstalled([...operator, ...applied], (object) => {
       if (keys.has(keyOf(object))) this.store.put(object);
       else this.replaceObject(object);
     });

@@ -6,6 +6,7 @@ import type { CollectorContext } from './objects.js';
 import { presetObjects } from './presets.js';
 
 export { LEGACY_COLLECTOR_NAME } from './legacy.js';
+export { addonOperatorObjectsWith } from './operator.js';
 export { PRESET_NAMES } from './presets.js';
 
 /**
