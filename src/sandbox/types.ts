@@ -170,14 +170,39 @@ export interface ClusterStore {
 }
 
 // ---------- coupling between EKS add-on lifecycle and a cluster ----------
+/** What CreateAddon/UpdateAddon ask of an install besides the version (the add-on's state after the request). */
+export interface AddonInstallSettings {
+  /** the add-on's configurationValues, already validated against the version's schema */
+  configurationValues?: string;
+  serviceAccountRoleArn?: string;
+  /** the request's resolveConflicts (NONE, OVERWRITE or PRESERVE); absent is taken as NONE */
+  resolveConflicts?: string;
+}
+
+/** A failed install as EKS reports it: the add-on's health issue (code, message, resourceIds). */
+export class AddonHealthError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly resourceIds: string[] = [],
+  ) {
+    super(message);
+    this.name = 'AddonHealthError';
+  }
+}
+
 /**
  * What the EKS emulator asks of a cluster while it runs one add-on's lifecycle (implemented in controllers/); a
  * cluster has one set per add-on name. The rules (which add-on needs cert-manager, which version the add-on RBAC)
  * are the emulator's; the hooks answer facts about the cluster and change it.
  */
 export interface ClusterAddonHooks {
-  /** install the objects of that add-on version (ADOT: namespace, CRDs, operator …; the agent: its DaemonSet) */
-  installAddon(version: string): void;
+  /**
+   * install the objects of that add-on version (ADOT: namespace, CRDs, operator …, and the collectors its
+   * configuration asks for; the agent: its DaemonSet). Throws AddonHealthError for a failure EKS reports as a health
+   * issue (e.g. ConfigurationConflict).
+   */
+  installAddon(version: string, settings?: AddonInstallSettings): void;
   /** remove what installAddon created */
   removeAddon(): void;
   /** asked for add-ons that need cert-manager: undefined when it is usable, else why not (CreateAddon is refused) */

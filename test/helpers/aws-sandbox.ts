@@ -10,6 +10,7 @@ import {
 } from '../../src/sandbox/aws/index.js';
 import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../src/sandbox/seed/identity.js';
 import type {
+  AddonInstallSettings,
   ClusterAddonHooks,
   SeedAddon,
   SeedAddonCatalogEntry,
@@ -35,6 +36,10 @@ export class RecordingHooks implements ClusterAddonHooks {
   certManager: string | undefined = undefined;
   rbac = false;
   readonly installed: string[] = [];
+  /** the settings of each install, in order */
+  readonly settings: AddonInstallSettings[] = [];
+  /** thrown by the next installs while set */
+  failure: Error | undefined = undefined;
   removed = 0;
 
   certManagerProblem(): string | undefined {
@@ -43,8 +48,10 @@ export class RecordingHooks implements ClusterAddonHooks {
   hasAddonRbac(): boolean {
     return this.rbac;
   }
-  installAddon(version: string): void {
+  installAddon(version: string, settings: AddonInstallSettings = {}): void {
+    if (this.failure !== undefined) throw this.failure;
     this.installed.push(version);
+    this.settings.push(settings);
   }
   removeAddon(): void {
     this.removed += 1;

@@ -133,16 +133,19 @@ describe('endpoints controller', () => {
 });
 
 describe('add-on hooks and operator', () => {
+  const HOOKS_CONTEXT = { clusterName: 'demo', region: 'us-east-1' };
   const certManager = presetObjects('cert-manager-v1.5.3');
 
   it('reports cert-manager problems and the add-on RBAC', () => {
     const bare = storeWith([]);
-    expect(new StoreAddonHooks(bare).certManagerProblem()).toContain('no cert-manager controller Deployment');
+    expect(new StoreAddonHooks(bare, HOOKS_CONTEXT).certManagerProblem()).toContain(
+      'no cert-manager controller Deployment',
+    );
     const ready = storeWith([...certManager, ...presetObjects('addon-rbac')]);
-    const hooks = new StoreAddonHooks(ready);
+    const hooks = new StoreAddonHooks(ready, HOOKS_CONTEXT);
     expect(hooks.certManagerProblem()).toBeUndefined();
     expect(hooks.hasAddonRbac()).toBe(true);
-    expect(new StoreAddonHooks(storeWith(certManager)).hasAddonRbac()).toBe(false);
+    expect(new StoreAddonHooks(storeWith(certManager), HOOKS_CONTEXT).hasAddonRbac()).toBe(false);
     const webhook = ready.get('apps/v1', 'Deployment', 'cert-manager-webhook', 'cert-manager') as KubeObject;
     ready.put({ ...webhook, status: { conditions: [{ type: 'Available', status: 'False' }] } });
     expect(hooks.certManagerProblem()).toContain(
@@ -152,7 +155,7 @@ describe('add-on hooks and operator', () => {
 
   it('turns a collector into a Deployment and Service, and removes them with the add-on', async () => {
     const store = storeWith([...certManager, namespace('aws-otel-eks')]);
-    const hooks = new StoreAddonHooks(store);
+    const hooks = new StoreAddonHooks(store, HOOKS_CONTEXT);
     hooks.installAddon('v0.102.0-eksbuild.1');
     const crd = store.get(
       'apiextensions.k8s.io/v1',

@@ -161,6 +161,19 @@ describe('parseSeed: bad seeds', () => {
     );
   });
 
+  it("refuses ADOT configurationValues its version would refuse, in EKS's words", () => {
+    const error = seedError(`clusters:
+  - name: demo
+    addons:
+      - name: adot
+        version: v0.88.0-eksbuild.1
+        configurationValues: '{"collector":{"xray":{"enabled":true}}}'
+`);
+    expect(error.message).toContain(
+      'clusters[0].addons[0].configurationValues: ConfigurationValue provided in request is not supported: Json schema validation failed with error: [$.collector.xray: is not defined in the schema and the schema does not allow additional properties]',
+    );
+  });
+
   it('names an unknown top-level key and a wrong type', () => {
     expect(seedError('acount: x\n').message).toMatch(
       /^seed\.yaml:1: acount: unknown key; expected one of account, region/,
@@ -295,7 +308,11 @@ describe('scenarios', () => {
       'flaky-api',
       'pod-identity-ready',
       'installed-pod-identity',
+      'addon-presets',
       'fargate-only',
+    ]);
+    expect(scenarioSeed('addon-presets').clusters?.[0]?.addons).toMatchObject([
+      { name: 'adot', version: 'v0.151.0-eksbuild.2', status: 'ACTIVE' },
     ]);
     expect(scenarioSeed('pod-identity-ready').clusters?.[0]).toMatchObject({
       version: '1.36',

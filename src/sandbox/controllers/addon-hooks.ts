@@ -1,8 +1,10 @@
+import { addonCollectorObjects, addonOperatorObjectsWith } from '../seed/addon-collectors/index.js';
 import { POD_IDENTITY_AGENT_ADDON } from '../seed/addon-namespaces.js';
 import { ADDON_MANAGED_LABEL, addonOperatorObjects } from '../seed/addon-objects.js';
 import { REQUIRED_ADDON_RBAC } from '../seed/addon-rbac.js';
 import { podIdentityAgentObjects } from '../seed/pod-identity-agent-objects.js';
-import type { ClusterAddonHooks, ClusterStore, KubeObject } from '../types.js';
+import type { AddonInstallSettings, ClusterAddonHooks, ClusterStore, KubeObject } from '../types.js';
+import { eksApplied } from './eks-apply.js';
 import { isDeploymentAvailable } from './objects.js';
 import { COLLECTOR_API_VERSIONS, COLLECTOR_KIND } from './operator.js';
 
@@ -23,7 +25,7 @@ export function clusterAddonHooks(
   context: ClusterAddonHooksContext,
 ): Record<string, ClusterAddonHooks> {
   return {
-    adot: new StoreAddonHooks(store),
+    adot: new StoreAddonHooks(store, context),
     [POD_IDENTITY_AGENT_ADDON]: new ManagedObjectsHooks(store, POD_IDENTITY_AGENT_ADDON, (version) =>
       podIdentityAgentObjects(version, context),
     ),
@@ -41,19 +43,30 @@ export class ManagedObjectsHooks implements ClusterAddonHooks {
     private readonly objectsOf: (version: string) => KubeObject[],
   ) {}
 
-  /** replaces what a previous version installed, keeping the status of objects that stay */
-  installAddon(version: string): void {
-    const objects = this.objectsOf(version);
+  installAddon(version: string, _settings?: AddonInstallSettings): void {
+    this.replaceInstalled(this.objectsOf(version));
+  }
+
+  /**
+   * Makes `objects` what the add-on has installed: what a previous install left and is no longer wanted goes, the
+   * rest is stored through `write` (by default replacing each object, keeping its status).
+   */
+  protected replaceInstalled(
+    objects: readonly KubeObject[],
+    write = (object: KubeObject) => this.replaceObject(object),
+  ): void {
     const keys = new Set(objects.map(keyOf));
     for (const stale of this.installed()) if (!keys.has(keyOf(stale))) this.delete(stale);
-    for (const object of objects) {
-      const existing = this.find(object);
-      this.store.put(
-        existing === undefined
-          ? object
-          : { ...object, metadata: { ...existing.metadata, ...object.metadata }, status: existing.status },
-      );
-    }
+    for (const object of objects) write(object);
+  }
+
+  protected replaceObject(object: KubeObject): void {
+    const existing = this.find(object);
+    this.store.put(
+      existing === undefined
+        ? object
+        : { ...object, metadata: { ...existing.metadata, ...object.metadata }, status: existing.status },
+    );
   }
 
   removeAddon(): void {
@@ -79,10 +92,29 @@ export class ManagedObjectsHooks implements ClusterAddonHooks {
   }
 }
 
-/** The ADOT add-on's hooks: its operator objects, and the cluster facts its rules read (cert-manager, add-on RBAC). */
+/**
+ * The ADOT add-on's hooks: its operator objects, the collectors its configuration asks for (applied as EKS applies,
+ * resolveConflicts settling what the user changed on them), and the cluster facts its rules read (cert-manager,
+ * add-on RBAC).
+ */
 export class StoreAddonHooks extends ManagedObjectsHooks {
-  constructor(store: ClusterStore) {
+  constructor(
+    store: ClusterStore,
+    private readonly context: ClusterAddonHooksContext,
+    private readonly now: () => Date = () => new Date(),
+  ) {
     super(store, 'adot', addonOperatorObjects);
+  }
+
+  override installAddon(version: string, settings: AddonInstallSettings = {}): void {
+    const collectors = addonCollectorObjects(version, settings, this.context);
+    const applied = eksApplied(this.store, collectors, settings.resolveConflicts, this.now());
+    const keys = new Set(applied.map(keyOf));
+    const operator = addonOperatorObjectsWith(version, settings.configurationValues);
+    this.replaceInstalled([...operator, ...applied], (object) => {
+      if (keys.has(keyOf(object))) this.store.put(object);
+      else this.replaceObject(object);
+    });
   }
 
   /** cert-manager's three Deployments, in any namespace, found by label as EKS's pre-flight would, and Available */

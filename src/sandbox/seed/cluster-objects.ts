@@ -1,8 +1,9 @@
 import { sandboxAdminBindingName } from '../kube/bootstrap.js';
 import { daemonSetNodes } from '../kube/node-scheduling.js';
 import type { KubeObject, SeedAddon, SeedCluster } from '../types.js';
+import { eksCreated } from '../controllers/eks-apply.js';
+import { addonCollectorObjects, addonOperatorObjectsWith } from './addon-collectors/index.js';
 import { POD_IDENTITY_AGENT_ADDON } from './addon-namespaces.js';
-import { addonOperatorObjects } from './addon-objects.js';
 import { daemonSetStatus, rolledOutDaemonSetStatus } from './daemonset-status.js';
 import { SEED_DEFAULTS } from './defaults.js';
 import { availableDeploymentStatus, unavailableDeploymentStatus } from './deployment-status.js';
@@ -44,7 +45,7 @@ export function clusterStartObjects(
   const installed = (addon: SeedAddon): KubeObject[] =>
     addon.name === POD_IDENTITY_AGENT_ADDON
       ? installedAgentObjects(addon, { clusterName: cluster.name, region }, nodes)
-      : installedAdotObjects(addon);
+      : installedAdotObjects(addon, { clusterName: cluster.name, region });
   const objects = [
     ...base,
     ...nodes,
@@ -82,14 +83,25 @@ function installedAgentObjects(
   });
 }
 
-function installedAdotObjects(addon: SeedAddon): KubeObject[] {
+/** the operator, rolled out (or not when DEGRADED), and the collectors its configurationValues ask for, as EKS applied them */
+function installedAdotObjects(addon: SeedAddon, context: { clusterName: string; region: string }): KubeObject[] {
   if (addon.name !== 'adot' || !INSTALLED_ADDON_STATES.has(addon.status ?? 'ACTIVE')) return [];
-  return addonOperatorObjects(addon.version).map((object) => {
+  const operator = addonOperatorObjectsWith(addon.version, addon.configurationValues).map((object) => {
     if (object.kind !== 'Deployment') return object;
+    const replicas = (object.spec as { replicas?: number } | undefined)?.replicas ?? 1;
     const status =
       addon.status === 'DEGRADED'
-        ? unavailableDeploymentStatus(object.metadata.name, 1, 1)
-        : availableDeploymentStatus(object.metadata.name, 1, 1);
+        ? unavailableDeploymentStatus(object.metadata.name, replicas, 1)
+        : availableDeploymentStatus(object.metadata.name, replicas, 1);
     return { ...object, status };
   });
+  const settings = {
+    configurationValues: addon.configurationValues,
+    serviceAccountRoleArn: addon.serviceAccountRoleArn,
+  };
+  const now = new Date();
+  return [
+    ...operator,
+    ...addonCollectorObjects(addon.version, settings, context).map((object) => eksCreated(object, now)),
+  ];
 }

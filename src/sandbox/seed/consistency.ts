@@ -1,11 +1,12 @@
-import type { Seed } from '../types.js';
+import { configurationSchema, validateConfigurationValues } from '../aws/eks/configuration.js';
+import { AwsServiceError, type Seed } from '../types.js';
 import { addonNamespace } from './addon-namespaces.js';
 import { formatPath, type SchemaIssue } from './schema.js';
 
 /**
  * Rules across keys that the schema cannot express: one pod identity association per namespace and service account
- * in a cluster, counting those its add-ons own (which live in the add-on's namespace). Runs on a seed the schema
- * accepted.
+ * in a cluster, counting those its add-ons own (which live in the add-on's namespace), and ADOT configurationValues
+ * that its version's configuration schema takes (as CreateAddon would have). Runs on a seed the schema accepted.
  */
 export function seedConsistencyIssues(seed: Seed): SchemaIssue[] {
   const issues: SchemaIssue[] = [];
@@ -18,6 +19,15 @@ export function seedConsistencyIssues(seed: Seed): SchemaIssue[] {
       );
     });
     (cluster.addons ?? []).forEach((addon, addonIndex) => {
+      if (addon.name === 'adot' && addon.configurationValues !== undefined) {
+        try {
+          validateConfigurationValues(configurationSchema(addon.version), addon.configurationValues, {});
+        } catch (error) {
+          if (!(error instanceof AwsServiceError)) throw error;
+          const path = ['clusters', clusterIndex, 'addons', addonIndex, 'configurationValues'];
+          issues.push({ path, atKey: false, message: error.message });
+        }
+      }
       const namespace = addonNamespace(addon.name);
       (addon.podIdentityAssociations ?? []).forEach((association, index) => {
         const path = ['clusters', clusterIndex, 'addons', addonIndex, 'podIdentityAssociations', index];

@@ -1,7 +1,7 @@
 import { usageError } from '../../core/errors.js';
 import { buildPodIdentityTrustPolicy } from '../../core/identity/pod-identity-trust.js';
 import { buildTrustPolicy } from '../../core/irsa.js';
-import type { KubeObject, Seed, SeedCluster } from '../types.js';
+import type { KubeObject, Seed, SeedAddon, SeedCluster } from '../types.js';
 import { CERT_MANAGER_LATEST } from '../../core/compat-data.js';
 import { blogAddonCatalog, builtinAddonCatalog, catalogWithoutDefaults, newestSupportedKubernetes } from './catalog.js';
 import { applySeedDefaults, oidcIssuerFor, SEED_DEFAULTS } from './defaults.js';
@@ -229,6 +229,18 @@ function installedPodIdentitySeed(): Seed {
   };
 }
 
+/** the newest ADOT version for today's Kubernetes, configured with two of its preconfigured collectors */
+function presetsAddon(): SeedAddon {
+  const newest = builtinAddonCatalog().find((entry) => entry.clusterVersions.includes(newestSupportedKubernetes()));
+  const configurationValues = JSON.stringify({
+    collector: {
+      otlpIngest: { pipelines: { traces: { xray: { enabled: true } } } },
+      containerLogs: { pipelines: { logs: { cloudwatchLogs: { enabled: true } } } },
+    },
+  });
+  return { name: 'adot', version: newest?.version ?? '', status: 'ACTIVE', configurationValues };
+}
+
 export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'fresh',
@@ -345,6 +357,11 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'installed-pod-identity',
     description: `today's world where adot install --target xray --identity pod-identity has run: add-on, pod identity agent, association, role trusted by pods.eks.amazonaws.com, collector — healthy`,
     seed: installedPodIdentitySeed(),
+  },
+  {
+    name: 'addon-presets',
+    description: `today's world (EKS ${newestSupportedKubernetes()}, cert-manager ${CERT_MANAGER_LATEST}) with the newest add-on ACTIVE, its configurationValues enabling the otlpIngest (X-Ray) and containerLogs (CloudWatch Logs) collectors`,
+    seed: { clusters: [currentCluster({ addons: [presetsAddon()] })] },
   },
   {
     name: 'fargate-only',

@@ -1,6 +1,7 @@
-import type { ClusterAddonHooks } from '../../types.js';
+import { AddonHealthError, type AddonInstallSettings, type ClusterAddonHooks } from '../../types.js';
 import type { AddonDefinition } from './addon-definitions.js';
 import type { AddonIssue } from './emulator-types.js';
+import { validateConfigurationValues } from './configuration.js';
 import { invalidParameter } from './errors.js';
 
 /** The rules of an add-on's lifecycle that do not depend on the emulator's state. */
@@ -39,6 +40,34 @@ export function resolveAddonVersion(
   return requested;
 }
 
+/**
+ * ResolveConflicts takes NONE, OVERWRITE or PRESERVE (the eks/2017-11-01 model's enum), on CreateAddon too since
+ * June 2023 (https://github.com/eksctl-io/eksctl/pull/6729). EKS's wording for another value is not public.
+ */
+export function validateResolveConflicts(value: string | undefined, where: Where): void {
+  if (value !== undefined && !['NONE', 'OVERWRITE', 'PRESERVE'].includes(value)) {
+    throw invalidParameter(`ResolveConflicts ${value} is not supported`, where);
+  }
+}
+
+/**
+ * UpdateAddon's configuration: the values the add-on will run with (the new ones, or its own when only the version
+ * changes) must fit the target version's schema ("Users with an incompatible advanced configuration will receive
+ * errors when upgrading their add-on version to v0.88.0 or beyond",
+ * https://github.com/aws-otel/aws-otel.github.io/blob/282f48cba70d4b10fef0c6a42a518fb6263c31d2/src/docs/getting-started/adot-eks-add-on/add-on-v88-migration.mdx).
+ */
+export function validateUpdateConfiguration(
+  definition: AddonDefinition,
+  update: { addon: { addonVersion: string; configurationValues?: string }; version: string; values?: string },
+  where: Where,
+): void {
+  const values = update.values ?? update.addon.configurationValues;
+  if (values === undefined) return;
+  if (update.values !== undefined || update.version !== update.addon.addonVersion) {
+    validateConfigurationValues(definition.configurationSchema(update.version), values, where);
+  }
+}
+
 export function validateServiceAccountRoleArn(roleArn: string | undefined, where: Where): void {
   if (roleArn !== undefined && roleArn !== '' && !ROLE_ARN_PATTERN.test(roleArn)) {
     throw invalidParameter(`ServiceAccountRoleArn ${roleArn} is not a valid IAM role ARN`, where);
@@ -50,13 +79,17 @@ export function installAddon(
   definition: AddonDefinition,
   hooks: ClusterAddonHooks | undefined,
   version: string,
+  settings: AddonInstallSettings = {},
 ): AddonIssue | undefined {
   if (definition.requiresAddonRbac(version) && hooks?.hasAddonRbac?.() !== true) {
     return { code: 'AccessDenied', message: RBAC_ACCESS_DENIED, resourceIds: [] };
   }
   try {
-    hooks?.installAddon(version);
+    hooks?.installAddon(version, settings);
   } catch (error) {
+    if (error instanceof AddonHealthError) {
+      return { code: error.code, message: error.message, resourceIds: [...error.resourceIds] };
+    }
     // a failing cluster must not take the endpoint down from inside a timer; EKS reports such failures as health
     return {
       code: 'InternalFailure',

@@ -1,4 +1,4 @@
-import type { SeedAddonHealth } from '../../types.js';
+import type { AddonInstallSettings, SeedAddonHealth } from '../../types.js';
 import { associationsUpdateValue } from './addon-pod-identity.js';
 import type { AddonDescription, AddonIssue, UpdateAddonParams, UpdateDescription } from './emulator-types.js';
 
@@ -49,4 +49,13 @@ export function includesOrAbsent(values: string[] | undefined, value: string): b
 
 export function emptyToUndefined(value: string | undefined): string | undefined {
   return value === '' ? undefined : value;
+}
+
+/** what installing the add-on as it now is asks of the cluster */
+export function installSettings(addon: AddonState, resolveConflicts: string | undefined): AddonInstallSettings {
+  return {
+    configurationValues: addon.configurationValues,
+    serviceAccountRoleArn: addon.serviceAccountRoleArn,
+    resolveConflicts,
+  };
 }

@@ -1,67 +1,59 @@
+import { Ajv2019, type ValidateFunction } from 'ajv/dist/2019.js';
 import { parse as parseYaml } from 'yaml';
-import semver from 'semver';
-import { AwsServiceError } from '../../types.js';
-import { ADDON_FEATURES } from '../../../core/compat-data.js';
-import { addonBaseVersion } from './catalog.js';
+import { adotConfigurationSchema } from './adot-configuration/schemas.js';
+import { invalidParameter, type EksErrorContext } from './errors.js';
+import { eksSchemaMessage } from './schema-messages.js';
+
+/** The advanced-configuration JSON schema DescribeAddonConfiguration answers for an ADOT version (as text). */
+export function configurationSchema(addonVersion: string): string {
+  return JSON.stringify(adotConfigurationSchema(addonVersion));
+}
 
 /**
- * The advanced-configuration schema of the ADOT add-on, trimmed to its top-level keys. Versions before v0.62.1 take
- * no configuration; from v0.62.1 the operator keys and a `collector` section (mode, replicas, amp, cloudwatch, xray),
- * whose content v0.88.0 replaced with preconfigured resources (prometheusMetrics, otlpIngest, containerLogs): the
- * same top-level key, so the trimmed schema is the same. Sources: ADDON_FEATURES in src/core/compat-data.ts.
+ * configurationValues as EKS reads them: JSON or YAML text ("in JSON or YAML format",
+ * https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-field-management.html); empty text is no configuration.
+ * Throws InvalidParameterException when the text is neither.
  */
-export function configurationSchema(addonVersion: string): string {
-  const base = addonBaseVersion(addonVersion);
-  const properties: Record<string, unknown> = {};
-  if (base !== undefined && semver.gte(base, ADDON_FEATURES.configurationFirst)) {
-    properties.replicaCount = { type: 'integer', minimum: 1 };
-    properties.manager = {
-      type: 'object',
-      properties: { resources: { type: 'object' }, env: { type: 'object' } },
-      additionalProperties: false,
-    };
-    properties.kubeRBACProxy = { type: 'object' };
-    properties.admissionWebhooks = { type: 'object' };
-    properties.nodeSelector = { type: 'object' };
-    properties.tolerations = { type: 'array' };
-    properties.affinity = { type: 'object' };
-    properties.collector = { type: 'object' };
-  }
-  return JSON.stringify({
-    $schema: 'http://json-schema.org/draft-07/schema#',
-    type: 'object',
-    properties,
-    additionalProperties: false,
-  });
-}
-
-/** Refuses configurationValues that are not a JSON/YAML object or name keys the version's schema lacks. */
-export function validateConfigurationValues(
-  schema: string,
-  values: string,
-  clusterName: string,
-  addonName: string,
-): void {
-  let parsed: unknown;
+export function parseConfigurationValues(values: string, where: EksErrorContext): unknown {
+  if (values.trim() === '') return {};
   try {
-    parsed = values.trim() === '' ? {} : parseYaml(values);
+    return parseYaml(values) as unknown;
   } catch {
-    throw invalidConfiguration('ConfigurationValues is not valid JSON or YAML', clusterName, addonName);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw invalidConfiguration('ConfigurationValues must be a JSON or YAML object', clusterName, addonName);
-  }
-  const allowed = Object.keys((JSON.parse(schema) as { properties?: object }).properties ?? {});
-  const unknown = Object.keys(parsed).filter((key) => !allowed.includes(key));
-  if (unknown.length > 0) {
-    throw invalidConfiguration(
-      `ConfigurationValue provided in request is not supported: Json schema validation failed with error: [$.${unknown[0]}: is not defined in the schema and the schema does not allow additional properties]`,
-      clusterName,
-      addonName,
-    );
+    // EKS's wording for values that do not parse is not public
+    throw invalidParameter('ConfigurationValue provided in request is not valid JSON or YAML', where);
   }
 }
 
-function invalidConfiguration(message: string, clusterName: string, addonName: string): AwsServiceError {
-  return new AwsServiceError('InvalidParameterException', message, 400, { clusterName, addonName });
+/**
+ * Validates configurationValues against a version's schema as EKS does ("The values that you provide are validated
+ * against the schema returned by DescribeAddonConfiguration", the eks/2017-11-01 model's CreateAddon and UpdateAddon)
+ * and refuses them with its InvalidParameterException, every error listed
+ * (https://github.com/terraform-aws-modules/terraform-aws-eks/pull/2349). Returns the parsed values.
+ */
+export function validateConfigurationValues(schema: string, values: string, where: EksErrorContext): unknown {
+  const parsed = parseConfigurationValues(values, where);
+  const validate = compiled(schema);
+  if (validate(parsed)) return parsed;
+  const messages = [
+    ...new Set((validate.errors ?? []).map((error) => eksSchemaMessage(error, parsed)).filter((m) => m !== undefined)),
+  ];
+  throw invalidParameter(
+    `ConfigurationValue provided in request is not supported: Json schema validation failed with error: [${messages.join(', ')}]`,
+    where,
+  );
+}
+
+const validators = new Map<string, ValidateFunction>();
+
+/**
+ * One compiled validator per schema text. `$schema` and `$id` are dropped before compiling: the add-ons' schemas
+ * declare drafts 06 and 2019-09 and share a placeholder `$id`, and the keywords they use mean the same in both.
+ */
+function compiled(schema: string): ValidateFunction {
+  const cached = validators.get(schema);
+  if (cached !== undefined) return cached;
+  const { $schema: _draft, $id: _id, ...body } = JSON.parse(schema) as Record<string, unknown>;
+  const validate = new Ajv2019({ allErrors: true, strict: false }).compile(body);
+  validators.set(schema, validate);
+  return validate;
 }

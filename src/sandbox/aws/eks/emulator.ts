@@ -7,12 +7,19 @@ import {
   describe,
   describeUpdate,
   emptyToUndefined,
+  installSettings,
   settle,
   toIssue,
   updateParams,
   type AddonState,
 } from './addon-state.js';
-import { installAddon, resolveAddonVersion, validateServiceAccountRoleArn } from './addon-lifecycle.js';
+import {
+  installAddon,
+  resolveAddonVersion,
+  validateResolveConflicts,
+  validateServiceAccountRoleArn,
+  validateUpdateConfiguration,
+} from './addon-lifecycle.js';
 import { groupedByAddon, selectedVersions } from './addon-versions.js';
 import { describeClusterDocument } from './cluster-description.js';
 import type {
@@ -169,18 +176,11 @@ export class EksEmulator {
     }
     const definition = this.definitions.get(addonName);
     if (definition === undefined) throw invalidParameter(`Addon ${addonName} specified is not supported`, where);
-    if (params.resolveConflicts !== undefined && !['NONE', 'OVERWRITE'].includes(params.resolveConflicts)) {
-      throw invalidParameter(`ResolveConflicts ${params.resolveConflicts} is not supported on create`, where);
-    }
+    validateResolveConflicts(params.resolveConflicts, where);
     const version = resolveAddonVersion(definition, cluster.registration.version, params.addonVersion, where);
     validateServiceAccountRoleArn(params.serviceAccountRoleArn, where);
     if (params.configurationValues !== undefined) {
-      validateConfigurationValues(
-        definition.configurationSchema(version),
-        params.configurationValues,
-        clusterName,
-        addonName,
-      );
+      validateConfigurationValues(definition.configurationSchema(version), params.configurationValues, where);
     }
     if (definition.requiresCertManager) {
       const certManagerProblem = this.hooksOf(cluster, addonName)?.certManagerProblem?.();
@@ -211,7 +211,8 @@ export class EksEmulator {
     });
     cluster.addons.set(addonName, addon);
     this.after(addon, this.timing.addonCreateSeconds, () => {
-      const issue = installAddon(definition, this.hooksOf(cluster, definition.name), version);
+      const settings = installSettings(addon, params.resolveConflicts);
+      const issue = installAddon(definition, this.hooksOf(cluster, definition.name), version, settings);
       settle(addon, issue === undefined ? 'ACTIVE' : 'CREATE_FAILED', issue);
     });
     return this.describeAddonState(cluster, addon);
@@ -229,15 +230,9 @@ export class EksEmulator {
       params.addonVersion === undefined
         ? addon.addonVersion
         : resolveAddonVersion(definition, cluster.registration.version, params.addonVersion, where);
+    validateResolveConflicts(params.resolveConflicts, where);
     validateServiceAccountRoleArn(params.serviceAccountRoleArn, where);
-    if (params.configurationValues !== undefined) {
-      validateConfigurationValues(
-        definition.configurationSchema(version),
-        params.configurationValues,
-        clusterName,
-        addonName,
-      );
-    }
+    validateUpdateConfiguration(definition, { addon, version, values: params.configurationValues }, where);
     if (params.podIdentityAssociations !== undefined) {
       validateAddonAssociations(params.podIdentityAssociations, {
         definition,
@@ -257,6 +252,7 @@ export class EksEmulator {
       addonName,
     };
     cluster.updates.set(update.id, update);
+    const previousValues = addon.configurationValues;
     if (params.serviceAccountRoleArn !== undefined)
       addon.serviceAccountRoleArn = emptyToUndefined(params.serviceAccountRoleArn);
     if (params.configurationValues !== undefined)
@@ -271,8 +267,11 @@ export class EksEmulator {
     addon.status = 'UPDATING';
     addon.modifiedAt = new Date();
     this.after(addon, this.timing.addonUpdateSeconds, () => {
-      const issue = installAddon(definition, this.hooksOf(cluster, definition.name), version);
+      const settings = installSettings(addon, params.resolveConflicts);
+      const issue = installAddon(definition, this.hooksOf(cluster, definition.name), version, settings);
+      // a failed update leaves the add-on's version and configuration as the cluster still has them
       if (issue === undefined) addon.addonVersion = version;
+      else addon.configurationValues = previousValues;
       settle(addon, issue === undefined ? 'ACTIVE' : 'UPDATE_FAILED', issue);
       update.status = issue === undefined ? 'Successful' : 'Failed';
       if (issue !== undefined)
