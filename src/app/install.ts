@@ -7,7 +7,7 @@ import { resolveInstallRequest, type InstallOptions } from './install/inputs.js'
 import { installSteps } from './install/install-steps.js';
 import { manifestsYaml } from './install/manifests-yaml.js';
 import { requirePrerequisites, type DoctorRequest, type RunDoctor } from './install/prerequisites.js';
-import { identityLine, installSummary, nextSteps, planText, reviewText } from './install/report.js';
+import { identityLine, installSummary, modeLine, nextSteps, planText, reviewText } from './install/report.js';
 import {
   Confirmations,
   StepFailure,
@@ -48,6 +48,16 @@ function installFacts(context: ResolvedInstallContext) {
     addonVersion: context.addonVersion,
     targets: context.request.targets,
     identity: context.identity,
+    mode: context.request.mode,
+    ...(context.addonConfig === undefined
+      ? {}
+      : {
+          collectors: context.addonConfig.collectors.map(({ name, namespace, targets }) => ({
+            name,
+            namespace,
+            targets,
+          })),
+        }),
     roleArn: context.roleArn,
     nextSteps: nextSteps(context),
   };
@@ -81,6 +91,7 @@ export async function install(
     deps.output.info(`add-on ${resolved.addonVersion}: ${context.addonVersionNote}`);
   }
   deps.output.info(`identity: ${identityLine(resolved.identity)}`);
+  deps.output.info(`collector: ${modeLine(resolved)}`);
 
   const confirmations = new Confirmations(deps.prompter);
   const definitions = installSteps(deps, resolved, {

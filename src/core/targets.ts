@@ -4,21 +4,45 @@
  */
 import { usageError } from './errors.js';
 
-export type Target = 'amp' | 'cloudwatch' | 'xray';
+/** `logs` (container logs to CloudWatch Logs) is served by the add-on's containerLogs collector only. */
+export type Target = 'amp' | 'cloudwatch' | 'xray' | 'logs';
 
-export const TARGETS: readonly Target[] = ['amp', 'cloudwatch', 'xray'];
+export const TARGETS: readonly Target[] = ['amp', 'cloudwatch', 'xray', 'logs'];
 
+/** The targets adot's own collector templates serve (--mode collector-resource, apply-template, collector run). */
+export const TEMPLATE_TARGETS: readonly Target[] = ['amp', 'cloudwatch', 'xray'];
+
+/**
+ * The AWS managed policy of each target. The add-on's container logs page names CloudWatchAgentServerPolicy for the
+ * containerLogs collector (https://aws-otel.github.io/docs/getting-started/adot-eks-add-on/config-container-logs).
+ */
 const policyByTarget: Record<Target, string> = {
   amp: 'arn:aws:iam::aws:policy/AmazonPrometheusRemoteWriteAccess',
   cloudwatch: 'arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy',
   xray: 'arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess',
+  logs: 'arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy',
 };
 
 const targetByExporterType: Record<string, Target> = {
   awsxray: 'xray',
   prometheusremotewrite: 'amp',
   awsemf: 'cloudwatch',
+  awscloudwatchlogs: 'logs',
 };
+
+/** Refuses targets adot's own collector cannot serve (logs needs the add-on's containerLogs collector). */
+export function requireTemplateTargets(targets: readonly Target[], flag = '--target'): void {
+  const unsupported = targets.filter((target) => !TEMPLATE_TARGETS.includes(target));
+  if (unsupported.length === 0) return;
+  throw usageError(
+    'TargetNeedsAddonConfig',
+    `Target ${unsupported.join(', ')} is served by the add-on's own containerLogs collector, not by adot's collector resource`,
+    {
+      hint: `adot install ${flag} ${unsupported.join(',')} --mode addon-config   # add-on v0.88.0 or later`,
+      details: { targets: unsupported },
+    },
+  );
+}
 
 function isTarget(value: string): value is Target {
   return (TARGETS as readonly string[]).includes(value);

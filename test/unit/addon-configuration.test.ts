@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { adotConfigurationSchema } from '../../src/sandbox/aws/eks/adot-configuration/schemas.js';
 import { configurationSchema, validateConfigurationValues } from '../../src/sandbox/aws/eks/configuration.js';
-import { jsonPath } from '../../src/sandbox/aws/eks/schema-messages.js';
+import { jsonPath } from '../../src/core/addon-config/schema-messages.js';
 import { AwsServiceError } from '../../src/sandbox/types.js';
 
 const PREFIX = 'ConfigurationValue provided in request is not supported: Json schema validation failed with error: ';

@@ -314,7 +314,7 @@ export function healthyFacts(): DoctorFacts {
     policyDocuments: ok([managedPolicyDocument(XRAY_POLICY)]),
     nodes: ok([node('ip-192-168-10-20.ec2.internal')]),
     podIdentityAgentAddon: ok(undefined),
-    kubeSystemDaemonSets: ok([]),
+    daemonSets: ok([]),
     podIdentityAssociations: ok([]),
     ampWorkspace: ok(undefined),
     roundTrips: 2,

@@ -114,7 +114,7 @@ function podIdentityFacts(): DoctorFacts {
     modifiedAt: undefined,
     podIdentityAssociations: [],
   });
-  facts.kubeSystemDaemonSets = ok([agentDaemonSet]);
+  facts.daemonSets = ok([agentDaemonSet]);
   facts.role = ok({ name: ROLE, arn: ROLE_ARN, assumeRolePolicyDocument: buildPodIdentityTrustPolicy(SCOPE) });
   facts.oidcProviderArns = ok([]);
   facts.oidcProvider = ok(undefined);
@@ -261,13 +261,13 @@ describe('the identity checks', () => {
     const cases: [string, (facts: DoctorFacts) => void, string[], Partial<DoctorContext>?][] = [
       [
         'agent missing',
-        (f) => ((f.podIdentityAgentAddon = ok(undefined)), (f.kubeSystemDaemonSets = ok([]))),
+        (f) => ((f.podIdentityAgentAddon = ok(undefined)), (f.daemonSets = ok([]))),
         ['pod-identity.agent'],
       ],
       [
         'agent not ready',
         (f) =>
-          (f.kubeSystemDaemonSets = ok([{ ...agentDaemonSet, status: { ...agentDaemonSet.status, numberReady: 1 } }])),
+          (f.daemonSets = ok([{ ...agentDaemonSet, status: { ...agentDaemonSet.status, numberReady: 1 } }])),
         ['pod-identity.agent'],
       ],
       ['Fargate only', (f) => (f.nodes = ok([node('fargate-ip-1', 'fargate')])), ['pod-identity.agent']],

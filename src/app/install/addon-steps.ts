@@ -1,4 +1,4 @@
-import type { AddonInfo } from '../../ports.js';
+import type { AddonInfo, AddonPodIdentityAssociation } from '../../ports.js';
 import { failure } from '../../core/errors.js';
 import { addonConfirmation, decideAddon, formatHealth, type AddonDecision } from '../../core/plan/addon.js';
 import { waitForAddon } from '../wait-addon.js';
@@ -14,7 +14,25 @@ export interface AddonStepOptions {
   signal?: AbortSignal | undefined;
   /** asks (or answers --yes) before replacing a running add-on */
   confirm(question: string): Promise<void>;
+  /** --mode addon-config: the add-on's own configuration, applied with it */
+  configuration?: AddonConfiguration | undefined;
 }
+
+export interface AddonConfiguration {
+  /** configurationValues (JSON text) */
+  values: string;
+  podIdentityAssociations?: AddonPodIdentityAssociation[];
+  serviceAccountRoleArn?: string;
+  /** what differs from the add-on as it is; undefined when nothing does */
+  changes(addon: AddonInfo): Promise<string | undefined>;
+}
+
+/**
+ * resolveConflicts: a new add-on, or a new version, takes the configuration as given (OVERWRITE); a configuration
+ * change of a running add-on keeps the fields someone changed on the cluster (PRESERVE,
+ * https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-field-management.html).
+ */
+const RESOLVE_ON_CONFIGURE = 'PRESERVE' as const;
 
 function plannedFor(decision: AddonDecision, clusterName: string, note?: string): PlannedAction {
   const confirm = addonConfirmation(decision, clusterName);
@@ -25,6 +43,8 @@ function plannedFor(decision: AddonDecision, clusterName: string, note?: string)
       return planned('create', note === undefined ? decision.version : `${decision.version} (${note})`);
     case 'none':
       return planned('none', `${decision.version} already installed`);
+    case 'configure':
+      return planned('update', `${decision.version}: ${decision.changes} (resolveConflicts ${RESOLVE_ON_CONFIGURE})`);
     case 'wait':
       return planned('none', `${decision.version} is ${decision.status}: waiting for it to settle`);
     case 'update':
@@ -57,6 +77,22 @@ export function addonStep(deps: OperationDeps, options: AddonStepOptions): StepD
       signal: options.signal,
     });
 
+  const { configuration } = options;
+  const configured =
+    configuration === undefined
+      ? {}
+      : {
+          configurationValues: configuration.values,
+          ...(configuration.podIdentityAssociations === undefined
+            ? {}
+            : { podIdentityAssociations: configuration.podIdentityAssociations }),
+          ...(configuration.serviceAccountRoleArn === undefined
+            ? {}
+            : { serviceAccountRoleArn: configuration.serviceAccountRoleArn }),
+        };
+  const decide = async (addon: AddonInfo | undefined): Promise<AddonDecision> =>
+    decideAddon(addon, version, addon === undefined ? undefined : await configuration?.changes(addon));
+
   const create = async (): Promise<void> => {
     try {
       await deps.eks.createAddon({
@@ -64,6 +100,7 @@ export function addonStep(deps: OperationDeps, options: AddonStepOptions): StepD
         addonName: ADDON_NAME,
         addonVersion: version,
         resolveConflicts: 'OVERWRITE',
+        ...configured,
       });
     } catch (error) {
       if ((await describe()) === undefined) throw error;
@@ -85,8 +122,17 @@ export function addonStep(deps: OperationDeps, options: AddonStepOptions): StepD
           addonName: ADDON_NAME,
           addonVersion: version,
           resolveConflicts: 'OVERWRITE',
+          ...configured,
         });
         return { action: 'update', detail: `${decision.from} -> ${decision.to}` };
+      case 'configure':
+        await deps.eks.updateAddon({
+          clusterName,
+          addonName: ADDON_NAME,
+          resolveConflicts: RESOLVE_ON_CONFIGURE,
+          ...configured,
+        });
+        return { action: 'update', detail: `${decision.changes} (resolveConflicts ${RESOLVE_ON_CONFIGURE})` };
       case 'recreate':
         await deps.eks.deleteAddon(clusterName, ADDON_NAME);
         await waitUntil('deleted');
@@ -99,7 +145,7 @@ export function addonStep(deps: OperationDeps, options: AddonStepOptions): StepD
         if (rounds >= 3)
           throw failure('AddonUnsettled', `The ${ADDON_NAME} add-on keeps changing state on ${clusterName}`);
         const settled = await waitUntil('settled');
-        const next = await converge(decideAddon(settled.addon, version), rounds + 1);
+        const next = await converge(await decide(settled.addon), rounds + 1);
         return next.action === 'none' ? { action: 'none', detail: `${version} (finished ${decision.status})` } : next;
       }
     }
@@ -108,9 +154,9 @@ export function addonStep(deps: OperationDeps, options: AddonStepOptions): StepD
   return {
     id: 'addon',
     resource: `EKS add-on ${ADDON_NAME} on ${clusterName}`,
-    plan: async () => plannedFor(decideAddon(await describe(), version), clusterName, options.note),
+    plan: async () => plannedFor(await decide(await describe()), clusterName, options.note),
     alwaysApply: true,
-    apply: async () => converge(decideAddon(await describe(), version), 0),
+    apply: async () => converge(await decide(await describe()), 0),
   };
 }
 

@@ -7,6 +7,7 @@ import { POD_IDENTITY_AGENT_ADDON } from '../../core/identity/pod-identity-agent
 import type { PodIdentityTrustExpectation } from '../../core/identity/pod-identity-trust.js';
 import { oidcProviderArn, roleArn, type TrustExpectation } from '../../core/irsa.js';
 import { annotationOwnedByAdot } from '../../core/plan/ownership.js';
+import { observeAddonConfig, type AddonConfigPlan } from './addon-config.js';
 import { chooseAmpDestination, type AmpDestination } from './amp-workspace.js';
 import { defaultChoiceNote, resolveAddonVersion, type AddonVersionRequest } from '../../core/plan/addon-version.js';
 import { sortVersionsForPrompt } from './version-choice.js';
@@ -34,6 +35,8 @@ export interface InstallContext {
   /** the collector's service account as it is now */
   liveServiceAccount: KubeObject | undefined;
   amp: AmpDestination;
+  /** --mode addon-config: what the add-on's configuration deploys for the targets */
+  addonConfig: AddonConfigPlan | undefined;
   /** undefined when no version fits: addonVersionProblem says why (reported after the prerequisites, which explain it) */
   addonVersion: string | undefined;
   addonVersionProblem: AdotError | undefined;
@@ -100,10 +103,26 @@ export async function observeInstallContext(deps: OperationDeps, request: Instal
   const decision =
     addonVersion.version === undefined
       ? undefined
-      : chooseIdentity(request, addonVersion.version, computeKindOfNodes(nodes), liveServiceAccount, cluster);
+      : chooseIdentity(
+          request,
+          addonVersion.version,
+          computeKindOfNodes(nodes),
+          // the add-on's collectors have service accounts of their own
+          request.mode === 'collector-resource' ? liveServiceAccount : undefined,
+          cluster,
+        );
   const amp = await chooseAmpDestination(deps, request, region);
   const values = templateValuesOf(ampRequest(request, amp), region);
-  validateTemplateValues(values, request.targets);
+  // adot's collector is rendered from templates; the add-on's collectors from its configuration (checked later)
+  if (request.mode === 'collector-resource') validateTemplateValues(values, request.targets);
+  const addonConfig =
+    request.mode === 'addon-config' && addonVersion.version !== undefined
+      ? await observeAddonConfig(deps, {
+          version: addonVersion.version,
+          targets: request.targets,
+          installed: installedAddon,
+        })
+      : undefined;
   return {
     request,
     cluster,
@@ -130,6 +149,7 @@ export async function observeInstallContext(deps: OperationDeps, request: Instal
     association: associations[0],
     liveServiceAccount,
     amp,
+    addonConfig,
     addonVersion: addonVersion.version,
     addonNeedsRbac: addonVersion.version !== undefined && needsAddonRbac(addonVersion.version),
     addonVersionProblem: addonVersion.problem,

@@ -1,7 +1,13 @@
 import { failure } from '../../core/errors.js';
 import { verifyPodIdentityTrust } from '../../core/identity/pod-identity-trust.js';
 import { verifyTrustPolicy, type TrustExpectation } from '../../core/irsa.js';
-import { decideOidcProvider, decidePolicies, decideRole, policyName, type RoleTrust } from '../../core/plan/iam.js';
+import {
+  decideOidcProvider,
+  decidePolicies,
+  decideRoleForAll,
+  policyName,
+  type RoleTrust,
+} from '../../core/plan/iam.js';
 import type { Target } from '../../core/targets.js';
 import type { OperationDeps } from './deps.js';
 import type { StepDefinition } from './runner.js';
@@ -32,37 +38,44 @@ export function oidcProviderStep(deps: OperationDeps, trust: TrustExpectation): 
   };
 }
 
-/** the parts of the trust policy that do not admit the service account yet, for the plan */
-function trustProblems(document: unknown, trust: RoleTrust): string[] {
-  const fields =
+/** the parts of the trust policy that do not admit the service accounts yet, for the plan */
+function trustProblems(document: unknown, trusts: readonly RoleTrust[]): string[] {
+  const fields = trusts.flatMap((trust) =>
     trust.mode === 'irsa'
       ? verifyTrustPolicy(document, trust.irsa).map((p) => p.field)
       : verifyPodIdentityTrust(document, trust.podIdentity, { roleArn: trust.roleArn, sessionTags: true }).map(
           (p) => p.field,
-        );
+        ),
+  );
   return [...new Set(fields)];
 }
 
-/** The collector's role: created, or its trust policy reconciled — an existing role is never silently kept. */
+function accountOf(trust: RoleTrust): { namespace: string; serviceAccount: string } {
+  return trust.mode === 'irsa' ? trust.irsa : trust.podIdentity;
+}
+
+/**
+ * The collector's role (trusted by one service account, or several: the add-on's collectors): created, or its trust
+ * policy reconciled — an existing role is never silently kept.
+ */
 export function roleStep(
   deps: OperationDeps,
-  input: { roleName: string; clusterName: string; trust: RoleTrust },
+  input: { roleName: string; clusterName: string; trust: RoleTrust | readonly RoleTrust[] },
 ): StepDefinition {
-  const { roleName, trust } = input;
-  const scope = trust.mode === 'irsa' ? trust.irsa : trust.podIdentity;
-  const who =
-    trust.mode === 'irsa'
-      ? `${scope.namespace}/${scope.serviceAccount} (IRSA)`
-      : `${scope.namespace}/${scope.serviceAccount} (EKS Pod Identity)`;
+  const { roleName } = input;
+  const trusts: readonly RoleTrust[] = Array.isArray(input.trust) ? input.trust : [input.trust as RoleTrust];
+  const accounts = trusts.map(accountOf);
+  const mode = trusts[0]?.mode === 'pod-identity' ? 'EKS Pod Identity' : 'IRSA';
+  const who = `${accounts.map((a) => `${a.namespace}/${a.serviceAccount}`).join(', ')} (${mode})`;
   return {
     id: 'iam.role',
     resource: `IAM role ${roleName}`,
     async plan() {
       const existing = await deps.iam.getRole(roleName);
-      const decision = decideRole(existing, trust);
+      const decision = decideRoleForAll(existing, trusts);
       if (decision.kind === 'none') return { action: 'none', detail: `trust policy admits ${who}` };
       if (decision.kind === 'create') return { action: 'create', detail: `trusted by ${who}` };
-      const problems = trustProblems(existing?.assumeRolePolicyDocument, trust);
+      const problems = trustProblems(existing?.assumeRolePolicyDocument, trusts);
       return {
         action: 'update',
         detail:
@@ -72,12 +85,16 @@ export function roleStep(
       };
     },
     async apply() {
-      const decision = decideRole(await deps.iam.getRole(roleName), trust);
+      const decision = decideRoleForAll(await deps.iam.getRole(roleName), trusts);
       if (decision.kind === 'create') {
         await deps.iam.createRole({
           roleName,
           assumeRolePolicyDocument: decision.trustPolicy,
-          description: `ADOT collector ${scope.namespace}/${scope.serviceAccount} on EKS cluster ${input.clusterName}`,
+          description:
+            `ADOT collector ${accounts.map((a) => `${a.namespace}/${a.serviceAccount}`).join(', ')} on EKS cluster ${input.clusterName}`.slice(
+              0,
+              1000,
+            ),
           tags: { 'app.kubernetes.io/managed-by': 'adot' },
         });
       } else if (decision.kind === 'update') {

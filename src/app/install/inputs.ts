@@ -1,7 +1,7 @@
 import type { Choice } from '../../ports.js';
 import { IDENTITY_CHOICES, parseIdentityChoice, type IdentityChoice } from '../../core/identity/mode.js';
 import { parseAddonVersionRequest, type AddonVersionRequest } from '../../core/plan/addon-version.js';
-import { TARGETS, parseTargets, type Target } from '../../core/targets.js';
+import { TARGETS, parseTargets, requireTemplateTargets, type Target } from '../../core/targets.js';
 import {
   assertCollectorName,
   assertNamespace,
@@ -29,6 +29,8 @@ export interface InstallOptions {
   ampWorkspaceAlias?: string | undefined;
   /** --identity (or ADOT_IDENTITY): auto, pod-identity or irsa */
   identity?: string | undefined;
+  /** --mode: collector-resource (default) or addon-config */
+  mode?: string | undefined;
   roleName: string;
   namespace: string;
   serviceAccount: string;
@@ -48,12 +50,31 @@ export interface InstallRequest {
   ampWorkspaceId: string | undefined;
   ampWorkspaceAlias: string | undefined;
   identity: IdentityChoice;
+  mode: InstallMode;
   roleName: string;
   namespace: string;
   serviceAccount: string;
   collectorName: string;
   set: Record<string, string>;
   region: string | undefined;
+}
+
+/**
+ * Where the collector comes from: adot's own OpenTelemetryCollector resource (every add-on version, every template
+ * target but logs, one collector), or the collectors the add-on deploys from its configurationValues (v0.62.1 and
+ * later; presets from v0.88.0, the only way to the logs target).
+ */
+export type InstallMode = 'collector-resource' | 'addon-config';
+export const INSTALL_MODES: readonly InstallMode[] = ['collector-resource', 'addon-config'];
+
+export function parseInstallMode(text: string | undefined): InstallMode {
+  if (text === undefined) return 'collector-resource';
+  const value = text.trim().toLowerCase();
+  if ((INSTALL_MODES as readonly string[]).includes(value)) return value as InstallMode;
+  throw usageError('UnknownInstallMode', `--mode: "${text}" is not one of ${INSTALL_MODES.join(', ')}`, {
+    hint: "--mode collector-resource (adot's collector resource, the default) or --mode addon-config (the add-on's own collectors)",
+    details: { mode: text, validModes: [...INSTALL_MODES] },
+  });
 }
 
 /** Region used to validate values before the cluster's real region is known (only the syntax matters then). */
@@ -87,6 +108,7 @@ function validateGivenFlags(options: InstallOptions): void {
   assertServiceAccount(options.serviceAccount);
   assertCollectorName(options.collectorName);
   if (options.identity !== undefined) parseIdentityChoice(options.identity);
+  if (parseInstallMode(options.mode) === 'collector-resource') requireTemplateTargets(parseTargets(options.targets));
   const { ampRemoteWriteUrl, ampWorkspaceId, ampWorkspaceAlias } = options;
   if (ampWorkspaceAlias !== undefined) {
     assertWorkspaceAlias(ampWorkspaceAlias);
@@ -130,6 +152,7 @@ async function chooseTargets(deps: OperationDeps, given: Target[]): Promise<Targ
     xray: 'traces to AWS X-Ray',
     amp: 'metrics to Amazon Managed Service for Prometheus',
     cloudwatch: 'metrics to CloudWatch (Container Insights Prometheus)',
+    logs: "container logs to CloudWatch Logs (the add-on's containerLogs collector: --mode addon-config)",
   };
   const chosen = await deps.prompter.checkbox({
     message: 'Where should the collector send telemetry?',
@@ -196,6 +219,7 @@ export async function resolveInstallRequest(deps: OperationDeps, options: Instal
     ampWorkspaceId: options.ampWorkspaceId,
     ampWorkspaceAlias: options.ampWorkspaceAlias,
     identity,
+    mode: parseInstallMode(options.mode),
     roleName: options.roleName,
     namespace: options.namespace,
     serviceAccount: options.serviceAccount,
@@ -203,13 +227,17 @@ export async function resolveInstallRequest(deps: OperationDeps, options: Instal
     set: parseSetValues(options.set),
     region: options.region,
   };
-  // the AMP workspace may still be chosen (a terminal) or looked up by alias: its values are checked once known
-  const provisional = templateValuesOf(request, options.region ?? PROVISIONAL_REGION);
-  validateTemplateValues(
-    request.ampRemoteWriteUrl === undefined && request.ampWorkspaceId === undefined
-      ? { ...provisional, ampWorkspaceId: PROVISIONAL_WORKSPACE }
-      : provisional,
-    targets,
-  );
+  // the AMP workspace may still be chosen (a terminal) or looked up by alias: its values are checked once known;
+  // the add-on's own collectors have no template to check
+  if (request.mode === 'collector-resource') {
+    requireTemplateTargets(targets);
+    const provisional = templateValuesOf(request, options.region ?? PROVISIONAL_REGION);
+    validateTemplateValues(
+      request.ampRemoteWriteUrl === undefined && request.ampWorkspaceId === undefined
+        ? { ...provisional, ampWorkspaceId: PROVISIONAL_WORKSPACE }
+        : provisional,
+      targets,
+    );
+  }
   return request;
 }

@@ -9,6 +9,7 @@ import {
 import type { RoleTrust } from '../../core/plan/iam.js';
 import type { DesiredObject } from '../../core/plan/manifests.js';
 import { isMetricsTarget } from '../../core/targets.js';
+import { addonConfigInstallSteps } from './addon-config-steps.js';
 import { addonActiveStep, addonStep } from './addon-steps.js';
 import { ampWorkspaceStep } from './amp-workspace.js';
 import { collectorApplyStep } from './collector-step.js';
@@ -25,17 +26,9 @@ import {
 import { templateValuesOf } from './inputs.js';
 import { applyObjectStep } from './kube-steps.js';
 import { rolloutStep } from './rollout-step.js';
-import type { StepDefinition } from './runner.js';
+import { skippedStep, type InstallRun, type StepDefinition } from './runner.js';
 
-export function skippedStep(id: string, resource: string, reason: string): StepDefinition {
-  return { id, resource, plan: async () => ({ action: 'skipped', detail: reason }) };
-}
-
-export interface InstallRun {
-  deadline: number;
-  signal?: AbortSignal | undefined;
-  confirm(question: string): Promise<void>;
-}
+export { skippedStep, type InstallRun } from './runner.js';
 
 /** On the collector's pods: which identity they were started with, so a switch rolls them (credentials are injected at start). */
 export const IDENTITY_ANNOTATION = 'adot.dev/identity';
@@ -55,6 +48,7 @@ function withIdentity(desired: DesiredObject, identity: string): DesiredObject {
  * observes, then creates / updates / does nothing.
  */
 export function installSteps(deps: OperationDeps, context: ResolvedInstallContext, run: InstallRun): StepDefinition[] {
+  if (context.addonConfig !== undefined) return addonConfigInstallSteps(deps, context, context.addonConfig, run);
   const { request } = context;
   const clusterName = request.cluster;
   const podIdentity = context.identity.mode === 'pod-identity';

@@ -1,6 +1,7 @@
 import type { IdentityDecision } from '../../core/identity/mode.js';
 import type { Step } from '../../core/plan/steps.js';
 import { ampRemoteWriteUrl } from '../../core/templates/values.js';
+import { describeCollectors } from './addon-config.js';
 import { ampRequest, type ResolvedInstallContext } from './context.js';
 import { describeOutcome } from './runner.js';
 
@@ -9,7 +10,14 @@ export function nextSteps(context: ResolvedInstallContext): string[] {
   const { request, region } = context;
   const service = `${request.collectorName}-collector.${request.namespace}`;
   const lines: string[] = [];
-  if (request.targets.includes('xray')) {
+  const traces = context.addonConfig?.collectors.find((collector) => collector.targets.includes('xray'));
+  if (traces !== undefined) {
+    // the add-on's otlpIngest collector receives OTLP only
+    lines.push(`Send traces: OTLP to ${traces.name}-collector.${traces.namespace}:4317 (gRPC) or :4318 (HTTP)`);
+    lines.push(
+      `See them: aws xray get-trace-summaries --region ${region} --start-time $(date -d -5min +%s) --end-time $(date +%s)`,
+    );
+  } else if (request.targets.includes('xray')) {
     lines.push(`Send traces: set AWS_XRAY_DAEMON_ADDRESS=${service}:2000 in your applications (OTLP: ${service}:4317)`);
     lines.push(
       `See them: aws xray get-trace-summaries --region ${region} --start-time $(date -d -5min +%s) --end-time $(date +%s)`,
@@ -26,6 +34,9 @@ export function nextSteps(context: ResolvedInstallContext): string[] {
       `See metrics: CloudWatch namespace ContainerInsights/Prometheus, log group /aws/containerinsights/${request.cluster}/prometheus`,
     );
   }
+  if (request.targets.includes('logs')) {
+    lines.push(`See container logs: CloudWatch log group ${request.cluster}/container/logs, one stream per node`);
+  }
   lines.push(`Check everything: adot doctor --cluster ${request.cluster}`);
   return lines;
 }
@@ -41,6 +52,14 @@ export function identityLine(identity: IdentityDecision): string {
   return `${identity.mode === 'pod-identity' ? 'EKS Pod Identity' : 'IRSA (IAM roles for service accounts)'}: ${identity.reason}`;
 }
 
+/** Where the collector comes from, and why (the default says why it is the default). */
+export function modeLine(context: ResolvedInstallContext): string {
+  if (context.addonConfig !== undefined) {
+    return `the add-on's own collectors from its configuration (--mode addon-config): ${describeCollectors(context.addonConfig)}`;
+  }
+  return `adot's OpenTelemetryCollector ${context.request.namespace}/${context.request.collectorName} (--mode collector-resource, the default: one collector for every target, on every add-on version; --mode addon-config lets the add-on deploy its own)`;
+}
+
 export function installSummary(context: ResolvedInstallContext, changes: number): string {
   const head =
     changes === 0
@@ -50,6 +69,7 @@ export function installSummary(context: ResolvedInstallContext, changes: number)
     head,
     `  add-on ${context.addonVersion}, targets ${context.request.targets.join(', ')}, role ${context.roleArn}`,
     `  identity: ${identityLine(context.identity)}`,
+    `  collector: ${modeLine(context)}`,
     '',
     'Next steps:',
     ...nextSteps(context).map((line) => `  - ${line}`),

@@ -1,5 +1,5 @@
-import type { RolloutStatus } from '../../ports.js';
 import { timeoutError } from '../../core/errors.js';
+import { daemonSetReadiness } from '../../core/identity/pod-identity-agent.js';
 import type { OperationDeps } from './deps.js';
 import type { StepDefinition } from './runner.js';
 import { seconds } from './addon-steps.js';
@@ -8,41 +8,75 @@ import { seconds } from './addon-steps.js';
 const FIRST_DELAY_MS = 250;
 const MAX_DELAY_MS = 2000;
 
+interface Progress {
+  complete: boolean;
+  /** e.g. "1/1 available" */
+  summary: string;
+  message: string;
+}
+
+async function progressOf(
+  deps: OperationDeps,
+  kind: 'Deployment' | 'DaemonSet',
+  namespace: string,
+  name: string,
+): Promise<Progress | undefined> {
+  if (kind === 'Deployment') {
+    const status = await deps.kube().rolloutStatus(namespace, name);
+    return status === undefined
+      ? undefined
+      : {
+          complete: status.complete,
+          summary: `${status.available}/${status.desired} available`,
+          message: status.message,
+        };
+  }
+  const daemonSet = await deps.kube().get({ apiVersion: 'apps/v1', kind: 'DaemonSet', name, namespace });
+  if (daemonSet === undefined) return undefined;
+  const readiness = daemonSetReadiness(daemonSet);
+  return { complete: readiness.ready, summary: readiness.message, message: readiness.message };
+}
+
 /**
- * Waits until the operator's Deployment for the collector is rolled out (it may not exist yet right after the
- * collector resource is applied: the operator makes it).
+ * Waits until the operator's Deployment (or DaemonSet, for a daemonset-mode collector) for a collector is rolled out
+ * (it may not exist yet right after the collector resource is applied: the operator makes it).
  */
 export function rolloutStep(
   deps: OperationDeps,
-  input: { namespace: string; deployment: string; deadline: number; signal?: AbortSignal | undefined },
+  input: {
+    namespace: string;
+    deployment: string;
+    kind?: 'Deployment' | 'DaemonSet';
+    id?: string;
+    deadline: number;
+    signal?: AbortSignal | undefined;
+  },
 ): StepDefinition {
+  const kind = input.kind ?? 'Deployment';
+  const where = `${input.namespace}/${input.deployment}`;
   return {
-    id: 'collector-rollout',
-    resource: `Deployment ${input.namespace}/${input.deployment} rollout`,
-    plan: async () => ({ action: 'none', detail: 'wait until available' }),
+    id: input.id ?? 'collector-rollout',
+    resource: `${kind} ${where} rollout`,
+    plan: async () => ({ action: 'none', detail: kind === 'Deployment' ? 'wait until available' : 'wait until ready' }),
     alwaysApply: true,
     async apply() {
       const started = deps.clock.now();
       let delay = FIRST_DELAY_MS;
-      let last: RolloutStatus | undefined;
       for (;;) {
-        last = await deps.kube().rolloutStatus(input.namespace, input.deployment);
+        const last = await progressOf(deps, kind, input.namespace, input.deployment);
         if (last?.complete === true) {
-          return {
-            action: 'none',
-            detail: `${last.available}/${last.desired} available after ${seconds(deps.clock.now() - started)}`,
-          };
+          return { action: 'none', detail: `${last.summary} after ${seconds(deps.clock.now() - started)}` };
         }
         const remaining = input.deadline - deps.clock.now();
         if (remaining <= 0) {
           throw timeoutError(
             'RolloutTimeout',
-            `Deployment ${input.namespace}/${input.deployment} not rolled out: ${
+            `${kind} ${where} not rolled out: ${
               last === undefined
                 ? 'it does not exist (is the operator running?)'
-                : `${last.available}/${last.desired} available${last.message ? `: ${last.message}` : ''}`
+                : `${last.summary}${last.message && last.message !== last.summary ? `: ${last.message}` : ''}`
             }`,
-            { hint: `kubectl -n ${input.namespace} describe deployment ${input.deployment}` },
+            { hint: `kubectl -n ${input.namespace} describe ${kind.toLowerCase()} ${input.deployment}` },
           );
         }
         await deps.clock.sleep(Math.min(delay, remaining), input.signal);

@@ -32,6 +32,18 @@ export interface StepDefinition {
   alwaysApply?: boolean;
 }
 
+/** A step that only reports why it does nothing (a part the chosen setup does not need). */
+export function skippedStep(id: string, resource: string, reason: string): StepDefinition {
+  return { id, resource, plan: async () => ({ action: 'skipped', detail: reason }) };
+}
+
+/** What the steps of one install share: its deadline, Ctrl-C, and the confirmations of the run. */
+export interface InstallRun {
+  deadline: number;
+  signal?: AbortSignal | undefined;
+  confirm(question: string): Promise<void>;
+}
+
 export interface PlanEntry {
   definition: StepDefinition;
   planned: PlannedAction;

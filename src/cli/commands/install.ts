@@ -28,6 +28,10 @@ export function register(program: Command, ctx: CommandContext): void {
       'how the collector gets AWS credentials: auto (EKS Pod Identity where it works, else IRSA), pod-identity or irsa (env ADOT_IDENTITY; default auto)',
     )
     .option('--amp-workspace-alias <alias>', 'AMP workspace by alias (target amp): found in the region, or created')
+    .option(
+      '--mode <mode>',
+      "collector-resource (adot's collector resource, the default) or addon-config (the add-on's own collectors: v0.62.1+, presets and the logs target from v0.88.0)",
+    )
     .option('--role-name <name>', 'IAM role of the collector', 'EKS-ADOT-ServiceAccount-Role');
   addCollectorOptions(command).action(
     ctx.action({ outputs: ['text', 'json', 'yaml'] }, async (invocation) => {
@@ -48,6 +52,7 @@ export function register(program: Command, ctx: CommandContext): void {
           ampWorkspaceId: o['ampWorkspaceId'] as string | undefined,
           ampWorkspaceAlias: o['ampWorkspaceAlias'] as string | undefined,
           identity: (o['identity'] as string | undefined) ?? invocation.io.env['ADOT_IDENTITY'],
+          mode: o['mode'] as string | undefined,
           roleName: o['roleName'] as string,
           namespace: o['namespace'] as string,
           serviceAccount: o['serviceAccount'] as string,

@@ -10,16 +10,19 @@
 import YAML from 'yaml';
 import type { KubeObject, PodIdentityAssociationInfo } from '../../ports.js';
 import {
+  containerEnvironment,
+  expandEnvReferences,
   parseCollectorConfig,
   targetsOfConfig,
   type CollectorConfig,
   type ConfigProblem,
 } from '../collector-config.js';
 import type { Target } from '../targets.js';
+import { ROLE_ARN_ANNOTATION } from '../templates/manifests.js';
 import { findObject, stringField } from './helpers.js';
 import type { DoctorContext } from './types.js';
 
-export const ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';
+export { ROLE_ARN_ANNOTATION };
 
 /** How the service account is wired to AWS: `both` behaves as IRSA (see above). */
 export type ObservedIdentity = 'irsa' | 'pod-identity' | 'both' | 'none';
@@ -109,4 +112,20 @@ export function collectorConfigOf(collector: KubeObject): { config?: CollectorCo
 export function collectorTargets(collector: KubeObject): Target[] | undefined {
   const { config } = collectorConfigOf(collector);
   return config ? targetsOfConfig(config) : undefined;
+}
+
+/**
+ * The collector's configuration with its environment references expanded from `spec.env` as its container gets them
+ * (values doctor cannot know — pod fields, Secrets — keep their reference text); undefined when it does not parse.
+ */
+export function expandedCollectorConfig(collector: KubeObject): CollectorConfig | undefined {
+  const { config } = collectorConfigOf(collector);
+  if (config === undefined) return undefined;
+  const spec = (collector.spec ?? {}) as Record<string, unknown>;
+  const serviceAccountName = typeof spec['serviceAccount'] === 'string' ? spec['serviceAccount'] : undefined;
+  const environment = containerEnvironment(spec['env'], {
+    ...(collector.metadata.namespace === undefined ? {} : { namespace: collector.metadata.namespace }),
+    ...(serviceAccountName === undefined ? {} : { serviceAccountName }),
+  });
+  return expandEnvReferences(config, environment.values).value;
 }

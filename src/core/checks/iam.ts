@@ -13,7 +13,7 @@ import {
   type RequiredPermission,
 } from '../identity/required-permissions.js';
 import { policyArnsForTargets, TARGETS, type Target } from '../targets.js';
-import { collectorConfigOf, collectorIdentity } from './collector-identity.js';
+import { collectorIdentity, expandedCollectorConfig } from './collector-identity.js';
 import { hintFor, listText, pass, withFact } from './helpers.js';
 import type { Check, CheckOutcome, DoctorContext, DoctorFacts, RolePolicyDocument } from './types.js';
 
@@ -224,7 +224,7 @@ function permissionsNeeded(
     clusterName: context.clusterName,
   };
   const identity = identityOf(facts, context);
-  const config = identity.collector === undefined ? undefined : collectorConfigOf(identity.collector).config;
+  const config = identity.collector === undefined ? undefined : expandedCollectorConfig(identity.collector);
   if (config === undefined && context.targets === undefined) return undefined;
   const fromConfig = config === undefined ? [] : requiredPermissions(config, scope);
   if (context.targets === undefined) {

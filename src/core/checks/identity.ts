@@ -116,7 +116,7 @@ export const podIdentityAgent: Check = {
       };
     }
     return withFact(this.id, `the ${POD_IDENTITY_AGENT_ADDON} add-on`, facts.podIdentityAgentAddon, (addon) =>
-      withFact(this.id, `DaemonSets in ${POD_IDENTITY_AGENT_NAMESPACE}`, facts.kubeSystemDaemonSets, (daemonSets) => {
+      withFact(this.id, `DaemonSets in ${POD_IDENTITY_AGENT_NAMESPACE}`, facts.daemonSets, (daemonSets) => {
         const daemonSet = findObject(daemonSets, POD_IDENTITY_AGENT_DAEMONSET, POD_IDENTITY_AGENT_NAMESPACE);
         const where = `${POD_IDENTITY_AGENT_NAMESPACE}/${POD_IDENTITY_AGENT_DAEMONSET}`;
         if (addon !== undefined && addon.status !== 'ACTIVE') {

@@ -78,8 +78,8 @@ export interface DoctorFacts {
   nodes: Fact<KubeObject[]>;
   /** the eks-pod-identity-agent add-on; undefined value: not installed as an add-on */
   podIdentityAgentAddon: Fact<AddonInfo | undefined>;
-  /** DaemonSets in kube-system (the pod identity agent runs as one) */
-  kubeSystemDaemonSets: Fact<KubeObject[]>;
+  /** DaemonSets (the pod identity agent and daemonset-mode collectors run as ones) */
+  daemonSets: Fact<KubeObject[]>;
   /** Pod Identity associations of the collector namespace */
   podIdentityAssociations: Fact<PodIdentityAssociationInfo[]>;
   /** the AMP workspace the collector's remote write targets; undefined value: it exports to no AMP workspace */

@@ -51,9 +51,12 @@ export function ampWorkspaceArn(region: string, account: string, workspaceId: st
   return `arn:${partitionOf(region)}:aps:${region}:${account}:workspace/${workspaceId}`;
 }
 
-/** awsemf's log group and stream names may hold placeholders ({ClusterName}, {TaskId} …): they match anything. */
+/**
+ * awsemf's log group and stream names may hold placeholders ({ClusterName}, {TaskId} …), and any name may hold an
+ * environment reference whose value is only known in the pod (${env:NODE_NAME}): both stand for any name.
+ */
 function logName(name: string): string {
-  return name.replace(/\{[^}]*\}/g, '*');
+  return name.replace(/\$?\{[^}]*\}/g, '*');
 }
 
 export function logGroupArn(region: string, account: string, group: string): string {
@@ -158,6 +161,8 @@ export function requiredPermissionsForTargets(
 ): RequiredPermission[] {
   const exporters: Record<Target, [string, Record<string, unknown>]> = {
     xray: ['awsxray', {}],
+    // the containerLogs collector's default log group "$CLUSTER_NAME/container/logs", one stream per node
+    logs: ['awscloudwatchlogs', { log_group_name: `${context.clusterName}/container/logs`, log_stream_name: '*' }],
     amp: [
       'prometheusremotewrite',
       { endpoint: `https://aps-workspaces.${context.region}.amazonaws.com/workspaces/*/` },

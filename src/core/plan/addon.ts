@@ -8,12 +8,22 @@ import type { AddonHealthIssue, AddonInfo } from '../../ports.js';
 export type AddonDecision =
   | { kind: 'create'; version: string }
   | { kind: 'none'; version: string }
+  /** same version, another configuration (configurationValues, Pod Identity associations) */
+  | { kind: 'configure'; version: string; changes: string }
   | { kind: 'wait'; status: AddonInfo['status']; version: string }
   | { kind: 'update'; from: string; to: string; status: AddonInfo['status'] }
   | { kind: 'recreate'; version: string; health: AddonHealthIssue[] }
   | { kind: 'blocked'; status: AddonInfo['status']; health: AddonHealthIssue[] };
 
-export function decideAddon(observed: AddonInfo | undefined, desiredVersion: string): AddonDecision {
+/**
+ * `configurationChanges`: what differs between the add-on's configuration and the one wanted (undefined: nothing, or
+ * no configuration is managed); a running add-on of the right version is then configured instead of left alone.
+ */
+export function decideAddon(
+  observed: AddonInfo | undefined,
+  desiredVersion: string,
+  configurationChanges?: string,
+): AddonDecision {
   if (observed === undefined) return { kind: 'create', version: desiredVersion };
   const { status, addonVersion, health } = observed;
   switch (status) {
@@ -29,9 +39,10 @@ export function decideAddon(observed: AddonInfo | undefined, desiredVersion: str
       return { kind: 'update', from: addonVersion, to: desiredVersion, status };
     case 'ACTIVE':
     case 'DEGRADED':
-      return addonVersion === desiredVersion
+      if (addonVersion !== desiredVersion) return { kind: 'update', from: addonVersion, to: desiredVersion, status };
+      return configurationChanges === undefined
         ? { kind: 'none', version: addonVersion }
-        : { kind: 'update', from: addonVersion, to: desiredVersion, status };
+        : { kind: 'configure', version: addonVersion, changes: configurationChanges };
   }
 }
 

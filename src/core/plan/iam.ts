@@ -72,6 +72,23 @@ export function decideRole(existing: RoleInfo | undefined, trust: RoleTrust): Ro
   return changed || removed ? { kind: 'update', trustPolicy: document } : { kind: 'none' };
 }
 
+/**
+ * The role trusted by several service accounts (the add-on's preset collectors): each one's trust reconciled in turn
+ * on the document the previous ones produced. Created when the role does not exist yet.
+ */
+export function decideRoleForAll(existing: RoleInfo | undefined, trusts: readonly RoleTrust[]): RoleDecision {
+  let current = existing;
+  let trustPolicy: PolicyDocument | undefined;
+  for (const trust of trusts) {
+    const decision = decideRole(current, trust);
+    if (decision.kind === 'none') continue;
+    trustPolicy = decision.trustPolicy;
+    current = { name: existing?.name ?? '', arn: existing?.arn ?? '', assumeRolePolicyDocument: trustPolicy };
+  }
+  if (trustPolicy === undefined) return { kind: 'none' };
+  return existing === undefined ? { kind: 'create', trustPolicy } : { kind: 'update', trustPolicy };
+}
+
 export interface PolicyDecision {
   /** needed and already attached */
   keep: string[];

@@ -21,6 +21,8 @@ import { resolveAmp, validateTemplateValues, type TemplateValues } from './value
 
 /** The amp and cloudwatch targets share one Prometheus receiver (prometheus.yaml). */
 const fragmentsByTarget: Record<Target, string[]> = {
+  // served by the add-on's containerLogs collector; requireTemplateTargets refuses it before rendering
+  logs: [],
   xray: ['collector/xray.yaml'],
   amp: ['collector/prometheus.yaml', 'collector/amp.yaml'],
   cloudwatch: ['collector/prometheus.yaml', 'collector/cloudwatch.yaml'],

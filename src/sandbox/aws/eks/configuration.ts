@@ -1,27 +1,22 @@
-import { Ajv2019, type ValidateFunction } from 'ajv/dist/2019.js';
-import { parse as parseYaml } from 'yaml';
+import {
+  configurationErrors,
+  configurationRefusal,
+  parseConfigurationText,
+} from '../../../core/addon-config/schema-validation.js';
 import { adotConfigurationSchema } from './adot-configuration/schemas.js';
 import { invalidParameter, type EksErrorContext } from './errors.js';
-import { eksSchemaMessage } from './schema-messages.js';
 
 /** The advanced-configuration JSON schema DescribeAddonConfiguration answers for an ADOT version (as text). */
 export function configurationSchema(addonVersion: string): string {
   return JSON.stringify(adotConfigurationSchema(addonVersion));
 }
 
-/**
- * configurationValues as EKS reads them: JSON or YAML text ("in JSON or YAML format",
- * https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-field-management.html); empty text is no configuration.
- * Throws InvalidParameterException when the text is neither.
- */
+/** configurationValues as EKS reads them (JSON or YAML); throws InvalidParameterException when they are neither. */
 export function parseConfigurationValues(values: string, where: EksErrorContext): unknown {
-  if (values.trim() === '') return {};
-  try {
-    return parseYaml(values) as unknown;
-  } catch {
-    // EKS's wording for values that do not parse is not public
-    throw invalidParameter('ConfigurationValue provided in request is not valid JSON or YAML', where);
-  }
+  const parsed = parseConfigurationText(values);
+  // EKS's wording for values that do not parse is not public
+  if (!parsed.ok) throw invalidParameter('ConfigurationValue provided in request is not valid JSON or YAML', where);
+  return parsed.value;
 }
 
 /**
@@ -32,28 +27,7 @@ export function parseConfigurationValues(values: string, where: EksErrorContext)
  */
 export function validateConfigurationValues(schema: string, values: string, where: EksErrorContext): unknown {
   const parsed = parseConfigurationValues(values, where);
-  const validate = compiled(schema);
-  if (validate(parsed)) return parsed;
-  const messages = [
-    ...new Set((validate.errors ?? []).map((error) => eksSchemaMessage(error, parsed)).filter((m) => m !== undefined)),
-  ];
-  throw invalidParameter(
-    `ConfigurationValue provided in request is not supported: Json schema validation failed with error: [${messages.join(', ')}]`,
-    where,
-  );
-}
-
-const validators = new Map<string, ValidateFunction>();
-
-/**
- * One compiled validator per schema text. `$schema` and `$id` are dropped before compiling: the add-ons' schemas
- * declare drafts 06 and 2019-09 and share a placeholder `$id`, and the keywords they use mean the same in both.
- */
-function compiled(schema: string): ValidateFunction {
-  const cached = validators.get(schema);
-  if (cached !== undefined) return cached;
-  const { $schema: _draft, $id: _id, ...body } = JSON.parse(schema) as Record<string, unknown>;
-  const validate = new Ajv2019({ allErrors: true, strict: false }).compile(body);
-  validators.set(schema, validate);
-  return validate;
+  const errors = configurationErrors(schema, parsed);
+  if (errors.length > 0) throw invalidParameter(configurationRefusal(errors), where);
+  return parsed;
 }
