@@ -18,6 +18,7 @@ export const PRE_INSTALL_CHECK_IDS = [
 export const INSTALLED_CHECK_IDS = [
   'addon.status',
   'operator.ready',
+  'addon.collectors',
   'identity.mode',
   'pod-identity.agent',
   'pod-identity.association',

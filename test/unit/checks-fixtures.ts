@@ -317,6 +317,7 @@ export function healthyFacts(): DoctorFacts {
     daemonSets: ok([]),
     podIdentityAssociations: ok([]),
     ampWorkspace: ok(undefined),
+    addonCollectors: ok({ collectors: [], serviceAccounts: [], associations: [], schema: undefined, roles: {}, workspaces: {} }),
     roundTrips: 2,
   };
 }

@@ -22,7 +22,7 @@ import { FIELD_MANAGER } from '../../core/plan/ownership.js';
 import { httpStatusOf, isUnknownKind, mapKubeError, unknownKindError } from './errors.js';
 import type { KubeconfigSource } from './kubeconfig.js';
 import { withRetry } from './retry.js';
-import { rolloutStatusOf } from './rollout.js';
+import { rolloutStatusOf } from '../../core/rollout.js';
 
 export { FIELD_MANAGER };
 

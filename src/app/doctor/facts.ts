@@ -7,21 +7,16 @@
  * that fails becomes a fact holding its error, never an exception.
  */
 import type { Amp, Eks, Iam, Kube, KubeObject, Sts } from '../../ports.js';
-import { isAdotError } from '../../core/errors.js';
+import { ADDON_NAMESPACE } from '../../core/addon-config/presets.js';
 import { ADDON_NAME, ADDON_RBAC_NAMESPACE, COLLECTOR_V1ALPHA1, COLLECTOR_V1BETA1 } from '../../core/compat-data.js';
 import { oidcProviderArn } from '../../core/irsa.js';
 import { collectorConfigOf, collectorIdentity } from '../../core/checks/collector-identity.js';
 import { requiredAccess } from '../../core/checks/k8s.js';
 import { POD_IDENTITY_AGENT_ADDON } from '../../core/identity/pod-identity-agent.js';
 import { ampWorkspaceOfExporters } from '../../core/identity/amp-workspace.js';
-import type {
-  AmpWorkspaceFact,
-  DoctorContext,
-  DoctorFacts,
-  Fact,
-  FactError,
-  RolePolicyDocument,
-} from '../../core/checks/types.js';
+import type { AmpWorkspaceFact, DoctorContext, DoctorFacts, Fact } from '../../core/checks/types.js';
+import { gatherAddonCollectorFacts } from './addon-collector-facts.js';
+import { documentsOf, known, settle } from './fact-loading.js';
 
 export interface FactSources {
   eks: Eks;
@@ -30,36 +25,6 @@ export interface FactSources {
   amp: Amp;
   /** may throw when no kubeconfig can be loaded */
   kube: () => Kube;
-}
-
-const FORBIDDEN = /forbidden|accessdenied|unauthorizedoperation|not authorized/i;
-
-export function factErrorOf(error: unknown): FactError {
-  if (isAdotError(error)) {
-    const status = error.details?.['status'] ?? error.details?.['statusCode'];
-    const forbidden = status === 403 || FORBIDDEN.test(error.code) || FORBIDDEN.test(error.message);
-    return {
-      code: error.code,
-      message: error.message,
-      ...(error.hint ? { hint: error.hint } : {}),
-      ...(forbidden ? { forbidden } : {}),
-    };
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  const code = error instanceof Error ? error.name : 'Error';
-  return { code, message, ...(FORBIDDEN.test(`${code} ${message}`) ? { forbidden: true } : {}) };
-}
-
-async function settle<T>(load: () => Promise<T> | T): Promise<Fact<T>> {
-  try {
-    return { ok: true, value: await load() };
-  } catch (error) {
-    return { ok: false, error: factErrorOf(error) };
-  }
-}
-
-function known<T>(value: T): Fact<T> {
-  return { ok: true, value };
 }
 
 const notGathered: Fact<never> = {
@@ -108,6 +73,10 @@ export async function gatherFacts(sources: FactSources, context: DoctorContext):
     defaultRole,
     defaultRolePolicies,
     defaultRoleInline,
+    addonNamespaceV1beta1,
+    addonNamespaceV1alpha1,
+    addonNamespaceServiceAccounts,
+    addonNamespaceAssociations,
   ] = await Promise.all([
     settle(() => sources.sts.getCallerIdentity()),
     settle(() => sources.eks.describeCluster(context.clusterName)),
@@ -146,6 +115,13 @@ export async function gatherFacts(sources: FactSources, context: DoctorContext):
     installed(() => settle(() => sources.iam.getRole(context.roleName))),
     installed(() => settle(() => sources.iam.listAttachedRolePolicies(context.roleName))),
     installed(() => settle(() => sources.iam.listRolePolicies(context.roleName))),
+    // the add-on's own collectors (--mode addon-config) live in its namespace, whatever --namespace says
+    installed(() => list(COLLECTOR_V1BETA1, 'OpenTelemetryCollector', ADDON_NAMESPACE)),
+    installed(() => list(COLLECTOR_V1ALPHA1, 'OpenTelemetryCollector', ADDON_NAMESPACE)),
+    installed(() => list('v1', 'ServiceAccount', ADDON_NAMESPACE)),
+    installed(() =>
+      settle(() => sources.eks.listPodIdentityAssociations(context.clusterName, { namespace: ADDON_NAMESPACE })),
+    ),
   ]);
 
   const collectors = collectorsOf(collectorsV1beta1, collectorsV1alpha1);
@@ -157,6 +133,7 @@ export async function gatherFacts(sources: FactSources, context: DoctorContext):
   let attachedPolicies = defaultRolePolicies;
   let policyDocuments: DoctorFacts['policyDocuments'] = context.pre ? notGathered : known([]);
   let ampWorkspace: DoctorFacts['ampWorkspace'] = context.pre ? notGathered : known(undefined);
+  let addonCollectors: DoctorFacts['addonCollectors'] = notGathered;
   if (!context.pre) {
     const issuer = cluster.ok ? cluster.value?.oidcIssuer : undefined;
     if (issuer && identity.ok && oidcProviderArns.ok) {
@@ -210,6 +187,16 @@ export async function gatherFacts(sources: FactSources, context: DoctorContext):
         }),
       );
     }
+    chains.push(
+      gatherAddonCollectorFacts(sources, addon, {
+        collectors: collectorsOf(addonNamespaceV1beta1, addonNamespaceV1alpha1),
+        serviceAccounts: addonNamespaceServiceAccounts,
+        associations: addonNamespaceAssociations,
+      }).then(({ fact, depth }) => {
+        addonCollectors = fact;
+        return depth;
+      }),
+    );
   }
   const depths = await Promise.all(chains);
 
@@ -244,6 +231,7 @@ export async function gatherFacts(sources: FactSources, context: DoctorContext):
     daemonSets,
     podIdentityAssociations,
     ampWorkspace,
+    addonCollectors,
     roundTrips: 1 + Math.max(0, ...depths),
   };
 }
@@ -259,30 +247,4 @@ export function collectorsOf(v1beta1: Fact<KubeObject[]>, v1alpha1: Fact<KubeObj
   const seen = new Set(v1beta1.value.map((collector) => collector.metadata.uid ?? collector.metadata.name));
   const onlyAlpha = v1alpha1.value.filter((collector) => !seen.has(collector.metadata.uid ?? collector.metadata.name));
   return known([...v1beta1.value, ...onlyAlpha]);
-}
-
-/** The documents of a role's managed policies (their default versions) and inline policies, fetched in parallel. */
-async function documentsOf(
-  iam: Iam,
-  roleName: string,
-  attached: Fact<string[]>,
-  inline: Fact<string[]>,
-): Promise<Fact<RolePolicyDocument[]>> {
-  if (!attached.ok) return attached;
-  if (!inline.ok) return inline;
-  return settle(async () => {
-    const [managed, inlineDocuments] = await Promise.all([
-      Promise.all(attached.value.map((arn) => iam.getManagedPolicy(arn))),
-      Promise.all(inline.value.map((name) => iam.getRolePolicy(roleName, name))),
-    ]);
-    const documents: RolePolicyDocument[] = [];
-    managed.forEach((policy, index) => {
-      if (policy !== undefined)
-        documents.push({ name: attached.value[index] ?? policy.arn, kind: 'managed', document: policy.document });
-    });
-    inlineDocuments.forEach((document, index) => {
-      if (document !== undefined) documents.push({ name: inline.value[index] ?? '', kind: 'inline', document });
-    });
-    return documents;
-  });
 }

@@ -4,7 +4,7 @@
  * and a signature for another region is refused, so telemetry would be lost either way.
  */
 import { hintFor, pass, withFact } from './helpers.js';
-import type { Check } from './types.js';
+import type { AmpWorkspaceFact, Check, CheckOutcome } from './types.js';
 
 export const ampWorkspace: Check = {
   id: 'amp.workspace',
@@ -22,43 +22,45 @@ export const ampWorkspace: Check = {
           notApplicable: true,
         };
       }
-      const { workspaceId, endpointRegion, signingRegion, workspace } = target;
-      const where = `${workspaceId} in ${endpointRegion}`;
-      if (workspace === undefined) {
-        return {
-          status: 'fail',
-          message: `AMP workspace ${where} does not exist: remote writes answer 404`,
-          observed: 'not found',
-          expected: where,
-          hint: hintFor(
-            this.id,
-            `aws amp list-workspaces --region ${endpointRegion}; then adot install --cluster ${context.clusterName} --target amp --amp-workspace-id <id> (or --amp-workspace-alias <alias> to find or create one)`,
-          ),
-        };
-      }
-      if (signingRegion !== undefined && signingRegion !== endpointRegion) {
-        return {
-          status: 'fail',
-          message: `the collector signs remote writes for ${signingRegion} (sigv4auth region) but workspace ${workspaceId} is in ${endpointRegion}`,
-          observed: `sigv4auth region ${signingRegion}`,
-          expected: `sigv4auth region ${endpointRegion}`,
-          hint: hintFor(
-            this.id,
-            `adot install --cluster ${context.clusterName} --target amp --amp-workspace-id ${workspaceId}`,
-          ),
-        };
-      }
-      if (workspace.status !== 'ACTIVE') {
-        return {
-          status: 'fail',
-          message: `AMP workspace ${where} is ${workspace.status}, not ACTIVE`,
-          observed: String(workspace.status),
-          expected: 'ACTIVE',
-          hint: hintFor(this.id, `aws amp describe-workspace --region ${endpointRegion} --workspace-id ${workspaceId}`),
-        };
-      }
-      const alias = workspace.alias === undefined ? '' : ` (${workspace.alias})`;
-      return pass(`workspace ${where}${alias} is ACTIVE`, { observed: `${workspaceId} ACTIVE`, expected: where });
+      return ampWorkspaceOutcome(target, this.id, context.clusterName);
     });
   },
 };
+
+/** The judgement of one collector's workspace (also for the add-on's own collectors, see addon-collectors.ts). */
+export function ampWorkspaceOutcome(target: AmpWorkspaceFact, id: string, clusterName: string): CheckOutcome {
+  const { workspaceId, endpointRegion, signingRegion, workspace } = target;
+  const where = `${workspaceId} in ${endpointRegion}`;
+  if (workspace === undefined) {
+    return {
+      status: 'fail',
+      message: `AMP workspace ${where} does not exist: remote writes answer 404`,
+      observed: 'not found',
+      expected: where,
+      hint: hintFor(
+        id,
+        `aws amp list-workspaces --region ${endpointRegion}; then adot install --cluster ${clusterName} --target amp --amp-workspace-id <id> (or --amp-workspace-alias <alias> to find or create one)`,
+      ),
+    };
+  }
+  if (signingRegion !== undefined && signingRegion !== endpointRegion) {
+    return {
+      status: 'fail',
+      message: `the collector signs remote writes for ${signingRegion} (sigv4auth region) but workspace ${workspaceId} is in ${endpointRegion}`,
+      observed: `sigv4auth region ${signingRegion}`,
+      expected: `sigv4auth region ${endpointRegion}`,
+      hint: hintFor(id, `adot install --cluster ${clusterName} --target amp --amp-workspace-id ${workspaceId}`),
+    };
+  }
+  if (workspace.status !== 'ACTIVE') {
+    return {
+      status: 'fail',
+      message: `AMP workspace ${where} is ${workspace.status}, not ACTIVE`,
+      observed: String(workspace.status),
+      expected: 'ACTIVE',
+      hint: hintFor(id, `aws amp describe-workspace --region ${endpointRegion} --workspace-id ${workspaceId}`),
+    };
+  }
+  const alias = workspace.alias === undefined ? '' : ` (${workspace.alias})`;
+  return pass(`workspace ${where}${alias} is ACTIVE`, { observed: `${workspaceId} ACTIVE`, expected: where });
+}

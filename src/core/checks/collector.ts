@@ -3,15 +3,7 @@
  * the collector resource, what the operator made of it, and what it needs to run.
  */
 import type { KubeObject } from '../../ports.js';
-import {
-  componentType,
-  containerEnvironment,
-  isError,
-  pipelineComponents,
-  receiverPorts,
-  reviewCollectorConfig,
-  type ConfigProblem,
-} from '../collector-config.js';
+import { componentType, pipelineComponents, receiverPorts } from '../collector-config.js';
 import { roleArn } from '../irsa.js';
 import { accountOfArn, collectorConfigOf, ROLE_ARN_ANNOTATION, roleNameOfArn } from './collector-identity.js';
 import {
@@ -25,6 +17,7 @@ import {
   unreadable,
   withFact,
 } from './helpers.js';
+import { reviewCollectorResource, problemsText } from './collector-review.js';
 import { identityOf } from './iam.js';
 import type { Check } from './types.js';
 
@@ -116,27 +109,9 @@ export const collectorResource: Check = {
           ),
         };
       }
-      const { config, problems } = collectorConfigOf(collector);
-      // the variables the collector's container gets: spec.env, and what the operator adds (POD_NAME, SHARD);
-      // values from the pod (fieldRef) and from Secrets are defined here but not known
-      const spec = (collector.spec ?? {}) as Record<string, unknown>;
-      const targetAllocator = spec['targetAllocator'] as Record<string, unknown> | undefined;
-      const environment = containerEnvironment(
-        spec['env'],
-        {},
-        { targetAllocator: targetAllocator?.['enabled'] === true },
-      );
-      const reviewed = config
-        ? reviewCollectorConfig(config, {
-            environment: environment.values,
-            unsetSeverity: 'error',
-            environmentSource: 'spec.env',
-          }).problems
-        : [];
-      const all: ConfigProblem[] = [...problems, ...environment.problems, ...reviewed];
-      const errors = all.filter(isError);
-      const warnings = all.filter((problem) => !isError(problem));
-      const listed = (list: ConfigProblem[]) => list.map((p) => `${p.path}: ${p.message}`).join('; ');
+      const { config } = collectorConfigOf(collector);
+      const { errors, warnings } = reviewCollectorResource(collector);
+      const listed = problemsText;
       if (errors.length > 0) {
         return {
           status: 'fail',

@@ -41,51 +41,56 @@ export const iamOidcProvider: Check = {
     if (usesPodIdentity(facts, context)) {
       return { status: 'skip', message: 'skipped: not needed with EKS Pod Identity', notApplicable: true };
     }
-    if (!facts.identity.ok || !facts.cluster.ok || !facts.cluster.value)
-      return { status: 'skip', message: 'skipped: cluster unknown' };
-    const issuer = facts.cluster.value.oidcIssuer;
-    if (!issuer) {
+    return oidcProviderOutcome(facts, context.clusterName, this.id);
+  },
+};
+
+/** Whether IAM has a provider for the cluster's issuer with the STS audience (also for the add-on's collectors). */
+export function oidcProviderOutcome(facts: DoctorFacts, clusterName: string, id: string): CheckOutcome {
+  if (!facts.identity.ok || !facts.cluster.ok || !facts.cluster.value)
+    return { status: 'skip', message: 'skipped: cluster unknown' };
+  const issuer = facts.cluster.value.oidcIssuer;
+  if (!issuer) {
+    return {
+      status: 'fail',
+      message: `cluster ${clusterName} has no OIDC issuer`,
+      observed: 'none',
+      expected: 'identity.oidc.issuer',
+      hint: hintFor(id, 'aws eks describe-cluster --name <cluster> --query cluster.identity.oidc.issuer'),
+    };
+  }
+  const expected = oidcProviderArn(facts.identity.value.account, issuer);
+  return withFact(id, 'IAM OIDC providers', facts.oidcProviderArns, (arns) => {
+    if (!arns.includes(expected)) {
       return {
         status: 'fail',
-        message: `cluster ${context.clusterName} has no OIDC issuer`,
-        observed: 'none',
-        expected: 'identity.oidc.issuer',
-        hint: hintFor(this.id, 'aws eks describe-cluster --name <cluster> --query cluster.identity.oidc.issuer'),
+        message: `no IAM OIDC provider for ${issuer}`,
+        observed: arns.length === 0 ? 'no providers' : `${arns.length} other provider(s)`,
+        expected,
+        hint: hintFor(
+          id,
+          `adot install --cluster ${clusterName} --identity irsa (or eksctl utils associate-iam-oidc-provider --cluster ${clusterName} --approve)`,
+        ),
       };
     }
-    const expected = oidcProviderArn(facts.identity.value.account, issuer);
-    return withFact(this.id, 'IAM OIDC providers', facts.oidcProviderArns, (arns) => {
-      if (!arns.includes(expected)) {
+    return withFact(id, `OIDC provider ${expected}`, facts.oidcProvider, (provider) => {
+      const clientIds = provider?.clientIds ?? [];
+      if (!clientIds.includes(WEB_IDENTITY_AUDIENCE)) {
         return {
           status: 'fail',
-          message: `no IAM OIDC provider for ${issuer}`,
-          observed: arns.length === 0 ? 'no providers' : `${arns.length} other provider(s)`,
-          expected,
+          message: `OIDC provider does not list client id ${WEB_IDENTITY_AUDIENCE}`,
+          observed: listText(clientIds),
+          expected: WEB_IDENTITY_AUDIENCE,
           hint: hintFor(
-            this.id,
-            `adot install --cluster ${context.clusterName} --identity irsa (or eksctl utils associate-iam-oidc-provider --cluster ${context.clusterName} --approve)`,
+            id,
+            `aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${expected} --client-id ${WEB_IDENTITY_AUDIENCE}`,
           ),
         };
       }
-      return withFact(this.id, `OIDC provider ${expected}`, facts.oidcProvider, (provider) => {
-        const clientIds = provider?.clientIds ?? [];
-        if (!clientIds.includes(WEB_IDENTITY_AUDIENCE)) {
-          return {
-            status: 'fail',
-            message: `OIDC provider does not list client id ${WEB_IDENTITY_AUDIENCE}`,
-            observed: listText(clientIds),
-            expected: WEB_IDENTITY_AUDIENCE,
-            hint: hintFor(
-              this.id,
-              `aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${expected} --client-id ${WEB_IDENTITY_AUDIENCE}`,
-            ),
-          };
-        }
-        return pass(`provider ${expected} with client id ${WEB_IDENTITY_AUDIENCE}`, { observed: expected, expected });
-      });
+      return pass(`provider ${expected} with client id ${WEB_IDENTITY_AUDIENCE}`, { observed: expected, expected });
     });
-  },
-};
+  });
+}
 
 const ROLE_SOURCE = {
   annotation: 'named by the service account annotation',

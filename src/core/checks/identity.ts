@@ -105,72 +105,77 @@ export const podIdentityAgent: Check = {
   run(facts, context) {
     const notApplicable = appliesToPodIdentity(facts, context);
     if (notApplicable !== undefined) return notApplicable;
-    const installHintText = `aws eks create-addon --cluster-name ${context.clusterName} --addon-name ${POD_IDENTITY_AGENT_ADDON} && aws eks wait addon-active --cluster-name ${context.clusterName} --addon-name ${POD_IDENTITY_AGENT_ADDON}`;
-    if (facts.nodes.ok && computeKindOfNodes(facts.nodes.value) === 'fargate-only') {
-      return {
-        status: 'fail',
-        message: 'every node is an AWS Fargate node, where EKS Pod Identity is not available',
-        observed: 'Fargate nodes only',
-        expected: 'EC2 nodes (managed, self-managed or Auto Mode)',
-        hint: hintFor(this.id, `adot install --cluster ${context.clusterName} --identity irsa`),
-      };
-    }
-    return withFact(this.id, `the ${POD_IDENTITY_AGENT_ADDON} add-on`, facts.podIdentityAgentAddon, (addon) =>
-      withFact(this.id, `DaemonSets in ${POD_IDENTITY_AGENT_NAMESPACE}`, facts.daemonSets, (daemonSets) => {
-        const daemonSet = findObject(daemonSets, POD_IDENTITY_AGENT_DAEMONSET, POD_IDENTITY_AGENT_NAMESPACE);
-        const where = `${POD_IDENTITY_AGENT_NAMESPACE}/${POD_IDENTITY_AGENT_DAEMONSET}`;
-        if (addon !== undefined && addon.status !== 'ACTIVE') {
-          return {
-            status: 'fail',
-            message: `the ${POD_IDENTITY_AGENT_ADDON} add-on is ${addon.status}${addon.health.length > 0 ? `: ${addon.health.map((issue) => `${issue.code}: ${issue.message}`).join('; ')}` : ''}`,
-            observed: `${addon.addonVersion} ${addon.status}`,
-            expected: 'ACTIVE',
-            hint: hintFor(
-              this.id,
-              `aws eks describe-addon --cluster-name ${context.clusterName} --addon-name ${POD_IDENTITY_AGENT_ADDON}`,
-            ),
-          };
-        }
-        if (daemonSet === undefined && addon !== undefined) {
-          return {
-            status: 'fail',
-            message: `the ${POD_IDENTITY_AGENT_ADDON} add-on is ACTIVE but DaemonSet ${where} does not exist: pods of the association get no credentials`,
-            observed: 'no DaemonSet',
-            expected: `DaemonSet ${where}`,
-            hint: hintFor(
-              this.id,
-              `aws eks update-addon --cluster-name ${context.clusterName} --addon-name ${POD_IDENTITY_AGENT_ADDON} --resolve-conflicts OVERWRITE   # re-installs what the add-on owns`,
-            ),
-          };
-        }
-        if (daemonSet === undefined) {
-          return {
-            status: 'fail',
-            message: `the EKS Pod Identity agent is not installed (no ${POD_IDENTITY_AGENT_ADDON} add-on, no DaemonSet ${where}): pods of the association get no credentials`,
-            observed: 'not installed',
-            expected: `add-on ${POD_IDENTITY_AGENT_ADDON} ACTIVE`,
-            hint: hintFor(this.id, installHintText),
-          };
-        }
-        const readiness = daemonSetReadiness(daemonSet);
-        if (!readiness.ready) {
-          return {
-            status: 'fail',
-            message: `DaemonSet ${where} is not ready: ${readiness.message}`,
-            observed: readiness.message,
-            expected: 'every scheduled agent pod ready',
-            hint: hintFor(
-              this.id,
-              `kubectl -n ${POD_IDENTITY_AGENT_NAMESPACE} describe daemonset ${POD_IDENTITY_AGENT_DAEMONSET}`,
-            ),
-          };
-        }
-        const source = addon === undefined ? 'installed without the EKS add-on' : `add-on ${addon.addonVersion} ACTIVE`;
-        return pass(`${source}, DaemonSet ${where} ${readiness.message}`, { observed: readiness.message });
-      }),
-    );
+    return podIdentityAgentOutcome(facts, context.clusterName, this.id);
   },
 };
+
+/** Whether the agent serves credentials on this cluster's nodes (also for the add-on's own collectors). */
+export function podIdentityAgentOutcome(facts: DoctorFacts, clusterName: string, id: string): CheckOutcome {
+  const installHintText = `aws eks create-addon --cluster-name ${clusterName} --addon-name ${POD_IDENTITY_AGENT_ADDON} && aws eks wait addon-active --cluster-name ${clusterName} --addon-name ${POD_IDENTITY_AGENT_ADDON}`;
+  if (facts.nodes.ok && computeKindOfNodes(facts.nodes.value) === 'fargate-only') {
+    return {
+      status: 'fail',
+      message: 'every node is an AWS Fargate node, where EKS Pod Identity is not available',
+      observed: 'Fargate nodes only',
+      expected: 'EC2 nodes (managed, self-managed or Auto Mode)',
+      hint: hintFor(id, `adot install --cluster ${clusterName} --identity irsa`),
+    };
+  }
+  return withFact(id, `the ${POD_IDENTITY_AGENT_ADDON} add-on`, facts.podIdentityAgentAddon, (addon) =>
+    withFact(id, `DaemonSets in ${POD_IDENTITY_AGENT_NAMESPACE}`, facts.daemonSets, (daemonSets) => {
+      const daemonSet = findObject(daemonSets, POD_IDENTITY_AGENT_DAEMONSET, POD_IDENTITY_AGENT_NAMESPACE);
+      const where = `${POD_IDENTITY_AGENT_NAMESPACE}/${POD_IDENTITY_AGENT_DAEMONSET}`;
+      if (addon !== undefined && addon.status !== 'ACTIVE') {
+        return {
+          status: 'fail',
+          message: `the ${POD_IDENTITY_AGENT_ADDON} add-on is ${addon.status}${addon.health.length > 0 ? `: ${addon.health.map((issue) => `${issue.code}: ${issue.message}`).join('; ')}` : ''}`,
+          observed: `${addon.addonVersion} ${addon.status}`,
+          expected: 'ACTIVE',
+          hint: hintFor(
+            id,
+            `aws eks describe-addon --cluster-name ${clusterName} --addon-name ${POD_IDENTITY_AGENT_ADDON}`,
+          ),
+        };
+      }
+      if (daemonSet === undefined && addon !== undefined) {
+        return {
+          status: 'fail',
+          message: `the ${POD_IDENTITY_AGENT_ADDON} add-on is ACTIVE but DaemonSet ${where} does not exist: pods of the association get no credentials`,
+          observed: 'no DaemonSet',
+          expected: `DaemonSet ${where}`,
+          hint: hintFor(
+            id,
+            `aws eks update-addon --cluster-name ${clusterName} --addon-name ${POD_IDENTITY_AGENT_ADDON} --resolve-conflicts OVERWRITE   # re-installs what the add-on owns`,
+          ),
+        };
+      }
+      if (daemonSet === undefined) {
+        return {
+          status: 'fail',
+          message: `the EKS Pod Identity agent is not installed (no ${POD_IDENTITY_AGENT_ADDON} add-on, no DaemonSet ${where}): pods of the association get no credentials`,
+          observed: 'not installed',
+          expected: `add-on ${POD_IDENTITY_AGENT_ADDON} ACTIVE`,
+          hint: hintFor(id, installHintText),
+        };
+      }
+      const readiness = daemonSetReadiness(daemonSet);
+      if (!readiness.ready) {
+        return {
+          status: 'fail',
+          message: `DaemonSet ${where} is not ready: ${readiness.message}`,
+          observed: readiness.message,
+          expected: 'every scheduled agent pod ready',
+          hint: hintFor(
+            id,
+            `kubectl -n ${POD_IDENTITY_AGENT_NAMESPACE} describe daemonset ${POD_IDENTITY_AGENT_DAEMONSET}`,
+          ),
+        };
+      }
+      const source = addon === undefined ? 'installed without the EKS add-on' : `add-on ${addon.addonVersion} ACTIVE`;
+      return pass(`${source}, DaemonSet ${where} ${readiness.message}`, { observed: readiness.message });
+    }),
+  );
+}
 
 export const podIdentityAssociation: Check = {
   id: 'pod-identity.association',

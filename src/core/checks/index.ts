@@ -1,5 +1,6 @@
 /** Every doctor check, in report order (grouped by category). */
 import { addonRbac, addonStatus, addonVersion, operatorReady } from './addon.js';
+import { addonCollectorsCheck, unlessAddonCollectors } from './addon-collectors.js';
 import { ampWorkspace } from './amp.js';
 import { awsCredentials, eksCluster } from './aws.js';
 import { certManagerInstalled, certManagerVersion, certManagerWebhook } from './cert-manager.js';
@@ -15,19 +16,8 @@ import { identityMode, podIdentityAgent, podIdentityAssociation } from './identi
 import { k8sApi, k8sPermissions, k8sVersion } from './k8s.js';
 import type { Check } from './types.js';
 
-export const ALL_CHECKS: readonly Check[] = [
-  awsCredentials,
-  eksCluster,
-  k8sApi,
-  k8sVersion,
-  k8sPermissions,
-  certManagerInstalled,
-  certManagerVersion,
-  certManagerWebhook,
-  addonVersion,
-  addonRbac,
-  addonStatus,
-  operatorReady,
+/** the checks of the collector resource, and of its identity, which --mode addon-config replaces */
+const COLLECTOR_RESOURCE_CHECKS = new Set<Check>([
   identityMode,
   podIdentityAgent,
   podIdentityAssociation,
@@ -41,7 +31,36 @@ export const ALL_CHECKS: readonly Check[] = [
   ampWorkspace,
   collectorDeployment,
   collectorService,
-];
+]);
+
+export const ALL_CHECKS: readonly Check[] = [
+  awsCredentials,
+  eksCluster,
+  k8sApi,
+  k8sVersion,
+  k8sPermissions,
+  certManagerInstalled,
+  certManagerVersion,
+  certManagerWebhook,
+  addonVersion,
+  addonRbac,
+  addonStatus,
+  operatorReady,
+  addonCollectorsCheck,
+  identityMode,
+  podIdentityAgent,
+  podIdentityAssociation,
+  iamOidcProvider,
+  iamRole,
+  iamTrustPolicy,
+  iamPolicies,
+  collectorServiceAccount,
+  collectorRbac,
+  collectorResource,
+  ampWorkspace,
+  collectorDeployment,
+  collectorService,
+].map((check) => (COLLECTOR_RESOURCE_CHECKS.has(check) ? unlessAddonCollectors(check) : check));
 
 export { runChecks, summarize, orderByDependencies, PRE_SKIP_REASON } from './runner.js';
 export type * from './types.js';

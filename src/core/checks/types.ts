@@ -84,8 +84,29 @@ export interface DoctorFacts {
   podIdentityAssociations: Fact<PodIdentityAssociationInfo[]>;
   /** the AMP workspace the collector's remote write targets; undefined value: it exports to no AMP workspace */
   ampWorkspace: Fact<AmpWorkspaceFact | undefined>;
+  /** the collectors the add-on deploys from its own configuration (--mode addon-config), and what they need */
+  addonCollectors: Fact<AddonCollectorFacts>;
   /** sequential round trips on the critical path of gathering */
   roundTrips: number;
+}
+
+export interface AddonCollectorFacts {
+  /** OpenTelemetryCollectors in the add-on's namespace */
+  collectors: KubeObject[];
+  serviceAccounts: KubeObject[];
+  associations: PodIdentityAssociationInfo[];
+  /** DescribeAddonConfiguration's schema for the installed version; undefined: none, or no add-on */
+  schema: string | undefined;
+  /** the roles the add-on's collectors' service accounts name, by role name */
+  roles: Record<string, AddonCollectorRole>;
+  /** the AMP workspace each collector remote-writes to, by collector name (none: it writes to no workspace) */
+  workspaces: Record<string, AmpWorkspaceFact>;
+}
+
+export interface AddonCollectorRole {
+  /** undefined: no such role */
+  role: RoleInfo | undefined;
+  documents: RolePolicyDocument[];
 }
 
 export interface RolePolicyDocument {

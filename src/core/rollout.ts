@@ -1,4 +1,4 @@
-import type { RolloutStatus } from '../../ports.js';
+import type { RolloutStatus } from '../ports.js';
 
 interface DeploymentLike {
   metadata?: { generation?: number };
