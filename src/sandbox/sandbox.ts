@@ -192,7 +192,8 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
         const store = createClusterStore();
         for (const object of clusterStartObjects(clusterSeed, baseObjects, region, presetContext)) store.put(object);
         const issuer = clusterSeed.oidcIssuer ?? oidcIssuerFor(region, clusterSeed.name);
-        let identity: ClusterIdentity | undefined;
+        // the API server authenticates the tokens of the pods the cluster's identity plumbing (started next) runs
+        const live: { identity?: ClusterIdentity } = {};
         const server = await startKubeApiServer({
           store,
           gitVersion: clusterSeed.gitVersion ?? '',
@@ -201,10 +202,10 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
           tokens: { [SANDBOX_TOKEN]: SANDBOX_USER },
           eksTokenUsers: { [SANDBOX_ACCESS_KEY_ID]: SANDBOX_USER },
           serviceAccountTokens: serviceAccountAuthenticator(tokens, issuer, store, (...pod) =>
-            identity === undefined ? false : identity.livePod(...pod),
+            live.identity === undefined ? false : live.identity.livePod(...pod),
           ),
         });
-        identity = await startClusterIdentity({
+        const identity = await startClusterIdentity({
           clusterName: clusterSeed.name,
           region,
           issuer,
@@ -219,6 +220,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
           workDir: clusterWorkDir,
           logger: options.logger ?? SILENT,
         });
+        live.identity = identity;
         // what every collector pod gets: the endpoint and the region, and no credentials (those come from its service
         // account, injected per pod)
         const collectors = new CollectorSupervisor({
