@@ -2,6 +2,7 @@
  * The shapes every part of the collector runtime shares: the data flowing through pipelines, consumers, components
  * and the context a component is built with.
  */
+import type { CredentialProvider } from './aws/credentials.js';
 import type { SelfMetrics } from './telemetry/self-metrics.js';
 import type { Logger } from './telemetry/logger.js';
 import type { InstrumentationScope, LogRecord, Resource, Span } from './translate/otlp-types.js';
@@ -176,6 +177,11 @@ export interface ComponentContext {
   metrics: SelfMetrics;
   /** the environment the collector was started with (AWS endpoint and credentials come from it) */
   env: Record<string, string | undefined>;
+  /**
+   * the collector's AWS credentials (aws/credentials.ts), one provider shared by its components; absent where a
+   * component is built outside a running collector, which then makes one from env
+   */
+  awsCredentials?: CredentialProvider;
   /** writes one line on the collector's standard output (awsemf's output_destination: stdout) */
   stdout(line: string): void;
   /** the extension enabled in service.extensions under that id, if any */

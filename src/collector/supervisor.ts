@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { containerEnvironment, type CollectorConfig, type PodFacts } from '../core/collector-config.js';
 import { prepareConfigText } from './config/load.js';
 import { SettingsError } from './config/settings.js';
+import type { CredentialFallback } from './aws/credentials.js';
 import { startCollector, type RunningCollector } from './runtime/collector.js';
 import { withLocalEndpoints } from './runtime/local-endpoints.js';
 import type { Logger } from './telemetry/logger.js';
@@ -22,6 +23,10 @@ export interface CollectorResource {
   metadata: { name: string; namespace?: string; uid?: string };
   spec?: { config?: unknown; mode?: unknown; env?: unknown; targetAllocator?: { enabled?: unknown } };
   pod?: PodFacts;
+  /** one of several collectors run for the resource (its pod's name): each is its own entry */
+  instance?: string;
+  /** what the pod's container gets besides spec.env (the credentials EKS injects, its KUBECONFIG), over `env` */
+  environment?: Record<string, string>;
 }
 
 const RUNNABLE_MODES = ['deployment', 'daemonset', 'statefulset'];
@@ -29,6 +34,8 @@ const RUNNABLE_MODES = ['deployment', 'daemonset', 'statefulset'];
 export interface CollectorStatus {
   name: string;
   namespace: string;
+  /** the instance (pod) this status is of, when the resource runs several */
+  instance?: string;
   running: boolean;
   /** receiver id -> host:port it listens on */
   receivers: Record<string, string>;
@@ -39,6 +46,8 @@ export interface CollectorStatus {
 }
 
 interface Entry {
+  /** how its log lines name it */
+  label: string;
   /** what the collector was started from: the config text and its environment */
   config: string;
   collector?: RunningCollector;
@@ -47,8 +56,10 @@ interface Entry {
 }
 
 export interface CollectorSupervisorOptions {
-  /** the environment the collectors get: the sandbox's AWS endpoint and credentials, its KUBECONFIG */
+  /** the environment every collector gets (the sandbox's: its AWS endpoint and region) */
   env: Record<string, string | undefined>;
+  /** what AWS credentials fall back to after the collector's own environment (startCollector; default the SDK chain) */
+  credentialFallback?: CredentialFallback;
   logger: Logger;
   shutdownTimeoutMs?: number;
   /**
@@ -59,7 +70,8 @@ export interface CollectorSupervisorOptions {
 }
 
 function keyOf(resource: CollectorResource): string {
-  return `${resource.metadata.namespace ?? 'default'}/${resource.metadata.name}`;
+  const base = `${resource.metadata.namespace ?? 'default'}/${resource.metadata.name}`;
+  return resource.instance === undefined ? base : `${base}/${resource.instance}`;
 }
 
 export class CollectorSupervisor {
@@ -75,8 +87,29 @@ export class CollectorSupervisor {
     return run;
   }
 
-  status(name: string, namespace = 'default'): CollectorStatus | undefined {
-    const entry = this.entries.get(`${namespace}/${name}`);
+  /** the collector of a resource, or of one of its instances; without `instance`, the first instance by name */
+  status(name: string, namespace = 'default', instance?: string): CollectorStatus | undefined {
+    if (instance !== undefined) return this.statusOf(`${namespace}/${name}/${instance}`, name, namespace, instance);
+    const single = this.statusOf(`${namespace}/${name}`, name, namespace, undefined);
+    return single ?? this.instances(name, namespace)[0];
+  }
+
+  /** every instance run for the resource, by instance name */
+  instances(name: string, namespace = 'default'): CollectorStatus[] {
+    const prefix = `${namespace}/${name}/`;
+    return [...this.entries.keys()]
+      .filter((key) => key.startsWith(prefix))
+      .sort()
+      .flatMap((key) => this.statusOf(key, name, namespace, key.slice(prefix.length)) ?? []);
+  }
+
+  private statusOf(
+    key: string,
+    name: string,
+    namespace: string,
+    instance: string | undefined,
+  ): CollectorStatus | undefined {
+    const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     const receivers: Record<string, string> = {};
     const protocols: Record<string, Record<string, string>> = {};
@@ -89,6 +122,7 @@ export class CollectorSupervisor {
     return {
       name,
       namespace,
+      ...(instance === undefined ? {} : { instance }),
       running: entry.collector !== undefined,
       receivers,
       protocols,
@@ -116,7 +150,7 @@ export class CollectorSupervisor {
       if (resource === undefined || signature(resource) !== entry.config) {
         await entry.collector?.shutdown();
         this.entries.delete(key);
-        this.options.logger.info(`collector ${key}: stopped`);
+        this.options.logger.info(`collector ${entry.label}: stopped`);
       }
     }
     for (const [key, resource] of wanted) {
@@ -128,11 +162,15 @@ export class CollectorSupervisor {
   private async start(key: string, resource: CollectorResource): Promise<Entry> {
     const text = configText(resource) ?? '';
     const started = signature(resource);
+    const label =
+      resource.instance === undefined
+        ? key
+        : `${keyOf({ ...resource, instance: undefined })} (pod ${resource.instance})`;
     const prefixed: Logger = {
-      info: (message) => this.options.logger.info(`collector ${key}: ${message}`),
-      warn: (message) => this.options.logger.warn(`collector ${key}: ${message}`),
-      error: (message) => this.options.logger.error(`collector ${key}: ${message}`),
-      debug: (message) => this.options.logger.debug(`collector ${key}: ${message}`),
+      info: (message) => this.options.logger.info(`collector ${label}: ${message}`),
+      warn: (message) => this.options.logger.warn(`collector ${label}: ${message}`),
+      error: (message) => this.options.logger.error(`collector ${label}: ${message}`),
+      debug: (message) => this.options.logger.debug(`collector ${label}: ${message}`),
     };
     try {
       const env = this.environmentOf(resource);
@@ -142,14 +180,17 @@ export class CollectorSupervisor {
       const collector = await startCollector({
         config: local,
         env,
+        ...(this.options.credentialFallback === undefined
+          ? {}
+          : { credentialFallback: this.options.credentialFallback }),
         logger: prefixed,
         ...(this.options.shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs: this.options.shutdownTimeoutMs }),
       });
-      return { config: started, collector, receiverIds: Object.keys(local.receivers) };
+      return { label, config: started, collector, receiverIds: Object.keys(local.receivers) };
     } catch (error) {
       const message = error instanceof SettingsError ? `${error.path}: ${error.message}` : (error as Error).message;
       prefixed.error(`not started: ${message}`);
-      return { config: started, error: message, receiverIds: [] };
+      return { label, config: started, error: message, receiverIds: [] };
     }
   }
 
@@ -166,7 +207,7 @@ export class CollectorSupervisor {
     const container = containerEnvironment(resource.spec?.env, pod, {
       targetAllocator: resource.spec?.targetAllocator?.enabled === true,
     });
-    const env = { ...this.options.env };
+    const env = { ...this.options.env, ...resource.environment };
     for (const [name, value] of Object.entries(container.values)) if (value !== undefined) env[name] = value;
     return env;
   }
@@ -187,6 +228,7 @@ function signature(resource: CollectorResource): string {
     resource.spec?.env ?? null,
     resource.spec?.targetAllocator ?? null,
     resource.pod ?? null,
+    resource.environment ?? null,
   ]);
 }
 

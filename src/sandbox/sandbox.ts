@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CollectorSupervisor, type CollectorStatus } from '../collector/supervisor.js';
@@ -7,6 +7,7 @@ import { usageError } from '../core/errors.js';
 import { apsService, ApsState, derivedWorkspaceId } from './aws/aps/index.js';
 import type { CredentialStore } from './aws/credentials.js';
 import { EksEmulator, IamEmulator, sandboxCredentialStore, startAwsServer, type AwsServer } from './aws/index.js';
+import { eksAuthService } from './aws/eks-auth/service.js';
 import { LogsState, logsService } from './aws/logs/index.js';
 import { xrayService, XRaySampling, XRayState } from './aws/xray/index.js';
 import { clusterAddonHooks, startClusterControllers, type ClusterControllers } from './controllers/index.js';
@@ -16,10 +17,13 @@ import { baseClusterObjects } from './kube/bootstrap.js';
 import { renderKubeconfig } from './kube/kubeconfig.js';
 import { startKubeApiServer, type KubeApiServer } from './kube/server.js';
 import { createClusterStore } from './kube/store.js';
+import { serviceAccountAuthenticator, startClusterIdentity, type ClusterIdentity } from './pods/cluster-identity.js';
+import { ServiceAccountTokenIssuer } from './pods/service-account-tokens.js';
 import { builtinAddonCatalog } from './seed/catalog.js';
 import { clusterStartObjects } from './seed/cluster-objects.js';
 import { DEMO_WORKLOAD, DEMO_WORKLOAD_PRESET } from './seed/demo-workload.js';
-import { applySeedDefaults, SEED_DEFAULTS } from './seed/defaults.js';
+import { applySeedDefaults, oidcIssuerFor, SEED_DEFAULTS } from './seed/defaults.js';
+import { ensureNodeRole } from './seed/node-role.js';
 import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY, SANDBOX_TOKEN, SANDBOX_USER } from './seed/identity.js';
 import { parseSeed } from './seed/parse.js';
 import { DEFAULT_SCENARIO, scenarioSeed } from './seed/scenarios.js';
@@ -83,6 +87,7 @@ interface StartedCluster {
   server: KubeApiServer;
   controllers: ClusterControllers;
   collectors: CollectorSupervisor;
+  identity: ClusterIdentity;
 }
 
 const SILENT: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
@@ -97,6 +102,9 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
   const faults = new FaultInjector(behaviour.faults ?? [], behaviour.randomSeed);
   const iam = new IamEmulator({ account });
   iam.seed(seed.iam);
+  const nodeRoleArn = ensureNodeRole(iam, seed);
+  // signs the service-account tokens of every cluster (projected into pods, verified by EKS Auth and the API servers)
+  const tokens = new ServiceAccountTokenIssuer();
   const eks = new EksEmulator({
     account,
     region,
@@ -132,6 +140,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     for (const cluster of started) cluster.controllers.stop();
     // collectors first, while the endpoints they deliver to still answer
     await Promise.all(started.map((cluster) => cluster.collectors.close()));
+    await Promise.all(started.map((cluster) => cluster.identity.close()));
     await demoWorkload?.close();
     await aws?.close();
     eks.close();
@@ -149,7 +158,23 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       credentials,
       faults,
       host,
-      services: [xrayService(xray, new XRaySampling(account, region)), logsService(logs), apsService(aps)],
+      services: [
+        xrayService(xray, new XRaySampling(account, region)),
+        logsService(logs),
+        apsService(aps),
+        eksAuthService({
+          eks,
+          iam,
+          credentials,
+          tokens,
+          cluster: (name) => {
+            const cluster = started.find((candidate) => candidate.seed.name === name);
+            return cluster === undefined
+              ? undefined
+              : { store: cluster.store, livePod: (...pod) => cluster.identity.livePod(...pod) };
+          },
+        }),
+      ],
       ...(options.awsPort === undefined ? {} : { port: options.awsPort }),
     });
     const awsUrl = aws.url;
@@ -158,7 +183,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       demoWorkload = await startDemoWorkloadServer({ host, identity: DEMO_WORKLOAD });
     }
     const presetContext = demoWorkload === undefined ? {} : { demoWorkload: { host, port: demoWorkload.port } };
-    // the collectors' kubeconfig files (kubernetes_sd), one per cluster
+    // the files of the collectors' pods (service-account tokens, kubeconfigs)
     workDir = await mkdtemp(join(tmpdir(), 'adot-sandbox-'));
     const clusterWorkDir = workDir;
     const baseObjects = baseClusterObjects(SANDBOX_USER);
@@ -166,6 +191,9 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       (seed.clusters ?? []).map(async (clusterSeed) => {
         const store = createClusterStore();
         for (const object of clusterStartObjects(clusterSeed, baseObjects, region, presetContext)) store.put(object);
+        const issuer = clusterSeed.oidcIssuer ?? oidcIssuerFor(region, clusterSeed.name);
+        // the API server authenticates the tokens of the pods the cluster's identity plumbing (started next) runs
+        const live: { identity?: ClusterIdentity } = {};
         const server = await startKubeApiServer({
           store,
           gitVersion: clusterSeed.gitVersion ?? '',
@@ -173,29 +201,31 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
           host,
           tokens: { [SANDBOX_TOKEN]: SANDBOX_USER },
           eksTokenUsers: { [SANDBOX_ACCESS_KEY_ID]: SANDBOX_USER },
+          serviceAccountTokens: serviceAccountAuthenticator(tokens, issuer, store, (...pod) =>
+            live.identity === undefined ? false : live.identity.livePod(...pod),
+          ),
         });
-        const kubeconfigPath = join(clusterWorkDir, `${clusterSeed.name}.kubeconfig`);
-        await writeFile(
-          kubeconfigPath,
-          renderKubeconfig({
-            clusters: [
-              { name: clusterSeed.name, server: server.url, certificateAuthority: server.certificateAuthority },
-            ],
-            currentCluster: clusterSeed.name,
-            user: SANDBOX_USER,
-            token: SANDBOX_TOKEN,
-          }),
-          { mode: 0o600 },
-        );
+        const identity = await startClusterIdentity({
+          clusterName: clusterSeed.name,
+          region,
+          issuer,
+          awsUrl,
+          apiServerUrl: server.url,
+          certificateAuthority: server.certificateAuthority,
+          store,
+          eks,
+          credentials,
+          tokens,
+          nodeRoleArn,
+          workDir: clusterWorkDir,
+          logger: options.logger ?? SILENT,
+        });
+        live.identity = identity;
+        // what every collector pod gets: the endpoint and the region, and no credentials (those come from its service
+        // account, injected per pod)
         const collectors = new CollectorSupervisor({
-          env: {
-            AWS_ENDPOINT_URL: awsUrl,
-            AWS_ACCESS_KEY_ID: SANDBOX_ACCESS_KEY_ID,
-            AWS_SECRET_ACCESS_KEY: SANDBOX_SECRET_ACCESS_KEY,
-            AWS_REGION: region,
-            AWS_DEFAULT_REGION: region,
-            KUBECONFIG: kubeconfigPath,
-          },
+          env: { AWS_ENDPOINT_URL: awsUrl, AWS_REGION: region, AWS_DEFAULT_REGION: region },
+          credentialFallback: 'none',
           logger: options.logger ?? SILENT,
           shutdownTimeoutMs: options.collectorShutdownTimeoutMs ?? 2_000,
           endpointRewrite: (endpoint) => sandboxEndpointOf(endpoint, awsUrl),
@@ -203,8 +233,9 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
         const controllers = startClusterControllers(store, {
           rolloutSeconds: behaviour.rolloutSeconds ?? SEED_DEFAULTS.rolloutSeconds,
           collectors,
+          podIdentity: identity.podIdentity,
         });
-        started.push({ seed: clusterSeed, store, server, controllers, collectors });
+        started.push({ seed: clusterSeed, store, server, controllers, collectors, identity });
       }),
     );
     // registration order follows the seed, not which server happened to start first

@@ -17,7 +17,7 @@ export interface SeedAddonCatalogEntry {
 }
 
 export interface SeedFault {
-  service: 'eks' | 'iam' | 'sts' | 'xray' | 'logs' | 'aps' | 'kubernetes';
+  service: 'eks' | 'eks-auth' | 'iam' | 'sts' | 'xray' | 'logs' | 'aps' | 'kubernetes';
   /** AWS operation name, e.g. DescribeAddon (AWS services); '*' or absent = every operation */
   operation?: string;
   /** Kubernetes verb: get, list, watch, create, update, patch, delete (service kubernetes); absent = every verb */

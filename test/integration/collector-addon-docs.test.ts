@@ -54,16 +54,12 @@ describe('the add-on documentation configurations on the bundled collector runti
   const logger = memoryLogger();
 
   beforeAll(async () => {
-    [sandbox, app] = await Promise.all([
-      startSandbox({
-        // remote write reaches only workspaces that exist, as in AMP
-        seed: {
-          ...scenarioSeed('fresh'),
-          amp: { workspaces: [WORKSPACE, 'ws-daemonset-published', 'ws-daemonset-fixed'].map((id) => ({ id })) },
-        },
-      }),
-      startDemoApp(),
-    ]);
+    // the workspaces the configurations write to exist, as remote write reaches only an existing workspace
+    const seed = {
+      ...scenarioSeed('fresh'),
+      amp: { workspaces: [WORKSPACE, 'ws-daemonset-published', 'ws-daemonset-fixed'].map((id) => ({ id })) },
+    };
+    [sandbox, app] = await Promise.all([startSandbox({ seed }), startDemoApp()]);
     dir = await mkdtemp(join(tmpdir(), 'adot-addon-docs-'));
     const kubeconfig = join(dir, 'kubeconfig');
     await writeFile(kubeconfig, sandbox.kubeconfig());

@@ -8,6 +8,8 @@ import { sandboxClientConfig } from '../helpers/sandbox.js';
 
 const start = cliSandboxes('adot-sandbox-demo-workload-');
 const LOG_GROUP = '/aws/containerinsights/demo/prometheus';
+/** a pod of the collector's Deployment: <deployment>-<pod-template-hash>-<suffix> */
+const COLLECTOR_POD = /^observability-collector-[a-z0-9]{10}-[a-z0-9]{5}$/;
 const WORKSPACE = 'ws-12345678-abcd-1234-abcd-123456789012';
 /** scrape and flush every second instead of every 15 s / 60 s, with the template's own --set keys */
 const FAST = ['--identity', 'irsa', '--set', 'prometheus.scrape_interval=1s', '--set', 'metrics.batch.timeout=1s'];
@@ -117,7 +119,7 @@ describe('sandbox demo-workload: the amp and cloudwatch targets find data', () =
       ]);
       expect(typeof event[name]).toBe('number');
       const source = name.startsWith('otelcol_')
-        ? { EKS_Namespace: 'aws-otel-eks', EKS_PodName: 'observability-collector-0' }
+        ? { EKS_Namespace: 'aws-otel-eks', EKS_PodName: expect.stringMatching(COLLECTOR_POD) }
         : { EKS_Namespace: 'demo-workload', EKS_PodName: 'metrics-demo-0' };
       expect(event, name).toMatchObject({ EKS_Cluster: 'demo', job: 'kubernetes-pods', ...source });
     }
@@ -187,7 +189,7 @@ describe('sandbox demo-workload: the amp and cloudwatch targets find data', () =
     expect(uptime[0]?.labels).toMatchObject({
       job: 'kubernetes-pods',
       kubernetes_namespace: 'aws-otel-eks',
-      kubernetes_pod_name: 'observability-collector-0',
+      kubernetes_pod_name: expect.stringMatching(COLLECTOR_POD),
     });
     expect(uptime[0]?.value).toBeGreaterThan(0);
   }, 60_000);

@@ -248,12 +248,16 @@ describe('the identity checks', () => {
     expect(statusOf(results, 'iam.policies')).toBe('pass');
   });
 
-  it('both wirings: warns that IRSA wins, and judges the IRSA side', () => {
-    const facts = healthyFacts();
-    facts.podIdentityAssociations = ok([association()]);
+  it('both wirings: warns that the association wins (EKS injects only its variables), and judges the Pod Identity side', () => {
+    const facts = podIdentityFacts();
+    facts.serviceAccounts = ok([serviceAccount('aws-otel-collector', roleArn(ACCOUNT, 'SomeIrsaRole'))]);
     const results = run(facts);
-    expect(results.get('identity.mode')).toMatchObject({ status: 'warn', message: expect.stringContaining('IRSA') });
-    expect(statusOf(results, 'iam.oidc-provider')).toBe('pass');
+    expect(results.get('identity.mode')).toMatchObject({
+      status: 'warn',
+      message: expect.stringContaining('the association'),
+    });
+    expect(results.get('iam.oidc-provider')).toMatchObject({ status: 'skip', notApplicable: true });
+    expect(statusOf(results, 'pod-identity.agent')).toBe('pass');
     expect(failing(results)).toEqual([]);
   });
 

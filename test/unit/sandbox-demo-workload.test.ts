@@ -71,10 +71,15 @@ describe("a running collector's Pod in the sandbox", () => {
   };
 
   it("is the pod template, Running and Ready at the collector's address, its metrics port the one really served", () => {
-    const pod = collectorPod(deployment, status, 'receivers: {}\n', '2026-01-01T00:00:00Z');
+    const pod = collectorPod(deployment, status, 'receivers: {}\n', {
+      name: 'observability-collector-0',
+      uid: 'pod-uid',
+      startTime: '2026-01-01T00:00:00Z',
+    });
     expect(pod.metadata).toMatchObject({
       name: 'observability-collector-0',
       namespace: 'aws-otel-eks',
+      uid: 'pod-uid',
       labels: { 'app.kubernetes.io/component': 'opentelemetry-collector' },
       annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '41234', 'adot.dev/identity': 'irsa' },
       ownerReferences: [{ kind: 'Deployment', name: 'observability-collector', uid: 'uid-1', controller: true }],
@@ -93,9 +98,8 @@ describe("a running collector's Pod in the sandbox", () => {
       const template = structuredClone(deployment);
       const spec = template.spec as { template: { metadata: { annotations: Record<string, string> } } };
       spec.template.metadata.annotations['prometheus.io/port'] = port;
-      return collectorPod(template, status, config, '2026-01-01T00:00:00Z').metadata.annotations?.[
-        'prometheus.io/port'
-      ];
+      return collectorPod(template, status, config, { name: 'p', uid: 'u', startTime: '2026-01-01T00:00:00Z' }).metadata
+        .annotations?.['prometheus.io/port'];
     };
     expect(annotated('9100', 'receivers: {}\n')).toBe('9100');
     const telemetryOn9999 = 'service:\n  telemetry:\n    metrics:\n      address: 0.0.0.0:9999\n';

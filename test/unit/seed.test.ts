@@ -231,7 +231,7 @@ describe('parseSeed: bad seeds', () => {
     ],
     [
       'behaviour: {faults: [{service: s3, status: 500, rate: 0.1}]}',
-      'behaviour.faults[0].service: expected one of eks, iam, sts, xray, logs, aps, kubernetes',
+      'behaviour.faults[0].service: expected one of eks, eks-auth, iam, sts, xray, logs, aps, kubernetes',
     ],
     [
       'behaviour: {faults: [{service: eks, status: 200, rate: 0.1}]}',

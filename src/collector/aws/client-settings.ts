@@ -1,13 +1,18 @@
 /**
  * How the collector's AWS clients are configured: region from the component, endpoint from the component or the
- * SDK's own variables (AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL), credentials from the environment when
- * exported there, else the SDK's default chain (profile, web identity for IRSA, container and instance roles).
+ * SDK's own variables (AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL), credentials from the collector's own
+ * credential provider (credentials.ts: the SDK's chain over the collector's environment).
  */
+import { collectorCredentialProvider, environmentEndpoint, type CredentialProvider } from './credentials.js';
+
 export interface CollectorAwsClientSettings {
   region: string;
   endpoint?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  credentials: CredentialProvider;
 }
+
+/** providers made for contexts that carry none (components built outside a running collector), one per environment */
+const providersByEnv = new WeakMap<object, CredentialProvider>();
 
 export function collectorAwsClientSettings(options: {
   /** the SDK's service id in environment-variable form: XRAY, CLOUDWATCH_LOGS */
@@ -15,21 +20,17 @@ export function collectorAwsClientSettings(options: {
   region: string;
   endpoint?: string;
   env: Record<string, string | undefined>;
+  /** the collector's provider (ComponentContext.awsCredentials); default: one made from env */
+  credentials?: CredentialProvider | undefined;
 }): CollectorAwsClientSettings {
   const { env } = options;
-  const settings: CollectorAwsClientSettings = { region: options.region };
-  const ignoreEndpoints = (env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS'] ?? '').toLowerCase() === 'true';
-  const endpoint =
-    options.endpoint ||
-    (ignoreEndpoints ? undefined : env[`AWS_ENDPOINT_URL_${options.serviceEnvName}`] || env['AWS_ENDPOINT_URL']);
-  if (endpoint) settings.endpoint = endpoint;
-  const accessKeyId = env['AWS_ACCESS_KEY_ID'];
-  const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
-  if (accessKeyId && secretAccessKey && env['AWS_PROFILE'] === undefined) {
-    const sessionToken = env['AWS_SESSION_TOKEN'];
-    settings.credentials = { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+  const endpoint = options.endpoint || environmentEndpoint(env, options.serviceEnvName);
+  let credentials = options.credentials ?? providersByEnv.get(env);
+  if (credentials === undefined) {
+    credentials = collectorCredentialProvider(env);
+    providersByEnv.set(env, credentials);
   }
-  return settings;
+  return { region: options.region, ...(endpoint ? { endpoint } : {}), credentials };
 }
 
 /** Whether an SDK error is worth retrying: throttling, 5xx, timeouts and network failures. */

@@ -89,6 +89,7 @@ export class AwsXRayExporter implements ExporterInstance<TraceItem> {
       region: this.settings.region,
       ...(this.settings.endpoint === undefined ? {} : { endpoint: this.settings.endpoint }),
       env: this.context.env,
+      credentials: this.context.awsCredentials,
     });
     this.client = new XRayClient({
       ...client,

@@ -11,6 +11,7 @@ import { SettingsError, type Settings } from '../config/settings.js';
 import { isAwsRegion } from '../../core/collector-config.js';
 import { inferSigV4Scope } from '../../core/sigv4-inference.js';
 import { collectorAwsClientSettings } from '../aws/client-settings.js';
+import { memoized, type CredentialProvider } from '../aws/credentials.js';
 import type { ComponentContext, ExtensionInstance, HttpAuthenticator, OutgoingRequest } from '../model.js';
 import { PermanentError } from '../runtime/queued-sender.js';
 
@@ -67,12 +68,9 @@ function optional(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
 }
 
-type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-type CredentialProvider = () => Promise<Credentials>;
-
 export class SigV4AuthExtension implements ExtensionInstance, HttpAuthenticator {
   readonly authenticator: HttpAuthenticator = this;
-  private credentials: Credentials | CredentialProvider | undefined;
+  private credentials: CredentialProvider | undefined;
   /** one signer per service and region a request needed */
   private readonly signers = new Map<
     string,
@@ -97,38 +95,37 @@ export class SigV4AuthExtension implements ExtensionInstance, HttpAuthenticator 
       serviceEnvName: 'AMP',
       region: this.settings.region ?? '',
       env: this.context.env,
+      credentials: this.context.awsCredentials,
     }).credentials;
     const { assumeRole } = this.settings;
-    if (assumeRole === undefined) {
-      this.credentials = base ?? (await import('@aws-sdk/credential-providers')).fromNodeProviderChain();
-      return;
-    }
-    this.credentials = await this.assumedRoleCredentials(assumeRole, base);
+    this.credentials = assumeRole === undefined ? base : await this.assumedRoleCredentials(assumeRole, base);
   }
 
   /**
-   * The role's session, refreshed before it expires (fromTemporaryCredentials caches it). Assumed once here, as
+   * The role's session, cached until shortly before it expires (memoized). Assumed once here, as
    * sigv4auth's Validate (config.go) retrieves the credentials once, so that a role that cannot be assumed stops the start.
    */
   private async assumedRoleCredentials(
     role: AssumeRoleSettings,
-    base: Credentials | undefined,
+    base: CredentialProvider,
   ): Promise<CredentialProvider> {
-    const { fromNodeProviderChain, fromTemporaryCredentials } = await import('@aws-sdk/credential-providers');
+    const { fromTemporaryCredentials } = await import('@aws-sdk/credential-providers');
     const sts = collectorAwsClientSettings({
       serviceEnvName: 'STS',
       region: role.stsRegion ?? '',
       env: this.context.env,
     });
-    const provider = fromTemporaryCredentials({
-      params: {
-        RoleArn: role.arn,
-        // the AWS SDK for Go v2's default session name (credentials/stscreds/assume_role_provider.go)
-        RoleSessionName: role.sessionName ?? `aws-go-sdk-${Date.now()}000000`,
-      },
-      masterCredentials: base ?? fromNodeProviderChain(),
-      clientConfig: { region: sts.region, ...(sts.endpoint === undefined ? {} : { endpoint: sts.endpoint }) },
-    });
+    const provider = memoized(
+      fromTemporaryCredentials({
+        params: {
+          RoleArn: role.arn,
+          // the AWS SDK for Go v2's default session name (credentials/stscreds/assume_role_provider.go)
+          RoleSessionName: role.sessionName ?? `aws-go-sdk-${Date.now()}000000`,
+        },
+        masterCredentials: base,
+        clientConfig: { region: sts.region, ...(sts.endpoint === undefined ? {} : { endpoint: sts.endpoint }) },
+      }),
+    );
     try {
       await provider();
     } catch (error) {

@@ -3,6 +3,7 @@
  * and shuts down gracefully (receivers stop, processors flush, exporters deliver until the deadline).
  */
 import type { CollectorConfig } from '../../core/collector-config.js';
+import { collectorCredentialProvider, type CredentialFallback, type CredentialProvider } from '../aws/credentials.js';
 import { SettingsError } from '../config/settings.js';
 import type { ExtensionInstance } from '../model.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -17,6 +18,11 @@ export interface CollectorOptions {
   /** validated and environment-expanded (config/load.ts) */
   config: CollectorConfig;
   env: Record<string, string | undefined>;
+  /**
+   * what the collector's AWS credentials fall back to after the sources its environment names (access keys, web
+   * identity, container credentials): the SDK's default chain (default), or nothing (the sandbox's pods)
+   */
+  credentialFallback?: CredentialFallback;
   logger: Logger;
   /** how long shutdown lets exporters deliver what they hold (default 10 s) */
   shutdownTimeoutMs?: number;
@@ -58,13 +64,15 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   const metrics = new SelfMetrics();
   const stdout = options.stdout ?? ((line: string) => void process.stdout.write(`${line}\n`));
   registerProcessMetrics(metrics);
-  const extensions = buildExtensions(config, { logger, metrics, env: options.env, stdout });
+  const awsCredentials = collectorCredentialProvider(options.env, options.credentialFallback);
+  const extensions = buildExtensions(config, { logger, metrics, env: options.env, awsCredentials, stdout });
   const graph = buildGraph({
     config,
     extensions,
     logger,
     metrics,
     env: options.env,
+    awsCredentials,
     stdout,
     runtime: {
       shutdownTimeoutMs: options.shutdownTimeoutMs ?? 10_000,
@@ -115,6 +123,7 @@ function buildExtensions(
     logger: Logger;
     metrics: SelfMetrics;
     env: Record<string, string | undefined>;
+    awsCredentials: CredentialProvider;
     stdout: (line: string) => void;
   },
 ): Map<string, ExtensionInstance> {

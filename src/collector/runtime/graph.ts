@@ -5,6 +5,7 @@
  */
 import { componentType, type CollectorConfig } from '../../core/collector-config.js';
 import { Settings, SettingsError } from '../config/settings.js';
+import type { CredentialProvider } from '../aws/credentials.js';
 import type {
   ComponentContext,
   Consumer,
@@ -39,6 +40,8 @@ export interface GraphOptions {
   logger: Logger;
   metrics: SelfMetrics;
   env: Record<string, string | undefined>;
+  /** the collector's AWS credentials, shared by its components */
+  awsCredentials?: CredentialProvider;
   stdout: (line: string) => void;
   runtime: RuntimeSettings;
 }
@@ -84,6 +87,7 @@ export function buildGraph(options: GraphOptions): Graph {
     logger: options.logger,
     metrics: options.metrics,
     env: options.env,
+    ...(options.awsCredentials === undefined ? {} : { awsCredentials: options.awsCredentials }),
     stdout: options.stdout,
     extension: (extensionId) => options.extensions.get(extensionId),
   });

@@ -79,6 +79,8 @@ export class QueuedSender<T> {
   private readonly throttled: ThrottledLog;
   private readonly sent;
   private readonly dropped: Record<DropReason, { add(amount: number): void }>;
+  /** otelcol_exporter_send_failed_<unit>: items whose sending failed for good (refused, or retries exhausted) */
+  private readonly sendFailed: { add(amount: number): void };
   private closing = false;
   private inFlight = 0;
 
@@ -97,6 +99,13 @@ export class QueuedSender<T> {
       retries_exhausted: droppedCounter('retries_exhausted'),
       shutdown: droppedCounter('shutdown'),
     };
+    // the collector's exporterhelper counts what it could not send as otelcol_exporter_send_failed_<unit>
+    // (https://opentelemetry.io/docs/collector/internal-telemetry/#basic-level-metrics)
+    this.sendFailed = metrics.counter(
+      `otelcol_exporter_send_failed_${unit}`,
+      `${unit} in failed attempts to send to the destination`,
+      labels,
+    );
     const queueLabels = { ...labels, ...options.queueLabels };
     metrics.gauge(
       'otelcol_exporter_queue_size',
@@ -250,6 +259,7 @@ export class QueuedSender<T> {
   private dropCount(count: number, reason: DropReason, why: string): void {
     if (count === 0) return;
     this.dropped[reason].add(count);
+    if (reason === 'permanent_error' || reason === 'retries_exhausted') this.sendFailed.add(count);
     this.throttled.log(
       `${this.options.exporter}:${reason}`,
       `exporter ${this.options.exporter}: dropped ${count} ${this.options.unit}: ${why}`,

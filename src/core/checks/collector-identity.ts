@@ -2,10 +2,11 @@
  * Who the collector really runs as. The collector resource names its service account (the operator's default is
  * `<name>-collector`); its identity must be checked for THAT account, not the one a script or a flag assumed — the
  * public material's `adot-collector` vs `aws-otel-collector` trap. The account can get AWS credentials two ways: an
- * IRSA annotation naming a role, or an EKS Pod Identity association naming one. When both exist, IRSA wins: the AWS
- * SDKs' default credential chain tries web identity before container credentials
- * (https://docs.aws.amazon.com/sdkref/latest/guide/standardized-credentials.html), so the annotated role is the one
- * the collector uses.
+ * IRSA annotation naming a role, or an EKS Pod Identity association naming one. When both exist, the association
+ * wins: EKS's pod webhook injects only the container-credentials variables into a new pod of a service account that
+ * has one ("Container credentials method takes precedence", buildPodPatchConfig in pkg/handler/handler.go of
+ * https://github.com/aws/amazon-eks-pod-identity-webhook), so the pod never sees AWS_ROLE_ARN and the AWS SDKs' chain
+ * (https://docs.aws.amazon.com/sdkref/latest/guide/standardized-credentials.html) finds only Pod Identity.
  */
 import YAML from 'yaml';
 import type { KubeObject, PodIdentityAssociationInfo } from '../../ports.js';
@@ -24,7 +25,7 @@ import type { DoctorContext } from './types.js';
 
 export { ROLE_ARN_ANNOTATION };
 
-/** How the service account is wired to AWS: `both` behaves as IRSA (see above). */
+/** How the service account is wired to AWS: `both` behaves as EKS Pod Identity (see above). */
 export type ObservedIdentity = 'irsa' | 'pod-identity' | 'both' | 'none';
 
 export interface CollectorIdentity {
@@ -81,7 +82,7 @@ export function collectorIdentity(
       : association !== undefined
         ? 'pod-identity'
         : 'none';
-  const effective = observed === 'none' ? undefined : observed === 'pod-identity' ? 'pod-identity' : 'irsa';
+  const effective = observed === 'none' ? undefined : observed === 'irsa' ? 'irsa' : 'pod-identity';
   const effectiveArn = effective === 'irsa' ? annotatedRoleArn : association?.roleArn;
   const effectiveRole = effectiveArn === undefined ? undefined : roleNameOfArn(effectiveArn);
   return {

@@ -57,7 +57,7 @@ export const identityMode: Check = {
         case 'both':
           return {
             status: 'warn',
-            message: `service account ${account(identity)} has both an IRSA annotation and a Pod Identity association: the AWS SDKs try web identity first, so IRSA (role ${roleNameOfArn(identity.annotatedRoleArn ?? '') ?? identity.annotatedRoleArn}) is used and the association is ignored`,
+            message: `service account ${account(identity)} has both an IRSA annotation and a Pod Identity association: EKS injects only the Pod Identity variables into its pods, so the association (role ${roleNameOfArn(identity.association?.roleArn ?? '') ?? identity.association?.roleArn}) is used and the annotation is ignored`,
             observed,
             expected: 'one of them',
             hint: hintFor(
@@ -88,10 +88,7 @@ export const identityMode: Check = {
 
 function appliesToPodIdentity(facts: DoctorFacts, context: DoctorContext): CheckOutcome | undefined {
   const identity = identityOf(facts, context);
-  if (identity.observed === 'pod-identity') return undefined;
-  if (identity.observed === 'both') {
-    return { status: 'skip', message: 'skipped: IRSA takes precedence over the association', notApplicable: true };
-  }
+  if (identity.effective === 'pod-identity') return undefined;
   return { status: 'skip', message: 'skipped: the collector does not use EKS Pod Identity', notApplicable: true };
 }
 

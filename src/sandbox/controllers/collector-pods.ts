@@ -1,4 +1,5 @@
 import type { CollectorStatus } from '../../collector/supervisor.js';
+import type { InjectedCredentials } from '../pods/pod-credentials.js';
 import type { KubeObject } from '../types.js';
 import { collectorConfig } from './collector-ports.js';
 import { array, record, specOf, stringRecord } from './objects.js';
@@ -10,49 +11,57 @@ import { array, record, specOf, stringRecord } from './objects.js';
 const DEFAULT_METRICS_PORT = 8888;
 const PROMETHEUS_PORT_ANNOTATION = 'prometheus.io/port';
 
-/** `<deployment>-0`, the name the endpoints controller already gives the replica in its targetRef */
-export function collectorPodName(deployment: KubeObject): string {
-  return `${deployment.metadata.name}-0`;
+/** which pod of its workload a Pod object stands for, and what EKS injected into it */
+export interface CollectorPodIdentityFacts {
+  name: string;
+  uid: string;
+  startTime: string;
+  nodeName?: string;
+  injected?: InjectedCredentials;
 }
 
 /**
  * The Pod of a collector the sandbox runs, so that Kubernetes service discovery (the kubernetes-pods scrape job)
- * finds it as it finds a real collector pod: the Deployment's pod template (labels, annotations, containers), Running
- * and Ready at the address the collector really listens on. One Pod whatever the replicas, as the sandbox runs one
- * collector per resource; owned by the Deployment (there are no ReplicaSets here). A `prometheus.io/port`
- * annotation naming the collector's metrics port (service.telemetry.metrics.address, 8888 unless set) names the
- * port its metrics are really served on instead, as the Endpoints carry the receivers' real ports.
+ * finds it as it finds a real collector pod: the workload's pod template (labels, annotations, containers), the
+ * node it was scheduled on, the variables and projected token volumes EKS injected for its service account, Running
+ * and Ready at the address the collector really listens on; owned by its workload (there are no ReplicaSets here).
+ * A `prometheus.io/port` annotation naming the collector's metrics port (service.telemetry.metrics.address, 8888
+ * unless set) names the port its metrics are really served on instead, as the Endpoints carry the receivers' real
+ * ports.
  */
 export function collectorPod(
-  deployment: KubeObject,
+  workload: KubeObject,
   status: CollectorStatus,
   config: unknown,
-  startTime: string,
+  pod: CollectorPodIdentityFacts,
 ): KubeObject {
-  const template = record(specOf(deployment).template);
+  const template = record(specOf(workload).template);
   const templateSpec = record(template.spec);
   const metadata = record(template.metadata);
   const telemetry = status.telemetryAddress === undefined ? undefined : splitHostPort(status.telemetryAddress);
   const ip = telemetry?.host ?? '127.0.0.1';
+  const startTime = pod.startTime;
   const annotations = stringRecord(metadata.annotations);
   if (telemetry !== undefined && annotations[PROMETHEUS_PORT_ANNOTATION] === String(configuredMetricsPort(config))) {
     annotations[PROMETHEUS_PORT_ANNOTATION] = String(telemetry.port);
   }
   const containers = array(templateSpec.containers).map(record);
+  const injected = pod.injected;
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
-      name: collectorPodName(deployment),
-      namespace: deployment.metadata.namespace ?? 'default',
+      name: pod.name,
+      namespace: workload.metadata.namespace ?? 'default',
+      uid: pod.uid,
       labels: stringRecord(metadata.labels),
       ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
       ownerReferences: [
         {
           apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          name: deployment.metadata.name,
-          uid: deployment.metadata.uid ?? '',
+          kind: workload.kind,
+          name: workload.metadata.name,
+          uid: workload.metadata.uid ?? '',
           controller: true,
         },
       ],
@@ -61,11 +70,15 @@ export function collectorPod(
       ...(typeof templateSpec.serviceAccountName === 'string'
         ? { serviceAccountName: templateSpec.serviceAccountName }
         : {}),
+      ...(pod.nodeName === undefined ? {} : { nodeName: pod.nodeName }),
       containers: containers.map((container) => ({
         name: container.name,
         image: container.image,
         ...(Array.isArray(container.ports) ? { ports: container.ports } : {}),
+        ...withInjected(array(container.env), injected?.podEnv, 'env'),
+        ...withInjected(array(container.volumeMounts), injected?.volumeMounts, 'volumeMounts'),
       })),
+      ...withInjected(array(templateSpec.volumes), injected?.volumes, 'volumes'),
     },
     status: {
       phase: 'Running',
@@ -88,6 +101,17 @@ export function collectorPod(
       })),
     },
   };
+}
+
+/** the template's list with what the webhook appends (entries of a name already there are left alone) */
+function withInjected(
+  existing: unknown[],
+  added: readonly unknown[] | undefined,
+  key: string,
+): Record<string, unknown[]> {
+  const names = new Set(existing.map((entry) => record(entry).name));
+  const all = [...existing, ...(added ?? []).filter((entry) => !names.has(record(entry).name))];
+  return all.length === 0 ? {} : { [key]: all };
 }
 
 function configuredMetricsPort(config: unknown): number {

@@ -1,7 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import type { CollectorResource, CollectorStatus } from '../../collector/supervisor.js';
+import type { InjectedCredentials, PodBinding } from '../pods/pod-credentials.js';
 import type { ClusterStore, KubeObject } from '../types.js';
-import { collectorPod, collectorPodName } from './collector-pods.js';
+import { collectorPod } from './collector-pods.js';
 import { collectorServicePorts, type PortSource } from './collector-ports.js';
+import {
+  COLLECTOR_WORKLOAD_KINDS,
+  collectorOf,
+  podName,
+  podSlots,
+  workloadKey,
+  type CollectorRef,
+  type PodSlot,
+} from './collector-workloads.js';
 import type { ServiceListeners } from './endpoints.js';
 import { isDeploymentAvailable, record, specOf } from './objects.js';
 import { COLLECTOR_GROUP_VERSION, COLLECTOR_KIND } from './operator.js';
@@ -11,30 +22,53 @@ import { StoreController } from './store-controller.js';
 /** On a collector's Service: JSON map receiver id -> host:port where the sandbox's collector really listens. */
 export const LISTENERS_ANNOTATION = 'sandbox.adot.dev/listeners';
 
-/** What runs the collectors (CollectorSupervisor): one per resource, restarted when its config changes. */
+/** What runs the collectors (CollectorSupervisor): one per pod, restarted when what it was started from changes. */
 export interface CollectorRunner {
   reconcile(resources: readonly CollectorResource[]): Promise<void>;
-  status(name: string, namespace?: string): CollectorStatus | undefined;
+  status(name: string, namespace?: string, instance?: string): CollectorStatus | undefined;
 }
 
-interface CollectorRef {
-  name: string;
-  namespace: string;
+/** What EKS gives a pod for its service account (pods/pod-credentials.ts), as the sandbox wires it. */
+export interface CollectorPodIdentity {
+  /** changes when what the service account's pods get changes (annotation, association) */
+  wiring(namespace: string, serviceAccount: KubeObject | undefined): string;
+  /** writes the pod's token files; what its container and its Pod object get */
+  inject(binding: PodBinding): InjectedCredentials;
+  remove(namespace: string, pod: string): void;
+}
+
+/** one pod of a collector workload, and the collector run for it */
+interface Instance {
+  slot: PodSlot;
+  workload: string;
+  workloadUid: string;
+  collector: CollectorRef;
+  pod: string;
+  uid: string;
+  /** what it was made from; a change replaces it (template, config, identity wiring, node) */
+  basis: string;
+  injected: InjectedCredentials | undefined;
+  startTime: string;
+  /** its Pod object was put in the store (so its absence means someone deleted it) */
+  published: boolean;
+  resource: CollectorResource;
 }
 
 /**
- * The collector pods of the emulated operator, made real: once a collector's Deployment has rolled out (the rollout
- * controller asks podHealth), the runner starts the collector from the operator's ConfigMap; it is restarted when
- * the config changes and stopped when the collector or its Deployment goes away. Where it listens is published on
- * its Service (LISTENERS_ANNOTATION) and, through listenersOf, in its Endpoints; a collector that cannot start
- * keeps its Deployment unavailable with the reason. A running collector also gets its Pod (collector-pods.ts).
+ * The collector pods of the emulated operator, made real. Once a collector's workload has rolled out (the rollout
+ * controllers ask podHealth), each pod it wants (podSlots: replicas, or one per node for a DaemonSet) gets a
+ * collector of its own, started from the operator's ConfigMap with the pod's facts, spec.env and the credentials
+ * EKS would inject for its service account. A pod is replaced — a new name or uid, new tokens, a restarted
+ * collector — when the pod template, the configuration or the service account's IRSA annotation or Pod Identity
+ * association changes, or when its Pod is deleted, as a rollout or a ReplicaSet would. Where collectors listen is
+ * published on their Service (LISTENERS_ANNOTATION) and, through listenersOf, in its Endpoints; a collector that cannot
+ * start keeps its workload unavailable with the reason.
  */
 export class CollectorRuntimeController extends StoreController {
-  /** namespace/name of the collector -> uid of the Deployment admitted to run it */
+  /** workload key -> uid of the workload admitted to run */
   private readonly admitted = new Map<string, string>();
+  private readonly instances = new Map<string, Instance>();
   private requested = '[]';
-  /** namespace/name of each Pod published for a running collector -> what was published and when it started */
-  private readonly pods = new Map<string, { published: string; startTime: string }>();
   private stopped = false;
   private inFlight = 0;
 
@@ -43,6 +77,7 @@ export class CollectorRuntimeController extends StoreController {
     private readonly runner: CollectorRunner,
     /** called after the runner started or stopped collectors, for controllers that read its state */
     private readonly onRuntimeChange: () => void,
+    private readonly identity?: CollectorPodIdentity,
   ) {
     super(store);
   }
@@ -50,12 +85,10 @@ export class CollectorRuntimeController extends StoreController {
   override stop(): void {
     this.stopped = true;
     super.stop();
+    for (const instance of this.instances.values()) this.identity?.remove(instance.collector.namespace, instance.pod);
   }
 
-  /**
-   * Resolves once the collectors asked for so far have started or stopped and the controllers have seen it (or after
-   * timeoutMs): what a sandbox waits for at start, so that seeded collectors already run.
-   */
+  /** Resolves once the collectors asked for so far have started or stopped (or after timeoutMs). */
   async idle(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -66,57 +99,84 @@ export class CollectorRuntimeController extends StoreController {
     }
   }
 
-  /** For the rollout controller: a collector Deployment is up when its collector runs. */
-  podHealth(deployment: KubeObject): PodHealth {
-    const owner = collectorOf(deployment);
-    if (owner === undefined) return { ready: true };
-    const key = keyOf(owner);
-    if (this.admitted.get(key) !== deployment.metadata.uid) {
-      this.admitted.set(key, deployment.metadata.uid ?? '');
+  /** For the rollout controllers: a collector workload is up when the collectors of all its pods run. */
+  podHealth(workload: KubeObject): PodHealth {
+    if (collectorOf(workload) === undefined) return { ready: true };
+    const key = workloadKey(workload);
+    if (this.admitted.get(key) !== workload.metadata.uid) {
+      this.admitted.set(key, workload.metadata.uid ?? '');
       this.requestReconcile();
       return { ready: false };
     }
-    const status = this.runner.status(owner.name, owner.namespace);
-    if (status === undefined) return { ready: false };
-    if (status.running) return { ready: true };
-    return { ready: false, failure: `the collector did not start: ${status.error ?? 'unknown error'}` };
+    const mine = [...this.instances.values()].filter((instance) => instance.workload === key);
+    const statuses = mine.map((instance) => this.statusOf(instance));
+    const failed = statuses.find((status) => status !== undefined && !status.running);
+    if (failed !== undefined) {
+      return { ready: false, failure: `the collector did not start: ${failed.error ?? 'unknown error'}` };
+    }
+    if (statuses.some((status) => status === undefined)) return { ready: false };
+    return { ready: true };
   }
 
-  /** For the endpoints controller: where a collector Service's ports really listen, while its collector runs. */
-  listenersOf(service: KubeObject): ServiceListeners | undefined {
+  /** For the endpoints controller: one entry per running pod of a collector Service, where its ports listen. */
+  listenersOf(service: KubeObject): ServiceListeners[] | undefined {
     const owner = collectorOf(service);
-    if (owner === undefined) return undefined;
-    const status = this.runner.status(owner.name, owner.namespace);
-    const collector = this.collector(owner);
-    if (status?.running !== true || collector === undefined) return undefined;
+    const collector = owner === undefined ? undefined : this.collector(owner);
+    if (owner === undefined || collector === undefined) return undefined;
     const spec = specOf(collector);
-    const ports: Record<string, number> = {};
-    let ip: string | undefined;
-    for (const port of collectorServicePorts(spec.config, spec.ports)) {
-      const address = port.source === undefined ? undefined : listenerOf(port.source, status);
-      const parsed = address === undefined ? undefined : splitHostPort(address);
-      if (parsed === undefined) continue;
-      ip ??= parsed.host;
-      ports[port.name] = parsed.port;
+    const listeners: ServiceListeners[] = [];
+    for (const instance of this.sortedInstances(owner)) {
+      const status = this.statusOf(instance);
+      if (status?.running !== true) continue;
+      const ports: Record<string, number> = {};
+      let ip: string | undefined;
+      for (const port of collectorServicePorts(spec.config, spec.ports)) {
+        const address = port.source === undefined ? undefined : listenerOf(port.source, status);
+        const parsed = address === undefined ? undefined : splitHostPort(address);
+        if (parsed === undefined) continue;
+        ip ??= parsed.host;
+        ports[port.name] = parsed.port;
+      }
+      if (ip !== undefined) listeners.push({ ip, ports, pod: instance.pod });
     }
-    return ip === undefined ? undefined : { ip, ports };
+    return listeners;
   }
 
   protected reconcile(): void {
-    for (const deployment of this.store.list('apps/v1', 'Deployment')) {
-      const owner = collectorOf(deployment);
+    const nodes = this.store.list('v1', 'Node');
+    const wanted = new Map<
+      string,
+      { workload: KubeObject; slot: PodSlot; basis: string; resource: CollectorResource }
+    >();
+    for (const workload of this.collectorWorkloads()) {
+      const key = workloadKey(workload);
       // a collector Deployment seeded as Available runs too
-      if (owner !== undefined && !this.admitted.has(keyOf(owner)) && isDeploymentAvailable(deployment)) {
-        this.admitted.set(keyOf(owner), deployment.metadata.uid ?? '');
+      if (!this.admitted.has(key) && workload.kind === 'Deployment' && isDeploymentAvailable(workload)) {
+        this.admitted.set(key, workload.metadata.uid ?? '');
+      }
+      if (this.admitted.get(key) !== workload.metadata.uid) continue;
+      for (const slot of podSlots(workload, nodes)) {
+        const planned = this.plan(workload, slot);
+        if (planned !== undefined) wanted.set(slot.key, { workload, slot, ...planned });
       }
     }
-    const desired: CollectorResource[] = [];
-    for (const [key, uid] of this.admitted) {
-      const owner = refOf(key);
-      const resource = this.runnable(owner, uid);
-      if (resource === undefined) this.admitted.delete(key);
-      else if (resource !== 'waiting') desired.push(resource);
+    for (const key of [...this.admitted.keys()]) {
+      if (![...wanted.values()].some((entry) => workloadKey(entry.workload) === key) && !this.workloadExists(key)) {
+        this.admitted.delete(key);
+      }
     }
+    for (const [slotKey, instance] of this.instances) {
+      const want = wanted.get(slotKey);
+      const deleted =
+        instance.published &&
+        this.store.get('v1', 'Pod', instance.pod, instance.collector.namespace)?.metadata.uid !== instance.uid;
+      if (want === undefined || want.basis !== instance.basis || deleted) this.retire(slotKey, instance);
+    }
+    for (const [slotKey, want] of wanted) {
+      if (!this.instances.has(slotKey))
+        this.instances.set(slotKey, this.create(want.workload, want.slot, want.basis, want.resource));
+    }
+    const desired = [...this.instances.values()].map((instance) => instance.resource);
     const signature = JSON.stringify(desired);
     if (signature !== this.requested) {
       this.requested = signature;
@@ -131,71 +191,143 @@ export class CollectorRuntimeController extends StoreController {
           this.onRuntimeChange();
         });
     }
-    this.publishListeners();
     this.publishPods();
+    this.publishListeners();
   }
 
-  /** a Pod per running collector, removed once it stops; recreated if deleted, as its ReplicaSet would */
-  private publishPods(): void {
-    const wanted = new Map<string, KubeObject>();
-    for (const [key, uid] of this.admitted) {
-      const owner = refOf(key);
-      const status = this.runner.status(owner.name, owner.namespace);
-      const objectName = `${owner.name}-collector`;
-      const deployment = this.store.get('apps/v1', 'Deployment', objectName, owner.namespace);
-      if (status?.running !== true || deployment === undefined || deployment.metadata.uid !== uid) continue;
-      const config = record(this.store.get('v1', 'ConfigMap', objectName, owner.namespace)?.data)['collector.yaml'];
-      const podKey = `${owner.namespace}/${collectorPodName(deployment)}`;
-      const startTime = this.pods.get(podKey)?.startTime ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-      wanted.set(podKey, collectorPod(deployment, status, config, startTime));
-    }
-    for (const [podKey, pod] of wanted) {
-      const published = JSON.stringify(pod);
-      const previous = this.pods.get(podKey);
-      const present = this.store.get('v1', 'Pod', pod.metadata.name, pod.metadata.namespace) !== undefined;
-      if (previous?.published === published && present) continue;
-      this.store.put(pod);
-      this.pods.set(podKey, { published, startTime: String(record(pod.status).startTime) });
-    }
-    for (const podKey of [...this.pods.keys()]) {
-      if (wanted.has(podKey)) continue;
-      const { namespace, name } = refOf(podKey);
-      this.store.remove('v1', 'Pod', name, namespace);
-      this.pods.delete(podKey);
-    }
-  }
-
-  /** the resource to run, 'waiting' while its ConfigMap is missing, undefined when it should not run any more */
-  private runnable(owner: CollectorRef, deploymentUid: string): CollectorResource | 'waiting' | undefined {
-    const collector = this.collector(owner);
-    const objectName = `${owner.name}-collector`;
-    const deployment = this.store.get('apps/v1', 'Deployment', objectName, owner.namespace);
-    if (collector === undefined || deployment === undefined || deployment.metadata.uid !== deploymentUid) {
-      return undefined;
-    }
-    if (specOf(deployment).replicas === 0) return undefined;
-    const config = record(this.store.get('v1', 'ConfigMap', objectName, owner.namespace)?.data)['collector.yaml'];
-    if (typeof config !== 'string') return 'waiting';
-    return {
+  /** what the slot's pod is made from, or undefined while the collector or its ConfigMap is missing */
+  private plan(workload: KubeObject, slot: PodSlot): { basis: string; resource: CollectorResource } | undefined {
+    const owner = collectorOf(workload);
+    const collector = owner === undefined ? undefined : this.collector(owner);
+    if (owner === undefined || collector === undefined) return undefined;
+    const config = record(this.store.get('v1', 'ConfigMap', workload.metadata.name, owner.namespace)?.data)[
+      'collector.yaml'
+    ];
+    if (typeof config !== 'string') return undefined;
+    const template = record(specOf(workload).template);
+    const account = serviceAccountOf(template);
+    const serviceAccount = this.store.get('v1', 'ServiceAccount', account, owner.namespace);
+    const wiring = this.identity?.wiring(owner.namespace, serviceAccount) ?? 'none';
+    const spec = specOf(collector);
+    const resource: CollectorResource = {
       metadata: {
         name: owner.name,
         namespace: owner.namespace,
         ...(collector.metadata.uid ? { uid: collector.metadata.uid } : {}),
       },
-      spec: { mode: 'deployment', config },
+      spec: {
+        mode: typeof spec.mode === 'string' ? spec.mode : 'deployment',
+        config,
+        ...(spec.env === undefined ? {} : { env: spec.env }),
+        ...(spec.targetAllocator === undefined ? {} : { targetAllocator: record(spec.targetAllocator) }),
+      },
+    };
+    const basis = JSON.stringify([
+      workload.metadata.uid,
+      template,
+      config,
+      wiring,
+      slot.nodeName ?? null,
+      resource.spec,
+    ]);
+    return { basis, resource };
+  }
+
+  private create(workload: KubeObject, slot: PodSlot, basis: string, resource: CollectorResource): Instance {
+    const collector = collectorOf(workload) as CollectorRef;
+    const pod = podName(workload, slot);
+    const uid = randomUUID();
+    const template = record(specOf(workload).template);
+    const metadata = record(template.metadata);
+    const account = serviceAccountOf(template);
+    const serviceAccount = this.store.get('v1', 'ServiceAccount', account, collector.namespace);
+    const node = slot.nodeName === undefined ? undefined : this.store.get('v1', 'Node', slot.nodeName);
+    const injected =
+      serviceAccount === undefined || this.identity === undefined
+        ? undefined
+        : this.identity.inject({
+            namespace: collector.namespace,
+            pod: { name: pod, uid },
+            ...(node === undefined ? {} : { node: { name: node.metadata.name, uid: node.metadata.uid ?? '' } }),
+            serviceAccount,
+          });
+    return {
+      slot,
+      workload: workloadKey(workload),
+      workloadUid: workload.metadata.uid ?? '',
+      collector,
+      pod,
+      uid,
+      basis,
+      injected,
+      startTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      published: false,
+      resource: {
+        ...resource,
+        instance: pod,
+        pod: {
+          name: pod,
+          namespace: collector.namespace,
+          uid,
+          ...(slot.nodeName === undefined ? {} : { nodeName: slot.nodeName }),
+          serviceAccountName: account,
+          podIP: '127.0.0.1',
+          hostIP: '127.0.0.1',
+          labels: stringMap(metadata.labels),
+          annotations: stringMap(metadata.annotations),
+        },
+        ...(injected === undefined ? {} : { environment: injected.env }),
+      },
     };
   }
 
-  /** the listeners annotation on every collector Service: present while its collector runs, absent otherwise */
+  private retire(slotKey: string, instance: Instance): void {
+    this.instances.delete(slotKey);
+    const present = this.store.get('v1', 'Pod', instance.pod, instance.collector.namespace);
+    if (present?.metadata.uid === instance.uid)
+      this.store.remove('v1', 'Pod', instance.pod, instance.collector.namespace);
+    this.identity?.remove(instance.collector.namespace, instance.pod);
+  }
+
+  /** a Pod per running collector, Running and Ready; removed while its collector does not run */
+  private publishPods(): void {
+    for (const instance of this.instances.values()) {
+      const status = this.statusOf(instance);
+      const workload = this.workload(instance.workload);
+      const existing = this.store.get('v1', 'Pod', instance.pod, instance.collector.namespace);
+      if (status?.running !== true || workload === undefined) {
+        if (existing?.metadata.uid === instance.uid)
+          this.store.remove('v1', 'Pod', instance.pod, instance.collector.namespace);
+        instance.published = false;
+        continue;
+      }
+      if (instance.published) continue;
+      const config = record(
+        this.store.get('v1', 'ConfigMap', workload.metadata.name, instance.collector.namespace)?.data,
+      )['collector.yaml'];
+      this.store.put(
+        collectorPod(workload, status, config, {
+          name: instance.pod,
+          uid: instance.uid,
+          startTime: instance.startTime,
+          ...(instance.slot.nodeName === undefined ? {} : { nodeName: instance.slot.nodeName }),
+          ...(instance.injected === undefined ? {} : { injected: instance.injected }),
+        }),
+      );
+      instance.published = true;
+    }
+  }
+
+  /** the listeners annotation on every collector Service: its first running pod's, absent while none runs */
   private publishListeners(): void {
     for (const service of this.store.list('v1', 'Service')) {
       const owner = collectorOf(service);
       if (owner === undefined) continue;
-      const status = this.admitted.has(keyOf(owner)) ? this.runner.status(owner.name, owner.namespace) : undefined;
+      const status = this.sortedInstances(owner)
+        .map((instance) => this.statusOf(instance))
+        .find((candidate) => candidate?.running === true);
       const wanted =
-        status?.running === true
-          ? JSON.stringify(Object.fromEntries(Object.entries(status.receivers).sort()))
-          : undefined;
+        status === undefined ? undefined : JSON.stringify(Object.fromEntries(Object.entries(status.receivers).sort()));
       const annotations = { ...(service.metadata.annotations ?? {}) };
       if (annotations[LISTENERS_ANNOTATION] === wanted) continue;
       if (wanted === undefined) delete annotations[LISTENERS_ANNOTATION];
@@ -204,24 +336,47 @@ export class CollectorRuntimeController extends StoreController {
     }
   }
 
+  private sortedInstances(owner: CollectorRef): Instance[] {
+    return [...this.instances.values()]
+      .filter((instance) => instance.collector.name === owner.name && instance.collector.namespace === owner.namespace)
+      .sort((a, b) => a.slot.ordinal - b.slot.ordinal || a.pod.localeCompare(b.pod));
+  }
+
+  private statusOf(instance: Instance): CollectorStatus | undefined {
+    return this.runner.status(instance.collector.name, instance.collector.namespace, instance.pod);
+  }
+
+  private collectorWorkloads(): KubeObject[] {
+    return COLLECTOR_WORKLOAD_KINDS.flatMap((kind) =>
+      this.store.list('apps/v1', kind).filter((workload) => collectorOf(workload) !== undefined),
+    );
+  }
+
+  private workload(key: string): KubeObject | undefined {
+    const [kind = '', namespace = '', ...name] = key.split('/');
+    return this.store.get('apps/v1', kind, name.join('/'), namespace);
+  }
+
+  private workloadExists(key: string): boolean {
+    return this.workload(key)?.metadata.uid === this.admitted.get(key);
+  }
+
   /** the stored collector, whatever version it is in (its ports read the same in both) */
   private collector(owner: CollectorRef): KubeObject | undefined {
     return this.store.get(COLLECTOR_GROUP_VERSION, COLLECTOR_KIND, owner.name, owner.namespace);
   }
 }
 
-function collectorOf(object: KubeObject): CollectorRef | undefined {
-  const owner = object.metadata.ownerReferences?.find((reference) => reference.kind === COLLECTOR_KIND);
-  return owner === undefined ? undefined : { name: owner.name, namespace: object.metadata.namespace ?? 'default' };
+function serviceAccountOf(template: Record<string, unknown>): string {
+  const spec = record(template.spec);
+  const account = spec.serviceAccountName ?? spec.serviceAccount;
+  return typeof account === 'string' && account !== '' ? account : 'default';
 }
 
-function keyOf(ref: CollectorRef): string {
-  return `${ref.namespace}/${ref.name}`;
-}
-
-function refOf(key: string): CollectorRef {
-  const slash = key.indexOf('/');
-  return { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+function stringMap(value: unknown): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(record(value)).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }
 
 /**

@@ -3,11 +3,13 @@ import { array, record, selectorMatches, specOf, statusOf, stringRecord } from '
 import { StoreController } from './store-controller.js';
 import type { ClusterStore, KubeObject } from '../types.js';
 
-/** Where a Service's backend really listens on this machine: one address, and a port per Service port name. */
+/** Where one pod behind a Service really listens on this machine: one address, and a port per Service port name. */
 export interface ServiceListeners {
   ip: string;
   /** Service port name -> the port actually bound; ports without a listener are left out of the Endpoints */
   ports: Record<string, number>;
+  /** the pod (targetRef) */
+  pod: string;
 }
 
 /** the annotation the real endpoints controller sets; here it also marks the Endpoints this controller owns */
@@ -25,7 +27,8 @@ export class EndpointsController extends StoreController {
 
   constructor(
     store: ClusterStore,
-    private readonly listeners: (service: KubeObject) => ServiceListeners | undefined = () => undefined,
+    /** the pods that really serve a Service (collectors), when the sandbox runs them */
+    private readonly listeners: (service: KubeObject) => ServiceListeners[] | undefined = () => undefined,
   ) {
     super(store);
   }
@@ -39,6 +42,11 @@ export class EndpointsController extends StoreController {
       if (Object.keys(selector).length === 0) continue;
       const namespace = service.metadata.namespace ?? 'default';
       wanted.add(`${namespace}/${service.metadata.name}`);
+      const real = this.listeners(service);
+      if (real !== undefined) {
+        this.write(service, listenerSubsets(service, real));
+        continue;
+      }
       const backends = deployments.filter(
         (deployment) =>
           (deployment.metadata.namespace ?? 'default') === namespace &&
@@ -70,8 +78,6 @@ export class EndpointsController extends StoreController {
       }
     }
     if (addresses.length === 0) return [];
-    const real = this.listeners(service);
-    if (real !== undefined) return listenerSubsets(service, backends[0] as KubeObject, real);
     const containers = array(record(record(specOf(backends[0] as KubeObject).template).spec).containers).map(record);
     const ports = array(specOf(service).ports)
       .map(record)
@@ -128,28 +134,30 @@ export class EndpointsController extends StoreController {
   }
 }
 
-/** one address (the process really serving), with the Service's ports that have a listener */
-function listenerSubsets(service: KubeObject, backend: KubeObject, real: ServiceListeners): Record<string, unknown>[] {
-  const ports = array(specOf(service).ports)
-    .map(record)
-    .flatMap((port) => {
-      const bound = typeof port.name === 'string' ? real.ports[port.name] : undefined;
-      if (bound === undefined) return [];
-      return [
-        {
-          name: port.name,
-          port: bound,
-          protocol: typeof port.protocol === 'string' ? port.protocol : 'TCP',
-          ...(typeof port.appProtocol === 'string' ? { appProtocol: port.appProtocol } : {}),
-        },
-      ];
-    });
-  if (ports.length === 0) return [];
-  const address = {
-    ip: real.ip,
-    targetRef: { kind: 'Pod', namespace: backend.metadata.namespace, name: `${backend.metadata.name}-0` },
-  };
-  return [{ addresses: [address], ports }];
+/**
+ * One subset per pod really serving (its address and the ports that have a listener): the sandbox's pods share an
+ * address and differ in ports, which one subset (addresses × ports) cannot say.
+ */
+function listenerSubsets(service: KubeObject, pods: readonly ServiceListeners[]): Record<string, unknown>[] {
+  const namespace = service.metadata.namespace;
+  return pods.flatMap((pod) => {
+    const ports = array(specOf(service).ports)
+      .map(record)
+      .flatMap((port) => {
+        const bound = typeof port.name === 'string' ? pod.ports[port.name] : undefined;
+        if (bound === undefined) return [];
+        return [
+          {
+            name: port.name,
+            port: bound,
+            protocol: typeof port.protocol === 'string' ? port.protocol : 'TCP',
+            ...(typeof port.appProtocol === 'string' ? { appProtocol: port.appProtocol } : {}),
+          },
+        ];
+      });
+    if (ports.length === 0) return [];
+    return [{ addresses: [{ ip: pod.ip, targetRef: { kind: 'Pod', namespace, name: pod.pod } }], ports }];
+  });
 }
 
 function namedContainerPort(containers: Record<string, unknown>[], name: string): number | undefined {

@@ -1,12 +1,13 @@
 import type { ClusterStore, KubeObject } from '../types.js';
-import { CollectorRuntimeController, type CollectorRunner } from './collector-runtime.js';
+import { CollectorRuntimeController, type CollectorPodIdentity, type CollectorRunner } from './collector-runtime.js';
 import { DaemonSetRolloutController } from './daemonset-rollout.js';
 import { EndpointsController } from './endpoints.js';
 import { OperatorController } from './operator.js';
 import { RolloutController } from './rollout.js';
+import { StatefulSetRolloutController } from './statefulset-rollout.js';
 
 export { clusterAddonHooks, StoreAddonHooks, type ClusterAddonHooksContext } from './addon-hooks.js';
-export { LISTENERS_ANNOTATION, type CollectorRunner } from './collector-runtime.js';
+export { LISTENERS_ANNOTATION, type CollectorPodIdentity, type CollectorRunner } from './collector-runtime.js';
 
 export interface ClusterControllers {
   /** resolves once the collectors of the cluster have started (or failed to) and their Deployments say so */
@@ -18,6 +19,8 @@ export interface ClusterControllerOptions {
   rolloutSeconds: number;
   /** runs the collectors the operator deploys; without it their Deployments become Available on time alone */
   collectors?: CollectorRunner;
+  /** what EKS injects into the collectors' pods for their service accounts (default: nothing) */
+  podIdentity?: CollectorPodIdentity;
 }
 
 /**
@@ -31,20 +34,31 @@ export function startClusterControllers(store: ClusterStore, options: ClusterCon
   const runtime =
     runner === undefined
       ? undefined
-      : new CollectorRuntimeController(store, runner, () => {
-          rollout.requestReconcile();
-          daemonSets.requestReconcile();
-          endpoints.requestReconcile();
-        });
+      : new CollectorRuntimeController(
+          store,
+          runner,
+          () => {
+            rollout.requestReconcile();
+            daemonSets.requestReconcile();
+            statefulSets.requestReconcile();
+            endpoints.requestReconcile();
+          },
+          options.podIdentity,
+        );
   const podHealth = runtime === undefined ? {} : { podHealth: (workload: KubeObject) => runtime.podHealth(workload) };
   const rollout = new RolloutController(store, { rolloutSeconds: options.rolloutSeconds, ...podHealth });
   const daemonSets = new DaemonSetRolloutController(store, { rolloutSeconds: options.rolloutSeconds, ...podHealth });
+  const statefulSets = new StatefulSetRolloutController(store, {
+    rolloutSeconds: options.rolloutSeconds,
+    ...podHealth,
+  });
   const endpoints = new EndpointsController(store, (service) => runtime?.listenersOf(service));
   const controllers = [
     new OperatorController(store),
     ...(runtime === undefined ? [] : [runtime]),
     rollout,
     daemonSets,
+    statefulSets,
     endpoints,
   ];
   for (const controller of controllers) controller.start();

@@ -5,6 +5,7 @@ import { addonCollectorImage, COLLECTOR_CRD, OPERATOR_DEPLOYMENT } from '../seed
 import { ADDON_NAMESPACE } from '../seed/addon-rbac.js';
 import type { ClusterStore, KubeObject } from '../types.js';
 import { collectorServicePorts } from './collector-ports.js';
+import { COLLECTOR_WORKLOAD_KINDS, WORKLOAD_KIND_OF_MODE, type CollectorWorkloadKind } from './collector-workloads.js';
 import { array, record, specOf, stringRecord } from './objects.js';
 import { StoreController } from './store-controller.js';
 
@@ -52,8 +53,9 @@ const MANAGED_BY = 'opentelemetry-operator';
 const FALLBACK_COLLECTOR_IMAGE = 'public.ecr.aws/aws-observability/aws-otel-collector:latest';
 
 /**
- * The OpenTelemetry operator, in deployment mode only: while its CRD is installed, each OpenTelemetryCollector
- * becomes a Deployment, a ConfigMap and (when it has ports) a Service named `<name>-collector`. It reads each
+ * The OpenTelemetry operator: while its CRD is installed, each OpenTelemetryCollector becomes a Deployment, a
+ * DaemonSet or a StatefulSet (spec.mode deployment, daemonset, statefulset; sidecar makes none), a ConfigMap and (when
+ * it has ports) a Service, all named `<name>-collector`. It reads each
  * collector once, in the version it watches (converted as its webhook converts), so a collector written as v1alpha1
  * or v1beta1 yields the same objects. One that cannot be converted is left as it is. Objects whose owning collector
  * is gone are removed whether or not the operator is installed, as garbage collection would.
@@ -68,7 +70,9 @@ export class OperatorController extends StoreController {
       for (const { served: collector } of collectorsAsOperatorSees(this.store, watched)) {
         if (collector === undefined) continue;
         const mode = specOf(collector).mode ?? 'deployment';
-        if (mode === 'deployment') this.reconcileCollector(collector, image);
+        const kind = typeof mode === 'string' ? WORKLOAD_KIND_OF_MODE[mode] : undefined;
+        this.removeOtherWorkloads(collector, kind);
+        if (kind !== undefined) this.reconcileCollector(collector, image, kind);
       }
     }
     this.collectGarbage(owners);
@@ -80,7 +84,20 @@ export class OperatorController extends StoreController {
     return version === undefined ? FALLBACK_COLLECTOR_IMAGE : addonCollectorImage(version);
   }
 
-  private reconcileCollector(collector: KubeObject, defaultImage: string): void {
+  /** a collector whose mode changed loses the workload of its former mode (sidecar: every one) */
+  private removeOtherWorkloads(collector: KubeObject, kind: CollectorWorkloadKind | undefined): void {
+    const { name, namespace = 'default' } = collector.metadata;
+    for (const other of COLLECTOR_WORKLOAD_KINDS) {
+      if (other === kind) continue;
+      const existing = this.store.get('apps/v1', other, `${name}-collector`, namespace);
+      const owner = existing?.metadata.ownerReferences?.find((reference) => reference.kind === COLLECTOR_KIND);
+      if (existing !== undefined && owner?.uid === collector.metadata.uid) {
+        this.store.remove('apps/v1', other, `${name}-collector`, namespace);
+      }
+    }
+  }
+
+  private reconcileCollector(collector: KubeObject, defaultImage: string, kind: CollectorWorkloadKind): void {
     const spec = specOf(collector);
     const { name, namespace = 'default' } = collector.metadata;
     const objectName = `${name}-collector`;
@@ -116,12 +133,21 @@ export class OperatorController extends StoreController {
       metadata,
       data: { 'collector.yaml': collectorConfigText(spec.config) },
     });
+    const replicas = typeof spec.replicas === 'number' ? spec.replicas : 1;
+    // the operator's manifests (internal/manifests/collector/{deployment,daemonset,statefulset}.go): replicas for
+    // Deployments and StatefulSets, a StatefulSet's serviceName and Parallel pod management
+    const workloadSpec =
+      kind === 'DaemonSet'
+        ? {}
+        : kind === 'StatefulSet'
+          ? { replicas, serviceName: objectName, podManagementPolicy: 'Parallel' }
+          : { replicas };
     this.ensure({
       apiVersion: 'apps/v1',
-      kind: 'Deployment',
+      kind,
       metadata,
       spec: {
-        replicas: typeof spec.replicas === 'number' ? spec.replicas : 1,
+        ...workloadSpec,
         selector: { matchLabels: selector },
         template: {
           metadata: { labels, annotations: stringRecord(spec.podAnnotations) },
@@ -203,6 +229,8 @@ export class OperatorController extends StoreController {
   private collectGarbage(owners: Set<string | undefined>): void {
     for (const [apiVersion, kind] of [
       ['apps/v1', 'Deployment'],
+      ['apps/v1', 'DaemonSet'],
+      ['apps/v1', 'StatefulSet'],
       ['v1', 'Service'],
       ['v1', 'ConfigMap'],
     ] as const) {

@@ -33,6 +33,11 @@ export interface KubeApiServerOptions {
   tokens?: Record<string, string>;
   /** access key id -> user name for EKS tokens (`aws eks get-token`, see eks-token.ts); needs `tokens` set */
   eksTokenUsers?: Record<string, string>;
+  /**
+   * the user a bearer token that is not in `tokens` stands for when it is a service-account token of this cluster
+   * (pods reach the API with their service account's token); undefined when it is not one
+   */
+  serviceAccountTokens?: (token: string) => UserInfo | undefined;
   /** serving certificate; default: a fresh self-signed one for the host, localhost and 127.0.0.1 */
   certificate?: ServingCertificate;
 }
@@ -92,7 +97,8 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     const token = match?.[1] ?? '';
     const name = options.tokens[token] ?? userOfEksToken(token, options.eksTokenUsers ?? {});
-    return name === undefined ? undefined : { name, groups: ['system:authenticated'] };
+    if (name !== undefined) return { name, groups: ['system:authenticated'] };
+    return token === '' ? undefined : options.serviceAccountTokens?.(token);
   };
 
   const authorize = (attributes: RequestAttributes): void => {

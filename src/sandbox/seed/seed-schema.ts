@@ -28,7 +28,7 @@ export const ADDON_HEALTH_CODES = [
 ] as const;
 /** ec2: nodes of a managed node group; fargate: only AWS Fargate nodes (clusters[].computeType) */
 export const COMPUTE_TYPES = ['ec2', 'fargate'] as const;
-export const FAULT_SERVICES = ['eks', 'iam', 'sts', 'xray', 'logs', 'aps', 'kubernetes'] as const;
+export const FAULT_SERVICES = ['eks', 'eks-auth', 'iam', 'sts', 'xray', 'logs', 'aps', 'kubernetes'] as const;
 export const KUBERNETES_VERBS = [
   'get',
   'list',

@@ -74,6 +74,7 @@ export class AwsEmfExporter implements ExporterInstance<MetricSample> {
         region: this.settings.region,
         ...(this.settings.endpoint === undefined ? {} : { endpoint: this.settings.endpoint }),
         env: this.context.env,
+        credentials: this.context.awsCredentials,
       }),
       // the queued sender retries; the SDK's own retries would multiply attempts and hide failures from it
       maxAttempts: 1,

@@ -152,6 +152,7 @@ export class CloudWatchLogsExporter implements ExporterInstance<LogItem> {
         region: this.settings.region,
         ...(this.settings.endpoint === undefined ? {} : { endpoint: this.settings.endpoint }),
         env: this.context.env,
+        credentials: this.context.awsCredentials,
       }),
       maxAttempts: 1,
     });

@@ -347,6 +347,24 @@ export class EksEmulator {
     return this.cluster(clusterName).associations.delete(associationId);
   }
 
+  /** the association of a namespace and service account (what EKS Auth and the pod webhook look up), if any */
+  podIdentityAssociationFor(
+    clusterName: string,
+    namespace: string,
+    serviceAccount: string,
+  ): PodIdentityAssociation | undefined {
+    const association = this.clusters.get(clusterName)?.associations.find(namespace, serviceAccount);
+    return association === undefined ? undefined : structuredClone(association);
+  }
+
+  /** the facts of a cluster other services need (its ARN, OIDC issuer, status), or undefined when unknown */
+  clusterFacts(clusterName: string): { arn: string; oidcIssuer?: string; status: string } | undefined {
+    const cluster = this.clusters.get(clusterName);
+    if (cluster === undefined) return undefined;
+    const { oidcIssuer, status } = cluster.registration;
+    return { arn: cluster.arn, ...(oidcIssuer === undefined ? {} : { oidcIssuer }), status: status ?? 'ACTIVE' };
+  }
+
   private cluster(name: string): ClusterState {
     const cluster = this.clusters.get(name);
     if (cluster === undefined) throw resourceNotFound(`No cluster found for name: ${name}.`, { clusterName: name });
