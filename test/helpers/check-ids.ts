@@ -12,13 +12,13 @@ export const PRE_INSTALL_CHECK_IDS = [
   'cert-manager.webhook',
   'addon.version',
   'addon.rbac',
+  'addon.configuration',
 ];
 
 /** The checks of an installed add-on and collector: skipped under `--pre`. */
 export const INSTALLED_CHECK_IDS = [
   'addon.status',
   'operator.ready',
-  'addon.collectors',
   'identity.mode',
   'pod-identity.agent',
   'pod-identity.association',

@@ -317,7 +317,8 @@ export function healthyFacts(): DoctorFacts {
     daemonSets: ok([]),
     podIdentityAssociations: ok([]),
     ampWorkspace: ok(undefined),
-    addonCollectors: ok({ collectors: [], serviceAccounts: [], associations: [], schema: undefined, roles: {}, workspaces: {} }),
+    addonConfiguration: ok(undefined),
+    addonCollectors: ok({ collectors: [], serviceAccounts: [], associations: [], roles: {}, workspaces: {} }),
     roundTrips: 2,
   };
 }

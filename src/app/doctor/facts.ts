@@ -15,7 +15,7 @@ import { requiredAccess } from '../../core/checks/k8s.js';
 import { POD_IDENTITY_AGENT_ADDON } from '../../core/identity/pod-identity-agent.js';
 import { ampWorkspaceOfExporters } from '../../core/identity/amp-workspace.js';
 import type { AmpWorkspaceFact, DoctorContext, DoctorFacts, Fact } from '../../core/checks/types.js';
-import { gatherAddonCollectorFacts } from './addon-collector-facts.js';
+import { gatherAddonCollectorFacts, gatherAddonConfiguration } from './addon-collector-facts.js';
 import { documentsOf, known, settle } from './fact-loading.js';
 
 export interface FactSources {
@@ -134,6 +134,13 @@ export async function gatherFacts(sources: FactSources, context: DoctorContext):
   let policyDocuments: DoctorFacts['policyDocuments'] = context.pre ? notGathered : known([]);
   let ampWorkspace: DoctorFacts['ampWorkspace'] = context.pre ? notGathered : known(undefined);
   let addonCollectors: DoctorFacts['addonCollectors'] = notGathered;
+  let addonConfiguration: DoctorFacts['addonConfiguration'] = known(undefined);
+  chains.push(
+    gatherAddonConfiguration(sources.eks, addon, addonVersions, context.addonVersion).then(({ fact, depth }) => {
+      addonConfiguration = fact;
+      return depth;
+    }),
+  );
   if (!context.pre) {
     const issuer = cluster.ok ? cluster.value?.oidcIssuer : undefined;
     if (issuer && identity.ok && oidcProviderArns.ok) {
@@ -231,6 +238,7 @@ export async function gatherFacts(sources: FactSources, context: DoctorContext):
     daemonSets,
     podIdentityAssociations,
     ampWorkspace,
+    addonConfiguration,
     addonCollectors,
     roundTrips: 1 + Math.max(0, ...depths),
   };

@@ -175,12 +175,15 @@ export function podIdentityAssociationStep(
 }
 
 /**
- * Under IRSA (or uninstall): the association adot created for the service account is deleted; one adot did not
- * create is left, with a note (IRSA takes precedence over it anyway).
+ * Under IRSA (or uninstall): the association adot created for the service account is deleted. One adot did not
+ * create is not adot's to delete: uninstall leaves it; an IRSA install refuses before changing anything, because the
+ * association would win over the annotation (EKS's pod identity webhook injects only the Pod Identity credentials
+ * when both exist: "Container credentials method takes precedence", buildPodPatchConfig in pkg/handler/handler.go of
+ * github.com/aws/amazon-eks-pod-identity-webhook) and the collector would not run as the IRSA role.
  */
 export function podIdentityAssociationRemovalStep(
   deps: OperationDeps,
-  input: { clusterName: string; namespace: string; serviceAccount: string },
+  input: { clusterName: string; namespace: string; serviceAccount: string; refuseForeign?: boolean },
 ): StepDefinition {
   const account = `${input.namespace}/${input.serviceAccount}`;
   return {
@@ -189,6 +192,15 @@ export function podIdentityAssociationRemovalStep(
     async plan() {
       const association = await associationOf(deps, input);
       if (association === undefined) return { action: 'none', detail: 'absent' };
+      if (!isOurAssociation(association) && input.refuseForeign === true) {
+        throw failure(
+          'ForeignPodIdentityAssociation',
+          `Service account ${account} has Pod Identity association ${association.associationId} (role ${association.roleArn}) that adot did not create: it would take precedence over IRSA, so the collector would not use the IRSA role`,
+          {
+            hint: `delete it (aws eks delete-pod-identity-association --cluster-name ${input.clusterName} --association-id ${association.associationId}) and re-run, or install with --identity pod-identity`,
+          },
+        );
+      }
       if (!isOurAssociation(association)) {
         return { action: 'skipped', detail: `${association.associationId} was not created by adot: left as it is` };
       }
@@ -223,7 +235,7 @@ export function serviceAccountStep(
       if (!annotationOwnedByAdot(live, ROLE_ARN_ANNOTATION)) return planned;
       return {
         action: 'update',
-        detail: `remove the IRSA annotation ${ROLE_ARN_ANNOTATION} adot set (IRSA would take precedence over Pod Identity)`,
+        detail: `remove the IRSA annotation ${ROLE_ARN_ANNOTATION} adot set (the service account now uses EKS Pod Identity)`,
         manifest: desired.object,
       };
     },

@@ -106,7 +106,7 @@ export function installSteps(deps: OperationDeps, context: ResolvedInstallContex
     ),
     podIdentity
       ? podIdentityAssociationStep(deps, { ...account, roleArn: context.roleArn })
-      : podIdentityAssociationRemovalStep(deps, account),
+      : podIdentityAssociationRemovalStep(deps, { ...account, refuseForeign: true }),
     ...prometheusRbac,
     collectorApplyStep(
       kube,

@@ -85,7 +85,9 @@ export function examineAddonCollector(collector: AddonCollector, input: ChainInp
   }
   const warnings: string[] = [];
   if (identity.observed === 'both') {
-    warnings.push('it has both an IRSA annotation and a Pod Identity association: IRSA is used');
+    warnings.push(
+      'it has both an IRSA annotation and a Pod Identity association: the association is used (EKS injects only its credentials)',
+    );
   }
 
   const known = addon.roles[identity.roleName];

@@ -27,7 +27,7 @@ export const ampWorkspace: Check = {
   },
 };
 
-/** The judgement of one collector's workspace (also for the add-on's own collectors, see addon-collectors.ts). */
+/** The judgement of one collector's workspace (also for the add-on's own collectors, see addon-configuration.ts). */
 export function ampWorkspaceOutcome(target: AmpWorkspaceFact, id: string, clusterName: string): CheckOutcome {
   const { workspaceId, endpointRegion, signingRegion, workspace } = target;
   const where = `${workspaceId} in ${endpointRegion}`;

@@ -1,6 +1,6 @@
 /** Every doctor check, in report order (grouped by category). */
 import { addonRbac, addonStatus, addonVersion, operatorReady } from './addon.js';
-import { addonCollectorsCheck, unlessAddonCollectors } from './addon-collectors.js';
+import { addonConfiguration, unlessAddonCollectors } from './addon-configuration.js';
 import { ampWorkspace } from './amp.js';
 import { awsCredentials, eksCluster } from './aws.js';
 import { certManagerInstalled, certManagerVersion, certManagerWebhook } from './cert-manager.js';
@@ -44,9 +44,9 @@ export const ALL_CHECKS: readonly Check[] = [
   certManagerWebhook,
   addonVersion,
   addonRbac,
+  addonConfiguration,
   addonStatus,
   operatorReady,
-  addonCollectorsCheck,
   identityMode,
   podIdentityAgent,
   podIdentityAssociation,

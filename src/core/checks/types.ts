@@ -84,10 +84,19 @@ export interface DoctorFacts {
   podIdentityAssociations: Fact<PodIdentityAssociationInfo[]>;
   /** the AMP workspace the collector's remote write targets; undefined value: it exports to no AMP workspace */
   ampWorkspace: Fact<AmpWorkspaceFact | undefined>;
+  /** the installed add-on's configurationValues and the schema of the version doctor checks; undefined: no values */
+  addonConfiguration: Fact<AddonConfigurationFact | undefined>;
   /** the collectors the add-on deploys from its own configuration (--mode addon-config), and what they need */
   addonCollectors: Fact<AddonCollectorFacts>;
   /** sequential round trips on the critical path of gathering */
   roundTrips: number;
+}
+
+export interface AddonConfigurationFact {
+  /** the version whose schema was read: an exact --addon-version, else the installed one */
+  version: string;
+  /** DescribeAddonConfiguration's schema; undefined: the version has none */
+  schema: string | undefined;
 }
 
 export interface AddonCollectorFacts {
@@ -95,8 +104,6 @@ export interface AddonCollectorFacts {
   collectors: KubeObject[];
   serviceAccounts: KubeObject[];
   associations: PodIdentityAssociationInfo[];
-  /** DescribeAddonConfiguration's schema for the installed version; undefined: none, or no add-on */
-  schema: string | undefined;
   /** the roles the add-on's collectors' service accounts name, by role name */
   roles: Record<string, AddonCollectorRole>;
   /** the AMP workspace each collector remote-writes to, by collector name (none: it writes to no workspace) */

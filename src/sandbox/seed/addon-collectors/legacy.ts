@@ -1,3 +1,4 @@
+import { LEGACY_COLLECTOR_NAME, LEGACY_SERVICE_ACCOUNT } from '../../../core/addon-config/presets.js';
 import type { KubeObject } from '../../types.js';
 import {
   ampExtension,
@@ -30,8 +31,8 @@ import {
  * "will annotate service accounts created by the add-on with the role ARN you provide" (same table's note);
  * `collector.serviceAccount.annotations` are written over it.
  */
-export const LEGACY_COLLECTOR_NAME = 'my-collector';
-const LEGACY_SERVICE_ACCOUNT = 'aws-otel-collector';
+export { LEGACY_COLLECTOR_NAME };
+
 const LEGACY_RESOURCES = { limits: { cpu: '256m', memory: '512Mi' }, requests: { cpu: '64m', memory: '128Mi' } };
 
 export function legacyCollectorObjects(

@@ -1,4 +1,5 @@
 import type { KubeObject } from '../../types.js';
+import { PRESETS, type PresetKey } from '../../../core/addon-config/presets.js';
 import {
   ampExtension,
   BATCH_METRICS,
@@ -29,11 +30,11 @@ import {
  * deployed when one of its pipelines is enabled (a collector with no pipeline would not start); its page's defaults
  * fill what the configuration leaves out.
  */
-export const PRESET_NAMES = {
-  prometheusMetrics: 'adot-col-prom-metrics',
-  otlpIngest: 'adot-col-otlp-ingest',
-  containerLogs: 'adot-col-container-logs',
-} as const;
+/** the fixed names, shared with adot's install and doctor (src/core/addon-config/presets.ts cites the pages) */
+export const PRESET_NAMES = Object.fromEntries(PRESETS.map((preset) => [preset.key, preset.name])) as Record<
+  PresetKey,
+  string
+>;
 
 /** "limits: cpu 1000m, memory 750Mi; requests: cpu 300m, memory 512Mi" on each preset's page */
 const PRESET_RESOURCES = { limits: { cpu: '1000m', memory: '750Mi' }, requests: { cpu: '300m', memory: '512Mi' } };

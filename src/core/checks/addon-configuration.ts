@@ -1,8 +1,9 @@
 /**
- * addon.collectors: the collectors the add-on deploys from its own configurationValues (--mode addon-config). Its
- * configuration still validates against the installed version's schema, every collector it enables is followed
- * through its whole chain (addon-collector-chain.ts), and for EKS Pod Identity the agent serves credentials. When
- * these collectors replace a collector resource, the checks of the collector resource do not apply
+ * addon.configuration: the add-on's own configurationValues. They validate against the schema of the version doctor
+ * checks (the installed one, or the exact --addon-version install is about to move to: the v0.88.0 schema break
+ * refuses the v0.62.1–v0.84 `collector` keys), and every collector they enable (--mode addon-config) is followed
+ * through its whole chain (addon-collector-chain.ts), with the EKS Pod Identity agent when one uses it. When these
+ * collectors replace a collector resource, the checks of the collector resource do not apply
  * (collectorResourceAbsent) and this check carries the diagnosis.
  */
 import { configurationKind } from '../addon-config/presets.js';
@@ -14,7 +15,14 @@ import { examineAddonCollector, type ChainFinding } from './addon-collector-chai
 import { collectorIdentity } from './collector-identity.js';
 import { findObject, hintFor, listText, pass, withFact } from './helpers.js';
 import { podIdentityAgentOutcome } from './identity.js';
-import type { AddonCollectorFacts, Check, CheckOutcome, DoctorContext, DoctorFacts } from './types.js';
+import type {
+  AddonCollectorFacts,
+  AddonConfigurationFact,
+  Check,
+  CheckOutcome,
+  DoctorContext,
+  DoctorFacts,
+} from './types.js';
 
 /** The collectors the installed add-on's configuration enables; undefined when it cannot be read. */
 export function enabledAddonCollectors(facts: DoctorFacts): AddonCollector[] | undefined {
@@ -37,7 +45,7 @@ export function collectorResourceAbsent(facts: DoctorFacts, context: DoctorConte
   if (enabled.length === 0) return undefined;
   return {
     status: 'skip',
-    message: `skipped: no collector resource ${context.namespace}/${context.collectorName}; the add-on's configuration deploys ${listText(enabled.map((c) => c.name))} (see addon.collectors)`,
+    message: `skipped: no collector resource ${context.namespace}/${context.collectorName}; the add-on's configuration deploys ${listText(enabled.map((c) => c.name))} (see addon.configuration)`,
     notApplicable: true,
   };
 }
@@ -47,11 +55,15 @@ function reinstallCommand(context: DoctorContext, targets: readonly Target[]): s
   return `adot install --cluster ${context.clusterName} --mode addon-config --target ${targets.join(',')}${identity}`;
 }
 
-function examine(facts: DoctorFacts, context: DoctorContext, addon: AddonCollectorFacts, id: string): CheckOutcome {
+/** The values against the schema, in EKS's words for each refusal (schema-messages.ts), naming the key. */
+function schemaOutcome(
+  facts: DoctorFacts,
+  context: DoctorContext,
+  configuration: AddonConfigurationFact,
+  id: string,
+): CheckOutcome | undefined {
   const installed = facts.addon.ok ? facts.addon.value : undefined;
-  if (installed === undefined)
-    return { status: 'skip', message: 'skipped: the add-on is not installed', notApplicable: true };
-  const parsed = parseConfigurationText(installed.configurationValues ?? '');
+  const parsed = parseConfigurationText(installed?.configurationValues ?? '');
   const describe = `aws eks describe-addon --cluster-name ${context.clusterName} --addon-name ${ADDON_NAME} --query addon.configurationValues`;
   if (!parsed.ok) {
     return {
@@ -60,28 +72,57 @@ function examine(facts: DoctorFacts, context: DoctorContext, addon: AddonCollect
       hint: hintFor(id, describe),
     };
   }
-  const schemaErrors = addon.schema === undefined ? [] : configurationErrors(addon.schema, parsed.value);
-  if (schemaErrors.length > 0) {
-    return {
-      status: 'fail',
-      message: `the add-on's configuration does not validate against ${installed.addonVersion}'s schema: ${schemaErrors.join('; ')}`,
-      observed: `${schemaErrors.length} error(s)`,
-      expected: `valid against aws eks describe-addon-configuration --addon-name ${ADDON_NAME} --addon-version ${installed.addonVersion}`,
-      hint: hintFor(id, describe),
-    };
+  const errors = configuration.schema === undefined ? [] : configurationErrors(configuration.schema, parsed.value);
+  if (errors.length === 0) return undefined;
+  const other = installed !== undefined && configuration.version !== installed.addonVersion;
+  return {
+    // for another version it is what an update sending these values would meet, not what runs now
+    status: other ? 'warn' : 'fail',
+    message: `the add-on's configuration does not validate against ${configuration.version}'s schema${other ? ` (installed: ${installed.addonVersion}; EKS checks the values sent with UpdateAddon against the new version's schema)` : ''}: ${errors.join('; ')}`,
+    observed: `${errors.length} error(s)`,
+    expected: `valid against aws eks describe-addon-configuration --addon-name ${ADDON_NAME} --addon-version ${configuration.version}`,
+    hint: hintFor(
+      id,
+      `${describe}; remove or rename those keys (from v0.88.0 the presets replace the collector keys), then adot install --cluster ${context.clusterName} --mode addon-config --target <targets>`,
+    ),
+  };
+}
+
+function examine(
+  facts: DoctorFacts,
+  context: DoctorContext,
+  configuration: AddonConfigurationFact,
+  id: string,
+): CheckOutcome {
+  const schema = schemaOutcome(facts, context, configuration, id);
+  if (schema?.status === 'fail') return schema;
+  if (context.pre) {
+    return (
+      schema ??
+      pass(`the values validate against ${configuration.version}'s schema`, { observed: configuration.version })
+    );
   }
-  const enabled = addonCollectors(
-    configurationKind(installed.addonVersion),
-    parsed.value,
-    installed.serviceAccountRoleArn,
-  );
+  return withFact(id, "the add-on's collectors", facts.addonCollectors, (addon) => {
+    const outcome = examineCollectors(facts, context, addon, id);
+    if (schema === undefined || outcome.status === 'fail') return outcome;
+    return { ...schema, message: `${schema.message}; ${outcome.message}` };
+  });
+}
+
+function examineCollectors(
+  facts: DoctorFacts,
+  context: DoctorContext,
+  addon: AddonCollectorFacts,
+  id: string,
+): CheckOutcome {
+  const enabled = enabledAddonCollectors(facts) ?? [];
+  if (enabled.length === 0) {
+    return pass("the add-on's configuration enables none of its collectors");
+  }
   const resourceAbsent = collectorResourceAbsent(facts, context) !== undefined;
   const served = new Set(enabled.flatMap((collector) => collector.targets));
   const unserved = resourceAbsent ? (context.targets ?? []).filter((target) => !served.has(target)) : [];
   const reinstall = reinstallCommand(context, [...new Set([...served, ...(context.targets ?? [])])]);
-  if (enabled.length === 0) {
-    return { status: 'skip', message: "skipped: the add-on's configuration enables no collector", notApplicable: true };
-  }
   const findings: ChainFinding[] = enabled.map((collector) =>
     examineAddonCollector(collector, { facts, addon, context, reinstall }),
   );
@@ -92,7 +133,7 @@ function examine(facts: DoctorFacts, context: DoctorContext, addon: AddonCollect
         collectorName: collector.name,
         serviceAccount: collector.serviceAccount,
         roleName: context.roleName,
-      }).observed === 'pod-identity',
+      }).effective === 'pod-identity',
   );
   if (usesPodIdentity) {
     // its hint points at pod-identity.agent, where the agent is explained
@@ -115,32 +156,32 @@ function examine(facts: DoctorFacts, context: DoctorContext, addon: AddonCollect
   const failed = findings.filter((finding) => finding.status === 'fail');
   const warned = findings.filter((finding) => finding.status === 'warn');
   const names = listText(enabled.map((collector) => collector.name));
-  if (failed.length > 0 || warned.length > 0) {
-    const first = failed[0] ?? warned[0]!;
+  const working = `${enabled.length - failed.length}/${enabled.length} collector(s) working`;
+  const first = failed[0] ?? warned[0];
+  if (first !== undefined) {
     return {
       status: failed.length > 0 ? 'fail' : 'warn',
       message: [...failed, ...warned].map((finding) => finding.message).join('; '),
-      observed: `${enabled.length - failed.length}/${enabled.length} collector(s) working`,
+      observed: working,
       expected: names,
       hint: first.hint ?? hintFor(id, first.fix ?? reinstall),
     };
   }
-  return pass(findings.map((finding) => finding.message).join('; '), {
-    observed: `${enabled.length}/${enabled.length} collector(s) working`,
-    expected: names,
-  });
+  return pass(findings.map((finding) => finding.message).join('; '), { observed: working, expected: names });
 }
 
-export const addonCollectorsCheck: Check = {
-  id: 'addon.collectors',
+export const addonConfiguration: Check = {
+  id: 'addon.configuration',
   category: 'addon',
-  title: "the collectors the add-on's own configuration enables are deployed and can reach AWS",
-  appliesToPre: false,
+  title: "the add-on's configuration is valid for its version, and the collectors it enables run and can reach AWS",
+  appliesToPre: true,
   retryable: true,
-  dependsOn: ['aws.credentials', 'eks.cluster', 'operator.ready'],
+  dependsOn: ['aws.credentials', 'eks.cluster'],
   run(facts, context) {
-    return withFact(this.id, "the add-on's collectors", facts.addonCollectors, (addon) =>
-      examine(facts, context, addon, this.id),
+    return withFact(this.id, "the add-on's configuration", facts.addonConfiguration, (configuration) =>
+      configuration === undefined
+        ? { status: 'skip', message: 'skipped: the add-on has no configurationValues', notApplicable: true }
+        : examine(facts, context, configuration, this.id),
     );
   },
 };
