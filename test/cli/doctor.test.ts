@@ -13,6 +13,7 @@ import type { KubeObject, Seed } from '../../src/sandbox/types.js';
 import { createSystem } from '../../src/system.js';
 import type { Kube } from '../../src/ports.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
+import { scenarioWith } from '../helpers/sandbox.js';
 import { CHECK_IDS } from '../helpers/check-ids.js';
 import { AMP_CONFIG } from '../unit/checks-fixtures.js';
 
@@ -62,6 +63,9 @@ async function doctorInScenario(scenario: string, args: string[] = []): Promise<
   return { run, document: parse(run) };
 }
 
+/** short add-on and rollout timings, so an install inside a test takes about a second */
+const FAST = { addonCreateSeconds: 0.3, addonDeleteSeconds: 0.2, addonUpdateSeconds: 0.3, rolloutSeconds: 0.2 };
+
 let workDir: string;
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'adot-doctor-'));
@@ -106,11 +110,12 @@ describe('adot doctor on the built-in scenarios', () => {
       schemaVersion: 1,
       ok: true,
       cluster: 'demo',
-      summary: { pass: 22, warn: 0, fail: 0, skip: 3 },
+      summary: { pass: 22, warn: 0, fail: 0, skip: 4 },
     });
     expect(document.checks.map((c) => c.id)).toEqual(CHECK_IDS);
-    // the collector uses IRSA and writes to no AMP workspace: the Pod Identity and AMP checks do not apply
-    const notApplicable = ['pod-identity.agent', 'pod-identity.association', 'amp.workspace'];
+    // the collector uses IRSA, writes to no AMP workspace, and the add-on has no configuration: the Pod Identity,
+    // AMP and add-on configuration checks do not apply
+    const notApplicable = ['addon.configuration', 'pod-identity.agent', 'pod-identity.association', 'amp.workspace'];
     for (const entry of document.checks) {
       expect(entry.status, `${entry.id}: ${entry.message}`).toBe(notApplicable.includes(entry.id) ? 'skip' : 'pass');
       expect(typeof entry.durationMs).toBe('number');
@@ -364,7 +369,7 @@ describe('adot doctor output and options', () => {
     expect(text.stdout).toContain('\niam\n');
     expect(text.stdout).toContain('  ✗ iam.trust-policy: ');
     expect(text.stdout).toContain('      hint: ');
-    expect(text.stdout).toContain('20 passed, 0 warnings, 2 failed, 3 skipped (cluster demo)');
+    expect(text.stdout).toContain('20 passed, 0 warnings, 2 failed, 4 skipped (cluster demo)');
     expect(text.stdout).not.toContain('\u001b[');
     const short = await runCli(['doctor', '--sandbox', '--sandbox-scenario', 'irsa-broken', '-o', 'short']);
     expect(short.stdout).not.toContain('aws.credentials');
@@ -468,6 +473,39 @@ describe('adot doctor on EKS Pod Identity', () => {
     expect(run.code).toBe(1);
     expect(failingIds(document)).toEqual(['amp.workspace']);
     expect(check(document, 'amp.workspace').message).toContain('does not exist');
+  });
+});
+
+describe("adot doctor on the add-on's own collectors (--mode addon-config)", () => {
+  it('addon-presets: addon.configuration fails for each collector without AWS credentials; the collector-resource checks do not apply', async () => {
+    const { run, document } = await doctorInScenario('addon-presets');
+    expect(run.code).toBe(1);
+    expect(failingIds(document)).toEqual(['addon.configuration']);
+    const configuration = check(document, 'addon.configuration');
+    expect(configuration.message).toContain(
+      'adot-col-otlp-ingest (xray): service account opentelemetry-operator-system/adot-col-otlp-ingest has neither an IRSA annotation nor an EKS Pod Identity association',
+    );
+    expect(configuration.message).toContain('adot-col-container-logs (logs)');
+    expect(configuration.hint).toContain('adot install --cluster demo --mode addon-config --target xray,logs');
+    expect(check(document, 'iam.role').message).toContain('checked by addon.configuration');
+  });
+
+  it('after the install doctor names: addon.configuration passes, each collector with its identity and rollout', async () => {
+    const { run, document } = await doctorInSeed(scenarioWith('addon-presets', FAST), [], async (sandbox) => {
+      const kubeconfig = join(workDir, `kubeconfig-${Math.random().toString(36).slice(2)}`);
+      await writeFile(kubeconfig, sandbox.kubeconfig());
+      const install = await runCli(['install', '--mode', 'addon-config', '--target', 'xray,logs', '--yes'], {
+        env: sandbox.env(kubeconfig),
+      });
+      expect(install.code, install.stderr).toBe(0);
+    });
+    expect(run.code, JSON.stringify(failingIds(document))).toBe(0);
+    const configuration = check(document, 'addon.configuration');
+    expect(configuration.status).toBe('pass');
+    expect(configuration.observed).toBe('2/2 collector(s) working');
+    expect(configuration.message).toMatch(
+      /adot-col-container-logs \(logs\): EKS Pod Identity -> role [^;]+; DaemonSet/,
+    );
   });
 });
 

@@ -90,7 +90,7 @@ describe('adot sandbox start, then install --target xray: segments reach the san
     });
     socket.close();
     const log = readFileSync(join(sandboxDir, 'sandbox.log'), 'utf8');
-    expect(log).toContain('collector aws-otel-eks/observability: collector started');
-    expect(log).toContain('collector aws-otel-eks/observability: collector stopped');
+    expect(log).toMatch(/collector aws-otel-eks\/observability \(pod [\w-]+\): collector started/);
+    expect(log).toMatch(/collector aws-otel-eks\/observability \(pod [\w-]+\): collector stopped/);
   }, 60_000);
 });

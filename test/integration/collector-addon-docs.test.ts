@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CollectorSupervisor, type CollectorResource } from '../../src/collector/supervisor.js';
-import { loadOtlpCodec } from '../../src/collector/receivers/otlp/codec.js';
+import { postSpan } from '../helpers/otlp-span.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/sandbox.js';
 import { scenarioSeed } from '../../src/sandbox/seed/scenarios.js';
 import type { ClusterStore } from '../../src/sandbox/types.js';
@@ -142,43 +142,6 @@ describe('the add-on documentation configurations on the bundled collector runti
     } catch {
       return [];
     }
-  }
-
-  async function postSpan(httpAddress: string, resource: Record<string, string>) {
-    const codec = await loadOtlpCodec();
-    const traceId = randomBytes(16);
-    traceId.writeUInt32BE(Math.floor(Date.now() / 1000), 0);
-    const now = BigInt(Date.now()) * 1_000_000n;
-    const body = codec.encodeRequest('traces', {
-      resourceSpans: [
-        {
-          resource: {
-            attributes: Object.entries(resource).map(([key, value]) => ({ key, value: { stringValue: value } })),
-          },
-          scopeSpans: [
-            {
-              spans: [
-                {
-                  traceId,
-                  spanId: randomBytes(8),
-                  name: 'GET /cart',
-                  kind: 2,
-                  startTimeUnixNano: String(now - 300_000_000n),
-                  endTimeUnixNano: String(now),
-                },
-              ],
-            },
-          ],
-        },
-      ],
-    });
-    const answer = await fetch(`http://${httpAddress}/v1/traces`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-protobuf' },
-      body,
-    });
-    expect(answer.status).toBe(200);
-    return `1-${traceId.subarray(0, 4).toString('hex')}-${traceId.subarray(4).toString('hex')}`;
   }
 
   it('config-xray: otlp (grpc and http on 0.0.0.0) → awsxray; an empty processors section is fine', async () => {

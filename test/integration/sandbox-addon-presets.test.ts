@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   CreateAddonCommand,
   DeleteAddonCommand,
@@ -17,7 +16,7 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadOtlpCodec } from '../../src/collector/receivers/otlp/codec.js';
+import { postSpan } from '../helpers/otlp-span.js';
 import { scenarioSeed } from '../../src/sandbox/seed/scenarios.js';
 import type { Seed } from '../../src/sandbox/types.js';
 import { eventually, scenarioWith, startSandboxFixture, type SandboxFixture } from '../helpers/sandbox.js';
@@ -98,41 +97,6 @@ async function collectors(sandbox: SandboxFixture, version: string): Promise<Rec
   return Object.fromEntries(
     list.items.map((item) => [item.metadata.name, { mode: item.spec.mode, serviceAccount: item.spec.serviceAccount }]),
   );
-}
-
-async function postSpan(address: string): Promise<string> {
-  const codec = await loadOtlpCodec();
-  const traceId = randomBytes(16);
-  traceId.writeUInt32BE(Math.floor(Date.now() / 1000), 0);
-  const now = BigInt(Date.now()) * 1_000_000n;
-  const body = codec.encodeRequest('traces', {
-    resourceSpans: [
-      {
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] },
-        scopeSpans: [
-          {
-            spans: [
-              {
-                traceId,
-                spanId: randomBytes(8),
-                name: 'GET /cart',
-                kind: 2,
-                startTimeUnixNano: String(now - 300_000_000n),
-                endTimeUnixNano: String(now),
-              },
-            ],
-          },
-        ],
-      },
-    ],
-  });
-  const answer = await fetch(`http://${address}/v1/traces`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-protobuf' },
-    body,
-  });
-  expect(answer.status).toBe(200);
-  return `1-${traceId.subarray(0, 4).toString('hex')}-${traceId.subarray(4).toString('hex')}`;
 }
 
 describe('the collectors the ADOT add-on deploys from its configuration (real EKS and Kubernetes clients)', () => {

@@ -78,7 +78,9 @@ export function addonStep(deps: OperationDeps, options: AddonStepOptions): StepD
     });
 
   const { configuration } = options;
-  const configured =
+  // read when sent: the values may name what an earlier step made (the AMP workspace install creates); plan reads
+  // them once too, so values EKS would refuse stop the install before its first change
+  const configured = () =>
     configuration === undefined
       ? {}
       : {
@@ -100,7 +102,7 @@ export function addonStep(deps: OperationDeps, options: AddonStepOptions): StepD
         addonName: ADDON_NAME,
         addonVersion: version,
         resolveConflicts: 'OVERWRITE',
-        ...configured,
+        ...configured(),
       });
     } catch (error) {
       if ((await describe()) === undefined) throw error;
@@ -122,7 +124,7 @@ export function addonStep(deps: OperationDeps, options: AddonStepOptions): StepD
           addonName: ADDON_NAME,
           addonVersion: version,
           resolveConflicts: 'OVERWRITE',
-          ...configured,
+          ...configured(),
         });
         return { action: 'update', detail: `${decision.from} -> ${decision.to}` };
       case 'configure':
@@ -130,7 +132,7 @@ export function addonStep(deps: OperationDeps, options: AddonStepOptions): StepD
           clusterName,
           addonName: ADDON_NAME,
           resolveConflicts: RESOLVE_ON_CONFIGURE,
-          ...configured,
+          ...configured(),
         });
         return { action: 'update', detail: `${decision.changes} (resolveConflicts ${RESOLVE_ON_CONFIGURE})` };
       case 'recreate':
@@ -154,7 +156,10 @@ export function addonStep(deps: OperationDeps, options: AddonStepOptions): StepD
   return {
     id: 'addon',
     resource: `EKS add-on ${ADDON_NAME} on ${clusterName}`,
-    plan: async () => plannedFor(await decide(await describe()), clusterName, options.note),
+    plan: async () => {
+      configured();
+      return plannedFor(await decide(await describe()), clusterName, options.note);
+    },
     alwaysApply: true,
     apply: async () => converge(await decide(await describe()), 0),
   };

@@ -45,7 +45,7 @@ export function collectorResourceAbsent(facts: DoctorFacts, context: DoctorConte
   if (enabled.length === 0) return undefined;
   return {
     status: 'skip',
-    message: `skipped: no collector resource ${context.namespace}/${context.collectorName}; the add-on's configuration deploys ${listText(enabled.map((c) => c.name))} (see addon.configuration)`,
+    message: `skipped: no collector resource ${context.namespace}/${context.collectorName}: the add-on's own collectors (${listText(enabled.map((c) => c.name))}) are checked by addon.configuration`,
     notApplicable: true,
   };
 }
