@@ -270,8 +270,7 @@ describe('the identity checks', () => {
       ],
       [
         'agent not ready',
-        (f) =>
-          (f.daemonSets = ok([{ ...agentDaemonSet, status: { ...agentDaemonSet.status, numberReady: 1 } }])),
+        (f) => (f.daemonSets = ok([{ ...agentDaemonSet, status: { ...agentDaemonSet.status, numberReady: 1 } }])),
         ['pod-identity.agent'],
       ],
       ['Fargate only', (f) => (f.nodes = ok([node('fargate-ip-1', 'fargate')])), ['pod-identity.agent']],

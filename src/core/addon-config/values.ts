@@ -68,7 +68,11 @@ export function renderAddonConfig(request: AddonConfigRequest): Values {
       put(values, ['collector', preset.key, 'serviceAccount', 'annotations', ROLE_ARN_ANNOTATION], request.irsaRoleArn);
     }
     if (preset.key === 'prometheusMetrics' && chosen.includes('amp') && request.ampRemoteWriteUrl !== undefined) {
-      put(values, ['collector', preset.key, 'exporters', 'prometheusremotewrite', 'endpoint'], request.ampRemoteWriteUrl);
+      put(
+        values,
+        ['collector', preset.key, 'exporters', 'prometheusremotewrite', 'endpoint'],
+        request.ampRemoteWriteUrl,
+      );
     }
   }
   return values;
