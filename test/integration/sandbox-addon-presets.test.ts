@@ -6,7 +6,7 @@ import {
   UpdateAddonCommand,
   type Addon,
 } from '@aws-sdk/client-eks';
-import { CreateRoleCommand } from '@aws-sdk/client-iam';
+import { AttachRolePolicyCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
 import {
   CoreV1Api,
   CustomObjectsApi,
@@ -116,6 +116,12 @@ describe('the collectors the ADOT add-on deploys from its configuration (real EK
           ],
         }),
       }),
+    );
+    // the collector's pod gets the association's role (it wins over the annotation), which may send to X-Ray, from
+    // the EKS Pod Identity agent
+    await sandbox.eks.send(new CreateAddonCommand({ clusterName: 'demo', addonName: 'eks-pod-identity-agent' }));
+    await sandbox.iam.send(
+      new AttachRolePolicyCommand({ RoleName: 'otlp', PolicyArn: 'arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess' }),
     );
     await sandbox.eks.send(
       new CreateAddonCommand({
