@@ -111,7 +111,7 @@ export function examineAddonCollector(collector: AddonCollector, input: ChainInp
     });
     if (problems.length > 0) {
       return fail(
-        `role ${role.name} does not trust system:serviceaccount:${account}: ${problems.map((p) => p.message).join('; ')}`,
+        `role ${role.name} does not trust system:serviceaccount:${identity.namespace}:${identity.serviceAccount}: ${problems.map((p) => p.message).join('; ')}`,
         reinstall,
       );
     }
