@@ -23,6 +23,7 @@ export interface ApplyTemplateOptions {
   targets: string[];
   ampRemoteWriteUrl?: string | undefined;
   ampWorkspaceId?: string | undefined;
+  allowCustomEndpoint?: boolean | undefined;
   namespace: string;
   serviceAccount: string;
   collectorName: string;
@@ -84,6 +85,7 @@ export async function applyTemplate(deps: OperationDeps, options: ApplyTemplateO
     collectorName: options.collectorName,
     ...(options.ampRemoteWriteUrl === undefined ? {} : { ampRemoteWriteUrl: options.ampRemoteWriteUrl }),
     ...(options.ampWorkspaceId === undefined ? {} : { ampWorkspaceId: options.ampWorkspaceId }),
+    ...(options.allowCustomEndpoint === true ? { allowCustomEndpoint: true } : {}),
     ...(Object.keys(set).length === 0 ? {} : { set }),
   };
   validateTemplateValues(values, targets);

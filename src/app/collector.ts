@@ -27,6 +27,7 @@ export interface CollectorRunOptions {
   cluster?: string;
   ampRemoteWriteUrl?: string;
   ampWorkspaceId?: string;
+  allowCustomEndpoint?: boolean;
   /** the environment of the process: ${env:…} expansion, AWS endpoint and credentials */
   env: Record<string, string | undefined>;
   /** the collector runs until this aborts */
@@ -111,6 +112,7 @@ async function loadConfig(options: CollectorRunOptions): Promise<{ prepared: Pre
     collectorName: 'observability',
     ...(options.ampRemoteWriteUrl === undefined ? {} : { ampRemoteWriteUrl: options.ampRemoteWriteUrl }),
     ...(options.ampWorkspaceId === undefined ? {} : { ampWorkspaceId: options.ampWorkspaceId }),
+    ...(options.allowCustomEndpoint === true ? { allowCustomEndpoint: true } : {}),
     ...(Object.keys(set).length === 0 ? {} : { set }),
   };
   const rendered: CollectorConfig = renderCollectorConfig(targets, values);

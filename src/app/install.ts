@@ -7,7 +7,15 @@ import { resolveInstallRequest, type InstallOptions } from './install/inputs.js'
 import { installSteps } from './install/install-steps.js';
 import { manifestsYaml } from './install/manifests-yaml.js';
 import { requirePrerequisites, type DoctorRequest, type RunDoctor } from './install/prerequisites.js';
-import { identityLine, installSummary, modeLine, nextSteps, planText, reviewText } from './install/report.js';
+import {
+  customEndpointLine,
+  identityLine,
+  installSummary,
+  modeLine,
+  nextSteps,
+  planText,
+  reviewText,
+} from './install/report.js';
 import {
   Confirmations,
   StepFailure,
@@ -92,6 +100,8 @@ export async function install(
   }
   deps.output.info(`identity: ${identityLine(resolved.identity)}`);
   deps.output.info(`collector: ${modeLine(resolved)}`);
+  const custom = customEndpointLine(resolved);
+  if (custom !== undefined) deps.output.warn(custom);
 
   const confirmations = new Confirmations(deps.prompter);
   const definitions = installSteps(deps, resolved, {

@@ -234,6 +234,16 @@ describe('adot install against the sandbox', () => {
   const badInput: [string, string[], RegExp][] = [
     ['unknown target', ['--target', 'zipkin'], /Unknown target "zipkin"/],
     ['malformed AMP URL', ['--target', 'amp', '--amp-remote-write-url', 'http//nope'], /amp-remote-write-url/],
+    [
+      'an AMP-looking URL on another host',
+      [
+        '--target',
+        'amp',
+        '--amp-remote-write-url',
+        'https://aps-workspaces.us-east-1.amazonaws.com.evil.com/workspaces/ws-1/api/v1/remote_write',
+      ],
+      /not an Amazon Managed Service for Prometheus endpoint[\s\S]*--allow-custom-endpoint/,
+    ],
     ['invalid cluster name', ['--target', 'xray', '--cluster', 'bad name!'], /Not a valid EKS cluster name/],
     ['--set of an unknown key', ['--target', 'xray', '--set', 'nope.key=1'], /nope\.key/],
     ['a value with YAML metacharacters', ['--target', 'xray', '--namespace', 'a: b\nc'], /namespace/],

@@ -369,4 +369,20 @@ describe('amp.workspace', () => {
       statusOf(run(ampFacts(ok({ ...target, workspace: { ...active, status: 'CREATING' } }))), 'amp.workspace'),
     ).toBe('fail');
   });
+
+  it('warns when SigV4-signed remote writes go to a host that is not AMP', () => {
+    const facts = ampFacts(ok(undefined));
+    const endpoint = 'https://aps-workspaces.us-east-1.amazonaws.com.evil.com/workspaces/ws-1/api/v1/remote_write';
+    facts.collectors = ok([
+      collector({
+        ...AMP_CONFIG,
+        exporters: { prometheusremotewrite: { ...AMP_CONFIG.exporters.prometheusremotewrite, endpoint } },
+      }),
+    ]);
+    expect(run(facts).get('amp.workspace')).toMatchObject({
+      status: 'warn',
+      observed: 'aps-workspaces.us-east-1.amazonaws.com.evil.com',
+      message: expect.stringContaining('not an Amazon Managed Service for Prometheus endpoint'),
+    });
+  });
 });

@@ -109,6 +109,30 @@ describe('validateTemplateValues', () => {
       expect(error.message).toContain(reason);
     });
 
+    test.each([
+      'https://aps-workspaces.us-east-1.amazonaws.com.evil.com/workspaces/ws-1/api/v1/remote_write',
+      'https://prometheus.example.com/api/v1/remote_write',
+      'https://aps-workspaces.us-east-1.amazonaws.com@evil.com/workspaces/ws-1/api/v1/remote_write',
+    ])('refuses %s, not an AMP endpoint, unless --allow-custom-endpoint', (url) => {
+      const given = { ...values, ampWorkspaceId: undefined, ampRemoteWriteUrl: url };
+      const error = usageErrorOf(() => validateTemplateValues(given, ['amp']));
+      expect(['CustomRemoteWriteEndpoint', 'InvalidAmpRemoteWriteUrl']).toContain(error.code);
+      if (error.code === 'CustomRemoteWriteEndpoint') {
+        expect(error.hint).toContain('--allow-custom-endpoint');
+        expect(() => validateTemplateValues({ ...given, allowCustomEndpoint: true }, ['amp'])).not.toThrow();
+      }
+    });
+
+    test('the China partition is served at amazonaws.com.cn, the others at amazonaws.com', () => {
+      const url = (host: string) => `https://${host}/workspaces/${workspaceId}/api/v1/remote_write`;
+      const check = (host: string) => () =>
+        validateTemplateValues({ ...values, ampWorkspaceId: undefined, ampRemoteWriteUrl: url(host) }, ['amp']);
+      expect(check('aps-workspaces.cn-north-1.amazonaws.com.cn')).not.toThrow();
+      expect(check('aps-workspaces-fips.us-west-2.amazonaws.com')).not.toThrow();
+      expect(usageErrorOf(check('aps-workspaces.us-east-1.amazonaws.com.cn')).code).toBe('InvalidAmpRemoteWriteUrl');
+      expect(usageErrorOf(check('aps-workspaces.cn-north-1.amazonaws.com')).code).toBe('InvalidAmpRemoteWriteUrl');
+    });
+
     test.each(['12345678', 'ws_1', 'ws-', 'WORKSPACE', `ws-${'a'.repeat(70)}`])('refuses the workspace id %s', (id) => {
       expect(codeOf({ ampWorkspaceId: id }, ['amp'])).toBe('InvalidAmpWorkspaceId');
     });

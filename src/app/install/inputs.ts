@@ -27,6 +27,8 @@ export interface InstallOptions {
   ampWorkspaceId?: string | undefined;
   /** find the AMP workspace by alias, or create it */
   ampWorkspaceAlias?: string | undefined;
+  /** --allow-custom-endpoint: --amp-remote-write-url may name a host that is not AMP's */
+  allowCustomEndpoint?: boolean | undefined;
   /** --identity (or ADOT_IDENTITY): auto, pod-identity or irsa */
   identity?: string | undefined;
   /** --mode: collector-resource (default) or addon-config */
@@ -49,6 +51,7 @@ export interface InstallRequest {
   ampRemoteWriteUrl: string | undefined;
   ampWorkspaceId: string | undefined;
   ampWorkspaceAlias: string | undefined;
+  allowCustomEndpoint: boolean;
   identity: IdentityChoice;
   mode: InstallMode;
   roleName: string;
@@ -92,6 +95,7 @@ export function templateValuesOf(request: InstallRequest, region: string): Templ
   };
   if (request.ampRemoteWriteUrl !== undefined) values.ampRemoteWriteUrl = request.ampRemoteWriteUrl;
   if (request.ampWorkspaceId !== undefined) values.ampWorkspaceId = request.ampWorkspaceId;
+  if (request.allowCustomEndpoint) values.allowCustomEndpoint = true;
   if (Object.keys(request.set).length > 0) values.set = request.set;
   return values;
 }
@@ -131,6 +135,7 @@ function validateGivenFlags(options: InstallOptions): void {
       collectorName: options.collectorName,
       ...(ampRemoteWriteUrl === undefined ? {} : { ampRemoteWriteUrl }),
       ...(ampWorkspaceId === undefined ? {} : { ampWorkspaceId }),
+      allowCustomEndpoint: options.allowCustomEndpoint === true,
     });
   }
 }
@@ -218,6 +223,7 @@ export async function resolveInstallRequest(deps: OperationDeps, options: Instal
     ampRemoteWriteUrl: options.ampRemoteWriteUrl,
     ampWorkspaceId: options.ampWorkspaceId,
     ampWorkspaceAlias: options.ampWorkspaceAlias,
+    allowCustomEndpoint: options.allowCustomEndpoint === true,
     identity,
     mode: parseInstallMode(options.mode),
     roleName: options.roleName,

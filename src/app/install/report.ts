@@ -1,5 +1,6 @@
 import type { IdentityDecision } from '../../core/identity/mode.js';
 import type { Step } from '../../core/plan/steps.js';
+import { ampWorkspaceOfUrl } from '../../core/identity/required-permissions.js';
 import { ampRemoteWriteUrl } from '../../core/templates/values.js';
 import { describeCollectors } from './addon-config.js';
 import { ampRequest, type ResolvedInstallContext } from './context.js';
@@ -58,6 +59,15 @@ export function modeLine(context: ResolvedInstallContext): string {
     return `the add-on's own collectors from its configuration (--mode addon-config): ${describeCollectors(context.addonConfig)}`;
   }
   return `adot's OpenTelemetryCollector ${context.request.namespace}/${context.request.collectorName} (--mode collector-resource, the default: one collector for every target, on every add-on version; --mode addon-config lets the add-on deploy its own)`;
+}
+
+/** A remote write URL that is not AMP's (--allow-custom-endpoint): said before anything changes. */
+export function customEndpointLine(context: ResolvedInstallContext): string | undefined {
+  const url = context.request.ampRemoteWriteUrl;
+  if (url === undefined || !context.request.targets.includes('amp') || ampWorkspaceOfUrl(url) !== undefined) {
+    return undefined;
+  }
+  return `amp: metrics go to the custom endpoint ${new URL(url).host}, not to Amazon Managed Service for Prometheus (--allow-custom-endpoint)`;
 }
 
 export function installSummary(context: ResolvedInstallContext, changes: number): string {

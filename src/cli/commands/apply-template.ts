@@ -19,6 +19,7 @@ export function register(program: Command, ctx: CommandContext): void {
         targets: o['target'] as string[],
         ampRemoteWriteUrl: o['ampRemoteWriteUrl'] as string | undefined,
         ampWorkspaceId: o['ampWorkspaceId'] as string | undefined,
+        allowCustomEndpoint: o['allowCustomEndpoint'] === true,
         namespace: o['namespace'] as string,
         serviceAccount: o['serviceAccount'] as string,
         collectorName: o['collectorName'] as string,

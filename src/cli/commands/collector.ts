@@ -25,6 +25,10 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--set <key=value>', 'override a template value (repeatable)', collect, [])
     .option('--amp-remote-write-url <url>', 'AMP remote-write URL (target amp)')
     .option('--amp-workspace-id <id>', 'AMP workspace id ws-… (target amp)')
+    .option(
+      '--allow-custom-endpoint',
+      'accept an --amp-remote-write-url that is not an AMP endpoint (metrics go there)',
+    )
     .option('--shutdown-timeout <duration>', 'how long a shutdown lets exporters deliver what they hold', '10s')
     .action(
       ctx.action({ outputs: ['text'] }, async (invocation) => {
@@ -61,6 +65,7 @@ export function register(program: Command, ctx: CommandContext): void {
               ? {}
               : { ampRemoteWriteUrl: options['ampRemoteWriteUrl'] as string }),
             ...(options['ampWorkspaceId'] === undefined ? {} : { ampWorkspaceId: options['ampWorkspaceId'] as string }),
+            ...(options['allowCustomEndpoint'] === true ? { allowCustomEndpoint: true } : {}),
             env: invocation.io.env,
             signal: invocation.io.signal,
             shutdownTimeoutMs,

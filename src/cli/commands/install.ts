@@ -11,6 +11,10 @@ export function addCollectorOptions(command: Command): Command {
     .option('--target <target>', 'amp, cloudwatch or xray (repeatable or comma list)', collect, [])
     .option('--amp-remote-write-url <url>', 'AMP remote-write URL (target amp)')
     .option('--amp-workspace-id <id>', 'AMP workspace id ws-… (target amp; the URL is built for the region)')
+    .option(
+      '--allow-custom-endpoint',
+      'accept an --amp-remote-write-url that is not an AMP endpoint (metrics go there)',
+    )
     .option('--namespace <name>', 'namespace of the collector', 'aws-otel-eks')
     .option('--service-account <name>', 'service account of the collector', 'aws-otel-collector')
     .option('--collector-name <name>', 'name of the OpenTelemetryCollector resource', 'observability')
@@ -50,6 +54,7 @@ export function register(program: Command, ctx: CommandContext): void {
           addonVersion: o['addonVersion'] as string | undefined,
           ampRemoteWriteUrl: o['ampRemoteWriteUrl'] as string | undefined,
           ampWorkspaceId: o['ampWorkspaceId'] as string | undefined,
+          allowCustomEndpoint: o['allowCustomEndpoint'] === true,
           ampWorkspaceAlias: o['ampWorkspaceAlias'] as string | undefined,
           identity: (o['identity'] as string | undefined) ?? invocation.io.env['ADOT_IDENTITY'],
           mode: o['mode'] as string | undefined,

@@ -3,7 +3,10 @@
  * ACTIVE, and lives in the region the requests are signed for. A wrong workspace id answers 404 at remote write
  * and a signature for another region is refused, so telemetry would be lost either way.
  */
-import { hintFor, pass, withFact } from './helpers.js';
+import { customSignedRemoteWrites } from '../identity/amp-workspace.js';
+import { collectorConfigOf } from './collector-identity.js';
+import { hintFor, listText, pass, withFact } from './helpers.js';
+import { identityOf } from './iam.js';
 import type { AmpWorkspaceFact, Check, CheckOutcome } from './types.js';
 
 export const ampWorkspace: Check = {
@@ -16,6 +19,21 @@ export const ampWorkspace: Check = {
   run(facts, context) {
     return withFact(this.id, 'the AMP workspace', facts.ampWorkspace, (target) => {
       if (target === undefined) {
+        const identity = identityOf(facts, context);
+        const config = identity.collector === undefined ? undefined : collectorConfigOf(identity.collector).config;
+        const custom = config === undefined ? [] : customSignedRemoteWrites(config);
+        if (custom.length > 0) {
+          return {
+            status: 'warn',
+            message: `the collector sends SigV4-signed remote writes to ${listText(custom)}, which is not an Amazon Managed Service for Prometheus endpoint`,
+            observed: listText(custom),
+            expected: 'aps-workspaces.REGION.amazonaws.com',
+            hint: hintFor(
+              this.id,
+              `adot install --cluster ${context.clusterName} --target amp --amp-workspace-id <id> (or keep it, if you mean to send there: install took it with --allow-custom-endpoint)`,
+            ),
+          };
+        }
         return {
           status: 'skip',
           message: 'skipped: the collector writes to no Amazon Managed Service for Prometheus workspace',

@@ -34,3 +34,26 @@ export function ampWorkspaceOfExporters(config: CollectorConfig): AmpWorkspaceTa
   }
   return undefined;
 }
+
+/**
+ * The hosts SigV4-signed remote writes go to that are not Amazon Managed Service for Prometheus endpoints: a
+ * prometheusremotewrite exporter in the pipelines authenticated by a sigv4auth extension, whose endpoint names no
+ * workspace of an AMP host. Signed requests carry the role's credentials' signature to that host.
+ */
+export function customSignedRemoteWrites(config: CollectorConfig): string[] {
+  const hosts: string[] = [];
+  for (const id of exportersInUse(config)) {
+    if (componentType(id) !== 'prometheusremotewrite') continue;
+    const settings = record(config.exporters[id]);
+    const authenticator = record(settings.auth).authenticator;
+    if (typeof authenticator !== 'string' || componentType(authenticator) !== 'sigv4auth') continue;
+    const endpoint = typeof settings.endpoint === 'string' ? settings.endpoint : '';
+    if (ampWorkspaceOfUrl(endpoint) !== undefined) continue;
+    try {
+      hosts.push(new URL(endpoint).host);
+    } catch {
+      // an endpoint that is not a URL is collector.resource's finding
+    }
+  }
+  return hosts;
+}

@@ -16,6 +16,8 @@ export interface TemplateValues {
   collectorName: string;
   ampRemoteWriteUrl?: string;
   ampWorkspaceId?: string;
+  /** --allow-custom-endpoint: a remote write URL that is not an AMP endpoint is accepted (SigV4-signed requests go there) */
+  allowCustomEndpoint?: boolean;
   /** --set key=value overrides, see settableKeys() */
   set?: Record<string, string>;
 }
@@ -25,7 +27,11 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 const WORKSPACE_ID = /^ws-[0-9A-Za-z]+(-[0-9A-Za-z]+)*$/;
-const AMP_HOST = /^aps-workspaces(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+/**
+ * AMP's endpoints: aps-workspaces.REGION.amazonaws.com, and .amazonaws.com.cn in the China regions
+ * (https://docs.aws.amazon.com/general/latest/gr/prometheus-service.html); FIPS variants aps-workspaces-fips.
+ */
+const AMP_HOST = /^aps-workspaces(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
 const AMP_PATH = /^\/workspaces\/([^/]+)\/api\/v1\/remote_write$/;
 const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 
@@ -118,7 +124,7 @@ function invalidAmpUrl(value: string, reason: string) {
   });
 }
 
-function parseAmpUrl(value: string): ParsedAmpUrl {
+function parseAmpUrl(value: string, allowCustomEndpoint: boolean): ParsedAmpUrl {
   assertSafeValue(value, '--amp-remote-write-url');
   if (/[\s"'`<>\\^|{}$]/.test(value)) throw invalidAmpUrl(value, 'it contains characters a URL cannot hold');
   let url: URL;
@@ -133,6 +139,22 @@ function parseAmpUrl(value: string): ParsedAmpUrl {
   if (!url.pathname.endsWith('/api/v1/remote_write'))
     throw invalidAmpUrl(value, 'the path must end with /api/v1/remote_write');
   const host = AMP_HOST.exec(url.hostname);
+  if (host === null && !allowCustomEndpoint) {
+    throw usageError(
+      'CustomRemoteWriteEndpoint',
+      `--amp-remote-write-url "${value}" is not an Amazon Managed Service for Prometheus endpoint (aps-workspaces.REGION.amazonaws.com): the collector would send SigV4-signed metrics to ${url.hostname}`,
+      {
+        hint: 'use the workspace URL aws amp describe-workspace --workspace-id ws-… --query workspace.prometheusEndpoint gives, or pass --allow-custom-endpoint if you mean to send to this host',
+        details: { flag: '--amp-remote-write-url', value },
+      },
+    );
+  }
+  if (host !== null && (host[2] === '.cn') !== (host[1] ?? '').startsWith('cn-')) {
+    throw invalidAmpUrl(
+      value,
+      `region ${host[1]} is served at amazonaws.com${(host[1] ?? '').startsWith('cn-') ? '.cn' : ''}`,
+    );
+  }
   const path = AMP_PATH.exec(url.pathname);
   if (host && !path) throw invalidAmpUrl(value, 'the path must be /workspaces/WORKSPACE_ID/api/v1/remote_write');
   if (path?.[1] !== undefined && host) assertWorkspaceId(path[1]);
@@ -162,7 +184,7 @@ export function resolveAmp(values: TemplateValues): {
       url: ampRemoteWriteUrl(values.region, ampWorkspaceId ?? ''),
       region: values.region,
     };
-  const parsed = parseAmpUrl(urlValue);
+  const parsed = parseAmpUrl(urlValue, values.allowCustomEndpoint === true);
   if (ampWorkspaceId) {
     assertWorkspaceId(ampWorkspaceId);
     if (parsed.workspaceId !== ampWorkspaceId) {
