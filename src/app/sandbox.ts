@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { failure } from '../core/errors.js';
 import type { Kube } from '../ports.js';
 import { listSandboxCollectors, type SandboxCollector } from '../sandbox/process/collectors.js';
-import { isProcessAlive, readSandboxInfo, sandboxPaths, type SandboxInfoFile } from '../sandbox/process/files.js';
+import { assertSandboxDir, readSandboxInfo, sandboxPaths, type SandboxInfoFile } from '../sandbox/process/files.js';
+import { isSandboxProcess } from '../sandbox/process/identity.js';
 import { serveSandbox } from '../sandbox/process/serve.js';
 import { spawnDetachedSandbox } from '../sandbox/process/start.js';
 import { stopDetachedSandbox } from '../sandbox/process/stop.js';
@@ -101,8 +102,9 @@ export async function sandboxStatus(options: { dir: string; kubeFor?: SandboxKub
 }
 
 async function runningSandboxInfo(dir: string, given: string): Promise<SandboxInfoFile> {
+  await assertSandboxDir(dir);
   const info = await readSandboxInfo(dir);
-  if (info === undefined || !isProcessAlive(info.pid)) {
+  if (info === undefined || !isSandboxProcess(info.pid, info.instance)) {
     throw failure('SandboxNotRunning', `no sandbox is running in ${dir}`, {
       hint: `Start one: adot sandbox start --dir ${given}`,
     });
@@ -119,6 +121,8 @@ export interface SandboxServeOptions {
   readFile?: ReadFile;
   /** defaults to this process's pid */
   pid?: number;
+  /** the token `sandbox start` passed (--instance) */
+  instance?: string | undefined;
   /** where the sandbox's collectors log, one line per call (the detached process: its log file) */
   log?: (line: string) => void;
 }
@@ -134,12 +138,14 @@ export async function sandboxServe(options: SandboxServeOptions): Promise<void> 
     dir: resolve(options.dir),
     seed,
     pid: options.pid ?? process.pid,
+    instance: options.instance,
     signal: options.signal,
     ...(options.log === undefined ? {} : { log: options.log }),
   });
 }
 
 export async function sandboxStop(options: { dir: string }): Promise<{ stopped: boolean; pid?: number }> {
+  await assertSandboxDir(resolve(options.dir));
   return stopDetachedSandbox(resolve(options.dir));
 }
 

@@ -1,5 +1,5 @@
 // The smallest `adot sandbox serve`: what bin/adot.js does for that command, without the CLI frame.
-// Usage: node sandbox-serve-entry.mjs sandbox serve --dir DIR [--seed FILE | --scenario NAME]
+// Usage: node sandbox-serve-entry.mjs sandbox serve --dir DIR [--seed FILE | --scenario NAME] --instance TOKEN
 import { sandboxServe } from '../../dist/app/sandbox.js';
 
 const args = process.argv.slice(2);
@@ -15,6 +15,7 @@ try {
     dir: valueOf('--dir'),
     seedFile: valueOf('--seed'),
     scenario: valueOf('--scenario'),
+    instance: valueOf('--instance'),
     signal: controller.signal,
   });
 } catch (error) {

@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -72,6 +72,56 @@ describe('detached sandbox process', () => {
     await expect(sandboxEnv({ dir })).rejects.toSatisfy(
       (error) => isAdotError(error) && error.code === 'SandboxNotRunning',
     );
+  });
+
+  it('never signals a process it did not start: a stale or planted sandbox.json naming another pid is only removed', async () => {
+    const bystander = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      const planted = join(dir, 'planted');
+      await mkdir(planted);
+      await writeFile(join(planted, 'sandbox.json'), JSON.stringify({ pid: bystander.pid, instance: 'guessed' }));
+      expect(await sandboxStop({ dir: planted })).toMatchObject({ stopped: false });
+      expect(isProcessAlive(bystander.pid ?? 0)).toBe(true);
+      expect(existsSync(join(planted, 'sandbox.json'))).toBe(false);
+      await writeFile(join(planted, 'sandbox.json'), JSON.stringify({ pid: bystander.pid }));
+      await expect(sandboxEnv({ dir: planted })).rejects.toSatisfy(
+        (error) => isAdotError(error) && error.code === 'SandboxNotRunning',
+      );
+    } finally {
+      bystander.kill('SIGKILL');
+    }
+  });
+
+  it('writes its files without following links planted in --dir, private to the user; a --dir that is a file is bad input', async () => {
+    const planted = join(dir, 'links');
+    await mkdir(planted);
+    const victim = join(dir, 'victim.txt');
+    await writeFile(victim, 'precious\n');
+    await symlink(victim, join(planted, 'sandbox.log'));
+    await symlink(victim, join(planted, 'kubeconfig'));
+    const info = await sandboxStart({ dir: planted, scenario: 'fresh', serveCommand, nodePath: process.execPath });
+    try {
+      expect(await readFile(victim, 'utf8')).toBe('precious\n');
+      for (const name of ['sandbox.log', 'kubeconfig', 'env', 'sandbox.json']) {
+        const found = await lstat(join(planted, name));
+        expect(found.isSymbolicLink(), name).toBe(false);
+        expect(found.mode & 0o077, name).toBe(0);
+      }
+      expect(info.pid).toBeGreaterThan(0);
+    } finally {
+      await sandboxStop({ dir: planted });
+    }
+    const file = join(dir, 'a-file');
+    await writeFile(file, '');
+    for (const attempt of [
+      () => sandboxStart({ dir: file, scenario: 'fresh', serveCommand, nodePath: process.execPath }),
+      () => sandboxStop({ dir: file }),
+      () => sandboxEnv({ dir: file }),
+    ]) {
+      await expect(attempt()).rejects.toSatisfy(
+        (error) => isAdotError(error) && error.exitStatus === 2 && error.code === 'SandboxDirNotADirectory',
+      );
+    }
   });
 
   it('reports the log tail when the serve process fails', async () => {

@@ -138,13 +138,16 @@ export function register(program: Command, ctx: CommandContext): void {
     .description('run the sandbox in the foreground (what `sandbox start` runs in the background)')
     .option('--seed <file>')
     .option('--scenario <name>')
+    .option('--instance <token>')
     .addOption(dirOption())
     .action(
       ctx.action({ outputs: ['text'] }, async (invocation) => {
         const { sandboxServe } = await import('../../app/sandbox.js');
         const seed = invocation.options['seed'] as string | undefined;
         const scenario = invocation.options['scenario'] as string | undefined;
+        const instance = invocation.options['instance'] as string | undefined;
         await sandboxServe({
+          instance,
           dir: sandboxDir(invocation),
           ...(seed === undefined ? {} : { seedFile: resolve(invocation.io.cwd, seed) }),
           ...(scenario === undefined ? {} : { scenario }),

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { usageError } from '../../core/errors.js';
 import { join } from 'node:path';
 import type { SandboxCluster } from '../sandbox.js';
 
@@ -26,6 +28,8 @@ export function sandboxPaths(dir: string): SandboxPaths {
 /** what sandbox.json holds */
 export interface SandboxInfoFile {
   pid: number;
+  /** the random token the serve process was started with (see identity.ts) */
+  instance?: string;
   awsEndpoint: string;
   region: string;
   account: string;
@@ -40,7 +44,8 @@ export interface SandboxInfoFile {
 export async function writeFileAtomic(path: string, text: string, mode = 0o600): Promise<void> {
   const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    await writeFile(temporary, text, { mode });
+    // a new file only (O_EXCL never follows a link); the rename then replaces whatever was at the path, link included
+    await writeFile(temporary, text, { mode, flag: 'wx' });
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });
@@ -65,6 +70,34 @@ export function parseEnvFile(text: string): Record<string, string> {
     env[match[1]] = match[2].replace(/^'|'$/g, '').replace(/'\\''/g, "'");
   }
   return env;
+}
+
+/**
+ * Opens a file of the sandbox's directory for writing without following a link planted at its path: the path is
+ * removed first (a link is removed, not its target), then created anew, exclusively, mode 0600.
+ */
+export async function openOwnFile(path: string, append = false): Promise<FileHandle> {
+  if (!append) await rm(path, { force: true });
+  const flags = append
+    ? constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW
+    : constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+  return open(path, flags, 0o600);
+}
+
+/** A --dir that exists must be a directory (or a link to one): anything else is bad input. */
+export async function assertSandboxDir(dir: string): Promise<void> {
+  const found = await stat(dir).catch(() => undefined);
+  if (found !== undefined && !found.isDirectory()) {
+    throw usageError('SandboxDirNotADirectory', `--dir ${dir} exists and is not a directory`, {
+      hint: 'pass a directory (it is created when missing), e.g. --dir .adot-sandbox',
+    });
+  }
+}
+
+/** The sandbox's directory, checked, and created 0700 when missing. */
+export async function ensureSandboxDir(dir: string): Promise<void> {
+  await assertSandboxDir(dir);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
 }
 
 export async function readSandboxInfo(dir: string): Promise<SandboxInfoFile | undefined> {

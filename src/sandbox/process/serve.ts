@@ -1,13 +1,23 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import type { Logger } from '../../collector/telemetry/logger.js';
 import { startSandbox } from '../sandbox.js';
 import type { Seed } from '../types.js';
-import { readSandboxInfo, renderEnvFile, sandboxPaths, writeFileAtomic, type SandboxInfoFile } from './files.js';
+import {
+  ensureSandboxDir,
+  openOwnFile,
+  readSandboxInfo,
+  renderEnvFile,
+  sandboxPaths,
+  writeFileAtomic,
+  type SandboxInfoFile,
+} from './files.js';
 
 export interface ServeOptions {
   dir: string;
   seed: Seed;
   pid: number;
+  /** the token `sandbox start` gave this process (written to sandbox.json, so stop can tell it is this process) */
+  instance?: string | undefined;
   signal: AbortSignal;
   host?: string;
   /** where the collectors the sandbox runs log, one line per call */
@@ -20,7 +30,7 @@ export interface ServeOptions {
  */
 export async function serveSandbox(options: ServeOptions): Promise<SandboxInfoFile> {
   const paths = sandboxPaths(options.dir);
-  await mkdir(options.dir, { recursive: true });
+  await ensureSandboxDir(options.dir);
   const log = options.log;
   const sandbox = await startSandbox({
     seed: options.seed,
@@ -32,6 +42,7 @@ export async function serveSandbox(options: ServeOptions): Promise<SandboxInfoFi
     await writeFileAtomic(paths.env, renderEnvFile(sandbox.env(paths.kubeconfig)));
     const info: SandboxInfoFile = {
       pid: options.pid,
+      ...(options.instance === undefined ? {} : { instance: options.instance }),
       awsEndpoint: sandbox.awsEndpoint,
       region: sandbox.region,
       account: sandbox.account,
@@ -45,7 +56,7 @@ export async function serveSandbox(options: ServeOptions): Promise<SandboxInfoFi
     const ready = `sandbox ready: AWS ${sandbox.awsEndpoint}, clusters ${sandbox.clusters.map((c) => `${c.name}=${c.server}`).join(', ')}`;
     // through the same stream as the collectors' lines when there is one, so that neither overwrites the other
     if (log !== undefined) log(ready);
-    else await writeFile(paths.log, `${ready}\n`, { flag: 'a' }).catch(() => undefined);
+    else await appendOwnFile(paths.log, `${ready}\n`).catch(() => undefined);
     await abortion(options.signal);
     return info;
   } finally {
@@ -63,4 +74,13 @@ function timestampedLogger(log: (line: string) => void): Logger {
 function abortion(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+async function appendOwnFile(path: string, text: string): Promise<void> {
+  const file = await openOwnFile(path, true);
+  try {
+    await file.writeFile(text);
+  } finally {
+    await file.close();
+  }
 }

@@ -1,7 +1,16 @@
 import { spawn } from 'node:child_process';
-import { mkdir, open, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { failure } from '../../core/errors.js';
-import { isProcessAlive, readLogTail, readSandboxInfo, sandboxPaths, type SandboxInfoFile } from './files.js';
+import { randomBytes } from 'node:crypto';
+import {
+  ensureSandboxDir,
+  openOwnFile,
+  readLogTail,
+  readSandboxInfo,
+  sandboxPaths,
+  type SandboxInfoFile,
+} from './files.js';
+import { INSTANCE_FLAG, isSandboxProcess } from './identity.js';
 
 export interface SpawnSandboxOptions {
   dir: string;
@@ -20,21 +29,25 @@ export interface SpawnSandboxOptions {
  */
 export async function spawnDetachedSandbox(options: SpawnSandboxOptions): Promise<SandboxInfoFile> {
   const paths = sandboxPaths(options.dir);
+  await ensureSandboxDir(options.dir);
   const existing = await readSandboxInfo(options.dir);
-  if (existing !== undefined && isProcessAlive(existing.pid)) {
+  if (existing !== undefined && isSandboxProcess(existing.pid, existing.instance)) {
     throw failure('SandboxRunning', `a sandbox is already running in ${options.dir} (pid ${existing.pid})`, {
       hint: `Stop it first: adot sandbox stop --dir ${options.dir}`,
       details: { pid: existing.pid },
     });
   }
-  await mkdir(options.dir, { recursive: true });
   await rm(paths.info, { force: true });
 
-  const log = await open(paths.log, 'w');
+  const instance = randomBytes(16).toString('hex');
+  const log = await openOwnFile(paths.log);
   let exitedWith: string | undefined;
   let pid: number | undefined;
   try {
-    const child = spawn(options.nodePath, options.args, { detached: true, stdio: ['ignore', 'ignore', log.fd] });
+    const child = spawn(options.nodePath, [...options.args, INSTANCE_FLAG, instance], {
+      detached: true,
+      stdio: ['ignore', 'ignore', log.fd],
+    });
     child.on('exit', (code, signal) => {
       exitedWith = signal === null ? `exit code ${code ?? 'unknown'}` : `signal ${signal}`;
     });
@@ -50,7 +63,7 @@ export async function spawnDetachedSandbox(options: SpawnSandboxOptions): Promis
   const deadline = Date.now() + (options.readyTimeoutMs ?? 10_000);
   for (;;) {
     const info = await readSandboxInfo(options.dir);
-    if (info !== undefined && info.pid === pid) return info;
+    if (info !== undefined && info.pid === pid && info.instance === instance) return info;
     if (exitedWith !== undefined || pid === undefined) {
       throw await startFailure(
         `the sandbox process ended before it was ready (${exitedWith ?? 'not started'})`,

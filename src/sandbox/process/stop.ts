@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { isProcessAlive, readSandboxInfo, sandboxPaths } from './files.js';
+import { isSandboxProcess } from './identity.js';
 
 export interface StopResult {
   stopped: boolean;
@@ -17,7 +18,8 @@ async function waitUntilGone(pid: number, timeoutMs: number, pollMs: number): Pr
 
 /**
  * SIGTERM, wait until the process is gone (then SIGKILL after the deadline), remove sandbox.json. When nothing
- * runs, only a stale sandbox.json is cleaned up and `stopped` is false.
+ * runs — or the pid sandbox.json names is not the sandbox it started (identity.ts) — only the stale sandbox.json is
+ * cleaned up, nothing is signalled, and `stopped` is false.
  */
 export async function stopDetachedSandbox(
   dir: string,
@@ -26,7 +28,7 @@ export async function stopDetachedSandbox(
   const info = await readSandboxInfo(dir);
   const infoPath = sandboxPaths(dir).info;
   if (info === undefined) return { stopped: false };
-  if (!isProcessAlive(info.pid)) {
+  if (!isSandboxProcess(info.pid, info.instance)) {
     await rm(infoPath, { force: true });
     return { stopped: false, pid: info.pid };
   }
