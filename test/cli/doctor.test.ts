@@ -15,6 +15,7 @@ import type { Kube } from '../../src/ports.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
 import { scenarioWith } from '../helpers/sandbox.js';
 import { CHECK_IDS } from '../helpers/check-ids.js';
+import { renderPrometheusRbac } from '../../src/core/templates/manifests.js';
 import { AMP_CONFIG } from '../unit/checks-fixtures.js';
 
 interface DoctorJson {
@@ -469,6 +470,16 @@ describe('adot doctor on EKS Pod Identity', () => {
         : o,
     );
     seed.iam!.roles![0]!.attachedPolicies = ['arn:aws:iam::aws:policy/AmazonPrometheusRemoteWriteAccess'];
+    // the Prometheus receiver's RBAC, as install applies it for a metrics target
+    objectsOf(seed).push(
+      ...renderPrometheusRbac({
+        region: 'us-east-1',
+        clusterName: 'demo',
+        namespace: 'aws-otel-eks',
+        serviceAccount: 'aws-otel-collector',
+        collectorName: 'observability',
+      }),
+    );
     const { run, document } = await doctorInSeed(seed);
     expect(run.code).toBe(1);
     expect(failingIds(document)).toEqual(['amp.workspace']);

@@ -190,6 +190,56 @@ describe('adot install against the sandbox', () => {
       detail: 'attach CloudWatchAgentServerPolicy, detach AWSXRayDaemonWriteAccess',
     });
     expect(attachedPolicies(sandbox, ROLE)).toEqual([CLOUDWATCH, foreign].sort());
+
+    // back to traces only: the cluster-wide read the Prometheus receiver needed goes with the last metrics target
+    const store = sandbox.store(sandbox.defaultCluster);
+    expect(
+      store.get('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'otel-prometheus-role-binding'),
+    ).toBeDefined();
+    const back = await cli(['install', '--target', 'xray', '-o', 'json']);
+    expect(back.code, back.stderr).toBe(0);
+    const steps = planOutput(back).steps;
+    expect(steps.find((s) => s.id === 'prometheus-rbac.clusterrolebinding')?.action).toBe('delete');
+    expect(steps.find((s) => s.id === 'prometheus-rbac.clusterrole')?.action).toBe('delete');
+    expect(
+      store.get('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'otel-prometheus-role-binding'),
+    ).toBeUndefined();
+    expect(store.get('rbac.authorization.k8s.io/v1', 'ClusterRole', 'otel-prometheus-role')).toBeUndefined();
+    const doctor = JSON.parse((await cli(['doctor', '-o', 'json'])).stdout) as {
+      checks: { id: string; status: string; message: string }[];
+    };
+    expect(doctor.checks.find((c) => c.id === 'collector.rbac')).toMatchObject({
+      status: 'pass',
+      message: 'not needed (no prometheus receiver), and none granted',
+    });
+  });
+
+  it('a binding adot did not create is left, and doctor warns on the cluster-wide read no receiver needs', async () => {
+    const { cli, sandbox } = await start(fastSeed('installed-healthy'));
+    const store = sandbox.store(sandbox.defaultCluster);
+    store.put({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'team-reader' },
+      rules: [{ apiGroups: [''], resources: ['pods', 'nodes'], verbs: ['get', 'list', 'watch'] }],
+    });
+    store.put({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'team-reader-collector' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'team-reader' },
+      subjects: [{ kind: 'ServiceAccount', name: 'aws-otel-collector', namespace: 'aws-otel-eks' }],
+    });
+    const run = await cli(['install', '--target', 'xray', '-o', 'json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(store.get('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'team-reader-collector')).toBeDefined();
+    const doctor = JSON.parse((await cli(['doctor', '-o', 'json'])).stdout) as {
+      checks: { id: string; status: string; message: string }[];
+    };
+    expect(doctor.checks.find((c) => c.id === 'collector.rbac')).toMatchObject({
+      status: 'warn',
+      message: expect.stringContaining('through team-reader-collector, which no receiver of the collector needs'),
+    });
   });
 
   it('flaky-api (throttling and 5xx): converges', async () => {

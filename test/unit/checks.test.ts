@@ -810,7 +810,7 @@ describe('collector checks', () => {
   });
 
   it('collector.rbac passes as not needed without a prometheus receiver and fails when its binding is missing', () => {
-    expect(result(run(), 'collector.rbac').message).toBe('not needed (no prometheus receiver)');
+    expect(result(run(), 'collector.rbac').message).toBe('not needed (no prometheus receiver), and none granted');
     const amp = run((f) => {
       f.collectors = ok([collector(AMP_CONFIG)]);
       f.attachedPolicies = ok(['arn:aws:iam::aws:policy/AmazonPrometheusRemoteWriteAccess']);

@@ -24,6 +24,7 @@ import {
   serviceAccountStep,
 } from './identity-steps.js';
 import { templateValuesOf } from './inputs.js';
+import { prometheusRbacRemovalSteps } from './prometheus-rbac-removal.js';
 import { applyObjectStep } from './kube-steps.js';
 import { rolloutStep } from './rollout-step.js';
 import { skippedStep, type InstallRun, type StepDefinition } from './runner.js';
@@ -68,7 +69,7 @@ export function installSteps(deps: OperationDeps, context: ResolvedInstallContex
     : [skippedStep('addon-rbac', 'add-on RBAC (eks:addon-manager)', `not needed for ${context.addonVersion}`)];
   const prometheusRbac = request.targets.some(isMetricsTarget)
     ? prometheusRbacObjects(request.targets, values()).map((desired) => applyObjectStep(kube, desired))
-    : [skippedStep('prometheus-rbac', 'Prometheus receiver RBAC', 'no metrics target')];
+    : prometheusRbacRemovalSteps(kube, values());
   const identityAnnotation = `${context.identity.mode} ${context.roleArn}`;
   return [
     ...addonRbac,

@@ -1,4 +1,4 @@
-import type { Kube, KubeRef } from '../../ports.js';
+import type { Kube, KubeObject, KubeRef } from '../../ports.js';
 import { decideKubeObject, describeObject, refOf, type KubeDecision } from '../../core/plan/kube-diff.js';
 import type { DesiredObject } from '../../core/plan/manifests.js';
 import type { StepDefinition } from './runner.js';
@@ -46,12 +46,15 @@ export function applyObjectStep(
   };
 }
 
-/** Deletes one object when it exists; absent (or its kind no longer served) is none. */
+/**
+ * Deletes one object when it exists; absent (or its kind no longer served) is none. `keep` may give a reason to
+ * leave the live object as it is (skipped, the reason said in the plan), e.g. that adot did not create it.
+ */
 export function deleteObjectStep(
   kube: () => Kube,
   id: string,
   ref: KubeRef,
-  options: { requiresCrd?: string } = {},
+  options: { requiresCrd?: string; keep?: (live: KubeObject) => Promise<string | undefined> } = {},
 ): StepDefinition {
   const resource = describeObject({ kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } });
   return {
@@ -65,9 +68,17 @@ export function deleteObjectStep(
       if (live === undefined) return { action: 'none', detail: 'absent' };
       // a namespace (or an object with finalizers) lingers while the API server finishes deleting it
       if (live.metadata.deletionTimestamp !== undefined) return { action: 'none', detail: 'being deleted' };
+      const reason = await options.keep?.(live);
+      if (reason !== undefined) return { action: 'skipped', detail: `${reason}: left as it is` };
       return { action: 'delete', detail: '' };
     },
     async apply() {
+      if (options.keep !== undefined) {
+        const live = await kube().get(ref);
+        if (live === undefined) return { action: 'none', detail: 'absent' };
+        const reason = await options.keep(live);
+        if (reason !== undefined) return { action: 'skipped', detail: `${reason}: left as it is` };
+      }
       const existed = await kube().delete(ref);
       return existed ? {} : { action: 'none', detail: 'absent' };
     },

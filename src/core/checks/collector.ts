@@ -183,7 +183,6 @@ export const collectorRbac: Check = {
     const config = identity.collector ? collectorConfigOf(identity.collector).config : undefined;
     if (!config) return { status: 'skip', message: 'skipped: no collector configuration' };
     const usesPrometheus = pipelineComponents(config).receivers.some((id) => componentType(id) === 'prometheus');
-    if (!usesPrometheus) return pass('not needed (no prometheus receiver)');
     if (!facts.clusterRoleBindings.ok)
       return unreadable(this.id, 'cluster role bindings', facts.clusterRoleBindings.error);
     if (!facts.clusterRoles.ok) return unreadable(this.id, 'cluster roles', facts.clusterRoles.error);
@@ -192,11 +191,30 @@ export const collectorRbac: Check = {
       bindsServiceAccount(b, identity.namespace, identity.serviceAccount),
     );
     const clusterRoles = facts.clusterRoles.value;
-    const rules = bindings.flatMap((binding) => {
+    const rulesOf = (binding: KubeObject) => {
       const roleName = stringField(binding, 'roleRef', 'name');
       const role = roleName === undefined ? undefined : findObject(clusterRoles, roleName);
       return role ? arrayField(role, 'rules') : [];
-    });
+    };
+    const rules = bindings.flatMap(rulesOf);
+    if (!usesPrometheus) {
+      // least privilege: cluster-wide reads no receiver needs are a finding, not "not needed"
+      const excess = bindings.filter((binding) =>
+        PROMETHEUS_RESOURCES.some((resource) => READ_VERBS.some((verb) => grants(rulesOf(binding), resource, verb))),
+      );
+      if (excess.length === 0) return pass('not needed (no prometheus receiver), and none granted');
+      const names = excess.map((binding) => binding.metadata.name);
+      return {
+        status: 'warn',
+        message: `service account ${account} may read nodes, services, endpoints or pods cluster-wide through ${listText(names)}, which no receiver of the collector needs`,
+        observed: listText(names),
+        expected: 'no cluster-wide read for a collector without a prometheus receiver',
+        hint: hintFor(
+          this.id,
+          `adot install --cluster ${context.clusterName} --target <targets> (removes the Prometheus receiver RBAC adot applied), or kubectl delete clusterrolebinding ${names.join(' ')}`,
+        ),
+      };
+    }
     const missing = PROMETHEUS_RESOURCES.flatMap((resource) =>
       READ_VERBS.filter((verb) => !grants(rules, resource, verb)).map((verb) => `${verb} ${resource}`),
     );

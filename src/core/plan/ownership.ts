@@ -8,6 +8,14 @@ import type { KubeObject } from '../../ports.js';
 
 export const FIELD_MANAGER = 'adot';
 
+/** the label adot puts on what it creates (Kubernetes objects; tags on AWS resources) */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY_ADOT = 'adot';
+
+export function labelledByAdot(object: KubeObject): boolean {
+  return object.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_ADOT;
+}
+
 interface ManagedFieldsEntry {
   manager?: unknown;
   fieldsV1?: unknown;

@@ -2,12 +2,13 @@
 import { stringify } from 'yaml';
 import type { KubeObject } from '../../ports.js';
 import { failure } from '../errors.js';
+import { MANAGED_BY_ADOT, MANAGED_BY_LABEL } from '../plan/ownership.js';
 import { loadTemplateDocuments } from './files.js';
 import { assertNoTokens, substituteTokens } from './tokens.js';
 import { assertNamespace, assertRoleArn, assertServiceAccount, type TemplateValues } from './values.js';
 
 export const ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';
-const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'adot' };
+const MANAGED_BY = { [MANAGED_BY_LABEL]: MANAGED_BY_ADOT };
 
 function kubeObjects(documents: unknown[], source: string): KubeObject[] {
   return documents.map((document) => {

@@ -102,27 +102,6 @@ function installedXrayObjects(identity: 'irsa' | 'pod-identity' = 'irsa'): KubeO
       },
     },
     {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRole',
-      metadata: { name: 'otel-prometheus-role' },
-      rules: [
-        {
-          apiGroups: [''],
-          resources: ['nodes', 'nodes/proxy', 'services', 'endpoints', 'pods'],
-          verbs: ['get', 'list', 'watch'],
-        },
-        { apiGroups: ['extensions', 'networking.k8s.io'], resources: ['ingresses'], verbs: ['get', 'list', 'watch'] },
-        { nonResourceURLs: ['/metrics'], verbs: ['get'] },
-      ],
-    },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
-      metadata: { name: 'otel-prometheus-role-binding' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'otel-prometheus-role' },
-      subjects: [{ kind: 'ServiceAccount', name: COLLECTOR_SERVICE_ACCOUNT, namespace: COLLECTOR_NAMESPACE }],
-    },
-    {
       apiVersion: 'opentelemetry.io/v1alpha1',
       kind: 'OpenTelemetryCollector',
       metadata: { name: 'observability', namespace: COLLECTOR_NAMESPACE },
