@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { FileMount } from '../../collector/runtime/mounted-files.js';
 import type { CollectorResource, CollectorStatus } from '../../collector/supervisor.js';
+import type { PodRef } from '../pods/container-logs.js';
 import type { InjectedCredentials, PodBinding } from '../pods/pod-credentials.js';
 import type { ClusterStore, KubeObject } from '../types.js';
 import { collectorPod } from './collector-pods.js';
@@ -14,7 +16,7 @@ import {
   type PodSlot,
 } from './collector-workloads.js';
 import type { ServiceListeners } from './endpoints.js';
-import { isDeploymentAvailable, record, specOf } from './objects.js';
+import { array, isDeploymentAvailable, record, specOf } from './objects.js';
 import { COLLECTOR_GROUP_VERSION, COLLECTOR_KIND } from './operator.js';
 import type { PodHealth } from './rollout.js';
 import { StoreController } from './store-controller.js';
@@ -37,6 +39,24 @@ export interface CollectorPodIdentity {
   remove(namespace: string, pod: string): void;
 }
 
+/** What a pod's node gives it (pods/node-files.ts, pod-volumes.ts, container-logs.ts), as the sandbox wires it. */
+export interface CollectorPodNodes {
+  /** the container's hostPath mounts, on the pod's node (none without one); what cannot be mounted is logged */
+  mounts(
+    pod: { namespace: string; name: string },
+    nodeName: string | undefined,
+    podSpec: Record<string, unknown>,
+    container: string,
+  ): FileMount[];
+  /** the kubelet starts the pod's containers: their log directories */
+  started(pod: PodRef, containers: string[]): void;
+  /** the pod is gone, and its logs with it */
+  removed(pod: PodRef): void;
+}
+
+/** the variables of EKS's injection that name files the sandbox wrote: the collector sees them where they are */
+const INJECTED_FILE_VARIABLES = ['KUBECONFIG', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE'];
+
 /** one pod of a collector workload, and the collector run for it */
 interface Instance {
   slot: PodSlot;
@@ -51,6 +71,8 @@ interface Instance {
   startTime: string;
   /** its Pod object was put in the store (so its absence means someone deleted it) */
   published: boolean;
+  /** where it runs, once on a node */
+  node?: PodRef;
   resource: CollectorResource;
 }
 
@@ -78,6 +100,7 @@ export class CollectorRuntimeController extends StoreController {
     /** called after the runner started or stopped collectors, for controllers that read its state */
     private readonly onRuntimeChange: () => void,
     private readonly identity?: CollectorPodIdentity,
+    private readonly nodes?: CollectorPodNodes,
   ) {
     super(store);
   }
@@ -85,7 +108,10 @@ export class CollectorRuntimeController extends StoreController {
   override stop(): void {
     this.stopped = true;
     super.stop();
-    for (const instance of this.instances.values()) this.identity?.remove(instance.collector.namespace, instance.pod);
+    for (const instance of this.instances.values()) {
+      this.identity?.remove(instance.collector.namespace, instance.pod);
+      if (instance.node !== undefined) this.nodes?.removed(instance.node);
+    }
   }
 
   /** Resolves once the collectors asked for so far have started or stopped (or after timeoutMs). */
@@ -239,9 +265,11 @@ export class CollectorRuntimeController extends StoreController {
     const uid = randomUUID();
     const template = record(specOf(workload).template);
     const metadata = record(template.metadata);
+    const templateSpec = record(template.spec);
     const account = serviceAccountOf(template);
     const serviceAccount = this.store.get('v1', 'ServiceAccount', account, collector.namespace);
     const node = slot.nodeName === undefined ? undefined : this.store.get('v1', 'Node', slot.nodeName);
+    const containers = array(templateSpec.containers).map((container) => String(record(container).name));
     const injected =
       serviceAccount === undefined || this.identity === undefined
         ? undefined
@@ -251,6 +279,16 @@ export class CollectorRuntimeController extends StoreController {
             ...(node === undefined ? {} : { node: { name: node.metadata.name, uid: node.metadata.uid ?? '' } }),
             serviceAccount,
           });
+    const ref = { namespace: collector.namespace, name: pod, uid };
+    const onNode = slot.nodeName === undefined ? undefined : { ...ref, nodeName: slot.nodeName };
+    if (onNode !== undefined) this.nodes?.started(onNode, containers);
+    const mounts = [
+      ...(this.nodes?.mounts(ref, slot.nodeName, templateSpec, containers[0] ?? '') ?? []),
+      ...INJECTED_FILE_VARIABLES.flatMap((name) => {
+        const file = injected?.env[name];
+        return file === undefined ? [] : [{ path: file, source: file, readOnly: true }];
+      }),
+    ];
     return {
       slot,
       workload: workloadKey(workload),
@@ -262,6 +300,7 @@ export class CollectorRuntimeController extends StoreController {
       injected,
       startTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
       published: false,
+      ...(onNode === undefined ? {} : { node: onNode }),
       resource: {
         ...resource,
         instance: pod,
@@ -277,6 +316,7 @@ export class CollectorRuntimeController extends StoreController {
           annotations: stringMap(metadata.annotations),
         },
         ...(injected === undefined ? {} : { environment: injected.env }),
+        ...(this.nodes === undefined ? {} : { mounts }),
       },
     };
   }
@@ -287,6 +327,7 @@ export class CollectorRuntimeController extends StoreController {
     if (present?.metadata.uid === instance.uid)
       this.store.remove('v1', 'Pod', instance.pod, instance.collector.namespace);
     this.identity?.remove(instance.collector.namespace, instance.pod);
+    if (instance.node !== undefined) this.nodes?.removed(instance.node);
   }
 
   /** a Pod per running collector, Running and Ready; removed while its collector does not run */

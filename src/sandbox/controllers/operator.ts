@@ -49,6 +49,8 @@ export function collectorConfigText(config: unknown): string {
   return typeof config === 'string' ? config : configToYaml(record(config));
 }
 const MANAGED_BY = 'opentelemetry-operator';
+/** the collector's container in the operator's pod template (naming.Container()) */
+export const COLLECTOR_CONTAINER = 'otc-container';
 /** the ADOT collector image when neither the collector nor an installed operator names one */
 const FALLBACK_COLLECTOR_IMAGE = 'public.ecr.aws/aws-observability/aws-otel-collector:latest';
 
@@ -156,7 +158,7 @@ export class OperatorController extends StoreController {
               typeof spec.serviceAccount === 'string' && spec.serviceAccount !== '' ? spec.serviceAccount : objectName,
             containers: [
               {
-                name: 'otc-container',
+                name: COLLECTOR_CONTAINER,
                 image: typeof spec.image === 'string' && spec.image !== '' ? spec.image : defaultImage,
                 args: ['--config=/conf/collector.yaml'],
                 env: [
@@ -168,14 +170,17 @@ export class OperatorController extends StoreController {
                   containerPort: port.targetPort,
                   protocol: port.protocol,
                 })),
-                volumeMounts: [{ name: 'otc-internal', mountPath: '/conf' }],
+                // the operator's config mount, then spec.volumeMounts (internal/manifests/collector/container.go)
+                volumeMounts: [{ name: 'otc-internal', mountPath: '/conf' }, ...array(spec.volumeMounts)],
               },
             ],
+            // the config volume, then spec.volumes (internal/manifests/collector/volume.go)
             volumes: [
               {
                 name: 'otc-internal',
                 configMap: { name: objectName, items: [{ key: 'collector.yaml', path: 'collector.yaml' }] },
               },
+              ...array(spec.volumes),
             ],
           },
         },

@@ -42,6 +42,11 @@ export function clusterStartObjects(
     region,
     kubeletVersion: cluster.gitVersion ?? `v${cluster.version ?? SEED_DEFAULTS.clusterVersion}.0`,
   });
+  // the demo workload's Pod runs on the cluster's first node, where a DaemonSet's pod tails its log
+  const demoWorkload =
+    presetContext.demoWorkload === undefined || nodes[0] === undefined
+      ? presetContext.demoWorkload
+      : { ...presetContext.demoWorkload, nodeName: nodes[0].metadata.name };
   const installed = (addon: SeedAddon): KubeObject[] =>
     addon.name === POD_IDENTITY_AGENT_ADDON
       ? installedAgentObjects(addon, { clusterName: cluster.name, region }, nodes)
@@ -49,7 +54,9 @@ export function clusterStartObjects(
   const objects = [
     ...base,
     ...nodes,
-    ...presets.flatMap((preset) => presetObjects(preset, undefined, presetContext)),
+    ...presets.flatMap((preset) =>
+      presetObjects(preset, undefined, { ...presetContext, ...(demoWorkload === undefined ? {} : { demoWorkload }) }),
+    ),
     ...(cluster.addons ?? []).flatMap(installed),
     ...(cluster.objects ?? []).map((object) => structuredClone(object)),
   ];
