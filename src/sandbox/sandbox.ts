@@ -201,7 +201,14 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     await Promise.all(
       (seed.clusters ?? []).map(async (clusterSeed) => {
         const store = createClusterStore();
-        for (const object of clusterStartObjects(clusterSeed, baseObjects, region, presetContext)) store.put(object);
+        const starting = clusterStartObjects(
+          clusterSeed,
+          baseObjects,
+          region,
+          presetContext,
+          behaviour.addonCollectorBatchSeconds,
+        );
+        for (const object of starting) store.put(object);
         const issuer = clusterSeed.oidcIssuer ?? oidcIssuerFor(region, clusterSeed.name);
         const nodes = clusterNodes({
           dir: join(clusterWorkDir, 'nodes', clusterSeed.name),
@@ -270,7 +277,13 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
         endpoint: cluster.server.url,
         certificateAuthorityData: Buffer.from(cluster.server.certificateAuthority).toString('base64'),
         oidcIssuer: cluster.seed.oidcIssuer,
-        addonHooks: clusterAddonHooks(cluster.store, { clusterName: cluster.seed.name, region }),
+        addonHooks: clusterAddonHooks(cluster.store, {
+          clusterName: cluster.seed.name,
+          region,
+          ...(behaviour.addonCollectorBatchSeconds === undefined
+            ? {}
+            : { metricsBatchSeconds: behaviour.addonCollectorBatchSeconds }),
+        }),
         addons: cluster.seed.addons,
         podIdentityAssociations: cluster.seed.podIdentityAssociations,
       });

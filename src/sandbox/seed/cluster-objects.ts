@@ -31,6 +31,8 @@ export function clusterStartObjects(
   baseObjects: KubeObject[],
   region: string,
   presetContext: PresetContext = {},
+  /** behaviour.addonCollectorBatchSeconds */
+  metricsBatchSeconds?: number,
 ): KubeObject[] {
   const presets = cluster.presets ?? [];
   const base = presets.includes(NO_ADMIN_PRESET)
@@ -50,7 +52,11 @@ export function clusterStartObjects(
   const installed = (addon: SeedAddon): KubeObject[] =>
     addon.name === POD_IDENTITY_AGENT_ADDON
       ? installedAgentObjects(addon, { clusterName: cluster.name, region }, nodes)
-      : installedAdotObjects(addon, { clusterName: cluster.name, region });
+      : installedAdotObjects(addon, {
+          clusterName: cluster.name,
+          region,
+          ...(metricsBatchSeconds === undefined ? {} : { metricsBatchSeconds }),
+        });
   const objects = [
     ...base,
     ...nodes,
@@ -91,7 +97,10 @@ function installedAgentObjects(
 }
 
 /** the operator, rolled out (or not when DEGRADED), and the collectors its configurationValues ask for, as EKS applied them */
-function installedAdotObjects(addon: SeedAddon, context: { clusterName: string; region: string }): KubeObject[] {
+function installedAdotObjects(
+  addon: SeedAddon,
+  context: { clusterName: string; region: string; metricsBatchSeconds?: number },
+): KubeObject[] {
   if (addon.name !== 'adot' || !INSTALLED_ADDON_STATES.has(addon.status ?? 'ACTIVE')) return [];
   const operator = addonOperatorObjectsWith(addon.version, addon.configurationValues).map((object) => {
     if (object.kind !== 'Deployment') return object;
