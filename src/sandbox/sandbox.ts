@@ -288,6 +288,11 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
         podIdentityAssociations: cluster.seed.podIdentityAssociations,
       });
     }
+    // the demo workload's first line, as its process prints it when it starts
+    if (demoWorkload !== undefined) {
+      const listening = `metrics-demo listening on http://${host}:${demoWorkload.port}/metrics`;
+      for (const cluster of started) cluster.nodes.demoWorkloadOutput(listening);
+    }
     // seeded collectors run before the sandbox is handed out
     await Promise.all(started.map((cluster) => cluster.controllers.settled()));
   } catch (error) {

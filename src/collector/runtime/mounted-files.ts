@@ -17,6 +17,8 @@ export interface FileMount {
   /** where it is on this machine: a directory, or a single file */
   source: string;
   readOnly: boolean;
+  /** named when a path outside the mounts is refused (default); false for files the sandbox mounts for itself */
+  named?: boolean;
 }
 
 /** Linux's limit on links followed while resolving one path (MAXSYMLINKS, 40) */
@@ -32,10 +34,11 @@ interface Resolved {
 
 export function mountedFiles(mounts: readonly FileMount[]): CollectorFiles {
   const normalized = mounts.map((mount) => ({ ...mount, path: posix.resolve('/', mount.path) }));
+  const named = [...new Set(normalized.filter((mount) => mount.named !== false).map((mount) => mount.path))].sort();
   const reason =
-    normalized.length === 0
+    named.length === 0
       ? 'the pod mounts no volume the sandbox can show its collector'
-      : `the sandbox's collectors see only their pod's volume mounts: ${[...new Set(normalized.map((mount) => mount.path))].sort().join(', ')}`;
+      : `the sandbox's collectors see only their pod's volume mounts: ${named.join(', ')}`;
 
   /** the mount a path of the view is on (the deepest), or the directories above the mount points */
   const locate = (path: string): Location | undefined => {

@@ -286,7 +286,7 @@ export class CollectorRuntimeController extends StoreController {
       ...(this.nodes?.mounts(ref, slot.nodeName, templateSpec, containers[0] ?? '') ?? []),
       ...INJECTED_FILE_VARIABLES.flatMap((name) => {
         const file = injected?.env[name];
-        return file === undefined ? [] : [{ path: file, source: file, readOnly: true }];
+        return file === undefined ? [] : [{ path: file, source: file, readOnly: true, named: false }];
       }),
     ];
     return {

@@ -44,6 +44,18 @@ export function collectorsAsOperatorSees(
   });
 }
 
+/**
+ * The collector's DaemonSet strategy (v1beta1 daemonSetUpdateStrategy, v1alpha1 updateStrategy) with what the API
+ * server defaults in a DaemonSet (pkg/apis/apps/v1/defaults.go SetDefaults_DaemonSet: RollingUpdate, maxUnavailable 1,
+ * maxSurge 0), which `kubectl rollout status` needs.
+ */
+function daemonSetUpdateStrategy(strategy: unknown): Record<string, unknown> {
+  const given = record(strategy);
+  const type = typeof given.type === 'string' && given.type !== '' ? given.type : 'RollingUpdate';
+  if (type !== 'RollingUpdate') return { ...given, type };
+  return { ...given, type, rollingUpdate: { maxUnavailable: 1, maxSurge: 0, ...record(given.rollingUpdate) } };
+}
+
 /** the operator's collector.yaml: v1alpha1's string as written (older operators), v1beta1's Config.Yaml() */
 export function collectorConfigText(config: unknown): string {
   return typeof config === 'string' ? config : configToYaml(record(config));
@@ -140,7 +152,7 @@ export class OperatorController extends StoreController {
     // Deployments and StatefulSets, a StatefulSet's serviceName and Parallel pod management
     const workloadSpec =
       kind === 'DaemonSet'
-        ? {}
+        ? { updateStrategy: daemonSetUpdateStrategy(spec.daemonSetUpdateStrategy ?? spec.updateStrategy) }
         : kind === 'StatefulSet'
           ? { replicas, serviceName: objectName, podManagementPolicy: 'Parallel' }
           : { replicas };
