@@ -157,7 +157,9 @@ describe('pods/log, as the API server and the kubelet answer it', () => {
       message: 'previous terminated container "app" in pod "cart-1" not found',
     });
     const two = { ...pod, spec: { nodeName: 'ip-1', containers: [{ name: 'app' }, { name: 'proxy' }] } };
-    expect(failure('', two).message).toBe('a container name must be specified for pod cart-1, choose one of: [app proxy]');
+    expect(failure('', two).message).toBe(
+      'a container name must be specified for pod cart-1, choose one of: [app proxy]',
+    );
     expect(failure('container=proxy', two).message).toMatch(/^the sandbox runs no container "proxy" for pod "cart-1"/);
     // a pod on no node has no logs yet
     expect(log('', { ...pod, spec: { containers: [{ name: 'app' }] } })).toBe('');

@@ -72,7 +72,9 @@ export async function loadKubeconfigFile(config: KubeConfig, path: string, files
   config.loadFromString((await files.readFile(path)).toString('utf8'));
   // relative to the kubeconfig's directory, as client-go (and client-node's loadFromFile) read them
   const asData = async (file: string | undefined) =>
-    file === undefined || file === '' ? undefined : (await files.readFile(resolve(dirname(path), file))).toString('base64');
+    file === undefined || file === ''
+      ? undefined
+      : (await files.readFile(resolve(dirname(path), file))).toString('base64');
   const clusters = await Promise.all(
     config.clusters.map(async ({ caFile, ...cluster }) => {
       const caData = await asData(caFile);

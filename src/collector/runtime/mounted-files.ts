@@ -134,7 +134,10 @@ export function mountedFiles(mounts: readonly FileMount[]): CollectorFiles {
       const listed: DirectoryEntry[] = [];
       for (const entry of entries) {
         if (!entry.isSymbolicLink()) {
-          listed.push({ name: entry.name, kind: entry.isDirectory() ? 'directory' : entry.isFile() ? 'file' : 'other' });
+          listed.push({
+            name: entry.name,
+            kind: entry.isDirectory() ? 'directory' : entry.isFile() ? 'file' : 'other',
+          });
           continue;
         }
         const target = await hostOf(posix.join(resolved.path, entry.name), 'read').catch(() => undefined);

@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { FileMount } from '../../collector/runtime/mounted-files.js';
 import type { CollectorResource, CollectorStatus } from '../../collector/supervisor.js';
 import type { PodRef } from '../pods/container-logs.js';
-import type { InjectedCredentials, PodBinding } from '../pods/pod-credentials.js';
+import type { InjectedCredentials } from '../pods/pod-credentials.js';
 import type { ClusterStore, KubeObject } from '../types.js';
+import {
+  collectorPodMounts,
+  serviceAccountOf,
+  stringMap,
+  type CollectorPodIdentity,
+  type CollectorPodNodes,
+} from './collector-pod-wiring.js';
 import { collectorPod } from './collector-pods.js';
 import { collectorServicePorts, type PortSource } from './collector-ports.js';
 import {
@@ -21,6 +27,8 @@ import { COLLECTOR_GROUP_VERSION, COLLECTOR_KIND } from './operator.js';
 import type { PodHealth } from './rollout.js';
 import { StoreController } from './store-controller.js';
 
+export type { CollectorPodIdentity, CollectorPodNodes } from './collector-pod-wiring.js';
+
 /** On a collector's Service: JSON map receiver id -> host:port where the sandbox's collector really listens. */
 export const LISTENERS_ANNOTATION = 'sandbox.adot.dev/listeners';
 
@@ -29,33 +37,6 @@ export interface CollectorRunner {
   reconcile(resources: readonly CollectorResource[]): Promise<void>;
   status(name: string, namespace?: string, instance?: string): CollectorStatus | undefined;
 }
-
-/** What EKS gives a pod for its service account (pods/pod-credentials.ts), as the sandbox wires it. */
-export interface CollectorPodIdentity {
-  /** changes when what the service account's pods get changes (annotation, association) */
-  wiring(namespace: string, serviceAccount: KubeObject | undefined): string;
-  /** writes the pod's token files; what its container and its Pod object get */
-  inject(binding: PodBinding): InjectedCredentials;
-  remove(namespace: string, pod: string): void;
-}
-
-/** What a pod's node gives it (pods/node-files.ts, pod-volumes.ts, container-logs.ts), as the sandbox wires it. */
-export interface CollectorPodNodes {
-  /** the container's hostPath mounts, on the pod's node (none without one); what cannot be mounted is logged */
-  mounts(
-    pod: { namespace: string; name: string },
-    nodeName: string | undefined,
-    podSpec: Record<string, unknown>,
-    container: string,
-  ): FileMount[];
-  /** the kubelet starts the pod's containers: their log directories */
-  started(pod: PodRef, containers: string[]): void;
-  /** the pod is gone, and its logs with it */
-  removed(pod: PodRef): void;
-}
-
-/** the variables of EKS's injection that name files the sandbox wrote: the collector sees them where they are */
-const INJECTED_FILE_VARIABLES = ['KUBECONFIG', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE'];
 
 /** one pod of a collector workload, and the collector run for it */
 interface Instance {
@@ -282,13 +263,10 @@ export class CollectorRuntimeController extends StoreController {
     const ref = { namespace: collector.namespace, name: pod, uid };
     const onNode = slot.nodeName === undefined ? undefined : { ...ref, nodeName: slot.nodeName };
     if (onNode !== undefined) this.nodes?.started(onNode, containers);
-    const mounts = [
-      ...(this.nodes?.mounts(ref, slot.nodeName, templateSpec, containers[0] ?? '') ?? []),
-      ...INJECTED_FILE_VARIABLES.flatMap((name) => {
-        const file = injected?.env[name];
-        return file === undefined ? [] : [{ path: file, source: file, readOnly: true, named: false }];
-      }),
-    ];
+    const mounts =
+      this.nodes === undefined
+        ? undefined
+        : collectorPodMounts(this.nodes, ref, slot.nodeName, templateSpec, containers[0] ?? '', injected?.env);
     return {
       slot,
       workload: workloadKey(workload),
@@ -316,7 +294,7 @@ export class CollectorRuntimeController extends StoreController {
           annotations: stringMap(metadata.annotations),
         },
         ...(injected === undefined ? {} : { environment: injected.env }),
-        ...(this.nodes === undefined ? {} : { mounts }),
+        ...(mounts === undefined ? {} : { mounts }),
       },
     };
   }
@@ -406,18 +384,6 @@ export class CollectorRuntimeController extends StoreController {
   private collector(owner: CollectorRef): KubeObject | undefined {
     return this.store.get(COLLECTOR_GROUP_VERSION, COLLECTOR_KIND, owner.name, owner.namespace);
   }
-}
-
-function serviceAccountOf(template: Record<string, unknown>): string {
-  const spec = record(template.spec);
-  const account = spec.serviceAccountName ?? spec.serviceAccount;
-  return typeof account === 'string' && account !== '' ? account : 'default';
-}
-
-function stringMap(value: unknown): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(record(value)).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
-  );
 }
 
 /**
