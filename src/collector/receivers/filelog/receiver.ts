@@ -4,7 +4,9 @@
  * observed time, `log.file.name` (include_file_name, default true) and `log.file.path` (include_file_path) attributes,
  * the static `attributes` and `resource`, then the `operators` in order (operators.ts). When a pipeline refuses the
  * records (memory_limiter), they are read again at the next poll with `retry_on_failure.enabled`, else dropped and
- * logged, as the receiver's consumer does without retry.
+ * logged, as the receiver's consumer does without retry. Files are found and opened through the collector's view of
+ * files (runtime/files.ts): a sandbox collector's patterns name paths in its pod, and one whose directory the pod
+ * does not mount is reported in the log (once a minute) rather than read from the machine.
  */
 import { basename } from 'node:path';
 import { SettingsError, type Settings } from '../../config/settings.js';
