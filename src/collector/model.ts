@@ -3,6 +3,7 @@
  * and the context a component is built with.
  */
 import type { CredentialProvider } from './aws/credentials.js';
+import type { CollectorFiles } from './runtime/files.js';
 import type { SelfMetrics } from './telemetry/self-metrics.js';
 import type { Logger } from './telemetry/logger.js';
 import type { InstrumentationScope, LogRecord, Resource, Span } from './translate/otlp-types.js';
@@ -184,6 +185,11 @@ export interface ComponentContext {
   awsCredentials?: CredentialProvider;
   /** writes one line on the collector's standard output (awsemf's output_destination: stdout) */
   stdout(line: string): void;
+  /**
+   * how the component opens files by path (runtime/files.ts): this machine's (`adot collector run`), or only those
+   * of the pod the sandbox runs the collector for
+   */
+  files: CollectorFiles;
   /** the extension enabled in service.extensions under that id, if any */
   extension(id: string): ExtensionInstance | undefined;
 }

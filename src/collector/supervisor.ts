@@ -10,6 +10,8 @@ import { prepareConfigText } from './config/load.js';
 import { SettingsError } from './config/settings.js';
 import type { CredentialFallback } from './aws/credentials.js';
 import { startCollector, type RunningCollector } from './runtime/collector.js';
+import type { CollectorFiles } from './runtime/files.js';
+import type { FileMount } from './runtime/mounted-files.js';
 import { withLocalEndpoints } from './runtime/local-endpoints.js';
 import type { Logger } from './telemetry/logger.js';
 
@@ -27,6 +29,8 @@ export interface CollectorResource {
   instance?: string;
   /** what the pod's container gets besides spec.env (the credentials EKS injects, its KUBECONFIG), over `env` */
   environment?: Record<string, string>;
+  /** the pod's volume mounts, with where each is on this machine (for a `files` option that shows the pod's view) */
+  mounts?: FileMount[];
 }
 
 const RUNNABLE_MODES = ['deployment', 'daemonset', 'statefulset'];
@@ -67,7 +71,20 @@ export interface CollectorSupervisorOptions {
    * remote writes to its own emulation this way); returns the URL unchanged when it has nothing to say about it.
    */
   endpointRewrite?: (endpoint: string) => string;
+  /**
+   * How a collector's components open files by path (runtime/files.ts): this machine's (default, as `adot collector
+   * run`), or a view made for the resource (the sandbox: its pod's volume mounts, runtime/mounted-files.ts).
+   */
+  files?: (resource: CollectorResource) => CollectorFiles;
+  /** where a collector's own log lines also go, unprefixed, as its container prints them (the sandbox: its pod's log) */
+  containerLog?: (resource: CollectorResource) => Logger | undefined;
 }
+
+/**
+ * Variables naming files that the AWS SDK reads itself (not a component): with a view of files, their paths are the
+ * pod's too, resolved before the collector starts.
+ */
+const FILE_VARIABLES = ['AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE'];
 
 function keyOf(resource: CollectorResource): string {
   const base = `${resource.metadata.namespace ?? 'default'}/${resource.metadata.name}`;
@@ -166,14 +183,29 @@ export class CollectorSupervisor {
       resource.instance === undefined
         ? key
         : `${keyOf({ ...resource, instance: undefined })} (pod ${resource.instance})`;
+    const container = this.options.containerLog?.(resource);
     const prefixed: Logger = {
-      info: (message) => this.options.logger.info(`collector ${label}: ${message}`),
-      warn: (message) => this.options.logger.warn(`collector ${label}: ${message}`),
-      error: (message) => this.options.logger.error(`collector ${label}: ${message}`),
-      debug: (message) => this.options.logger.debug(`collector ${label}: ${message}`),
+      info: (message) => {
+        this.options.logger.info(`collector ${label}: ${message}`);
+        container?.info(message);
+      },
+      warn: (message) => {
+        this.options.logger.warn(`collector ${label}: ${message}`);
+        container?.warn(message);
+      },
+      error: (message) => {
+        this.options.logger.error(`collector ${label}: ${message}`);
+        container?.error(message);
+      },
+      debug: (message) => {
+        this.options.logger.debug(`collector ${label}: ${message}`);
+        container?.debug(message);
+      },
     };
     try {
+      const files = this.options.files?.(resource);
       const env = this.environmentOf(resource);
+      if (files !== undefined) await resolveFileVariables(env, files, prefixed);
       const { config, warnings } = prepareConfigText(text, `collector ${key}`, env);
       for (const warning of warnings) prefixed.warn(`${warning.path}: ${warning.message}`);
       const local = withRewrittenExporterEndpoints(withLocalEndpoints(config), this.options.endpointRewrite);
@@ -185,6 +217,7 @@ export class CollectorSupervisor {
           : { credentialFallback: this.options.credentialFallback }),
         logger: prefixed,
         ...(this.options.shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs: this.options.shutdownTimeoutMs }),
+        ...(files === undefined ? {} : { files }),
       });
       return { label, config: started, collector, receiverIds: Object.keys(local.receivers) };
     } catch (error) {
@@ -213,6 +246,27 @@ export class CollectorSupervisor {
   }
 }
 
+/**
+ * The SDK's token files as the collector's view resolves them; one it cannot see is left out of the environment
+ * (and said so), so that the SDK never opens a path of this machine the pod does not have.
+ */
+async function resolveFileVariables(
+  env: Record<string, string | undefined>,
+  files: CollectorFiles,
+  logger: Logger,
+): Promise<void> {
+  for (const name of FILE_VARIABLES) {
+    const path = env[name];
+    if (path === undefined || path === '') continue;
+    try {
+      env[name] = await files.resolve(path);
+    } catch (error) {
+      delete env[name];
+      logger.error(`environment ${name}: ${(error as Error).message}`);
+    }
+  }
+}
+
 /** spec.config as text: v1alpha1 holds YAML text, v1beta1 an object. */
 function configText(resource: CollectorResource): string | undefined {
   const config = resource.spec?.config;
@@ -229,6 +283,7 @@ function signature(resource: CollectorResource): string {
     resource.spec?.targetAllocator ?? null,
     resource.pod ?? null,
     resource.environment ?? null,
+    resource.mounts ?? null,
   ]);
 }
 

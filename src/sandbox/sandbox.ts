@@ -18,6 +18,7 @@ import { renderKubeconfig } from './kube/kubeconfig.js';
 import { startKubeApiServer, type KubeApiServer } from './kube/server.js';
 import { createClusterStore } from './kube/store.js';
 import { serviceAccountAuthenticator, startClusterIdentity, type ClusterIdentity } from './pods/cluster-identity.js';
+import { clusterNodes, type ClusterNodes } from './pods/cluster-nodes.js';
 import { ServiceAccountTokenIssuer } from './pods/service-account-tokens.js';
 import { builtinAddonCatalog } from './seed/catalog.js';
 import { clusterStartObjects } from './seed/cluster-objects.js';
@@ -66,6 +67,8 @@ export interface RunningSandbox {
   collectorStatus(cluster: string, name: string, namespace: string): CollectorStatus | undefined;
   /** every AWS request served so far */
   awsRequests: AwsServer['requests'];
+  /** where an absolute path of an emulated node is on this machine (its root is `<workDir>/nodes/<cluster>/<node>`) */
+  nodePath(cluster: string, node: string, path: string): string;
   stop(): Promise<void>;
 }
 
@@ -88,6 +91,7 @@ interface StartedCluster {
   controllers: ClusterControllers;
   collectors: CollectorSupervisor;
   identity: ClusterIdentity;
+  nodes: ClusterNodes;
 }
 
 const SILENT: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
@@ -178,20 +182,39 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       ...(options.awsPort === undefined ? {} : { port: options.awsPort }),
     });
     const awsUrl = aws.url;
-    // one demo metrics server for every cluster whose seed names the demo-workload preset
+    // one demo metrics server for every cluster whose seed names the demo-workload preset; what it prints goes to
+    // each cluster's demo Pod's log
     if ((seed.clusters ?? []).some((cluster) => cluster.presets?.includes(DEMO_WORKLOAD_PRESET))) {
-      demoWorkload = await startDemoWorkloadServer({ host, identity: DEMO_WORKLOAD });
+      demoWorkload = await startDemoWorkloadServer({
+        host,
+        identity: DEMO_WORKLOAD,
+        accessLog: (line) => {
+          for (const cluster of started) cluster.nodes.demoWorkloadOutput(line);
+        },
+      });
     }
     const presetContext = demoWorkload === undefined ? {} : { demoWorkload: { host, port: demoWorkload.port } };
-    // the files of the collectors' pods (service-account tokens, kubeconfigs)
+    // the files of the collectors' pods (service-account tokens, kubeconfigs) and of the nodes (pod logs, hostPath)
     workDir = await mkdtemp(join(tmpdir(), 'adot-sandbox-'));
     const clusterWorkDir = workDir;
     const baseObjects = baseClusterObjects(SANDBOX_USER);
     await Promise.all(
       (seed.clusters ?? []).map(async (clusterSeed) => {
         const store = createClusterStore();
-        for (const object of clusterStartObjects(clusterSeed, baseObjects, region, presetContext)) store.put(object);
+        const starting = clusterStartObjects(
+          clusterSeed,
+          baseObjects,
+          region,
+          presetContext,
+          behaviour.addonCollectorBatchSeconds,
+        );
+        for (const object of starting) store.put(object);
         const issuer = clusterSeed.oidcIssuer ?? oidcIssuerFor(region, clusterSeed.name);
+        const nodes = clusterNodes({
+          dir: join(clusterWorkDir, 'nodes', clusterSeed.name),
+          store,
+          logger: options.logger ?? SILENT,
+        });
         // the API server authenticates the tokens of the pods the cluster's identity plumbing (started next) runs
         const live: { identity?: ClusterIdentity } = {};
         const server = await startKubeApiServer({
@@ -204,6 +227,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
           serviceAccountTokens: serviceAccountAuthenticator(tokens, issuer, store, (...pod) =>
             live.identity === undefined ? false : live.identity.livePod(...pod),
           ),
+          podLogs: nodes.podLogSource,
         });
         const identity = await startClusterIdentity({
           clusterName: clusterSeed.name,
@@ -229,13 +253,17 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
           logger: options.logger ?? SILENT,
           shutdownTimeoutMs: options.collectorShutdownTimeoutMs ?? 2_000,
           endpointRewrite: (endpoint) => sandboxEndpointOf(endpoint, awsUrl),
+          // a collector sees its pod's volume mounts on its node, never this machine's files; it logs to its pod
+          files: nodes.files,
+          containerLog: nodes.containerLog,
         });
         const controllers = startClusterControllers(store, {
           rolloutSeconds: behaviour.rolloutSeconds ?? SEED_DEFAULTS.rolloutSeconds,
           collectors,
           podIdentity: identity.podIdentity,
+          podNodes: nodes.podNodes,
         });
-        started.push({ seed: clusterSeed, store, server, controllers, collectors, identity });
+        started.push({ seed: clusterSeed, store, server, controllers, collectors, identity, nodes });
       }),
     );
     // registration order follows the seed, not which server happened to start first
@@ -249,10 +277,21 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
         endpoint: cluster.server.url,
         certificateAuthorityData: Buffer.from(cluster.server.certificateAuthority).toString('base64'),
         oidcIssuer: cluster.seed.oidcIssuer,
-        addonHooks: clusterAddonHooks(cluster.store, { clusterName: cluster.seed.name, region }),
+        addonHooks: clusterAddonHooks(cluster.store, {
+          clusterName: cluster.seed.name,
+          region,
+          ...(behaviour.addonCollectorBatchSeconds === undefined
+            ? {}
+            : { metricsBatchSeconds: behaviour.addonCollectorBatchSeconds }),
+        }),
         addons: cluster.seed.addons,
         podIdentityAssociations: cluster.seed.podIdentityAssociations,
       });
+    }
+    // the demo workload's first line, as its process prints it when it starts
+    if (demoWorkload !== undefined) {
+      const listening = `metrics-demo listening on http://${host}:${demoWorkload.port}/metrics`;
+      for (const cluster of started) cluster.nodes.demoWorkloadOutput(listening);
     }
     // seeded collectors run before the sandbox is handed out
     await Promise.all(started.map((cluster) => cluster.controllers.settled()));
@@ -311,6 +350,11 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     collectorStatus: (cluster, name, namespace) =>
       started.find((candidate) => candidate.seed.name === cluster)?.collectors.status(name, namespace),
     awsRequests: () => awsServer.requests(),
+    nodePath: (cluster, node, path) => {
+      const found = started.find((candidate) => candidate.seed.name === cluster);
+      if (found === undefined) throw new Error(`the sandbox has no cluster named ${cluster}`);
+      return found.nodes.filesystems.pathOn(node, path);
+    },
     stop: () => (stopping ??= stopAll()),
   };
 }

@@ -35,6 +35,11 @@ export interface SeedBehaviour {
   rolloutSeconds?: number;
   /** how long a new Amazon Managed Service for Prometheus workspace stays CREATING (and DELETING) */
   workspaceCreateSeconds?: number;
+  /**
+   * a test affordance: the `batch/metrics` timeout of the collectors the ADOT add-on renders (default: the docs'
+   * 60 s), so that scraped metrics reach AMP and CloudWatch sooner
+   */
+  addonCollectorBatchSeconds?: number;
   faults?: SeedFault[];
   /** seed of the random generator behind fault rates, so a run can be replayed */
   randomSeed?: number;

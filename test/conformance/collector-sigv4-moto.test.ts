@@ -7,6 +7,7 @@ import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Settings } from '../../src/collector/config/settings.js';
 import { readSigV4Settings, SigV4AuthExtension } from '../../src/collector/extensions/sigv4auth.js';
+import { machineFiles } from '../../src/collector/runtime/files.js';
 import { SelfMetrics } from '../../src/collector/telemetry/self-metrics.js';
 import { startMotoServer, type MotoServer } from '../helpers/aws-moto.js';
 import { memoryLogger } from '../helpers/collector-segments.js';
@@ -47,6 +48,7 @@ describe('sigv4auth assume_role, against moto', () => {
         logger,
         metrics: new SelfMetrics(),
         stdout: () => undefined,
+        files: machineFiles,
         env: {
           AWS_ACCESS_KEY_ID: BASE.accessKeyId,
           AWS_SECRET_ACCESS_KEY: BASE.secretAccessKey,

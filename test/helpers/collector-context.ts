@@ -1,4 +1,5 @@
 import type { ComponentContext } from '../../src/collector/model.js';
+import { machineFiles } from '../../src/collector/runtime/files.js';
 import { SelfMetrics } from '../../src/collector/telemetry/self-metrics.js';
 import { memoryLogger } from './collector-segments.js';
 
@@ -17,6 +18,7 @@ export function componentContext(
     metrics: new SelfMetrics(),
     env,
     stdout: (line) => lines.push(line),
+    files: machineFiles,
     extension: () => undefined,
     lines,
   };

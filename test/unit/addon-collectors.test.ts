@@ -35,6 +35,40 @@ const find = (objects: KubeObject[], kind: string, name: string) =>
   objects.find((object) => object.kind === kind && object.metadata.name === name);
 
 describe('the collectors the add-on deploys from its configuration', () => {
+  it("metrics batch: the docs' 60 s, or behaviour.addonCollectorBatchSeconds in both kinds of configuration", () => {
+    const batchOf = (objects: KubeObject[], name: string) => {
+      const config = specOf(find(objects, 'OpenTelemetryCollector', name))?.config;
+      const parsed = (typeof config === 'string' ? parseYaml(config) : config) as {
+        processors: Record<string, unknown>;
+      };
+      return parsed.processors['batch/metrics'];
+    };
+    const legacy = JSON.stringify({ collector: { amp: { enabled: true, remoteWriteEndpoint: 'https://x' } } });
+    expect(
+      batchOf(
+        addonCollectorObjects('v0.117.0-eksbuild.1', { configurationValues: ALL_PRESETS }, CONTEXT),
+        'adot-col-prom-metrics',
+      ),
+    ).toEqual({ timeout: '60s' });
+    const fast = { ...CONTEXT, metricsBatchSeconds: 1 };
+    expect(
+      batchOf(
+        addonCollectorObjects('v0.117.0-eksbuild.1', { configurationValues: ALL_PRESETS }, fast),
+        'adot-col-prom-metrics',
+      ),
+    ).toEqual({ timeout: '1s' });
+    expect(
+      batchOf(
+        addonCollectorObjects(
+          'v0.84.0-eksbuild.1',
+          { configurationValues: legacy },
+          { ...CONTEXT, metricsBatchSeconds: 0.5 },
+        ),
+        'my-collector',
+      ),
+    ).toEqual({ timeout: '500ms' });
+  });
+
   it('v0.88.0 and later: one collector, service account (and RBAC) per enabled preset', () => {
     const objects = addonCollectorObjects('v0.117.0-eksbuild.1', { configurationValues: ALL_PRESETS }, CONTEXT);
     expect(objects.map(keyOf)).toEqual([

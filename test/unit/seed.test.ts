@@ -90,7 +90,7 @@ iam:
         amp: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "aps:RemoteWrite", Resource: "*"}]}
 amp:
   workspaces: [{id: ws-0123abcd-4e5f-6789-abcd-ef0123456789, alias: prod}, {alias: dev, status: CREATING}]
-behaviour: {workspaceCreateSeconds: 0.5}
+behaviour: {workspaceCreateSeconds: 0.5, addonCollectorBatchSeconds: 2}
 `,
       'seed.yaml',
     );
@@ -101,6 +101,7 @@ behaviour: {workspaceCreateSeconds: 0.5}
       { alias: 'dev', status: 'CREATING' },
     ]);
     expect(seed.behaviour?.workspaceCreateSeconds).toBe(0.5);
+    expect(seed.behaviour?.addonCollectorBatchSeconds).toBe(2);
   });
 
   it('fills the defaults of an empty seed', () => {
@@ -269,6 +270,10 @@ describe('parseSeed: bad seeds', () => {
       'amp.workspaces[0].status: expected one of CREATING, ACTIVE, UPDATING, DELETING, CREATION_FAILED',
     ],
     ['behaviour: {workspaceCreateSeconds: -1}', 'behaviour.workspaceCreateSeconds: expected a number from 0 to 3600'],
+    [
+      'behaviour: {addonCollectorBatchSeconds: 7200}',
+      'behaviour.addonCollectorBatchSeconds: expected a number from 0 to 3600',
+    ],
   ])('rejects %s', (text, expected) => {
     const error = seedError(text);
     expect(error.code).toBe('SeedInvalid');

@@ -41,7 +41,7 @@ export class FileExporter<T> implements ExporterInstance<T> {
   }
 
   async start(): Promise<void> {
-    const stream = createWriteStream(this.settings.path, { flags: 'a' });
+    const stream = createWriteStream(await this.context.files.resolve(this.settings.path, 'write'), { flags: 'a' });
     await new Promise<void>((resolve, reject) => {
       stream.once('open', () => resolve());
       stream.once('error', reject);

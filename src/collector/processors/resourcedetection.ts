@@ -179,7 +179,7 @@ export class ResourceDetectionProcessor<T> implements ProcessorInstance<T> {
   }
 
   private async detectEks(): Promise<Record<string, string>> {
-    const config = await kubeConfigFor(this.context.env).catch(() => undefined);
+    const config = await kubeConfigFor(this.context.env, this.context.files).catch(() => undefined);
     if (config === undefined) return {};
     const { VersionApi } = await import('@kubernetes/client-node');
     const version = await config.makeApiClient(VersionApi).getCode();

@@ -7,6 +7,7 @@
 import { componentType, type CollectorConfig, type ConfigProblem } from '../../core/collector-config.js';
 import { Settings, SettingsError } from '../config/settings.js';
 import type { ComponentContext, ExtensionInstance, Signal } from '../model.js';
+import { machineFiles } from './files.js';
 import type { Logger } from '../telemetry/logger.js';
 import { SelfMetrics } from '../telemetry/self-metrics.js';
 import { readTelemetrySettings } from '../telemetry/settings.js';
@@ -54,6 +55,8 @@ export function runtimeProblems(config: CollectorConfig, env: Record<string, str
     metrics,
     env,
     stdout: () => undefined,
+    // components are built, never started: nothing is opened
+    files: machineFiles,
     extension: (other) => extensions.get(other),
   });
   const attempt = (path: string, build: () => unknown): void => {

@@ -12,6 +12,7 @@ import { SelfMetrics } from '../telemetry/self-metrics.js';
 import { startTelemetryServer, type TelemetryServer } from '../telemetry/server.js';
 import { readTelemetrySettings } from '../telemetry/settings.js';
 import { extensionFactories, Settings } from './factories.js';
+import { machineFiles, type CollectorFiles } from './files.js';
 import { buildGraph, shutdownGraph, startGraph } from './graph.js';
 
 export interface CollectorOptions {
@@ -30,6 +31,11 @@ export interface CollectorOptions {
   stdout?: (line: string) => void;
   /** forces a garbage collection, for memory_limiter (only a process that runs nothing else should pass one) */
   collectGarbage?: () => void;
+  /**
+   * how its components open files by path (runtime/files.ts): this machine's (default), or a pod's view of them
+   * (mounted-files.ts, what the sandbox gives its collectors)
+   */
+  files?: CollectorFiles;
 }
 
 export interface RunningCollector {
@@ -65,7 +71,8 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   const stdout = options.stdout ?? ((line: string) => void process.stdout.write(`${line}\n`));
   registerProcessMetrics(metrics);
   const awsCredentials = collectorCredentialProvider(options.env, options.credentialFallback);
-  const extensions = buildExtensions(config, { logger, metrics, env: options.env, awsCredentials, stdout });
+  const files = options.files ?? machineFiles;
+  const extensions = buildExtensions(config, { logger, metrics, env: options.env, awsCredentials, stdout, files });
   const graph = buildGraph({
     config,
     extensions,
@@ -74,6 +81,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     env: options.env,
     awsCredentials,
     stdout,
+    files,
     runtime: {
       shutdownTimeoutMs: options.shutdownTimeoutMs ?? 10_000,
       ...(options.collectGarbage === undefined ? {} : { collectGarbage: options.collectGarbage }),
@@ -125,6 +133,7 @@ function buildExtensions(
     env: Record<string, string | undefined>;
     awsCredentials: CredentialProvider;
     stdout: (line: string) => void;
+    files: CollectorFiles;
   },
 ): Map<string, ExtensionInstance> {
   const built = new Map<string, ExtensionInstance>();

@@ -6,6 +6,7 @@
 import { componentType, type CollectorConfig } from '../../core/collector-config.js';
 import { Settings, SettingsError } from '../config/settings.js';
 import type { CredentialProvider } from '../aws/credentials.js';
+import type { CollectorFiles } from './files.js';
 import type {
   ComponentContext,
   Consumer,
@@ -43,6 +44,7 @@ export interface GraphOptions {
   /** the collector's AWS credentials, shared by its components */
   awsCredentials?: CredentialProvider;
   stdout: (line: string) => void;
+  files: CollectorFiles;
   runtime: RuntimeSettings;
 }
 
@@ -89,6 +91,7 @@ export function buildGraph(options: GraphOptions): Graph {
     env: options.env,
     ...(options.awsCredentials === undefined ? {} : { awsCredentials: options.awsCredentials }),
     stdout: options.stdout,
+    files: options.files,
     extension: (extensionId) => options.extensions.get(extensionId),
   });
 

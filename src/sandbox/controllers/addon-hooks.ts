@@ -17,6 +17,8 @@ const CERT_MANAGER_COMPONENTS = [
 export interface ClusterAddonHooksContext {
   clusterName: string;
   region: string;
+  /** the add-on's collectors' metrics batch timeout instead of the docs' 60 s (behaviour.addonCollectorBatchSeconds) */
+  metricsBatchSeconds?: number;
 }
 
 /** The hooks of every add-on the sandbox installs, by add-on name, for one cluster's store. */

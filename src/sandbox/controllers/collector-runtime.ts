@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { CollectorResource, CollectorStatus } from '../../collector/supervisor.js';
-import type { InjectedCredentials, PodBinding } from '../pods/pod-credentials.js';
+import type { PodRef } from '../pods/container-logs.js';
+import type { InjectedCredentials } from '../pods/pod-credentials.js';
 import type { ClusterStore, KubeObject } from '../types.js';
+import {
+  collectorPodMounts,
+  serviceAccountOf,
+  stringMap,
+  type CollectorPodIdentity,
+  type CollectorPodNodes,
+} from './collector-pod-wiring.js';
 import { collectorPod } from './collector-pods.js';
 import { collectorServicePorts, type PortSource } from './collector-ports.js';
 import {
@@ -14,10 +22,12 @@ import {
   type PodSlot,
 } from './collector-workloads.js';
 import type { ServiceListeners } from './endpoints.js';
-import { isDeploymentAvailable, record, specOf } from './objects.js';
+import { array, isDeploymentAvailable, record, specOf } from './objects.js';
 import { COLLECTOR_GROUP_VERSION, COLLECTOR_KIND } from './operator.js';
 import type { PodHealth } from './rollout.js';
 import { StoreController } from './store-controller.js';
+
+export type { CollectorPodIdentity, CollectorPodNodes } from './collector-pod-wiring.js';
 
 /** On a collector's Service: JSON map receiver id -> host:port where the sandbox's collector really listens. */
 export const LISTENERS_ANNOTATION = 'sandbox.adot.dev/listeners';
@@ -26,15 +36,6 @@ export const LISTENERS_ANNOTATION = 'sandbox.adot.dev/listeners';
 export interface CollectorRunner {
   reconcile(resources: readonly CollectorResource[]): Promise<void>;
   status(name: string, namespace?: string, instance?: string): CollectorStatus | undefined;
-}
-
-/** What EKS gives a pod for its service account (pods/pod-credentials.ts), as the sandbox wires it. */
-export interface CollectorPodIdentity {
-  /** changes when what the service account's pods get changes (annotation, association) */
-  wiring(namespace: string, serviceAccount: KubeObject | undefined): string;
-  /** writes the pod's token files; what its container and its Pod object get */
-  inject(binding: PodBinding): InjectedCredentials;
-  remove(namespace: string, pod: string): void;
 }
 
 /** one pod of a collector workload, and the collector run for it */
@@ -51,6 +52,8 @@ interface Instance {
   startTime: string;
   /** its Pod object was put in the store (so its absence means someone deleted it) */
   published: boolean;
+  /** where it runs, once on a node */
+  node?: PodRef;
   resource: CollectorResource;
 }
 
@@ -78,6 +81,7 @@ export class CollectorRuntimeController extends StoreController {
     /** called after the runner started or stopped collectors, for controllers that read its state */
     private readonly onRuntimeChange: () => void,
     private readonly identity?: CollectorPodIdentity,
+    private readonly nodes?: CollectorPodNodes,
   ) {
     super(store);
   }
@@ -85,7 +89,10 @@ export class CollectorRuntimeController extends StoreController {
   override stop(): void {
     this.stopped = true;
     super.stop();
-    for (const instance of this.instances.values()) this.identity?.remove(instance.collector.namespace, instance.pod);
+    for (const instance of this.instances.values()) {
+      this.identity?.remove(instance.collector.namespace, instance.pod);
+      if (instance.node !== undefined) this.nodes?.removed(instance.node);
+    }
   }
 
   /** Resolves once the collectors asked for so far have started or stopped (or after timeoutMs). */
@@ -239,9 +246,11 @@ export class CollectorRuntimeController extends StoreController {
     const uid = randomUUID();
     const template = record(specOf(workload).template);
     const metadata = record(template.metadata);
+    const templateSpec = record(template.spec);
     const account = serviceAccountOf(template);
     const serviceAccount = this.store.get('v1', 'ServiceAccount', account, collector.namespace);
     const node = slot.nodeName === undefined ? undefined : this.store.get('v1', 'Node', slot.nodeName);
+    const containers = array(templateSpec.containers).map((container) => String(record(container).name));
     const injected =
       serviceAccount === undefined || this.identity === undefined
         ? undefined
@@ -251,6 +260,13 @@ export class CollectorRuntimeController extends StoreController {
             ...(node === undefined ? {} : { node: { name: node.metadata.name, uid: node.metadata.uid ?? '' } }),
             serviceAccount,
           });
+    const ref = { namespace: collector.namespace, name: pod, uid };
+    const onNode = slot.nodeName === undefined ? undefined : { ...ref, nodeName: slot.nodeName };
+    if (onNode !== undefined) this.nodes?.started(onNode, containers);
+    const mounts =
+      this.nodes === undefined
+        ? undefined
+        : collectorPodMounts(this.nodes, ref, slot.nodeName, templateSpec, containers[0] ?? '', injected?.env);
     return {
       slot,
       workload: workloadKey(workload),
@@ -262,6 +278,7 @@ export class CollectorRuntimeController extends StoreController {
       injected,
       startTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
       published: false,
+      ...(onNode === undefined ? {} : { node: onNode }),
       resource: {
         ...resource,
         instance: pod,
@@ -277,6 +294,7 @@ export class CollectorRuntimeController extends StoreController {
           annotations: stringMap(metadata.annotations),
         },
         ...(injected === undefined ? {} : { environment: injected.env }),
+        ...(mounts === undefined ? {} : { mounts }),
       },
     };
   }
@@ -287,6 +305,7 @@ export class CollectorRuntimeController extends StoreController {
     if (present?.metadata.uid === instance.uid)
       this.store.remove('v1', 'Pod', instance.pod, instance.collector.namespace);
     this.identity?.remove(instance.collector.namespace, instance.pod);
+    if (instance.node !== undefined) this.nodes?.removed(instance.node);
   }
 
   /** a Pod per running collector, Running and Ready; removed while its collector does not run */
@@ -365,18 +384,6 @@ export class CollectorRuntimeController extends StoreController {
   private collector(owner: CollectorRef): KubeObject | undefined {
     return this.store.get(COLLECTOR_GROUP_VERSION, COLLECTOR_KIND, owner.name, owner.namespace);
   }
-}
-
-function serviceAccountOf(template: Record<string, unknown>): string {
-  const spec = record(template.spec);
-  const account = spec.serviceAccountName ?? spec.serviceAccount;
-  return typeof account === 'string' && account !== '' ? account : 'default';
-}
-
-function stringMap(value: unknown): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(record(value)).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
-  );
 }
 
 /**

@@ -1,5 +1,10 @@
 import type { ClusterStore, KubeObject } from '../types.js';
-import { CollectorRuntimeController, type CollectorPodIdentity, type CollectorRunner } from './collector-runtime.js';
+import {
+  CollectorRuntimeController,
+  type CollectorPodIdentity,
+  type CollectorPodNodes,
+  type CollectorRunner,
+} from './collector-runtime.js';
 import { DaemonSetRolloutController } from './daemonset-rollout.js';
 import { EndpointsController } from './endpoints.js';
 import { OperatorController } from './operator.js';
@@ -7,7 +12,12 @@ import { RolloutController } from './rollout.js';
 import { StatefulSetRolloutController } from './statefulset-rollout.js';
 
 export { clusterAddonHooks, StoreAddonHooks, type ClusterAddonHooksContext } from './addon-hooks.js';
-export { LISTENERS_ANNOTATION, type CollectorPodIdentity, type CollectorRunner } from './collector-runtime.js';
+export {
+  LISTENERS_ANNOTATION,
+  type CollectorPodIdentity,
+  type CollectorPodNodes,
+  type CollectorRunner,
+} from './collector-runtime.js';
 
 export interface ClusterControllers {
   /** resolves once the collectors of the cluster have started (or failed to) and their Deployments say so */
@@ -21,6 +31,8 @@ export interface ClusterControllerOptions {
   collectors?: CollectorRunner;
   /** what EKS injects into the collectors' pods for their service accounts (default: nothing) */
   podIdentity?: CollectorPodIdentity;
+  /** what the collectors' pods get of their nodes: hostPath mounts and log directories (default: nothing) */
+  podNodes?: CollectorPodNodes;
 }
 
 /**
@@ -44,6 +56,7 @@ export function startClusterControllers(store: ClusterStore, options: ClusterCon
             endpoints.requestReconcile();
           },
           options.podIdentity,
+          options.podNodes,
         );
   const podHealth = runtime === undefined ? {} : { podHealth: (workload: KubeObject) => runtime.podHealth(workload) };
   const rollout = new RolloutController(store, { rolloutSeconds: options.rolloutSeconds, ...podHealth });

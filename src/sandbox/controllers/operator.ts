@@ -44,11 +44,25 @@ export function collectorsAsOperatorSees(
   });
 }
 
+/**
+ * The collector's DaemonSet strategy (v1beta1 daemonSetUpdateStrategy, v1alpha1 updateStrategy) with what the API
+ * server defaults in a DaemonSet (pkg/apis/apps/v1/defaults.go SetDefaults_DaemonSet: RollingUpdate, maxUnavailable 1,
+ * maxSurge 0), which `kubectl rollout status` needs.
+ */
+function daemonSetUpdateStrategy(strategy: unknown): Record<string, unknown> {
+  const given = record(strategy);
+  const type = typeof given.type === 'string' && given.type !== '' ? given.type : 'RollingUpdate';
+  if (type !== 'RollingUpdate') return { ...given, type };
+  return { ...given, type, rollingUpdate: { maxUnavailable: 1, maxSurge: 0, ...record(given.rollingUpdate) } };
+}
+
 /** the operator's collector.yaml: v1alpha1's string as written (older operators), v1beta1's Config.Yaml() */
 export function collectorConfigText(config: unknown): string {
   return typeof config === 'string' ? config : configToYaml(record(config));
 }
 const MANAGED_BY = 'opentelemetry-operator';
+/** the collector's container in the operator's pod template (naming.Container()) */
+export const COLLECTOR_CONTAINER = 'otc-container';
 /** the ADOT collector image when neither the collector nor an installed operator names one */
 const FALLBACK_COLLECTOR_IMAGE = 'public.ecr.aws/aws-observability/aws-otel-collector:latest';
 
@@ -138,7 +152,7 @@ export class OperatorController extends StoreController {
     // Deployments and StatefulSets, a StatefulSet's serviceName and Parallel pod management
     const workloadSpec =
       kind === 'DaemonSet'
-        ? {}
+        ? { updateStrategy: daemonSetUpdateStrategy(spec.daemonSetUpdateStrategy ?? spec.updateStrategy) }
         : kind === 'StatefulSet'
           ? { replicas, serviceName: objectName, podManagementPolicy: 'Parallel' }
           : { replicas };
@@ -156,7 +170,7 @@ export class OperatorController extends StoreController {
               typeof spec.serviceAccount === 'string' && spec.serviceAccount !== '' ? spec.serviceAccount : objectName,
             containers: [
               {
-                name: 'otc-container',
+                name: COLLECTOR_CONTAINER,
                 image: typeof spec.image === 'string' && spec.image !== '' ? spec.image : defaultImage,
                 args: ['--config=/conf/collector.yaml'],
                 env: [
@@ -168,14 +182,17 @@ export class OperatorController extends StoreController {
                   containerPort: port.targetPort,
                   protocol: port.protocol,
                 })),
-                volumeMounts: [{ name: 'otc-internal', mountPath: '/conf' }],
+                // the operator's config mount, then spec.volumeMounts (internal/manifests/collector/container.go)
+                volumeMounts: [{ name: 'otc-internal', mountPath: '/conf' }, ...array(spec.volumeMounts)],
               },
             ],
+            // the config volume, then spec.volumes (internal/manifests/collector/volume.go)
             volumes: [
               {
                 name: 'otc-internal',
                 configMap: { name: objectName, items: [{ key: 'collector.yaml', path: 'collector.yaml' }] },
               },
+              ...array(spec.volumes),
             ],
           },
         },

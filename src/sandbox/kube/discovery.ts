@@ -48,6 +48,10 @@ export function resourceList(
         verbs: ['get', 'patch', 'update'],
       });
     }
+    // what `kubectl logs` reads (pod-log.ts)
+    if (type.group === '' && type.plural === 'pods') {
+      resources.push({ name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] });
+    }
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: apiVersionOf({ group, version }), resources };
 }

@@ -11,6 +11,7 @@ import { EventLog } from './event-log.js';
 import { openApiDocument, openApiIndex } from './openapi.js';
 import { forbiddenMessage, RbacAuthorizer, superuserGroup, type RequestAttributes } from './rbac.js';
 import { apiVersionOf, ResourceRegistry, storageApiVersion } from './registry.js';
+import { podLog, podNotFound, type PodLogSource } from './pod-log.js';
 import { parseRequest, type NonResourceRequest, type ResourceRequest } from './request-info.js';
 import { ResourceApi, type UserInfo } from './resource-api.js';
 import { KubeApiError, statusError } from './status.js';
@@ -40,6 +41,8 @@ export interface KubeApiServerOptions {
   serviceAccountTokens?: (token: string) => UserInfo | undefined;
   /** serving certificate; default: a fresh self-signed one for the host, localhost and 127.0.0.1 */
   certificate?: ServingCertificate;
+  /** the containers' log files, for pods/log (`kubectl logs`); without it no pod has logs */
+  podLogs?: PodLogSource;
 }
 
 export interface KubeApiServer {
@@ -174,6 +177,17 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     // https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definition-versioning/#version-deprecation
     if (type.deprecationWarning !== undefined)
       response.setHeader('Warning', `299 - ${JSON.stringify(type.deprecationWarning)}`);
+    if (info.plural === 'pods' && info.subresource === 'log' && info.group === '' && info.name !== undefined) {
+      if (info.verb !== 'get')
+        throw new KubeApiError(
+          405,
+          'MethodNotAllowed',
+          'the server does not allow this method on the requested resource',
+        );
+      const pod = store.get('v1', 'Pod', info.name, info.namespace);
+      if (pod === undefined) throw podNotFound(info.name);
+      return send(response, 200, podLog(pod, query, options.podLogs, now()));
+    }
     const accept = request.headers.accept;
     if (info.verb === 'watch') {
       watches.serve(

@@ -31,6 +31,8 @@ export function clusterStartObjects(
   baseObjects: KubeObject[],
   region: string,
   presetContext: PresetContext = {},
+  /** behaviour.addonCollectorBatchSeconds */
+  metricsBatchSeconds?: number,
 ): KubeObject[] {
   const presets = cluster.presets ?? [];
   const base = presets.includes(NO_ADMIN_PRESET)
@@ -42,14 +44,25 @@ export function clusterStartObjects(
     region,
     kubeletVersion: cluster.gitVersion ?? `v${cluster.version ?? SEED_DEFAULTS.clusterVersion}.0`,
   });
+  // the demo workload's Pod runs on the cluster's first node, where a DaemonSet's pod tails its log
+  const demoWorkload =
+    presetContext.demoWorkload === undefined || nodes[0] === undefined
+      ? presetContext.demoWorkload
+      : { ...presetContext.demoWorkload, nodeName: nodes[0].metadata.name };
   const installed = (addon: SeedAddon): KubeObject[] =>
     addon.name === POD_IDENTITY_AGENT_ADDON
       ? installedAgentObjects(addon, { clusterName: cluster.name, region }, nodes)
-      : installedAdotObjects(addon, { clusterName: cluster.name, region });
+      : installedAdotObjects(addon, {
+          clusterName: cluster.name,
+          region,
+          ...(metricsBatchSeconds === undefined ? {} : { metricsBatchSeconds }),
+        });
   const objects = [
     ...base,
     ...nodes,
-    ...presets.flatMap((preset) => presetObjects(preset, undefined, presetContext)),
+    ...presets.flatMap((preset) =>
+      presetObjects(preset, undefined, { ...presetContext, ...(demoWorkload === undefined ? {} : { demoWorkload }) }),
+    ),
     ...(cluster.addons ?? []).flatMap(installed),
     ...(cluster.objects ?? []).map((object) => structuredClone(object)),
   ];
@@ -84,7 +97,10 @@ function installedAgentObjects(
 }
 
 /** the operator, rolled out (or not when DEGRADED), and the collectors its configurationValues ask for, as EKS applied them */
-function installedAdotObjects(addon: SeedAddon, context: { clusterName: string; region: string }): KubeObject[] {
+function installedAdotObjects(
+  addon: SeedAddon,
+  context: { clusterName: string; region: string; metricsBatchSeconds?: number },
+): KubeObject[] {
   if (addon.name !== 'adot' || !INSTALLED_ADDON_STATES.has(addon.status ?? 'ACTIVE')) return [];
   const operator = addonOperatorObjectsWith(addon.version, addon.configurationValues).map((object) => {
     if (object.kind !== 'Deployment') return object;

@@ -20,10 +20,11 @@ export const DEMO_WORKLOAD: DemoWorkloadIdentity & { service: string } = {
   service: 'metrics-demo',
 };
 
-/** where the demo metrics server listens */
+/** where the demo metrics server listens, and the node its Pod is on (the cluster's first, when it has nodes) */
 export interface DemoWorkloadAddress {
   host: string;
   port: number;
+  nodeName?: string;
 }
 
 const LABELS = { 'app.kubernetes.io/name': 'metrics-demo' };
@@ -33,7 +34,7 @@ function scrapeAnnotations(port: number): Record<string, string> {
   return { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(port), 'prometheus.io/path': '/metrics' };
 }
 
-export function demoWorkloadObjects({ host, port }: DemoWorkloadAddress): KubeObject[] {
+export function demoWorkloadObjects({ host, port, nodeName }: DemoWorkloadAddress): KubeObject[] {
   const { namespace, pod, container, service } = DEMO_WORKLOAD;
   const startTime = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   return [
@@ -43,6 +44,7 @@ export function demoWorkloadObjects({ host, port }: DemoWorkloadAddress): KubeOb
       kind: 'Pod',
       metadata: { name: pod, namespace, labels: LABELS, annotations: scrapeAnnotations(port) },
       spec: {
+        ...(nodeName === undefined ? {} : { nodeName }),
         containers: [
           { name: container, image: 'metrics-demo:sandbox', ports: [{ name: PORT_NAME, containerPort: port }] },
         ],
@@ -82,7 +84,13 @@ export function demoWorkloadObjects({ host, port }: DemoWorkloadAddress): KubeOb
       metadata: { name: service, namespace, labels: LABELS },
       subsets: [
         {
-          addresses: [{ ip: host, targetRef: { kind: 'Pod', namespace, name: pod } }],
+          addresses: [
+            {
+              ip: host,
+              ...(nodeName === undefined ? {} : { nodeName }),
+              targetRef: { kind: 'Pod', namespace, name: pod },
+            },
+          ],
           ports: [{ name: PORT_NAME, port, protocol: 'TCP' }],
         },
       ],

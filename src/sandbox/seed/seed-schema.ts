@@ -236,6 +236,7 @@ export const SEED_SCHEMA: Schema = {
         addonUpdateSeconds: seconds,
         rolloutSeconds: seconds,
         workspaceCreateSeconds: seconds,
+        addonCollectorBatchSeconds: seconds,
         faults: { kind: 'list', of: fault },
         randomSeed: { kind: 'number', rule: numberRange(0, 2 ** 32 - 1, true) },
       },

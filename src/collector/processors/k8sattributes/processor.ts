@@ -60,7 +60,12 @@ export class K8sAttributesProcessor<T> implements ProcessorInstance<T> {
   async start(): Promise<void> {
     if (this.settings.passthrough || this.settings.authType === 'none') return;
     const client = await import('@kubernetes/client-node');
-    const config = await kubeConfigFor(this.context.env, this.settings.authType, this.settings.context);
+    const config = await kubeConfigFor(
+      this.context.env,
+      this.context.files,
+      this.settings.authType,
+      this.settings.context,
+    );
     const core = config.makeApiClient(client.CoreV1Api);
     const namespace = this.settings.namespace;
     const path = namespace === undefined ? '/api/v1/pods' : `/api/v1/namespaces/${namespace}/pods`;

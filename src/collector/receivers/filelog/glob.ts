@@ -1,10 +1,11 @@
 /**
  * The file patterns of `include` and `exclude`, as the filelog receiver reads them (bmatcuk/doublestar): `*` any
  * run of characters within a path segment, `**` any number of segments, `?` one character, `[abc]` / `[!abc]` a
- * class, `{a,b}` alternatives. Matching files are found by walking from each pattern's literal leading directory.
+ * class, `{a,b}` alternatives. Matching files are found by walking from each pattern's literal leading directory,
+ * through the collector's view of files (runtime/files.ts).
  */
-import { readdir, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
+import { FileAccessError, machineFiles, type CollectorFiles } from '../../runtime/files.js';
 
 function escape(char: string): string {
   return /[.+^${}()|[\]\\]/.test(char) ? `\\${char}` : char;
@@ -64,23 +65,25 @@ function depthOf(pattern: string, root: string): number {
   return rest.split('/').length;
 }
 
-async function walk(directory: string, depth: number, into: string[]): Promise<void> {
+async function walk(
+  files: CollectorFiles,
+  directory: string,
+  depth: number,
+  into: string[],
+  unlisted?: (error: unknown) => void,
+): Promise<void> {
   if (depth <= 0) return;
   let entries;
   try {
-    entries = await readdir(directory, { withFileTypes: true });
-  } catch {
+    entries = await files.list(directory);
+  } catch (error) {
+    unlisted?.(error);
     return;
   }
   for (const entry of entries) {
     const path = join(directory, entry.name);
-    if (entry.isDirectory()) await walk(path, depth - 1, into);
-    else if (entry.isFile()) into.push(path);
-    else if (entry.isSymbolicLink()) {
-      const target = await stat(path).catch(() => undefined);
-      if (target?.isFile() === true) into.push(path);
-      else if (target?.isDirectory() === true) await walk(path, depth - 1, into);
-    }
+    if (entry.kind === 'directory') await walk(files, path, depth - 1, into);
+    else if (entry.kind === 'file') into.push(path);
   }
 }
 
@@ -88,7 +91,11 @@ export class FileMatcher {
   private readonly include: { pattern: string; regex: RegExp; root: string; depth: number }[];
   private readonly exclude: RegExp[];
 
-  constructor(include: string[], exclude: string[]) {
+  constructor(
+    include: string[],
+    exclude: string[],
+    private readonly fileSystem: CollectorFiles = machineFiles,
+  ) {
     this.include = include.map((pattern) => {
       const root = literalRoot(pattern);
       return { pattern, regex: globToRegExp(pattern), root, depth: depthOf(pattern, root) };
@@ -96,12 +103,17 @@ export class FileMatcher {
     this.exclude = exclude.map(globToRegExp);
   }
 
-  /** The files that match an include pattern and no exclude pattern, sorted, each once. */
-  async files(): Promise<string[]> {
+  /**
+   * The files that match an include pattern and no exclude pattern, sorted, each once. `unreachable` hears of a
+   * pattern whose directory the collector's view of files refuses (a sandbox collector's path outside its mounts).
+   */
+  async files(unreachable?: (pattern: string, problem: FileAccessError) => void): Promise<string[]> {
     const found = new Set<string>();
-    for (const { regex, root, depth } of this.include) {
+    for (const { pattern, regex, root, depth } of this.include) {
       const candidates: string[] = [];
-      await walk(root, depth, candidates);
+      await walk(this.fileSystem, root, depth, candidates, (error) => {
+        if (error instanceof FileAccessError && error.reason !== undefined) unreachable?.(pattern, error);
+      });
       for (const file of candidates) {
         const normalized = sep === '/' ? file : file.split(sep).join('/');
         if (regex.test(normalized) && !this.exclude.some((exclude) => exclude.test(normalized))) found.add(file);

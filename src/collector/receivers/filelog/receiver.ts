@@ -4,10 +4,11 @@
  * observed time, `log.file.name` (include_file_name, default true) and `log.file.path` (include_file_path) attributes,
  * the static `attributes` and `resource`, then the `operators` in order (operators.ts). When a pipeline refuses the
  * records (memory_limiter), they are read again at the next poll with `retry_on_failure.enabled`, else dropped and
- * logged, as the receiver's consumer does without retry.
+ * logged, as the receiver's consumer does without retry. Files are found and opened through the collector's view of
+ * files (runtime/files.ts): a sandbox collector's patterns name paths in its pod, and one whose directory the pod
+ * does not mount is reported in the log (once a minute) rather than read from the machine.
  */
 import { basename } from 'node:path';
-import { realpath } from 'node:fs/promises';
 import { SettingsError, type Settings } from '../../config/settings.js';
 import {
   DataRefusedError,
@@ -156,14 +157,16 @@ export class FileLogReceiver implements ReceiverInstance {
   private readonly accepted;
   private readonly refused;
   private readonly throttled: ThrottledLog;
+  /** a pattern the collector's view of files refuses, reported once a minute while it lasts */
+  private readonly unreachable: ThrottledLog;
 
   constructor(
     private readonly context: ComponentContext,
     private readonly settings: FileLogSettings,
     private readonly next: Consumer<LogItem>,
   ) {
-    this.matcher = new FileMatcher(settings.include, settings.exclude);
-    this.tailer = new Tailer(settings.tailer);
+    this.matcher = new FileMatcher(settings.include, settings.exclude, context.files);
+    this.tailer = new Tailer(settings.tailer, Date.now, context.files);
     const labels = { receiver: context.id, transport: 'file' };
     this.accepted = context.metrics.counter(
       'otelcol_receiver_accepted_log_records',
@@ -176,6 +179,7 @@ export class FileLogReceiver implements ReceiverInstance {
       labels,
     );
     this.throttled = new ThrottledLog((message) => context.logger.warn(message));
+    this.unreachable = new ThrottledLog((message) => context.logger.error(message), 60_000);
   }
 
   async start(): Promise<void> {
@@ -212,7 +216,9 @@ export class FileLogReceiver implements ReceiverInstance {
   }
 
   private async poll(): Promise<void> {
-    const files = await this.matcher.files();
+    const files = await this.matcher.files((pattern, problem) =>
+      this.unreachable.log(pattern, `receiver ${this.context.id}: include ${pattern}: ${problem.message}`),
+    );
     for (const file of await this.tailer.poll(files)) {
       const entries: Entry[] = [];
       const base = await this.fileAttributes(file.path);
@@ -238,7 +244,7 @@ export class FileLogReceiver implements ReceiverInstance {
     if (this.settings.includeFileName) attributes['log.file.name'] = basename(path);
     if (this.settings.includeFilePath) attributes['log.file.path'] = path;
     if (this.settings.includeFileNameResolved || this.settings.includeFilePathResolved) {
-      const resolved = await realpath(path).catch(() => path);
+      const resolved = await this.context.files.realpath(path).catch(() => path);
       if (this.settings.includeFileNameResolved) attributes['log.file.name_resolved'] = basename(resolved);
       if (this.settings.includeFilePathResolved) attributes['log.file.path_resolved'] = resolved;
     }

@@ -8,6 +8,7 @@
  * a line longer than `max_log_size` is cut into pieces of that size. Empty lines are skipped.
  */
 import { open } from 'node:fs/promises';
+import { machineFiles, type CollectorFiles } from '../../runtime/files.js';
 
 export interface TailerSettings {
   startAtBeginning: boolean;
@@ -45,6 +46,8 @@ export class Tailer {
   constructor(
     private readonly settings: TailerSettings,
     private readonly now: () => number = Date.now,
+    /** how paths are opened: the collector's view of files */
+    private readonly files: CollectorFiles = machineFiles,
   ) {}
 
   /** One poll over `paths`: the new lines of each file (files with none are left out). */
@@ -62,7 +65,7 @@ export class Tailer {
   }
 
   private async readFile(path: string, startAtEnd: boolean): Promise<FileLines | undefined> {
-    const handle = await open(path, 'r');
+    const handle = await open(await this.files.resolve(path), 'r');
     try {
       const { size } = await handle.stat();
       const head = Buffer.alloc(Math.min(size, this.settings.fingerprintSize));

@@ -79,10 +79,16 @@ export class PrometheusReceiver implements ReceiverInstance {
       const update = () => this.reconcile(job, [...job.staticTargets, ...discovered.flat()]);
       update();
       job.kubernetes.forEach((settings, index) => {
-        const discovery = new KubernetesDiscovery(settings, this.context.env, this.context.logger, (targets) => {
-          discovered[index] = targets;
-          update();
-        });
+        const discovery = new KubernetesDiscovery(
+          settings,
+          this.context.env,
+          this.context.logger,
+          (targets) => {
+            discovered[index] = targets;
+            update();
+          },
+          this.context.files,
+        );
         this.discoveries.push(discovery);
       });
     }
@@ -149,7 +155,7 @@ export class PrometheusReceiver implements ReceiverInstance {
 
   private async scrape(loop: Loop): Promise<void> {
     const { target } = loop;
-    const result = await scrapeOnce(target, loop.cache, loop.samples);
+    const result = await scrapeOnce(target, loop.cache, loop.samples, Date.now, this.context.files);
     if (result.error !== undefined) {
       this.failedScrapes.add(1);
       this.throttled.log(

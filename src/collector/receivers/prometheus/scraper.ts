@@ -3,10 +3,10 @@
  * (honor_labels), apply metric_relabel_configs, stamp samples (honor_timestamps), and add the synthetic `up`,
  * `scrape_duration_seconds`, `scrape_samples_scraped` and `scrape_samples_post_metric_relabeling` series.
  */
-import { readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createGunzip } from 'node:zlib';
+import { machineFiles, type CollectorFiles } from '../../runtime/files.js';
 import type { MetricSample, MetricType } from '../../model.js';
 import { relabel } from './relabel.js';
 import type { ScrapeTarget } from './scrape-config.js';
@@ -38,6 +38,8 @@ export async function scrapeOnce(
   cache = new SeriesCache(),
   samples = new ScrapedSamples(),
   now: () => number = Date.now,
+  /** how bearer_token_file and tls_config.ca_file are read */
+  files: CollectorFiles = machineFiles,
 ): Promise<ScrapeResult> {
   const started = now();
   let scraped = 0;
@@ -58,7 +60,7 @@ export async function scrapeOnce(
   try {
     cache.begin();
     let lines = 0;
-    await fetchExposition(target, (text) => {
+    await fetchExposition(target, files, (text) => {
       lines = scanExposition(text, metadata, onSample, lines);
     });
     if (target.sampleLimit > 0 && scraped > target.sampleLimit) {
@@ -148,7 +150,11 @@ function withTargetLabels(
  * handed to `onText` as it arrives, in pieces cut at line ends, so that a large exposition is never held whole
  * (neither as bytes nor as one string); an exception from `onText` aborts the scrape.
  */
-async function fetchExposition(target: ScrapeTarget, onText: (text: string) => void): Promise<void> {
+async function fetchExposition(
+  target: ScrapeTarget,
+  files: CollectorFiles,
+  onText: (text: string) => void,
+): Promise<void> {
   const headers: Record<string, string> = {
     accept: ACCEPT,
     'accept-encoding': 'gzip',
@@ -156,14 +162,14 @@ async function fetchExposition(target: ScrapeTarget, onText: (text: string) => v
     'x-prometheus-scrape-timeout-seconds': String(target.timeoutMs / 1000),
   };
   if (target.bearerTokenFile !== undefined) {
-    headers.authorization = `Bearer ${(await readFile(target.bearerTokenFile, 'utf8')).trim()}`;
+    headers.authorization = `Bearer ${(await files.readFile(target.bearerTokenFile)).toString('utf8').trim()}`;
   }
   const url = new URL(target.url);
   const tls =
     url.protocol === 'https:'
       ? {
           rejectUnauthorized: !target.tls.insecureSkipVerify,
-          ...(target.tls.caFile === undefined ? {} : { ca: await readFile(target.tls.caFile) }),
+          ...(target.tls.caFile === undefined ? {} : { ca: await files.readFile(target.tls.caFile) }),
           ...(target.tls.serverName === undefined ? {} : { servername: target.tls.serverName }),
         }
       : {};

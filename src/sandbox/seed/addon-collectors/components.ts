@@ -78,8 +78,13 @@ export function xrayExporter(region: string): Config {
 }
 
 /** the docs' batching: 60 s for metrics (config-amp), 1 s and 50 spans for traces (config-xray) */
-export const BATCH_METRICS: Config = { timeout: '60s' };
+export const BATCH_METRICS_SECONDS = 60;
 export const BATCH_TRACES: Config = { timeout: '1s', send_batch_size: 50 };
+
+/** the metrics batch: the docs' 60 s, or the seed's behaviour.addonCollectorBatchSeconds (a test affordance) */
+export function batchMetrics(seconds: number = BATCH_METRICS_SECONDS): Config {
+  return { timeout: Number.isInteger(seconds) ? `${seconds}s` : `${Math.round(seconds * 1000)}ms` };
+}
 
 /**
  * Tailing every pod's log file on the node (config-container-logs: "tail all Kubernetes pod logs with the filelog

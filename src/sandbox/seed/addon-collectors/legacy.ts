@@ -2,7 +2,7 @@ import { LEGACY_COLLECTOR_NAME, LEGACY_SERVICE_ACCOUNT } from '../../../core/add
 import type { KubeObject } from '../../types.js';
 import {
   ampExtension,
-  BATCH_METRICS,
+  batchMetrics,
   BATCH_TRACES,
   emfExporter,
   otlpReceiver,
@@ -65,7 +65,7 @@ export function legacyCollectorObjects(
     },
     processors: {
       ...(xray ? { 'batch/traces': BATCH_TRACES } : {}),
-      ...(amp || cloudwatch ? { 'batch/metrics': BATCH_METRICS } : {}),
+      ...(amp || cloudwatch ? { 'batch/metrics': batchMetrics(context.metricsBatchSeconds) } : {}),
     },
     exporters: {
       ...(xray ? { awsxray: xrayExporter(context.region) } : {}),

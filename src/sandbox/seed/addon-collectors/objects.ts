@@ -11,6 +11,8 @@ export interface CollectorContext {
   addonVersion: string;
   clusterName: string;
   region: string;
+  /** the metrics batch timeout in seconds instead of the docs' (behaviour.addonCollectorBatchSeconds) */
+  metricsBatchSeconds?: number;
 }
 
 /** labels on every object the add-on installs, as on its operator's (addon-objects.ts), so removal finds them */

@@ -2,7 +2,7 @@ import type { KubeObject } from '../../types.js';
 import { PRESETS, type PresetKey } from '../../../core/addon-config/presets.js';
 import {
   ampExtension,
-  BATCH_METRICS,
+  batchMetrics,
   BATCH_TRACES,
   emfExporter,
   filelogReceiver,
@@ -66,7 +66,7 @@ function prometheusMetrics(preset: unknown, context: CollectorContext): KubeObje
   });
   const config: Record<string, unknown> = {
     receivers: { prometheus: prometheusReceiver() },
-    processors: { 'batch/metrics': BATCH_METRICS },
+    processors: { 'batch/metrics': batchMetrics(context.metricsBatchSeconds) },
     exporters: {
       ...(amp ? { prometheusremotewrite: remoteWriteExporter(endpoint) } : {}),
       ...(emf ? { awsemf: emfExporter(context.clusterName, context.region) } : {}),

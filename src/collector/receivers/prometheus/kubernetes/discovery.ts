@@ -3,14 +3,14 @@
  * objects a role needs, and after every change the role's full target list (debounced), as Prometheus' discovery
  * hands complete target groups to the scrape manager. A broken watch is restarted with backoff.
  */
-import { readFile } from 'node:fs/promises';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import type { CollectorFiles } from '../../../runtime/files.js';
+import { loadInCluster, loadKubeconfigFile, SERVICE_ACCOUNT_DIR } from '../../../runtime/kube-client.js';
 import type { Logger } from '../../../telemetry/logger.js';
 import { ThrottledLog } from '../../../telemetry/logger.js';
 import type { KubernetesRole, KubernetesSdSettings } from './sd-config.js';
 import { endpointsTargets, nodeTargets, podTargets, serviceTargets, type LabelSet } from './targets.js';
 
-const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 const DEBOUNCE_MS = 100;
 const RESTART_MS = 5_000;
 
@@ -50,6 +50,8 @@ export class KubernetesDiscovery {
     private readonly env: Record<string, string | undefined>,
     private readonly logger: Logger,
     private readonly onTargets: (targets: LabelSet[]) => void,
+    /** how its files (bearer_token_file, ca_file, kubeconfig_file, the service account's) are read */
+    private readonly files: CollectorFiles,
   ) {
     this.throttled = new ThrottledLog((message) => logger.warn(message));
   }
@@ -151,7 +153,7 @@ export class KubernetesDiscovery {
   private async namespaces(): Promise<string[]> {
     const names = [...this.settings.namespaces];
     if (this.settings.ownNamespace) {
-      names.push((await readFile(`${SERVICE_ACCOUNT_DIR}/namespace`, 'utf8')).trim());
+      names.push((await this.files.readFile(`${SERVICE_ACCOUNT_DIR}/namespace`)).toString('utf8').trim());
     }
     return [...new Set(names)];
   }
@@ -164,14 +166,18 @@ export class KubernetesDiscovery {
       const token =
         this.settings.bearerTokenFile === undefined
           ? undefined
-          : (await readFile(this.settings.bearerTokenFile, 'utf8')).trim();
+          : (await this.files.readFile(this.settings.bearerTokenFile)).toString('utf8').trim();
+      const caData =
+        this.settings.caFile === undefined
+          ? undefined
+          : (await this.files.readFile(this.settings.caFile)).toString('base64');
       config.loadFromOptions({
         clusters: [
           {
             name: 'sd',
             server: apiServer,
             skipTLSVerify: this.settings.insecureSkipVerify,
-            ...(this.settings.caFile === undefined ? {} : { caFile: this.settings.caFile }),
+            ...(caData === undefined ? {} : { caData }),
           },
         ],
         users: [{ name: 'sd', ...(token === undefined ? {} : { token }) }],
@@ -179,11 +185,11 @@ export class KubernetesDiscovery {
         currentContext: 'sd',
       });
     } else if (kubeconfigFile !== undefined) {
-      config.loadFromFile(kubeconfigFile);
+      await loadKubeconfigFile(config, kubeconfigFile, this.files);
     } else if (this.env['KUBERNETES_SERVICE_HOST']) {
-      config.loadFromCluster();
+      await loadInCluster(config, this.env, this.files);
     } else if (this.env['KUBECONFIG']) {
-      config.loadFromFile(this.env['KUBECONFIG'].split(':')[0] ?? '');
+      await loadKubeconfigFile(config, this.env['KUBECONFIG'].split(':')[0] ?? '', this.files);
     } else {
       throw new Error(
         'no Kubernetes API: set api_server or kubeconfig_file, run inside a cluster, or export KUBECONFIG',
