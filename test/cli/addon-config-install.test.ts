@@ -122,6 +122,53 @@ describe('adot install --mode addon-config', () => {
     expect(again.output.changes).toBe(0);
   });
 
+  it("Pod Identity, amp, cloudwatch and logs: the demo workload's metrics reach AMP and EMF, its pod logs reach CloudWatch Logs", async () => {
+    const target = await world(fastSeed('fresh', { addonCollectorBatchSeconds: 1 }));
+    const first = await install(target, [
+      '--target',
+      'amp,cloudwatch,logs',
+      '--identity',
+      'pod-identity',
+      '--amp-workspace-alias',
+      'adot-addon',
+    ]);
+    expect(first.code, JSON.stringify(first.output.error)).toBe(0);
+    expect(first.output.collectors).toEqual([
+      { name: 'adot-col-prom-metrics', namespace: NS, targets: ['amp', 'cloudwatch'] },
+      { name: 'adot-col-container-logs', namespace: NS, targets: ['logs'] },
+    ]);
+    const outcome = await doctor(target);
+    expect(outcome.failing, JSON.stringify(outcome.checks.filter((c) => c.status === 'fail'))).toEqual([]);
+    expect(check(outcome, 'addon.configuration').message).toMatch(
+      /adot-col-container-logs \(logs\): EKS Pod Identity -> role [^;]+; DaemonSet/,
+    );
+
+    const { sandbox } = target;
+    const events = (group: string) => {
+      try {
+        return sandbox.logs.filterLogEvents(group, {});
+      } catch {
+        return [];
+      }
+    };
+    const workspaceId = sandbox.aps.workspaces.list(undefined).find((w) => w.alias === 'adot-addon')?.workspaceId;
+    await eventually(
+      async () => sandbox.aps.series(workspaceId ?? '').length,
+      (count) => count > 0,
+      30_000,
+    );
+    await eventually(
+      async () => events('/aws/containerinsights/demo/prometheus').some((event) => event.message.includes('"_aws"')),
+      (found) => found,
+      30_000,
+    );
+    await eventually(
+      async () => events('demo/container/logs').some((event) => event.message.includes('GET /metrics')),
+      (found) => found,
+      30_000,
+    );
+  });
+
   it('IRSA: the preset service account carries the role, doctor passes, a span reaches X-Ray through web identity', async () => {
     const target = await world();
     const first = await install(target, ['--target', 'xray', '--identity', 'irsa']);
