@@ -91,8 +91,16 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     kubeconfig = options.kubeconfig === undefined ? undefined : { paths: options.kubeconfig };
   }
 
+  const profile = options.sandbox ? undefined : options.profile;
+  let profileChecked: Promise<void> | undefined;
   const adapter = <T extends { destroy(): void }>(build: () => Promise<T>) =>
     lazyPort(async () => {
+      if (profile !== undefined) {
+        profileChecked ??= import('./adapters/aws/profile.js').then(({ assertProfileDefined }) =>
+          assertProfileDefined(profile, io.env),
+        );
+        await profileChecked;
+      }
       const built = await build();
       closers.push(() => built.destroy());
       return built;

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
@@ -33,6 +34,9 @@ export async function run(argv: string[], deps: Partial<CliDeps> = {}): Promise<
   const env = deps.env ?? process.env;
   if (deps.env === undefined) quietSdkNodeVersionWarning();
   const controller = new AbortController();
+  // every SDK and Kubernetes call in flight listens on this one signal (doctor makes dozens at once): Node's default
+  // of 10 listeners would print a MaxListenersExceededWarning to the user's terminal
+  setMaxListeners(1000, controller.signal);
   const detach = deps.signal ? follow(deps.signal, controller) : interruptOnSigint(controller);
   const systems: System[] = [];
   let status: ExitStatus = 0;

@@ -1,5 +1,5 @@
 /**
- * Shared shapes of the sandbox. The seed (YAML, CONTRACT.md "Seed file") is validated by src/sandbox/seed and
+ * Shared shapes of the sandbox. The seed (YAML, docs/sandbox.md "Seed file") is validated by src/sandbox/seed and
  * turned into these types; the AWS emulator (src/sandbox/aws), the Kubernetes API server (src/sandbox/kube) and the
  * controllers (src/sandbox/controllers) meet only through the interfaces below.
  */

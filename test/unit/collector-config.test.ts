@@ -89,6 +89,29 @@ describe('parseCollectorConfig', () => {
     expect(result.problems[0]?.message).toMatch(/^YAML syntax error/);
     const duplicate = parseCollectorConfig('receivers: {}\nreceivers: {}\nservice: {pipelines: {}}\n');
     expect(duplicate.problems[0]?.path).toBe('line 2, column 1');
+    const nested = parseCollectorConfig('receivers:\n  otlp: {}\n  otlp: {}\nservice: {pipelines: {}}\n');
+    expect(nested.problems).toEqual([
+      {
+        path: 'line 3, column 3',
+        message: 'YAML syntax error: Map keys must be unique: "otlp" is defined again',
+        hint: 'Fix the YAML syntax',
+      },
+    ]);
+  });
+
+  test('an alias bomb and an oversized text are problems, not a hang', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (const name of 'bcdefgh') {
+      bomb.push(
+        `${name}: &${name} [${Array(9)
+          .fill(`*${String.fromCharCode(name.charCodeAt(0) - 1)}`)
+          .join(', ')}]`,
+      );
+    }
+    expect(parseCollectorConfig(bomb.join('\n')).problems[0]?.message).toContain('Excessive alias count');
+    expect(parseCollectorConfig(`# ${'x'.repeat(5 * 1024 * 1024)}\n`).problems[0]?.message).toMatch(
+      /at most \d+ are read/,
+    );
   });
 
   test('shape errors: not a mapping, unknown keys, missing service, pipeline lists', () => {

@@ -145,7 +145,36 @@ describe('parseSeed: bad seeds', () => {
     expect(error.code).toBe('SeedInvalid');
     expect(error.exitStatus).toBe(2);
     expect(error.message).toMatch(/^seed\.yaml:\d+: the seed is not valid YAML/);
-    expect(error.hint).toContain('CONTRACT.md');
+    expect(error.hint).toContain('docs/sandbox.md');
+  });
+
+  it('refuses duplicate keys, alias bombs, oversized seeds and kinds no API server serves, as usage errors', () => {
+    expect(seedError('account: "123456789012"\naccount: "123456789013"\n').message).toBe(
+      'seed.yaml:2: the seed is not valid YAML: Map keys must be unique: "account" is defined again',
+    );
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (const name of 'bcdefgh')
+      bomb.push(
+        `${name}: &${name} [${Array(9)
+          .fill(`*${String.fromCharCode(name.charCodeAt(0) - 1)}`)
+          .join(', ')}]`,
+      );
+    expect(seedError(bomb.join('\n')).message).toContain('Excessive alias count');
+    expect(seedError(`# ${'x'.repeat(9 * 1024 * 1024)}\n`).message).toMatch(/at most \d+ are read/);
+    const bogus = seedError(
+      'clusters:\n  - name: demo\n    objects:\n      - {apiVersion: v1, kind: Bogus, metadata: {name: x}}\n',
+    );
+    expect(bogus.message).toContain('clusters[0].objects[0].kind: no kind Bogus in v1');
+    const withCrd = `clusters:
+  - name: demo
+    objects:
+      - apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: widgets.example.com}
+        spec: {group: example.com, names: {kind: Widget, plural: widgets}, scope: Namespaced}
+      - {apiVersion: example.com/v1, kind: Widget, metadata: {name: w, namespace: default}}
+`;
+    expect(() => parseSeed(withCrd, 'seed.yaml')).not.toThrow();
   });
 
   it('names an unknown key deep inside a list with its path and line', () => {

@@ -34,13 +34,14 @@ export function updateKubeconfigHint(clusterName: string | undefined): string {
 interface NamedEntry {
   name?: string;
   cluster?: { server?: string };
-  context?: { cluster?: string };
+  context?: { cluster?: string; user?: string };
 }
 
 interface KubeconfigDocument {
   'current-context'?: string;
   clusters?: NamedEntry[];
   contexts?: NamedEntry[];
+  users?: NamedEntry[];
 }
 
 /**
@@ -50,9 +51,15 @@ interface KubeconfigDocument {
  */
 export function describeKubeconfigContext(source: KubeconfigSource, contextName?: string): KubeContextInfo {
   const documents = 'text' in source ? [parseDocument(source.text, 'kubeconfig')] : source.paths.map(readDocument);
+  const where = 'text' in source ? 'the kubeconfig' : `kubeconfig ${source.paths.join(':')}`;
+  if (documents.every((doc) => (doc.clusters ?? []).length === 0 && (doc.contexts ?? []).length === 0)) {
+    throw failure('KubeconfigEmpty', `${where} defines no cluster and no context`, {
+      hint: 'write one for your EKS cluster: aws eks update-kubeconfig --name <cluster>',
+    });
+  }
   const current = contextName ?? documents.map((doc) => doc['current-context']).find((name) => !!name);
   if (!current)
-    throw failure('KubeContextMissing', 'the kubeconfig sets no current context', { hint: 'pass --context NAME' });
+    throw failure('KubeContextMissing', `${where} sets no current context`, { hint: 'pass --context NAME' });
   const context = firstNamed(
     documents.map((doc) => doc.contexts),
     current,
@@ -67,7 +74,34 @@ export function describeKubeconfigContext(source: KubeconfigSource, contextName?
     documents.map((doc) => doc.clusters),
     clusterName,
   );
-  return { contextName: current, clusterName, server: cluster?.cluster?.server ?? '' };
+  if (cluster === undefined) {
+    throw failure(
+      'KubeClusterNotFound',
+      `context "${current}" names cluster "${clusterName}", which ${where} does not define`,
+      {
+        hint: 'list them with: kubectl config view; or rewrite the context: aws eks update-kubeconfig --name <cluster>',
+      },
+    );
+  }
+  // EKS refuses anonymous requests: without a user no credentials are sent, and the failure that follows (a TLS or
+  // 401 error) would not say why
+  const userName = context.context?.user;
+  if (
+    !userName ||
+    firstNamed(
+      documents.map((doc) => doc.users),
+      userName,
+    ) === undefined
+  ) {
+    throw failure(
+      'KubeUserMissing',
+      userName
+        ? `context "${current}" names user "${userName}", which ${where} does not define: no credentials would be sent`
+        : `context "${current}" names no user: no credentials would be sent to the Kubernetes API`,
+      { hint: 'aws eks update-kubeconfig --name <cluster> writes a context with its user (an aws eks get-token exec)' },
+    );
+  }
+  return { contextName: current, clusterName, server: cluster.cluster?.server ?? '' };
 }
 
 function firstNamed(lists: (NamedEntry[] | undefined)[], name: string): NamedEntry | undefined {

@@ -58,8 +58,12 @@ export class LazyKube implements Kube {
     return (await this.kube()).rolloutStatus(namespace, deploymentName);
   }
 
+  /** the kubeconfig is checked first (context(): an empty file, a missing user), so its errors say what is wrong */
   private kube(): Promise<Kube> {
-    this.loaded ??= this.load();
+    this.loaded ??= Promise.resolve().then(() => {
+      this.context();
+      return this.load();
+    });
     return this.loaded;
   }
 }

@@ -1,6 +1,10 @@
 /** Reading a collector configuration from YAML text, and writing one back. */
 import { isMap, LineCounter, parseDocument, stringify } from 'yaml';
+import { duplicateKeys } from '../yaml-keys.js';
 import { isRecord, type CollectorConfig, type ConfigProblem } from './types.js';
+
+/** 4 MiB: far above any real configuration, far below what would take long to parse */
+const MAX_CONFIG_CHARS = 4 * 1024 * 1024;
 
 const topLevelKeys = ['receivers', 'processors', 'exporters', 'extensions', 'connectors', 'service'];
 
@@ -15,19 +19,39 @@ export function parseCollectorConfig(text: string): {
   syntaxError?: true;
 } {
   const lineCounter = new LineCounter();
+  if (text.length > MAX_CONFIG_CHARS) {
+    return {
+      syntaxError: true,
+      problems: [
+        {
+          path: 'document',
+          message: `the configuration is ${text.length} characters long; at most ${MAX_CONFIG_CHARS} are read`,
+          hint: 'a collector configuration is kilobytes long (and a Kubernetes object at most about 1.5 MB)',
+        },
+      ],
+    };
+  }
   const document = parseDocument(text, {
     lineCounter,
     merge: true,
     prettyErrors: false,
+    uniqueKeys: false,
   });
-  if (document.errors.length > 0) {
+  const errors = [
+    ...document.errors.map((error) => ({ pos: error.pos[0], message: error.message.split('\n')[0] ?? error.code })),
+    ...duplicateKeys(document).map((duplicate) => ({
+      pos: duplicate.offset,
+      message: `Map keys must be unique: "${duplicate.key}" is defined again`,
+    })),
+  ];
+  if (errors.length > 0) {
     return {
       syntaxError: true,
-      problems: document.errors.map((error) => {
-        const position = lineCounter.linePos(error.pos[0]);
+      problems: errors.map((error) => {
+        const position = lineCounter.linePos(error.pos);
         return {
           path: `line ${position.line}, column ${position.col}`,
-          message: `YAML syntax error: ${error.message.split('\n')[0] ?? error.code}`,
+          message: `YAML syntax error: ${error.message}`,
           hint: 'Fix the YAML syntax',
         };
       }),
@@ -43,7 +67,23 @@ export function parseCollectorConfig(text: string): {
       ],
     };
   }
-  return shapeOf(document.toJS({ maxAliasCount: 100 }) as unknown);
+  let data: unknown;
+  try {
+    // yaml refuses documents whose aliases expand past maxAliasCount (a "billion laughs" document)
+    data = document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    return {
+      syntaxError: true,
+      problems: [
+        {
+          path: '',
+          message: `YAML: ${(error as Error).message}`,
+          hint: 'Write the values out instead of aliasing them',
+        },
+      ],
+    };
+  }
+  return shapeOf(data);
 }
 
 function shapeOf(data: unknown): {

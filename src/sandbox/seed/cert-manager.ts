@@ -83,7 +83,7 @@ function crdVersions(version: string): { name: string; served: boolean; storage:
   }));
 }
 
-const CRDS: { plural: string; kind: string; group: string; scope: 'Namespaced' | 'Cluster' }[] = [
+export const CRDS: { plural: string; kind: string; group: string; scope: 'Namespaced' | 'Cluster' }[] = [
   { plural: 'certificates', kind: 'Certificate', group: 'cert-manager.io', scope: 'Namespaced' },
   { plural: 'certificaterequests', kind: 'CertificateRequest', group: 'cert-manager.io', scope: 'Namespaced' },
   { plural: 'issuers', kind: 'Issuer', group: 'cert-manager.io', scope: 'Namespaced' },

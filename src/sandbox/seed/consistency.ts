@@ -1,5 +1,7 @@
 import { configurationSchema, validateConfigurationValues } from '../aws/eks/configuration.js';
-import { AwsServiceError, type Seed } from '../types.js';
+import { builtinResources } from '../kube/builtin-resources.js';
+import { AwsServiceError, type KubeObject, type Seed } from '../types.js';
+import { CRDS as CERT_MANAGER_CRDS } from './cert-manager.js';
 import { addonNamespace } from './addon-namespaces.js';
 import { formatPath, type SchemaIssue } from './schema.js';
 
@@ -11,6 +13,7 @@ import { formatPath, type SchemaIssue } from './schema.js';
 export function seedConsistencyIssues(seed: Seed): SchemaIssue[] {
   const issues: SchemaIssue[] = [];
   (seed.clusters ?? []).forEach((cluster, clusterIndex) => {
+    issues.push(...unknownKinds(cluster.objects ?? [], clusterIndex));
     const taken = new Map<string, string>();
     (cluster.podIdentityAssociations ?? []).forEach((association, index) => {
       taken.set(
@@ -44,4 +47,39 @@ export function seedConsistencyIssues(seed: Seed): SchemaIssue[] {
     });
   });
   return issues;
+}
+
+/** the group of an apiVersion: `apps/v1` → apps, `v1` → the core group '' */
+function groupOf(apiVersion: string): string {
+  return apiVersion.includes('/') ? (apiVersion.split('/')[0] ?? '') : '';
+}
+
+/**
+ * Objects of a kind the API server would not know: not built in, and defined by no CustomResourceDefinition the
+ * sandbox installs (cert-manager, the ADOT add-on) or the seed itself brings.
+ */
+function unknownKinds(objects: readonly KubeObject[], clusterIndex: number): SchemaIssue[] {
+  const known = new Set<string>([
+    ...builtinResources.map((type) => `${type.group}/${type.kind}`),
+    ...CERT_MANAGER_CRDS.map((crd) => `${crd.group}/${crd.kind}`),
+    'opentelemetry.io/OpenTelemetryCollector',
+    'opentelemetry.io/Instrumentation',
+  ]);
+  for (const object of objects) {
+    if (object.kind !== 'CustomResourceDefinition') continue;
+    const spec = (object as { spec?: { group?: unknown; names?: { kind?: unknown } } }).spec;
+    if (typeof spec?.group === 'string' && typeof spec.names?.kind === 'string')
+      known.add(`${spec.group}/${spec.names.kind}`);
+  }
+  return objects.flatMap((object, index) =>
+    known.has(`${groupOf(object.apiVersion)}/${object.kind}`)
+      ? []
+      : [
+          {
+            path: ['clusters', clusterIndex, 'objects', index, 'kind'],
+            atKey: false,
+            message: `no kind ${object.kind} in ${object.apiVersion}: the sandbox's API server serves the built-in kinds, cert-manager's, the ADOT add-on's and those of CustomResourceDefinitions in the seed`,
+          },
+        ],
+  );
 }

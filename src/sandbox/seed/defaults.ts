@@ -51,7 +51,7 @@ export function oidcIssuerFor(region: string, clusterName: string): string {
   return `https://oidc.eks.${region}.amazonaws.com/id/${hexOf(clusterName).slice(0, 32).toUpperCase()}`;
 }
 
-/** Fills every default of CONTRACT.md "Seed file"; idempotent, never mutates its argument. */
+/** Fills every default of docs/sandbox.md "Seed file"; idempotent, never mutates its argument. */
 export function applySeedDefaults(seed: Seed): Seed {
   const region = seed.region ?? SEED_DEFAULTS.region;
   const clusters: SeedCluster[] = (seed.clusters ?? [{ name: SEED_DEFAULTS.clusterName }]).map((cluster) => {

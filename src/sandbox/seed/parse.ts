@@ -1,5 +1,6 @@
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { usageError } from '../../core/errors.js';
+import { duplicateKeys } from '../../core/yaml-keys.js';
 import type { Seed } from '../types.js';
 import { applySeedDefaults } from './defaults.js';
 import { seedConsistencyIssues } from './consistency.js';
@@ -7,22 +8,47 @@ import { iamSeedIssues } from './iam-checks.js';
 import { checkSchema, formatPath, type SchemaIssue, type SchemaPath } from './schema.js';
 import { SEED_SCHEMA } from './seed-schema.js';
 
-const SEED_HINT = 'See the seed format in CONTRACT.md ("Seed file"), or start from a scenario: adot sandbox scenarios';
+/** 8 MiB: a seed with thousands of objects is far smaller; a bigger one would take long to parse and validate */
+const MAX_SEED_CHARS = 8 * 1024 * 1024;
+
+const SEED_HINT =
+  'See the seed format in docs/sandbox.md ("Seed file"), or start from a scenario: adot sandbox scenarios';
 
 /** Parses, validates and fills the defaults of a seed file's text; every problem is a usage error naming `source`. */
 export function parseSeed(text: string, source: string): Seed {
+  if (text.length > MAX_SEED_CHARS) {
+    throw usageError(
+      'SeedInvalid',
+      `${source}: the seed is ${text.length} characters long; at most ${MAX_SEED_CHARS} are read`,
+      { hint: SEED_HINT, details: { file: source } },
+    );
+  }
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const syntaxError = document.errors[0];
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const duplicate = duplicateKeys(document)[0];
+  const syntaxError =
+    document.errors[0] ??
+    (duplicate === undefined
+      ? undefined
+      : { pos: [duplicate.offset], message: `Map keys must be unique: "${duplicate.key}" is defined again` });
   if (syntaxError) {
-    const line = lineCounter.linePos(syntaxError.pos[0]).line;
+    const line = lineCounter.linePos(syntaxError.pos[0] ?? 0).line;
     const reason = syntaxError.message.split('\n')[0] ?? syntaxError.message;
     throw usageError('SeedInvalid', `${source}:${line}: the seed is not valid YAML: ${reason}`, {
       hint: SEED_HINT,
       details: { file: source, line },
     });
   }
-  const value: unknown = document.toJS() ?? {};
+  let value: unknown;
+  try {
+    // yaml refuses documents whose aliases expand past maxAliasCount (a "billion laughs" document)
+    value = document.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error) {
+    throw usageError('SeedInvalid', `${source}: the seed is not usable YAML: ${(error as Error).message}`, {
+      hint: SEED_HINT,
+      details: { file: source },
+    });
+  }
   return validateSeed(value, source, (issue) => lineOfIssue(document, lineCounter, issue));
 }
 

@@ -2,7 +2,7 @@ import type { AddonStatus } from '../../ports.js';
 import { isKnownPreset, PRESET_NAMES_EXPECTED } from './presets.js';
 import { numberRange, oneOf, pattern, type Schema } from './schema.js';
 
-/** The seed file format of CONTRACT.md "Seed file", as data. */
+/** The seed file format of docs/sandbox.md "Seed file", as data. */
 export const ADDON_STATUSES: readonly AddonStatus[] = [
   'CREATING',
   'ACTIVE',
