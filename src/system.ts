@@ -105,10 +105,11 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       closers.push(() => built.destroy());
       return built;
     });
-  const eks = adapter(async () => new (await import('./adapters/aws/eks.js')).SdkEks(aws('EKS')));
-  const iam = adapter(async () => new (await import('./adapters/aws/iam.js')).SdkIam(aws('IAM')));
-  const sts = adapter(async () => new (await import('./adapters/aws/sts.js')).SdkSts(aws('STS')));
-  const amp = adapter(async () => new (await import('./adapters/aws/amp.js')).SdkAmp(aws('AMP')));
+  const client = (service: AwsServiceId): AwsClientSettings => ({ ...aws(service), signal: io.signal });
+  const eks = adapter(async () => new (await import('./adapters/aws/eks.js')).SdkEks(client('EKS')));
+  const iam = adapter(async () => new (await import('./adapters/aws/iam.js')).SdkIam(client('IAM')));
+  const sts = adapter(async () => new (await import('./adapters/aws/sts.js')).SdkSts(client('STS')));
+  const amp = adapter(async () => new (await import('./adapters/aws/amp.js')).SdkAmp(client('AMP')));
 
   let kube: Kube | undefined;
   const kubeFor = (): Kube => {

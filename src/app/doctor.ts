@@ -6,6 +6,7 @@ import type { DoctorContext } from '../core/checks/types.js';
 import type { Target } from '../core/targets.js';
 import type { IdentityMode } from '../core/identity/mode.js';
 import type { Amp, Clock, Eks, Iam, Kube, Output, Sts } from '../ports.js';
+import { interrupted } from '../core/errors.js';
 import { doctorDocument, type DoctorDocument } from './doctor/document.js';
 import { renderDoctorText } from './doctor/render.js';
 import { runDoctor } from './doctor/run.js';
@@ -89,6 +90,8 @@ export async function doctor(
         system.output?.info(`waiting ${Math.round(delayMs / 100) / 10}s for: ${pending.join(', ')}`),
     },
   );
+  // after Ctrl-C the calls in flight were aborted: their checks would report failures that are not the cluster's
+  if (signal?.aborted === true) throw interrupted('Interrupted: the checks did not finish');
   const document = doctorDocument(options.cluster, run.results);
   return { exitStatus: document.ok ? 0 : 1, document, roundTrips: run.facts.roundTrips };
 }

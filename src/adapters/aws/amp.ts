@@ -7,14 +7,17 @@ import {
   type WorkspaceSummary,
 } from '@aws-sdk/client-amp';
 import type { Amp, AmpWorkspaceInfo } from '../../ports.js';
-import { type AwsClientSettings, sdkClientConfig } from './client-config.js';
+import { type AwsClientSettings, sdkCallOptions, sdkClientConfig } from './client-config.js';
 import { awsErrorName, mapAwsError } from './errors.js';
 
 /** Amazon Managed Service for Prometheus's control plane, one client per region (workspaces are regional). */
 export class SdkAmp implements Amp {
+  private readonly callOptions: { abortSignal?: AbortSignal };
   private readonly clients = new Map<string, AmpClient>();
 
-  constructor(private readonly settings: AwsClientSettings) {}
+  constructor(private readonly settings: AwsClientSettings) {
+    this.callOptions = sdkCallOptions(settings);
+  }
 
   destroy(): void {
     for (const client of this.clients.values()) client.destroy();
@@ -26,7 +29,7 @@ export class SdkAmp implements Amp {
     return this.call('ListWorkspaces', region, alias, async () => {
       const found: AmpWorkspaceInfo[] = [];
       const input = alias === undefined ? {} : { alias };
-      for await (const page of paginateListWorkspaces({ client: this.client(region) }, input)) {
+      for await (const page of paginateListWorkspaces({ client: this.client(region) }, input, this.callOptions)) {
         for (const summary of page.workspaces ?? []) {
           if (alias === undefined || summary.alias === alias) found.push(toWorkspaceInfo(summary));
         }
@@ -37,7 +40,7 @@ export class SdkAmp implements Amp {
 
   async describeWorkspace(region: string, workspaceId: string): Promise<AmpWorkspaceInfo | undefined> {
     try {
-      const { workspace } = await this.client(region).send(new DescribeWorkspaceCommand({ workspaceId }));
+      const { workspace } = await this.client(region).send(new DescribeWorkspaceCommand({ workspaceId }), this.callOptions);
       return workspace === undefined ? undefined : toWorkspaceInfo(workspace);
     } catch (error) {
       if (awsErrorName(error) === 'ResourceNotFoundException') return undefined;
@@ -48,7 +51,7 @@ export class SdkAmp implements Amp {
   async createWorkspace(region: string, alias: string, tags?: Record<string, string>): Promise<AmpWorkspaceInfo> {
     return this.call('CreateWorkspace', region, alias, async () => {
       const answer = await this.client(region).send(
-        new CreateWorkspaceCommand({ alias, ...(tags === undefined ? {} : { tags }) }),
+        new CreateWorkspaceCommand({ alias, ...(tags === undefined ? {} : { tags }) }), this.callOptions,
       );
       return {
         workspaceId: answer.workspaceId ?? '',

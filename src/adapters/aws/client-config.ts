@@ -5,6 +5,13 @@ export interface AwsClientSettings {
   /** an endpoint override for this service (AWS_ENDPOINT_URL_<SERVICE> / AWS_ENDPOINT_URL, or the sandbox) */
   endpoint?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Ctrl-C: aborts the request in flight and the SDK's wait before a retry (its retry middleware races the delay) */
+  signal?: AbortSignal;
+}
+
+/** The options every `send` and paginator of an adapter passes, so that one abort signal reaches every call. */
+export function sdkCallOptions(settings: AwsClientSettings): { abortSignal?: AbortSignal } {
+  return settings.signal === undefined ? {} : { abortSignal: settings.signal };
 }
 
 /** Throttling and 5xx answers are retried by the SDK's standard strategy; 5 attempts in all. */

@@ -28,15 +28,17 @@ import type {
   PodIdentityAssociationInfo,
   UpdateAddonInput,
 } from '../../ports.js';
-import { type AwsClientSettings, sdkClientConfig } from './client-config.js';
+import { type AwsClientSettings, sdkCallOptions, sdkClientConfig } from './client-config.js';
 import { awsErrorName, clusterNotFound, mapAwsError } from './errors.js';
 
 const NOT_FOUND = 'ResourceNotFoundException';
 
 export class SdkEks implements Eks {
+  private readonly callOptions: { abortSignal?: AbortSignal };
   private readonly client: EKSClient;
 
   constructor(private readonly settings: AwsClientSettings) {
+    this.callOptions = sdkCallOptions(settings);
     this.client = new EKSClient(sdkClientConfig(settings));
   }
 
@@ -47,14 +49,14 @@ export class SdkEks implements Eks {
   async listClusters(): Promise<string[]> {
     return this.call('ListClusters', undefined, async () => {
       const names: string[] = [];
-      for await (const page of paginateListClusters({ client: this.client }, {})) names.push(...(page.clusters ?? []));
+      for await (const page of paginateListClusters({ client: this.client }, {}, this.callOptions)) names.push(...(page.clusters ?? []));
       return names;
     });
   }
 
   async describeCluster(name: string): Promise<ClusterInfo | undefined> {
     try {
-      const { cluster } = await this.client.send(new DescribeClusterCommand({ name }));
+      const { cluster } = await this.client.send(new DescribeClusterCommand({ name }), this.callOptions);
       if (!cluster) return undefined;
       return {
         name: cluster.name ?? name,
@@ -74,7 +76,7 @@ export class SdkEks implements Eks {
     return this.call('DescribeAddonVersions', addonName, async () => {
       const versions: AddonVersionInfo[] = [];
       const input = { addonName, ...(kubernetesVersion === undefined ? {} : { kubernetesVersion }) };
-      for await (const page of paginateDescribeAddonVersions({ client: this.client }, input)) {
+      for await (const page of paginateDescribeAddonVersions({ client: this.client }, input, this.callOptions)) {
         for (const addon of page.addons ?? []) {
           if (addon.addonName !== undefined && addon.addonName !== addonName) continue;
           for (const version of addon.addonVersions ?? []) {
@@ -96,7 +98,7 @@ export class SdkEks implements Eks {
 
   async describeAddon(clusterName: string, addonName: string): Promise<AddonInfo | undefined> {
     try {
-      const { addon } = await this.client.send(new DescribeAddonCommand({ clusterName, addonName }));
+      const { addon } = await this.client.send(new DescribeAddonCommand({ clusterName, addonName }), this.callOptions);
       return addon ? toAddonInfo(addon, addonName) : undefined;
     } catch (error) {
       if (awsErrorName(error) === NOT_FOUND) {
@@ -112,7 +114,7 @@ export class SdkEks implements Eks {
       'CreateAddon',
       `${input.clusterName}/${input.addonName}`,
       async () => {
-        const { addon } = await this.client.send(new CreateAddonCommand({ ...input }));
+        const { addon } = await this.client.send(new CreateAddonCommand({ ...input }), this.callOptions);
         if (!addon) throw new Error('CreateAddon answered without an addon');
         return toAddonInfo(addon, input.addonName);
       },
@@ -125,7 +127,7 @@ export class SdkEks implements Eks {
       'UpdateAddon',
       `${input.clusterName}/${input.addonName}`,
       async () => {
-        await this.client.send(new UpdateAddonCommand({ ...input }));
+        await this.client.send(new UpdateAddonCommand({ ...input }), this.callOptions);
       },
       input.clusterName,
     );
@@ -134,7 +136,7 @@ export class SdkEks implements Eks {
   async deleteAddon(clusterName: string, addonName: string, options?: { preserve?: boolean }): Promise<boolean> {
     try {
       await this.client.send(
-        new DeleteAddonCommand({ clusterName, addonName, ...(options?.preserve ? { preserve: true } : {}) }),
+        new DeleteAddonCommand({ clusterName, addonName, ...(options?.preserve ? { preserve: true } : {}) }), this.callOptions,
       );
       return true;
     } catch (error) {
@@ -152,7 +154,7 @@ export class SdkEks implements Eks {
       clusterName,
       async () => {
         const names: string[] = [];
-        for await (const page of paginateListAddons({ client: this.client }, { clusterName })) {
+        for await (const page of paginateListAddons({ client: this.client }, { clusterName }, this.callOptions)) {
           names.push(...(page.addons ?? []));
         }
         return names;
@@ -166,7 +168,7 @@ export class SdkEks implements Eks {
     addonVersion: string,
   ): Promise<AddonConfigurationInfo | undefined> {
     try {
-      const answer = await this.client.send(new DescribeAddonConfigurationCommand({ addonName, addonVersion }));
+      const answer = await this.client.send(new DescribeAddonConfigurationCommand({ addonName, addonVersion }), this.callOptions);
       return {
         addonName: answer.addonName ?? addonName,
         addonVersion: answer.addonVersion ?? addonVersion,
@@ -193,7 +195,7 @@ export class SdkEks implements Eks {
       async () => {
         const found: string[] = [];
         const input = { clusterName, ...filter };
-        for await (const page of paginateListPodIdentityAssociations({ client: this.client }, input)) {
+        for await (const page of paginateListPodIdentityAssociations({ client: this.client }, input, this.callOptions)) {
           for (const summary of page.associations ?? []) if (summary.associationId) found.push(summary.associationId);
         }
         return found;
@@ -210,7 +212,7 @@ export class SdkEks implements Eks {
   ): Promise<PodIdentityAssociationInfo | undefined> {
     try {
       const { association } = await this.client.send(
-        new DescribePodIdentityAssociationCommand({ clusterName, associationId }),
+        new DescribePodIdentityAssociationCommand({ clusterName, associationId }), this.callOptions,
       );
       return association === undefined ? undefined : toAssociationInfo(association, clusterName);
     } catch (error) {
@@ -233,7 +235,7 @@ export class SdkEks implements Eks {
       'CreatePodIdentityAssociation',
       `${input.clusterName}/${input.namespace}/${input.serviceAccount}`,
       async () => {
-        const { association } = await this.client.send(new CreatePodIdentityAssociationCommand({ ...input }));
+        const { association } = await this.client.send(new CreatePodIdentityAssociationCommand({ ...input }), this.callOptions);
         if (!association) throw new Error('CreatePodIdentityAssociation answered without an association');
         return toAssociationInfo(association, input.clusterName);
       },
@@ -250,7 +252,7 @@ export class SdkEks implements Eks {
       'UpdatePodIdentityAssociation',
       `${input.clusterName}/${input.associationId}`,
       async () => {
-        const { association } = await this.client.send(new UpdatePodIdentityAssociationCommand({ ...input }));
+        const { association } = await this.client.send(new UpdatePodIdentityAssociationCommand({ ...input }), this.callOptions);
         if (!association) throw new Error('UpdatePodIdentityAssociation answered without an association');
         return toAssociationInfo(association, input.clusterName);
       },
@@ -260,7 +262,7 @@ export class SdkEks implements Eks {
 
   async deletePodIdentityAssociation(clusterName: string, associationId: string): Promise<boolean> {
     try {
-      await this.client.send(new DeletePodIdentityAssociationCommand({ clusterName, associationId }));
+      await this.client.send(new DeletePodIdentityAssociationCommand({ clusterName, associationId }), this.callOptions);
       return true;
     } catch (error) {
       if (awsErrorName(error) === NOT_FOUND) {

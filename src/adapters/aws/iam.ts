@@ -18,16 +18,18 @@ import {
   type Role,
 } from '@aws-sdk/client-iam';
 import type { Iam, ManagedPolicyInfo, OidcProviderInfo, PolicyDocument, RoleInfo } from '../../ports.js';
-import { type AwsClientSettings, sdkClientConfig } from './client-config.js';
+import { type AwsClientSettings, sdkCallOptions, sdkClientConfig } from './client-config.js';
 import { awsErrorName, mapAwsError } from './errors.js';
 
 // the query protocol's code is NoSuchEntity; SDK v3 names the exception class NoSuchEntityException
 const NOT_FOUND = 'NoSuchEntityException';
 
 export class SdkIam implements Iam {
+  private readonly callOptions: { abortSignal?: AbortSignal };
   private readonly client: IAMClient;
 
   constructor(settings: AwsClientSettings) {
+    this.callOptions = sdkCallOptions(settings);
     this.client = new IAMClient(sdkClientConfig(settings));
   }
 
@@ -37,7 +39,7 @@ export class SdkIam implements Iam {
 
   async getRole(roleName: string): Promise<RoleInfo | undefined> {
     const role = await this.orUndefined('GetRole', roleName, async () => {
-      const answer = await this.client.send(new GetRoleCommand({ RoleName: roleName }));
+      const answer = await this.client.send(new GetRoleCommand({ RoleName: roleName }), this.callOptions);
       return answer.Role;
     });
     return role === undefined ? undefined : toRoleInfo(role, roleName);
@@ -58,7 +60,7 @@ export class SdkIam implements Iam {
           ...(input.tags === undefined
             ? {}
             : { Tags: Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })) }),
-        }),
+        }), this.callOptions,
       );
       if (!role) throw new Error('CreateRole answered without a role');
       return toRoleInfo(role, input.roleName);
@@ -68,7 +70,7 @@ export class SdkIam implements Iam {
   async updateAssumeRolePolicy(roleName: string, document: PolicyDocument): Promise<void> {
     await this.call('UpdateAssumeRolePolicy', roleName, () =>
       this.client.send(
-        new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: JSON.stringify(document) }),
+        new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: JSON.stringify(document) }), this.callOptions,
       ),
     );
   }
@@ -81,7 +83,7 @@ export class SdkIam implements Iam {
     if (attached === undefined) return false;
     for (const policyArn of attached) await this.detachRolePolicy(roleName, policyArn);
     const deleted = await this.orUndefined('DeleteRole', roleName, async () => {
-      await this.client.send(new DeleteRoleCommand({ RoleName: roleName }));
+      await this.client.send(new DeleteRoleCommand({ RoleName: roleName }), this.callOptions);
       return true;
     });
     return deleted ?? false;
@@ -90,7 +92,7 @@ export class SdkIam implements Iam {
   async listAttachedRolePolicies(roleName: string): Promise<string[]> {
     return this.call('ListAttachedRolePolicies', roleName, async () => {
       const arns: string[] = [];
-      for await (const page of paginateListAttachedRolePolicies({ client: this.client }, { RoleName: roleName })) {
+      for await (const page of paginateListAttachedRolePolicies({ client: this.client }, { RoleName: roleName }, this.callOptions)) {
         for (const policy of page.AttachedPolicies ?? []) if (policy.PolicyArn) arns.push(policy.PolicyArn);
       }
       return arns;
@@ -99,26 +101,26 @@ export class SdkIam implements Iam {
 
   async attachRolePolicy(roleName: string, policyArn: string): Promise<void> {
     await this.call('AttachRolePolicy', `${roleName} ${policyArn}`, () =>
-      this.client.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: policyArn })),
+      this.client.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: policyArn }), this.callOptions),
     );
   }
 
   async detachRolePolicy(roleName: string, policyArn: string): Promise<void> {
     await this.call('DetachRolePolicy', `${roleName} ${policyArn}`, () =>
-      this.client.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: policyArn })),
+      this.client.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: policyArn }), this.callOptions),
     );
   }
 
   async listOpenIdConnectProviders(): Promise<string[]> {
     return this.call('ListOpenIDConnectProviders', undefined, async () => {
-      const answer = await this.client.send(new ListOpenIDConnectProvidersCommand({}));
+      const answer = await this.client.send(new ListOpenIDConnectProvidersCommand({}), this.callOptions);
       return (answer.OpenIDConnectProviderList ?? []).flatMap((entry) => (entry.Arn ? [entry.Arn] : []));
     });
   }
 
   async getOpenIdConnectProvider(arn: string): Promise<OidcProviderInfo | undefined> {
     return this.orUndefined('GetOpenIDConnectProvider', arn, async () => {
-      const answer = await this.client.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));
+      const answer = await this.client.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }), this.callOptions);
       return {
         arn,
         url: (answer.Url ?? '').replace(/^https:\/\//, ''),
@@ -139,7 +141,7 @@ export class SdkIam implements Iam {
           Url: input.url.startsWith('https://') ? input.url : `https://${input.url}`,
           ClientIDList: input.clientIds,
           ...(input.thumbprints === undefined ? {} : { ThumbprintList: input.thumbprints }),
-        }),
+        }), this.callOptions,
       );
       if (!answer.OpenIDConnectProviderArn) throw new Error('CreateOpenIDConnectProvider answered without an ARN');
       return answer.OpenIDConnectProviderArn;
@@ -148,7 +150,7 @@ export class SdkIam implements Iam {
 
   async deleteOpenIdConnectProvider(arn: string): Promise<boolean> {
     const deleted = await this.orUndefined('DeleteOpenIDConnectProvider', arn, async () => {
-      await this.client.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));
+      await this.client.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }), this.callOptions);
       return true;
     });
     return deleted ?? false;
@@ -157,7 +159,7 @@ export class SdkIam implements Iam {
   async listRolePolicies(roleName: string): Promise<string[]> {
     return this.call('ListRolePolicies', roleName, async () => {
       const names: string[] = [];
-      for await (const page of paginateListRolePolicies({ client: this.client }, { RoleName: roleName })) {
+      for await (const page of paginateListRolePolicies({ client: this.client }, { RoleName: roleName }, this.callOptions)) {
         names.push(...(page.PolicyNames ?? []));
       }
       return names;
@@ -166,7 +168,7 @@ export class SdkIam implements Iam {
 
   async getRolePolicy(roleName: string, policyName: string): Promise<PolicyDocument | undefined> {
     return this.orUndefined('GetRolePolicy', `${roleName} ${policyName}`, async () => {
-      const answer = await this.client.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }));
+      const answer = await this.client.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }), this.callOptions);
       return decodePolicy(answer.PolicyDocument);
     });
   }
@@ -174,10 +176,10 @@ export class SdkIam implements Iam {
   /** GetPolicy for the default version id, then GetPolicyVersion for its document. */
   async getManagedPolicy(policyArn: string): Promise<ManagedPolicyInfo | undefined> {
     return this.orUndefined('GetPolicy', policyArn, async () => {
-      const { Policy: policy } = await this.client.send(new GetPolicyCommand({ PolicyArn: policyArn }));
+      const { Policy: policy } = await this.client.send(new GetPolicyCommand({ PolicyArn: policyArn }), this.callOptions);
       const versionId = policy?.DefaultVersionId ?? 'v1';
       const { PolicyVersion: version } = await this.client.send(
-        new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: versionId }),
+        new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: versionId }), this.callOptions,
       );
       return {
         arn: policyArn,

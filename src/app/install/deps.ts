@@ -10,6 +10,8 @@ export interface OperationDeps {
   clock: Clock;
   output: Output;
   prompter: Prompter;
+  /** Ctrl-C (src/cli/main.ts owns SIGINT/SIGTERM and aborts it) */
+  signal?: AbortSignal | undefined;
 }
 
 export const ADDON_NAME = 'adot';

@@ -1,5 +1,5 @@
 import type { KubeObject, Output, Prompter } from '../../ports.js';
-import { failure, isAdotError, type AdotError } from '../../core/errors.js';
+import { failure, interrupted, isAdotError, type AdotError } from '../../core/errors.js';
 import { countChanges, isChange, type Step, type StepAction } from '../../core/plan/steps.js';
 
 /**
@@ -51,6 +51,8 @@ export interface PlanEntry {
 
 export interface RunnerDeps {
   output: Output;
+  /** Ctrl-C: no step starts after it, and the step in flight stops at its next call or wait */
+  signal?: AbortSignal | undefined;
 }
 
 /** The failure of one step after others may have changed things: what was done, and what failed. */
@@ -70,6 +72,7 @@ export async function planSteps(definitions: readonly StepDefinition[], deps: Ru
   const entries: PlanEntry[] = [];
   try {
     for (const definition of definitions) {
+      if (deps.signal?.aborted === true) throw interrupted('Interrupted while observing: nothing was changed');
       spinner.update(`Observing ${definition.resource}`);
       entries.push({ definition, planned: await definition.plan() });
     }
@@ -134,7 +137,11 @@ function isApplied(planned: PlannedAction): boolean {
   return planned.action !== 'skipped' && planned.action !== 'delete';
 }
 
-function toAdotError(error: unknown): AdotError {
+function toAdotError(error: unknown, signal: AbortSignal | undefined): AdotError {
+  // after Ctrl-C, whatever the call in flight threw (an SDK AbortError, a refused request) is the interruption
+  if (signal?.aborted === true && !(isAdotError(error) && error.kind === 'interrupted')) {
+    return interrupted('Interrupted: this step stopped before it finished', { cause: error });
+  }
   if (isAdotError(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
   return failure('StepFailed', message, { cause: error });
@@ -147,6 +154,10 @@ export async function applySteps(
 ): Promise<Step[]> {
   const done: Step[] = [];
   for (const { definition } of entries) {
+    if (deps.signal?.aborted === true) {
+      const error = interrupted('Interrupted: this step and those after it did not start');
+      throw new StepFailure(done, { id: definition.id, resource: definition.resource }, error);
+    }
     const spinner = deps.output.spinner(definition.resource);
     try {
       const planned = await definition.plan();
@@ -162,7 +173,7 @@ export async function applySteps(
       if (action === 'skipped') spinner.warn(`${definition.resource}: skipped (${detail})`);
       else spinner.succeed(`${definition.resource}: ${describeOutcome(action, detail)}`);
     } catch (error) {
-      const adotError = toAdotError(error);
+      const adotError = toAdotError(error, deps.signal);
       spinner.fail(`${definition.resource}: ${adotError.message}`);
       throw new StepFailure(done, { id: definition.id, resource: definition.resource }, adotError);
     }
