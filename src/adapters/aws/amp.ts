@@ -40,7 +40,10 @@ export class SdkAmp implements Amp {
 
   async describeWorkspace(region: string, workspaceId: string): Promise<AmpWorkspaceInfo | undefined> {
     try {
-      const { workspace } = await this.client(region).send(new DescribeWorkspaceCommand({ workspaceId }), this.callOptions);
+      const { workspace } = await this.client(region).send(
+        new DescribeWorkspaceCommand({ workspaceId }),
+        this.callOptions,
+      );
       return workspace === undefined ? undefined : toWorkspaceInfo(workspace);
     } catch (error) {
       if (awsErrorName(error) === 'ResourceNotFoundException') return undefined;
@@ -51,7 +54,8 @@ export class SdkAmp implements Amp {
   async createWorkspace(region: string, alias: string, tags?: Record<string, string>): Promise<AmpWorkspaceInfo> {
     return this.call('CreateWorkspace', region, alias, async () => {
       const answer = await this.client(region).send(
-        new CreateWorkspaceCommand({ alias, ...(tags === undefined ? {} : { tags }) }), this.callOptions,
+        new CreateWorkspaceCommand({ alias, ...(tags === undefined ? {} : { tags }) }),
+        this.callOptions,
       );
       return {
         workspaceId: answer.workspaceId ?? '',

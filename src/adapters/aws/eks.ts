@@ -49,7 +49,8 @@ export class SdkEks implements Eks {
   async listClusters(): Promise<string[]> {
     return this.call('ListClusters', undefined, async () => {
       const names: string[] = [];
-      for await (const page of paginateListClusters({ client: this.client }, {}, this.callOptions)) names.push(...(page.clusters ?? []));
+      for await (const page of paginateListClusters({ client: this.client }, {}, this.callOptions))
+        names.push(...(page.clusters ?? []));
       return names;
     });
   }
@@ -136,7 +137,8 @@ export class SdkEks implements Eks {
   async deleteAddon(clusterName: string, addonName: string, options?: { preserve?: boolean }): Promise<boolean> {
     try {
       await this.client.send(
-        new DeleteAddonCommand({ clusterName, addonName, ...(options?.preserve ? { preserve: true } : {}) }), this.callOptions,
+        new DeleteAddonCommand({ clusterName, addonName, ...(options?.preserve ? { preserve: true } : {}) }),
+        this.callOptions,
       );
       return true;
     } catch (error) {
@@ -168,7 +170,10 @@ export class SdkEks implements Eks {
     addonVersion: string,
   ): Promise<AddonConfigurationInfo | undefined> {
     try {
-      const answer = await this.client.send(new DescribeAddonConfigurationCommand({ addonName, addonVersion }), this.callOptions);
+      const answer = await this.client.send(
+        new DescribeAddonConfigurationCommand({ addonName, addonVersion }),
+        this.callOptions,
+      );
       return {
         addonName: answer.addonName ?? addonName,
         addonVersion: answer.addonVersion ?? addonVersion,
@@ -195,7 +200,11 @@ export class SdkEks implements Eks {
       async () => {
         const found: string[] = [];
         const input = { clusterName, ...filter };
-        for await (const page of paginateListPodIdentityAssociations({ client: this.client }, input, this.callOptions)) {
+        for await (const page of paginateListPodIdentityAssociations(
+          { client: this.client },
+          input,
+          this.callOptions,
+        )) {
           for (const summary of page.associations ?? []) if (summary.associationId) found.push(summary.associationId);
         }
         return found;
@@ -212,7 +221,8 @@ export class SdkEks implements Eks {
   ): Promise<PodIdentityAssociationInfo | undefined> {
     try {
       const { association } = await this.client.send(
-        new DescribePodIdentityAssociationCommand({ clusterName, associationId }), this.callOptions,
+        new DescribePodIdentityAssociationCommand({ clusterName, associationId }),
+        this.callOptions,
       );
       return association === undefined ? undefined : toAssociationInfo(association, clusterName);
     } catch (error) {
@@ -235,7 +245,10 @@ export class SdkEks implements Eks {
       'CreatePodIdentityAssociation',
       `${input.clusterName}/${input.namespace}/${input.serviceAccount}`,
       async () => {
-        const { association } = await this.client.send(new CreatePodIdentityAssociationCommand({ ...input }), this.callOptions);
+        const { association } = await this.client.send(
+          new CreatePodIdentityAssociationCommand({ ...input }),
+          this.callOptions,
+        );
         if (!association) throw new Error('CreatePodIdentityAssociation answered without an association');
         return toAssociationInfo(association, input.clusterName);
       },
@@ -252,7 +265,10 @@ export class SdkEks implements Eks {
       'UpdatePodIdentityAssociation',
       `${input.clusterName}/${input.associationId}`,
       async () => {
-        const { association } = await this.client.send(new UpdatePodIdentityAssociationCommand({ ...input }), this.callOptions);
+        const { association } = await this.client.send(
+          new UpdatePodIdentityAssociationCommand({ ...input }),
+          this.callOptions,
+        );
         if (!association) throw new Error('UpdatePodIdentityAssociation answered without an association');
         return toAssociationInfo(association, input.clusterName);
       },

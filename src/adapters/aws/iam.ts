@@ -60,7 +60,8 @@ export class SdkIam implements Iam {
           ...(input.tags === undefined
             ? {}
             : { Tags: Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })) }),
-        }), this.callOptions,
+        }),
+        this.callOptions,
       );
       if (!role) throw new Error('CreateRole answered without a role');
       return toRoleInfo(role, input.roleName);
@@ -70,7 +71,8 @@ export class SdkIam implements Iam {
   async updateAssumeRolePolicy(roleName: string, document: PolicyDocument): Promise<void> {
     await this.call('UpdateAssumeRolePolicy', roleName, () =>
       this.client.send(
-        new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: JSON.stringify(document) }), this.callOptions,
+        new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: JSON.stringify(document) }),
+        this.callOptions,
       ),
     );
   }
@@ -92,7 +94,11 @@ export class SdkIam implements Iam {
   async listAttachedRolePolicies(roleName: string): Promise<string[]> {
     return this.call('ListAttachedRolePolicies', roleName, async () => {
       const arns: string[] = [];
-      for await (const page of paginateListAttachedRolePolicies({ client: this.client }, { RoleName: roleName }, this.callOptions)) {
+      for await (const page of paginateListAttachedRolePolicies(
+        { client: this.client },
+        { RoleName: roleName },
+        this.callOptions,
+      )) {
         for (const policy of page.AttachedPolicies ?? []) if (policy.PolicyArn) arns.push(policy.PolicyArn);
       }
       return arns;
@@ -120,7 +126,10 @@ export class SdkIam implements Iam {
 
   async getOpenIdConnectProvider(arn: string): Promise<OidcProviderInfo | undefined> {
     return this.orUndefined('GetOpenIDConnectProvider', arn, async () => {
-      const answer = await this.client.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }), this.callOptions);
+      const answer = await this.client.send(
+        new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }),
+        this.callOptions,
+      );
       return {
         arn,
         url: (answer.Url ?? '').replace(/^https:\/\//, ''),
@@ -141,7 +150,8 @@ export class SdkIam implements Iam {
           Url: input.url.startsWith('https://') ? input.url : `https://${input.url}`,
           ClientIDList: input.clientIds,
           ...(input.thumbprints === undefined ? {} : { ThumbprintList: input.thumbprints }),
-        }), this.callOptions,
+        }),
+        this.callOptions,
       );
       if (!answer.OpenIDConnectProviderArn) throw new Error('CreateOpenIDConnectProvider answered without an ARN');
       return answer.OpenIDConnectProviderArn;
@@ -150,7 +160,10 @@ export class SdkIam implements Iam {
 
   async deleteOpenIdConnectProvider(arn: string): Promise<boolean> {
     const deleted = await this.orUndefined('DeleteOpenIDConnectProvider', arn, async () => {
-      await this.client.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }), this.callOptions);
+      await this.client.send(
+        new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }),
+        this.callOptions,
+      );
       return true;
     });
     return deleted ?? false;
@@ -159,7 +172,11 @@ export class SdkIam implements Iam {
   async listRolePolicies(roleName: string): Promise<string[]> {
     return this.call('ListRolePolicies', roleName, async () => {
       const names: string[] = [];
-      for await (const page of paginateListRolePolicies({ client: this.client }, { RoleName: roleName }, this.callOptions)) {
+      for await (const page of paginateListRolePolicies(
+        { client: this.client },
+        { RoleName: roleName },
+        this.callOptions,
+      )) {
         names.push(...(page.PolicyNames ?? []));
       }
       return names;
@@ -168,7 +185,10 @@ export class SdkIam implements Iam {
 
   async getRolePolicy(roleName: string, policyName: string): Promise<PolicyDocument | undefined> {
     return this.orUndefined('GetRolePolicy', `${roleName} ${policyName}`, async () => {
-      const answer = await this.client.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }), this.callOptions);
+      const answer = await this.client.send(
+        new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }),
+        this.callOptions,
+      );
       return decodePolicy(answer.PolicyDocument);
     });
   }
@@ -176,10 +196,14 @@ export class SdkIam implements Iam {
   /** GetPolicy for the default version id, then GetPolicyVersion for its document. */
   async getManagedPolicy(policyArn: string): Promise<ManagedPolicyInfo | undefined> {
     return this.orUndefined('GetPolicy', policyArn, async () => {
-      const { Policy: policy } = await this.client.send(new GetPolicyCommand({ PolicyArn: policyArn }), this.callOptions);
+      const { Policy: policy } = await this.client.send(
+        new GetPolicyCommand({ PolicyArn: policyArn }),
+        this.callOptions,
+      );
       const versionId = policy?.DefaultVersionId ?? 'v1';
       const { PolicyVersion: version } = await this.client.send(
-        new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: versionId }), this.callOptions,
+        new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: versionId }),
+        this.callOptions,
       );
       return {
         arn: policyArn,
