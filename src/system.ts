@@ -56,7 +56,9 @@ export function createOutput(
     stdoutStyle: createStyle(level(io.stdout.isTTY)),
     stderrStyle: createStyle(level(io.stderr.isTTY)),
     verbose: options.verbose,
-    animate: Boolean(io.stderr.isTTY) && io.env['CI'] === undefined,
+    // a terminal of width 0 (a pseudo-terminal nobody sized, e.g. `script` fed from a pipe) would make the spinner
+    // erase an unbounded number of lines each frame
+    animate: Boolean(io.stderr.isTTY) && (io.stderr.columns ?? 0) > 0 && io.env['CI'] === undefined,
   });
 }
 

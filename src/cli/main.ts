@@ -172,14 +172,22 @@ function follow(signal: AbortSignal, controller: AbortController): () => void {
 }
 
 /**
- * The first Ctrl-C (or SIGTERM, e.g. `sandbox stop` ending `sandbox serve`) aborts the running command; a second
- * one gets Node's default handling and ends the process.
+ * The one owner of SIGINT and SIGTERM for the whole run (spinners and prompts included): the first Ctrl-C (or
+ * SIGTERM, e.g. `sandbox stop` ending `sandbox serve`) aborts the running command, which stops at its next safe point
+ * and exits 130; a second one ends the process at once, by the signal.
+ *
+ * The handler stays installed after the first signal on purpose: ora's cursor restore listens through signal-exit,
+ * which re-raises a signal (killing the process before it can report) when its own listeners are the only ones left.
  */
 function interruptOnSigint(controller: AbortController): () => void {
   const signals = ['SIGINT', 'SIGTERM'] as const;
-  const onSignal = (): void => {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (!controller.signal.aborted) {
+      controller.abort();
+      return;
+    }
     detach();
-    controller.abort();
+    process.kill(process.pid, signal);
   };
   const detach = (): void => {
     for (const signal of signals) process.off(signal, onSignal);

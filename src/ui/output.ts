@@ -12,7 +12,7 @@ export interface OutputOptions {
   stdoutStyle: Style;
   stderrStyle: Style;
   verbose: boolean;
-  /** animate spinners: stderr is a terminal and CI is unset */
+  /** animate spinners: stderr is a terminal with a width and CI is unset */
   animate: boolean;
 }
 
