@@ -21,6 +21,8 @@ export interface SystemIo extends Streams {
   env: Record<string, string | undefined>;
   cwd: string;
   signal: AbortSignal;
+  /** how the person ran adot (`adot`, `npx adot`, `node bin/adot.js`); default `adot` */
+  invokedAs?: string;
 }
 
 export interface System {
@@ -45,7 +47,7 @@ export type SystemOptions = GlobalOptions & { io: SystemIo; outputPort?: Output 
 
 export function createOutput(
   options: GlobalOptions,
-  io: Streams & { env: Record<string, string | undefined> },
+  io: Streams & { env: Record<string, string | undefined>; invokedAs?: string },
 ): Output {
   const level = (isTTY: boolean | undefined) =>
     resolveColorLevel({ flag: options.color, env: io.env, isTTY: Boolean(isTTY) });
@@ -59,6 +61,7 @@ export function createOutput(
     // a terminal of width 0 (a pseudo-terminal nobody sized, e.g. `script` fed from a pipe) would make the spinner
     // erase an unbounded number of lines each frame
     animate: Boolean(io.stderr.isTTY) && (io.stderr.columns ?? 0) > 0 && io.env['CI'] === undefined,
+    ...(io.invokedAs === undefined ? {} : { invokedAs: io.invokedAs }),
   });
 }
 

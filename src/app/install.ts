@@ -13,6 +13,7 @@ import {
   installSummary,
   modeLine,
   nextSteps,
+  type ThrowAwaySandbox,
   planText,
   reviewText,
 } from './install/report.js';
@@ -50,7 +51,7 @@ function doctorRequestOf(context: InstallContext): Omit<DoctorRequest, 'pre'> {
 }
 
 /** What install's JSON says besides its steps: what was (or would be) installed, and what to do next. */
-function installFacts(context: ResolvedInstallContext) {
+function installFacts(context: ResolvedInstallContext, sandbox: ThrowAwaySandbox | undefined) {
   return {
     cluster: context.request.cluster,
     addonVersion: context.addonVersion,
@@ -67,7 +68,7 @@ function installFacts(context: ResolvedInstallContext) {
           })),
         }),
     roleArn: context.roleArn,
-    nextSteps: nextSteps(context),
+    nextSteps: nextSteps(context, sandbox),
   };
 }
 
@@ -119,7 +120,10 @@ export async function install(
 
   if (options.dryRun) {
     const steps = [prerequisitesStep, ...plannedSteps(entries)];
-    const document = operationDocument(steps, { dryRun: true, extra: installFacts(resolved) });
+    const document = operationDocument(steps, {
+      dryRun: true,
+      extra: installFacts(resolved, options.throwAwaySandbox),
+    });
     if (deps.output.format === 'yaml') deps.output.stdout(manifestsYaml(plannedManifests(entries)));
     else deps.output.result(document, () => planText(steps, document.changes));
     return { exitStatus: 0, document };
@@ -132,8 +136,11 @@ export async function install(
   });
   try {
     const steps = [prerequisitesStep, ...(await applySteps(entries, deps, confirmations))];
-    const document = operationDocument(steps, { dryRun: false, extra: installFacts(resolved) });
-    deps.output.result(document, () => installSummary(resolved, countChanges(steps)));
+    const document = operationDocument(steps, {
+      dryRun: false,
+      extra: installFacts(resolved, options.throwAwaySandbox),
+    });
+    deps.output.result(document, () => installSummary(resolved, countChanges(steps), options.throwAwaySandbox));
     return { exitStatus: 0, document };
   } catch (error) {
     if (!(error instanceof StepFailure)) throw error;
@@ -141,6 +148,7 @@ export async function install(
     await reportFailure({
       output: deps.output,
       done: steps,
+      throwAwaySandbox: options.throwAwaySandbox !== undefined,
       failed: error.failedStep,
       error: error.error,
       runDoctor,
@@ -149,7 +157,7 @@ export async function install(
     const document = operationDocument(steps, {
       dryRun: false,
       error: { code: error.error.code, message: error.error.message, hint: error.error.hint },
-      extra: installFacts(resolved),
+      extra: installFacts(resolved, options.throwAwaySandbox),
     });
     if (deps.output.format !== 'text' && deps.output.format !== 'short') deps.output.result(document, () => '');
     return { exitStatus: error.error.exitStatus, document };

@@ -6,6 +6,7 @@ import { type ExitStatus, isAdotError } from '../core/errors.js';
 import type { System, SystemOptions } from '../system.js';
 import { errorDocumentFor, errorDocument } from '../ui/json.js';
 import { resolveColorLevel } from '../ui/color.js';
+import { asInvoked, invocationName } from '../ui/invocation.js';
 import type { InStream, OutStream } from '../ui/streams.js';
 import { createRootCommand } from './root.js';
 
@@ -21,6 +22,8 @@ export interface CliDeps {
   system?: (options: SystemOptions) => Promise<System>;
   /** the process runs adot alone (bin/adot.js), so a command may tune it process-wide (the collector's V8 heap) */
   ownsProcess?: boolean;
+  /** how the person ran adot, for the commands hints print (default: told by npm's environment and the script path) */
+  invokedAs?: string;
 }
 
 /**
@@ -33,6 +36,12 @@ export async function run(argv: string[], deps: Partial<CliDeps> = {}): Promise<
   const stderr = deps.stderr ?? process.stderr;
   const env = deps.env ?? process.env;
   if (deps.env === undefined) quietSdkNodeVersionWarning();
+  const cwd = deps.cwd ?? process.cwd();
+  const invokedAs =
+    deps.invokedAs ??
+    (deps.env === undefined
+      ? invocationName({ env, cwd, ...(process.argv[1] ? { script: process.argv[1] } : {}) })
+      : 'adot');
   const controller = new AbortController();
   // every SDK and Kubernetes call in flight listens on this one signal (doctor makes dozens at once): Node's default
   // of 10 listeners would print a MaxListenersExceededWarning to the user's terminal
@@ -52,8 +61,9 @@ export async function run(argv: string[], deps: Partial<CliDeps> = {}): Promise<
         stdout,
         stderr,
         env,
-        cwd: deps.cwd ?? process.cwd(),
+        cwd,
         signal: controller.signal,
+        invokedAs,
       },
       makeSystem,
       entryScript: fileURLToPath(new URL('../../bin/adot.js', import.meta.url)),
@@ -66,7 +76,7 @@ export async function run(argv: string[], deps: Partial<CliDeps> = {}): Promise<
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
     const aborted = controller.signal.aborted;
-    status = await report(error, { argv, stdout, stderr, env, verbose, aborted, commandNames });
+    status = await report(error, { argv, stdout, stderr, env, verbose, aborted, commandNames, invokedAs });
   } finally {
     for (const system of systems) {
       await system.close().catch((error: unknown) => {
@@ -86,6 +96,7 @@ interface ReportContext {
   verbose: boolean;
   aborted: boolean;
   commandNames: string[];
+  invokedAs: string;
 }
 
 async function report(error: unknown, context: ReportContext): Promise<ExitStatus> {
@@ -101,7 +112,12 @@ async function report(error: unknown, context: ReportContext): Promise<ExitStatu
   );
   const print = (code: string, message: string, hint: string | undefined): void => {
     if (json) context.stdout.write(`${JSON.stringify(errorDocument({ code, message, hint }), null, 2)}\n`);
-    else context.stderr.write(`${style.fail('error:')} ${message}\n${hint ? `${style.dim('hint:')} ${hint}\n` : ''}`);
+    else {
+      const shown = (text: string) => asInvoked(text, context.invokedAs);
+      context.stderr.write(
+        `${style.fail('error:')} ${shown(message)}\n${hint ? `${style.dim('hint:')} ${shown(hint)}\n` : ''}`,
+      );
+    }
   };
 
   if (error instanceof CommanderError) {

@@ -1,5 +1,6 @@
 import { stringify as toYaml } from 'yaml';
 import type { Output, OutputFormat, Spinner } from '../ports.js';
+import { asInvoked } from './invocation.js';
 import { createSpinner } from './spinner.js';
 import type { Style } from './style.js';
 import type { OutStream } from './streams.js';
@@ -14,6 +15,8 @@ export interface OutputOptions {
   verbose: boolean;
   /** animate spinners: stderr is a terminal with a width and CI is unset */
   animate: boolean;
+  /** how the person ran adot (`adot`, `npx adot` …): commands in text output are written that way */
+  invokedAs?: string;
 }
 
 /** The one IO host: the result on stdout, everything else on stderr. */
@@ -31,7 +34,7 @@ export class StreamOutput implements Output {
   result(document: unknown, text: () => string): void {
     if (this.format === 'json') this.stdout(JSON.stringify(document, null, 2));
     else if (this.format === 'yaml') this.stdout(toYaml(document));
-    else this.stdout(text());
+    else this.stdout(this.asInvoked(text()));
   }
 
   stdout(text: string): void {
@@ -39,15 +42,19 @@ export class StreamOutput implements Output {
   }
 
   info(message: string): void {
-    this.options.stderr.write(withNewline(message));
+    this.options.stderr.write(withNewline(this.asInvoked(message)));
   }
 
   warn(message: string): void {
-    this.options.stderr.write(withNewline(`${this.options.stderrStyle.warn('warning:')} ${message}`));
+    this.options.stderr.write(withNewline(`${this.options.stderrStyle.warn('warning:')} ${this.asInvoked(message)}`));
   }
 
   error(message: string): void {
-    this.options.stderr.write(withNewline(`${this.options.stderrStyle.fail('error:')} ${message}`));
+    this.options.stderr.write(withNewline(`${this.options.stderrStyle.fail('error:')} ${this.asInvoked(message)}`));
+  }
+
+  private asInvoked(text: string): string {
+    return asInvoked(text, this.options.invokedAs ?? 'adot');
   }
 
   verbose(message: string): void {

@@ -26,6 +26,19 @@ describe('adot install --sandbox, as README shows it', () => {
     expect(step(document, 'collector')?.action).toBe('create');
   });
 
+  it('says the sandbox is gone, and gives next steps that work, written as the person ran adot', async () => {
+    const run = await runCli(['install', '--sandbox', '--sandbox-scenario', 'blog-2022', '--target', 'xray', '--yes'], {
+      invokedAs: 'npx adot',
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/throw-away sandbox inside this command: it is gone now/);
+    expect(run.stdout).toContain('npx adot sandbox start --scenario blog-2022');
+    expect(run.stdout).toContain('. .adot-sandbox/env');
+    expect(run.stdout).toContain('npx adot install --target xray --yes');
+    expect(run.stdout).not.toMatch(/adot doctor --cluster demo/);
+    expect(run.stdout).not.toMatch(/(^|[^x] )adot (install|doctor|sandbox)/m);
+  });
+
   it('--sandbox-scenario blog-2022 reproduces the blog: v0.45.0-eksbuild.1 by default, its add-on RBAC applied first', async () => {
     const run = await runCli([
       'install',

@@ -19,6 +19,8 @@ export interface RunCliOptions {
   cwd?: string;
   /** abort it to interrupt the command (exit 130) */
   signal?: AbortSignal;
+  /** how the person ran adot (default `adot`) */
+  invokedAs?: string;
 }
 
 /** Runs the CLI in-process with captured, non-TTY streams. */
@@ -33,6 +35,7 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
     cwd: options.cwd ?? process.cwd(),
     signal: options.signal ?? new AbortController().signal,
     ...(options.system === undefined ? {} : { system: options.system }),
+    ...(options.invokedAs === undefined ? {} : { invokedAs: options.invokedAs }),
   });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }

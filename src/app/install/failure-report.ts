@@ -13,6 +13,8 @@ export async function reportFailure(input: {
   done: readonly Step[];
   failed: { resource: string };
   error: AdotError;
+  /** --sandbox: what changed is gone with the sandbox, so there is nothing to resume */
+  throwAwaySandbox?: boolean;
   runDoctor?: RunDoctor | undefined;
   doctorRequest?: DoctorRequest | undefined;
 }): Promise<void> {
@@ -23,7 +25,12 @@ export async function reportFailure(input: {
   output.info(
     countChanges(done) === 0
       ? 'Nothing was changed before the failure.'
-      : ['Changed before the failure (a re-run resumes from here):', ...stepLines(changed)].join('\n'),
+      : [
+          input.throwAwaySandbox === true
+            ? 'Changed before the failure (in the throw-away sandbox, gone now with this command):'
+            : 'Changed before the failure (a re-run resumes from here):',
+          ...stepLines(changed),
+        ].join('\n'),
   );
   if (error.kind === 'interrupted' || input.runDoctor === undefined || input.doctorRequest === undefined) return;
   try {

@@ -41,6 +41,8 @@ export interface InstallOptions {
   dryRun: boolean;
   timeoutMs?: number | undefined;
   signal?: AbortSignal | undefined;
+  /** --sandbox: the run's sandbox is thrown away when it ends (next steps and reports say so) */
+  throwAwaySandbox?: { scenario?: string | undefined } | undefined;
 }
 
 /** Everything the person chose, validated; what still needs the cluster (region, version) comes later. */

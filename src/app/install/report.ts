@@ -6,8 +6,34 @@ import { describeCollectors } from './addon-config.js';
 import { ampRequest, type ResolvedInstallContext } from './context.js';
 import { describeOutcome } from './runner.js';
 
+/** `--sandbox`: the in-process sandbox the run used, gone when the command ends */
+export interface ThrowAwaySandbox {
+  scenario?: string | undefined;
+}
+
+/**
+ * After `--sandbox` everything the run made is gone with its process, so commands aimed at the cluster would reach
+ * real AWS: the next steps start a sandbox that stays, and repeat the install there.
+ */
+function throwAwaySandboxSteps(context: ResolvedInstallContext, sandbox: ThrowAwaySandbox): string[] {
+  const { request } = context;
+  const flags = [
+    `--target ${request.targets.join(',')}`,
+    ...(request.identity === 'auto' ? [] : [`--identity ${request.identity}`]),
+    ...(request.mode === 'collector-resource' ? [] : [`--mode ${request.mode}`]),
+    ...(request.ampWorkspaceAlias === undefined ? [] : [`--amp-workspace-alias ${request.ampWorkspaceAlias}`]),
+  ];
+  return [
+    `Keep a sandbox to look around: adot sandbox start${sandbox.scenario === undefined ? '' : ` --scenario ${sandbox.scenario}`}`,
+    'Point the AWS CLI, kubectl and adot at it: . .adot-sandbox/env',
+    `Install there: adot install ${flags.join(' ')} --yes`,
+    `Then: adot doctor, kubectl get pods -n ${request.namespace}, and adot sandbox stop when done`,
+  ];
+}
+
 /** What to do next, per target: the addresses applications send to and how to look at the data. */
-export function nextSteps(context: ResolvedInstallContext): string[] {
+export function nextSteps(context: ResolvedInstallContext, sandbox?: ThrowAwaySandbox): string[] {
+  if (sandbox !== undefined) return throwAwaySandboxSteps(context, sandbox);
   const { request, region } = context;
   const service = `${request.collectorName}-collector.${request.namespace}`;
   const lines: string[] = [];
@@ -70,7 +96,7 @@ export function customEndpointLine(context: ResolvedInstallContext): string | un
   return `amp: metrics go to the custom endpoint ${new URL(url).host}, not to Amazon Managed Service for Prometheus (--allow-custom-endpoint)`;
 }
 
-export function installSummary(context: ResolvedInstallContext, changes: number): string {
+export function installSummary(context: ResolvedInstallContext, changes: number, sandbox?: ThrowAwaySandbox): string {
   const head =
     changes === 0
       ? `ADOT is already installed on ${context.request.cluster} as requested: nothing changed.`
@@ -80,9 +106,12 @@ export function installSummary(context: ResolvedInstallContext, changes: number)
     `  add-on ${context.addonVersion}, targets ${context.request.targets.join(', ')}, role ${context.roleArn}`,
     `  identity: ${identityLine(context.identity)}`,
     `  collector: ${modeLine(context)}`,
+    ...(sandbox === undefined
+      ? []
+      : ['', 'That was a throw-away sandbox inside this command: it is gone now, with everything above.']),
     '',
     'Next steps:',
-    ...nextSteps(context).map((line) => `  - ${line}`),
+    ...nextSteps(context, sandbox).map((line) => `  - ${line}`),
   ].join('\n');
 }
 

@@ -66,6 +66,7 @@ export function register(program: Command, ctx: CommandContext): void {
           dryRun: o['dryRun'] === true,
           timeoutMs: system.options.timeoutMs,
           signal: system.signal,
+          ...(system.options.sandbox ? { throwAwaySandbox: { scenario: system.options.sandboxScenario } } : {}),
         },
         async (request) => (await doctor(system, request, system.signal)).document,
       );

@@ -161,7 +161,7 @@ export const k8sPermissions: Check = {
           ),
         };
       }
-      return pass(`allowed: ${reviews.length} of ${reviews.length} operations adot install performs`, {
+      return pass(`allowed: ${reviews.length} of ${reviews.length} operations an install performs`, {
         observed: `${reviews.length}/${reviews.length} allowed`,
       });
     });
