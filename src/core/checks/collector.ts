@@ -2,7 +2,7 @@
  * collector.service-account, collector.rbac, collector.resource, collector.deployment and collector.service:
  * the collector resource, what the operator made of it, and what it needs to run.
  */
-import type { KubeObject } from '../../ports.js';
+import type { KubeObject, RolloutStatus } from '../../ports.js';
 import { componentType, pipelineComponents, receiverPorts } from '../collector-config.js';
 import { roleArn } from '../irsa.js';
 import { accountOfArn, collectorConfigOf, ROLE_ARN_ANNOTATION, roleNameOfArn } from './collector-identity.js';
@@ -19,7 +19,8 @@ import {
 } from './helpers.js';
 import { reviewCollectorResource, problemsText } from './collector-review.js';
 import { identityOf } from './iam.js';
-import type { Check } from './types.js';
+import type { Check, DoctorFacts, Fact } from './types.js';
+import { daemonSetRolloutOf, statefulSetRolloutOf } from '../workload-rollout.js';
 
 export const collectorServiceAccount: Check = {
   id: 'collector.service-account',
@@ -221,17 +222,31 @@ export const collectorRbac: Check = {
 export const collectorDeployment: Check = {
   id: 'collector.deployment',
   category: 'collector',
-  title: "the collector's deployment is rolled out",
+  title: "the collector's workload (the Deployment, DaemonSet or StatefulSet its spec.mode makes) is rolled out",
   appliesToPre: false,
   retryable: true,
   dependsOn: ['collector.resource', 'collector.service-account'],
   run(facts, context) {
+    const collector = facts.collectors.ok
+      ? findObject(facts.collectors.value, context.collectorName, context.namespace)
+      : undefined;
+    const mode = (collector === undefined ? undefined : stringField(collector, 'spec', 'mode')) ?? 'deployment';
+    const workload = workloadOf(mode);
+    if (workload === undefined) {
+      // the operator injects a sidecar collector into the pods that ask for one and makes no workload of its own
+      return {
+        status: 'skip',
+        message: `skipped: a ${mode} collector has no workload of its own`,
+        notApplicable: true,
+      };
+    }
     const name = `${context.namespace}/${context.collectorName}-collector`;
-    return withFact(this.id, `deployment ${name}`, facts.collectorRollout, (rollout) => {
+    const fact = rolloutFact(facts, workload, context.namespace, `${context.collectorName}-collector`);
+    return withFact(this.id, `${workload.kind} ${name}`, fact, (rollout) => {
       if (rollout === undefined) {
         return {
           status: 'fail',
-          message: `deployment ${name} does not exist: the operator has not reconciled the collector`,
+          message: `${workload.kind} ${name} does not exist: the operator has not reconciled the collector`,
           observed: 'not found',
           expected: name,
           hint: hintFor(this.id, `kubectl -n opentelemetry-operator-system logs deploy/opentelemetry-operator`),
@@ -241,22 +256,53 @@ export const collectorDeployment: Check = {
       if (!rollout.complete) {
         return {
           status: 'fail',
-          message: `deployment ${name} is not rolled out${rollout.message ? `: ${rollout.message}` : ''}`,
+          message: `${workload.kind} ${name} is not rolled out${rollout.message ? `: ${rollout.message}` : ''}`,
           observed,
           expected: `${rollout.desired}/${rollout.desired} available`,
           hint: hintFor(
             this.id,
-            `kubectl -n ${context.namespace} rollout status deploy/${context.collectorName}-collector; kubectl -n ${context.namespace} get events`,
+            `kubectl -n ${context.namespace} rollout status ${workload.resource}/${context.collectorName}-collector; kubectl -n ${context.namespace} get events`,
           ),
         };
       }
-      return pass(`deployment ${name} is rolled out`, {
+      return pass(`${workload.kind} ${name} is rolled out`, {
         observed,
         expected: `${rollout.desired}/${rollout.desired} available`,
       });
     });
   },
 };
+
+interface Workload {
+  kind: 'Deployment' | 'DaemonSet' | 'StatefulSet';
+  /** as kubectl names it */
+  resource: 'deploy' | 'daemonset' | 'statefulset';
+}
+
+/** the workload the OpenTelemetry operator makes for a collector of this spec.mode (none for sidecar) */
+function workloadOf(mode: string): Workload | undefined {
+  if (mode === 'daemonset') return { kind: 'DaemonSet', resource: 'daemonset' };
+  if (mode === 'statefulset') return { kind: 'StatefulSet', resource: 'statefulset' };
+  if (mode === 'sidecar') return undefined;
+  return { kind: 'Deployment', resource: 'deploy' };
+}
+
+function rolloutFact(
+  facts: DoctorFacts,
+  workload: Workload,
+  namespace: string,
+  name: string,
+): Fact<RolloutStatus | undefined> {
+  if (workload.kind === 'Deployment') return facts.collectorRollout;
+  const list = workload.kind === 'DaemonSet' ? facts.daemonSets : facts.statefulSets;
+  if (!list.ok) return list;
+  const object = findObject(list.value, name, namespace);
+  if (object === undefined) return { ok: true, value: undefined };
+  return {
+    ok: true,
+    value: workload.kind === 'DaemonSet' ? daemonSetRolloutOf(name, object) : statefulSetRolloutOf(object),
+  };
+}
 
 export const collectorService: Check = {
   id: 'collector.service',

@@ -49,7 +49,12 @@ export function clusterStartObjects(
   const objects = [
     ...base,
     ...nodes,
-    ...presets.flatMap((preset) => presetObjects(preset, undefined, presetContext)),
+    ...presets.flatMap((preset) =>
+      presetObjects(preset, undefined, {
+        ...presetContext,
+        nodeName: presetContext.nodeName ?? nodes[0]?.metadata.name,
+      }),
+    ),
     ...(cluster.addons ?? []).flatMap(installed),
     ...(cluster.objects ?? []).map((object) => structuredClone(object)),
   ];

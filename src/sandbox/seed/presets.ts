@@ -24,6 +24,8 @@ export function isKnownPreset(name: string): boolean {
 export interface PresetContext {
   /** where the demo metrics server listens (needed by demo-workload) */
   demoWorkload?: DemoWorkloadAddress;
+  /** the node the preset's pods run on (the cluster's first), when it has nodes */
+  nodeName?: string;
 }
 
 export function presetObjects(name: string, user: string = SANDBOX_USER, context: PresetContext = {}): KubeObject[] {
@@ -33,7 +35,7 @@ export function presetObjects(name: string, user: string = SANDBOX_USER, context
   if (name === NO_ADMIN_PRESET) return readOnlyUserObjects(user);
   if (name === DEMO_WORKLOAD_PRESET) {
     if (context.demoWorkload === undefined) throw new Error('the demo-workload preset needs the demo metrics server');
-    return demoWorkloadObjects(context.demoWorkload);
+    return demoWorkloadObjects(context.demoWorkload, context.nodeName);
   }
   throw usageError('SeedInvalid', `unknown preset "${name}": expected ${PRESET_NAMES_EXPECTED}`);
 }
