@@ -290,7 +290,7 @@ describe('the ADOT docs add-on collector configurations, installed, applied with
     expect(served(world, 'eks-auth', 'AssumeRoleForPodIdentity')).toBe(true);
   });
 
-  it('k8s-attr-processor (IRSA, the gateway): doctor passes; a span gets its pod from k8sattributes in X-Ray, a gauge reaches AMP', async () => {
+  it('k8s-attr-processor (IRSA, the gateway): doctor passes; a span gets its pod from k8sattributes in X-Ray, a gauge reaches AMP; without the pods RBAC doctor fails collector.rbac and spans lose their pod', async () => {
     const world = await freshWorld();
     const collector = docs('k8s-attr-processor', 'gateway');
     await installFor(world, collector, { targets: 'amp,xray', identity: 'irsa', workspaceAlias: 'docs-gateway' });
@@ -338,5 +338,39 @@ describe('the ADOT docs add-on collector configurations, installed, applied with
       WAIT_MS,
     );
     expect(served(world, 'sts', 'AssumeRoleWithWebIdentity')).toBe(true);
+
+    // without the binding k8sattributes cannot watch pods: doctor fails collector.rbac, and a restarted pod's span
+    // arrives without its pod
+    const unbound = await world.kubectl.run(['delete', 'clusterrolebinding', 'otel-prometheus-role-binding']);
+    expect(unbound.code, unbound.stderr).toBe(0);
+    const denied = await doctorFor(world, collector);
+    expect(denied.failing).toEqual(['collector.rbac']);
+    expect(check(denied, 'collector.rbac').message).toBe(
+      'service account default/adot-collector may not get pods, list pods, watch pods (the k8sattributes processor needs them)',
+    );
+    const deleted = await world.kubectl.run(['delete', 'pod', '-n', collector.namespace, ...pods]);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    const restarted = await replacedPods(world, collector, pods, 1);
+    const restartedStatus = await runningStatus(world, collector, restarted);
+    const unassociated = await postSpan(restartedStatus.protocols['otlp']?.['http'] ?? '', {
+      'service.name': 'cart',
+      'cloud.platform': 'aws_eks',
+      'k8s.pod.uid': demoUid.stdout,
+      'k8s.namespace.name': DEMO.namespace,
+    });
+    const plain = await eventually(
+      async () => world.sandbox.xray.trace(unassociated),
+      (found) => found !== undefined,
+      WAIT_MS,
+    );
+    const plainDocument = JSON.parse(plain?.Segments[0]?.Document ?? '{}') as { aws?: { eks?: { pod?: string } } };
+    expect(plainDocument.aws?.eks?.pod).toBeUndefined();
+    expect(
+      world.log.some((line) =>
+        line.includes(
+          `(pod ${restarted[0] ?? ''}): processor k8sattributes: watch of /api/v1/pods failed: HTTP-Code: 403`,
+        ),
+      ),
+    ).toBe(true);
   });
 });

@@ -811,12 +811,71 @@ describe('collector checks', () => {
   });
 
   it('collector.rbac passes as not needed without a prometheus receiver and fails when its binding is missing', () => {
-    expect(result(run(), 'collector.rbac').message).toBe('not needed (no prometheus receiver)');
+    expect(result(run(), 'collector.rbac').message).toBe(
+      'not needed (no prometheus receiver with kubernetes_sd_configs, no k8sattributes processor)',
+    );
     const amp = run((f) => {
       f.collectors = ok([collector(AMP_CONFIG)]);
       f.attachedPolicies = ok(['arn:aws:iam::aws:policy/AmazonPrometheusRemoteWriteAccess']);
     });
     expect(result(amp, 'collector.rbac')).toMatchObject({ status: 'fail', observed: 'no cluster role binding' });
+  });
+
+  it('collector.rbac: a prometheus receiver with only static_configs reads nothing; k8sattributes needs get, list and watch on pods', () => {
+    const staticOnly = run((f) => {
+      f.collectors = ok([
+        collector({
+          ...AMP_CONFIG,
+          receivers: {
+            prometheus: {
+              config: { scrape_configs: [{ job_name: 'app', static_configs: [{ targets: ['app:8080'] }] }] },
+            },
+          },
+        }),
+      ]);
+      f.attachedPolicies = ok(['arn:aws:iam::aws:policy/AmazonPrometheusRemoteWriteAccess']);
+    });
+    expect(result(staticOnly, 'collector.rbac')).toMatchObject({ status: 'pass' });
+    const gateway = {
+      ...XRAY_CONFIG,
+      processors: { k8sattributes: {} },
+      service: {
+        pipelines: { traces: { receivers: ['awsxray'], processors: ['k8sattributes'], exporters: ['awsxray'] } },
+      },
+    };
+    const unbound = run((f) => {
+      f.collectors = ok([collector(gateway)]);
+    });
+    expect(result(unbound, 'collector.rbac')).toMatchObject({
+      status: 'fail',
+      message:
+        'service account aws-otel-eks/aws-otel-collector may not get pods, list pods, watch pods (the k8sattributes processor needs them)',
+      observed: 'no cluster role binding',
+    });
+    const podReader = run((f) => {
+      f.collectors = ok([collector(gateway)]);
+      f.clusterRoles = ok([
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'ClusterRole',
+          metadata: { name: 'pod-reader' },
+          rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }],
+        },
+      ]);
+      f.clusterRoleBindings = ok([
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'ClusterRoleBinding',
+          metadata: { name: 'pod-reader' },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'pod-reader' },
+          subjects: [{ kind: 'ServiceAccount', name: 'aws-otel-collector', namespace: 'aws-otel-eks' }],
+        },
+      ]);
+    });
+    expect(result(podReader, 'collector.rbac')).toMatchObject({
+      status: 'pass',
+      message: 'aws-otel-eks/aws-otel-collector may read pods via pod-reader',
+    });
   });
 
   it('collector.rbac passes with otel-prometheus-role bound to the collector account', () => {

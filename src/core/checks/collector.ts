@@ -2,8 +2,8 @@
  * collector.service-account, collector.rbac, collector.resource, collector.deployment and collector.service:
  * the collector resource, what the operator made of it, and what it needs to run.
  */
-import type { KubeObject, RolloutStatus } from '../../ports.js';
-import { componentType, pipelineComponents, receiverPorts } from '../collector-config.js';
+import type { RolloutStatus } from '../../ports.js';
+import { pipelineComponents, receiverPorts } from '../collector-config.js';
 import { roleArn } from '../irsa.js';
 import { accountOfArn, collectorConfigOf, ROLE_ARN_ANNOTATION, roleNameOfArn } from './collector-identity.js';
 import {
@@ -144,78 +144,6 @@ export const collectorResource: Check = {
         observed: `mode ${stringField(collector, 'spec', 'mode') ?? 'deployment'}`,
       });
     });
-  },
-};
-
-const PROMETHEUS_RESOURCES = ['nodes', 'nodes/proxy', 'services', 'endpoints', 'pods'] as const;
-const READ_VERBS = ['get', 'list', 'watch'] as const;
-
-function grants(rules: unknown[], resource: string, verb: string): boolean {
-  return rules.some((rule) => {
-    const groups = arrayField(rule, 'apiGroups');
-    const resources = arrayField(rule, 'resources');
-    const verbs = arrayField(rule, 'verbs');
-    return (
-      (groups.includes('') || groups.includes('*')) &&
-      (resources.includes(resource) || resources.includes('*')) &&
-      (verbs.includes(verb) || verbs.includes('*'))
-    );
-  });
-}
-
-function bindsServiceAccount(binding: KubeObject, namespace: string, name: string): boolean {
-  return arrayField(binding, 'subjects').some(
-    (s) =>
-      stringField(s, 'kind') === 'ServiceAccount' &&
-      stringField(s, 'name') === name &&
-      stringField(s, 'namespace') === namespace,
-  );
-}
-
-export const collectorRbac: Check = {
-  id: 'collector.rbac',
-  category: 'collector',
-  title: "the Prometheus receiver's RBAC is bound to the collector's service account",
-  appliesToPre: false,
-  retryable: false,
-  dependsOn: ['collector.resource'],
-  run(facts, context) {
-    const identity = identityOf(facts, context);
-    const config = identity.collector ? collectorConfigOf(identity.collector).config : undefined;
-    if (!config) return { status: 'skip', message: 'skipped: no collector configuration' };
-    const usesPrometheus = pipelineComponents(config).receivers.some((id) => componentType(id) === 'prometheus');
-    if (!usesPrometheus) return pass('not needed (no prometheus receiver)');
-    if (!facts.clusterRoleBindings.ok)
-      return unreadable(this.id, 'cluster role bindings', facts.clusterRoleBindings.error);
-    if (!facts.clusterRoles.ok) return unreadable(this.id, 'cluster roles', facts.clusterRoles.error);
-    const account = `${identity.namespace}/${identity.serviceAccount}`;
-    const bindings = facts.clusterRoleBindings.value.filter((b) =>
-      bindsServiceAccount(b, identity.namespace, identity.serviceAccount),
-    );
-    const clusterRoles = facts.clusterRoles.value;
-    const rules = bindings.flatMap((binding) => {
-      const roleName = stringField(binding, 'roleRef', 'name');
-      const role = roleName === undefined ? undefined : findObject(clusterRoles, roleName);
-      return role ? arrayField(role, 'rules') : [];
-    });
-    const missing = PROMETHEUS_RESOURCES.flatMap((resource) =>
-      READ_VERBS.filter((verb) => !grants(rules, resource, verb)).map((verb) => `${verb} ${resource}`),
-    );
-    if (missing.length > 0) {
-      return {
-        status: 'fail',
-        message: `service account ${account} may not ${listText(missing)} (the prometheus receiver's service discovery needs them)`,
-        observed: bindings.length === 0 ? 'no cluster role binding' : bindings.map((b) => b.metadata.name).join(', '),
-        expected: 'ClusterRole otel-prometheus-role bound to the service account',
-        hint: hintFor(
-          this.id,
-          `adot install --cluster ${context.clusterName} --target amp (applies the Prometheus receiver RBAC)`,
-        ),
-      };
-    }
-    return pass(
-      `${account} may read nodes, services, endpoints and pods via ${bindings.map((b) => b.metadata.name).join(', ')}`,
-    );
   },
 };
 
