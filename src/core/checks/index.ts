@@ -4,12 +4,7 @@ import { addonConfiguration, unlessAddonCollectors } from './addon-configuration
 import { ampWorkspace } from './amp.js';
 import { awsCredentials, eksCluster } from './aws.js';
 import { certManagerInstalled, certManagerVersion, certManagerWebhook } from './cert-manager.js';
-import {
-  collectorDeployment,
-  collectorResource,
-  collectorService,
-  collectorServiceAccount,
-} from './collector.js';
+import { collectorDeployment, collectorResource, collectorService, collectorServiceAccount } from './collector.js';
 import { collectorRbac } from './collector-rbac.js';
 import { iamOidcProvider, iamPolicies, iamRole, iamTrustPolicy } from './iam.js';
 import { identityMode, podIdentityAgent, podIdentityAssociation } from './identity.js';
