@@ -2,10 +2,10 @@
  * The collector configurations the ADOT documentation publishes for the EKS add-on, run as a user runs them, in a
  * fresh sandbox each: `adot install` wires the identity (EKS Pod Identity or IRSA) for the resource's namespace,
  * service account and name; `kubectl apply -f` of the page's resource (test/fixtures/addon-docs/, filled in: the
- * workspace the install created) replaces adot's collector of that name; `adot doctor` for that collector passes (or
- * says exactly what the page gets wrong, and the sandbox agrees); and its telemetry reaches X-Ray, AMP or CloudWatch
- * Logs with the credentials its pods get. Component behaviour of the same configurations on the supervisor alone:
- * test/integration/collector-addon-docs.test.ts.
+ * workspace the install created) replaces adot's collector of that name; once `kubectl rollout status` says its
+ * workload rolled out, `adot doctor` for that collector passes (or says exactly what the page gets wrong, and the
+ * sandbox agrees); and its telemetry reaches X-Ray, AMP or CloudWatch Logs with the credentials its pods get.
+ * Component behaviour of the same configurations on the supervisor alone: test/integration/collector-addon-docs.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/collector-segments.js';
@@ -19,6 +19,7 @@ import {
   podsOf,
   postGauge,
   replacedPods,
+  rolledOut,
   served,
   workspaceIdOf,
   type DocsCollector,
@@ -102,6 +103,7 @@ describe('the ADOT docs add-on collector configurations, installed, applied with
     const before = await podsOf(world, collector);
     await kubectlApply(world, collector.page, await fixtureText(collector.page));
     const pods = await replacedPods(world, collector, before, 1);
+    await rolledOut(world, collector);
 
     const outcome = await doctorFor(world, collector);
     expect(outcome.failing, notPassing(outcome)).toEqual([]);
@@ -135,6 +137,7 @@ describe('the ADOT docs add-on collector configurations, installed, applied with
     );
     const pods = await replacedPods(world, collector, before, 1);
     await runningStatus(world, collector, pods);
+    await rolledOut(world, collector);
     const since = Date.now();
 
     const outcome = await doctorFor(world, collector);
@@ -170,6 +173,7 @@ describe('the ADOT docs add-on collector configurations, installed, applied with
     await kubectlApply(world, collector.page, await fixtureText(collector.page));
     const pods = await replacedPods(world, collector, before, 1);
     await runningStatus(world, collector, pods);
+    await rolledOut(world, collector);
     const since = Date.now();
 
     const outcome = await doctorFor(world, collector);
@@ -199,6 +203,7 @@ describe('the ADOT docs add-on collector configurations, installed, applied with
     const deployed = await podsOf(world, collector);
     await kubectlApply(world, collector.page, published);
     const daemonPods = await replacedPods(world, collector, deployed, NODES);
+    await rolledOut(world, collector, 'daemonset');
 
     const asPublished = await doctorFor(world, collector);
     expect(asPublished.failing, notPassing(asPublished)).toEqual([]);
@@ -229,6 +234,7 @@ describe('the ADOT docs add-on collector configurations, installed, applied with
       published.replaceAll('regex: $K8S_NODE_NAME', 'regex: ${env:K8S_NODE_NAME}'),
     );
     await replacedPods(world, collector, daemonPods, NODES);
+    await rolledOut(world, collector, 'daemonset');
     const since = Date.now();
     const fixed = await doctorFor(world, collector);
     expect(fixed.failing, notPassing(fixed)).toEqual([]);
@@ -274,6 +280,7 @@ describe('the ADOT docs add-on collector configurations, installed, applied with
       published.replace('    service:\n', '    service:\n      extensions: [sigv4auth]\n'),
     );
     const pods = await replacedPods(world, collector, [], 1);
+    await rolledOut(world, collector, 'statefulset');
     expect(pods).toEqual(['collector-with-ta-collector-0']);
     const since = Date.now();
     const fixed = await doctorFor(world, collector);
@@ -302,6 +309,7 @@ describe('the ADOT docs add-on collector configurations, installed, applied with
       (await fixtureText(collector.page)).replaceAll(FIXTURE_WORKSPACE, workspace),
     );
     const pods = await replacedPods(world, collector, before, 1);
+    await rolledOut(world, collector);
 
     const outcome = await doctorFor(world, collector);
     expect(outcome.failing, notPassing(outcome)).toEqual([]);

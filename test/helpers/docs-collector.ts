@@ -97,6 +97,27 @@ export async function replacedPods(
   );
 }
 
+/**
+ * `kubectl rollout status` of the collector's workload (`<name>-collector`, the kind its spec.mode makes), as a user
+ * waits after `kubectl apply` before asking doctor: pods listed are not yet pods ready, and collector.deployment
+ * rightly fails until they are.
+ */
+export async function rolledOut(
+  world: IdentityWorld,
+  collector: DocsCollector,
+  workload: 'deploy' | 'daemonset' | 'statefulset' = 'deploy',
+): Promise<void> {
+  const status = await world.kubectl.run([
+    'rollout',
+    'status',
+    `${workload}/${collector.name}-collector`,
+    '-n',
+    collector.namespace,
+    '--timeout=20s',
+  ]);
+  if (status.code !== 0) throw new Error(`kubectl rollout status exited ${status.code}: ${status.stderr}`);
+}
+
 export function doctorFor(world: IdentityWorld, collector: DocsCollector): Promise<DoctorOutcome> {
   return doctor(world, [
     '--namespace',
