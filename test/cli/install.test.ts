@@ -210,7 +210,7 @@ describe('adot install against the sandbox', () => {
     };
     expect(doctor.checks.find((c) => c.id === 'collector.rbac')).toMatchObject({
       status: 'pass',
-      message: 'not needed (no prometheus receiver), and none granted',
+      message: 'not needed (no prometheus receiver with kubernetes_sd_configs, no k8sattributes processor), and none granted',
     });
   });
 
@@ -238,7 +238,7 @@ describe('adot install against the sandbox', () => {
     };
     expect(doctor.checks.find((c) => c.id === 'collector.rbac')).toMatchObject({
       status: 'warn',
-      message: expect.stringContaining('through team-reader-collector, which no receiver of the collector needs'),
+      message: expect.stringContaining('through team-reader-collector, which no component of the collector needs'),
     });
   });
 

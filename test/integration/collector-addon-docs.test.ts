@@ -5,7 +5,8 @@
  * config-prometheus-metrics), each mirrored by a resource in test/fixtures/addon-docs/ written for these tests:
  * `adot collector validate` judges each as the bundled runtime would, and each runs as the sandbox runs a collector
  * resource (the supervisor, with the resource's spec.env and its pod's facts) and delivers to the sandbox's AWS
- * emulations.
+ * emulations. The same configurations installed, applied with kubectl and checked by doctor in a sandbox's cluster,
+ * with their pods' own credentials: test/cli/addon-docs-configs.test.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';

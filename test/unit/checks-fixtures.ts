@@ -315,6 +315,7 @@ export function healthyFacts(): DoctorFacts {
     nodes: ok([node('ip-192-168-10-20.ec2.internal')]),
     podIdentityAgentAddon: ok(undefined),
     daemonSets: ok([]),
+    statefulSets: ok([]),
     podIdentityAssociations: ok([]),
     ampWorkspace: ok(undefined),
     addonConfiguration: ok(undefined),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ALL_CHECKS, runChecks } from '../../src/core/checks/index.js';
 import { orderByDependencies } from '../../src/core/checks/runner.js';
 import type { Check, CheckResult, DoctorContext, DoctorFacts } from '../../src/core/checks/types.js';
+import type { KubeObject } from '../../src/ports.js';
 import { buildTrustPolicy, roleArn } from '../../src/core/irsa.js';
 import {
   ACCOUNT,
@@ -810,12 +811,71 @@ describe('collector checks', () => {
   });
 
   it('collector.rbac passes as not needed without a prometheus receiver and fails when its binding is missing', () => {
-    expect(result(run(), 'collector.rbac').message).toBe('not needed (no prometheus receiver), and none granted');
+    expect(result(run(), 'collector.rbac').message).toBe(
+      'not needed (no prometheus receiver with kubernetes_sd_configs, no k8sattributes processor), and none granted',
+    );
     const amp = run((f) => {
       f.collectors = ok([collector(AMP_CONFIG)]);
       f.attachedPolicies = ok(['arn:aws:iam::aws:policy/AmazonPrometheusRemoteWriteAccess']);
     });
     expect(result(amp, 'collector.rbac')).toMatchObject({ status: 'fail', observed: 'no cluster role binding' });
+  });
+
+  it('collector.rbac: a prometheus receiver with only static_configs reads nothing; k8sattributes needs get, list and watch on pods', () => {
+    const staticOnly = run((f) => {
+      f.collectors = ok([
+        collector({
+          ...AMP_CONFIG,
+          receivers: {
+            prometheus: {
+              config: { scrape_configs: [{ job_name: 'app', static_configs: [{ targets: ['app:8080'] }] }] },
+            },
+          },
+        }),
+      ]);
+      f.attachedPolicies = ok(['arn:aws:iam::aws:policy/AmazonPrometheusRemoteWriteAccess']);
+    });
+    expect(result(staticOnly, 'collector.rbac')).toMatchObject({ status: 'pass' });
+    const gateway = {
+      ...XRAY_CONFIG,
+      processors: { k8sattributes: {} },
+      service: {
+        pipelines: { traces: { receivers: ['awsxray'], processors: ['k8sattributes'], exporters: ['awsxray'] } },
+      },
+    };
+    const unbound = run((f) => {
+      f.collectors = ok([collector(gateway)]);
+    });
+    expect(result(unbound, 'collector.rbac')).toMatchObject({
+      status: 'fail',
+      message:
+        'service account aws-otel-eks/aws-otel-collector may not get pods, list pods, watch pods (the k8sattributes processor needs them)',
+      observed: 'no cluster role binding',
+    });
+    const podReader = run((f) => {
+      f.collectors = ok([collector(gateway)]);
+      f.clusterRoles = ok([
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'ClusterRole',
+          metadata: { name: 'pod-reader' },
+          rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }],
+        },
+      ]);
+      f.clusterRoleBindings = ok([
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'ClusterRoleBinding',
+          metadata: { name: 'pod-reader' },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'pod-reader' },
+          subjects: [{ kind: 'ServiceAccount', name: 'aws-otel-collector', namespace: 'aws-otel-eks' }],
+        },
+      ]);
+    });
+    expect(result(podReader, 'collector.rbac')).toMatchObject({
+      status: 'pass',
+      message: 'aws-otel-eks/aws-otel-collector may read pods via pod-reader',
+    });
   });
 
   it('collector.rbac passes with otel-prometheus-role bound to the collector account', () => {
@@ -869,6 +929,72 @@ describe('collector checks', () => {
       observed: '0/1 available, 1 updated',
       expected: '1/1 available',
     });
+  });
+
+  it("collector.deployment judges the workload the collector's spec.mode makes: a DaemonSet, a StatefulSet, none for a sidecar", () => {
+    const withMode = (mode: string) => (f: DoctorFacts) => {
+      const resource = collector();
+      (resource.spec as Record<string, unknown>)['mode'] = mode;
+      f.collectors = ok([resource]);
+      // the Deployment of an earlier mode is gone
+      f.collectorRollout = ok(undefined);
+    };
+    const daemonSet = (available: number): KubeObject => ({
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'observability-collector', namespace: 'aws-otel-eks', generation: 1 },
+      status: {
+        observedGeneration: 1,
+        desiredNumberScheduled: 2,
+        updatedNumberScheduled: 2,
+        numberAvailable: available,
+      },
+    });
+    const rolledOut = run((f) => {
+      withMode('daemonset')(f);
+      f.daemonSets = ok([daemonSet(2)]);
+    });
+    expect(result(rolledOut, 'collector.deployment')).toMatchObject({
+      status: 'pass',
+      message: 'DaemonSet aws-otel-eks/observability-collector is rolled out',
+      observed: '2/2 available, 2 updated',
+    });
+    const rolling = run((f) => {
+      withMode('daemonset')(f);
+      f.daemonSets = ok([daemonSet(1)]);
+    });
+    expect(result(rolling, 'collector.deployment')).toMatchObject({
+      status: 'fail',
+      message:
+        'DaemonSet aws-otel-eks/observability-collector is not rolled out: Waiting for daemon set "observability-collector" rollout to finish: 1 of 2 updated pods are available...',
+    });
+    expect(result(rolling, 'collector.deployment').hint).toContain(
+      'kubectl -n aws-otel-eks rollout status daemonset/observability-collector',
+    );
+    const noStatefulSet = run(withMode('statefulset'));
+    expect(result(noStatefulSet, 'collector.deployment').message).toBe(
+      'StatefulSet aws-otel-eks/observability-collector does not exist: the operator has not reconciled the collector',
+    );
+    const statefulSet = run((f) => {
+      withMode('statefulset')(f);
+      f.statefulSets = ok([
+        {
+          apiVersion: 'apps/v1',
+          kind: 'StatefulSet',
+          metadata: { name: 'observability-collector', namespace: 'aws-otel-eks', generation: 1 },
+          spec: { replicas: 1 },
+          status: { observedGeneration: 1, readyReplicas: 1, currentRevision: 'r1', updateRevision: 'r1' },
+        },
+      ]);
+    });
+    expect(result(statefulSet, 'collector.deployment').status).toBe('pass');
+    const unreadable = run((f) => {
+      withMode('statefulset')(f);
+      f.statefulSets = failed('statefulsets.apps is forbidden', { forbidden: true });
+    });
+    expect(result(unreadable, 'collector.deployment').status).not.toBe('pass');
+    const sidecar = run(withMode('sidecar'));
+    expect(result(sidecar, 'collector.deployment')).toMatchObject({ status: 'skip', notApplicable: true });
   });
 
   it('collector.service fails when the UDP receiver port is not exposed', () => {

@@ -3,6 +3,7 @@ import { parseExposition } from '../../src/collector/receivers/prometheus/text-f
 import type { CollectorStatus } from '../../src/collector/supervisor.js';
 import { collectorPod } from '../../src/sandbox/controllers/collector-pods.js';
 import { demoWorkloadExposition } from '../../src/sandbox/demo-workload/series.js';
+import { clusterStartObjects } from '../../src/sandbox/seed/cluster-objects.js';
 import type { KubeObject } from '../../src/sandbox/types.js';
 
 const identity = { namespace: 'demo-workload', pod: 'metrics-demo-0', container: 'app' };
@@ -38,6 +39,18 @@ describe('the demo workload exposition', () => {
     const memory = (samples: ReturnType<typeof at>) =>
       samples.find((sample) => sample.name === 'container_memory_working_set_bytes')?.value;
     expect(memory(early)).not.toBe(memory(later));
+  });
+});
+
+describe('the demo workload preset', () => {
+  it("runs its Pod on the cluster's first node, so per-node scrape rules find it there", () => {
+    const objects = clusterStartObjects({ name: 'demo', presets: ['demo-workload'] }, [], 'us-east-1', {
+      demoWorkload: { host: '127.0.0.1', port: 41000 },
+    });
+    const firstNode = objects.find((object) => object.kind === 'Node')?.metadata.name;
+    const pod = objects.find((object) => object.kind === 'Pod' && object.metadata.name === 'metrics-demo-0');
+    expect(firstNode).toMatch(/\.ec2\.internal$/);
+    expect((pod?.spec as { nodeName?: string }).nodeName).toBe(firstNode);
   });
 });
 

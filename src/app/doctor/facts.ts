@@ -64,6 +64,7 @@ export async function gatherFacts(sources: FactSources, context: DoctorContext):
     nodes,
     podIdentityAgentAddon,
     daemonSets,
+    statefulSets,
     collectorsV1beta1,
     collectorsV1alpha1,
     serviceAccounts,
@@ -105,6 +106,7 @@ export async function gatherFacts(sources: FactSources, context: DoctorContext):
     list('v1', 'Node'),
     settle(() => sources.eks.describeAddon(context.clusterName, POD_IDENTITY_AGENT_ADDON)),
     list('apps/v1', 'DaemonSet'),
+    installed(() => list('apps/v1', 'StatefulSet', ns)),
     // both versions in the same round: add-ons from v0.102 serve v1beta1, older ones only v1alpha1
     installed(() => list(COLLECTOR_V1BETA1, 'OpenTelemetryCollector', ns)),
     installed(() => list(COLLECTOR_V1ALPHA1, 'OpenTelemetryCollector', ns)),
@@ -236,6 +238,7 @@ export async function gatherFacts(sources: FactSources, context: DoctorContext):
     nodes,
     podIdentityAgentAddon,
     daemonSets,
+    statefulSets,
     podIdentityAssociations,
     ampWorkspace,
     addonConfiguration,

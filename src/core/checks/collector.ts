@@ -2,8 +2,8 @@
  * collector.service-account, collector.rbac, collector.resource, collector.deployment and collector.service:
  * the collector resource, what the operator made of it, and what it needs to run.
  */
-import type { KubeObject } from '../../ports.js';
-import { componentType, pipelineComponents, receiverPorts } from '../collector-config.js';
+import type { RolloutStatus } from '../../ports.js';
+import { pipelineComponents, receiverPorts } from '../collector-config.js';
 import { roleArn } from '../irsa.js';
 import { accountOfArn, collectorConfigOf, ROLE_ARN_ANNOTATION, roleNameOfArn } from './collector-identity.js';
 import {
@@ -19,7 +19,8 @@ import {
 } from './helpers.js';
 import { reviewCollectorResource, problemsText } from './collector-review.js';
 import { identityOf } from './iam.js';
-import type { Check } from './types.js';
+import type { Check, DoctorFacts, Fact } from './types.js';
+import { daemonSetRolloutOf, statefulSetRolloutOf } from '../workload-rollout.js';
 
 export const collectorServiceAccount: Check = {
   id: 'collector.service-account',
@@ -146,110 +147,34 @@ export const collectorResource: Check = {
   },
 };
 
-const PROMETHEUS_RESOURCES = ['nodes', 'nodes/proxy', 'services', 'endpoints', 'pods'] as const;
-const READ_VERBS = ['get', 'list', 'watch'] as const;
-
-function grants(rules: unknown[], resource: string, verb: string): boolean {
-  return rules.some((rule) => {
-    const groups = arrayField(rule, 'apiGroups');
-    const resources = arrayField(rule, 'resources');
-    const verbs = arrayField(rule, 'verbs');
-    return (
-      (groups.includes('') || groups.includes('*')) &&
-      (resources.includes(resource) || resources.includes('*')) &&
-      (verbs.includes(verb) || verbs.includes('*'))
-    );
-  });
-}
-
-function bindsServiceAccount(binding: KubeObject, namespace: string, name: string): boolean {
-  return arrayField(binding, 'subjects').some(
-    (s) =>
-      stringField(s, 'kind') === 'ServiceAccount' &&
-      stringField(s, 'name') === name &&
-      stringField(s, 'namespace') === namespace,
-  );
-}
-
-export const collectorRbac: Check = {
-  id: 'collector.rbac',
-  category: 'collector',
-  title: "the Prometheus receiver's RBAC is bound to the collector's service account",
-  appliesToPre: false,
-  retryable: false,
-  dependsOn: ['collector.resource'],
-  run(facts, context) {
-    const identity = identityOf(facts, context);
-    const config = identity.collector ? collectorConfigOf(identity.collector).config : undefined;
-    if (!config) return { status: 'skip', message: 'skipped: no collector configuration' };
-    const usesPrometheus = pipelineComponents(config).receivers.some((id) => componentType(id) === 'prometheus');
-    if (!facts.clusterRoleBindings.ok)
-      return unreadable(this.id, 'cluster role bindings', facts.clusterRoleBindings.error);
-    if (!facts.clusterRoles.ok) return unreadable(this.id, 'cluster roles', facts.clusterRoles.error);
-    const account = `${identity.namespace}/${identity.serviceAccount}`;
-    const bindings = facts.clusterRoleBindings.value.filter((b) =>
-      bindsServiceAccount(b, identity.namespace, identity.serviceAccount),
-    );
-    const clusterRoles = facts.clusterRoles.value;
-    const rulesOf = (binding: KubeObject) => {
-      const roleName = stringField(binding, 'roleRef', 'name');
-      const role = roleName === undefined ? undefined : findObject(clusterRoles, roleName);
-      return role ? arrayField(role, 'rules') : [];
-    };
-    const rules = bindings.flatMap(rulesOf);
-    if (!usesPrometheus) {
-      // least privilege: cluster-wide reads no receiver needs are a finding, not "not needed"
-      const excess = bindings.filter((binding) =>
-        PROMETHEUS_RESOURCES.some((resource) => READ_VERBS.some((verb) => grants(rulesOf(binding), resource, verb))),
-      );
-      if (excess.length === 0) return pass('not needed (no prometheus receiver), and none granted');
-      const names = excess.map((binding) => binding.metadata.name);
-      return {
-        status: 'warn',
-        message: `service account ${account} may read nodes, services, endpoints or pods cluster-wide through ${listText(names)}, which no receiver of the collector needs`,
-        observed: listText(names),
-        expected: 'no cluster-wide read for a collector without a prometheus receiver',
-        hint: hintFor(
-          this.id,
-          `adot install --cluster ${context.clusterName} --target <targets> (removes the Prometheus receiver RBAC adot applied), or kubectl delete clusterrolebinding ${names.join(' ')}`,
-        ),
-      };
-    }
-    const missing = PROMETHEUS_RESOURCES.flatMap((resource) =>
-      READ_VERBS.filter((verb) => !grants(rules, resource, verb)).map((verb) => `${verb} ${resource}`),
-    );
-    if (missing.length > 0) {
-      return {
-        status: 'fail',
-        message: `service account ${account} may not ${listText(missing)} (the prometheus receiver's service discovery needs them)`,
-        observed: bindings.length === 0 ? 'no cluster role binding' : bindings.map((b) => b.metadata.name).join(', '),
-        expected: 'ClusterRole otel-prometheus-role bound to the service account',
-        hint: hintFor(
-          this.id,
-          `adot install --cluster ${context.clusterName} --target amp (applies the Prometheus receiver RBAC)`,
-        ),
-      };
-    }
-    return pass(
-      `${account} may read nodes, services, endpoints and pods via ${bindings.map((b) => b.metadata.name).join(', ')}`,
-    );
-  },
-};
-
 export const collectorDeployment: Check = {
   id: 'collector.deployment',
   category: 'collector',
-  title: "the collector's deployment is rolled out",
+  title: "the collector's workload (the Deployment, DaemonSet or StatefulSet its spec.mode makes) is rolled out",
   appliesToPre: false,
   retryable: true,
   dependsOn: ['collector.resource', 'collector.service-account'],
   run(facts, context) {
+    const collector = facts.collectors.ok
+      ? findObject(facts.collectors.value, context.collectorName, context.namespace)
+      : undefined;
+    const mode = (collector === undefined ? undefined : stringField(collector, 'spec', 'mode')) ?? 'deployment';
+    const workload = workloadOf(mode);
+    if (workload === undefined) {
+      // the operator injects a sidecar collector into the pods that ask for one and makes no workload of its own
+      return {
+        status: 'skip',
+        message: `skipped: a ${mode} collector has no workload of its own`,
+        notApplicable: true,
+      };
+    }
     const name = `${context.namespace}/${context.collectorName}-collector`;
-    return withFact(this.id, `deployment ${name}`, facts.collectorRollout, (rollout) => {
+    const fact = rolloutFact(facts, workload, context.namespace, `${context.collectorName}-collector`);
+    return withFact(this.id, `${workload.kind} ${name}`, fact, (rollout) => {
       if (rollout === undefined) {
         return {
           status: 'fail',
-          message: `deployment ${name} does not exist: the operator has not reconciled the collector`,
+          message: `${workload.kind} ${name} does not exist: the operator has not reconciled the collector`,
           observed: 'not found',
           expected: name,
           hint: hintFor(this.id, `kubectl -n opentelemetry-operator-system logs deploy/opentelemetry-operator`),
@@ -259,22 +184,53 @@ export const collectorDeployment: Check = {
       if (!rollout.complete) {
         return {
           status: 'fail',
-          message: `deployment ${name} is not rolled out${rollout.message ? `: ${rollout.message}` : ''}`,
+          message: `${workload.kind} ${name} is not rolled out${rollout.message ? `: ${rollout.message}` : ''}`,
           observed,
           expected: `${rollout.desired}/${rollout.desired} available`,
           hint: hintFor(
             this.id,
-            `kubectl -n ${context.namespace} rollout status deploy/${context.collectorName}-collector; kubectl -n ${context.namespace} get events`,
+            `kubectl -n ${context.namespace} rollout status ${workload.resource}/${context.collectorName}-collector; kubectl -n ${context.namespace} get events`,
           ),
         };
       }
-      return pass(`deployment ${name} is rolled out`, {
+      return pass(`${workload.kind} ${name} is rolled out`, {
         observed,
         expected: `${rollout.desired}/${rollout.desired} available`,
       });
     });
   },
 };
+
+interface Workload {
+  kind: 'Deployment' | 'DaemonSet' | 'StatefulSet';
+  /** as kubectl names it */
+  resource: 'deploy' | 'daemonset' | 'statefulset';
+}
+
+/** the workload the OpenTelemetry operator makes for a collector of this spec.mode (none for sidecar) */
+function workloadOf(mode: string): Workload | undefined {
+  if (mode === 'daemonset') return { kind: 'DaemonSet', resource: 'daemonset' };
+  if (mode === 'statefulset') return { kind: 'StatefulSet', resource: 'statefulset' };
+  if (mode === 'sidecar') return undefined;
+  return { kind: 'Deployment', resource: 'deploy' };
+}
+
+function rolloutFact(
+  facts: DoctorFacts,
+  workload: Workload,
+  namespace: string,
+  name: string,
+): Fact<RolloutStatus | undefined> {
+  if (workload.kind === 'Deployment') return facts.collectorRollout;
+  const list = workload.kind === 'DaemonSet' ? facts.daemonSets : facts.statefulSets;
+  if (!list.ok) return list;
+  const object = findObject(list.value, name, namespace);
+  if (object === undefined) return { ok: true, value: undefined };
+  return {
+    ok: true,
+    value: workload.kind === 'DaemonSet' ? daemonSetRolloutOf(name, object) : statefulSetRolloutOf(object),
+  };
+}
 
 export const collectorService: Check = {
   id: 'collector.service',

@@ -4,13 +4,8 @@ import { addonConfiguration, unlessAddonCollectors } from './addon-configuration
 import { ampWorkspace } from './amp.js';
 import { awsCredentials, eksCluster } from './aws.js';
 import { certManagerInstalled, certManagerVersion, certManagerWebhook } from './cert-manager.js';
-import {
-  collectorDeployment,
-  collectorRbac,
-  collectorResource,
-  collectorService,
-  collectorServiceAccount,
-} from './collector.js';
+import { collectorDeployment, collectorResource, collectorService, collectorServiceAccount } from './collector.js';
+import { collectorRbac } from './collector-rbac.js';
 import { iamOidcProvider, iamPolicies, iamRole, iamTrustPolicy } from './iam.js';
 import { identityMode, podIdentityAgent, podIdentityAssociation } from './identity.js';
 import { k8sApi, k8sPermissions, k8sVersion } from './k8s.js';

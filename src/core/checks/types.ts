@@ -80,6 +80,8 @@ export interface DoctorFacts {
   podIdentityAgentAddon: Fact<AddonInfo | undefined>;
   /** DaemonSets (the pod identity agent and daemonset-mode collectors run as ones) */
   daemonSets: Fact<KubeObject[]>;
+  /** StatefulSets of the collector namespace (statefulset-mode collectors run as ones) */
+  statefulSets: Fact<KubeObject[]>;
   /** Pod Identity associations of the collector namespace */
   podIdentityAssociations: Fact<PodIdentityAssociationInfo[]>;
   /** the AMP workspace the collector's remote write targets; undefined value: it exports to no AMP workspace */

@@ -71,6 +71,8 @@ export class CollectorRuntimeController extends StoreController {
   /** workload key -> uid of the workload admitted to run */
   private readonly admitted = new Map<string, string>();
   private readonly instances = new Map<string, Instance>();
+  /** pods retired whose collectors may still be stopping: their credentials stay until the runner stopped them */
+  private retiring: { namespace: string; pod: string }[] = [];
   private requested = '[]';
   private stopped = false;
   private inFlight = 0;
@@ -92,6 +94,18 @@ export class CollectorRuntimeController extends StoreController {
     for (const instance of this.instances.values()) {
       this.identity?.remove(instance.collector.namespace, instance.pod);
       if (instance.node !== undefined) this.nodes?.removed(instance.node);
+    }
+    this.release(this.retiring.splice(0));
+  }
+
+  /** a retired pod's tokens and credential files go once its collector stopped, as a kubelet unmounts after exit */
+  private release(pods: readonly { namespace: string; pod: string }[]): void {
+    for (const { namespace, pod } of pods) {
+      // a StatefulSet's replacement pod has the same name: its files are its own now
+      const reused = [...this.instances.values()].some(
+        (instance) => instance.collector.namespace === namespace && instance.pod === pod,
+      );
+      if (!reused) this.identity?.remove(namespace, pod);
     }
   }
 
@@ -185,6 +199,7 @@ export class CollectorRuntimeController extends StoreController {
     }
     const desired = [...this.instances.values()].map((instance) => instance.resource);
     const signature = JSON.stringify(desired);
+    const released = this.retiring.splice(0);
     if (signature !== this.requested) {
       this.requested = signature;
       this.inFlight += 1;
@@ -193,11 +208,12 @@ export class CollectorRuntimeController extends StoreController {
         .catch(() => undefined)
         .then(() => {
           this.inFlight -= 1;
+          this.release(released);
           if (this.stopped) return;
           this.requestReconcile();
           this.onRuntimeChange();
         });
-    }
+    } else this.release(released);
     this.publishPods();
     this.publishListeners();
   }
@@ -304,8 +320,8 @@ export class CollectorRuntimeController extends StoreController {
     const present = this.store.get('v1', 'Pod', instance.pod, instance.collector.namespace);
     if (present?.metadata.uid === instance.uid)
       this.store.remove('v1', 'Pod', instance.pod, instance.collector.namespace);
-    this.identity?.remove(instance.collector.namespace, instance.pod);
     if (instance.node !== undefined) this.nodes?.removed(instance.node);
+    this.retiring.push({ namespace: instance.collector.namespace, pod: instance.pod });
   }
 
   /** a Pod per running collector, Running and Ready; removed while its collector does not run */

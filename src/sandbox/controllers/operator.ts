@@ -149,12 +149,20 @@ export class OperatorController extends StoreController {
     });
     const replicas = typeof spec.replicas === 'number' ? spec.replicas : 1;
     // the operator's manifests (internal/manifests/collector/{deployment,daemonset,statefulset}.go): replicas for
-    // Deployments and StatefulSets, a StatefulSet's serviceName and Parallel pod management
+    // Deployments and StatefulSets, a StatefulSet's serviceName and Parallel pod management. The operator leaves
+    // updateStrategy unset and the API server defaults it (SetDefaults_DaemonSet / SetDefaults_StatefulSet,
+    // https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/apps/v1/defaults.go); `kubectl rollout status`
+    // refuses a workload without RollingUpdate
     const workloadSpec =
       kind === 'DaemonSet'
         ? { updateStrategy: daemonSetUpdateStrategy(spec.daemonSetUpdateStrategy ?? spec.updateStrategy) }
         : kind === 'StatefulSet'
-          ? { replicas, serviceName: objectName, podManagementPolicy: 'Parallel' }
+          ? {
+              replicas,
+              serviceName: objectName,
+              podManagementPolicy: 'Parallel',
+              updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
+            }
           : { replicas };
     this.ensure({
       apiVersion: 'apps/v1',

@@ -9,7 +9,9 @@ import type { KubeObject } from '../types.js';
  *   EKS_PodName);
  * - a Service with the same annotations and its Endpoints (job kubernetes-service-endpoints). The Service has no
  *   selector, so its Endpoints are the preset's own (as for any selector-less Service) and point at the Pod.
- * Pod and Endpoints carry the address and port the server really listens on.
+ * Pod and Endpoints carry the address and port the server really listens on. The Pod is bound to a node of the
+ * cluster (the first one), as a running Pod always is: per-node scrape rules (a DaemonSet's keep on
+ * `__meta_kubernetes_pod_node_name`) find it on that node.
  */
 export const DEMO_WORKLOAD_PRESET = 'demo-workload';
 
