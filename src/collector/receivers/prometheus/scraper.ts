@@ -66,17 +66,24 @@ export async function scrapeOnce(
   const types = new Map<string, MetricType>();
   const metadata = { types, help: new Map<string, string>() };
   samples.begin(started);
+  /** samples after metric_relabel_configs, those past sample_limit included (scrape_samples_post_metric_relabeling) */
+  let kept = 0;
   const onSample: SampleVisitor = (source, seriesStart, seriesEnd, value, exposedMs, line) => {
     scraped++;
-    // past sample_limit the rest is only counted (scrape_samples_scraped), as Prometheus keeps parsing to count it
-    if (overSampleLimit) return;
-    const series =
-      cache.find(source, seriesStart, seriesEnd) ??
-      cache.add(source.slice(seriesStart, seriesEnd), (text) =>
-        resolveSeries(parseSeries(text, line, types), target, cache),
-      );
+    let series = cache.find(source, seriesStart, seriesEnd);
+    if (series === undefined) {
+      const resolve = (text: string) => resolveSeries(parseSeries(text, line, types), target, cache);
+      if (overSampleLimit) {
+        // past sample_limit, as Prometheus: new series are still read (to count them and check the label limits)
+        // but not cached, so that the rest of an oversized scrape costs no memory
+        if (resolve(source.slice(seriesStart, seriesEnd)) !== null) kept++;
+        return;
+      }
+      series = cache.add(source.slice(seriesStart, seriesEnd), resolve);
+    }
     if (series.dropped) return;
-    if (limits.sampleLimit > 0 && samples.length >= limits.sampleLimit) {
+    kept++;
+    if (overSampleLimit || (limits.sampleLimit > 0 && samples.length >= limits.sampleLimit)) {
       overSampleLimit = true;
       return;
     }
@@ -100,10 +107,10 @@ export async function scrapeOnce(
       throw new ScrapeLimitError('sample_limit', 'sample limit exceeded');
     }
     cache.commit();
-    postRelabel = samples.length;
+    postRelabel = kept;
   } catch (failure) {
     cache.abandon();
-    postRelabel = failedInSamples ? samples.length : 0;
+    postRelabel = failedInSamples ? kept : 0;
     samples.release();
     error = failure instanceof Error ? failure : new Error(String(failure));
   }
