@@ -7,9 +7,9 @@
  * events (otelcol_exporter_sent_log_records / otelcol_exporter_dropped_log_records).
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { collectorAwsClientSettings, isRetryableSdkError } from '../../aws/client-settings.js';
+import { collectorAwsClientSettings, sdkSendFailure } from '../../aws/client-settings.js';
 import type { ComponentContext, ExporterInstance, MetricSample } from '../../model.js';
-import { PermanentError, QueuedSender, type SendOutcome } from '../../runtime/queued-sender.js';
+import { QueuedSender, type SendOutcome } from '../../runtime/queued-sender.js';
 import { ThrottledLog } from '../../telemetry/logger.js';
 import { MAX_EVENT_BYTES, splitIntoPutBatches } from './batches.js';
 import { DeltaTracker } from './delta.js';
@@ -172,11 +172,9 @@ function errorName(error: unknown): string {
     : '';
 }
 
-/** Retryable failures stay plain errors (the sender retries them); anything else becomes a PermanentError. */
+/** Throttles (Retry-After) and other retryable failures are retried by the sender; anything else is permanent. */
 function classify(error: unknown): Error {
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  if (isRetryableSdkError(error)) return new Error(message, { cause: error });
-  return new PermanentError(message, { cause: error });
+  return sdkSendFailure(error);
 }
 
 function isRejected(info: RejectedInfo, index: number): boolean {

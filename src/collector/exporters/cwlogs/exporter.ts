@@ -8,9 +8,9 @@
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { SettingsError, type Settings } from '../../config/settings.js';
-import { collectorAwsClientSettings, isRetryableSdkError } from '../../aws/client-settings.js';
+import { collectorAwsClientSettings, sdkSendFailure } from '../../aws/client-settings.js';
 import type { ComponentContext, ExporterInstance, LogItem } from '../../model.js';
-import { PermanentError, QueuedSender, type SendOutcome } from '../../runtime/queued-sender.js';
+import { QueuedSender, type SendOutcome } from '../../runtime/queued-sender.js';
 import { readSenderSettings, SENDER_KEYS, type SenderSettings } from '../../runtime/sender-settings.js';
 import { ThrottledLog } from '../../telemetry/logger.js';
 import { splitIntoPutBatches } from '../awsemf/batches.js';
@@ -270,9 +270,7 @@ function errorName(error: unknown): string {
 }
 
 function classify(error: unknown): Error {
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  if (isRetryableSdkError(error)) return new Error(message, { cause: error });
-  return new PermanentError(message, { cause: error });
+  return sdkSendFailure(error);
 }
 
 function isRejected(info: Record<string, number | undefined>, index: number): boolean {
