@@ -4,7 +4,9 @@
  * persistent sending queues (`sending_queue.storage: file_storage/<name>`) keep their requests. `directory` (default
  * /var/lib/otelcol/file_storage) must exist unless `create_directory` (then made with `directory_permissions`, 0750);
  * each queue gets a directory of its own in it, named as the extension names a client's database
- * (`exporter_<type>_<name>_<signal>`, characters outside [A-Za-z0-9._~-] as `~`). `timeout` (1s) is how long a queue
+ * (`exporter_<type>_<name>_<signal>`, any character outside [A-Za-z0-9._-] as `~` and its code point in 4 hex digits:
+ * extension.go sanitize). `create_directory` and `directory_permissions` came with
+ * https://github.com/open-telemetry/opentelemetry-collector-contrib/pull/34985. `timeout` (1s) is how long a queue
  * waits for another collector to let go of it; `fsync` syncs every write. The collector's extension keeps a bbolt
  * database there; this runtime keeps one file per request, removed once it is delivered, so there is nothing to
  * compact: the `compaction` keys are checked and have no effect.
@@ -75,11 +77,14 @@ export function readFileStorageSettings(settings: Settings): FileStorageSettings
     createDirectory: settings.boolean('create_directory', false),
     directoryPermissions: permissions,
   };
-  if (!read.createDirectory) checkDirectory(read.directory, settings.at('directory'));
   return read;
 }
 
-/** As the extension's Validate: the directory must exist and be a directory (unless it is to be created). */
+/**
+ * As the extension's Validate: the directory must exist and be a directory (made first with create_directory).
+ * Checked when the extension starts rather than when the configuration is read, so that validating a configuration
+ * never looks at this machine's files.
+ */
 function checkDirectory(directory: string, path: string): void {
   let isDirectory: boolean;
   try {
@@ -97,10 +102,19 @@ function checkDirectory(directory: string, path: string): void {
   if (!isDirectory) throw new SettingsError(path, `${directory} is not a directory`);
 }
 
-/** The extension's name for one component's client: kind_type_name_signal, unsafe characters as `~` (sanitize). */
+/**
+ * The extension's name for one component's client: kind_type_name_signal, each unsafe character (the tilde too) as
+ * `~` and its code point in 4 upper-case hex digits, `/` as `~002F` (extension.go sanitize).
+ */
 export function clientName(owner: string, signal: string): string {
   const [type = owner, name = ''] = owner.split(/\/(.*)/s);
-  return `exporter_${type}_${name}_${signal}`.replace(/[^A-Za-z0-9.\-_~]/g, '~');
+  let sanitized = '';
+  for (const character of `exporter_${type}_${name}_${signal}`) {
+    sanitized += /^[A-Za-z0-9._-]$/.test(character)
+      ? character
+      : `~${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  }
+  return sanitized;
 }
 
 export class FileStorageExtension implements ExtensionInstance {
