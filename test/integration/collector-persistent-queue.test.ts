@@ -104,7 +104,7 @@ describe('collector: persistent sending queue (file_storage) across kill -9', ()
             for (const metric of scope.metrics) {
               if (metric.name !== 'restart_test_total') continue;
               for (const point of metric.sum?.dataPoints ?? []) {
-                const series = point.attributes.find((attribute) => attribute.key === 'series')?.value.stringValue;
+                const series = point.attributes.find((attribute) => attribute.key === 'series')?.value?.stringValue;
                 points.push(`${series}@${BigInt(point.timeUnixNano ?? '0') / 1_000_000n}`);
               }
             }
