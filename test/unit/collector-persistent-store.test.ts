@@ -65,7 +65,7 @@ describe('request store', () => {
     const path = join(queue, '0000000000000001.req');
     const { readFile } = await import('node:fs/promises');
     const content = await readFile(path);
-    content[content.length - 1] ^= 0xff;
+    content.writeUInt8(content.readUInt8(content.length - 1) ^ 0xff, content.length - 1);
     await writeFile(path, content);
     await expect(store.read(stored)).rejects.toThrow(/is damaged/);
   });
