@@ -7,7 +7,10 @@ import { mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { clientName } from '../../src/collector/extensions/file-storage.js';
+import { Settings } from '../../src/collector/config/settings.js';
+import { readAwsXRayExporterSettings } from '../../src/collector/exporters/awsxray.js';
+import { clientName, readFileStorageSettings } from '../../src/collector/extensions/file-storage.js';
+import { readSenderSettings } from '../../src/collector/runtime/sender-settings.js';
 import { BoundedQueue } from '../../src/collector/runtime/bounded-queue.js';
 import { jsonCodec } from '../../src/collector/runtime/persistence.js';
 import { openQueueDirectory } from '../../src/collector/runtime/queue-storage.js';
@@ -147,5 +150,38 @@ describe('file_storage client names', () => {
     expect(clientName('otlphttp', 'metrics')).toBe('exporter_otlphttp__metrics');
     expect(clientName('otlphttp/amp west', 'logs')).toBe('exporter_otlphttp_amp~0020west_logs');
     expect(clientName('awsxray/a/b~', 'traces')).toBe('exporter_awsxray_a~002Fb~007E_traces');
+  });
+});
+
+describe('sending_queue keys', () => {
+  it('sizer and storage as exporterhelper reads them; awsxray refuses what it cannot keep or weigh', () => {
+    const queue = (raw: Record<string, unknown>) =>
+      readSenderSettings(new Settings({ sending_queue: raw }, 'exporters.otlphttp')).queue;
+    expect(queue({})).toMatchObject({ sizer: 'requests', queueSize: 1000, numConsumers: 10 });
+    expect(queue({ sizer: 'bytes', queue_size: 5_000_000, storage: 'file_storage' })).toMatchObject({
+      sizer: 'bytes',
+      queueSize: 5_000_000,
+      storage: 'file_storage',
+    });
+    expect(() => queue({ sizer: 'megabytes' })).toThrow(/invalid sizer: "megabytes"/);
+    const xray = (raw: Record<string, unknown>) => () =>
+      readAwsXRayExporterSettings(new Settings({ region: 'us-east-1', sending_queue: raw }, 'exporters.awsxray'));
+    expect(xray({ storage: 'file_storage' })).toThrow(/not supported by the bundled runtime for awsxray/);
+    expect(xray({ sizer: 'bytes' })).toThrow(/sizer bytes is not supported/);
+    expect(xray({ sizer: 'items' })).not.toThrow();
+  });
+
+  it('file_storage reads its keys with the extension defaults and checks the compaction ones', () => {
+    const read = (raw: Record<string, unknown>) =>
+      readFileStorageSettings(new Settings(raw, 'extensions.file_storage'));
+    expect(read({})).toMatchObject({
+      directory: '/var/lib/otelcol/file_storage',
+      timeoutMs: 1_000,
+      fsync: false,
+      createDirectory: false,
+    });
+    expect(() => read({ compaction: { max_transaction_size: -1 } })).toThrow(/cannot be less than 0/);
+    expect(() => read({ compaction: { on_rebound: true, check_interval: '0s' } })).toThrow(/must be positive/);
+    expect(() => read({ bogus: 1 })).toThrow(/bogus/);
   });
 });

@@ -80,3 +80,11 @@ export function jsonCodec<T>(): RequestCodec<T> {
     decode: (payload) => JSON.parse(payload.toString('utf8')) as T[],
   };
 }
+
+/**
+ * What a CloudWatch Logs event weighs (sending_queue.sizer bytes): its message in UTF-8 plus 26 bytes, as PutLogEvents
+ * counts a batch (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html).
+ */
+export function putLogEventsBytes(event: { message: string }): number {
+  return Buffer.byteLength(event.message, 'utf8') + 26;
+}

@@ -9,6 +9,7 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { collectorAwsClientSettings, sdkSendFailure } from '../../aws/client-settings.js';
 import type { ComponentContext, ExporterInstance, MetricSample } from '../../model.js';
+import { extensionPersistence, jsonCodec, putLogEventsBytes } from '../../runtime/persistence.js';
 import { QueuedSender, type SendOutcome } from '../../runtime/queued-sender.js';
 import { ThrottledLog } from '../../telemetry/logger.js';
 import { MAX_EVENT_BYTES, splitIntoPutBatches } from './batches.js';
@@ -45,6 +46,8 @@ export class AwsEmfExporter implements ExporterInstance<MetricSample> {
       timeoutMs: settings.sender.timeoutMs,
       shutdownTimeoutMs,
       send: (batch, signal) => this.put(batch, signal),
+      bytes: putLogEventsBytes,
+      persistence: extensionPersistence(context, settings.sender.queue.storage, 'metrics', jsonCodec<EmfLogEvent>()),
       logger: context.logger,
       metrics: context.metrics,
     });
@@ -83,7 +86,7 @@ export class AwsEmfExporter implements ExporterInstance<MetricSample> {
         httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: sockets }),
       },
     });
-    this.sender.start();
+    await this.sender.start();
   }
 
   consume(items: MetricSample[]): void {

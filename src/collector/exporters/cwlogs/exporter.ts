@@ -10,6 +10,7 @@ import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { SettingsError, type Settings } from '../../config/settings.js';
 import { collectorAwsClientSettings, sdkSendFailure } from '../../aws/client-settings.js';
 import type { ComponentContext, ExporterInstance, LogItem } from '../../model.js';
+import { extensionPersistence, jsonCodec, putLogEventsBytes } from '../../runtime/persistence.js';
 import { QueuedSender, type SendOutcome } from '../../runtime/queued-sender.js';
 import { readSenderSettings, SENDER_KEYS, type SenderSettings } from '../../runtime/sender-settings.js';
 import { ThrottledLog } from '../../telemetry/logger.js';
@@ -134,6 +135,8 @@ export class CloudWatchLogsExporter implements ExporterInstance<LogItem> {
       timeoutMs: settings.sender.timeoutMs,
       shutdownTimeoutMs,
       send: (batch, signal) => this.put(batch, signal),
+      bytes: putLogEventsBytes,
+      persistence: extensionPersistence(context, settings.sender.queue.storage, 'logs', jsonCodec<CloudWatchEvent>()),
       logger: context.logger,
       metrics: context.metrics,
     });
@@ -156,7 +159,7 @@ export class CloudWatchLogsExporter implements ExporterInstance<LogItem> {
       }),
       maxAttempts: 1,
     });
-    this.sender.start();
+    await this.sender.start();
   }
 
   consume(items: LogItem[]): void {
