@@ -66,7 +66,16 @@ export async function collectorRun(system: { output: Output }, options: Collecto
   }
   options.onStarted?.(collector);
   await untilAborted(options.signal);
-  await collector.shutdown();
+  const { dropped } = await collector.shutdown();
+  const total = dropped.reduce((sum, drop) => sum + drop.count, 0);
+  if (total > 0) {
+    // each exporter and reason was logged by the shutdown; the exit status says that something was lost
+    const units = [...new Set(dropped.map((drop) => drop.unit))].join(', ');
+    throw failure('TelemetryDropped', `The collector dropped ${total} item(s) (${units}) before it stopped`, {
+      hint: 'See the "dropped" lines above: a longer --shutdown-timeout, a sending_queue.storage (file_storage) or a reachable backend keeps them',
+      details: { dropped },
+    });
+  }
   return 0;
 }
 

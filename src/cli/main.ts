@@ -127,9 +127,7 @@ async function report(error: unknown, context: ReportContext): Promise<ExitStatu
     print('UsageError', message, `see: adot ${command === undefined ? '' : `${command} `}--help`);
     return 2;
   }
-  // after Ctrl-C, an error the interrupted call caused (an aborted request mapped to a failure) is the interruption
-  const causedByInterrupt = context.aborted && !(isAdotError(error) && error.kind !== 'failed');
-  if (isAdotError(error) && !causedByInterrupt) {
+  if (isAdotError(error)) {
     print(error.code, error.message, error.hint);
     if (context.verbose && error.cause !== undefined) context.stderr.write(`cause: ${describeCause(error.cause)}\n`);
     return error.exitStatus;

@@ -4,6 +4,7 @@
  */
 import type { CredentialProvider } from './aws/credentials.js';
 import type { CollectorFiles } from './runtime/files.js';
+import type { QueueStorage } from './runtime/queue-storage.js';
 import type { SelfMetrics } from './telemetry/self-metrics.js';
 import type { Logger } from './telemetry/logger.js';
 import type { InstrumentationScope, LogRecord, Resource, Span } from './translate/otlp-types.js';
@@ -160,6 +161,8 @@ export interface HttpAuthenticator {
 
 export interface ExtensionInstance extends Lifecycle {
   authenticator?: HttpAuthenticator;
+  /** a storage extension (file_storage): where persistent sending queues keep their requests */
+  storage?: QueueStorage;
   /** every pipeline runs (the collector's PipelineWatcher.Ready) */
   ready?(): void;
   /** the collector is about to stop its pipelines (PipelineWatcher.NotReady) */

@@ -210,7 +210,8 @@ describe('adot install against the sandbox', () => {
     };
     expect(doctor.checks.find((c) => c.id === 'collector.rbac')).toMatchObject({
       status: 'pass',
-      message: 'not needed (no prometheus receiver with kubernetes_sd_configs, no k8sattributes processor), and none granted',
+      message:
+        'not needed (no prometheus receiver with kubernetes_sd_configs, no k8sattributes processor), and none granted',
     });
   });
 

@@ -169,7 +169,7 @@ describe('collector: remote write faults and authentication', () => {
       (dropped) => dropped > 0,
     );
     expect(
-      logger.lines.some((line) => line.includes('the sending queue is full (2 batches): dropped the oldest batch')),
+      logger.lines.some((line) => line.includes('the sending queue is full (2 requests): dropped the oldest batch')),
     ).toBe(true);
   });
 

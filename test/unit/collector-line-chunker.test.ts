@@ -24,4 +24,21 @@ describe('cutting a byte stream at line ends', () => {
     expect(chunked([Buffer.from('m 1'), Buffer.from('2')])).toEqual(['m 12']);
     expect(chunked([])).toEqual([]);
   });
+
+  it('joins a line that arrives in many pieces once, and fails on a line longer than the limit', () => {
+    const pieces: string[] = [];
+    const chunker = new LineChunker((text) => pieces.push(text), 10);
+    for (const part of ['ab', 'cd', 'ef', 'gh\nij', 'k\n']) chunker.write(Buffer.from(part));
+    expect(pieces).toEqual(['abcdefgh\n', 'ijk\n']);
+    const strict = new LineChunker(() => undefined, 10);
+    strict.write(Buffer.from('12345'));
+    expect(() => strict.write(Buffer.from('678901'))).toThrow(/longer than 10 bytes/);
+    const ended = new LineChunker(() => undefined, 10);
+    ended.write(Buffer.from('1234567'));
+    expect(() => ended.write(Buffer.from('8901\nok\n'))).toThrow(/longer than 10 bytes/);
+    const exact = new LineChunker((text) => pieces.push(text), 10);
+    exact.write(Buffer.from('12345'));
+    exact.write(Buffer.from('67890\n'));
+    expect(pieces.at(-1)).toBe('1234567890\n');
+  });
 });

@@ -1,11 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Settings } from '../../src/collector/config/settings.js';
+import { FileStorageExtension, readFileStorageSettings } from '../../src/collector/extensions/file-storage.js';
 import { FileAccessError } from '../../src/collector/runtime/files.js';
 import { mountedFiles } from '../../src/collector/runtime/mounted-files.js';
 import { FileMatcher } from '../../src/collector/receivers/filelog/glob.js';
 import { NodeFilesystems } from '../../src/sandbox/pods/node-files.js';
+import { componentContext } from '../helpers/collector-context.js';
 
 let dir: string;
 /** a node's /var/log/pods, mounted read-only; a secret of the machine beside it */
@@ -142,5 +145,36 @@ describe("a node's filesystem", () => {
       error: "hostPath type Socket is not available on the sandbox's nodes",
     });
     expect(() => nodes.root('../elsewhere')).toThrow(/cannot name a node's directory/);
+  });
+});
+
+describe("a sandbox collector's persistent queue stays in its pod's writable mounts", () => {
+  function fileStorage(directory: string, files: ReturnType<typeof mountedFiles>): FileStorageExtension {
+    const settings = readFileStorageSettings(
+      new Settings({ directory, create_directory: true }, 'extensions.file_storage'),
+    );
+    return new FileStorageExtension({ ...componentContext('file_storage', 'extensions'), files }, settings);
+  }
+
+  it('file_storage: a directory outside the mounts fails the start and creates nothing on this machine', async () => {
+    const outside = join(dir, 'planted-queue');
+    const extension = fileStorage(outside, view());
+    await expect(extension.start()).rejects.toThrow(
+      /problem accessing configured directory: .*no such file or directory/,
+    );
+    expect(existsSync(outside)).toBe(false);
+    const readOnly = fileStorage('/var/log/pods/queue', view());
+    await expect(readOnly.start()).rejects.toThrow(/read-only file system/);
+  });
+
+  it('file_storage: a directory in a writable mount holds the queues, on the mount', async () => {
+    const out = join(dir, 'out');
+    mkdirSync(out);
+    const files = mountedFiles([{ path: '/var/lib/otelcol', source: out, readOnly: false }]);
+    const extension = fileStorage('/var/lib/otelcol/file_storage', files);
+    await extension.start();
+    const opened = await extension.storage.openQueue('otlphttp', 'metrics');
+    opened.store.close();
+    expect(existsSync(join(out, 'file_storage', 'exporter_otlphttp__metrics'))).toBe(true);
   });
 });

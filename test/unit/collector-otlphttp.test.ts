@@ -192,6 +192,44 @@ describe('otlphttp exporter', () => {
     expect(context.metrics.value('otelcol_exporter_sent_log_records', { exporter: 'otlphttp' })).toBe(1);
   });
 
+  it('429 and 503 with Retry-After (seconds, HTTP date): the next attempt waits at least that long', async () => {
+    const arrivals: number[] = [];
+    const until = Math.ceil((Date.now() + 2500) / 1000) * 1000;
+    const answers: [number, Record<string, string>][] = [
+      [429, { 'retry-after': '1' }],
+      [503, { 'retry-after': new Date(until).toUTCString() }],
+      [200, {}],
+    ];
+    const server: Server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        arrivals.push(Date.now());
+        const [status, headers] = answers.shift() ?? [200, {}];
+        response.writeHead(status, headers).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const { instance, context } = exporter(
+      {
+        endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        retry_on_failure: { initial_interval: '10ms', max_interval: '20ms' },
+      },
+      'logs',
+    );
+    await instance.start();
+    instance.consume([log]);
+    await eventually(
+      () => context.metrics.value('otelcol_exporter_sent_log_records', { exporter: 'otlphttp' }),
+      (sent) => sent === 1,
+      10_000,
+    );
+    expect(arrivals).toHaveLength(3);
+    expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(1000);
+    expect(arrivals[2]!).toBeGreaterThanOrEqual(until - 50);
+    expect(context.logger.lines.some((line) => line.includes('(Retry-After 1)'))).toBe(true);
+  });
+
   it('refuses what it cannot do, naming the key', () => {
     const failure = (raw: Record<string, unknown>) => {
       try {

@@ -75,9 +75,9 @@ describe('queued sender', () => {
     s.queued.enqueue([4]); // the queue holds 2 batches: [2, 2] goes
     s.queued.enqueue([5]); // and then [3, 3, 3]
     expect(s.dropped('queue_full')).toBe(5);
-    expect(s.logger.lines.some((line) => line.includes('dropped 2 spans: the sending queue is full (2 batches)'))).toBe(
-      true,
-    );
+    expect(
+      s.logger.lines.some((line) => line.includes('dropped 2 spans: the sending queue is full (2 requests)')),
+    ).toBe(true);
     release();
     await s.queued.shutdown();
     expect(delivered).toEqual([[1], [4], [5]]);

@@ -45,7 +45,7 @@ describe('the scrape series cache', () => {
     expect(computed).toEqual(['a', 'ab']);
   });
 
-  it('forgets series a successful scrape no longer exposes, and keeps them through a failed one', () => {
+  it('forgets series a successful scrape no longer exposes, and what a failed one saw, keeping the last success', () => {
     const cache = new SeriesCache();
     const computed: string[] = [];
     scrape(cache, ['a', 'b'], computed);
@@ -53,10 +53,38 @@ describe('the scrape series cache', () => {
     expect(cache.find('c 1', 0, 1)).toBeUndefined();
     cache.add('c', () => ({ name: 'c', family: 'c', type: 'gauge', labels: {} }));
     cache.abandon();
-    expect(cache.size).toBe(3);
+    expect(cache.size).toBe(2);
     scrape(cache, ['a', 'b'], computed);
     expect(cache.size).toBe(2);
     expect(computed).toEqual(['a', 'b']);
+  });
+
+  it('does not grow with a target whose scrapes keep failing with new series', () => {
+    const cache = new SeriesCache();
+    const computed: string[] = [];
+    scrape(cache, ['a'], computed);
+    for (let round = 0; round < 50; round++) {
+      cache.begin();
+      for (let index = 0; index < 100; index++) {
+        const text = `new{round="${round}",i="${index}"}`;
+        cache.find(`${text} 1`, 0, text.length) ??
+          cache.add(text, () => ({ name: 'new', family: 'new', type: 'gauge', labels: {} }));
+      }
+      cache.abandon();
+      expect(cache.size).toBe(1);
+    }
+    expect(scrape(cache, ['a'], computed)[0]?.name).toBe('a');
+    expect(computed).toEqual(['a']);
+  });
+
+  it('keeps no reference to the series of a scrape before the last successful one', () => {
+    const cache = new SeriesCache();
+    scrape(cache, ['old_a', 'old_b'], []);
+    scrape(cache, ['new_c'], []);
+    // what the cache holds in its fields (arrays of series; Maps print as {}): the last scrape's series only
+    const held = JSON.stringify(Object.values(cache as unknown as Record<string, unknown>));
+    expect(held).toContain('new_c');
+    expect(held).not.toContain('old_');
   });
 
   it('interns strings, one copy per distinct value', () => {

@@ -1,4 +1,4 @@
-import { AdotError, failure, usageError } from '../../core/errors.js';
+import { AdotError, failure, interrupted, usageError } from '../../core/errors.js';
 
 export interface AwsCall {
   service: 'eks' | 'iam' | 'sts' | 'aps';
@@ -41,6 +41,9 @@ export function awsErrorName(error: unknown): string {
 export function mapAwsError(error: unknown, call: AwsCall): AdotError {
   if (error instanceof AdotError) return error;
   const name = awsErrorName(error);
+  // the call was cancelled (Ctrl-C aborted its signal): an interruption, not a failure of the call
+  if (name === 'AbortError')
+    return interrupted(`Interrupted during ${call.service}:${call.operation}`, { cause: error });
   const message = error instanceof Error ? error.message : String(error);
   const what = `${call.service}:${call.operation}${call.resource === undefined ? '' : ` (${call.resource})`}`;
   const cause = { cause: error };

@@ -5,11 +5,11 @@
  * index_all_attributes / indexed_attributes (ADOT's defaults: false, []).
  */
 import type { XRayClient } from '@aws-sdk/client-xray';
-import type { Settings } from '../config/settings.js';
-import { collectorAwsClientSettings, isRetryableSdkError } from '../aws/client-settings.js';
+import { SettingsError, type Settings } from '../config/settings.js';
+import { collectorAwsClientSettings, sdkSendFailure } from '../aws/client-settings.js';
 import type { ComponentContext, ExporterInstance, TraceItem } from '../model.js';
 import { spanItemToSegment, type XRayTranslationOptions } from '../translate/spans-to-xray.js';
-import { PermanentError, QueuedSender, type SendOutcome } from '../runtime/queued-sender.js';
+import { QueuedSender, type SendOutcome } from '../runtime/queued-sender.js';
 import { readSenderSettings, SENDER_KEYS, type SenderSettings } from '../runtime/sender-settings.js';
 
 export const MAX_DOCUMENTS_PER_CALL = 50;
@@ -46,8 +46,32 @@ export function readAwsXRayExporterSettings(settings: Settings): AwsXRayExporter
       indexAllAttributes: settings.boolean('index_all_attributes', false),
       indexedAttributes: settings.stringList('indexed_attributes'),
     },
-    sender: readSenderSettings(settings),
+    sender: readXRaySenderSettings(settings),
   };
+}
+
+/**
+ * sending_queue as exporterhelper reads it, less what the bundled runtime cannot do for spans: a span holds binary
+ * ids and is converted only when sent, so it has no stored form (`storage`) and no size as sent (`sizer: bytes`).
+ */
+function readXRaySenderSettings(settings: Settings): SenderSettings {
+  const sender = readSenderSettings(settings);
+  const queue = 'sending_queue';
+  if (sender.queue.storage !== undefined) {
+    throw new SettingsError(
+      settings.nested(queue).at('storage'),
+      'a persistent sending queue is not supported by the bundled runtime for awsxray',
+      'leave sending_queue.storage out (the queue is in memory)',
+    );
+  }
+  if (sender.queue.sizer === 'bytes') {
+    throw new SettingsError(
+      settings.nested(queue).at('sizer'),
+      'sizer bytes is not supported by the bundled runtime for awsxray',
+      'use requests (the default) or items',
+    );
+  }
+  return sender;
 }
 
 /** A document ready to send, with the item it came from (what is retried or counted). */
@@ -100,7 +124,7 @@ export class AwsXRayExporter implements ExporterInstance<TraceItem> {
         httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: sockets }),
       },
     });
-    this.sender.start();
+    await this.sender.start();
   }
 
   consume(items: TraceItem[]): void {
@@ -150,9 +174,8 @@ export class AwsXRayExporter implements ExporterInstance<TraceItem> {
         { abortSignal: signal },
       );
     } catch (error) {
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      if (isRetryableSdkError(error)) throw new Error(message, { cause: error });
-      throw new PermanentError(message, { cause: error });
+      // throttles (Retry-After) and other retryable failures are retried by the sender; anything else is permanent
+      throw sdkSendFailure(error);
     }
     const unprocessed = answer.UnprocessedTraceSegments ?? [];
     if (unprocessed.length === 0) return notConvertible;

@@ -3,7 +3,8 @@
  * `<endpoint>/v1/traces`, `/v1/metrics`, `/v1/logs`, or to `traces_endpoint` / `metrics_endpoint` / `logs_endpoint`
  * as given; `headers`, `compression` gzip (the default) or none, `timeout` per request (30s), `sending_queue`,
  * `retry_on_failure`, `auth.authenticator` (sigv4auth). 429, 502, 503 and 504 are retried, any other non-2xx answer
- * is a permanent failure (otlphttpexporter's isRetryableStatusCode), and a partial success is logged. Spans of the
+ * is a permanent failure (otlphttpexporter's isRetryableStatusCode); a 429 or 503 with Retry-After waits at least
+ * that long before the next attempt; a partial success is logged. Spans of the
  * otlp receiver travel as they came; metrics are rebuilt from samples (translate/samples-to-metrics.ts). X-Ray
  * daemon segments (the awsxray receiver) have no OTLP form here and are dropped, counted as permanent errors.
  */
@@ -24,7 +25,9 @@ import type {
 } from '../model.js';
 import { ITEM_UNIT } from '../model.js';
 import { loadOtlpCodec, type OtlpCodec } from '../receivers/otlp/codec.js';
+import { bodyCodec, extensionPersistence } from '../runtime/persistence.js';
 import { PermanentError, QueuedSender } from '../runtime/queued-sender.js';
+import { throttleFor } from '../runtime/retry-after.js';
 import { readSenderSettings, SENDER_KEYS, type SenderSettings } from '../runtime/sender-settings.js';
 import { ThrottledLog } from '../telemetry/logger.js';
 import type { InstrumentationScope, Resource } from '../translate/otlp-types.js';
@@ -33,6 +36,7 @@ import { samplesToMetrics } from '../translate/samples-to-metrics.js';
 const gzipAsync = promisify(gzip);
 const PATHS: Record<Signal, string> = { traces: '/v1/traces', metrics: '/v1/metrics', logs: '/v1/logs' };
 const RETRYABLE = [429, 502, 503, 504];
+const MAX_RESPONSE_BYTES = 64 * 1024;
 
 export interface OtlpHttpSettings {
   urls: Partial<Record<Signal, URL>>;
@@ -150,6 +154,16 @@ export class OtlpHttpExporter implements ExporterInstance<unknown> {
       timeoutMs: settings.sender.timeoutMs,
       shutdownTimeoutMs,
       send: (batch, abort) => this.post(batch, abort),
+      bytes: (request) => request.body.length,
+      persistence: extensionPersistence(
+        context,
+        settings.sender.queue.storage,
+        signal,
+        bodyCodec<Request>(
+          (request) => ({ body: request.body, items: request.items }),
+          (body, items) => ({ body, items }),
+        ),
+      ),
       logger: context.logger,
       metrics: context.metrics,
     });
@@ -177,7 +191,7 @@ export class OtlpHttpExporter implements ExporterInstance<unknown> {
       }
       this.authenticator = extension.authenticator;
     }
-    this.sender.start();
+    await this.sender.start();
   }
 
   consume(items: unknown[]): void {
@@ -242,6 +256,8 @@ export class OtlpHttpExporter implements ExporterInstance<unknown> {
         continue;
       }
       const reason = `${target.href} answered ${answer.status}${answer.body.length > 0 ? `: ${answer.body.toString('utf8', 0, 512)}` : ''}`;
+      const throttle = throttleFor(answer.status, answer.retryAfter, reason);
+      if (throttle !== undefined) throw throttle;
       if (RETRYABLE.includes(answer.status)) throw new Error(reason);
       throw new PermanentError(reason);
     }
@@ -269,7 +285,7 @@ export class OtlpHttpExporter implements ExporterInstance<unknown> {
     headers: Record<string, string>,
     body: Buffer,
     abort: AbortSignal,
-  ): Promise<{ status: number; body: Buffer }> {
+  ): Promise<{ status: number; body: Buffer; retryAfter?: string | string[] }> {
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
       const request = send(
@@ -281,9 +297,22 @@ export class OtlpHttpExporter implements ExporterInstance<unknown> {
           headers: { ...headers, 'content-length': String(body.length) },
         },
         (response) => {
+          // at most 64 KiB of an answer is kept, as the collector reads it (maxHTTPResponseReadBytes)
           const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.once('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) }));
+          let kept = 0;
+          response.on('data', (chunk: Buffer) => {
+            if (kept >= MAX_RESPONSE_BYTES) return;
+            chunks.push(chunk.subarray(0, MAX_RESPONSE_BYTES - kept));
+            kept += chunk.length;
+          });
+          const retryAfter = response.headers['retry-after'];
+          response.once('end', () =>
+            resolve({
+              status: response.statusCode ?? 0,
+              body: Buffer.concat(chunks),
+              ...(retryAfter === undefined ? {} : { retryAfter }),
+            }),
+          );
           response.once('error', reject);
         },
       );

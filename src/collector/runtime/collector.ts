@@ -13,6 +13,7 @@ import { startTelemetryServer, type TelemetryServer } from '../telemetry/server.
 import { readTelemetrySettings } from '../telemetry/settings.js';
 import { extensionFactories, Settings } from './factories.js';
 import { machineFiles, type CollectorFiles } from './files.js';
+import { describeDrop, droppedItems, type DroppedItems } from './drop-summary.js';
 import { buildGraph, shutdownGraph, startGraph } from './graph.js';
 
 export interface CollectorOptions {
@@ -48,8 +49,16 @@ export interface RunningCollector {
   receiverAddresses(id: string): Record<string, string>;
   /** host:port an extension listens on (health_check) */
   extensionAddress(id: string): string | undefined;
-  /** idempotent; resolves once everything is delivered or dropped and every socket is closed */
-  shutdown(): Promise<void>;
+  /**
+   * Idempotent; resolves once everything is delivered, dropped or kept in a persistent queue and every socket is
+   * closed, with what the collector's exporters dropped since it started (each also logged).
+   */
+  shutdown(): Promise<ShutdownReport>;
+}
+
+export interface ShutdownReport {
+  /** by exporter and reason, with the pipelines that feed the exporter; empty when nothing was lost */
+  dropped: DroppedItems[];
 }
 
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -103,7 +112,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     `collector started: ${Object.keys(config.service.pipelines).length} pipeline(s)` +
       (server === undefined ? '' : `, own metrics on http://${server.address}/metrics`),
   );
-  let stopping: Promise<void> | undefined;
+  let stopping: Promise<ShutdownReport> | undefined;
   return {
     metrics,
     telemetryAddress: server?.address,
@@ -117,7 +126,11 @@ export async function startCollector(options: CollectorOptions): Promise<Running
         await shutdownGraph(graph);
         for (const extension of extensions.values()) await extension.shutdown();
         await server?.close();
-        logger.info('collector stopped');
+        const dropped = droppedItems(metrics, config.service.pipelines);
+        for (const drop of dropped) logger.error(describeDrop(drop));
+        const total = dropped.reduce((sum, drop) => sum + drop.count, 0);
+        logger.info(total === 0 ? 'collector stopped: nothing dropped' : `collector stopped: ${total} item(s) dropped`);
+        return { dropped };
       })();
       return stopping;
     },

@@ -25,6 +25,7 @@ import type {
   TraceItem,
 } from '../model.js';
 import { AcceptedNoopExtension, readNoopExtensionSettings } from '../extensions/accepted-noop.js';
+import { FileStorageExtension, readFileStorageSettings } from '../extensions/file-storage.js';
 import { HealthCheckExtension, readHealthCheckSettings } from '../extensions/health-check.js';
 import { readSigV4Settings, SigV4AuthExtension } from '../extensions/sigv4auth.js';
 import {
@@ -251,6 +252,9 @@ export interface ExtensionFactory {
 export const extensionFactories: Record<string, ExtensionFactory> = {
   sigv4auth: { create: (context, settings) => new SigV4AuthExtension(context, readSigV4Settings(settings)) },
   health_check: { create: (context, settings) => new HealthCheckExtension(context, readHealthCheckSettings(settings)) },
+  file_storage: {
+    create: (context, settings) => new FileStorageExtension(context, readFileStorageSettings(settings)),
+  },
   pprof: {
     create: (context, settings) => (readNoopExtensionSettings(settings, 'pprof'), new AcceptedNoopExtension(context)),
   },

@@ -74,6 +74,16 @@ export class SelfMetrics {
     return this.families.get(name)?.series.get(labelKey(labels))?.value() ?? 0;
   }
 
+  /** Every series of the families whose names match, with its current value (for summaries). */
+  series(names: RegExp): { name: string; labels: Labels; value: number }[] {
+    const found: { name: string; labels: Labels; value: number }[] = [];
+    for (const [name, family] of this.families) {
+      if (!names.test(name)) continue;
+      for (const { labels, value } of family.series.values()) found.push({ name, labels, value: value() });
+    }
+    return found;
+  }
+
   /** Every series in the Prometheus text exposition format 0.0.4. */
   exposition(): string {
     const lines: string[] = [];

@@ -7,9 +7,10 @@
  * events (otelcol_exporter_sent_log_records / otelcol_exporter_dropped_log_records).
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { collectorAwsClientSettings, isRetryableSdkError } from '../../aws/client-settings.js';
+import { collectorAwsClientSettings, sdkSendFailure } from '../../aws/client-settings.js';
 import type { ComponentContext, ExporterInstance, MetricSample } from '../../model.js';
-import { PermanentError, QueuedSender, type SendOutcome } from '../../runtime/queued-sender.js';
+import { extensionPersistence, jsonCodec, putLogEventsBytes } from '../../runtime/persistence.js';
+import { QueuedSender, type SendOutcome } from '../../runtime/queued-sender.js';
 import { ThrottledLog } from '../../telemetry/logger.js';
 import { MAX_EVENT_BYTES, splitIntoPutBatches } from './batches.js';
 import { DeltaTracker } from './delta.js';
@@ -45,6 +46,8 @@ export class AwsEmfExporter implements ExporterInstance<MetricSample> {
       timeoutMs: settings.sender.timeoutMs,
       shutdownTimeoutMs,
       send: (batch, signal) => this.put(batch, signal),
+      bytes: putLogEventsBytes,
+      persistence: extensionPersistence(context, settings.sender.queue.storage, 'metrics', jsonCodec<EmfLogEvent>()),
       logger: context.logger,
       metrics: context.metrics,
     });
@@ -83,7 +86,7 @@ export class AwsEmfExporter implements ExporterInstance<MetricSample> {
         httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: sockets }),
       },
     });
-    this.sender.start();
+    await this.sender.start();
   }
 
   consume(items: MetricSample[]): void {
@@ -172,11 +175,9 @@ function errorName(error: unknown): string {
     : '';
 }
 
-/** Retryable failures stay plain errors (the sender retries them); anything else becomes a PermanentError. */
+/** Throttles (Retry-After) and other retryable failures are retried by the sender; anything else is permanent. */
 function classify(error: unknown): Error {
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  if (isRetryableSdkError(error)) return new Error(message, { cause: error });
-  return new PermanentError(message, { cause: error });
+  return sdkSendFailure(error);
 }
 
 function isRejected(info: RejectedInfo, index: number): boolean {

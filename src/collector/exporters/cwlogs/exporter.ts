@@ -8,9 +8,10 @@
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { SettingsError, type Settings } from '../../config/settings.js';
-import { collectorAwsClientSettings, isRetryableSdkError } from '../../aws/client-settings.js';
+import { collectorAwsClientSettings, sdkSendFailure } from '../../aws/client-settings.js';
 import type { ComponentContext, ExporterInstance, LogItem } from '../../model.js';
-import { PermanentError, QueuedSender, type SendOutcome } from '../../runtime/queued-sender.js';
+import { extensionPersistence, jsonCodec, putLogEventsBytes } from '../../runtime/persistence.js';
+import { QueuedSender, type SendOutcome } from '../../runtime/queued-sender.js';
 import { readSenderSettings, SENDER_KEYS, type SenderSettings } from '../../runtime/sender-settings.js';
 import { ThrottledLog } from '../../telemetry/logger.js';
 import { splitIntoPutBatches } from '../awsemf/batches.js';
@@ -134,6 +135,8 @@ export class CloudWatchLogsExporter implements ExporterInstance<LogItem> {
       timeoutMs: settings.sender.timeoutMs,
       shutdownTimeoutMs,
       send: (batch, signal) => this.put(batch, signal),
+      bytes: putLogEventsBytes,
+      persistence: extensionPersistence(context, settings.sender.queue.storage, 'logs', jsonCodec<CloudWatchEvent>()),
       logger: context.logger,
       metrics: context.metrics,
     });
@@ -156,7 +159,7 @@ export class CloudWatchLogsExporter implements ExporterInstance<LogItem> {
       }),
       maxAttempts: 1,
     });
-    this.sender.start();
+    await this.sender.start();
   }
 
   consume(items: LogItem[]): void {
@@ -270,9 +273,7 @@ function errorName(error: unknown): string {
 }
 
 function classify(error: unknown): Error {
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  if (isRetryableSdkError(error)) return new Error(message, { cause: error });
-  return new PermanentError(message, { cause: error });
+  return sdkSendFailure(error);
 }
 
 function isRejected(info: Record<string, number | undefined>, index: number): boolean {

@@ -5,12 +5,18 @@
  * series (which the receiver would refuse as out of order). 5xx and 429 are retried with backoff, waiting at least
  * what a Retry-After header of a 429 or 503 asks; any other 4xx is dropped with the receiver's reason logged.
  */
+import type { CollectorFiles } from '../../runtime/files.js';
+import { join, resolve } from 'node:path';
 import { SettingsError, type Settings } from '../../config/settings.js';
 import type { ComponentContext, ExporterInstance, HttpAuthenticator, MetricSample } from '../../model.js';
-import { PermanentError, QueuedSender, ThrottleError } from '../../runtime/queued-sender.js';
+import { PermanentError, QueuedSender } from '../../runtime/queued-sender.js';
+import { throttleFor } from '../../runtime/retry-after.js';
 import { readSenderSettings, type SenderSettings } from '../../runtime/sender-settings.js';
 import { HttpPoster } from './http-post.js';
 import { encodeRequests, SeriesEncoder, type RequestSink } from './write-request.js';
+import { bodyCodec } from '../../runtime/persistence.js';
+import type { QueuePersistence } from '../../runtime/queued-sender.js';
+import { openQueueDirectory } from '../../runtime/queue-storage.js';
 
 /**
  * Requests are cut at this size even under a larger max_batch_size_bytes (the collector's default is 3 MB): each
@@ -73,6 +79,8 @@ export interface RemoteWriteSettings {
   authenticator?: string;
   maxBatchSizeBytes: number;
   sender: SenderSettings;
+  /** wal: where unsent requests are kept across restarts */
+  wal?: { directory: string };
 }
 
 const KNOWN_KEYS = [
@@ -94,6 +102,7 @@ const KNOWN_KEYS = [
   'compression',
   'max_batch_request_parallelism',
   'protobuf_message',
+  'wal',
 ];
 
 export function readRemoteWriteSettings(settings: Settings): RemoteWriteSettings {
@@ -125,7 +134,9 @@ export function readRemoteWriteSettings(settings: Settings): RemoteWriteSettings
   const sender = readSenderSettings(settings);
   const retry = settings.nested('retry_on_failure');
   const authenticator = settings.nested('auth').allowOnly(['authenticator']).string('authenticator');
+  const wal = readWal(settings);
   return {
+    ...(wal === undefined ? {} : { wal }),
     endpoint,
     headers,
     externalLabels: stringMap(settings, 'external_labels'),
@@ -147,6 +158,20 @@ export function readRemoteWriteSettings(settings: Settings): RemoteWriteSettings
       },
     },
   };
+}
+
+/**
+ * `wal` (exporter/prometheusremotewriteexporter/wal.go): the exporter's own persistence, as it has no
+ * sending_queue.storage. `directory` holds it (in `prom_remotewrite/`, as upstream); `buffer_size` (300) and
+ * `truncate_frequency` (1m) pace upstream's reader, which sends in rounds: here each request is sent as soon as it is
+ * written and its file removed once delivered, so they are checked and have no effect.
+ */
+function readWal(settings: Settings): { directory: string } | undefined {
+  if (!settings.has('wal')) return undefined;
+  const wal = settings.nested('wal').allowOnly(['directory', 'buffer_size', 'truncate_frequency']);
+  wal.integer('buffer_size', 300);
+  wal.duration('truncate_frequency', 60_000);
+  return { directory: resolve(wal.requiredString('directory')) };
 }
 
 function stringMap(settings: Settings, key: string): Record<string, string> {
@@ -196,6 +221,10 @@ export class RemoteWriteExporter implements ExporterInstance<MetricSample> {
           send: async (batch, signal) => {
             for (const request of batch) await this.post(request.body, signal);
           },
+          bytes: (request) => request.body.length,
+          ...(settings.wal === undefined
+            ? {}
+            : { persistence: walPersistence(settings.wal.directory, shard, context.files) }),
           logger: context.logger,
           metrics: context.metrics,
         }),
@@ -219,7 +248,7 @@ export class RemoteWriteExporter implements ExporterInstance<MetricSample> {
     // copyOutputData: the output in a Buffer V8 allocates and frees; by default it stays in the native module's own
     // allocator, which V8 does not see, so it is freed late and the allocator keeps the pages (hundreds of MB)
     this.snappy = { compressSync: (input) => snappy.compressSync(input, { copyOutputData: true }) };
-    for (const shard of this.shards) shard.start();
+    for (const shard of this.shards) await shard.start();
   }
 
   /**
@@ -303,24 +332,30 @@ export class RemoteWriteExporter implements ExporterInstance<MetricSample> {
     if (response.status >= 200 && response.status < 300) return;
     const text = response.text.trim().slice(0, 300);
     const reason = `HTTP ${response.status}${text === '' ? '' : `: ${text}`}`;
-    const throttleMs =
-      response.status === 429 || response.status === 503 ? retryAfterMs(response.retryAfter, Date.now()) : undefined;
-    if (throttleMs !== undefined) throw new ThrottleError(`${reason} (Retry-After ${response.retryAfter})`, throttleMs);
+    const throttle = throttleFor(response.status, response.retryAfter, reason);
+    if (throttle !== undefined) throw throttle;
     if (response.status >= 500 || response.status === 429) throw new Error(reason);
     throw new PermanentError(reason);
   }
 }
 
 /**
- * The wait a Retry-After header asks for: delay-seconds or an HTTP-date (RFC 9110 section 10.2.3), read as the
- * collector's otlphttp exporter reads it on 429 and 503 (opentelemetry-collector exporter/otlphttpexporter/otlp.go:
- * seconds first, then an RFC 1123 date); undefined when absent or unreadable (the backoff alone applies).
+ * A shard's queue in the wal directory: `prom_remotewrite/shard-<n>`, each request written (and synced, as upstream's
+ * WAL syncs every write) before it is queued. Shards keep their own order, so a request is sent again after a restart
+ * before any newer sample of its series.
  */
-export function retryAfterMs(header: string | undefined, nowMs: number): number | undefined {
-  if (header === undefined) return undefined;
-  const text = header.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  if (!/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) return undefined;
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+function walPersistence(directory: string, shard: number, files: CollectorFiles): QueuePersistence<QueuedRequest> {
+  return {
+    // where the collector may write: as named for `collector run`, only under its pod's mounts in the sandbox
+    open: async () => {
+      const root = join(await files.resolve(directory, 'write'), 'prom_remotewrite');
+      return openQueueDirectory(join(root, `shard-${shard}`), { fsync: true, lockTimeoutMs: 1_000, parents: root });
+    },
+    ...bodyCodec<QueuedRequest>(
+      (request) => ({ body: request.body, items: request.samples }),
+      (body, samples) => ({ body, samples }),
+    ),
+  };
 }
+
+export { retryAfterMs } from '../../runtime/retry-after.js';

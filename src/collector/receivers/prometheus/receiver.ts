@@ -2,7 +2,9 @@
  * receiver `prometheus`: runs one scrape loop per target, each on its own interval, and passes each scrape's
  * samples on as one batch. Targets come from static_configs and from Kubernetes discovery; when discovery changes
  * a job's targets, loops of vanished targets stop and new ones start (a target keeps its loop, and its series
- * cache, while its URL and labels stay the same). A failed scrape still yields `up 0`, logged with the reason.
+ * cache, while its URL and labels stay the same; a vanished target's loop goes with its cache). A failed scrape
+ * still yields `up 0`, logged with the reason (throttled) and counted, by limit when a scrape limit was exceeded
+ * (scrape-limits.ts); it keeps nothing of what it read.
  */
 import type { Settings } from '../../config/settings.js';
 import {
@@ -16,10 +18,18 @@ import { ThrottledLog } from '../../telemetry/logger.js';
 import { KubernetesDiscovery } from './kubernetes/discovery.js';
 import type { LabelSet } from './kubernetes/targets.js';
 import { readScrapeJobs, targetsFor, type ScrapeJob, type ScrapeTarget } from './scrape-config.js';
+import { ScrapeLimitError, type ScrapeLimit } from './scrape-limit-error.js';
 import { ScrapedSamples, scrapeOnce, SeriesCache } from './scraper.js';
 
-export function readPrometheusReceiverSettings(settings: Settings): ScrapeJob[] {
-  return readScrapeJobs(settings);
+export interface PrometheusReceiverSettings {
+  jobs: ScrapeJob[];
+  /** report_extra_scrape_metrics: scrape_timeout_seconds, scrape_sample_limit, scrape_body_size_bytes */
+  reportExtraScrapeMetrics: boolean;
+}
+
+export function readPrometheusReceiverSettings(settings: Settings): PrometheusReceiverSettings {
+  const jobs = readScrapeJobs(settings);
+  return { jobs, reportExtraScrapeMetrics: settings.boolean('report_extra_scrape_metrics', false) };
 }
 
 interface Loop {
@@ -47,12 +57,17 @@ export class PrometheusReceiver implements ReceiverInstance {
   private readonly failedScrapes;
   private readonly refused;
   private readonly throttled: ThrottledLog;
+  private readonly jobs: ScrapeJob[];
+  /** per job over its target_limit: the error each of its targets fails with instead of being scraped */
+  private readonly overTargetLimit = new Map<string, ScrapeLimitError>();
+  private readonly exceeded: Record<ScrapeLimit, { add(amount: number): void }>;
 
   constructor(
     private readonly context: ComponentContext,
-    private readonly jobs: ScrapeJob[],
+    private readonly settings: PrometheusReceiverSettings,
     private readonly next: Consumer<MetricSample>,
   ) {
+    this.jobs = settings.jobs;
     const labels = { receiver: context.id, transport: 'http' };
     this.accepted = context.metrics.counter(
       'otelcol_receiver_accepted_metric_points',
@@ -70,6 +85,21 @@ export class PrometheusReceiver implements ReceiverInstance {
       labels,
     );
     context.metrics.gauge('otelcol_receiver_scrape_targets', 'targets being scraped', labels, () => this.loops.size);
+    const exceeded = (limit: ScrapeLimit) =>
+      context.metrics.counter(
+        'otelcol_receiver_scrapes_exceeded_limit',
+        'scrapes (target_limit: target sets) that failed because a limit was exceeded, by limit',
+        { ...labels, limit },
+      );
+    this.exceeded = {
+      body_size_limit: exceeded('body_size_limit'),
+      sample_limit: exceeded('sample_limit'),
+      label_limit: exceeded('label_limit'),
+      label_name_length_limit: exceeded('label_name_length_limit'),
+      label_value_length_limit: exceeded('label_value_length_limit'),
+      target_limit: exceeded('target_limit'),
+      max_line_size: exceeded('max_line_size'),
+    };
     this.throttled = new ThrottledLog((message) => context.logger.warn(message));
   }
 
@@ -114,6 +144,7 @@ export class PrometheusReceiver implements ReceiverInstance {
   private reconcile(job: ScrapeJob, labelSets: LabelSet[]): void {
     if (this.stopped) return;
     const wanted = new Map(targetsFor(job, labelSets).map((target) => [targetKey(target), target]));
+    this.checkTargetLimit(job, wanted.size);
     for (const [key, loop] of this.loops) {
       if (loop.target.job === job.job && !wanted.has(key)) {
         this.stopLoop(loop);
@@ -132,6 +163,30 @@ export class PrometheusReceiver implements ReceiverInstance {
       this.loops.set(key, loop);
       this.schedule(loop, 0);
     }
+  }
+
+  /**
+   * target_limit, as Prometheus's scrape pool (refreshTargetLimitErr): over the limit, every target of the job fails
+   * without being scraped (up 0) until discovery brings the count back within it.
+   */
+  private checkTargetLimit(job: ScrapeJob, targets: number): void {
+    const limit = job.limits.targetLimit;
+    if (limit === 0 || targets <= limit) {
+      if (this.overTargetLimit.delete(job.job)) {
+        this.context.logger.info(`receiver ${this.context.id}: job ${job.job} is back within target_limit`);
+      }
+      return;
+    }
+    const error = new ScrapeLimitError(
+      'target_limit',
+      `target_limit exceeded (number of targets: ${targets}, limit: ${limit})`,
+    );
+    this.overTargetLimit.set(job.job, error);
+    this.exceeded.target_limit.add(1);
+    this.throttled.log(
+      `target_limit:${job.job}`,
+      `receiver ${this.context.id}: job ${job.job}: ${error.message}: none of its targets is scraped`,
+    );
   }
 
   private stopLoop(loop: Loop): void {
@@ -155,9 +210,16 @@ export class PrometheusReceiver implements ReceiverInstance {
 
   private async scrape(loop: Loop): Promise<void> {
     const { target } = loop;
-    const result = await scrapeOnce(target, loop.cache, loop.samples, Date.now, this.context.files);
+    const forcedError = this.overTargetLimit.get(target.job);
+    const result = await scrapeOnce(target, loop.cache, loop.samples, {
+      extraMetrics: this.settings.reportExtraScrapeMetrics,
+      files: this.context.files,
+      ...(forcedError === undefined ? {} : { forcedError }),
+    });
     if (result.error !== undefined) {
       this.failedScrapes.add(1);
+      // target_limit is counted once per change of the target set, as Prometheus counts it
+      if (result.limit !== undefined && result.limit !== 'target_limit') this.exceeded[result.limit].add(1);
       this.throttled.log(
         target.url,
         `receiver ${this.context.id}: scrape of ${target.url} (job ${target.job}) failed: ${result.error}`,

@@ -5,6 +5,7 @@
 import { Settings, SettingsError } from '../../config/settings.js';
 import { readKubernetesSdConfigs, type KubernetesSdSettings } from './kubernetes/sd-config.js';
 import { readRelabelRules, relabel, type RelabelRule } from './relabel.js';
+import { LIMIT_KEYS, readScrapeLimits, type ScrapeLimits } from './scrape-limits.js';
 
 export interface ScrapeTarget {
   job: string;
@@ -15,7 +16,8 @@ export interface ScrapeTarget {
   timeoutMs: number;
   honorLabels: boolean;
   honorTimestamps: boolean;
-  sampleLimit: number;
+  /** body_size_limit, sample_limit and the label limits (target_limit is the job's) */
+  limits: ScrapeLimits;
   metricRelabel: RelabelRule[];
   bearerTokenFile?: string;
   tls: ScrapeTls;
@@ -40,7 +42,7 @@ const SCRAPE_KEYS = [
   'static_configs',
   'relabel_configs',
   'metric_relabel_configs',
-  'sample_limit',
+  ...LIMIT_KEYS,
   'kubernetes_sd_configs',
   'tls_config',
   'bearer_token_file',
@@ -62,7 +64,7 @@ export interface ScrapeJob {
   metricRelabel: RelabelRule[];
   honorLabels: boolean;
   honorTimestamps: boolean;
-  sampleLimit: number;
+  limits: ScrapeLimits;
   bearerTokenFile?: string;
   tls: ScrapeTls;
   /** label sets of static_configs targets (__address__ plus the group's labels) */
@@ -81,7 +83,8 @@ export function readScrapeJobs(settings: Settings): ScrapeJob[] {
   const config = settings.nested('config').allowOnly(['global', 'scrape_configs']);
   const global = config
     .nested('global')
-    .allowOnly(['scrape_interval', 'scrape_timeout', 'evaluation_interval', 'external_labels']);
+    .allowOnly(['scrape_interval', 'scrape_timeout', 'evaluation_interval', 'external_labels', ...LIMIT_KEYS]);
+  const globalLimits = readScrapeLimits(global);
   const defaultInterval = global.duration('scrape_interval', 60_000);
   const defaultTimeout = global.duration('scrape_timeout', 10_000);
   const list = config.raw('scrape_configs');
@@ -140,7 +143,7 @@ export function readScrapeJobs(settings: Settings): ScrapeJob[] {
       ),
       honorLabels: scrape.boolean('honor_labels', false),
       honorTimestamps: scrape.boolean('honor_timestamps', true),
-      sampleLimit: scrape.integer('sample_limit', 0),
+      limits: readScrapeLimits(scrape, globalLimits),
       ...(bearerTokenFile === undefined ? {} : { bearerTokenFile }),
       tls: {
         insecureSkipVerify: tls.boolean('insecure_skip_verify', false),
@@ -192,7 +195,7 @@ export function targetsFor(job: ScrapeJob, discovered: readonly Record<string, s
       timeoutMs: job.timeoutMs,
       honorLabels: job.honorLabels,
       honorTimestamps: job.honorTimestamps,
-      sampleLimit: job.sampleLimit,
+      limits: job.limits,
       metricRelabel: job.metricRelabel,
       ...(job.bearerTokenFile === undefined ? {} : { bearerTokenFile: job.bearerTokenFile }),
       tls: job.tls,

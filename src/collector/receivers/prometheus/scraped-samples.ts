@@ -43,6 +43,17 @@ export class ScrapedSamples {
     this.timestamps = undefined;
   }
 
+  /**
+   * Empties it and lets go of everything it holds, columns included: after a failed scrape, whose series must not
+   * stay alive through it, and whose size says nothing about the next one.
+   */
+  release(): void {
+    this.series = [];
+    this.values = new Float64Array(1024);
+    this.count = 0;
+    this.timestamps = undefined;
+  }
+
   push(series: CachedSeries, value: number, timestampMs: number): void {
     const index = this.count;
     if (index === this.values.length) this.grow();

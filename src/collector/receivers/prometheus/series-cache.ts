@@ -4,8 +4,8 @@
  * nor allocation, and keeps the same labels object from scrape to scrape (which lets the remote write exporter reuse
  * its encoding). Targets expose their series in the same order every time, so each series is first compared with
  * the one at the same position in the previous scrape (a string comparison, no hashing, no copy of the text); only
- * series that moved, appeared or changed are looked up by text. Holds the series of the last successful scrape
- * (plus those seen by failed scrapes since, until the next success).
+ * series that moved, appeared or changed are looked up by text. Holds the series of the last successful scrape only:
+ * what a failed scrape saw is let go when it ends.
  */
 import type { MetricType, SeriesSlot } from '../../model.js';
 
@@ -181,6 +181,8 @@ export class SeriesCache {
     const done = this.current;
     // a scrape shorter than the last lets go of the series past its end
     if (done.length > this.position) done.length = this.position;
+    // the array the next scrape writes into still holds the scrape before the last: series gone since are let go now
+    this.previous.fill(undefined as unknown as CachedSeries, 0, this.previousLength);
     this.current = this.previous;
     this.previous = done;
     this.previousLength = this.position;
@@ -188,9 +190,14 @@ export class SeriesCache {
     this.byText = undefined;
   }
 
-  /** Ends a failed scrape: the previous order stays the reference for the next one. */
+  /**
+   * Ends a failed scrape: the previous order stays the reference for the next one, and the series only the failed
+   * scrape saw are let go (a target that keeps failing with new series must not grow the cache).
+   */
   abandon(): void {
+    this.current.fill(undefined as unknown as CachedSeries, 0, this.position);
     this.position = 0;
+    this.byText = undefined;
   }
 }
 
