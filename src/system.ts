@@ -64,7 +64,9 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   const { io } = options;
   const output = options.outputPort ?? createOutput(options, io);
   const prompter = new InquirerPrompter({
-    stdin: io.stdin,
+    get stdin() {
+      return io.stdin;
+    },
     stdout: io.stdout,
     env: io.env,
     yes: options.yes,

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
 import { type ExitStatus, isAdotError } from '../core/errors.js';
+import { packageFileUrl, packageVersion } from '../package-files.js';
 import type { System, SystemOptions } from '../system.js';
 import { errorDocumentFor, errorDocument } from '../ui/json.js';
 import { resolveColorLevel } from '../ui/color.js';
@@ -44,7 +44,10 @@ export async function run(argv: string[], deps: Partial<CliDeps> = {}): Promise<
     const program = createRootCommand({
       version: packageVersion(),
       io: {
-        stdin: deps.stdin ?? process.stdin,
+        // process.stdin is made on first use (it loads Node's stream or tty code): most commands never read it
+        get stdin() {
+          return deps.stdin ?? process.stdin;
+        },
         stdout,
         stderr,
         env,
@@ -52,7 +55,7 @@ export async function run(argv: string[], deps: Partial<CliDeps> = {}): Promise<
         signal: controller.signal,
       },
       makeSystem,
-      entryScript: fileURLToPath(new URL('../../bin/adot.js', import.meta.url)),
+      entryScript: fileURLToPath(packageFileUrl('bin/adot.js')),
       nodePath: process.execPath,
       ownsProcess: deps.ownsProcess ?? false,
       onStatus: (returned) => (status = returned),
@@ -140,13 +143,6 @@ function requestedFormat(argv: string[]): string | undefined {
     else if (/^-o[a-z]+$/.test(arg)) format = arg.slice(2);
   });
   return format;
-}
-
-function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return manifest.version;
 }
 
 /**
