@@ -13,7 +13,17 @@ const OUT_DIR = 'dist/bundle';
  */
 export const EXTERNAL_PACKAGES = ['snappy', 'protobufjs', '@grpc/grpc-js', 'node-fetch'];
 
-const isExternal = (id) => EXTERNAL_PACKAGES.some((name) => id === name || id.startsWith(`${name}/`));
+/**
+ * The collector's @kubernetes/client-node (src/collector/runtime/kube-api.ts) loads from node_modules as a whole: it
+ * uses CoreV1Api and informers, and were they bundled, their generated code would sit in the modules that every
+ * client-node import reaches (the package's index re-exports all of gen/), so `adot doctor` would load it too. The
+ * collector is a long-running process; the CLI's commands keep their tree-shaken client-node.
+ */
+const COLLECTOR_KUBE_API = /[\\/]src[\\/]collector[\\/]runtime[\\/]kube-api\.ts$/;
+
+const isExternal = (id, importer) =>
+  EXTERNAL_PACKAGES.some((name) => id === name || id.startsWith(`${name}/`)) ||
+  (id === '@kubernetes/client-node' && importer !== undefined && COLLECTOR_KUBE_API.test(importer));
 
 /** the package a bundled module comes from (or "adot"), for dist/bundle/modules.json */
 function packageOf(moduleId) {
