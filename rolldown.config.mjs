@@ -48,6 +48,24 @@ const chunkManifest = {
   },
 };
 
+/**
+ * commander requires node:child_process when it loads, for executable subcommands (`git-style` commands in files of
+ * their own), which adot does not have; loading child_process (and net, dgram, stream with it) is ~4 ms of every
+ * `adot --help`. Its require becomes one made on first use; commander calls only childProcess.spawn.
+ */
+const lazyCommanderChildProcess = {
+  name: 'adot-lazy-commander-child-process',
+  transform: {
+    filter: { id: /[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/ },
+    handler(code) {
+      const eager = "const childProcess = require('node:child_process');";
+      if (!code.includes(eager)) this.error(`commander's ${eager} is gone: update rolldown.config.mjs`);
+      const lazy = "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
+      return { code: code.replace(eager, lazy), map: null };
+    },
+  },
+};
+
 export default defineConfig({
   input: { main: 'src/cli/main.ts' },
   platform: 'node',
@@ -62,12 +80,14 @@ export default defineConfig({
     // anything when imported, so the ones adot does not use are dropped
     moduleSideEffects: (id) => !/[\\/]node_modules[\\/]@kubernetes[\\/]client-node[\\/]/.test(id),
   },
-  plugins: [chunkManifest],
+  plugins: [chunkManifest, lazyCommanderChildProcess],
+  // main.js may carry more than run(): the CLI chunk and rolldown's runtime go into it, one file for Node to load
+  preserveEntrySignatures: 'allow-extension',
   output: {
     dir: OUT_DIR,
     cleanDir: true,
     codeSplitting: {
-      // what src/cli/main.ts imports statically (the command tree, commander) in one chunk: every command loads it,
+      // what src/cli/main.ts imports statically (the command tree, commander) in one chunk, main.js: every command loads it,
       // and each file Node loads costs start-up time
       groups: [{ name: 'cli', tags: ['$initial'] }],
     },
