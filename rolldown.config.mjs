@@ -87,8 +87,8 @@ export default defineConfig({
     dir: OUT_DIR,
     cleanDir: true,
     codeSplitting: {
-      // what src/cli/main.ts imports statically (the command tree, commander) in one chunk, main.js: every command loads it,
-      // and each file Node loads costs start-up time
+      // what src/cli/main.ts imports statically (the command tree, commander) in one chunk, main.js: every command
+      // loads it, and each file Node loads costs start-up time
       groups: [{ name: 'cli', tags: ['$initial'] }],
     },
     format: 'esm',
