@@ -255,5 +255,6 @@ if (rows.length === 2) {
   });
 }
 console.log(
-  `targets: CPU per sample <= ${TARGET_CPU_RATIO}x Prometheus agent, peak RSS <= ${TARGET_RSS_MB} MB (node ${process.version})`,
+  `targets: CPU per sample <= ${TARGET_CPU_RATIO}x Prometheus agent, peak RSS <= ${TARGET_RSS_MB} MB ` +
+    `(node ${process.version})`,
 );
