@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { promisify } from 'node:util';
+import { recordFigure } from './lib/report.mjs';
 
 const dist = new URL('../dist/', import.meta.url);
 const { startSandbox } = await import(new URL('sandbox/sandbox.js', dist).href);
@@ -152,3 +153,18 @@ const rows = [
 ];
 const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)));
 for (const row of rows) console.log(row.map((cell, col) => cell.padEnd(widths[col])).join('  '));
+const lagSeconds = median(installs.map((r) => r.lagMs)) / 1000;
+const wallSeconds = median(installs.map((r) => r.wall)) / 1000;
+recordFigure({
+  figure: 'adot install: add-on ACTIVE -> noticed',
+  measured: `${lagSeconds.toFixed(2)} s`,
+  anchor: `aws eks wait addon-active: ${(cli.lagMs / 1000).toFixed(2)} s`,
+  target: '<= 2 s',
+  ok: lagSeconds <= 2,
+});
+recordFigure({
+  figure: `adot install, full (addonCreateSeconds ${ADDON_CREATE_SECONDS})`,
+  measured: `${wallSeconds.toFixed(2)} s`,
+  target: '<= 8 s',
+  ok: wallSeconds <= 8,
+});

@@ -69,7 +69,9 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   const { io } = options;
   const output = options.outputPort ?? createOutput(options, io);
   const prompter = new InquirerPrompter({
-    stdin: io.stdin,
+    get stdin() {
+      return io.stdin;
+    },
     stdout: io.stdout,
     env: io.env,
     yes: options.yes,
@@ -132,12 +134,14 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       // callers fan out in parallel (doctor sends ~20 requests at once): fetch the credential once, up front. A
       // failure surfaces, mapped, on the first real request.
       await kubeConfig.applyToFetchOptions({}).catch(() => undefined);
-      return new ClientNodeKube({
+      const built = new ClientNodeKube({
         kubeConfig,
         clock: systemClock,
         signal: io.signal,
         ...(settings.cluster === undefined ? {} : { clusterName: settings.cluster }),
       });
+      closers.push(() => built.destroy());
+      return built;
     });
     return kube;
   };

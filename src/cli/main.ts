@@ -1,8 +1,8 @@
 import { setMaxListeners } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
 import { type ExitStatus, isAdotError } from '../core/errors.js';
+import { packageFileUrl, packageVersion } from '../package-files.js';
 import type { System, SystemOptions } from '../system.js';
 import { errorDocumentFor, errorDocument } from '../ui/json.js';
 import { resolveColorLevel } from '../ui/color.js';
@@ -57,7 +57,10 @@ export async function run(argv: string[], deps: Partial<CliDeps> = {}): Promise<
     const program = createRootCommand({
       version: packageVersion(),
       io: {
-        stdin: deps.stdin ?? process.stdin,
+        // process.stdin is made on first use (it loads Node's stream or tty code): most commands never read it
+        get stdin() {
+          return deps.stdin ?? process.stdin;
+        },
         stdout,
         stderr,
         env,
@@ -66,7 +69,7 @@ export async function run(argv: string[], deps: Partial<CliDeps> = {}): Promise<
         invokedAs,
       },
       makeSystem,
-      entryScript: fileURLToPath(new URL('../../bin/adot.js', import.meta.url)),
+      entryScript: fileURLToPath(packageFileUrl('bin/adot.js')),
       nodePath: process.execPath,
       ownsProcess: deps.ownsProcess ?? false,
       onStatus: (returned) => (status = returned),
@@ -160,13 +163,6 @@ function requestedFormat(argv: string[]): string | undefined {
     else if (/^-o[a-z]+$/.test(arg)) format = arg.slice(2);
   });
   return format;
-}
-
-function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return manifest.version;
 }
 
 /**

@@ -23,10 +23,14 @@ export function isInteractive(options: PrompterOptions): boolean {
  * environment variable) that answers it.
  */
 export class InquirerPrompter implements Prompter {
-  readonly interactive: boolean;
+  private interactiveSession: boolean | undefined;
 
-  constructor(private readonly options: PrompterOptions) {
-    this.interactive = isInteractive(options);
+  constructor(private readonly options: PrompterOptions) {}
+
+  /** decided on first use: reading options.stdin may build process.stdin, which commands that never ask skip */
+  get interactive(): boolean {
+    this.interactiveSession ??= isInteractive(this.options);
+    return this.interactiveSession;
   }
 
   async confirm(question: { message: string; flag: string; default?: boolean }): Promise<boolean> {

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../src/adapters/clock.js';
 import { describeKubeconfigContext } from '../../src/adapters/kube/kubeconfig.js';
 import { ClientNodeKube, loadKubeConfig } from '../../src/adapters/kube/kube.js';
@@ -179,6 +180,46 @@ describe('Kubernetes adapter under injected faults', () => {
         ).toEqual({ i: String(i) });
       }
     } finally {
+      await sandbox.stop();
+    }
+  });
+});
+
+describe('Kubernetes adapter connections', () => {
+  it('sends one request after another over one kept-alive TLS connection, and destroy() closes it', async () => {
+    const sandbox = await startSandbox({ seed: scenarioSeed('installed-healthy') });
+    // a TCP relay in front of the API server, counting the client's connections (TLS passes through untouched)
+    const upstream = new URL(sandbox.clusters[0]?.server ?? '');
+    const open = new Set<Socket>();
+    let connections = 0;
+    const relay = createServer((client) => {
+      connections += 1;
+      open.add(client);
+      client.on('close', () => open.delete(client));
+      const server = connect(Number(upstream.port), upstream.hostname);
+      client.pipe(server).pipe(client);
+      const end = (): void => {
+        client.destroy();
+        server.destroy();
+      };
+      client.on('error', end).on('close', end);
+      server.on('error', end).on('close', end);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (relay.address() as AddressInfo).port;
+      const kube = kubeFor(sandbox.kubeconfig().replace(upstream.origin, `https://127.0.0.1:${port}`));
+      expect(kube.context().server).toBe(`https://127.0.0.1:${port}`);
+      await kube.version();
+      for (let i = 0; i < 4; i++) {
+        await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: 'aws-otel-eks' });
+        await kube.rolloutStatus('aws-otel-eks', 'observability-collector');
+      }
+      expect(connections).toBe(1);
+      kube.destroy();
+      await vi.waitFor(() => expect(open.size).toBe(0));
+    } finally {
+      relay.close();
       await sandbox.stop();
     }
   });

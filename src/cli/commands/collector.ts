@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { usageError } from '../../core/errors.js';
 import type { CommandContext } from '../context.js';
+import { parseDuration } from '../duration.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -32,15 +34,11 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--shutdown-timeout <duration>', 'how long a shutdown lets exporters deliver what they hold', '10s')
     .action(
       ctx.action({ outputs: ['text'] }, async (invocation) => {
-        const [{ collectorRun }, { parseDuration }] = await Promise.all([
-          import('../../app/collector.js'),
-          import('../duration.js'),
-        ]);
+        const { collectorRun } = await import('../../app/collector.js');
         const options = invocation.options;
         const configFile = options['config'] as string | undefined;
         const shutdownTimeout = options['shutdownTimeout'] as string;
         const shutdownTimeoutMs = parseDuration(shutdownTimeout);
-        const { usageError } = await import('../../core/errors.js');
         if (shutdownTimeoutMs === undefined) {
           throw usageError('InvalidDuration', `--shutdown-timeout "${shutdownTimeout}" is not a duration`, {
             hint: 'e.g. --shutdown-timeout 30s',

@@ -181,7 +181,7 @@ export class ResourceDetectionProcessor<T> implements ProcessorInstance<T> {
   private async detectEks(): Promise<Record<string, string>> {
     const config = await kubeConfigFor(this.context.env, this.context.files).catch(() => undefined);
     if (config === undefined) return {};
-    const { VersionApi } = await import('@kubernetes/client-node');
+    const { VersionApi } = await import('../runtime/kube-api.js');
     const version = await config.makeApiClient(VersionApi).getCode();
     if (!version.gitVersion.includes('-eks-')) return {};
     const enabled = this.settings.eksAttributes;

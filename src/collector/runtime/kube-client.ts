@@ -22,7 +22,7 @@ export async function kubeConfigFor(
   authType: KubeAuthType = 'serviceAccount',
   context?: string,
 ): Promise<KubeConfig> {
-  const { KubeConfig: KubeConfigClass } = await import('@kubernetes/client-node');
+  const { KubeConfig: KubeConfigClass } = await import('./kube-api.js');
   const config = new KubeConfigClass();
   if (authType === 'serviceAccount' && env['KUBERNETES_SERVICE_HOST']) {
     await loadInCluster(config, env, files);

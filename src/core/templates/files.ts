@@ -1,16 +1,14 @@
-/**
- * Reads the YAML templates shipped in the package's templates/ directory. This file sits at the same depth in
- * src/core/templates (tests) and dist/core/templates (built), so one relative URL finds the directory from both.
- */
+/** Reads the YAML templates shipped in the package's templates/ directory. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { failure } from '../errors.js';
+import { packageFileUrl } from '../../package-files.js';
 
 const parsedByPath = new Map<string, unknown[]>();
 
 export function templateFileUrl(relativePath: string): URL {
-  return new URL(`../../../templates/${relativePath}`, import.meta.url);
+  return packageFileUrl(`templates/${relativePath}`);
 }
 
 /** Every document of a template file, parsed; each call returns a fresh copy the caller may change. */

@@ -59,7 +59,7 @@ export class K8sAttributesProcessor<T> implements ProcessorInstance<T> {
 
   async start(): Promise<void> {
     if (this.settings.passthrough || this.settings.authType === 'none') return;
-    const client = await import('@kubernetes/client-node');
+    const client = await import('../../runtime/kube-api.js');
     const config = await kubeConfigFor(
       this.context.env,
       this.context.files,

@@ -57,7 +57,7 @@ export class KubernetesDiscovery {
   }
 
   async start(): Promise<void> {
-    const client = await import('@kubernetes/client-node');
+    const client = await import('../../../runtime/kube-api.js');
     const kubeConfig = await this.kubeConfig(client.KubeConfig);
     const core = kubeConfig.makeApiClient(client.CoreV1Api);
     const namespaces = await this.namespaces();

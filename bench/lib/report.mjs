@@ -1,0 +1,13 @@
+// The headline figures of a bench, for bench/run.mjs's summary: when the runner sets ADOT_BENCH_RESULTS (a file),
+// each figure is appended to it as one JSON line; run alone, a bench prints only its own table.
+import { appendFileSync } from 'node:fs';
+
+/**
+ * figure: what was measured; measured: the value as printed (e.g. "412 ms"); anchor: what it is compared with
+ * (e.g. "aws + kubectl script 8.5 s"); target: the goal (e.g. "<= 400 ms"); ok: whether it met the target.
+ */
+export function recordFigure({ figure, measured, anchor = '', target = '', ok }) {
+  const file = process.env.ADOT_BENCH_RESULTS;
+  if (!file) return;
+  appendFileSync(file, `${JSON.stringify({ figure, measured, anchor, target, ok })}\n`);
+}

@@ -1,0 +1,99 @@
+// The CLI bundle that bin/adot.js runs (`npm run build` makes it after tsc): src/cli/main.ts and everything it
+// imports, tree-shaken, in ESM chunks split at each dynamic import() so that a command loads only its own code.
+// Loading one file per chunk instead of ~1,400 modules is most of adot's start-up time (README: Benchmarks).
+import { defineConfig } from 'rolldown';
+
+const OUT_DIR = 'dist/bundle';
+
+/**
+ * Loaded from node_modules at run time instead of bundled; each is a dependency in package.json, so it resolves from
+ * dist/bundle/. snappy: a native addon. protobufjs and @grpc/grpc-js: optional modules found by require() at run
+ * time. node-fetch (of @kubernetes/client-node): it calls url.parse() and, through whatwg-url, the built-in punycode,
+ * whose deprecation warnings Node 22+ prints only for code outside node_modules.
+ */
+export const EXTERNAL_PACKAGES = ['snappy', 'protobufjs', '@grpc/grpc-js', 'node-fetch'];
+
+/**
+ * The collector's @kubernetes/client-node (src/collector/runtime/kube-api.ts) loads from node_modules as a whole: it
+ * uses CoreV1Api and informers, and were they bundled, their generated code would sit in the modules that every
+ * client-node import reaches (the package's index re-exports all of gen/), so `adot doctor` would load it too. The
+ * collector is a long-running process; the CLI's commands keep their tree-shaken client-node.
+ */
+const COLLECTOR_KUBE_API = /[\\/]src[\\/]collector[\\/]runtime[\\/]kube-api\.ts$/;
+
+const isExternal = (id, importer) =>
+  EXTERNAL_PACKAGES.some((name) => id === name || id.startsWith(`${name}/`)) ||
+  (id === '@kubernetes/client-node' && importer !== undefined && COLLECTOR_KUBE_API.test(importer));
+
+/** the package a bundled module comes from (or "adot"), for dist/bundle/modules.json */
+function packageOf(moduleId) {
+  const match = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/](?!.*[\\/]node_modules[\\/])/.exec(moduleId);
+  return match ? match[1].replace('\\', '/') : 'adot';
+}
+
+/** Writes dist/bundle/modules.json: for each chunk, the packages bundled into it and the chunks it imports. */
+const chunkManifest = {
+  name: 'adot-chunk-manifest',
+  generateBundle(_options, bundle) {
+    const chunks = {};
+    for (const chunk of Object.values(bundle)) {
+      if (chunk.type !== 'chunk') continue;
+      chunks[chunk.fileName] = {
+        packages: [...new Set(chunk.moduleIds.map(packageOf))].sort(),
+        imports: chunk.imports,
+        dynamicImports: chunk.dynamicImports,
+      };
+    }
+    this.emitFile({ type: 'asset', fileName: 'modules.json', source: `${JSON.stringify(chunks, null, 1)}\n` });
+  },
+};
+
+/**
+ * commander requires node:child_process when it loads, for executable subcommands (`git-style` commands in files of
+ * their own), which adot does not have; loading child_process (and net, dgram, stream with it) is ~4 ms of every
+ * `adot --help`. Its require becomes one made on first use; commander calls only childProcess.spawn.
+ */
+const lazyCommanderChildProcess = {
+  name: 'adot-lazy-commander-child-process',
+  transform: {
+    filter: { id: /[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/ },
+    handler(code) {
+      const eager = "const childProcess = require('node:child_process');";
+      if (!code.includes(eager)) this.error(`commander's ${eager} is gone: update rolldown.config.mjs`);
+      const lazy = "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
+      return { code: code.replace(eager, lazy), map: null };
+    },
+  },
+};
+
+export default defineConfig({
+  input: { main: 'src/cli/main.ts' },
+  platform: 'node',
+  external: isExternal,
+  resolve: {
+    // the AWS SDK's ES module builds (dist-es) tree-shake; its CommonJS builds (dist-cjs, Node's choice) do not
+    conditionNames: ['module', 'node', 'import', 'default'],
+    mainFields: ['module', 'main'],
+  },
+  treeshake: {
+    // @kubernetes/client-node's index re-exports every API, watch, exec and cache module; none of them does
+    // anything when imported, so the ones adot does not use are dropped
+    moduleSideEffects: (id) => !/[\\/]node_modules[\\/]@kubernetes[\\/]client-node[\\/]/.test(id),
+  },
+  plugins: [chunkManifest, lazyCommanderChildProcess],
+  // main.js may carry more than run(): the CLI chunk and rolldown's runtime go into it, one file for Node to load
+  preserveEntrySignatures: 'allow-extension',
+  output: {
+    dir: OUT_DIR,
+    cleanDir: true,
+    codeSplitting: {
+      // what src/cli/main.ts imports statically (the command tree, commander) in one chunk, main.js: every command
+      // loads it, and each file Node loads costs start-up time
+      groups: [{ name: 'cli', tags: ['$initial'] }],
+    },
+    format: 'esm',
+    entryFileNames: '[name].js',
+    chunkFileNames: '[name]-[hash].js',
+    comments: { legal: true, annotation: false, jsdoc: false },
+  },
+});
