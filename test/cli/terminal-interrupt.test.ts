@@ -11,11 +11,13 @@ const root = resolve('.');
 const node = JSON.stringify(process.execPath);
 const adot = `${node} bin/adot.js`;
 
-describe('Ctrl-C in a terminal', () => {
+// each run starts a sandbox and a CLI process (npx also npm): generous on a loaded machine
+describe('Ctrl-C in a terminal', { timeout: 120_000 }, () => {
   it('at a prompt: nothing changed, exit 130', async () => {
     const run = await runInTerminal(`${adot} install --sandbox --target xray`, {
       cwd: root,
       typeCtrlCAfter: 'get AWS credentials',
+      timeoutMs: 110_000,
     });
     expect(run.screen).toMatch(/Interrupted at a prompt/);
     expect(run.code, run.screen).toBe(130);
@@ -25,6 +27,7 @@ describe('Ctrl-C in a terminal', () => {
     const run = await runInTerminal(`${adot} install --sandbox --target xray --yes`, {
       cwd: root,
       typeCtrlCAfter: 'ACTIVE after',
+      timeoutMs: 110_000,
     });
     expect(run.screen).toMatch(/Interrupted/);
     expect(run.screen).toMatch(/Changed before the failure[\s\S]*create\s+EKS add-on adot on demo/);
@@ -35,6 +38,7 @@ describe('Ctrl-C in a terminal', () => {
     const run = await runInTerminal(`${adot} install --sandbox --sandbox-scenario flaky-api --target xray --yes`, {
       cwd: root,
       typeCtrlCAfter: 'EKS add-on adot on demo',
+      timeoutMs: 110_000,
     });
     expect(run.screen).toMatch(/Interrupted/);
     expect(run.code, run.screen).toBe(130);
@@ -45,6 +49,7 @@ describe('Ctrl-C in a terminal', () => {
     const run = await runInTerminal(`npx --no-install adot install --sandbox --target xray --yes`, {
       cwd: root,
       typeCtrlCAfter: 'ACTIVE after',
+      timeoutMs: 110_000,
       env: { ...process.env, PATH: `${resolve(process.execPath, '..')}:${process.env['PATH'] ?? ''}` },
     });
     expect(run.screen).toMatch(/Changed before the failure/);
