@@ -63,7 +63,8 @@ async function start(workspaceCreateSeconds = 0.1) {
 
 describe('Amazon Managed Service for Prometheus control plane (amp/2020-08-01)', () => {
   it('creates a workspace CREATING, then ACTIVE; describes it with its ARN and endpoint; remote write waits for ACTIVE', async () => {
-    const { call, remoteWrite } = await start();
+    // CREATING long enough to be seen on a loaded machine
+    const { call, remoteWrite } = await start(1.5);
     const created = await call('POST', '/workspaces', { alias: '  prod  ', tags: { team: 'obs' } });
     expect(created.status).toBe(202);
     const id = created.body.workspaceId as string;
