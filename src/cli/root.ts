@@ -34,7 +34,10 @@ export function createRootCommand(options: RootOptions): Command {
       outputError: () => undefined,
     })
     .showSuggestionAfterError(true)
-    .addHelpCommand(false);
+    // subcommands inherit these (commander copies them in .command()): help of `adot install` lists the global
+    // options too, and `adot help install` prints it
+    .configureHelp({ showGlobalOptions: true })
+    .helpCommand('help [command]', 'show help for a command');
   addGlobalOptions(program);
 
   const context: CommandContext = {
