@@ -112,3 +112,12 @@ describe('adot help', () => {
     expect(result.stdout).toMatch(/\n {2}completion <shell>/);
   });
 });
+
+it('adot --help ends with examples and points at help, completion and the contract', async () => {
+  const result = await runCli(['--help']);
+  expect(result.code).toBe(0);
+  expect(result.stdout).toMatch(/\nExamples:\n {2}# .+\n {2}adot install --sandbox/);
+  expect(result.stdout).toContain('--yes -o json');
+  expect(result.stdout).toContain('adot completion bash|zsh|fish');
+  expect(result.stdout).toContain('docs/contract.md');
+});
