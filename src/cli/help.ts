@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { usageError } from '../core/errors.js';
 import type { OutputFormat } from '../ports.js';
 
 /** One line of a command's Examples section: what it does, then the command. */
@@ -43,6 +44,33 @@ export function commandAskedForHelp(program: Command, argv: readonly string[]): 
     command = sub;
   }
   return command;
+}
+
+/**
+ * Refuses `adot help NAME` (or `adot sandbox help NAME`) for a command that does not exist, as a usage error (exit 2,
+ * and the error document under -o json) instead of commander's help on stderr.
+ */
+export function assertHelpTopicExists(program: Command, argv: readonly string[]): void {
+  const words = argv.filter((arg) => !arg.startsWith('-'));
+  let command = program;
+  for (const [index, word] of words.entries()) {
+    if (word === 'help' && !command.commands.some((sub) => sub.name() === 'help')) {
+      const topic = words[index + 1];
+      const names = program
+        .createHelp()
+        .visibleCommands(command)
+        .map((sub) => sub.name())
+        .filter((name) => name !== 'help');
+      if (topic === undefined || names.includes(topic)) return;
+      const path = [program.name(), ...words.slice(0, index)].join(' ');
+      throw usageError('UnknownCommand', `unknown command '${topic}'`, {
+        hint: `${path} help <command>, one of: ${names.join(', ')}`,
+      });
+    }
+    const sub = command.commands.find((candidate) => candidate.name() === word);
+    if (sub === undefined) return;
+    command = sub;
+  }
 }
 
 /**

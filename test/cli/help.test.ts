@@ -121,3 +121,16 @@ it('adot --help ends with examples and points at help, completion and the contra
   expect(result.stdout).toContain('adot completion bash|zsh|fish');
   expect(result.stdout).toContain('docs/contract.md');
 });
+
+it('adot help of an unknown command is a usage error, as a JSON document under -o json', async () => {
+  const text = await runCli(['help', 'instal']);
+  expect(text.code).toBe(2);
+  expect(text.stderr).toContain("unknown command 'instal'");
+  expect(text.stderr).toMatch(/hint: adot help <command>, one of: install, apply-template/);
+  const json = await runCli(['sandbox', 'help', 'begin', '-o', 'json']);
+  expect(json.code).toBe(2);
+  expect(JSON.parse(json.stdout)).toMatchObject({
+    ok: false,
+    error: { code: 'UnknownCommand', hint: 'adot sandbox help <command>, one of: start, status, stop, env, scenarios' },
+  });
+});
