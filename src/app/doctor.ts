@@ -1,5 +1,5 @@
 /**
- * `adot doctor`: every check over one snapshot of facts, as a document (CONTRACT.md) and an exit status
+ * `adot doctor`: every check over one snapshot of facts, as a document (docs/contract.md) and an exit status
  * (0 when nothing fails, 1 otherwise). Printing is the caller's job (src/cli/commands/doctor.ts).
  */
 import type { DoctorContext } from '../core/checks/types.js';

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { stringify } from 'yaml';
 import { failure } from '../core/errors.js';
 import type { Kube } from '../ports.js';
 import { listSandboxCollectors, type SandboxCollector } from '../sandbox/process/collectors.js';
@@ -9,9 +10,9 @@ import { serveSandbox } from '../sandbox/process/serve.js';
 import { spawnDetachedSandbox } from '../sandbox/process/start.js';
 import { stopDetachedSandbox } from '../sandbox/process/stop.js';
 import { resolveSeed, type SandboxCluster } from '../sandbox/sandbox.js';
-import { SCENARIOS } from '../sandbox/seed/scenarios.js';
+import { SCENARIOS, scenarioSeed } from '../sandbox/seed/scenarios.js';
 
-/** Use-cases of `adot sandbox start|serve|stop|env|scenarios` (CONTRACT.md "Sandbox"). */
+/** Use-cases of `adot sandbox start|serve|stop|env|scenarios` (docs/contract.md, docs/sandbox.md). */
 export const DEFAULT_SANDBOX_DIR = '.adot-sandbox';
 
 export interface SandboxInfo {
@@ -158,4 +159,19 @@ export async function sandboxEnv(options: { dir: string }): Promise<string> {
 
 export function sandboxScenarios(): { name: string; description: string }[] {
   return SCENARIOS.map(({ name, description }) => ({ name, description }));
+}
+
+/**
+ * A scenario's seed as a seed file (`adot sandbox scenarios --show NAME`): what `sandbox start --seed FILE` reads to
+ * build the same sandbox, a starting point for a seed of one's own. Keys the seed leaves out take their defaults
+ * (docs/sandbox.md "Seed file"). Unknown names are a usage error listing the known ones.
+ */
+export function sandboxScenarioSeedYaml(name: string): string {
+  const scenario = SCENARIOS.find((candidate) => candidate.name === name);
+  if (scenario === undefined) scenarioSeed(name); // throws the usage error that lists the known names
+  const header = [
+    `# adot sandbox scenario ${name}: ${scenario?.description ?? ''}`,
+    '# adot sandbox start --seed FILE',
+  ];
+  return `${header.join('\n')}\n${stringify(scenario?.seed ?? {})}`;
 }

@@ -31,6 +31,8 @@ export interface VersionEntry {
 
 export interface VersionsDocument {
   schemaVersion: 1;
+  /** true: a listing that succeeded (a failure prints the error document, ok false) */
+  ok: true;
   addonName: string;
   kubernetesVersion: string | null;
   versions: VersionEntry[];
@@ -53,6 +55,7 @@ export async function versions(system: { eks: Eks; output: Output }, options: Ve
     );
   }
   const result: VersionsDocument = document({
+    ok: true as const,
     addonName: options.addonName,
     kubernetesVersion: kubernetesVersion ?? null,
     versions: entries,

@@ -8,6 +8,7 @@ import { errorDocumentFor, errorDocument } from '../ui/json.js';
 import { resolveColorLevel } from '../ui/color.js';
 import { asInvoked, invocationName } from '../ui/invocation.js';
 import type { InStream, OutStream } from '../ui/streams.js';
+import { addSetKeysHelp, assertHelpTopicExists, commandAskedForHelp } from './help.js';
 import { createRootCommand } from './root.js';
 
 export interface CliDeps {
@@ -76,6 +77,9 @@ export async function run(argv: string[], deps: Partial<CliDeps> = {}): Promise<
       onSystem: (system) => systems.push(system),
     });
     commandNames = program.commands.map((command) => command.name());
+    assertHelpTopicExists(program, argv);
+    const helpOf = commandAskedForHelp(program, argv);
+    if (helpOf !== undefined) await addSetKeysHelp(helpOf);
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
     const aborted = controller.signal.aborted;

@@ -1,7 +1,8 @@
 import { delimiter } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_TIMEOUT_MS } from '../app/install/deps.js';
 import type { OutputFormat } from '../ports.js';
-import { parseDuration } from './duration.js';
+import { formatDuration, parseDuration } from './duration.js';
 
 /** Global options after flags and environment variables are merged (flags win). */
 export interface GlobalOptions {
@@ -31,6 +32,8 @@ interface GlobalOptionSpec {
   env?: readonly string[];
   parse?: (value: string) => unknown;
   choices?: readonly string[];
+  /** what applies when the flag is absent, for help (the value itself is applied where it is used) */
+  defaultNote?: string;
   hidden?: boolean;
 }
 
@@ -58,7 +61,8 @@ export const GLOBAL_OPTIONS: readonly GlobalOptionSpec[] = [
   {
     key: 'timeoutMs',
     flags: '--timeout <duration>',
-    description: 'deadline for waits, e.g. 90s, 5m, 1h30m or seconds',
+    description: 'deadline for the waits of install and uninstall, e.g. 90s, 5m, 1h30m or seconds',
+    defaultNote: formatDuration(DEFAULT_TIMEOUT_MS),
     parse: parseTimeout,
   },
   {
@@ -88,7 +92,8 @@ function parseTimeout(value: string): number {
 export function addGlobalOptions(program: Command): void {
   for (const spec of GLOBAL_OPTIONS) {
     const envNote = spec.env === undefined ? '' : ` (env: ${spec.env.join(', ')})`;
-    const option = new Option(spec.flags, spec.description + envNote);
+    const defaultNote = spec.defaultNote === undefined ? '' : ` (default: ${spec.defaultNote})`;
+    const option = new Option(spec.flags, spec.description + envNote + defaultNote);
     if (spec.choices) option.choices(spec.choices);
     if (spec.parse) option.argParser(spec.parse);
     if (spec.hidden) option.hideHelp();

@@ -34,8 +34,27 @@ export function createRootCommand(options: RootOptions): Command {
       outputError: () => undefined,
     })
     .showSuggestionAfterError(true)
-    .addHelpCommand(false);
+    // subcommands inherit these (commander copies them in .command()): help of `adot install` lists the global
+    // options too, and `adot help install` prints it
+    .configureHelp({ showGlobalOptions: true })
+    .helpCommand('help [command]', 'show help for a command');
   addGlobalOptions(program);
+  program.addHelpText(
+    'after',
+    [
+      '',
+      'Examples:',
+      '  # try it on this machine, nothing of AWS needed',
+      '  adot install --sandbox --target xray --yes',
+      '  # what a cluster lacks before an install, then install (asks for what is missing)',
+      '  adot doctor --pre --cluster demo --region us-west-2 && adot install --cluster demo --region us-west-2',
+      '  # CI: no prompts, a JSON document on stdout',
+      '  adot install --cluster demo --target xray --yes -o json',
+      '',
+      'adot help <command> (or adot <command> --help) shows its options and examples;',
+      'adot completion bash|zsh|fish prints a shell completion script. Contract: docs/contract.md',
+    ].join('\n'),
+  );
 
   const context: CommandContext = {
     action:

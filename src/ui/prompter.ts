@@ -10,7 +10,10 @@ export interface PrompterOptions {
   signal?: AbortSignal;
 }
 
-/** Interactive only when stdin and stdout are terminals, CI is unset and --yes is absent (CONTRACT.md). */
+/**
+ * Interactive only when stdin and stdout are terminals, CI is unset and --yes is absent (docs/contract.md,
+ * "Interaction").
+ */
 export function isInteractive(options: PrompterOptions): boolean {
   return (
     Boolean(options.stdin.isTTY) && Boolean(options.stdout.isTTY) && options.env['CI'] === undefined && !options.yes

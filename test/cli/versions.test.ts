@@ -31,6 +31,7 @@ describe('adot versions --sandbox (in-process sandbox)', () => {
     const doc = JSON.parse(result.stdout) as VersionsDocument;
     expect(doc).toEqual({
       schemaVersion: 1,
+      ok: true,
       addonName: 'adot',
       kubernetesVersion: '1.22',
       versions: [

@@ -63,7 +63,7 @@ function packagesLoaded(urls: string[]): string[] {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('lazy loading', () => {
-  it.each([['--help'], ['--version'], ['versions', '--help']])(
+  it.each([['--help'], ['--version'], ['versions', '--help'], ['help', 'doctor'], ['completion', '--help']])(
     'adot %s runs from the bundle and loads neither the AWS SDK, @kubernetes/client-node, yaml nor ora',
     (...args) => {
       const urls = importsOf(args);

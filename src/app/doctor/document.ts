@@ -1,4 +1,4 @@
-/** The doctor JSON document (CONTRACT.md "JSON output"). */
+/** The doctor JSON document (docs/contract.md "JSON output"). */
 import { summarize } from '../../core/checks/runner.js';
 import type { CheckCategory, CheckResult, CheckStatus } from '../../core/checks/types.js';
 

@@ -16,7 +16,7 @@ import { missingValue, parseSetValues, validateClusterName, validateRoleName } f
 import { usageError } from '../../core/errors.js';
 import { assertSafeValue } from '../../core/templates/safe-value.js';
 
-/** The install flags as the command parsed them (CONTRACT.md "Install options"). */
+/** The install flags as the command parsed them (docs/contract.md "Commands and flags"). */
 export interface InstallOptions {
   cluster?: string | undefined;
   /** --region; the cluster's own region (from its ARN) is used when absent */

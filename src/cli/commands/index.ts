@@ -14,10 +14,20 @@
 import type { Registrar } from '../context.js';
 import { register as applyTemplate } from './apply-template.js';
 import { register as collector } from './collector.js';
+import { register as completion } from './completion.js';
 import { register as doctor } from './doctor.js';
 import { register as install } from './install.js';
 import { register as sandbox } from './sandbox.js';
 import { register as uninstall } from './uninstall.js';
 import { register as versions } from './versions.js';
 
-export const COMMANDS: readonly Registrar[] = [install, applyTemplate, uninstall, doctor, versions, sandbox, collector];
+export const COMMANDS: readonly Registrar[] = [
+  install,
+  applyTemplate,
+  uninstall,
+  doctor,
+  versions,
+  sandbox,
+  collector,
+  completion,
+];

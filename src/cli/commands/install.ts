@@ -1,14 +1,15 @@
 import type { Command } from 'commander';
+import type { OutputFormat } from '../../ports.js';
 import type { CommandContext } from '../context.js';
+import { describeUsage } from '../help.js';
+import { listOption, repeatable } from '../options.js';
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
+const OUTPUTS: readonly OutputFormat[] = ['text', 'json', 'yaml'];
 
-/** Options install and apply-template share (CONTRACT.md "Install options"). */
+/** Options install and apply-template share (docs/contract.md "Commands and flags"). */
 export function addCollectorOptions(command: Command): Command {
   return command
-    .option('--target <target>', 'amp, cloudwatch or xray (repeatable or comma list)', collect, [])
+    .addOption(repeatable('--target <target>', 'amp, cloudwatch or xray (repeatable or comma list)'))
     .option('--amp-remote-write-url <url>', 'AMP remote-write URL (target amp)')
     .option('--amp-workspace-id <id>', 'AMP workspace id ws-… (target amp; the URL is built for the region)')
     .option(
@@ -18,7 +19,7 @@ export function addCollectorOptions(command: Command): Command {
     .option('--namespace <name>', 'namespace of the collector', 'aws-otel-eks')
     .option('--service-account <name>', 'service account of the collector', 'aws-otel-collector')
     .option('--collector-name <name>', 'name of the OpenTelemetryCollector resource', 'observability')
-    .option('--set <key=value>', 'override a template value (repeatable)', collect, [])
+    .addOption(repeatable('--set <key=value>', 'override a template value (repeatable; keys below)'))
     .option('--dry-run', 'show the plan (and with -o yaml the manifests); change nothing');
 }
 
@@ -37,8 +38,23 @@ export function register(program: Command, ctx: CommandContext): void {
       "collector-resource (adot's collector resource, the default) or addon-config (the add-on's own collectors: v0.62.1+, presets and the logs target from v0.88.0)",
     )
     .option('--role-name <name>', 'IAM role of the collector', 'EKS-ADOT-ServiceAccount-Role');
-  addCollectorOptions(command).action(
-    ctx.action({ outputs: ['text', 'json', 'yaml'] }, async (invocation) => {
+  addCollectorOptions(command);
+  describeUsage(command, {
+    outputs: OUTPUTS,
+    examples: [
+      { what: 'interactive: asks for what is missing', run: 'adot install --cluster demo --region us-west-2' },
+      {
+        what: 'CI: no prompts, a JSON document on stdout',
+        run: 'adot install --cluster demo --region us-west-2 --target xray,cloudwatch --yes -o json',
+      },
+      {
+        what: 'see the plan and the manifests, change nothing',
+        run: 'adot install --cluster demo --target amp --amp-workspace-alias demo --dry-run -o yaml',
+      },
+      { what: 'try it against a throw-away local sandbox', run: 'adot install --sandbox --target xray --yes' },
+    ],
+  }).action(
+    ctx.action({ outputs: OUTPUTS }, async (invocation) => {
       const [{ install }, { doctor }] = await Promise.all([
         import('../../app/install.js'),
         import('../../app/doctor.js'),
@@ -50,7 +66,7 @@ export function register(program: Command, ctx: CommandContext): void {
         {
           cluster: system.options.cluster,
           region: system.options.region,
-          targets: o['target'] as string[],
+          targets: listOption(o, 'target'),
           addonVersion: o['addonVersion'] as string | undefined,
           ampRemoteWriteUrl: o['ampRemoteWriteUrl'] as string | undefined,
           ampWorkspaceId: o['ampWorkspaceId'] as string | undefined,
@@ -62,7 +78,7 @@ export function register(program: Command, ctx: CommandContext): void {
           namespace: o['namespace'] as string,
           serviceAccount: o['serviceAccount'] as string,
           collectorName: o['collectorName'] as string,
-          set: o['set'] as string[],
+          set: listOption(o, 'set'),
           dryRun: o['dryRun'] === true,
           timeoutMs: system.options.timeoutMs,
           signal: system.signal,

@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { CommandContext, Invocation } from '../context.js';
+import { describeUsage } from '../help.js';
 
 export const DEFAULT_SANDBOX_DIR = '.adot-sandbox';
 
@@ -13,125 +14,169 @@ export function register(program: Command, ctx: CommandContext): void {
       DEFAULT_SANDBOX_DIR,
     );
 
-  sandbox
+  const start = sandbox
     .command('start')
     .description('start a sandbox in the background and write DIR/env and DIR/kubeconfig')
     .addOption(
       new Option('--seed <file>', 'seed file (YAML) describing clusters, IAM and behaviour').conflicts('scenario'),
     )
     .option('--scenario <name>', 'a built-in scenario (see: adot sandbox scenarios)')
-    .addOption(dirOption())
-    .action(
-      ctx.action({ outputs: ['text', 'json', 'yaml'] }, async (invocation) => {
-        const [{ sandboxStart }, { describeSandboxCollector }] = await Promise.all([
-          import('../../app/sandbox.js'),
-          import('../../sandbox/process/collectors.js'),
-        ]);
-        const dir = sandboxDir(invocation);
-        const seed = invocation.options['seed'] as string | undefined;
-        const scenario = invocation.options['scenario'] as string | undefined;
-        const started = await sandboxStart({
-          dir,
-          ...(seed === undefined ? {} : { seedFile: resolve(invocation.io.cwd, seed) }),
-          ...(scenario === undefined ? {} : { scenario }),
-          serveCommand: [invocation.entryScript, 'sandbox', 'serve'],
-          nodePath: invocation.nodePath,
-        });
-        const envFile = displayPath(invocation, started.envFile);
-        invocation.output.result({ schemaVersion: 1, ok: true, ...started }, () =>
-          [
-            `Sandbox running (pid ${started.pid}) in ${displayPath(invocation, started.dir)}`,
-            `  AWS endpoint  ${started.awsEndpoint}`,
-            ...started.clusters.map((cluster) => `  cluster ${cluster.name}  ${cluster.server}`),
-            ...(started.collectors.length === 0
-              ? []
-              : [
-                  '  collectors',
-                  ...started.collectors.map((collector) => `    ${describeSandboxCollector(collector)}`),
-                ]),
-            '',
-            'Next:',
-            `  . ${envFile}            # point aws, kubectl and adot at the sandbox`,
-            '  adot doctor --pre',
-            `  adot sandbox status${dirFlag(invocation)}   # where the collectors adot install deploys listen`,
-            `  adot sandbox stop${dirFlag(invocation)}`,
-          ].join('\n'),
-        );
-      }),
-    );
+    .addOption(dirOption());
+  describeUsage(start, {
+    outputs: ['text', 'json', 'yaml'],
+    examples: [
+      {
+        what: "today's cluster, nothing of ADOT yet (scenario fresh)",
+        run: 'adot sandbox start && . .adot-sandbox/env',
+      },
+      { what: 'a built-in situation', run: 'adot sandbox start --scenario blog-2022' },
+      {
+        what: 'a seed of your own, from a scenario',
+        run: 'adot sandbox scenarios --show fresh > seed.yaml && adot sandbox start --seed seed.yaml',
+      },
+      { what: 'CI: endpoints and cluster as JSON', run: 'adot sandbox start --dir /tmp/sbx -o json' },
+    ],
+  });
+  start.action(
+    ctx.action({ outputs: ['text', 'json', 'yaml'] }, async (invocation) => {
+      const [{ sandboxStart }, { describeSandboxCollector }] = await Promise.all([
+        import('../../app/sandbox.js'),
+        import('../../sandbox/process/collectors.js'),
+      ]);
+      const dir = sandboxDir(invocation);
+      const seed = invocation.options['seed'] as string | undefined;
+      const scenario = invocation.options['scenario'] as string | undefined;
+      const started = await sandboxStart({
+        dir,
+        ...(seed === undefined ? {} : { seedFile: resolve(invocation.io.cwd, seed) }),
+        ...(scenario === undefined ? {} : { scenario }),
+        serveCommand: [invocation.entryScript, 'sandbox', 'serve'],
+        nodePath: invocation.nodePath,
+      });
+      const envFile = displayPath(invocation, started.envFile);
+      invocation.output.result({ schemaVersion: 1, ok: true, ...started }, () =>
+        [
+          `Sandbox running (pid ${started.pid}) in ${displayPath(invocation, started.dir)}`,
+          `  AWS endpoint  ${started.awsEndpoint}`,
+          ...started.clusters.map((cluster) => `  cluster ${cluster.name}  ${cluster.server}`),
+          ...(started.collectors.length === 0
+            ? []
+            : ['  collectors', ...started.collectors.map((collector) => `    ${describeSandboxCollector(collector)}`)]),
+          '',
+          'Next:',
+          `  . ${envFile}            # point aws, kubectl and adot at the sandbox`,
+          '  adot doctor --pre',
+          `  adot sandbox status${dirFlag(invocation)}   # where the collectors adot install deploys listen`,
+          `  adot sandbox stop${dirFlag(invocation)}`,
+        ].join('\n'),
+      );
+    }),
+  );
 
-  sandbox
+  const status = sandbox
     .command('status')
     .description("show the sandbox running in DIR and where its collectors' receivers listen")
-    .addOption(dirOption())
-    .action(
-      ctx.action({ outputs: ['text', 'json', 'yaml'] }, async (invocation) => {
-        const [{ sandboxStatus }, { describeSandboxCollector }] = await Promise.all([
-          import('../../app/sandbox.js'),
-          import('../../sandbox/process/collectors.js'),
-        ]);
-        const status = await sandboxStatus({ dir: sandboxDir(invocation) });
-        invocation.output.result({ schemaVersion: 1, ok: true, ...status }, () =>
-          [
-            `Sandbox running (pid ${status.pid}) in ${displayPath(invocation, status.dir)}`,
-            `  AWS endpoint  ${status.awsEndpoint}`,
-            ...status.clusters.map((cluster) => `  cluster ${cluster.name}  ${cluster.server}`),
-            status.collectors.length === 0 ? 'No collector is running (adot install deploys one).' : 'Collectors:',
-            ...status.collectors.map(
-              (collector) =>
-                `  ${status.clusters.length > 1 ? `${collector.cluster}: ` : ''}${describeSandboxCollector(collector)}`,
-            ),
-          ].join('\n'),
-        );
-      }),
-    );
+    .addOption(dirOption());
+  describeUsage(status, {
+    outputs: ['text', 'json', 'yaml'],
+    examples: [
+      { what: 'the sandbox in .adot-sandbox', run: 'adot sandbox status' },
+      { what: 'CI: as JSON', run: 'adot sandbox status --dir /tmp/sbx -o json' },
+    ],
+  });
+  status.action(
+    ctx.action({ outputs: ['text', 'json', 'yaml'] }, async (invocation) => {
+      const [{ sandboxStatus }, { describeSandboxCollector }] = await Promise.all([
+        import('../../app/sandbox.js'),
+        import('../../sandbox/process/collectors.js'),
+      ]);
+      const status = await sandboxStatus({ dir: sandboxDir(invocation) });
+      invocation.output.result({ schemaVersion: 1, ok: true, ...status }, () =>
+        [
+          `Sandbox running (pid ${status.pid}) in ${displayPath(invocation, status.dir)}`,
+          `  AWS endpoint  ${status.awsEndpoint}`,
+          ...status.clusters.map((cluster) => `  cluster ${cluster.name}  ${cluster.server}`),
+          status.collectors.length === 0 ? 'No collector is running (adot install deploys one).' : 'Collectors:',
+          ...status.collectors.map(
+            (collector) =>
+              `  ${status.clusters.length > 1 ? `${collector.cluster}: ` : ''}${describeSandboxCollector(collector)}`,
+          ),
+        ].join('\n'),
+      );
+    }),
+  );
 
-  sandbox
-    .command('stop')
-    .description('stop the sandbox started in DIR')
-    .addOption(dirOption())
-    .action(
-      ctx.action({ outputs: ['text', 'json', 'yaml'] }, async (invocation) => {
-        const { sandboxStop } = await import('../../app/sandbox.js');
-        const dir = sandboxDir(invocation);
-        const stopped = await sandboxStop({ dir });
-        invocation.output.result({ schemaVersion: 1, ok: true, dir, ...stopped }, () =>
-          stopped.stopped
-            ? `Sandbox stopped (pid ${stopped.pid ?? '?'})`
-            : `No sandbox running in ${displayPath(invocation, dir)}: nothing to stop`,
-        );
-      }),
-    );
+  const stop = sandbox.command('stop').description('stop the sandbox started in DIR').addOption(dirOption());
+  describeUsage(stop, {
+    outputs: ['text', 'json', 'yaml'],
+    examples: [
+      { what: 'the sandbox in .adot-sandbox', run: 'adot sandbox stop' },
+      { what: 'CI: as JSON', run: 'adot sandbox stop --dir /tmp/sbx -o json' },
+    ],
+  });
+  stop.action(
+    ctx.action({ outputs: ['text', 'json', 'yaml'] }, async (invocation) => {
+      const { sandboxStop } = await import('../../app/sandbox.js');
+      const dir = sandboxDir(invocation);
+      const stopped = await sandboxStop({ dir });
+      invocation.output.result({ schemaVersion: 1, ok: true, dir, ...stopped }, () =>
+        stopped.stopped
+          ? `Sandbox stopped (pid ${stopped.pid ?? '?'})`
+          : `No sandbox running in ${displayPath(invocation, dir)}: nothing to stop`,
+      );
+    }),
+  );
 
-  sandbox
+  const env = sandbox
     .command('env')
     .description('print the POSIX export lines of the running sandbox (eval "$(adot sandbox env)")')
-    .addOption(dirOption())
-    .action(
-      ctx.action({ outputs: ['text'] }, async (invocation) => {
-        const { sandboxEnv } = await import('../../app/sandbox.js');
-        invocation.output.stdout(await sandboxEnv({ dir: sandboxDir(invocation) }));
-      }),
-    );
+    .addOption(dirOption());
+  describeUsage(env, {
+    outputs: ['text'],
+    examples: [{ what: 'point aws, kubectl and adot at the sandbox', run: 'eval "$(adot sandbox env)"' }],
+  });
+  env.action(
+    ctx.action({ outputs: ['text'] }, async (invocation) => {
+      const { sandboxEnv } = await import('../../app/sandbox.js');
+      invocation.output.stdout(await sandboxEnv({ dir: sandboxDir(invocation) }));
+    }),
+  );
 
-  sandbox
+  const scenarios = sandbox
     .command('scenarios')
-    .description('list the built-in scenarios')
-    .action(
-      ctx.action({ outputs: ['text', 'json', 'yaml'] }, async (invocation) => {
-        const [{ sandboxScenarios }, { renderTable }] = await Promise.all([
-          import('../../app/sandbox.js'),
-          import('../../ui/table.js'),
-        ]);
-        const scenarios = sandboxScenarios();
-        invocation.output.result({ schemaVersion: 1, scenarios }, () =>
-          renderTable(
-            ['NAME', 'DESCRIPTION'],
-            scenarios.map((scenario) => [scenario.name, scenario.description]),
-          ),
-        );
-      }),
-    );
+    .description('list the built-in scenarios, or print the seed file of one (--show NAME)')
+    .option('--show <name>', "print the scenario's seed as YAML, a file `adot sandbox start --seed FILE` reads");
+  describeUsage(scenarios, {
+    outputs: ['text', 'json', 'yaml'],
+    examples: [
+      { what: 'the scenarios and what each sets up', run: 'adot sandbox scenarios' },
+      { what: 'start from a scenario and change it', run: 'adot sandbox scenarios --show blog-2022 > seed.yaml' },
+      { what: 'CI: as JSON', run: 'adot sandbox scenarios -o json' },
+    ],
+  });
+  scenarios.action(
+    ctx.action({ outputs: ['text', 'json', 'yaml'] }, async (invocation) => {
+      const [{ sandboxScenarios, sandboxScenarioSeedYaml }, { renderTable }] = await Promise.all([
+        import('../../app/sandbox.js'),
+        import('../../ui/table.js'),
+      ]);
+      const show = invocation.options['show'] as string | undefined;
+      if (show !== undefined) {
+        const seed = sandboxScenarioSeedYaml(show);
+        if (invocation.global.output !== 'json')
+          invocation.output.stdout(seed); // a seed file is YAML already
+        else invocation.output.result({ schemaVersion: 1, ok: true, name: show, seed }, () => seed);
+        return;
+      }
+      const scenarios = sandboxScenarios();
+      invocation.output.result({ schemaVersion: 1, ok: true, scenarios }, () =>
+        renderTable(
+          ['NAME', 'DESCRIPTION'],
+          scenarios.map((scenario) => [scenario.name, scenario.description]),
+        ),
+      );
+    }),
+  );
 
   sandbox
     .command('serve', { hidden: true })

@@ -1,5 +1,5 @@
 /**
- * The steps an install, apply-template or uninstall reports (CONTRACT.md "JSON output"): one line per resource with
+ * The steps an install, apply-template or uninstall reports (docs/contract.md "JSON output"): one line per resource with
  * what was (or, under --dry-run, would be) done to it.
  */
 export type StepAction = 'create' | 'update' | 'delete' | 'none' | 'skipped';

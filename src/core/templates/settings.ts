@@ -267,11 +267,17 @@ export function settableKeys(targets: readonly Target[]): string[] {
   return settings.filter((setting) => available(setting, targets)).map((setting) => setting.key);
 }
 
-/** A one-line description per key, for help and error hints. */
-export function describeSettableKeys(targets: readonly Target[]): { key: string; description: string }[] {
+/** A one-line description per key and the targets it applies to (absent: all), for help and error hints. */
+export function describeSettableKeys(
+  targets: readonly Target[],
+): { key: string; description: string; targets?: readonly Target[] }[] {
   return settings
     .filter((setting) => available(setting, targets))
-    .map(({ key, description }) => ({ key, description }));
+    .map(({ key, description, targets: only }) => ({
+      key,
+      description,
+      ...(only === undefined ? {} : { targets: only }),
+    }));
 }
 
 interface ParsedSetting {
