@@ -179,11 +179,11 @@ describe('adot install against the sandbox', () => {
     expect(await doctorFailures(cli)).toEqual([]);
   });
 
-  it('switching targets attaches the new policy and detaches the old one, never a foreign one', async () => {
+  it('switching targets with --prune attaches the new policy and detaches the old one, never a foreign one', async () => {
     const { cli, sandbox } = await start(fastSeed('installed-healthy'));
     const foreign = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
     sandbox.iam.attachRolePolicy(ROLE, foreign);
-    const run = await cli(['install', '--target', 'cloudwatch', '-o', 'json']);
+    const run = await cli(['install', '--target', 'cloudwatch', '--prune', '-o', 'json']);
     expect(run.code, run.stderr).toBe(0);
     expect(planOutput(run).steps.find((s) => s.id === 'iam.policies')).toMatchObject({
       action: 'update',
@@ -196,7 +196,7 @@ describe('adot install against the sandbox', () => {
     expect(
       store.get('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'otel-prometheus-role-binding'),
     ).toBeDefined();
-    const back = await cli(['install', '--target', 'xray', '-o', 'json']);
+    const back = await cli(['install', '--target', 'xray', '--prune', '-o', 'json']);
     expect(back.code, back.stderr).toBe(0);
     const steps = planOutput(back).steps;
     expect(steps.find((s) => s.id === 'prometheus-rbac.clusterrolebinding')?.action).toBe('delete');
