@@ -5,7 +5,6 @@ import {
   cliSandboxes,
   dump,
   fastSeed,
-  planOutput,
   settled,
   type CliSandbox,
 } from '../helpers/install-sandbox.js';
