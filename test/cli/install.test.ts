@@ -257,8 +257,16 @@ describe('adot install against the sandbox', () => {
     const { cli, sandbox } = await start(fastSeed('fresh', { addonCreateSeconds: 3 }));
     const controller = new AbortController();
     const interrupted = cli(['install', '--target', 'xray', '-o', 'json'], controller.signal);
+    // the adot add-on's CreateAddon, not the pod identity agent's, which comes first
+    const adotAddonCreated = () => {
+      try {
+        return sandbox.eks.describeAddon(sandbox.defaultCluster, 'adot') !== undefined;
+      } catch {
+        return false;
+      }
+    };
     for (let i = 0; i < 200; i += 1) {
-      if (sandbox.awsRequests().some((r) => r.operation === 'CreateAddon' && r.status < 300)) break;
+      if (adotAddonCreated()) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     controller.abort();
