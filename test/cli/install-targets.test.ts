@@ -12,6 +12,7 @@ import { parse } from 'yaml';
 
 const XRAY = 'arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess';
 const AMP = 'arn:aws:iam::aws:policy/AmazonPrometheusRemoteWriteAccess';
+const CLOUDWATCH = 'arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy';
 const ROLE = 'EKS-ADOT-ServiceAccount-Role';
 const WORKSPACE = 'ws-0123abcd-4567-89ef-0123-456789abcdef';
 const BINDING = 'otel-prometheus-role-binding';
@@ -186,5 +187,25 @@ describe('adot install: target changes are explicit', () => {
     expect(attachedPolicies(world.sandbox, ROLE)).toEqual([XRAY]);
     expect(pipelines(world)).toEqual(['traces']);
     expect(await doctorFailures(world)).toEqual([]);
+  });
+
+  it('--mode addon-config adds too (the kept preset keeps its policy), and refuses --prune that would remove one', async () => {
+    const world = await start(seed());
+    const first = await world.cli(['install', '--mode', 'addon-config', '--target', 'xray', '--yes', '-o', 'json']);
+    expect(first.code, first.stderr).toBe(0);
+    const logs = await world.cli(['install', '--mode', 'addon-config', '--target', 'logs', '--yes', '-o', 'json']);
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(targetsDocument(logs)).toMatchObject({
+      targets: ['xray', 'logs'],
+      keptTargets: ['xray'],
+      removedTargets: [],
+    });
+    expect(attachedPolicies(world.sandbox, ROLE)).toEqual([CLOUDWATCH, XRAY].sort());
+    expect(await doctorFailures(world)).toEqual([]);
+
+    const prune = await world.cli(['install', '--mode', 'addon-config', '--target', 'logs', '--prune', '--yes']);
+    expect(prune.code).toBe(2);
+    expect(prune.stderr).toContain('--prune cannot remove xray with --mode addon-config');
+    expect(attachedPolicies(world.sandbox, ROLE)).toEqual([CLOUDWATCH, XRAY].sort());
   });
 });
