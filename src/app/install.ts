@@ -5,6 +5,7 @@ import { DEFAULT_TIMEOUT_MS, type OperationDeps } from './install/deps.js';
 import { reportFailure } from './install/failure-report.js';
 import { resolveInstallRequest, type InstallOptions } from './install/inputs.js';
 import { installSteps } from './install/install-steps.js';
+import { targetsStep } from './install/target-changes.js';
 import { manifestsYaml } from './install/manifests-yaml.js';
 import { requirePrerequisites, type DoctorRequest, type RunDoctor } from './install/prerequisites.js';
 import {
@@ -56,6 +57,8 @@ function installFacts(context: ResolvedInstallContext, sandbox: ThrowAwaySandbox
     cluster: context.request.cluster,
     addonVersion: context.addonVersion,
     targets: context.request.targets,
+    keptTargets: context.targetChanges.kept,
+    removedTargets: context.targetChanges.removed,
     identity: context.identity,
     mode: context.request.mode,
     ...(context.addonConfig === undefined
@@ -117,9 +120,13 @@ export async function install(
     resource: 'prerequisites (doctor --pre)',
     detail: `${passed} checks pass`,
   };
+  const targets = targetsStep(resolved.targetChanges);
+  if (resolved.targetChanges.kept.length > 0 || resolved.targetChanges.removed.length > 0) {
+    deps.output.info(`targets: ${targets.detail}`);
+  }
 
   if (options.dryRun) {
-    const steps = [prerequisitesStep, ...plannedSteps(entries)];
+    const steps = [prerequisitesStep, targets, ...plannedSteps(entries)];
     const document = operationDocument(steps, {
       dryRun: true,
       extra: installFacts(resolved, options.throwAwaySandbox),
@@ -131,11 +138,11 @@ export async function install(
 
   await confirmPlan(entries, confirmations, {
     interactive: deps.prompter.interactive,
-    show: (steps, changes) => deps.output.info(reviewText(steps, changes, request.cluster)),
+    show: (steps, changes) => deps.output.info(reviewText([targets, ...steps], changes, request.cluster)),
     question: `Apply these changes to cluster ${request.cluster}?`,
   });
   try {
-    const steps = [prerequisitesStep, ...(await applySteps(entries, deps, confirmations))];
+    const steps = [prerequisitesStep, targets, ...(await applySteps(entries, deps, confirmations))];
     const document = operationDocument(steps, {
       dryRun: false,
       extra: installFacts(resolved, options.throwAwaySandbox),
@@ -144,7 +151,7 @@ export async function install(
     return { exitStatus: 0, document };
   } catch (error) {
     if (!(error instanceof StepFailure)) throw error;
-    const steps = [prerequisitesStep, ...error.done];
+    const steps = [prerequisitesStep, targets, ...error.done];
     await reportFailure({
       output: deps.output,
       done: steps,

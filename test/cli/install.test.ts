@@ -179,11 +179,11 @@ describe('adot install against the sandbox', () => {
     expect(await doctorFailures(cli)).toEqual([]);
   });
 
-  it('switching targets attaches the new policy and detaches the old one, never a foreign one', async () => {
+  it('switching targets with --prune attaches the new policy and detaches the old one, never a foreign one', async () => {
     const { cli, sandbox } = await start(fastSeed('installed-healthy'));
     const foreign = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
     sandbox.iam.attachRolePolicy(ROLE, foreign);
-    const run = await cli(['install', '--target', 'cloudwatch', '-o', 'json']);
+    const run = await cli(['install', '--target', 'cloudwatch', '--prune', '-o', 'json']);
     expect(run.code, run.stderr).toBe(0);
     expect(planOutput(run).steps.find((s) => s.id === 'iam.policies')).toMatchObject({
       action: 'update',
@@ -196,7 +196,7 @@ describe('adot install against the sandbox', () => {
     expect(
       store.get('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'otel-prometheus-role-binding'),
     ).toBeDefined();
-    const back = await cli(['install', '--target', 'xray', '-o', 'json']);
+    const back = await cli(['install', '--target', 'xray', '--prune', '-o', 'json']);
     expect(back.code, back.stderr).toBe(0);
     const steps = planOutput(back).steps;
     expect(steps.find((s) => s.id === 'prometheus-rbac.clusterrolebinding')?.action).toBe('delete');
@@ -257,8 +257,16 @@ describe('adot install against the sandbox', () => {
     const { cli, sandbox } = await start(fastSeed('fresh', { addonCreateSeconds: 3 }));
     const controller = new AbortController();
     const interrupted = cli(['install', '--target', 'xray', '-o', 'json'], controller.signal);
+    // the adot add-on's CreateAddon, not the pod identity agent's, which comes first
+    const adotAddonCreated = () => {
+      try {
+        return sandbox.eks.describeAddon(sandbox.defaultCluster, 'adot') !== undefined;
+      } catch {
+        return false;
+      }
+    };
     for (let i = 0; i < 200; i += 1) {
-      if (sandbox.awsRequests().some((r) => r.operation === 'CreateAddon' && r.status < 300)) break;
+      if (adotAddonCreated()) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     controller.abort();

@@ -56,7 +56,7 @@ export function addonConfigInstallSteps(
       ? [podIdentityAgentAddonStep(deps, { clusterName, version: context.podIdentityAgent.version })]
       : [oidcProviderStep(deps, context.irsaTrust!)]),
     roleStep(deps, { roleName: request.roleName, clusterName, trust: trustsFor(context, plan) }),
-    policiesStep(deps, { roleName: request.roleName, targets: request.targets }),
+    policiesStep(deps, { roleName: request.roleName, targets: request.targets, prune: context.targetChanges.pruning }),
     ...(context.amp.kind === 'create'
       ? [
           ampWorkspaceStep(deps, {

@@ -49,6 +49,30 @@ function configOf(object: KubeObject): unknown {
   return (object.spec as Record<string, unknown> | undefined)?.config;
 }
 
+const CONFIG_SECTIONS = ['receivers', 'processors', 'exporters', 'extensions', 'connectors'] as const;
+
+function recordOf(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/**
+ * What the live configuration (v1beta1: an object) has that the desired one no longer does: pipelines and components
+ * of a removed target. Comparing only the fields adot sets would not see them; server-side apply removes them.
+ */
+export function configRemovals(live: unknown, desired: unknown): string[] {
+  if (typeof live === 'string' || typeof desired === 'string') return [];
+  const gone = (from: unknown, to: unknown) =>
+    Object.keys(recordOf(from)).filter((id) => !Object.hasOwn(recordOf(to), id));
+  const livePipelines = recordOf(recordOf(recordOf(live).service).pipelines);
+  const desiredPipelines = recordOf(recordOf(recordOf(desired).service).pipelines);
+  return [
+    ...gone(livePipelines, desiredPipelines).map((id) => `pipeline ${id}`),
+    ...CONFIG_SECTIONS.flatMap((section) =>
+      gone(recordOf(live)[section], recordOf(desired)[section]).map((id) => `${section}.${id}`),
+    ),
+  ];
+}
+
 interface Observed {
   desired: KubeObject;
   live: KubeObject | undefined;
@@ -102,6 +126,14 @@ export function collectorApplyStep(
         lastVersion !== apiVersion &&
         !isDeepStrictEqual(configOf(live), configOf(desired));
       observed = { desired, live, migrating };
+      const removals = live === undefined ? [] : configRemovals(configOf(live), configOf(desired));
+      if (removals.length > 0 && !migrating) {
+        return {
+          action: 'update',
+          detail: `spec.config: removes ${removals.slice(0, 4).join(', ')}${removals.length > 4 ? ', …' : ''}`,
+          manifest: desired,
+        };
+      }
       if (migrating && decision.action === 'none') {
         return {
           action: 'update',

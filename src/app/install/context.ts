@@ -15,6 +15,8 @@ import { validateTemplateValues, type TemplateValues } from '../../core/template
 import { ADDON_NAME, type OperationDeps } from './deps.js';
 import { PROVISIONAL_WORKSPACE, templateValuesOf, type InstallRequest } from './inputs.js';
 import { regionOfArn } from './validate.js';
+import { installedAddonTargets, installedCollectorTargets } from './installed-targets.js';
+import { decideTargetChanges, type TargetChanges } from './target-changes.js';
 
 /** What install learns from AWS before it plans: read calls only. */
 export interface InstallContext {
@@ -45,6 +47,8 @@ export interface InstallContext {
   addonNeedsRbac: boolean;
   installedAddon: AddonInfo | undefined;
   values: TemplateValues;
+  /** the installed targets kept or removed (request.targets is what the run installs: asked for, plus kept) */
+  targetChanges: TargetChanges;
 }
 
 /**
@@ -67,29 +71,35 @@ export async function describeClusterOrFail(deps: OperationDeps, name: string): 
   return cluster;
 }
 
-export async function observeInstallContext(deps: OperationDeps, request: InstallRequest): Promise<InstallContext> {
-  const cluster = await describeClusterOrFail(deps, request.cluster);
+export async function observeInstallContext(deps: OperationDeps, asked: InstallRequest): Promise<InstallContext> {
+  const cluster = await describeClusterOrFail(deps, asked.cluster);
   const kube = deps.kube();
   const [identity, available, installedAddon, agentAddon, agentVersions, nodes, liveServiceAccount, associations] =
     await Promise.all([
       deps.sts.getCallerIdentity(),
       deps.eks.describeAddonVersions(ADDON_NAME, cluster.version),
-      deps.eks.describeAddon(request.cluster, ADDON_NAME),
-      deps.eks.describeAddon(request.cluster, POD_IDENTITY_AGENT_ADDON),
+      deps.eks.describeAddon(asked.cluster, ADDON_NAME),
+      deps.eks.describeAddon(asked.cluster, POD_IDENTITY_AGENT_ADDON),
       deps.eks.describeAddonVersions(POD_IDENTITY_AGENT_ADDON, cluster.version).catch(() => []),
       // nodes tell a Fargate-only cluster; a caller who may not list them learns nothing, which is no error
       kube.list('v1', 'Node').catch(() => undefined),
       kube.get({
         apiVersion: 'v1',
         kind: 'ServiceAccount',
-        name: request.serviceAccount,
-        namespace: request.namespace,
+        name: asked.serviceAccount,
+        namespace: asked.namespace,
       }),
-      deps.eks.listPodIdentityAssociations(request.cluster, {
-        namespace: request.namespace,
-        serviceAccount: request.serviceAccount,
+      deps.eks.listPodIdentityAssociations(asked.cluster, {
+        namespace: asked.namespace,
+        serviceAccount: asked.serviceAccount,
       }),
     ]);
+  // installing adds to the targets installed; removing them takes --prune (target-changes.ts)
+  const installedTargets =
+    asked.mode === 'addon-config'
+      ? installedAddonTargets(installedAddon)
+      : await installedCollectorTargets(kube, { name: asked.collectorName, namespace: asked.namespace });
+  const { request, changes: targetChanges } = await decideTargetChanges(deps, asked, installedTargets);
   const region = regionOfArn(cluster.arn) ?? request.region;
   if (region === undefined) {
     throw failure('RegionUnknown', `Cannot tell the region of cluster ${cluster.name}`, { hint: 'pass --region' });
@@ -156,6 +166,7 @@ export async function observeInstallContext(deps: OperationDeps, request: Instal
     addonVersionNote: addonVersion.note,
     installedAddon,
     values,
+    targetChanges,
   };
 }
 

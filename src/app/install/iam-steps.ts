@@ -105,17 +105,19 @@ export function roleStep(
 }
 
 /**
- * Exactly the managed policies the targets need: missing ones attached, the other target policies adot manages
- * detached; any policy adot does not manage is left alone.
+ * The managed policies the targets need: missing ones attached. Pruning (--prune, or a removal confirmed), the other
+ * target policies adot manages are detached; otherwise none is (installing adds). Any policy adot does not manage
+ * is left alone.
  */
 export function policiesStep(
   deps: OperationDeps,
-  input: { roleName: string; targets: readonly Target[] },
+  input: { roleName: string; targets: readonly Target[]; prune: boolean },
 ): StepDefinition {
   const observe = async () => {
     const exists = (await deps.iam.getRole(input.roleName)) !== undefined;
     const attached = exists ? await deps.iam.listAttachedRolePolicies(input.roleName) : [];
-    return decidePolicies(attached, input.targets);
+    const decision = decidePolicies(attached, input.targets);
+    return input.prune ? decision : { ...decision, detach: [] };
   };
   return {
     id: 'iam.policies',

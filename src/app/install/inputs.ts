@@ -38,6 +38,8 @@ export interface InstallOptions {
   serviceAccount: string;
   collectorName: string;
   set: string[];
+  /** --prune: installed targets --target does not name are removed (else they are kept) */
+  prune?: boolean | undefined;
   dryRun: boolean;
   timeoutMs?: number | undefined;
   signal?: AbortSignal | undefined;
@@ -62,6 +64,8 @@ export interface InstallRequest {
   collectorName: string;
   set: Record<string, string>;
   region: string | undefined;
+  /** --prune: remove the installed targets that `targets` does not name */
+  prune: boolean;
 }
 
 /**
@@ -234,6 +238,7 @@ export async function resolveInstallRequest(deps: OperationDeps, options: Instal
     collectorName: options.collectorName,
     set: parseSetValues(options.set),
     region: options.region,
+    prune: options.prune === true,
   };
   // the AMP workspace may still be chosen (a terminal) or looked up by alias: its values are checked once known;
   // the add-on's own collectors have no template to check

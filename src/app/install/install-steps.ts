@@ -67,9 +67,12 @@ export function installSteps(deps: OperationDeps, context: ResolvedInstallContex
   const addonRbac = context.addonNeedsRbac
     ? addonRbacObjects().map((desired) => applyObjectStep(kube, desired))
     : [skippedStep('addon-rbac', 'add-on RBAC (eks:addon-manager)', `not needed for ${context.addonVersion}`)];
+  // the cluster-wide read goes only with the last metrics target, removed on purpose (--prune or confirmed)
   const prometheusRbac = request.targets.some(isMetricsTarget)
     ? prometheusRbacObjects(request.targets, values()).map((desired) => applyObjectStep(kube, desired))
-    : prometheusRbacRemovalSteps(kube, values());
+    : context.targetChanges.pruning
+      ? prometheusRbacRemovalSteps(kube, values())
+      : [];
   const identityAnnotation = `${context.identity.mode} ${context.roleArn}`;
   return [
     ...addonRbac,
@@ -89,7 +92,7 @@ export function installSteps(deps: OperationDeps, context: ResolvedInstallContex
       ? [podIdentityAgentReadyStep(deps, { clusterName, deadline: run.deadline, signal: run.signal })]
       : [oidcProviderStep(deps, context.irsaTrust!)]),
     roleStep(deps, { roleName: request.roleName, clusterName, trust }),
-    policiesStep(deps, { roleName: request.roleName, targets: request.targets }),
+    policiesStep(deps, { roleName: request.roleName, targets: request.targets, prune: context.targetChanges.pruning }),
     ...(context.amp.kind === 'create'
       ? [
           ampWorkspaceStep(deps, {

@@ -37,7 +37,11 @@ export function register(program: Command, ctx: CommandContext): void {
       '--mode <mode>',
       "collector-resource (adot's collector resource, the default) or addon-config (the add-on's own collectors: v0.62.1+, presets and the logs target from v0.88.0)",
     )
-    .option('--role-name <name>', 'IAM role of the collector', 'EKS-ADOT-ServiceAccount-Role');
+    .option('--role-name <name>', 'IAM role of the collector', 'EKS-ADOT-ServiceAccount-Role')
+    .option(
+      '--prune',
+      'remove the installed targets --target does not name (their IAM policies and pipelines); without it they are kept',
+    );
   addCollectorOptions(command);
   describeUsage(command, {
     outputs: OUTPUTS,
@@ -79,6 +83,7 @@ export function register(program: Command, ctx: CommandContext): void {
           serviceAccount: o['serviceAccount'] as string,
           collectorName: o['collectorName'] as string,
           set: listOption(o, 'set'),
+          prune: o['prune'] === true,
           dryRun: o['dryRun'] === true,
           timeoutMs: system.options.timeoutMs,
           signal: system.signal,

@@ -1,0 +1,132 @@
+/**
+ * Installing targets adds to what is installed: the targets asked for join those the cluster already has, which
+ * stay. A target goes only with --prune, or when a person at a terminal (no --yes) says yes to a question that
+ * names it, its IAM policies and its pipelines. In CI the installed targets are kept and the plan says how to remove
+ * them.
+ */
+import { usageError } from '../../core/errors.js';
+import { ampWorkspaceOfUrl } from '../../core/identity/required-permissions.js';
+import { policyName } from '../../core/plan/iam.js';
+import { TARGETS, policyArnsForTargets, type Target } from '../../core/targets.js';
+import type { Step } from '../../core/plan/steps.js';
+import type { OperationDeps } from './deps.js';
+import type { InstallRequest } from './inputs.js';
+import type { InstalledTargets } from './installed-targets.js';
+
+export interface TargetChanges {
+  /** named by --target (or chosen at the prompt) */
+  requested: Target[];
+  /** installed before this run */
+  installed: Target[];
+  /** installed, not asked for, and kept (no --prune) */
+  kept: Target[];
+  /** installed, not asked for, and removed (--prune, or confirmed at a terminal) */
+  removed: Target[];
+  /** the managed policies the removal detaches (those no remaining target needs) */
+  removedPolicies: string[];
+  /** the pipelines the removal takes out of the collector (or the add-on's configuration) */
+  removedPipelines: string[];
+  /** --prune given or a removal confirmed: policies adot manages that no target needs may be detached */
+  pruning: boolean;
+}
+
+function union(a: readonly Target[], b: readonly Target[]): Target[] {
+  return TARGETS.filter((target) => a.includes(target) || b.includes(target));
+}
+
+function removalText(removed: readonly Target[], policies: readonly string[], pipelines: readonly string[]): string {
+  const parts = [
+    ...(policies.length === 0 ? [] : [`detach ${policies.map(policyName).join(', ')}`]),
+    ...(pipelines.length === 0 ? [] : [`remove pipeline${pipelines.length === 1 ? '' : 's'} ${pipelines.join(', ')}`]),
+  ];
+  return `${removed.join(', ')}${parts.length === 0 ? '' : ` (${parts.join('; ')})`}`;
+}
+
+/**
+ * The targets the run installs and what happens to the installed ones: the request comes back with the union (or,
+ * pruning, exactly what was asked for) and, for a kept amp target, the remote-write URL it writes to now.
+ */
+export async function decideTargetChanges(
+  deps: Pick<OperationDeps, 'prompter'>,
+  request: InstallRequest,
+  installed: InstalledTargets,
+): Promise<{ request: InstallRequest; changes: TargetChanges }> {
+  const notAsked = installed.targets.filter((target) => !request.targets.includes(target));
+  const policiesOf = (removed: readonly Target[]) => {
+    const remaining = policyArnsForTargets(request.targets);
+    return policyArnsForTargets(removed).filter((arn) => !remaining.includes(arn));
+  };
+  const pipelinesOf = (removed: readonly Target[]) => [
+    ...new Set(removed.flatMap((target) => installed.pipelines[target] ?? [])),
+  ];
+  let prune = request.prune;
+  if (notAsked.length > 0 && request.mode === 'addon-config' && prune) {
+    throw usageError(
+      'PruneNeedsCollectorResource',
+      `--prune cannot remove ${notAsked.join(', ')} with --mode addon-config: the add-on's configuration keeps the pipelines it enables`,
+      {
+        hint: `turn the pipelines off in the add-on's configurationValues (aws eks update-addon --configuration-values), then run adot install --mode addon-config --target ${request.targets.join(',')} --prune`,
+      },
+    );
+  }
+  if (notAsked.length > 0 && !prune && request.mode === 'collector-resource' && deps.prompter.interactive) {
+    prune = await deps.prompter.confirm({
+      message: `Installed target${notAsked.length === 1 ? '' : 's'} not in --target: remove ${removalText(notAsked, policiesOf(notAsked), pipelinesOf(notAsked))}? (no keeps ${notAsked.length === 1 ? 'it' : 'them'})`,
+      flag: '--prune',
+      default: false,
+    });
+  }
+  const removed = prune && request.mode === 'collector-resource' ? notAsked : [];
+  const kept = removed.length > 0 ? [] : notAsked;
+  const targets = union(request.targets, kept);
+  const keepAmpUrl =
+    kept.includes('amp') &&
+    installed.ampRemoteWriteUrl !== undefined &&
+    request.ampRemoteWriteUrl === undefined &&
+    request.ampWorkspaceId === undefined &&
+    request.ampWorkspaceAlias === undefined;
+  return {
+    request: {
+      ...request,
+      targets,
+      // the endpoint the kept amp target writes to (a custom one was accepted when it was installed)
+      ...(keepAmpUrl
+        ? {
+            ampRemoteWriteUrl: installed.ampRemoteWriteUrl,
+            allowCustomEndpoint: ampWorkspaceOfUrl(installed.ampRemoteWriteUrl!) === undefined,
+          }
+        : {}),
+    },
+    changes: {
+      requested: request.targets,
+      installed: installed.targets,
+      kept,
+      removed,
+      removedPolicies: policiesOf(removed),
+      removedPipelines: pipelinesOf(removed),
+      pruning: prune,
+    },
+  };
+}
+
+/** The plan's line about the targets: what is added, kept (and how to remove it) or removed. */
+export function targetsStep(changes: TargetChanges): Step {
+  const { requested } = changes;
+  const added = requested.filter((target) => !changes.installed.includes(target));
+  const parts = [
+    ...(added.length === 0 ? [] : [`adds ${added.join(', ')}`]),
+    ...(changes.kept.length === 0
+      ? []
+      : [`keeps ${changes.kept.join(', ')} (installed; --prune removes what --target does not name)`]),
+    ...(changes.removed.length === 0
+      ? []
+      : [`removes ${removalText(changes.removed, changes.removedPolicies, changes.removedPipelines)}`]),
+  ];
+  const all = union(requested, changes.kept);
+  return {
+    id: 'targets',
+    action: 'none',
+    resource: 'targets',
+    detail: `${all.join(', ')}${parts.length === 0 ? '' : `: ${parts.join('; ')}`}`,
+  };
+}

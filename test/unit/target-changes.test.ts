@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import type { AddonInfo, Prompter } from '../../src/ports.js';
+import { configRemovals } from '../../src/app/install/collector-step.js';
+import type { InstallRequest } from '../../src/app/install/inputs.js';
+import { installedAddonTargets, installedTargetsOfConfig } from '../../src/app/install/installed-targets.js';
+import { decideTargetChanges, targetsStep } from '../../src/app/install/target-changes.js';
+import { renderCollectorConfig } from '../../src/core/templates/collector.js';
+
+const URL =
+  'https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-0123abcd-4567-89ef-0123-456789abcdef/api/v1/remote_write';
+const values = {
+  region: 'us-east-1',
+  clusterName: 'demo',
+  namespace: 'aws-otel-eks',
+  serviceAccount: 'aws-otel-collector',
+  collectorName: 'observability',
+  ampRemoteWriteUrl: URL,
+};
+
+function request(overrides: Partial<InstallRequest> = {}): InstallRequest {
+  return {
+    cluster: 'demo',
+    targets: ['amp'],
+    addonVersion: undefined,
+    ampRemoteWriteUrl: undefined,
+    ampWorkspaceId: undefined,
+    ampWorkspaceAlias: undefined,
+    allowCustomEndpoint: false,
+    identity: 'auto',
+    mode: 'collector-resource',
+    roleName: 'EKS-ADOT-ServiceAccount-Role',
+    namespace: 'aws-otel-eks',
+    serviceAccount: 'aws-otel-collector',
+    collectorName: 'observability',
+    set: {},
+    region: undefined,
+    prune: false,
+    ...overrides,
+  };
+}
+
+/** a person at a terminal who answers the one yes/no question with `answer`, and records it */
+function terminal(answer: boolean | undefined): Prompter & { asked: string[] } {
+  const asked: string[] = [];
+  const refuse = () => Promise.reject(new Error('not asked in this test'));
+  return {
+    interactive: answer !== undefined,
+    asked,
+    confirm: async (question) => (asked.push(`${question.message} [${question.flag}]`), answer ?? false),
+    select: refuse,
+    checkbox: refuse,
+    input: refuse,
+  };
+}
+
+describe('installed targets', () => {
+  it('are read from the pipelines of a collector configuration, with the endpoint amp writes to', () => {
+    const installed = installedTargetsOfConfig(renderCollectorConfig(['amp', 'cloudwatch', 'xray'], values));
+    expect(installed).toEqual({
+      targets: ['amp', 'cloudwatch', 'xray'],
+      pipelines: { amp: ['metrics/amp'], cloudwatch: ['metrics/cloudwatch'], xray: ['traces'] },
+      ampRemoteWriteUrl: URL,
+    });
+  });
+
+  it("are read from the pipelines the add-on's configuration enables", () => {
+    const addon = {
+      addonVersion: 'v0.109.0-eksbuild.1',
+      configurationValues: JSON.stringify({
+        collector: {
+          otlpIngest: { pipelines: { traces: { xray: { enabled: true } } } },
+          prometheusMetrics: {
+            pipelines: { metrics: { amp: { enabled: true }, emf: { enabled: false } } },
+            exporters: { prometheusremotewrite: { endpoint: URL } },
+          },
+        },
+      }),
+    } as AddonInfo;
+    expect(installedAddonTargets(addon)).toEqual({
+      targets: ['amp', 'xray'],
+      pipelines: {
+        amp: ['collector.prometheusMetrics.pipelines.metrics.amp'],
+        xray: ['collector.otlpIngest.pipelines.traces.xray'],
+      },
+      ampRemoteWriteUrl: URL,
+    });
+    expect(installedAddonTargets(undefined).targets).toEqual([]);
+  });
+
+  it('a configuration without a target leaves pipelines and components the desired one lacks', () => {
+    const live = renderCollectorConfig(['amp', 'xray'], values);
+    const desired = renderCollectorConfig(['amp'], values);
+    expect(configRemovals(live, desired)).toEqual([
+      'pipeline traces',
+      'receivers.awsxray',
+      'receivers.otlp',
+      'processors.batch/traces',
+      'exporters.awsxray',
+    ]);
+    expect(configRemovals(desired, live)).toEqual([]);
+    expect(configRemovals('text', desired)).toEqual([]);
+  });
+});
+
+describe('decideTargetChanges', () => {
+  const installed = installedTargetsOfConfig(renderCollectorConfig(['amp', 'xray'], values));
+
+  it('without --prune and nobody to ask: installed targets are kept, amp with its endpoint', async () => {
+    const prompter = terminal(undefined);
+    const { request: decided, changes } = await decideTargetChanges(
+      { prompter },
+      request({ targets: ['cloudwatch'] }),
+      installed,
+    );
+    expect(decided.targets).toEqual(['amp', 'cloudwatch', 'xray']);
+    expect(decided.ampRemoteWriteUrl).toBe(URL);
+    expect(decided.allowCustomEndpoint).toBe(false);
+    expect(changes).toMatchObject({ kept: ['amp', 'xray'], removed: [], pruning: false });
+    expect(prompter.asked).toEqual([]);
+    expect(targetsStep(changes).detail).toBe(
+      'amp, cloudwatch, xray: adds cloudwatch; keeps amp, xray (installed; --prune removes what --target does not name)',
+    );
+  });
+
+  it('--prune removes what --target does not name, naming the policies and pipelines', async () => {
+    const { request: decided, changes } = await decideTargetChanges(
+      { prompter: terminal(undefined) },
+      request({ targets: ['amp'], ampRemoteWriteUrl: URL, prune: true }),
+      installed,
+    );
+    expect(decided.targets).toEqual(['amp']);
+    expect(changes).toMatchObject({
+      kept: [],
+      removed: ['xray'],
+      removedPolicies: ['arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess'],
+      removedPipelines: ['traces'],
+      pruning: true,
+    });
+    expect(targetsStep(changes).detail).toBe(
+      'amp: removes xray (detach AWSXRayDaemonWriteAccess; remove pipeline traces)',
+    );
+  });
+
+  it('at a terminal the question names what goes and the flag; yes removes, no keeps', async () => {
+    const yes = terminal(true);
+    const removed = await decideTargetChanges({ prompter: yes }, request({ targets: ['xray'] }), installed);
+    expect(yes.asked).toEqual([
+      'Installed target not in --target: remove amp (detach AmazonPrometheusRemoteWriteAccess; remove pipeline metrics/amp)? (no keeps it) [--prune]',
+    ]);
+    expect(removed.changes).toMatchObject({ removed: ['amp'], pruning: true });
+    expect(removed.request.targets).toEqual(['xray']);
+
+    const no = await decideTargetChanges({ prompter: terminal(false) }, request({ targets: ['xray'] }), installed);
+    expect(no.changes).toMatchObject({ kept: ['amp'], removed: [], pruning: false });
+    expect(no.request.targets).toEqual(['amp', 'xray']);
+  });
+
+  it('a policy a remaining target needs is not named as going (cloudwatch and logs share one)', async () => {
+    const { changes } = await decideTargetChanges(
+      { prompter: terminal(undefined) },
+      request({ targets: ['logs'], mode: 'collector-resource', prune: true }),
+      { targets: ['cloudwatch'], pipelines: { cloudwatch: ['metrics/cloudwatch'] }, ampRemoteWriteUrl: undefined },
+    );
+    expect(changes.removedPolicies).toEqual([]);
+  });
+
+  it('--mode addon-config adds, and refuses --prune when a target would go', async () => {
+    const kept = await decideTargetChanges(
+      { prompter: terminal(true) },
+      request({ targets: ['logs'], mode: 'addon-config' }),
+      installed,
+    );
+    expect(kept.changes).toMatchObject({ kept: ['amp', 'xray'], removed: [] });
+    await expect(
+      decideTargetChanges(
+        { prompter: terminal(undefined) },
+        request({ targets: ['logs'], mode: 'addon-config', prune: true }),
+        installed,
+      ),
+    ).rejects.toMatchObject({ code: 'PruneNeedsCollectorResource', exitStatus: 2 });
+  });
+});
