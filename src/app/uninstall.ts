@@ -1,3 +1,4 @@
+import { formatElapsed } from '../core/elapsed.js';
 import { failure } from '../core/errors.js';
 import { addonRbacObjects, prometheusRbacObjects } from '../core/plan/manifests.js';
 import { partitionForRoleDeletion, policyName } from '../core/plan/iam.js';
@@ -62,7 +63,7 @@ function addonDeleteStep(
         deadline,
         signal,
       });
-      return { detail: `${planned.detail}, gone after ${(result.elapsedMs / 1000).toFixed(1)} s` };
+      return { detail: `${planned.detail}, gone after ${formatElapsed(result.elapsedMs)}` };
     },
   };
 }

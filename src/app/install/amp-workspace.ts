@@ -3,6 +3,7 @@
  * a terminal from the region's workspaces, or to be created (by alias). A workspace to create gets its own step,
  * which the collector's configuration waits for.
  */
+import { formatElapsed } from '../../core/elapsed.js';
 import type { AmpWorkspaceInfo } from '../../ports.js';
 import { failure, timeoutError } from '../../core/errors.js';
 import { ampRemoteWriteUrl, resolveAmp, type TemplateValues } from '../../core/templates/values.js';
@@ -164,7 +165,7 @@ export function ampWorkspaceStep(
         if (remaining <= 0) {
           throw timeoutError(
             'AmpWorkspaceTimeout',
-            `AMP workspace ${alias} is not ACTIVE: ${workspace?.status ?? 'gone'}`,
+            `AMP workspace ${alias} is not ACTIVE after ${formatElapsed(deps.clock.now() - started)}: ${workspace?.status ?? 'gone'}`,
             {
               hint: `aws amp describe-workspace --region ${region} --workspace-id ${workspace?.workspaceId ?? '<id>'}`,
             },
@@ -180,7 +181,7 @@ export function ampWorkspaceStep(
           );
         }
       }
-      const waited = planned.action === 'create' ? ` after ${((deps.clock.now() - started) / 1000).toFixed(1)} s` : '';
+      const waited = planned.action === 'create' ? ` after ${formatElapsed(deps.clock.now() - started)}` : '';
       return { detail: `${workspace.workspaceId} ACTIVE${waited}` };
     },
   };

@@ -170,7 +170,7 @@ export async function applySteps(
         detail = outcome?.detail ?? detail;
       }
       done.push({ id: definition.id, action, resource: definition.resource, detail });
-      if (action === 'skipped') spinner.warn(`${definition.resource}: skipped (${detail})`);
+      if (action === 'skipped') spinner.skip(`${definition.resource}: skipped (${detail})`);
       else spinner.succeed(`${definition.resource}: ${describeOutcome(action, detail)}`);
     } catch (error) {
       const adotError = toAdotError(error, deps.signal);
