@@ -91,11 +91,7 @@ export class InquirerPrompter implements Prompter {
       select<T>(
         {
           message: this.message(question),
-          choices: question.choices.map((choice) => ({
-            name: choice.name,
-            value: choice.value,
-            ...(choice.description === undefined ? {} : { description: choice.description }),
-          })),
+          choices: question.choices.map((choice) => ({ ...oneLine(choice), value: choice.value })),
           ...(question.default === undefined ? {} : { default: question.default }),
           ...this.theme(),
         },
@@ -116,10 +112,9 @@ export class InquirerPrompter implements Prompter {
         {
           message: this.message(question),
           choices: question.choices.map((choice) => ({
-            name: choice.name,
+            ...oneLine(choice),
             value: choice.value,
             checked: choice.checked ?? false,
-            ...(choice.description === undefined ? {} : { description: choice.description }),
           })),
           required: true,
           ...this.theme(),
@@ -184,6 +179,12 @@ export class InquirerPrompter implements Prompter {
       throw error;
     }
   }
+}
+
+/** Every choice on one line with what it means, so that all are read at a glance; the answer shows the name. */
+function oneLine(choice: { name: string; description?: string }): { name: string; short: string } {
+  const name = choice.description === undefined ? choice.name : `${choice.name}  — ${choice.description}`;
+  return { name, short: choice.name };
 }
 
 function missingValue(message: string, flag: string, env?: string): Error {
