@@ -344,8 +344,10 @@ export interface Spinner {
   update(text: string): void;
   succeed(text?: string): void;
   fail(text?: string): void;
-  /** ended with nothing to report (warn-style) */
+  /** ended with something to look at */
   warn(text?: string): void;
+  /** ended without doing anything, on purpose (a neutral, dim mark) */
+  skip(text?: string): void;
   stop(): void;
 }
 

@@ -76,6 +76,8 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     env: io.env,
     yes: options.yes,
     signal: io.signal,
+    // prompts draw on stdout: coloured exactly when stdout's text would be
+    color: resolveColorLevel({ flag: options.color, env: io.env, isTTY: Boolean(io.stdout.isTTY) }) > 0,
   });
   const closers: (() => Promise<void> | void)[] = [];
 

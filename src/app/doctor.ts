@@ -2,6 +2,7 @@
  * `adot doctor`: every check over one snapshot of facts, as a document (docs/contract.md) and an exit status
  * (0 when nothing fails, 1 otherwise). Printing is the caller's job (src/cli/commands/doctor.ts).
  */
+import { formatElapsed } from '../core/elapsed.js';
 import type { DoctorContext } from '../core/checks/types.js';
 import type { Target } from '../core/targets.js';
 import type { IdentityMode } from '../core/identity/mode.js';
@@ -51,6 +52,8 @@ export interface DoctorResult {
   document: DoctorDocument;
   /** sequential round trips on the critical path of the last fact gathering */
   roundTrips: number;
+  /** under --wait, when the deadline came first: "gave up after 5.0 s waiting for …", said after the report */
+  gaveUp?: string;
 }
 
 export function doctorContext(options: DoctorOptions): DoctorContext {
@@ -93,7 +96,14 @@ export async function doctor(
   // after Ctrl-C the calls in flight were aborted: their checks would report failures that are not the cluster's
   if (signal?.aborted === true) throw interrupted('Interrupted: the checks did not finish');
   const document = doctorDocument(options.cluster, run.results);
-  return { exitStatus: document.ok ? 0 : 1, document, roundTrips: run.facts.roundTrips };
+  return {
+    exitStatus: document.ok ? 0 : 1,
+    document,
+    roundTrips: run.facts.roundTrips,
+    ...(run.gaveUp === undefined
+      ? {}
+      : { gaveUp: `gave up after ${formatElapsed(run.gaveUp.afterMs)} waiting for: ${run.gaveUp.pending.join(', ')}` }),
+  };
 }
 
 export { renderDoctorText };

@@ -138,7 +138,8 @@ export async function install(
 
   await confirmPlan(entries, confirmations, {
     interactive: deps.prompter.interactive,
-    show: (steps, changes) => deps.output.info(reviewText([targets, ...steps], changes, request.cluster)),
+    show: (steps, changes, cautions) =>
+      deps.output.info(reviewText([targets, ...steps], changes, request.cluster, cautions)),
     question: `Apply these changes to cluster ${request.cluster}?`,
   });
   try {

@@ -1,8 +1,9 @@
+import { formatElapsed } from '../core/elapsed.js';
 import { failure } from '../core/errors.js';
 import { addonRbacObjects, prometheusRbacObjects } from '../core/plan/manifests.js';
 import { partitionForRoleDeletion, policyName } from '../core/plan/iam.js';
 import { refOf } from '../core/plan/kube-diff.js';
-import { countChanges, operationDocument } from '../core/plan/steps.js';
+import { operationDocument } from '../core/plan/steps.js';
 import { assertCollectorName, assertNamespace, assertServiceAccount } from '../core/templates/values.js';
 import type { OperationResult } from './install.js';
 import { describeClusterOrFail } from './install/context.js';
@@ -12,9 +13,10 @@ import { skippedStep } from './install/install-steps.js';
 import { podIdentityAssociationRemovalStep } from './install/identity-steps.js';
 import { collectorDeleteStep } from './install/collector-step.js';
 import { deleteObjectStep } from './install/kube-steps.js';
-import { planText, stepLines } from './install/report.js';
+import { planText, reviewText } from './install/report.js';
 import {
   Confirmations,
+  confirmPlan,
   StepFailure,
   applySteps,
   planSteps,
@@ -62,7 +64,7 @@ function addonDeleteStep(
         deadline,
         signal,
       });
-      return { detail: `${planned.detail}, gone after ${(result.elapsedMs / 1000).toFixed(1)} s` };
+      return { detail: `${planned.detail}, gone after ${formatElapsed(result.elapsedMs)}` };
     },
   };
 }
@@ -174,19 +176,23 @@ export async function uninstall(deps: OperationDeps, options: UninstallOptions):
     return { exitStatus: 0, document };
   }
   const confirmations = new Confirmations(deps.prompter);
-  if (countChanges(planned) > 0) {
-    await confirmations.ask(
-      `Uninstall ADOT from ${clusterName}${options.deleteRole ? ` and delete role ${options.roleName}` : ''}?`,
-    );
-  }
+  // the plan first, then one question (only --yes answers it when no one is at a terminal: it removes things)
+  await confirmPlan(entries, confirmations, {
+    interactive: deps.prompter.interactive,
+    required: true,
+    show: (steps, changes, cautions) =>
+      deps.output.info(reviewText(steps, changes, clusterName, cautions, 'uninstall')),
+    question: `Uninstall ADOT from ${clusterName}${options.deleteRole ? ` and delete role ${options.roleName}` : ''}?`,
+  });
   try {
     const steps = await applySteps(entries, deps, confirmations);
     const document = operationDocument(steps, { dryRun: false });
+    const changes = document.changes;
+    // each step has had its line as it ended (stderr): the result is the outcome, not the same lines again
     deps.output.result(document, () =>
-      [
-        document.changes === 0 ? `Nothing to uninstall on ${clusterName}.` : `ADOT uninstalled from ${clusterName}.`,
-        ...stepLines(steps),
-      ].join('\n'),
+      changes === 0
+        ? `Nothing to uninstall on ${clusterName}.`
+        : `ADOT uninstalled from ${clusterName} (${changes} change${changes === 1 ? '' : 's'}).`,
     );
     return { exitStatus: 0, document };
   } catch (error) {

@@ -1,3 +1,4 @@
+import { formatElapsed } from '../core/elapsed.js';
 import type { AddonInfo, Clock, Eks } from '../ports.js';
 import { failure, timeoutError } from '../core/errors.js';
 import { formatHealth } from '../core/plan/addon.js';
@@ -97,9 +98,7 @@ export async function waitForAddon(eks: Eks, clock: Clock, options: AddonWaitOpt
       const goal = options.until === 'deleted' ? 'to be deleted' : options.until === 'active' ? 'ACTIVE' : 'to settle';
       throw timeoutError(
         'AddonWaitTimeout',
-        `Timed out waiting for the ${options.addonName} add-on ${goal} (still ${addon?.status ?? 'absent'} after ${Math.round(
-          (clock.now() - started) / 1000,
-        )} s)`,
+        `Timed out waiting for the ${options.addonName} add-on ${goal} (still ${addon?.status ?? 'absent'} after ${formatElapsed(clock.now() - started)})`,
         { hint: 'run the command again with a longer --timeout; it resumes where it stopped' },
       );
     }

@@ -8,7 +8,35 @@ export interface PrompterOptions {
   env: Record<string, string | undefined>;
   yes: boolean;
   signal?: AbortSignal;
+  /** false under --no-color/NO_COLOR (or when stdout is not a terminal): prompts are drawn without colour */
+  color?: boolean;
 }
+
+const plain = (text: string): string => text;
+
+/**
+ * Inquirer's themes colour with yoctocolors, which weighs NO_COLOR but not --no-color: without colour every style
+ * that colours is replaced by plain text (same shapes, same symbols).
+ * Defaults: https://github.com/SBoudrias/Inquirer.js/blob/main/packages/core/src/lib/theme.ts
+ */
+const PLAIN_THEME = {
+  prefix: { idle: '?', done: '✔' },
+  spinner: { interval: 80, frames: ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'] },
+  icon: { checked: '◉', unchecked: '◯', cursor: '❯' },
+  style: {
+    answer: plain,
+    message: plain,
+    error: (text: string) => `> ${text}`,
+    defaultAnswer: (text: string) => `(${text})`,
+    help: plain,
+    highlight: plain,
+    key: (text: string) => `<${text}>`,
+    description: plain,
+    disabled: (text: string) => `- ${text}`,
+    disabledChoice: (text: string) => `- ${text}`,
+    keysHelpTip: (keys: [string, string][]) => keys.map(([key, action]) => `${key} ${action}`).join(' • '),
+  },
+};
 
 /**
  * Interactive only when stdin and stdout are terminals, CI is unset and --yes is absent (docs/contract.md,
@@ -48,7 +76,9 @@ export class InquirerPrompter implements Prompter {
       );
     }
     const { confirm } = await import('@inquirer/prompts');
-    return this.ask(() => confirm({ message: question.message, default: question.default ?? false }, this.context()));
+    return this.ask(() =>
+      confirm({ message: this.message(question), default: question.default ?? false, ...this.theme() }, this.context()),
+    );
   }
 
   async select<T>(question: {
@@ -63,13 +93,10 @@ export class InquirerPrompter implements Prompter {
     return this.ask(() =>
       select<T>(
         {
-          message: question.message,
-          choices: question.choices.map((choice) => ({
-            name: choice.name,
-            value: choice.value,
-            ...(choice.description === undefined ? {} : { description: choice.description }),
-          })),
+          message: this.message(question),
+          choices: question.choices.map((choice) => ({ ...oneLine(choice), value: choice.value })),
           ...(question.default === undefined ? {} : { default: question.default }),
+          ...this.theme(),
         },
         this.context(),
       ),
@@ -86,13 +113,14 @@ export class InquirerPrompter implements Prompter {
     return this.ask(() =>
       checkbox<T>(
         {
-          message: question.message,
+          message: this.message(question),
           choices: question.choices.map((choice) => ({
-            name: choice.name,
+            ...oneLine(choice),
             value: choice.value,
             checked: choice.checked ?? false,
           })),
           required: true,
+          ...this.theme(),
         },
         this.context(),
       ),
@@ -111,13 +139,23 @@ export class InquirerPrompter implements Prompter {
     return this.ask(() =>
       input(
         {
-          message: question.message,
+          message: this.message(question),
           ...(question.default === undefined ? {} : { default: question.default }),
           ...(question.validate === undefined ? {} : { validate: question.validate }),
+          ...this.theme(),
         },
         this.context(),
       ),
     );
+  }
+
+  /** every question names the flag that answers it, so that the next run can pass it */
+  private message(question: { message: string; flag: string }): string {
+    return question.message.includes(question.flag) ? question.message : `${question.message} (${question.flag})`;
+  }
+
+  private theme(): { theme?: typeof PLAIN_THEME } {
+    return this.options.color === false ? { theme: PLAIN_THEME } : {};
   }
 
   private unanswered<T>(question: { message: string; flag: string; env?: string; default?: T }): T {
@@ -144,6 +182,12 @@ export class InquirerPrompter implements Prompter {
       throw error;
     }
   }
+}
+
+/** Every choice on one line with what it means, so that all are read at a glance; the answer shows the name. */
+function oneLine(choice: { name: string; description?: string }): { name: string; short: string } {
+  const name = choice.description === undefined ? choice.name : `${choice.name}  — ${choice.description}`;
+  return { name, short: choice.name };
 }
 
 function missingValue(message: string, flag: string, env?: string): Error {

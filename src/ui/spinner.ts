@@ -5,11 +5,21 @@ import type { OutStream } from './streams.js';
 
 /**
  * A spinner on stderr when it is a terminal and CI is unset; otherwise nothing while it runs and one plain line
- * ("✓ text", "✗ text", "! text") when it ends, so logs and CI output stay readable.
+ * ("✓ text", "✗ text", "! text", "- text") when it ends, so logs and CI output stay readable. Both end with the same
+ * marks in the same styles, so that `--no-color`/NO_COLOR leave no colour in an animated spinner either.
  */
 export function createSpinner(text: string, options: { stream: OutStream; animate: boolean; style: Style }): Spinner {
-  if (options.animate) return new OraSpinner(text, options.stream);
+  if (options.animate) return new OraSpinner(text, options.stream, options.style);
   return new PlainSpinner(text, options.stream, options.style);
+}
+
+type Mark = 'succeed' | 'fail' | 'warn' | 'skip';
+
+function mark(kind: Mark, style: Style): string {
+  if (kind === 'succeed') return style.ok('✓');
+  if (kind === 'fail') return style.fail('✗');
+  if (kind === 'warn') return style.warn('!');
+  return style.dim('-');
 }
 
 /**
@@ -24,10 +34,13 @@ class OraSpinner implements Spinner {
   constructor(
     private text: string,
     stream: OutStream,
+    private readonly style: Style,
   ) {
     void import('ora').then(({ default: ora }) => {
       // discardStdin would put stdin in raw mode and swallow Ctrl-C handling; we rely on SIGINT instead.
-      const spinner = ora({ text: this.text, stream, discardStdin: false });
+      // ora colours its frames cyan unless told not to: it does not know about --no-color.
+      const color = style.enabled ? 'cyan' : false;
+      const spinner = ora({ text: this.text, stream, discardStdin: false, color });
       this.spinner = spinner;
       if (this.ending) this.ending(spinner);
       else spinner.start();
@@ -40,19 +53,28 @@ class OraSpinner implements Spinner {
   }
 
   succeed(text?: string): void {
-    this.end((spinner) => void spinner.succeed(text));
+    this.persist('succeed', text);
   }
 
   fail(text?: string): void {
-    this.end((spinner) => void spinner.fail(text));
+    this.persist('fail', text);
   }
 
   warn(text?: string): void {
-    this.end((spinner) => void spinner.warn(text));
+    this.persist('warn', text);
+  }
+
+  skip(text?: string): void {
+    this.persist('skip', text);
   }
 
   stop(): void {
     this.end((spinner) => void spinner.stop());
+  }
+
+  /** our marks rather than ora's log-symbols, which decide on colour by themselves */
+  private persist(kind: Mark, text: string | undefined): void {
+    this.end((spinner) => void spinner.stopAndPersist({ symbol: mark(kind, this.style), text: text ?? this.text }));
   }
 
   private end(finish: (spinner: Ora) => void): void {
@@ -77,15 +99,19 @@ class PlainSpinner implements Spinner {
   }
 
   succeed(text?: string): void {
-    this.end(this.style.ok('✓'), text);
+    this.end(mark('succeed', this.style), text);
   }
 
   fail(text?: string): void {
-    this.end(this.style.fail('✗'), text);
+    this.end(mark('fail', this.style), text);
   }
 
   warn(text?: string): void {
-    this.end(this.style.warn('!'), text);
+    this.end(mark('warn', this.style), text);
+  }
+
+  skip(text?: string): void {
+    this.end(mark('skip', this.style), text);
   }
 
   stop(): void {

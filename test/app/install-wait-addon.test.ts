@@ -89,7 +89,7 @@ describe('waitForAddon', () => {
     const error = await waitForAddon(eks, clock, { ...base, until: 'active', deadline: 7000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AdotError);
     expect((error as AdotError).exitStatus).toBe(124);
-    expect((error as AdotError).message).toMatch(/still CREATING after 7 s/);
+    expect((error as AdotError).message).toMatch(/still CREATING after 7\.0 s/);
     expect(clock.now()).toBe(7000);
   });
 

@@ -120,7 +120,7 @@ describe('adot install as a wizard', () => {
     );
   });
 
-  it('asks before replacing a running add-on with another version; declining changes nothing', async () => {
+  it('asks once about replacing a running add-on, after the plan that says so; declining changes nothing', async () => {
     const { sandbox, env } = await startFresh();
     expect((await runCli(['install', '--target', 'xray'], { env })).code).toBe(0);
     const latest = sandbox.eks
@@ -130,7 +130,7 @@ describe('adot install as a wizard', () => {
       );
     const other = latest.find((v) => v !== 'v0.151.0-eksbuild.2');
     expect(other).toBeDefined();
-    const prompter = new ScriptedPrompter({ '--identity': 'auto', '--yes': [true, false] });
+    const prompter = new ScriptedPrompter({ '--identity': 'auto', '--yes': [false] });
     const run = await runCli(['install', '--target', 'xray', '--addon-version', other!], {
       env,
       system: async (options) => ({ ...(await createSystem(options)), prompter }),
@@ -139,13 +139,20 @@ describe('adot install as a wizard', () => {
     expect(prompter.asked).toEqual([
       expect.objectContaining({ kind: 'select', flag: '--identity' }),
       expect.objectContaining({ kind: 'confirm', flag: '--yes', message: 'Apply these changes to cluster demo?' }),
-      expect.objectContaining({
-        kind: 'confirm',
-        flag: '--yes',
-        message: expect.stringContaining(`Update it to ${other}`),
-      }),
     ]);
+    expect(run.stderr).toMatch(
+      new RegExp(`Approving this plan also answers:\\n {2}! .*Update it to ${other!.replace(/\./g, '\\.')}`),
+    );
     expect(sandbox.eks.describeAddon(sandbox.defaultCluster, 'adot').addonVersion).toBe('v0.151.0-eksbuild.2');
+
+    const accepted = new ScriptedPrompter({ '--identity': 'auto', '--yes': [true] });
+    const update = await runCli(['install', '--target', 'xray', '--addon-version', other!], {
+      env,
+      system: async (options) => ({ ...(await createSystem(options)), prompter: accepted }),
+    });
+    expect(update.code, update.stderr).toBe(0);
+    expect(accepted.asked.filter((q) => q.kind === 'confirm')).toHaveLength(1);
+    expect(sandbox.eks.describeAddon(sandbox.defaultCluster, 'adot').addonVersion).toBe(other);
   });
 
   it('shows the plan first; declining it changes nothing', async () => {
@@ -165,5 +172,25 @@ describe('adot install as a wizard', () => {
     expect(sandbox.eks.listAddons(sandbox.defaultCluster, {}).addons).toEqual([]);
     // only the nodes' role, which the sandbox's account has from the start
     expect(sandbox.iam.listRoles({}).items.map((role) => role.RoleName)).toEqual(['AmazonEKSNodeRole']);
+  });
+});
+
+describe('adot uninstall at a terminal', () => {
+  it('shows its plan, then asks once; the result is said once, not the step lines again', async () => {
+    const { sandbox, env } = await startFresh();
+    expect((await runCli(['install', '--target', 'xray'], { env })).code).toBe(0);
+    const prompter = new ScriptedPrompter({ '--yes': [true] });
+    const run = await runCli(['uninstall'], {
+      env,
+      system: async (options) => ({ ...(await createSystem(options)), prompter }),
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(prompter.asked).toEqual([
+      expect.objectContaining({ kind: 'confirm', flag: '--yes', message: 'Uninstall ADOT from demo?' }),
+    ]);
+    expect(run.stderr).toMatch(/adot uninstall will make \d+ changes on demo:\n[\s\S]*delete +EKS add-on adot on demo/);
+    expect(run.stdout.trim()).toMatch(/^ADOT uninstalled from demo \(\d+ changes\)\.$/);
+    // the pod identity agent stays: other workloads may use it
+    expect(sandbox.eks.listAddons(sandbox.defaultCluster, {}).addons).toEqual(['eks-pod-identity-agent']);
   });
 });

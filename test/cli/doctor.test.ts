@@ -389,6 +389,17 @@ describe('adot doctor output and options', () => {
     expect(run.code).toBe(0);
     expect(check(document, 'collector.deployment').status).toBe('pass');
     expect(run.stderr).toContain('waiting');
+    expect(run.stderr).not.toContain('gave up');
+  });
+
+  it('--wait that runs out says it gave up, after how long and on what, as its last line', async () => {
+    const seed = scenarioSeed('installed-healthy');
+    seed.behaviour = { ...seed.behaviour, rolloutSeconds: 600 };
+    const { run } = await doctorInSeed(seed, ['--wait', '1s']);
+    expect(run.code).toBe(1);
+    const last = run.stderr.trim().split('\n').at(-1) ?? '';
+    expect(last).toMatch(/^gave up after \d\.\d s waiting for: .*collector\.deployment/);
+    expect(last).not.toContain('after 0.0 s');
   });
 });
 

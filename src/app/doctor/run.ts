@@ -17,6 +17,8 @@ export interface DoctorRun {
   results: CheckResult[];
   facts: DoctorFacts;
   rounds: number;
+  /** under --wait: the deadline came with retryable checks still failing or warning */
+  gaveUp?: { afterMs: number; pending: string[] };
 }
 
 function waitingOn(results: readonly CheckResult[], checks: readonly Check[]): CheckResult[] {
@@ -35,7 +37,8 @@ export async function runDoctor(
   } = {},
 ): Promise<DoctorRun> {
   const checks = options.checks ?? ALL_CHECKS;
-  const deadline = options.waitMs === undefined ? undefined : sources.clock.now() + options.waitMs;
+  const started = sources.clock.now();
+  const deadline = options.waitMs === undefined ? undefined : started + options.waitMs;
   let delay = WAIT_FIRST_DELAY_MS;
   let rounds = 0;
   for (;;) {
@@ -45,7 +48,10 @@ export async function runDoctor(
     const pending = waitingOn(results, checks);
     if (deadline === undefined || pending.length === 0) return { results, facts, rounds };
     const left = deadline - sources.clock.now();
-    if (left <= 0) return { results, facts, rounds };
+    if (left <= 0) {
+      const gaveUp = { afterMs: sources.clock.now() - started, pending: pending.map((r) => r.id) };
+      return { results, facts, rounds, gaveUp };
+    }
     const pause = Math.min(delay, left);
     options.onRetry?.(
       pending.map((r) => r.id),

@@ -1,3 +1,4 @@
+import { formatElapsed } from '../../core/elapsed.js';
 import type { AddonInfo, AddonPodIdentityAssociation } from '../../ports.js';
 import { failure } from '../../core/errors.js';
 import { addonConfirmation, decideAddon, formatHealth, type AddonDecision } from '../../core/plan/addon.js';
@@ -192,5 +193,5 @@ export function addonActiveStep(
 }
 
 export function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
+  return formatElapsed(ms);
 }

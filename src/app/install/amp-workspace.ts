@@ -3,9 +3,11 @@
  * a terminal from the region's workspaces, or to be created (by alias). A workspace to create gets its own step,
  * which the collector's configuration waits for.
  */
+import { formatElapsed } from '../../core/elapsed.js';
 import type { AmpWorkspaceInfo } from '../../ports.js';
 import { failure, timeoutError } from '../../core/errors.js';
 import { ampRemoteWriteUrl, resolveAmp, type TemplateValues } from '../../core/templates/values.js';
+import { validatedAs } from './prompt-validation.js';
 import type { OperationDeps } from './deps.js';
 import { assertWorkspaceAlias, type InstallRequest } from './inputs.js';
 import type { StepDefinition } from './runner.js';
@@ -40,7 +42,11 @@ function describe(workspace: AmpWorkspaceInfo): string {
 }
 
 /** In a terminal, with no workspace flag: the region's workspaces first, then "create one", then "enter a URL or id". */
-async function askForWorkspace(deps: OperationDeps, region: string): Promise<AmpDestination> {
+async function askForWorkspace(
+  deps: OperationDeps,
+  region: string,
+  allowCustomEndpoint: boolean,
+): Promise<AmpDestination> {
   const workspaces = (await deps.amp.listWorkspaces(region)).filter((ws) => USABLE.has(String(ws.status)));
   type Answer = { workspace: AmpWorkspaceInfo } | 'create' | 'enter';
   const answer = await deps.prompter.select<Answer>({
@@ -64,14 +70,7 @@ async function askForWorkspace(deps: OperationDeps, region: string): Promise<Amp
     const alias = await deps.prompter.input({
       message: 'Alias of the new workspace',
       flag: '--amp-workspace-alias',
-      validate: (value) => {
-        try {
-          assertWorkspaceAlias(value);
-          return true;
-        } catch (error) {
-          return (error as Error).message;
-        }
-      },
+      validate: validatedAs((value) => assertWorkspaceAlias(value)),
     });
     const existing = await workspaceByAlias(deps, region, alias.trim());
     return existing === undefined ? { kind: 'create', alias: alias.trim() } : { kind: 'found', workspace: existing };
@@ -81,24 +80,25 @@ async function askForWorkspace(deps: OperationDeps, region: string): Promise<Amp
       await deps.prompter.input({
         message: 'Remote-write URL, or workspace id (ws-…)',
         flag: '--amp-remote-write-url',
-        validate: (text) => {
-          try {
-            resolveAmp(ampValues(region, text.trim()));
-            return true;
-          } catch (error) {
-            return (error as Error).message;
-          }
-        },
+        // the flags' own check: a workspace id as --amp-workspace-id, a URL as --amp-remote-write-url
+        validate: validatedAs((text) => resolveAmp(ampValues(region, text.trim(), allowCustomEndpoint))),
       })
     ).trim();
-    const values = ampValues(region, value);
+    const values = ampValues(region, value, allowCustomEndpoint);
     return { kind: 'given', ampRemoteWriteUrl: values.ampRemoteWriteUrl, ampWorkspaceId: values.ampWorkspaceId };
   }
   return { kind: 'found', workspace: answer.workspace };
 }
 
-function ampValues(region: string, value: string): TemplateValues {
-  const base = { region, clusterName: '', namespace: 'default', serviceAccount: 'default', collectorName: 'default' };
+function ampValues(region: string, value: string, allowCustomEndpoint: boolean): TemplateValues {
+  const base = {
+    region,
+    clusterName: '',
+    namespace: 'default',
+    serviceAccount: 'default',
+    collectorName: 'default',
+    allowCustomEndpoint,
+  };
   return value.startsWith('ws-') ? { ...base, ampWorkspaceId: value } : { ...base, ampRemoteWriteUrl: value };
 }
 
@@ -117,7 +117,7 @@ export async function chooseAmpDestination(
       ? { kind: 'create', alias: request.ampWorkspaceAlias }
       : { kind: 'found', workspace: found };
   }
-  return askForWorkspace(deps, region);
+  return askForWorkspace(deps, region, request.allowCustomEndpoint);
 }
 
 /**
@@ -164,7 +164,7 @@ export function ampWorkspaceStep(
         if (remaining <= 0) {
           throw timeoutError(
             'AmpWorkspaceTimeout',
-            `AMP workspace ${alias} is not ACTIVE: ${workspace?.status ?? 'gone'}`,
+            `AMP workspace ${alias} is not ACTIVE after ${formatElapsed(deps.clock.now() - started)}: ${workspace?.status ?? 'gone'}`,
             {
               hint: `aws amp describe-workspace --region ${region} --workspace-id ${workspace?.workspaceId ?? '<id>'}`,
             },
@@ -180,7 +180,7 @@ export function ampWorkspaceStep(
           );
         }
       }
-      const waited = planned.action === 'create' ? ` after ${((deps.clock.now() - started) / 1000).toFixed(1)} s` : '';
+      const waited = planned.action === 'create' ? ` after ${formatElapsed(deps.clock.now() - started)}` : '';
       return { detail: `${workspace.workspaceId} ACTIVE${waited}` };
     },
   };

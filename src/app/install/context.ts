@@ -1,3 +1,4 @@
+import { certManagerInventory } from '../../core/checks/cert-manager-inventory.js';
 import type { AddonInfo, AddonVersionInfo, ClusterInfo, KubeObject, PodIdentityAssociationInfo } from '../../ports.js';
 import { defaultVersionForCluster, needsAddonRbac } from '../../core/compat.js';
 import { failure, isAdotError, type AdotError } from '../../core/errors.js';
@@ -221,6 +222,20 @@ function chooseIdentity(
   return decision;
 }
 
+/** The cluster's cert-manager version, to mark the versions it rules out; unknown when it cannot be read. */
+async function certManagerVersionOf(deps: OperationDeps): Promise<string | undefined> {
+  const kube = deps.kube();
+  try {
+    const [deployments, crds] = await Promise.all([
+      kube.list('apps/v1', 'Deployment'),
+      kube.list('apiextensions.k8s.io/v1', 'CustomResourceDefinition').catch(() => []),
+    ]);
+    return certManagerInventory(deployments, crds).version;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The add-on version: asked for (default preselected) when interactive and not given, else resolved from the flag.
  * A failure to resolve is kept, not thrown, so the prerequisites can say why first (e.g. Kubernetes too old).
@@ -243,7 +258,12 @@ async function chooseAddonVersion(
         exact: await deps.prompter.select({
           message: `ADOT add-on version for Kubernetes ${input.clusterVersion}?`,
           flag: '--addon-version',
-          choices: sortVersionsForPrompt(input.available, input.clusterVersion, input.installed),
+          choices: sortVersionsForPrompt(
+            input.available,
+            input.clusterVersion,
+            input.installed,
+            await certManagerVersionOf(deps),
+          ),
           default: preselected,
         }),
       };

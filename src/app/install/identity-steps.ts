@@ -3,6 +3,7 @@
  * when it switches identity: an association it made is deleted under IRSA, and an IRSA annotation it set is removed
  * under Pod Identity (the AWS SDKs prefer web identity, so a stale annotation would win).
  */
+import { formatElapsed } from '../../core/elapsed.js';
 import type { PodIdentityAssociationInfo } from '../../ports.js';
 import { failure, timeoutError } from '../../core/errors.js';
 import { ROLE_ARN_ANNOTATION } from '../../core/checks/collector-identity.js';
@@ -102,7 +103,7 @@ export function podIdentityAgentReadyStep(
         if (remaining <= 0) {
           throw timeoutError(
             'PodIdentityAgentTimeout',
-            `DaemonSet ${where} not ready: ${readiness?.message ?? 'it does not exist'}`,
+            `DaemonSet ${where} not ready after ${formatElapsed(deps.clock.now() - started)}: ${readiness?.message ?? 'it does not exist'}`,
             { hint: `kubectl -n ${POD_IDENTITY_AGENT_NAMESPACE} describe daemonset ${POD_IDENTITY_AGENT_DAEMONSET}` },
           );
         }

@@ -115,10 +115,18 @@ export function installSummary(context: ResolvedInstallContext, changes: number,
   ].join('\n');
 }
 
-export function reviewText(steps: readonly Step[], changes: number, cluster: string): string {
+/** The plan a person approves once: every step, then what needs care (each a question a step would ask). */
+export function reviewText(
+  steps: readonly Step[],
+  changes: number,
+  cluster: string,
+  cautions: readonly string[] = [],
+  command = 'install',
+): string {
   return [
-    `adot install will make ${changes} change${changes === 1 ? '' : 's'} on ${cluster}:`,
+    `adot ${command} will make ${changes} change${changes === 1 ? '' : 's'} on ${cluster}:`,
     ...stepLines(steps),
+    ...(cautions.length === 0 ? [] : ['Approving this plan also answers:', ...cautions.map((c) => `  ! ${c}`)]),
   ].join('\n');
 }
 

@@ -1,3 +1,4 @@
+import { formatElapsed } from '../../core/elapsed.js';
 import { timeoutError } from '../../core/errors.js';
 import { daemonSetReadiness } from '../../core/identity/pod-identity-agent.js';
 import type { OperationDeps } from './deps.js';
@@ -71,7 +72,7 @@ export function rolloutStep(
         if (remaining <= 0) {
           throw timeoutError(
             'RolloutTimeout',
-            `${kind} ${where} not rolled out: ${
+            `${kind} ${where} not rolled out after ${formatElapsed(deps.clock.now() - started)}: ${
               last === undefined
                 ? 'it does not exist (is the operator running?)'
                 : `${last.summary}${last.message && last.message !== last.summary ? `: ${last.message}` : ''}`

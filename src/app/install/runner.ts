@@ -96,22 +96,43 @@ export class Confirmations {
     if (!yes) throw failure('Declined', `Stopped: declined "${question}"`);
     this.answered.add(question);
   }
+
+  /** questions the person already answered by approving a plan that showed them */
+  approve(questions: readonly string[]): void {
+    for (const question of questions) this.answered.add(question);
+  }
+}
+
+export interface PlanReview {
+  interactive: boolean;
+  /** prints the plan, with the steps' own questions (e.g. replacing an add-on version) as cautions under it */
+  show(steps: Step[], changes: number, cautions: string[]): void;
+  question: string;
+  /** ask the question even when not interactive (then only --yes answers it): for runs that only remove */
+  required?: boolean;
 }
 
 /**
  * Asks every confirmation the plan needs before the first change, so a refusal changes nothing. A person at a
- * terminal first sees the whole plan and approves it; --yes and unattended runs go ahead (they asked for it).
+ * terminal first sees the whole plan, with what needs care, and approves it once; --yes and unattended runs go ahead
+ * (they asked for it) unless a step needs an answer, which only --yes gives.
  */
 export async function confirmPlan(
   entries: readonly PlanEntry[],
   confirmations: Confirmations,
-  review?: { interactive: boolean; show(steps: Step[], changes: number): void; question: string },
+  review?: PlanReview,
 ): Promise<void> {
   const steps = plannedSteps(entries);
   const changes = countChanges(steps);
-  if (review?.interactive === true && changes > 0) {
-    review.show(steps, changes);
-    await confirmations.ask(review.question);
+  const cautions = entries.flatMap(({ planned }) => (planned.confirm === undefined ? [] : [planned.confirm]));
+  if (review !== undefined && changes > 0) {
+    if (review.interactive) {
+      review.show(steps, changes, cautions);
+      await confirmations.ask(review.question);
+      confirmations.approve(cautions);
+    } else if (review.required === true) {
+      await confirmations.ask(review.question);
+    }
   }
   for (const { planned } of entries) {
     if (planned.confirm !== undefined) await confirmations.ask(planned.confirm);
@@ -170,7 +191,7 @@ export async function applySteps(
         detail = outcome?.detail ?? detail;
       }
       done.push({ id: definition.id, action, resource: definition.resource, detail });
-      if (action === 'skipped') spinner.warn(`${definition.resource}: skipped (${detail})`);
+      if (action === 'skipped') spinner.skip(`${definition.resource}: skipped (${detail})`);
       else spinner.succeed(`${definition.resource}: ${describeOutcome(action, detail)}`);
     } catch (error) {
       const adotError = toAdotError(error, deps.signal);

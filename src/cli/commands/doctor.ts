@@ -100,6 +100,7 @@ export function register(program: Command, ctx: CommandContext): void {
       system.output.result(result.document, () =>
         renderDoctorText(result.document, { color: system.output.color, short: system.output.format === 'short' }),
       );
+      if (result.gaveUp !== undefined) system.output.info(result.gaveUp);
       return result.exitStatus;
     }),
   );

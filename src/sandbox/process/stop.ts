@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { failure } from '../../core/errors.js';
 import { isProcessAlive, readSandboxInfo, sandboxPaths } from './files.js';
 import { isSandboxProcess } from './identity.js';
 
@@ -17,7 +18,8 @@ async function waitUntilGone(pid: number, timeoutMs: number, pollMs: number): Pr
 }
 
 /**
- * SIGTERM, wait until the process is gone (then SIGKILL after the deadline), remove sandbox.json. When nothing
+ * SIGTERM, wait until the process is gone (then SIGKILL after the deadline), remove sandbox.json; it returns only
+ * once the process has exited or is a zombie (isProcessAlive), and fails if even SIGKILL did not end it. When nothing
  * runs — or the pid sandbox.json names is not the sandbox it started (identity.ts) — only the stale sandbox.json is
  * cleaned up, nothing is signalled, and `stopped` is false.
  */
@@ -44,7 +46,12 @@ export async function stopDetachedSandbox(
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
     }
-    await waitUntilGone(info.pid, 2_000, pollMs);
+    // a process that outlives SIGKILL is stuck in the kernel: say so rather than report it stopped
+    if (!(await waitUntilGone(info.pid, 2_000, pollMs))) {
+      throw failure('SandboxStillRunning', `the sandbox process ${info.pid} is still running after SIGKILL`, {
+        hint: `ps -o pid,stat,wchan -p ${info.pid}   # then run adot sandbox stop again`,
+      });
+    }
   }
   await rm(infoPath, { force: true });
   return { stopped: true, pid: info.pid };
