@@ -1,7 +1,7 @@
 import { delimiter } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { OutputFormat } from '../ports.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../core/duration.js';
 
 /** Global options after flags and environment variables are merged (flags win). */
 export interface GlobalOptions {

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { usageError } from '../../core/errors.js';
 import type { CommandContext } from '../context.js';
-import { parseDuration } from '../duration.js';
+import { parseDuration } from '../../core/duration.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -34,7 +34,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--shutdown-timeout <duration>', 'how long a shutdown lets exporters deliver what they hold', '10s')
     .action(
       ctx.action({ outputs: ['text'] }, async (invocation) => {
-        const { collectorRun } = await import('../../app/collector.js');
+        const { collectorRun, tuneHeapForCollector, exposeGarbageCollector } = await import('../../app/collector.js');
         const options = invocation.options;
         const configFile = options['config'] as string | undefined;
         const shutdownTimeout = options['shutdownTimeout'] as string;
@@ -46,9 +46,8 @@ export function register(program: Command, ctx: CommandContext): void {
         }
         let collectGarbage: (() => void) | undefined;
         if (invocation.ownsProcess) {
-          const heap = await import('../../collector/runtime/heap-tuning.js');
-          heap.tuneHeapForCollector();
-          collectGarbage = heap.exposeGarbageCollector();
+          tuneHeapForCollector();
+          collectGarbage = exposeGarbageCollector();
         }
         const { global } = invocation;
         return collectorRun(

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
 import type { CommandContext } from '../context.js';
-import { parseDuration } from '../duration.js';
+import { parseDuration } from '../../core/duration.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
