@@ -165,6 +165,12 @@ export async function createSystem(options: SystemOptions): Promise<System> {
   };
 }
 
+/** A Kubernetes client for one context of a kubeconfig file: how `adot sandbox start|status` read the collectors. */
+export async function kubeForKubeconfigFile(kubeconfigFile: string, context: string): Promise<Kube> {
+  const { ClientNodeKube, loadKubeConfig } = await import('./adapters/kube/kube.js');
+  return new ClientNodeKube({ kubeConfig: loadKubeConfig({ paths: [kubeconfigFile] }, context), clock: systemClock });
+}
+
 /**
  * The SDK reads these variables from process.env itself; we read them from the environment we were given (the
  * same object in production) so that an embedding caller or a test can pass its own. Anything not set here

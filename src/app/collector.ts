@@ -16,6 +16,9 @@ import { startCollector, type RunningCollector } from '../collector/runtime/coll
 import type { Logger } from '../collector/telemetry/logger.js';
 import { missingValue, parseSetValues, validateClusterName } from './install/validate.js';
 
+/** the heap settings `adot collector run` applies when it owns the process (the CLI reaches the runtime through app) */
+export { exposeGarbageCollector, tuneHeapForCollector } from '../collector/runtime/heap-tuning.js';
+
 export interface CollectorRunOptions {
   /** path of a collector configuration (YAML) */
   configFile?: string;

@@ -4,6 +4,8 @@ import { stringify } from 'yaml';
 import { failure } from '../core/errors.js';
 import type { Kube } from '../ports.js';
 import { listSandboxCollectors, type SandboxCollector } from '../sandbox/process/collectors.js';
+
+export { describeSandboxCollector } from '../sandbox/process/collectors.js';
 import { assertSandboxDir, readSandboxInfo, sandboxPaths, type SandboxInfoFile } from '../sandbox/process/files.js';
 import { isSandboxProcess } from '../sandbox/process/identity.js';
 import { serveSandbox } from '../sandbox/process/serve.js';
@@ -26,16 +28,8 @@ export interface SandboxInfo {
   collectors: SandboxCollector[];
 }
 
-/** a Kubernetes client for one cluster (context) of the sandbox's kubeconfig file */
+/** a Kubernetes client for one cluster (context) of the sandbox's kubeconfig file (src/system.ts builds it) */
 export type SandboxKubeFactory = (kubeconfigFile: string, cluster: string) => Promise<Kube>;
-
-const clientNodeKube: SandboxKubeFactory = async (kubeconfigFile, cluster) => {
-  const [{ ClientNodeKube, loadKubeConfig }, { systemClock }] = await Promise.all([
-    import('../adapters/kube/kube.js'),
-    import('../adapters/clock.js'),
-  ]);
-  return new ClientNodeKube({ kubeConfig: loadKubeConfig({ paths: [kubeconfigFile] }, cluster), clock: systemClock });
-};
 
 async function collectorsOf(info: SandboxInfoFile, kubeFor: SandboxKubeFactory): Promise<SandboxCollector[]> {
   const perCluster = await Promise.all(
@@ -58,7 +52,7 @@ export interface SandboxStartOptions {
   nodePath: string;
   readFile?: ReadFile;
   readyTimeoutMs?: number;
-  kubeFor?: SandboxKubeFactory;
+  kubeFor: SandboxKubeFactory;
 }
 
 /** Validates the seed (a bad one is a usage error and nothing is written), then starts the detached sandbox. */
@@ -79,7 +73,7 @@ export async function sandboxStart(options: SandboxStartOptions): Promise<Sandbo
     ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
   });
   // the listing is for the person reading; a sandbox that started is not a failure when it cannot be read
-  const collectors = await collectorsOf(info, options.kubeFor ?? clientNodeKube).catch(() => []);
+  const collectors = await collectorsOf(info, options.kubeFor).catch(() => []);
   return infoOf(dir, info, collectors);
 }
 
@@ -96,10 +90,10 @@ function infoOf(dir: string, info: SandboxInfoFile, collectors: SandboxCollector
 }
 
 /** The sandbox running in dir, with its collectors' listeners read from its clusters; fails when none runs. */
-export async function sandboxStatus(options: { dir: string; kubeFor?: SandboxKubeFactory }): Promise<SandboxInfo> {
+export async function sandboxStatus(options: { dir: string; kubeFor: SandboxKubeFactory }): Promise<SandboxInfo> {
   const dir = resolve(options.dir);
   const info = await runningSandboxInfo(dir, options.dir);
-  return infoOf(dir, info, await collectorsOf(info, options.kubeFor ?? clientNodeKube));
+  return infoOf(dir, info, await collectorsOf(info, options.kubeFor));
 }
 
 async function runningSandboxInfo(dir: string, given: string): Promise<SandboxInfoFile> {

@@ -2,7 +2,7 @@ import { delimiter } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_TIMEOUT_MS } from '../app/install/deps.js';
 import type { OutputFormat } from '../ports.js';
-import { formatDuration, parseDuration } from './duration.js';
+import { formatDuration, parseDuration } from '../core/duration.js';
 
 /** Global options after flags and environment variables are merged (flags win). */
 export interface GlobalOptions {

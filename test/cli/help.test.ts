@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TIMEOUT_MS } from '../../src/app/install/deps.js';
-import { formatDuration } from '../../src/cli/duration.js';
+import { formatDuration } from '../../src/core/duration.js';
 import { TEMPLATE_TARGETS } from '../../src/core/targets.js';
 import { describeSettableKeys } from '../../src/core/templates/settings.js';
 import { runCli } from '../helpers/cli.js';

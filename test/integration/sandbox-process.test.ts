@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxEnv, sandboxStart, sandboxStop } from '../../src/app/sandbox.js';
 import { isAdotError } from '../../src/core/errors.js';
 import { isProcessAlive, parseEnvFile } from '../../src/sandbox/process/files.js';
+import { kubeForKubeconfigFile as kubeFor } from '../../src/system.js';
 import { SANDBOX_ENV_NAMES } from '../helpers/sandbox.js';
 
 const run = promisify(execFile);
@@ -33,7 +34,7 @@ describe('detached sandbox process', () => {
     const seedFile = join(dir, 'bad-seed.yaml');
     await writeFile(seedFile, 'clusters:\n  - name: demo\n    verison: "1.22"\n');
     const sandboxDir = join(dir, 'never');
-    const attempt = sandboxStart({ dir: sandboxDir, seedFile, serveCommand, nodePath: process.execPath });
+    const attempt = sandboxStart({ dir: sandboxDir, seedFile, serveCommand, nodePath: process.execPath, kubeFor });
     await expect(attempt).rejects.toSatisfy(
       (error) => isAdotError(error) && error.exitStatus === 2 && /clusters\[0\]\.verison/.test(error.message),
     );
@@ -43,11 +44,11 @@ describe('detached sandbox process', () => {
   it('starts detached, serves aws and kubectl through the env file, and stops without leaving a process', async () => {
     const seedFile = join(dir, 'seed.yaml');
     await writeFile(seedFile, 'clusters:\n  - name: demo\n    presets: [cert-manager-v1.5.3]\n  - name: second\n');
-    const info = await sandboxStart({ dir, seedFile, serveCommand, nodePath: process.execPath });
+    const info = await sandboxStart({ dir, seedFile, serveCommand, nodePath: process.execPath, kubeFor });
     expect(isProcessAlive(info.pid)).toBe(true);
     expect(info.clusters.map((cluster) => cluster.name)).toEqual(['demo', 'second']);
 
-    const again = sandboxStart({ dir, scenario: 'fresh', serveCommand, nodePath: process.execPath });
+    const again = sandboxStart({ dir, scenario: 'fresh', serveCommand, nodePath: process.execPath, kubeFor });
     await expect(again).rejects.toSatisfy(
       (error) => isAdotError(error) && error.code === 'SandboxRunning' && /adot sandbox stop/.test(error.hint ?? ''),
     );
@@ -99,7 +100,13 @@ describe('detached sandbox process', () => {
     await writeFile(victim, 'precious\n');
     await symlink(victim, join(planted, 'sandbox.log'));
     await symlink(victim, join(planted, 'kubeconfig'));
-    const info = await sandboxStart({ dir: planted, scenario: 'fresh', serveCommand, nodePath: process.execPath });
+    const info = await sandboxStart({
+      dir: planted,
+      scenario: 'fresh',
+      serveCommand,
+      nodePath: process.execPath,
+      kubeFor,
+    });
     try {
       expect(await readFile(victim, 'utf8')).toBe('precious\n');
       for (const name of ['sandbox.log', 'kubeconfig', 'env', 'sandbox.json']) {
@@ -114,7 +121,7 @@ describe('detached sandbox process', () => {
     const file = join(dir, 'a-file');
     await writeFile(file, '');
     for (const attempt of [
-      () => sandboxStart({ dir: file, scenario: 'fresh', serveCommand, nodePath: process.execPath }),
+      () => sandboxStart({ dir: file, scenario: 'fresh', serveCommand, nodePath: process.execPath, kubeFor }),
       () => sandboxStop({ dir: file }),
       () => sandboxEnv({ dir: file }),
     ]) {
@@ -130,6 +137,7 @@ describe('detached sandbox process', () => {
       dir: failing,
       serveCommand: ['-e', 'console.error("boom: cannot serve"); process.exit(3)', '--'],
       nodePath: process.execPath,
+      kubeFor,
     });
     await expect(attempt).rejects.toSatisfy(
       (error) =>

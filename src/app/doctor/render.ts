@@ -2,14 +2,14 @@
  * The text report: checks grouped by category with ✓ ! ✗ - symbols, details under what is not passing, and a
  * summary line. `short` lists only warnings and failures.
  */
-import { Chalk } from 'chalk';
+import { createStyle } from '../../ui/style.js';
 import type { DoctorDocument } from './document.js';
 
 const SYMBOL = { pass: '✓', warn: '!', fail: '✗', skip: '-' } as const;
 
 export function renderDoctorText(document: DoctorDocument, options: { color: boolean; short: boolean }): string {
-  const chalk = new Chalk({ level: options.color ? 1 : 0 });
-  const paint = { pass: chalk.green, warn: chalk.yellow, fail: chalk.red, skip: chalk.dim } as const;
+  const style = createStyle(options.color ? 1 : 0);
+  const paint = { pass: style.ok, warn: style.warn, fail: style.fail, skip: style.dim } as const;
   const lines: string[] = [];
   const shown = options.short
     ? document.checks.filter((c) => c.status === 'warn' || c.status === 'fail')
@@ -19,13 +19,13 @@ export function renderDoctorText(document: DoctorDocument, options: { color: boo
     if (check.category !== category) {
       category = check.category;
       if (lines.length > 0) lines.push('');
-      lines.push(chalk.bold(category));
+      lines.push(style.bold(category));
     }
     lines.push(`  ${paint[check.status](SYMBOL[check.status])} ${check.id}: ${check.message}`);
     if (check.status === 'warn' || check.status === 'fail') {
       if (check.observed !== undefined) lines.push(`      observed: ${check.observed}`);
       if (check.expected !== undefined) lines.push(`      expected: ${check.expected}`);
-      if (check.hint !== undefined) lines.push(`      ${chalk.cyan('hint:')} ${check.hint}`);
+      if (check.hint !== undefined) lines.push(`      ${style.bold('hint:')} ${check.hint}`);
     }
   }
   const { pass, warn, fail, skip } = document.summary;

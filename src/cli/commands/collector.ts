@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { usageError } from '../../core/errors.js';
 import type { CommandContext } from '../context.js';
-import { parseDuration } from '../duration.js';
+import { parseDuration } from '../../core/duration.js';
 import { describeUsage } from '../help.js';
 import { listOption, repeatable } from '../options.js';
 
@@ -51,7 +51,7 @@ export function register(program: Command, ctx: CommandContext): void {
       }
       let collectGarbage: (() => void) | undefined;
       if (invocation.ownsProcess) {
-        const heap = await import('../../collector/runtime/heap-tuning.js');
+        const heap = await import('../../app/collector.js');
         heap.tuneHeapForCollector();
         collectGarbage = heap.exposeGarbageCollector();
       }

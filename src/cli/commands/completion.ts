@@ -17,15 +17,15 @@ export function register(program: Command, ctx: CommandContext): void {
   });
   command.action(
     ctx.action({ outputs: ['text'] }, async (invocation) => {
-      const [{ completionModel }, { completionScript }, { TARGETS }, { SCENARIOS }, { IDENTITY_CHOICES }] =
+      const [{ completionModel }, { completionScript }, { TARGETS }, { sandboxScenarios }, { IDENTITY_CHOICES }] =
         await Promise.all([
           import('../completion/model.js'),
           import('../completion/scripts.js'),
           import('../../core/targets.js'),
-          import('../../sandbox/seed/scenarios.js'),
+          import('../../app/sandbox.js'),
           import('../../core/identity/mode.js'),
         ]);
-      const scenarios = SCENARIOS.map((scenario) => scenario.name);
+      const scenarios = sandboxScenarios().map((scenario) => scenario.name);
       const model = completionModel(program, {
         '--target': TARGETS,
         '--scenario': scenarios,

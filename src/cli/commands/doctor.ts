@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
 import type { OutputFormat } from '../../ports.js';
 import type { CommandContext } from '../context.js';
-import { parseDuration } from '../duration.js';
+import { parseDuration } from '../../core/duration.js';
 import { describeUsage } from '../help.js';
 import { listOption, repeatable } from '../options.js';
 

@@ -39,9 +39,9 @@ export function register(program: Command, ctx: CommandContext): void {
   });
   start.action(
     ctx.action({ outputs: ['text', 'json', 'yaml'] }, async (invocation) => {
-      const [{ sandboxStart }, { describeSandboxCollector }] = await Promise.all([
+      const [{ sandboxStart, describeSandboxCollector }, { kubeForKubeconfigFile }] = await Promise.all([
         import('../../app/sandbox.js'),
-        import('../../sandbox/process/collectors.js'),
+        import('../../system.js'),
       ]);
       const dir = sandboxDir(invocation);
       const seed = invocation.options['seed'] as string | undefined;
@@ -52,6 +52,7 @@ export function register(program: Command, ctx: CommandContext): void {
         ...(scenario === undefined ? {} : { scenario }),
         serveCommand: [invocation.entryScript, 'sandbox', 'serve'],
         nodePath: invocation.nodePath,
+        kubeFor: kubeForKubeconfigFile,
       });
       const envFile = displayPath(invocation, started.envFile);
       invocation.output.result({ schemaVersion: 1, ok: true, ...started }, () =>
@@ -86,11 +87,11 @@ export function register(program: Command, ctx: CommandContext): void {
   });
   status.action(
     ctx.action({ outputs: ['text', 'json', 'yaml'] }, async (invocation) => {
-      const [{ sandboxStatus }, { describeSandboxCollector }] = await Promise.all([
+      const [{ sandboxStatus, describeSandboxCollector }, { kubeForKubeconfigFile }] = await Promise.all([
         import('../../app/sandbox.js'),
-        import('../../sandbox/process/collectors.js'),
+        import('../../system.js'),
       ]);
-      const status = await sandboxStatus({ dir: sandboxDir(invocation) });
+      const status = await sandboxStatus({ dir: sandboxDir(invocation), kubeFor: kubeForKubeconfigFile });
       invocation.output.result({ schemaVersion: 1, ok: true, ...status }, () =>
         [
           `Sandbox running (pid ${status.pid}) in ${displayPath(invocation, status.dir)}`,

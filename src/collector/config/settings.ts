@@ -2,7 +2,7 @@
  * Reading one component's settings with the collector's strictness: unknown keys and wrong types are errors that
  * name the exact key (exporters.awsxray.timeout), defaults apply only to absent keys.
  */
-import { parseDuration } from '../../cli/duration.js';
+import { parseDuration } from '../../core/duration.js';
 import { expandedOriginal } from '../../core/collector-config.js';
 
 export class SettingsError extends Error {
