@@ -67,7 +67,7 @@ export function register(program: Command, ctx: CommandContext): void {
           'Next:',
           `  . ${envFile}            # point aws, kubectl and adot at the sandbox`,
           '  adot doctor --pre',
-          `  adot sandbox status${dirFlag(invocation)}   # where the collectors adot install deploys listen`,
+          `  adot sandbox status${dirFlag(invocation)}   # where the collectors an install deploys listen`,
           `  adot sandbox stop${dirFlag(invocation)}`,
         ].join('\n'),
       );
