@@ -12,7 +12,7 @@ import { k8sApi, k8sPermissions, k8sVersion } from './k8s.js';
 import type { Check } from './types.js';
 
 /** the checks of the collector resource, and of its identity, which --mode addon-config replaces */
-const COLLECTOR_RESOURCE_CHECKS = new Set<Check>([
+const COLLECTOR_RESOURCE_CHECKS: readonly Check[] = [
   identityMode,
   podIdentityAgent,
   podIdentityAssociation,
@@ -26,7 +26,7 @@ const COLLECTOR_RESOURCE_CHECKS = new Set<Check>([
   ampWorkspace,
   collectorDeployment,
   collectorService,
-]);
+];
 
 export const ALL_CHECKS: readonly Check[] = [
   awsCredentials,
@@ -42,20 +42,8 @@ export const ALL_CHECKS: readonly Check[] = [
   addonConfiguration,
   addonStatus,
   operatorReady,
-  identityMode,
-  podIdentityAgent,
-  podIdentityAssociation,
-  iamOidcProvider,
-  iamRole,
-  iamTrustPolicy,
-  iamPolicies,
-  collectorServiceAccount,
-  collectorRbac,
-  collectorResource,
-  ampWorkspace,
-  collectorDeployment,
-  collectorService,
-].map((check) => (COLLECTOR_RESOURCE_CHECKS.has(check) ? unlessAddonCollectors(check) : check));
+  ...COLLECTOR_RESOURCE_CHECKS.map(unlessAddonCollectors),
+];
 
 export { runChecks, summarize, orderByDependencies, PRE_SKIP_REASON } from './runner.js';
 export type * from './types.js';
