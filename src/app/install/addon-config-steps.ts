@@ -7,7 +7,7 @@ import type { RoleTrust } from '../../core/plan/iam.js';
 import { addonRbacObjects } from '../../core/plan/manifests.js';
 import { addonConfiguration, type AddonConfigPlan } from './addon-config.js';
 import { addonActiveStep, addonStep } from './addon-steps.js';
-import { ampWorkspaceStep } from './amp-workspace.js';
+import { ampWorkspaceSteps } from './amp-workspace.js';
 import { ampRequest, type ResolvedInstallContext } from './context.js';
 import type { OperationDeps } from './deps.js';
 import { oidcProviderStep, policiesStep, roleStep } from './iam-steps.js';
@@ -57,17 +57,7 @@ export function addonConfigInstallSteps(
       : [oidcProviderStep(deps, context.irsaTrust!)]),
     roleStep(deps, { roleName: request.roleName, clusterName, trust: trustsFor(context, plan) }),
     policiesStep(deps, { roleName: request.roleName, targets: request.targets, prune: context.targetChanges.pruning }),
-    ...(context.amp.kind === 'create'
-      ? [
-          ampWorkspaceStep(deps, {
-            region: context.region,
-            alias: context.amp.alias,
-            deadline: run.deadline,
-            signal: run.signal,
-            onWorkspace: (id) => (context.createdWorkspace.id = id),
-          }),
-        ]
-      : []),
+    ...ampWorkspaceSteps(deps, context, run),
     addonStep(deps, {
       clusterName,
       version: context.addonVersion,

@@ -10,7 +10,8 @@ import { ampRemoteWriteUrl, resolveAmp, type TemplateValues } from '../../core/t
 import { validatedAs } from './prompt-validation.js';
 import type { OperationDeps } from './deps.js';
 import { assertWorkspaceAlias, type InstallRequest } from './inputs.js';
-import type { StepDefinition } from './runner.js';
+import type { ResolvedInstallContext } from './context.js';
+import type { InstallRun, StepDefinition } from './runner.js';
 
 export type AmpDestination =
   | { kind: 'none' }
@@ -184,4 +185,22 @@ export function ampWorkspaceStep(
       return { detail: `${workspace.workspaceId} ACTIVE${waited}` };
     },
   };
+}
+
+/** The workspace step an install needs: one when `--amp-workspace-alias` names a workspace to find or create. */
+export function ampWorkspaceSteps(
+  deps: OperationDeps,
+  context: ResolvedInstallContext,
+  run: InstallRun,
+): StepDefinition[] {
+  if (context.amp.kind !== 'create') return [];
+  return [
+    ampWorkspaceStep(deps, {
+      region: context.region,
+      alias: context.amp.alias,
+      deadline: run.deadline,
+      signal: run.signal,
+      onWorkspace: (id) => (context.createdWorkspace.id = id),
+    }),
+  ];
 }

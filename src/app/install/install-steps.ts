@@ -11,7 +11,7 @@ import type { DesiredObject } from '../../core/plan/manifests.js';
 import { isMetricsTarget } from '../../core/targets.js';
 import { addonConfigInstallSteps } from './addon-config-steps.js';
 import { addonActiveStep, addonStep } from './addon-steps.js';
-import { ampWorkspaceStep } from './amp-workspace.js';
+import { ampWorkspaceSteps } from './amp-workspace.js';
 import { collectorApplyStep } from './collector-step.js';
 import { ampRequest, type ResolvedInstallContext } from './context.js';
 import type { OperationDeps } from './deps.js';
@@ -93,17 +93,7 @@ export function installSteps(deps: OperationDeps, context: ResolvedInstallContex
       : [oidcProviderStep(deps, context.irsaTrust!)]),
     roleStep(deps, { roleName: request.roleName, clusterName, trust }),
     policiesStep(deps, { roleName: request.roleName, targets: request.targets, prune: context.targetChanges.pruning }),
-    ...(context.amp.kind === 'create'
-      ? [
-          ampWorkspaceStep(deps, {
-            region: context.region,
-            alias: context.amp.alias,
-            deadline: run.deadline,
-            signal: run.signal,
-            onWorkspace: (id) => (context.createdWorkspace.id = id),
-          }),
-        ]
-      : []),
+    ...ampWorkspaceSteps(deps, context, run),
     ...namespaceObject(values()).map((desired) => applyObjectStep(kube, desired)),
     ...serviceAccountObject(values(), podIdentity ? undefined : context.roleArn).map((desired) =>
       serviceAccountStep(deps, desired, { removeIrsaAnnotation: podIdentity }),
