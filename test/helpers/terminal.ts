@@ -12,36 +12,16 @@ export interface TerminalRun {
  * person's terminal) and types Ctrl-C once `typeCtrlCAfter` has appeared: the terminal's line discipline then sends
  * SIGINT to the whole foreground process group, as a person's Ctrl-C does (npx and node alike).
  */
-export function runInTerminal(
+export async function runInTerminal(
   command: string,
   options: { typeCtrlCAfter: string; cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
 ): Promise<TerminalRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qfec', `stty cols 120 rows 40; ${command}`, '/dev/null'], {
-      cwd: options.cwd,
-      env: { ...(options.env ?? process.env), TERM: 'xterm-256color' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let raw = '';
-    let typed = false;
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`no exit within ${options.timeoutMs ?? 60_000} ms; the terminal showed:\n${clean(raw)}`));
-    }, options.timeoutMs ?? 60_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      raw += chunk.toString('utf8');
-      if (!typed && clean(raw).includes(options.typeCtrlCAfter)) {
-        typed = true;
-        child.stdin.write('\x03');
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ screen: clean(raw), code });
-    });
+  const { typeCtrlCAfter, ...rest } = options;
+  const { screen, code } = await answerInTerminal(command, {
+    ...rest,
+    answers: [{ after: typeCtrlCAfter, keys: '\x03' }],
   });
+  return { screen, code };
 }
 
 /** Type `keys` once `after` has appeared on the screen (after what the previous answer waited for). */
@@ -53,7 +33,7 @@ export interface Answer {
 export const KEY = { enter: '\r', down: '\x1b[B', up: '\x1b[A', space: ' ', eraseLine: '\x15' } as const;
 
 /**
- * Runs a shell command in a real pseudo-terminal as runInTerminal does, and answers its prompts as a person would:
+ * Runs a shell command in a real pseudo-terminal (util-linux `script`, 120x40), and answers its prompts as a person would:
  * each answer's keys are typed once its text has appeared after the previous answer's, one keystroke at a time (an
  * escape sequence stays whole). `raw` keeps the escape sequences, to check colours.
  */
