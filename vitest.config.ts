@@ -9,5 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     reporters: ['default'],
+    // in-process SDK clients under Node 20 would print the SDK's Node-version notice once per test file; the CLI's own
+    // silence on a user's terminal is tested with a clean environment (test/cli/environment-errors.test.ts)
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

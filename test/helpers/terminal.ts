@@ -42,9 +42,11 @@ export function answerInTerminal(
   options: { answers: Answer[]; cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
 ): Promise<TerminalRun & { raw: string; unanswered: string[] }> {
   return new Promise((resolve, reject) => {
+    // a person's terminal: CI runners set CI=true, which (rightly) turns prompts and spinners off
+    const { CI: _ci, ...env } = options.env ?? process.env;
     const child = spawn('script', ['-qfec', `stty cols 120 rows 40; ${command}`, '/dev/null'], {
       cwd: options.cwd,
-      env: { ...(options.env ?? process.env), TERM: 'xterm-256color' },
+      env: { ...env, TERM: 'xterm-256color' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let raw = '';
