@@ -145,7 +145,7 @@ describe('pods/log, as the API server and the kubelet answer it', () => {
     expect(log('container=app&follow=true')).toBe('first\npartial\nthird\n');
   });
 
-  it("refuses as they do: options, a container the pod does not have, a previous container, one the sandbox doesn't run", () => {
+  it('refuses as they do: options, a container the pod does not have, a previous container, one waiting to start', () => {
     expect(failure('tailLines=-1')).toMatchObject({
       code: 422,
       message: 'PodLogOptions "cart-1" is invalid: tailLines: Invalid value: -1: must be greater than or equal to 0',
@@ -160,7 +160,19 @@ describe('pods/log, as the API server and the kubelet answer it', () => {
     expect(failure('', two).message).toBe(
       'a container name must be specified for pod cart-1, choose one of: [app proxy]',
     );
-    expect(failure('container=proxy', two).message).toMatch(/^the sandbox runs no container "proxy" for pod "cart-1"/);
+    // a container the sandbox does not run (an emulated workload's): one line saying it has no log, no invented ones
+    expect(log('container=proxy', two)).toMatch(
+      /^adot sandbox: container "proxy" of pod \S+\/cart-1 is emulated, not run: the sandbox has no log of it/,
+    );
+    expect(log('container=proxy', two).split('\n')).toHaveLength(2);
+    const waiting = {
+      ...pod,
+      status: { containerStatuses: [{ name: 'app', state: { waiting: { reason: 'ContainerCreating' } } }] },
+    };
+    expect(failure('', waiting)).toMatchObject({
+      code: 400,
+      message: 'container "app" in pod "cart-1" is waiting to start: ContainerCreating',
+    });
     // a pod on no node has no logs yet
     expect(log('', { ...pod, spec: { containers: [{ name: 'app' }] } })).toBe('');
   });

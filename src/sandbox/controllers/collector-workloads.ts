@@ -91,6 +91,7 @@ export function templateHash(workload: KubeObject): string {
   return [...digest.subarray(0, 10)].map((byte) => ALPHABET[byte % ALPHABET.length]).join('');
 }
 
-function suffix(length: number): string {
+/** a generated name's random suffix, as Kubernetes makes them */
+export function suffix(length: number): string {
   return [...randomBytes(length)].map((byte) => ALPHABET[byte % ALPHABET.length]).join('');
 }

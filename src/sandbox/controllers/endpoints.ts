@@ -16,15 +16,12 @@ export interface ServiceListeners {
 const MANAGED_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
 
 /**
- * The endpoints controller: for each Service with a selector, an Endpoints object with one loopback address per
- * ready replica of the Deployments whose pod template matches (no pods are emulated), empty subsets otherwise.
- * A Service whose backend really runs in the sandbox (a collector) gets the address and ports it listens on.
+ * The endpoints controller: for each Service with a selector, an Endpoints object with the address of each pod it
+ * selects, ready ones in addresses and the others in notReadyAddresses (pods without an address are left out), and
+ * the Service's ports resolved against the pods' container ports; empty subsets when it selects none. A Service
+ * whose backend really runs in the sandbox (a collector) gets the address and ports it listens on.
  */
 export class EndpointsController extends StoreController {
-  /** stable address per Deployment replica, so Endpoints do not churn */
-  private readonly addresses = new Map<string, string>();
-  private nextAddress = 2;
-
   constructor(
     store: ClusterStore,
     /** the pods that really serve a Service (collectors), when the sandbox runs them */
@@ -35,7 +32,6 @@ export class EndpointsController extends StoreController {
 
   protected reconcile(): void {
     const services = this.store.list('v1', 'Service');
-    const deployments = this.store.list('apps/v1', 'Deployment');
     const wanted = new Set<string>();
     for (const service of services) {
       const selector = stringRecord(specOf(service).selector);
@@ -47,12 +43,10 @@ export class EndpointsController extends StoreController {
         this.write(service, listenerSubsets(service, real));
         continue;
       }
-      const backends = deployments.filter(
-        (deployment) =>
-          (deployment.metadata.namespace ?? 'default') === namespace &&
-          selectorMatches(selector, stringRecord(record(record(specOf(deployment).template).metadata).labels)),
-      );
-      this.write(service, this.subsets(service, backends));
+      const backends = this.store
+        .list('v1', 'Pod', namespace)
+        .filter((pod) => selectorMatches(selector, pod.metadata.labels ?? {}) && podIP(pod) !== undefined);
+      this.write(service, podSubsets(service, backends));
     }
     for (const endpoints of this.store.list('v1', 'Endpoints')) {
       const key = `${endpoints.metadata.namespace ?? 'default'}/${endpoints.metadata.name}`;
@@ -60,38 +54,6 @@ export class EndpointsController extends StoreController {
         this.store.remove('v1', 'Endpoints', endpoints.metadata.name, endpoints.metadata.namespace);
       }
     }
-  }
-
-  private subsets(service: KubeObject, backends: KubeObject[]): Record<string, unknown>[] {
-    const addresses: Record<string, unknown>[] = [];
-    for (const deployment of backends) {
-      const ready = Number(statusOf(deployment).readyReplicas ?? 0);
-      for (let replica = 0; replica < ready; replica += 1) {
-        addresses.push({
-          ip: this.addressOf(`${deployment.metadata.uid ?? deployment.metadata.name}/${replica}`),
-          targetRef: {
-            kind: 'Pod',
-            namespace: deployment.metadata.namespace,
-            name: `${deployment.metadata.name}-${replica}`,
-          },
-        });
-      }
-    }
-    if (addresses.length === 0) return [];
-    const containers = array(record(record(specOf(backends[0] as KubeObject).template).spec).containers).map(record);
-    const ports = array(specOf(service).ports)
-      .map(record)
-      .map((port) => {
-        const target = port.targetPort ?? port.port;
-        const resolved = typeof target === 'string' ? namedContainerPort(containers, target) : target;
-        return {
-          ...(typeof port.name === 'string' ? { name: port.name } : {}),
-          port: resolved ?? port.port,
-          protocol: typeof port.protocol === 'string' ? port.protocol : 'TCP',
-          ...(typeof port.appProtocol === 'string' ? { appProtocol: port.appProtocol } : {}),
-        };
-      });
-    return [{ addresses, ports }];
   }
 
   private write(service: KubeObject, subsets: Record<string, unknown>[]): void {
@@ -121,17 +83,6 @@ export class EndpointsController extends StoreController {
       subsets,
     });
   }
-
-  private addressOf(key: string): string {
-    let address = this.addresses.get(key);
-    if (address === undefined) {
-      const index = this.nextAddress;
-      this.nextAddress += 1;
-      address = `127.0.${Math.floor(index / 254) % 256}.${(index % 254) + 1}`;
-      this.addresses.set(key, address);
-    }
-    return address;
-  }
 }
 
 /**
@@ -158,6 +109,60 @@ function listenerSubsets(service: KubeObject, pods: readonly ServiceListeners[])
     if (ports.length === 0) return [];
     return [{ addresses: [{ ip: pod.ip, targetRef: { kind: 'Pod', namespace, name: pod.pod } }], ports }];
   });
+}
+
+function podIP(pod: KubeObject): string | undefined {
+  const ip = statusOf(pod).podIP;
+  return typeof ip === 'string' && ip !== '' ? ip : undefined;
+}
+
+function podReady(pod: KubeObject): boolean {
+  return array(statusOf(pod).conditions)
+    .map(record)
+    .some((condition) => condition.type === 'Ready' && condition.status === 'True');
+}
+
+/** EndpointAddress of a pod (k8s.io/api core/v1): its IP, node and a targetRef to it */
+function podAddress(pod: KubeObject): Record<string, unknown> {
+  const nodeName = record(pod.spec).nodeName;
+  return {
+    ip: podIP(pod),
+    ...(typeof nodeName === 'string' ? { nodeName } : {}),
+    targetRef: {
+      kind: 'Pod',
+      namespace: pod.metadata.namespace,
+      name: pod.metadata.name,
+      ...(pod.metadata.uid === undefined ? {} : { uid: pod.metadata.uid }),
+    },
+  };
+}
+
+/** one subset for the selected pods, ports resolved against the first pod's containers (named targetPorts) */
+function podSubsets(service: KubeObject, pods: readonly KubeObject[]): Record<string, unknown>[] {
+  if (pods.length === 0) return [];
+  const sorted = [...pods].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  const addresses = sorted.filter(podReady).map(podAddress);
+  const notReadyAddresses = sorted.filter((pod) => !podReady(pod)).map(podAddress);
+  const containers = array(record((sorted[0] as KubeObject).spec).containers).map(record);
+  const ports = array(specOf(service).ports)
+    .map(record)
+    .map((port) => {
+      const target = port.targetPort ?? port.port;
+      const resolved = typeof target === 'string' ? namedContainerPort(containers, target) : target;
+      return {
+        ...(typeof port.name === 'string' ? { name: port.name } : {}),
+        port: resolved ?? port.port,
+        protocol: typeof port.protocol === 'string' ? port.protocol : 'TCP',
+        ...(typeof port.appProtocol === 'string' ? { appProtocol: port.appProtocol } : {}),
+      };
+    });
+  return [
+    {
+      ...(addresses.length === 0 ? {} : { addresses }),
+      ...(notReadyAddresses.length === 0 ? {} : { notReadyAddresses }),
+      ports,
+    },
+  ];
 }
 
 function namedContainerPort(containers: Record<string, unknown>[], name: string): number | undefined {

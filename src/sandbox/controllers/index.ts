@@ -10,6 +10,8 @@ import { EndpointsController } from './endpoints.js';
 import { OperatorController } from './operator.js';
 import { RolloutController } from './rollout.js';
 import { StatefulSetRolloutController } from './statefulset-rollout.js';
+import { collectorOf } from './collector-workloads.js';
+import { WorkloadPodsController } from './workload-pods.js';
 
 export { clusterAddonHooks, StoreAddonHooks, type ClusterAddonHooksContext } from './addon-hooks.js';
 export {
@@ -37,7 +39,8 @@ export interface ClusterControllerOptions {
 
 /**
  * Starts the controllers of one emulated cluster. Each reconciles once synchronously, in dependency order
- * (operator makes Deployments, rollouts make them and DaemonSets ready, endpoints follow ready replicas), so the
+ * (operator makes Deployments, rollouts make them and DaemonSets ready, the emulated workloads' pods follow, endpoints
+ * follow the pods), so the
  * cluster is settled when this returns; afterwards each reacts to store changes on its own. Collectors start
  * asynchronously once their Deployment has rolled out, which then becomes Available.
  */
@@ -65,6 +68,11 @@ export function startClusterControllers(store: ClusterStore, options: ClusterCon
     rolloutSeconds: options.rolloutSeconds,
     ...podHealth,
   });
+  // the collector runtime makes the pods of the collectors it runs; every other workload's pods are emulated
+  const workloadPods = new WorkloadPodsController(
+    store,
+    (workload) => runtime !== undefined && collectorOf(workload) !== undefined,
+  );
   const endpoints = new EndpointsController(store, (service) => runtime?.listenersOf(service));
   const controllers = [
     new OperatorController(store),
@@ -72,6 +80,7 @@ export function startClusterControllers(store: ClusterStore, options: ClusterCon
     rollout,
     daemonSets,
     statefulSets,
+    workloadPods,
     endpoints,
   ];
   for (const controller of controllers) controller.start();

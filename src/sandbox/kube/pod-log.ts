@@ -6,6 +6,9 @@
  * `sinceTime` drop older lines, `timestamps` prefixes each line with its time in RFC3339NanoFixed, `limitBytes` cuts
  * the output. Only the current file is read (rotated ones are not, as with the kubelet).
  *
+ * A container the sandbox does not run (an emulated workload's) answers one line saying the sandbox has no log of
+ * it, whatever the options; a container waiting to start is refused as the kubelet refuses it.
+ *
  * Not emulated: `follow` is answered with what the file holds now and the response ends (kubectl -f then exits);
  * `previous` finds no terminated container (the sandbox's containers never restart); the `stream` option.
  */
@@ -41,13 +44,35 @@ export function podLog(pod: KubeObject, query: URLSearchParams, source: PodLogSo
   if (options.previous) {
     throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
   }
-  const text = source?.read(pod, container);
-  if (text === undefined) {
-    throw badRequest(
-      `the sandbox runs no container "${container}" for pod "${name}": it writes the logs of the collectors it runs and of the demo workload only`,
-    );
+  const waiting = waitingReason(pod, container);
+  if (waiting !== undefined) {
+    // the kubelet's validateContainerLogStatus (pkg/kubelet/kubelet_pods.go)
+    throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ${waiting}`);
   }
+  const text = source?.read(pod, container);
+  if (text === undefined) return noLogLine(pod, container);
   return render(text, options, now.getTime());
+}
+
+/**
+ * What a log request of a container the sandbox does not run answers at once: one line saying so. Such a pod is
+ * emulated (cert-manager, the operator, …); what its process would have printed the sandbox cannot know, so it
+ * invents nothing.
+ */
+export function noLogLine(pod: KubeObject, container: string): string {
+  const where = `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`;
+  return `adot sandbox: container "${container}" of pod ${where} is emulated, not run: the sandbox has no log of it (it keeps the logs of the collectors it runs and of the demo workload only)\n`;
+}
+
+function waitingReason(pod: KubeObject, container: string): string | undefined {
+  const statuses = (pod.status as { containerStatuses?: unknown } | undefined)?.containerStatuses;
+  if (!Array.isArray(statuses)) return undefined;
+  const status = (statuses as { name?: unknown; state?: { waiting?: { reason?: unknown } } }[]).find(
+    (candidate) => candidate.name === container,
+  );
+  const waiting = status?.state?.waiting;
+  if (waiting === undefined) return undefined;
+  return typeof waiting.reason === 'string' ? waiting.reason : '';
 }
 
 function integer(query: URLSearchParams, key: string): number | undefined {
