@@ -1,3 +1,4 @@
+import { removeWithDependents } from '../kube/gc.js';
 import { addonCollectorObjects, addonOperatorObjectsWith } from '../seed/addon-collectors/index.js';
 import { POD_IDENTITY_AGENT_ADDON } from '../seed/addon-namespaces.js';
 import { ADDON_MANAGED_LABEL, addonOperatorObjects } from '../seed/addon-objects.js';
@@ -89,8 +90,10 @@ export class ManagedObjectsHooks implements ClusterAddonHooks {
     return this.store.get(object.apiVersion, object.kind, object.metadata.name, object.metadata.namespace);
   }
 
+  /** deleted as through the API: the garbage collector takes its dependents along (a Deployment's pods) */
   protected delete(object: KubeObject): void {
-    this.store.remove(object.apiVersion, object.kind, object.metadata.name, object.metadata.namespace);
+    const stored = this.find(object);
+    if (stored !== undefined) removeWithDependents(this.store, stored, 'Background');
   }
 }
 
