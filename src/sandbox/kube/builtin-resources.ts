@@ -135,6 +135,14 @@ const rows: BuiltinRow[] = [
     verbs: ['create'],
   },
   {
+    group: 'authorization.k8s.io',
+    version: 'v1',
+    kind: 'SelfSubjectRulesReview',
+    plural: 'selfsubjectrulesreviews',
+    namespaced: false,
+    verbs: ['create'],
+  },
+  {
     group: 'networking.k8s.io',
     version: 'v1',
     kind: 'Ingress',

@@ -3,7 +3,7 @@ import { badRequest, KubeApiError } from './status.js';
 /**
  * Kubernetes' protobuf wire format, read just far enough for the requests typed client-go clients (kubectl auth
  * can-i) send as application/vnd.kubernetes.protobuf: the `k8s\0` envelope (runtime.Unknown) and the
- * SelfSubjectAccessReview message. Answers are always JSON, which those clients also accept.
+ * SelfSubjectAccessReview and SelfSubjectRulesReview messages. Answers are always JSON, which those clients also accept.
  */
 export const protobufContentType = 'application/vnd.kubernetes.protobuf';
 
@@ -97,6 +97,17 @@ function selfSubjectAccessReview(raw: Buffer): Record<string, unknown> {
   };
 }
 
+/** k8s.io/api/authorization/v1 generated.proto: SelfSubjectRulesReview.spec = 2, its namespace = 1 */
+function selfSubjectRulesReview(raw: Buffer): Record<string, unknown> {
+  const spec = message(readFields(raw), 2) ?? new Map();
+  return {
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SelfSubjectRulesReview',
+    metadata: {},
+    spec: definedOnly({ namespace: text(spec, 1) }),
+  };
+}
+
 /** the JSON equivalent of a protobuf-encoded request body */
 export function decodeProtobufObject(body: Buffer): unknown {
   const magic = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
@@ -108,6 +119,7 @@ export function decodeProtobufObject(body: Buffer): unknown {
   const raw = unknown.get(2)?.[0];
   if (!Buffer.isBuffer(raw)) throw badRequest('the protobuf envelope carries no object');
   if (kind === 'SelfSubjectAccessReview') return selfSubjectAccessReview(raw);
+  if (kind === 'SelfSubjectRulesReview') return selfSubjectRulesReview(raw);
   throw new KubeApiError(
     415,
     'UnsupportedMediaType',

@@ -20,7 +20,7 @@ export interface Decision {
   reason: string;
 }
 
-interface PolicyRule {
+export interface PolicyRule {
   verbs?: string[];
   apiGroups?: string[];
   resources?: string[];
@@ -149,7 +149,28 @@ export class RbacAuthorizer {
     return { allowed: false, reason: '' };
   }
 
-  private boundTo(binding: KubeObject, request: RequestAttributes): boolean {
+  /**
+   * Every rule that applies to the user in `namespace`: those of the ClusterRoles bound cluster-wide, then those of
+   * the Roles and ClusterRoles bound in the namespace (plugin/pkg/auth/authorizer/rbac RulesFor over the bindings,
+   * pkg/registry/rbac/validation/rule.go VisitRulesFor), with the default discovery rules; a member of
+   * system:masters gets cluster-admin's rules, through which Kubernetes binds that group.
+   */
+  rulesFor(user: string, groups: string[], namespace: string): PolicyRule[] {
+    const request = { user, groups };
+    const rules: PolicyRule[] = [];
+    if (groups.includes(superuserGroup)) {
+      rules.push({ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }, { verbs: ['*'], nonResourceURLs: ['*'] });
+    }
+    for (const binding of this.store.list(rbacApiVersion, 'ClusterRoleBinding')) {
+      if (this.boundTo(binding, request)) rules.push(...rulesOf(this.referencedRole(binding, undefined)));
+    }
+    for (const binding of this.store.list(rbacApiVersion, 'RoleBinding', namespace)) {
+      if (this.boundTo(binding, request)) rules.push(...rulesOf(this.referencedRole(binding, namespace)));
+    }
+    return [...rules, ...defaultRules];
+  }
+
+  private boundTo(binding: KubeObject, request: { user: string; groups: string[] }): boolean {
     const subjects = Array.isArray(binding.subjects) ? (binding.subjects as Subject[]) : [];
     return subjects.some((subject) => subjectMatches(subject, request.user, request.groups));
   }

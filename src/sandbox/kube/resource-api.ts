@@ -11,7 +11,7 @@ import { ConversionFailure, convertObject } from './conversion.js';
 import { apiVersionOf, crdKind, storageApiVersion, type ResourceType } from './registry.js';
 import type { ResourceRequest } from './request-info.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
-import { accessReviewStatus } from './access-review.js';
+import { accessReviewStatus, rulesReviewStatus } from './access-review.js';
 import {
   alreadyExists,
   badRequest,
@@ -87,7 +87,9 @@ export class ResourceApi {
       throw new KubeApiError(404, 'NotFound', 'the server could not find the requested resource');
     }
     if (!type.verbs.includes(info.verb) && info.subresource === undefined) throw methodNotAllowed();
-    if (type.kind === 'SelfSubjectAccessReview') return this.accessReview(request);
+    if (type.kind === 'SelfSubjectAccessReview' || type.kind === 'SelfSubjectRulesReview') {
+      return this.accessReview(request);
+    }
     switch (info.verb) {
       case 'get': {
         const object = this.existing(request);
@@ -520,7 +522,10 @@ export class ResourceApi {
     ) {
       throw badRequest(`the object is not a ${request.type.kind} of ${expected}`);
     }
-    const status = accessReviewStatus(this.deps.authorizer, review.spec, request.user);
+    const status =
+      request.type.kind === 'SelfSubjectRulesReview'
+        ? rulesReviewStatus(this.deps.authorizer, review.spec, request.user)
+        : accessReviewStatus(this.deps.authorizer, review.spec, request.user);
     return {
       status: 201,
       body: {
