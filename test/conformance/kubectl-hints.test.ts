@@ -107,6 +107,16 @@ describe('kubectl commands the hints suggest, against the sandbox', () => {
     expect(everything.code, everything.stderr).toBe(0);
     expect(everything.stdout).toMatch(/^Resources\s+Non-Resource URLs\s+Resource Names\s+Verbs\n/);
     expect(everything.stdout).toMatch(/^\*\.\*\s+\[\]\s+\[\]\s+\[\*\]$/m);
+    // --as: the admin may impersonate; a user nothing is bound to has the default discovery rules only
+    const nobody = await kubectl.run(['auth', 'can-i', '--list', '--as', 'nobody']);
+    expect(nobody.code, nobody.stderr).toBe(0);
+    expect(nobody.stdout).not.toMatch(/^\*\.\*\s/m);
+    expect(nobody.stdout).toMatch(/^selfsubjectaccessreviews\.authorization\.k8s\.io\s+\[\]\s+\[\]\s+\[create\]$/m);
+    const nobodyPods = await kubectl.run(['get', 'pods', '-n', 'kube-system', '--as', 'nobody']);
+    expect(nobodyPods.code).toBe(1);
+    expect(nobodyPods.stderr).toContain(
+      'Error from server (Forbidden): pods is forbidden: User "nobody" cannot list resource "pods" in API group "" in the namespace "kube-system"',
+    );
     await kubectl.dispose();
 
     const { cli, sandbox } = await start(fastSeed('no-permissions'));
@@ -125,5 +135,11 @@ describe('kubectl commands the hints suggest, against the sandbox', () => {
     // a single question agrees with the list
     const create = await kubectl.run(['auth', 'can-i', 'create', 'deployments', '-n', 'kube-system']);
     expect(create.stdout.trim()).toBe('no');
+    // a read-only user may not impersonate
+    const impersonating = await kubectl.run(['auth', 'can-i', '--list', '--as', 'nobody']);
+    expect(impersonating.code).toBe(1);
+    expect(impersonating.stderr).toMatch(
+      /Error from server \(Forbidden\): users "nobody" is forbidden: User "[^"]+" cannot impersonate resource "users" in API group "" at the cluster scope/,
+    );
   });
 });

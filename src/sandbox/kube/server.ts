@@ -13,6 +13,7 @@ import { forbiddenMessage, RbacAuthorizer, superuserGroup, type RequestAttribute
 import { apiVersionOf, ResourceRegistry, storageApiVersion } from './registry.js';
 import { podLog, podNotFound, type PodLogSource } from './pod-log.js';
 import { parseRequest, type NonResourceRequest, type ResourceRequest } from './request-info.js';
+import { actingUser } from './impersonation.js';
 import { ResourceApi, type UserInfo } from './resource-api.js';
 import { KubeApiError, statusError } from './status.js';
 import { kubeVersionInfo } from './version.js';
@@ -220,7 +221,9 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const body = await readBody(request);
-    const user = authenticate(request);
+    const authenticated = authenticate(request);
+    const user =
+      authenticated === undefined ? undefined : actingUser(request.headersDistinct, authenticated, authorize);
     if (user === undefined && !(publicPaths.test(url.pathname) && request.headers.authorization === undefined)) {
       throw new KubeApiError(401, 'Unauthorized', 'Unauthorized');
     }
