@@ -110,7 +110,7 @@ describe('rollout controller', () => {
 });
 
 describe('endpoints controller', () => {
-  it('lists one address per ready replica of matching Deployments, none otherwise', async () => {
+  it('lists one address per ready pod of matching Deployments, none otherwise', async () => {
     const service: KubeObject = {
       apiVersion: 'v1',
       kind: 'Service',
@@ -129,6 +129,68 @@ describe('endpoints controller', () => {
     expect(subset?.ports).toEqual([{ name: 'http', port: 8080, protocol: 'TCP' }]);
     store.remove('v1', 'Service', 'web', 'apps');
     await until(() => store.get('v1', 'Endpoints', 'web', 'apps') === undefined);
+  });
+});
+
+describe('pods of the emulated workloads', () => {
+  const podsOf = (store: ClusterStore, prefix: string) =>
+    store.list('v1', 'Pod', 'apps').filter((pod) => pod.metadata.name.startsWith(prefix));
+  const phases = (pods: KubeObject[]) => pods.map((pod) => (pod.status as { phase: string }).phase).sort();
+
+  it('are Pending until the Deployment is ready, then Running; a deleted pod is replaced, scaling down removes pods', async () => {
+    const store = storeWith([namespace('apps'), deployment('web', 'apps')], 0.3);
+    const pending = await until(() => (podsOf(store, 'web-').length === 2 ? podsOf(store, 'web-') : undefined));
+    expect(phases(pending)).toEqual(['Pending', 'Pending']);
+    for (const pod of pending) {
+      expect(pod.metadata.name).toMatch(/^web-[a-z0-9]{10}-[a-z0-9]{5}$/);
+      expect(pod.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'Deployment', name: 'web', controller: true });
+      expect((pod.status as { podIP?: string }).podIP).toBeUndefined();
+    }
+    const running = await until(() => {
+      const pods = podsOf(store, 'web-');
+      return phases(pods).join() === 'Running,Running' ? pods : undefined;
+    });
+    const ips = running.map((pod) => (pod.status as { podIP: string }).podIP);
+    for (const ip of ips) expect(ip).toMatch(/^127\.0\.\d+\.\d+$/);
+    expect(new Set(ips).size).toBe(2);
+
+    const [first] = running as [KubeObject];
+    store.remove('v1', 'Pod', first.metadata.name, 'apps');
+    const replaced = await until(() => {
+      const pods = podsOf(store, 'web-');
+      return pods.length === 2 && !pods.some((pod) => pod.metadata.name === first.metadata.name) ? pods : undefined;
+    });
+    expect(replaced.map((pod) => pod.metadata.uid)).not.toContain(first.metadata.uid);
+
+    const web = store.get('apps/v1', 'Deployment', 'web', 'apps') as KubeObject;
+    store.put({ ...web, spec: { ...(web.spec as object), replicas: 1 } });
+    await until(() => podsOf(store, 'web-').length === 1 && phases(podsOf(store, 'web-')).join() === 'Running');
+    store.remove('apps/v1', 'Deployment', 'web', 'apps');
+    await until(() => podsOf(store, 'web-').length === 0);
+  });
+
+  it("are what a Service's Endpoints address: ready ones in addresses, with a targetRef to each", async () => {
+    const service: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web', namespace: 'apps' },
+      spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'web' }] },
+    };
+    const store = storeWith([namespace('apps'), deployment('web', 'apps'), service]);
+    const endpoints = await until(() => {
+      const subsets = store.get('v1', 'Endpoints', 'web', 'apps')?.subsets as
+        { addresses?: { ip: string; targetRef: { name: string; uid: string } }[] }[] | undefined;
+      return subsets?.[0]?.addresses?.length === 2 ? subsets[0].addresses : undefined;
+    });
+    const pods = podsOf(store, 'web-');
+    expect(endpoints.map((address) => address.targetRef.name).sort()).toEqual(
+      pods.map((pod) => pod.metadata.name).sort(),
+    );
+    for (const address of endpoints) {
+      const pod = pods.find((candidate) => candidate.metadata.name === address.targetRef.name);
+      expect(address.ip).toBe((pod?.status as { podIP: string }).podIP);
+      expect(address.targetRef.uid).toBe(pod?.metadata.uid);
+    }
   });
 });
 

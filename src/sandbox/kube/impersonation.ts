@@ -7,7 +7,6 @@
  * Impersonate-Uid and Impersonate-Extra-* are not emulated: a request carrying them is refused rather than answered
  * as if they had been honoured.
  */
-import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestAttributes } from './rbac.js';
 import type { UserInfo } from './resource-api.js';
 import { KubeApiError } from './status.js';
