@@ -75,3 +75,38 @@ describe('the seed declaration (src/sandbox/seed/seed-schema.ts)', () => {
     expectTypeOf(parseSeed).returns.toEqualTypeOf<Seed>();
   });
 });
+
+describe('keys named like JavaScript internals', () => {
+  it('refuses them as unknown keys where the seed declares its keys', () => {
+    expect(seedProblems('constructor: x\nprototype: 1\n__proto__: {a: 1}\n')).toEqual(
+      ['constructor', 'prototype', '__proto__'].map(
+        (key, index) =>
+          `seed.yaml:${index + 1}: ${key}: unknown key; expected one of account, region, addonCatalog, behaviour, clusters, iam, amp`,
+      ),
+    );
+  });
+
+  it('keeps and checks them where keys are free: tags, labels, Kubernetes objects', () => {
+    const seed = parseSeed(
+      `clusters:
+  - name: a
+    nodes: [{labels: {constructor: x}}]
+    objects: [{apiVersion: v1, kind: ConfigMap, metadata: {name: x, prototype: y}, data: {constructor: z}}]
+    podIdentityAssociations:
+      - {namespace: n, serviceAccount: s, roleArn: "arn:aws:iam::123456789012:role/r", tags: {constructor: x}}
+`,
+      'seed.yaml',
+    );
+    const [cluster] = seed.clusters ?? [];
+    expect(Array.isArray(cluster?.nodes) && cluster.nodes[0]?.labels).toEqual({ constructor: 'x' });
+    expect(cluster?.objects?.[0]?.metadata).toEqual({ name: 'x', prototype: 'y' });
+    expect(cluster?.podIdentityAssociations?.[0]?.tags).toEqual({ constructor: 'x' });
+    expect(
+      seedProblems(
+        'clusters: [{name: a, podIdentityAssociations: [{namespace: n, serviceAccount: s, roleArn: "arn:aws:iam::123456789012:role/r", tags: {constructor: 5}}]}]\n',
+      ),
+    ).toEqual([
+      'seed.yaml:1: clusters[0].podIdentityAssociations[0].tags.constructor: expected a string, got number 5 (quote it)',
+    ]);
+  });
+});

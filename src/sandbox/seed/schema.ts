@@ -133,42 +133,83 @@ export function list<const TItem extends v.GenericSchema>(
 /** a mapping of the declared keys only: a missing required key and every unknown key are refused */
 export function closedMapping<const TEntries extends v.ObjectEntries>(entries: TEntries) {
   const known = Object.keys(entries);
+  const unknownKey = `unknown key; expected one of ${known.join(', ')}`;
   return v.pipe(
     mapping,
-    v.looseObject(entries, (issue) => (issue.path === undefined ? notAMapping(issue) : 'required key is missing')),
+    v.strictObject(entries, (issue) => {
+      if (issue.path === undefined) return notAMapping(issue);
+      return issue.expected === 'never' ? unknownKey : 'required key is missing';
+    }),
+    // strictObject names the first unknown key of a mapping (its issue carries the mapping); name the others too
     v.rawCheck(({ dataset, addIssue }) => {
-      if (!isMapping(dataset.value)) return;
-      for (const [key, value] of Object.entries(dataset.value)) {
-        if (known.includes(key)) continue;
-        addIssue({
-          message: `unknown key; expected one of ${known.join(', ')}`,
-          path: [{ type: 'object', origin: 'key', input: dataset.value, key, value }],
-        });
+      const first = dataset.issues?.find(
+        (issue) => issue.type === 'strict_object' && issue.expected === 'never' && issue.path?.length === 1,
+      )?.path?.[0];
+      if (first === undefined || !isMapping(first.input)) return;
+      const input = first.input;
+      for (const key of Object.keys(input)) {
+        if (known.includes(key) || key === first.key) continue;
+        addIssue({ message: unknownKey, path: [{ type: 'object', origin: 'key', input, key, value: input[key] }] });
       }
     }),
-    // the check above refused every other key, so the output has only the declared ones
-    v.transform((value) => value as v.InferOutput<v.ObjectSchema<TEntries, undefined>>),
+  );
+}
+
+type IssueInfo = Pick<v.BaseIssue<unknown>, 'message' | 'path'> &
+  Partial<Pick<v.BaseIssue<unknown>, 'expected' | 'received' | 'input'>>;
+
+/**
+ * The value as it came, checked by `check`: valibot's own mappings leave the keys constructor, prototype and
+ * __proto__ out of the copies they return, which would drop a tag or a field of those names.
+ */
+function asGiven<TOutput>(check: (value: unknown, addIssue: (issue: IssueInfo) => void) => void) {
+  return v.pipe(
+    v.unknown(),
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (dataset.typed) check(dataset.value, (issue) => addIssue({ ...issue, expected: issue.expected ?? undefined }));
+    }),
+    v.transform((value) => value as TOutput),
   );
 }
 
 /** a mapping with the declared keys and anything else besides (a Kubernetes object's identity) */
 export function openMapping<const TEntries extends v.ObjectEntries>(entries: TEntries) {
-  return v.pipe(
+  const schema = v.pipe(
     mapping,
     v.looseObject(entries, (issue) => (issue.path === undefined ? notAMapping(issue) : 'required key is missing')),
   );
+  return asGiven<v.InferOutput<typeof schema>>((value, addIssue) => {
+    v.safeParse(schema, value).issues?.forEach(addIssue);
+  });
 }
 
 /** a mapping whose contents are not ours to judge (policy documents) */
 export const anyMapping = v.custom<object>(isMapping, notAMapping);
 
-/** a mapping of free keys (labels, tags), each value of one schema, the keys optionally as the rule allows */
+/**
+ * A mapping of free keys (labels, tags), each value of one schema (one that does not transform its value), the
+ * keys optionally as the rule allows.
+ */
 export function keyedBy<const TValue extends v.GenericSchema>(value: TValue, keyRule?: ValueRule<string>) {
-  const key = v.pipe(
-    v.string(),
-    v.check((name) => keyRule === undefined || keyRule.test(name), `expected a key that is ${keyRule?.expected}`),
-  );
-  return v.pipe(mapping, v.record(key, value, notAMapping));
+  return asGiven<Record<string, v.InferOutput<TValue>>>((input, addIssue) => {
+    const checked = v.safeParse(mapping, input);
+    if (!checked.success) return checked.issues.forEach(addIssue);
+    for (const [key, item] of Object.entries(checked.output)) {
+      const at = (origin: 'key' | 'value'): v.ObjectPathItem => ({
+        type: 'object',
+        origin,
+        input: checked.output,
+        key,
+        value: item,
+      });
+      if (keyRule !== undefined && !keyRule.test(key)) {
+        addIssue({ message: `expected a key that is ${keyRule.expected}`, path: [at('key')] });
+        continue;
+      }
+      for (const issue of v.safeParse(value, item).issues ?? [])
+        addIssue({ ...issue, path: [at('value'), ...(issue.path ?? [])] });
+    }
+  });
 }
 
 /** a number or a list, each checked by its own schema; anything else is refused as neither */
