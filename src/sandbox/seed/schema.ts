@@ -98,7 +98,7 @@ export function numeric(rule?: ValueRule<number>) {
 export const flag = v.boolean((issue) => `expected true or false, ${got(issue)}`);
 
 // ---------- collections ----------
-/** marks the issue of a duplicate list item; its message is finished in seedIssues(), which knows the list's path */
+/** marks a duplicate list item's issue (`received`: the first one's index); schemaIssue() words it, knowing the path */
 const DUPLICATE = 'an item unlike the others before it';
 
 /** a list of items; with `uniqueBy`, two items of the same key are refused (once every item is valid) */
