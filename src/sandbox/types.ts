@@ -1,149 +1,32 @@
 /**
- * Shared shapes of the sandbox. The seed (YAML, docs/sandbox.md "Seed file") is validated by src/sandbox/seed and
- * turned into these types; the AWS emulator (src/sandbox/aws), the Kubernetes API server (src/sandbox/kube) and the
- * controllers (src/sandbox/controllers) meet only through the interfaces below.
+ * Shared shapes of the sandbox. The seed (YAML, docs/sandbox.md "Seed file") is declared once in src/sandbox/seed,
+ * which checks it and gives its types (re-exported here); the AWS emulator (src/sandbox/aws), the Kubernetes API
+ * server (src/sandbox/kube) and the controllers (src/sandbox/controllers) meet only through the interfaces below.
  */
 import type { KubeObject } from '../ports.js';
+import type { SeedFault } from './seed/seed-schema.js';
 
 export type { KubeObject } from '../ports.js';
 
 // ---------- seed ----------
-export interface SeedAddonCatalogEntry {
-  version: string;
-  clusterVersions: string[];
-  default?: boolean;
-  architecture?: string[];
-  requiresConfiguration?: boolean;
-}
-
-export interface SeedFault {
-  service: 'eks' | 'eks-auth' | 'iam' | 'sts' | 'xray' | 'logs' | 'aps' | 'kubernetes';
-  /** AWS operation name, e.g. DescribeAddon (AWS services); '*' or absent = every operation */
-  operation?: string;
-  /** Kubernetes verb: get, list, watch, create, update, patch, delete (service kubernetes); absent = every verb */
-  verb?: string;
-  /** Kubernetes resource (plural), e.g. deployments; absent = every resource */
-  resource?: string;
-  status: number;
-  rate: number;
-}
-
-export interface SeedBehaviour {
-  addonCreateSeconds?: number;
-  addonDeleteSeconds?: number;
-  addonUpdateSeconds?: number;
-  rolloutSeconds?: number;
-  /** how long a new Amazon Managed Service for Prometheus workspace stays CREATING (and DELETING) */
-  workspaceCreateSeconds?: number;
-  /**
-   * a test affordance: the `batch/metrics` timeout of the collectors the ADOT add-on renders (default: the docs'
-   * 60 s), so that scraped metrics reach AMP and CloudWatch sooner
-   */
-  addonCollectorBatchSeconds?: number;
-  faults?: SeedFault[];
-  /** seed of the random generator behind fault rates, so a run can be replayed */
-  randomSeed?: number;
-}
-
-export interface SeedAddonHealth {
-  code: string;
-  message: string;
-  resourceIds?: string[];
-}
-
-/** a pod identity association an add-on owns (CreateAddon `podIdentityAssociations`), in the add-on's namespace */
-export interface SeedAddonPodIdentityAssociation {
-  serviceAccount: string;
-  roleArn: string;
-}
-
-export interface SeedAddon {
-  name: string;
-  version: string;
-  status?: string;
-  serviceAccountRoleArn?: string;
-  configurationValues?: string;
-  health?: SeedAddonHealth[];
-  podIdentityAssociations?: SeedAddonPodIdentityAssociation[];
-}
-
-/** an EKS Pod Identity association present at start (CreatePodIdentityAssociation's fields) */
-export interface SeedPodIdentityAssociation {
-  namespace: string;
-  serviceAccount: string;
-  roleArn: string;
-  disableSessionTags?: boolean;
-  targetRoleArn?: string;
-  /** `a-` and 17 lowercase letters or digits; generated when absent */
-  id?: string;
-  tags?: Record<string, string>;
-}
-
-/** One node of a seeded cluster: its name and labels override the generated ones. */
-export interface SeedNode {
-  name?: string;
-  labels?: Record<string, string>;
-}
-
-/** where a cluster's pods run: EC2 nodes (managed node group) or AWS Fargate */
-export type SeedComputeType = 'ec2' | 'fargate';
-
-export interface SeedCluster {
-  name: string;
-  version?: string;
-  gitVersion?: string;
-  status?: string;
-  oidcIssuer?: string;
-  presets?: string[];
-  addons?: SeedAddon[];
-  objects?: KubeObject[];
-  /** how many Node objects (default 2), or one entry per node */
-  nodes?: number | SeedNode[];
-  computeType?: SeedComputeType;
-  podIdentityAssociations?: SeedPodIdentityAssociation[];
-}
-
-export interface SeedIamRole {
-  name: string;
-  assumeRolePolicyDocument?: unknown;
-  /** AWS managed or customer managed policy ARNs */
-  attachedPolicies?: string[];
-  /** inline policies by name: each a policy document (object or JSON text) */
-  inlinePolicies?: Record<string, unknown>;
-  description?: string;
-}
-
-/** A customer managed policy: ARN `arn:aws:iam::ACCOUNT:policy<path><name>` */
-export interface SeedIamPolicy {
-  name: string;
-  document: unknown;
-  path?: string;
-  description?: string;
-}
-
-export interface SeedAmpWorkspace {
-  /** default: a `ws-` id derived from the alias or the position, stable across runs */
-  id?: string;
-  alias?: string;
-  /** default ACTIVE */
-  status?: 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING' | 'CREATION_FAILED';
-}
-
-export interface SeedOidcProvider {
-  url: string;
-  clientIds?: string[];
-  thumbprints?: string[];
-}
-
-export interface Seed {
-  account?: string;
-  region?: string;
-  addonCatalog?: SeedAddonCatalogEntry[];
-  behaviour?: SeedBehaviour;
-  clusters?: SeedCluster[];
-  iam?: { oidcProviders?: SeedOidcProvider[]; policies?: SeedIamPolicy[]; roles?: SeedIamRole[] };
-  amp?: { workspaces?: SeedAmpWorkspace[] };
-}
+// the seed's types are inferred from its one declaration, src/sandbox/seed/seed-schema.ts
+export type {
+  Seed,
+  SeedAddon,
+  SeedAddonCatalogEntry,
+  SeedAddonHealth,
+  SeedAddonPodIdentityAssociation,
+  SeedAmpWorkspace,
+  SeedBehaviour,
+  SeedCluster,
+  SeedComputeType,
+  SeedFault,
+  SeedIamPolicy,
+  SeedIamRole,
+  SeedNode,
+  SeedOidcProvider,
+  SeedPodIdentityAssociation,
+} from './seed/seed-schema.js';
 
 // ---------- Kubernetes object store (one per emulated cluster) ----------
 export interface WatchEvent {

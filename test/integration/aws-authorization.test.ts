@@ -74,7 +74,7 @@ function policy(...statements: Record<string, unknown>[]) {
 /** The role `collector` with these policies, assumed by the sandbox user: the session's credentials. */
 async function session(
   target: World,
-  setup: { attached?: string[]; inline?: Record<string, unknown> } = {},
+  setup: { attached?: string[]; inline?: Record<string, object> } = {},
 ): Promise<SigningCredentials> {
   target.sandbox.iam.seed({
     roles: [

@@ -224,7 +224,16 @@ describe('parseSeed: bad seeds', () => {
       ),
     ).not.toThrow();
     expect(seedError('clusters: [{name: a, objects: [{apiVersion: v1, metadata: {name: x}}]}]').message).toContain(
-      'clusters[0].objects[0].kind: expected a non-empty string',
+      'clusters[0].objects[0].kind: required key is missing',
+    );
+    expect(
+      seedError('clusters: [{name: a, objects: [{apiVersion: v1, kind: "", metadata: {name: x}}]}]').message,
+    ).toContain('clusters[0].objects[0].kind: expected a non-empty string, got ""');
+    expect(seedError('clusters: [{name: a, objects: [{apiVersion: v1, kind: ConfigMap}]}]').message).toContain(
+      'clusters[0].objects[0].metadata: required key is missing',
+    );
+    expect(seedError('iam: {policies: [{name: p, document: "{}"}]}').message).toContain(
+      'iam.policies[0].document: expected a mapping, got "{}"',
     );
   });
 

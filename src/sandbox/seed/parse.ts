@@ -58,9 +58,10 @@ export function validateSeed(
   source: string,
   lineOf: (issue: SchemaIssue) => number | undefined = () => undefined,
 ): Seed {
-  const schemaIssues = checkSchema(value, SEED_SCHEMA);
-  const issues =
-    schemaIssues.length > 0 ? schemaIssues : [...seedConsistencyIssues(value as Seed), ...iamSeedIssues(value as Seed)];
+  const checked = checkSchema(SEED_SCHEMA, value);
+  const issues = checked.ok
+    ? [...seedConsistencyIssues(checked.value), ...iamSeedIssues(checked.value)]
+    : checked.issues;
   if (issues.length > 0) {
     const lines = issues.map((issue) => {
       const line = lineOf(issue);
@@ -76,7 +77,7 @@ export function validateSeed(
       },
     );
   }
-  return applySeedDefaults(value as Seed);
+  return applySeedDefaults((checked as { value: Seed }).value);
 }
 
 function lineOfIssue(document: Document, lineCounter: LineCounter, issue: SchemaIssue): number | undefined {

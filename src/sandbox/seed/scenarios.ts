@@ -1,7 +1,7 @@
 import { usageError } from '../../core/errors.js';
 import { buildPodIdentityTrustPolicy } from '../../core/identity/pod-identity-trust.js';
 import { buildTrustPolicy } from '../../core/irsa.js';
-import type { KubeObject, Seed, SeedAddon, SeedCluster } from '../types.js';
+import type { KubeObject, Seed, SeedAddon, SeedAddonHealth, SeedCluster } from '../types.js';
 import { CERT_MANAGER_LATEST } from '../../core/compat-data.js';
 import { blogAddonCatalog, builtinAddonCatalog, catalogWithoutDefaults, newestSupportedKubernetes } from './catalog.js';
 import { applySeedDefaults, oidcIssuerFor, SEED_DEFAULTS } from './defaults.js';
@@ -116,8 +116,8 @@ function installedXrayObjects(identity: 'irsa' | 'pod-identity' = 'irsa'): KubeO
 }
 
 interface InstalledOptions {
-  addonStatus?: string;
-  health?: { code: string; message: string; resourceIds?: string[] }[];
+  addonStatus?: SeedAddon['status'];
+  health?: SeedAddonHealth[];
   /** the service account (in the collector's namespace) the role trusts */
   trustedServiceAccount?: string;
   attachedPolicies?: string[];
