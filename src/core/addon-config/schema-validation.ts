@@ -55,7 +55,7 @@ function compiled(schema: string): ValidateFunction {
 
 /**
  * ajv, loaded from node_modules on the first validation rather than bundled into the code that imports this module:
- * `adot doctor` validates only an add-on that has configuration values, and bundled, ajv (~170 kB) was parsed and
+ * `adot doctor` validates only an add-on that has configuration values, and bundled, ajv (~240 kB) was parsed and
  * run by every doctor (~10 ms of CPU on Node 20; loaded on demand it costs ~5 ms, when needed).
  */
 function loadAjv(): typeof Ajv2019Module {
