@@ -63,18 +63,36 @@ function packagesLoaded(urls: string[]): string[] {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('lazy loading', () => {
-  it.each([['--help'], ['--version'], ['versions', '--help'], ['help', 'doctor'], ['completion', '--help']])(
-    'adot %s runs from the bundle and loads neither the AWS SDK, @kubernetes/client-node, yaml nor ora',
-    (...args) => {
-      const urls = importsOf(args);
-      expect(urls).toContain(new URL('../../dist/bundle/main.js', import.meta.url).href);
-      const files = urls.filter((url) => url.startsWith('file:')).map((url) => fileURLToPath(url));
-      expect(files.filter((path) => path !== bin && !path.startsWith(bundleDir))).toEqual([]);
-      const packages = packagesLoaded(urls);
-      expect(packages).toContain('commander');
-      expect(packages.filter((name) => /^@aws-sdk\/|^@smithy\/|^@kubernetes\/|^yaml$|^ora$/.test(name))).toEqual([]);
-    },
-  );
+  it.each([
+    ['--help'],
+    ['--version', '--no-color'],
+    ['versions', '--help'],
+    ['help', 'doctor'],
+    ['completion', '--help'],
+  ])('adot %s runs from the bundle and loads neither the AWS SDK, @kubernetes/client-node, yaml nor ora', (...args) => {
+    const urls = importsOf(args);
+    expect(urls).toContain(new URL('../../dist/bundle/main.js', import.meta.url).href);
+    const files = urls.filter((url) => url.startsWith('file:')).map((url) => fileURLToPath(url));
+    expect(files.filter((path) => path !== bin && !path.startsWith(bundleDir))).toEqual([]);
+    const packages = packagesLoaded(urls);
+    expect(packages).toContain('commander');
+    expect(packages.filter((name) => /^@aws-sdk\/|^@smithy\/|^@kubernetes\/|^yaml$|^ora$/.test(name))).toEqual([]);
+  });
+
+  it.each([['--version'], ['-V']])('adot %s alone loads nothing but bin/adot.js (not even the bundle)', (flag) => {
+    const files = importsOf([flag])
+      .filter((url) => url.startsWith('file:'))
+      .map((url) => fileURLToPath(url));
+    expect(files).toEqual([bin]);
+    const version = (
+      JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+    ).version;
+    expect(spawnSync(process.execPath, [bin, flag], { encoding: 'utf8' })).toMatchObject({
+      status: 0,
+      stdout: `${version}\n`,
+      stderr: '',
+    });
+  });
 
   it('the same probe does see the SDK when a command uses it (the probe works)', () => {
     const packages = packagesLoaded(importsOf(['versions', '--sandbox', '-o', 'json']));

@@ -1,4 +1,5 @@
 import { Agent as HttpsAgent, type AgentOptions } from 'node:https';
+import { createSecureContext } from 'node:tls';
 import type { KubeConfig, RequestContext, SecurityAuthentication } from '@kubernetes/client-node';
 
 /** The agent options that decide which TLS connection a request may reuse. */
@@ -29,7 +30,11 @@ export class KeepAliveAuthentication implements SecurityAuthentication {
     const options = (agent as HttpsAgent).options;
     if (this.pool === undefined || !sameTls(this.pool.options, options)) {
       if (this.pool !== undefined) this.retired.push(this.pool);
-      this.pool = new HttpsAgent({ ...options, keepAlive: true });
+      // one TLS context for every connection of the pool: without it, each connection builds its own from the same
+      // options, and a context with a `ca` copies Node's whole root-certificate store (~1-2 ms each; doctor opens
+      // ~30 connections at once). tls.connect builds it from these same options otherwise: `options.secureContext ||
+      // tls.createSecureContext(options)` in https://github.com/nodejs/node/blob/v20.x/lib/_tls_wrap.js (tls.connect)
+      this.pool = new HttpsAgent({ ...options, keepAlive: true, secureContext: createSecureContext(options) });
     }
     context.setAgent(this.pool);
   }

@@ -4,7 +4,8 @@
  * which refuses CreateAddon/UpdateAddon with them, and by adot, which checks the values it is about to send and the
  * values an add-on has (doctor's addon.configuration).
  */
-import { Ajv2019, type ValidateFunction } from 'ajv/dist/2019.js';
+import type * as Ajv2019Module from 'ajv/dist/2019.js';
+import type { ValidateFunction } from 'ajv/dist/2019.js';
 import { parse as parseYaml } from 'yaml';
 import { eksSchemaMessage } from './schema-messages.js';
 
@@ -46,7 +47,18 @@ function compiled(schema: string): ValidateFunction {
   const cached = validators.get(schema);
   if (cached !== undefined) return cached;
   const { $schema: _draft, $id: _id, ...body } = JSON.parse(schema) as Record<string, unknown>;
+  const { Ajv2019 } = loadAjv();
   const validate = new Ajv2019({ allErrors: true, strict: false }).compile(body);
   validators.set(schema, validate);
   return validate;
+}
+
+/**
+ * ajv, loaded from node_modules on the first validation rather than bundled into the code that imports this module:
+ * `adot doctor` validates only an add-on that has configuration values, and bundled, ajv (~240 kB) was parsed and
+ * run by every doctor (~10 ms of CPU on Node 20; loaded on demand it costs ~5 ms, when needed).
+ */
+function loadAjv(): typeof Ajv2019Module {
+  const requireHere = process.getBuiltinModule('node:module').createRequire(import.meta.url);
+  return requireHere('ajv/dist/2019.js') as typeof Ajv2019Module;
 }
