@@ -9,7 +9,8 @@ import { failure, timeoutError } from '../../core/errors.js';
 import { ampRemoteWriteUrl, resolveAmp, type TemplateValues } from '../../core/templates/values.js';
 import { validatedAs } from './prompt-validation.js';
 import type { OperationDeps } from './deps.js';
-import { assertWorkspaceAlias, type InstallRequest } from './inputs.js';
+import { assertWorkspaceAlias } from '../../core/templates/values.js';
+import type { InstallRequest } from './inputs.js';
 import type { ResolvedInstallContext } from './context.js';
 import type { InstallRun, StepDefinition } from './runner.js';
 

@@ -4,12 +4,12 @@
  */
 import { addonRbacLastVersion, needsAddonRbac } from '../compat.js';
 import {
-  ADDON_NAME,
   ADDON_RBAC_CLUSTER_ROLE,
   ADDON_RBAC_NAMESPACE,
   ADDON_RBAC_ROLE,
   COLLECTOR_CRD,
 } from '../compat-data.js';
+import { ADDON_NAME } from '../defaults.js';
 import { resolveAddonVersion, sourceText } from './addon-version.js';
 import {
   deploymentAvailable,
