@@ -152,7 +152,10 @@ export async function parseOptions<T extends OptionTable>(
   return parsed as OptionValues<T>;
 }
 
-/** The global --cluster and --region (flag or environment) a command uses, checked like its own options. */
+/**
+ * The global --cluster and --region (flag, environment, or the --sandbox's) a command uses, checked like its own
+ * options; a command that does not put the region into anything it writes passes only the cluster.
+ */
 export async function parseClusterAndRegion(global: {
   cluster?: string | undefined;
   region?: string | undefined;

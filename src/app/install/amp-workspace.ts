@@ -3,6 +3,7 @@
  * a terminal from the region's workspaces, or to be created (by alias). A workspace to create gets its own step,
  * which the collector's configuration waits for.
  */
+import { MANAGED_BY_TAG } from '../../core/plan/ownership.js';
 import { formatElapsed } from '../../core/elapsed.js';
 import type { AmpWorkspaceInfo } from '../../ports.js';
 import { failure, timeoutError } from '../../core/errors.js';
@@ -156,7 +157,7 @@ export function ampWorkspaceStep(
     async apply(planned) {
       let workspace = await workspaceByAlias(deps, region, alias);
       if (workspace === undefined) {
-        workspace = await deps.amp.createWorkspace(region, alias, { 'app.kubernetes.io/managed-by': 'adot' });
+        workspace = await deps.amp.createWorkspace(region, alias, { ...MANAGED_BY_TAG });
       }
       input.onWorkspace(workspace.workspaceId);
       const started = deps.clock.now();

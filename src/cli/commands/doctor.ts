@@ -74,7 +74,7 @@ export function register(program: Command, ctx: CommandContext): void {
       );
       const { doctor, renderDoctorText } = await import('../../app/doctor.js');
       const system = await invocation.system();
-      const { cluster } = await parseClusterAndRegion(system.options);
+      const { cluster } = await parseClusterAndRegion({ cluster: system.options.cluster });
       if (cluster === undefined) {
         throw usageError('MissingCluster', 'The EKS cluster is required: pass --cluster', {
           hint: 'use --cluster <name> or set ADOT_CLUSTER (aws eks list-clusters lists them)',

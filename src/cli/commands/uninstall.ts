@@ -47,7 +47,7 @@ export function register(program: Command, ctx: CommandContext): void {
       const options = await parseOptions(UNINSTALL_OPTIONS, invocation.options, invocation.io.env);
       const { uninstall } = await import('../../app/uninstall.js');
       const system = await invocation.system();
-      const { cluster } = await parseClusterAndRegion(system.options);
+      const { cluster } = await parseClusterAndRegion({ cluster: system.options.cluster });
       const result = await uninstall(system, {
         ...options,
         cluster,

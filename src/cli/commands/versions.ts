@@ -45,7 +45,7 @@ export function register(program: Command, ctx: CommandContext): void {
       );
       const { versions } = await import('../../app/versions.js');
       const system = await invocation.system();
-      const { cluster } = await parseClusterAndRegion(system.options);
+      const { cluster } = await parseClusterAndRegion({ cluster: system.options.cluster });
       return versions(system, {
         addonName,
         ...(kubernetesVersion === undefined ? {} : { kubernetesVersion }),

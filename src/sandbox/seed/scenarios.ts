@@ -3,7 +3,7 @@ import { buildPodIdentityTrustPolicy } from '../../core/identity/pod-identity-tr
 import { buildTrustPolicy } from '../../core/irsa.js';
 import type { KubeObject, Seed, SeedAddon, SeedCluster } from '../types.js';
 import { CERT_MANAGER_LATEST } from '../../core/compat-data.js';
-import { COLLECTOR_DEFAULTS } from '../../core/defaults.js';
+import { ADDON_NAME, COLLECTOR_DEFAULTS } from '../../core/defaults.js';
 import { blogAddonCatalog, builtinAddonCatalog, catalogWithoutDefaults, newestSupportedKubernetes } from './catalog.js';
 import { applySeedDefaults, oidcIssuerFor, SEED_DEFAULTS } from './defaults.js';
 
@@ -135,7 +135,7 @@ function installedSeed(options: InstalledOptions = {}): Seed {
         presets: [BLOG_CERT_MANAGER, 'addon-rbac', DEMO_WORKLOAD],
         addons: [
           {
-            name: 'adot',
+            name: ADDON_NAME,
             version: ADDON_V045,
             status: options.addonStatus ?? 'ACTIVE',
             ...(options.health ? { health: options.health } : {}),
@@ -177,7 +177,7 @@ function installedPodIdentitySeed(): Seed {
     clusters: [
       currentCluster({
         addons: [
-          { name: 'adot', version: newest?.version ?? '', status: 'ACTIVE' },
+          { name: ADDON_NAME, version: newest?.version ?? '', status: 'ACTIVE' },
           { name: 'eks-pod-identity-agent', version: POD_IDENTITY_AGENT_VERSION, status: 'ACTIVE' },
         ],
         objects: installedXrayObjects('pod-identity'),
@@ -218,7 +218,7 @@ function presetsAddon(): SeedAddon {
       containerLogs: { pipelines: { logs: { cloudwatchLogs: { enabled: true } } } },
     },
   });
-  return { name: 'adot', version: newest?.version ?? '', status: 'ACTIVE', configurationValues };
+  return { name: ADDON_NAME, version: newest?.version ?? '', status: 'ACTIVE', configurationValues };
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -248,7 +248,7 @@ export const SCENARIOS: readonly Scenario[] = [
       clusters: [
         blogCluster({
           presets: [DOCS_2022_CERT_MANAGER, 'addon-rbac'],
-          addons: [{ name: 'adot', version: ADDON_V045, status: 'ACTIVE' }],
+          addons: [{ name: ADDON_NAME, version: ADDON_V045, status: 'ACTIVE' }],
         }),
       ],
     },
