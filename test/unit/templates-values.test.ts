@@ -8,8 +8,6 @@ import {
   manifestsToYaml,
   renderCollector,
   renderCollectorConfig,
-  renderNamespace,
-  renderPrometheusRbac,
   renderServiceAccount,
   settableKeys,
   validateTemplateValues,
@@ -236,9 +234,7 @@ describe('injection attempts are refused or inert', () => {
     return validateTemplateValues({ ...values, set: { 'cloudwatch.metric_names': value } }, ['cloudwatch']);
   }
 
-  test('the other manifests refuse bad names and role ARNs', () => {
-    expect(usageErrorOf(() => renderNamespace('kube system')).code).toBe('InvalidName');
-    expect(usageErrorOf(() => renderPrometheusRbac({ ...values, serviceAccount: 'x\ny' })).code).toBe('UnsafeValue');
+  test('the service account refuses a role ARN that is not one', () => {
     expect(usageErrorOf(() => renderServiceAccount(values, 'arn:aws:iam::123:role/x')).code).toBe('InvalidRoleArn');
     expect(usageErrorOf(() => renderServiceAccount(values, 'arn:aws:iam::123456789012:role/x\n')).code).toBe(
       'UnsafeValue',
@@ -329,6 +325,9 @@ describe('--set', () => {
     [['xray'], { 'xray.colour': 'red' }, 'UnknownSetKey'],
     [['xray'], { 'xray.region': 'mars' }, 'InvalidSetValue'],
     [['xray'], { 'traces.batch.timeout': '1 second' }, 'InvalidSetValue'],
+    [['xray'], { 'batch.timeout': '120' }, 'InvalidSetValue'],
+    [['amp'], { 'prometheus.scrape_interval': '1.5s' }, 'InvalidSetValue'],
+    [['amp'], { 'prometheus.scrape_interval': '500us' }, 'InvalidSetValue'],
     [['xray'], { 'traces.batch.send_batch_size': '-1' }, 'InvalidSetValue'],
     [['xray'], { 'xray.endpoint': '0.0.0.0:70000' }, 'InvalidSetValue'],
     [['xray'], { 'collector.replicas': '0' }, 'InvalidSetValue'],
@@ -341,6 +340,17 @@ describe('--set', () => {
   ] as const)('%j %j -> %s', (targets, set, code) => {
     const error = usageErrorOf(() => validateTemplateValues({ ...values, set: { ...set } }, [...targets]));
     expect(error.code).toBe(code);
+  });
+
+  test('batch timeouts take Go durations, scrape settings Prometheus durations', () => {
+    expect(() =>
+      validateTemplateValues({ ...values, set: { 'batch.timeout': '1m0.5s', 'traces.batch.timeout': '500us' } }, [
+        'xray',
+      ]),
+    ).not.toThrow();
+    expect(() =>
+      validateTemplateValues({ ...values, set: { 'prometheus.scrape_interval': '1m30s' } }, ['amp']),
+    ).not.toThrow();
   });
 
   test('an unknown key lists the keys for the chosen targets and says which target a key needs', () => {
