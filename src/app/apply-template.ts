@@ -1,10 +1,11 @@
-import { ADDON_NAME, COLLECTOR_CRD } from '../core/compat-data.js';
+import { COLLECTOR_CRD } from '../core/compat-data.js';
+import { ADDON_NAME } from '../core/defaults.js';
 import { validateCollectorConfig } from '../core/collector-config.js';
 import { failure, usageError } from '../core/errors.js';
 import { resolveAddonVersion } from '../core/plan/addon-version.js';
 import { collectorObject } from '../core/plan/manifests.js';
 import { operationDocument } from '../core/plan/steps.js';
-import { parseTargets, TARGETS } from '../core/targets.js';
+import { TARGETS, type Target } from '../core/targets.js';
 import { renderCollectorConfig } from '../core/templates/index.js';
 import { validateTemplateValues, type TemplateValues } from '../core/templates/values.js';
 import type { OperationResult } from './install.js';
@@ -15,19 +16,20 @@ import { crdExists } from './install/kube-steps.js';
 import { manifestsYaml } from './install/manifests-yaml.js';
 import { planText, stepLines } from './install/report.js';
 import { StepFailure, applySteps, Confirmations, planSteps, plannedSteps } from './install/runner.js';
-import { missingValue, parseSetValues, regionOfArn, validateClusterName } from './install/validate.js';
+import { missingValue, regionOfArn } from './install/validate.js';
 
 export interface ApplyTemplateOptions {
   cluster?: string | undefined;
   region?: string | undefined;
-  targets: string[];
+  targets: Target[];
   ampRemoteWriteUrl?: string | undefined;
   ampWorkspaceId?: string | undefined;
   allowCustomEndpoint?: boolean | undefined;
   namespace: string;
   serviceAccount: string;
   collectorName: string;
-  set: string[];
+  /** --set key=value, as a map */
+  set: Record<string, string>;
   dryRun: boolean;
 }
 
@@ -72,11 +74,10 @@ function addonVersionWithoutCrd(deps: OperationDeps, cluster: string): Collector
  * the resulting collector configuration), then server-side apply it — or, with --dry-run, print it.
  */
 export async function applyTemplate(deps: OperationDeps, options: ApplyTemplateOptions): Promise<OperationResult> {
-  const targets = parseTargets(options.targets);
-  const set = parseSetValues(options.set);
+  const { targets, set } = options;
   if (targets.length === 0) throw missingValue('--target', `The target (${TARGETS.join(', ')})`);
   if (options.cluster === undefined) throw missingValue('--cluster', 'The EKS cluster', 'ADOT_CLUSTER');
-  const cluster = validateClusterName(options.cluster);
+  const cluster = options.cluster;
   const values: TemplateValues = {
     region: await regionFor(deps, options, cluster),
     clusterName: cluster,

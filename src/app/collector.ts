@@ -5,8 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { CollectorConfig } from '../core/collector-config.js';
+import { COLLECTOR_DEFAULTS } from '../core/defaults.js';
 import { failure, usageError, type ExitStatus } from '../core/errors.js';
-import { parseTargets, TARGETS } from '../core/targets.js';
+import { TARGETS, type Target } from '../core/targets.js';
 import { renderCollectorConfig } from '../core/templates/index.js';
 import type { TemplateValues } from '../core/templates/values.js';
 import type { Output } from '../ports.js';
@@ -14,7 +15,7 @@ import { prepareConfig, prepareConfigText, settingsError, type PreparedConfig } 
 import { SettingsError } from '../collector/config/settings.js';
 import { startCollector, type RunningCollector } from '../collector/runtime/collector.js';
 import type { Logger } from '../collector/telemetry/logger.js';
-import { missingValue, parseSetValues, validateClusterName } from './install/validate.js';
+import { missingValue } from './install/validate.js';
 
 /** the heap settings `adot collector run` applies when it owns the process (the CLI reaches the runtime through app) */
 export { exposeGarbageCollector, tuneHeapForCollector } from '../collector/runtime/heap-tuning.js';
@@ -22,10 +23,10 @@ export { exposeGarbageCollector, tuneHeapForCollector } from '../collector/runti
 export interface CollectorRunOptions {
   /** path of a collector configuration (YAML) */
   configFile?: string;
-  /** --target values (repeatable, comma lists) */
-  targets: string[];
-  /** --set key=value entries for the templates */
-  set: string[];
+  /** --target values */
+  targets: Target[];
+  /** --set key=value overrides of the templates */
+  set: Record<string, string>;
   region?: string;
   cluster?: string;
   ampRemoteWriteUrl?: string;
@@ -83,7 +84,7 @@ export async function collectorRun(system: { output: Output }, options: Collecto
 }
 
 async function loadConfig(options: CollectorRunOptions): Promise<{ prepared: PreparedConfig; source: string }> {
-  const hasTargets = options.targets.some((target) => target.trim() !== '');
+  const hasTargets = options.targets.length > 0;
   if (options.configFile !== undefined && hasTargets) {
     throw usageError('ConflictingOptions', '--config and --target cannot be used together', {
       hint: 'Run either a configuration file (--config FILE) or the templates of targets (--target xray,…)',
@@ -106,7 +107,7 @@ async function loadConfig(options: CollectorRunOptions): Promise<{ prepared: Pre
   }
   if (!hasTargets)
     throw missingValue('--config or --target', `A configuration (--config FILE) or targets (${TARGETS.join(', ')})`);
-  const targets = parseTargets(options.targets);
+  const { targets, set } = options;
   if (options.region === undefined) throw missingValue('--region', 'The AWS region', 'AWS_REGION');
   if (targets.includes('cloudwatch') && options.cluster === undefined) {
     throw missingValue(
@@ -115,13 +116,12 @@ async function loadConfig(options: CollectorRunOptions): Promise<{ prepared: Pre
       'ADOT_CLUSTER',
     );
   }
-  const set = parseSetValues(options.set);
   const values: TemplateValues = {
     region: options.region,
-    clusterName: validateClusterName(options.cluster ?? 'local'),
-    namespace: 'aws-otel-eks',
-    serviceAccount: 'aws-otel-collector',
-    collectorName: 'observability',
+    clusterName: options.cluster ?? 'local',
+    namespace: COLLECTOR_DEFAULTS.namespace,
+    serviceAccount: COLLECTOR_DEFAULTS.serviceAccount,
+    collectorName: COLLECTOR_DEFAULTS.collectorName,
     ...(options.ampRemoteWriteUrl === undefined ? {} : { ampRemoteWriteUrl: options.ampRemoteWriteUrl }),
     ...(options.ampWorkspaceId === undefined ? {} : { ampWorkspaceId: options.ampWorkspaceId }),
     ...(options.allowCustomEndpoint === true ? { allowCustomEndpoint: true } : {}),

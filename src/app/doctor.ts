@@ -7,17 +7,11 @@ import type { DoctorContext } from '../core/checks/types.js';
 import type { Target } from '../core/targets.js';
 import type { IdentityMode } from '../core/identity/mode.js';
 import type { Amp, Clock, Eks, Iam, Kube, Output, Sts } from '../ports.js';
+import { COLLECTOR_DEFAULTS } from '../core/defaults.js';
 import { interrupted } from '../core/errors.js';
 import { doctorDocument, type DoctorDocument } from './doctor/document.js';
 import { renderDoctorText } from './doctor/render.js';
 import { runDoctor } from './doctor/run.js';
-
-export const DOCTOR_DEFAULTS = {
-  namespace: 'aws-otel-eks',
-  serviceAccount: 'aws-otel-collector',
-  collectorName: 'observability',
-  roleName: 'EKS-ADOT-ServiceAccount-Role',
-} as const;
 
 export interface DoctorOptions {
   cluster: string;
@@ -60,10 +54,10 @@ export function doctorContext(options: DoctorOptions): DoctorContext {
   return {
     clusterName: options.cluster,
     pre: options.pre ?? false,
-    namespace: options.namespace ?? DOCTOR_DEFAULTS.namespace,
-    serviceAccount: options.serviceAccount ?? DOCTOR_DEFAULTS.serviceAccount,
-    collectorName: options.collectorName ?? DOCTOR_DEFAULTS.collectorName,
-    roleName: options.roleName ?? DOCTOR_DEFAULTS.roleName,
+    namespace: options.namespace ?? COLLECTOR_DEFAULTS.namespace,
+    serviceAccount: options.serviceAccount ?? COLLECTOR_DEFAULTS.serviceAccount,
+    collectorName: options.collectorName ?? COLLECTOR_DEFAULTS.collectorName,
+    roleName: options.roleName ?? COLLECTOR_DEFAULTS.roleName,
     roleNameGiven: options.roleName !== undefined,
     addonVersion: options.addonVersion,
     targets: options.targets && options.targets.length > 0 ? options.targets : undefined,

@@ -1,7 +1,8 @@
 import type { ExitStatus } from '../core/errors.js';
 import { countChanges, operationDocument, type OperationDocument } from '../core/plan/steps.js';
 import { observeInstallContext, type InstallContext, type ResolvedInstallContext } from './install/context.js';
-import { DEFAULT_TIMEOUT_MS, type OperationDeps } from './install/deps.js';
+import { DEFAULT_TIMEOUT_MS } from '../core/defaults.js';
+import type { OperationDeps } from './install/deps.js';
 import { reportFailure } from './install/failure-report.js';
 import { resolveInstallRequest, type InstallOptions } from './install/inputs.js';
 import { installSteps } from './install/install-steps.js';

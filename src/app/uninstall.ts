@@ -4,10 +4,10 @@ import { addonRbacObjects, prometheusRbacObjects } from '../core/plan/manifests.
 import { partitionForRoleDeletion, policyName } from '../core/plan/iam.js';
 import { refOf } from '../core/plan/kube-diff.js';
 import { operationDocument } from '../core/plan/steps.js';
-import { assertCollectorName, assertNamespace, assertServiceAccount } from '../core/templates/values.js';
 import type { OperationResult } from './install.js';
 import { describeClusterOrFail } from './install/context.js';
-import { ADDON_NAME, DEFAULT_TIMEOUT_MS, type OperationDeps } from './install/deps.js';
+import { ADDON_NAME, DEFAULT_TIMEOUT_MS } from '../core/defaults.js';
+import type { OperationDeps } from './install/deps.js';
 import { reportFailure } from './install/failure-report.js';
 import { skippedStep } from './install/install-steps.js';
 import { podIdentityAssociationRemovalStep } from './install/identity-steps.js';
@@ -23,7 +23,7 @@ import {
   plannedSteps,
   type StepDefinition,
 } from './install/runner.js';
-import { missingValue, validateClusterName, validateRoleName } from './install/validate.js';
+import { missingValue } from './install/validate.js';
 import { waitForAddon } from './wait-addon.js';
 
 export interface UninstallOptions {
@@ -130,11 +130,7 @@ function roleSteps(deps: OperationDeps, roleName: string): StepDefinition[] {
  */
 export async function uninstall(deps: OperationDeps, options: UninstallOptions): Promise<OperationResult> {
   if (options.cluster === undefined) throw missingValue('--cluster', 'The EKS cluster', 'ADOT_CLUSTER');
-  const clusterName = validateClusterName(options.cluster);
-  validateRoleName(options.roleName);
-  assertNamespace(options.namespace);
-  assertServiceAccount(options.serviceAccount);
-  assertCollectorName(options.collectorName);
+  const clusterName = options.cluster;
   const deadline = deps.clock.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   await describeClusterOrFail(deps, clusterName);
 

@@ -1,14 +1,14 @@
 import semver from 'semver';
 import { addonFeatures, type ConfigurationSchema } from '../core/compat.js';
-import { ADDON_NAME } from '../core/compat-data.js';
-import { type ExitStatus, failure, usageError } from '../core/errors.js';
+import { ADDON_NAME } from '../core/defaults.js';
+import { type ExitStatus, failure } from '../core/errors.js';
 import type { AddonVersionInfo, Eks, Output } from '../ports.js';
 import { document } from '../ui/json.js';
 import { renderTable } from '../ui/table.js';
 
 export interface VersionsOptions {
   addonName: string;
-  /** "1.NN"; wins over cluster */
+  /** "1.NN" (checked by the command line); wins over cluster */
   kubernetesVersion?: string;
   cluster?: string;
 }
@@ -48,7 +48,7 @@ export async function versions(system: { eks: Eks; output: Output }, options: Ve
       'NoAddonVersion',
       kubernetesVersion === undefined
         ? `EKS lists no versions of the add-on "${options.addonName}"`
-        : `no ${options.addonName === 'adot' ? 'ADOT' : options.addonName} version supports Kubernetes ${kubernetesVersion} yet`,
+        : `no ${options.addonName === ADDON_NAME ? 'ADOT' : options.addonName} version supports Kubernetes ${kubernetesVersion} yet`,
       {
         hint: 'run adot versions without --cluster/--kubernetes-version to see which Kubernetes versions are supported',
       },
@@ -66,15 +66,6 @@ export async function versions(system: { eks: Eks; output: Output }, options: Ve
 
 async function targetKubernetesVersion(eks: Eks, options: VersionsOptions): Promise<string | undefined> {
   if (options.kubernetesVersion !== undefined) {
-    if (!/^1\.\d{1,3}$/.test(options.kubernetesVersion)) {
-      throw usageError(
-        'InvalidKubernetesVersion',
-        `--kubernetes-version must look like 1.NN, not "${options.kubernetesVersion}"`,
-        {
-          hint: 'for example: --kubernetes-version 1.29',
-        },
-      );
-    }
     return options.kubernetesVersion;
   }
   if (options.cluster === undefined) return undefined;

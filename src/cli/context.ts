@@ -8,7 +8,7 @@ import type { GlobalOptions } from './program.js';
 export interface Invocation {
   /** positional arguments */
   args: string[];
-  /** the command's own options (commander's camelCase keys) */
+  /** the command's own options as commander collected them (camelCase keys): read them with parseOptions (src/cli/options.ts) */
   options: Record<string, unknown>;
   global: GlobalOptions;
   io: SystemIo;

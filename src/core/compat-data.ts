@@ -93,7 +93,6 @@ export const ADDON_FEATURES = {
   collectorV1beta1First: '0.102.0',
 } as const;
 
-export const ADDON_NAME = 'adot';
 export const ADDON_RBAC_NAMESPACE = 'opentelemetry-operator-system';
 export const ADDON_RBAC_CLUSTER_ROLE = 'eks:addon-manager-otel';
 export const ADDON_RBAC_ROLE = 'eks:addon-manager';

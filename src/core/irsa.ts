@@ -5,6 +5,7 @@
  * policy instead of comparing documents.
  */
 import type { PolicyDocument, PolicyStatement } from '../ports.js';
+import { COLLECTOR_DEFAULTS } from './defaults.js';
 import { usageError } from './errors.js';
 import { evaluateWebIdentityTrust } from './iam/web-identity.js';
 
@@ -58,13 +59,21 @@ export function oidcProviderArn(account: string, issuerUrl: string): string {
   return `arn:aws:iam::${account}:oidc-provider/${issuerHostPath(issuerUrl)}`;
 }
 
-export function roleArn(account: string, roleName: string): string {
-  requireAccount(account);
+/**
+ * An IAM role name as IAM accepts it: 1-64 of letters, digits and +=,.@_-
+ * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html, RoleName).
+ */
+export function assertRoleName(roleName: string): void {
   if (!/^[\w+=,.@-]{1,64}$/.test(roleName)) {
     throw usageError('InvalidRoleName', `Not a valid IAM role name: "${roleName}"`, {
-      hint: 'Use --role-name with 1-64 letters, digits or +=,.@_- (default EKS-ADOT-ServiceAccount-Role)',
+      hint: `Use --role-name with 1-64 letters, digits or +=,.@_- (default ${COLLECTOR_DEFAULTS.roleName})`,
     });
   }
+}
+
+/** The ARN of a role; its name was checked where it was given (assertRoleName). */
+export function roleArn(account: string, roleName: string): string {
+  requireAccount(account);
   return `arn:aws:iam::${account}:role/${roleName}`;
 }
 

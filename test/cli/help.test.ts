@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TIMEOUT_MS } from '../../src/app/install/deps.js';
+import { DEFAULT_TIMEOUT_MS } from '../../src/core/defaults.js';
 import { formatDuration } from '../../src/core/duration.js';
 import { TEMPLATE_TARGETS } from '../../src/core/targets.js';
 import { describeSettableKeys } from '../../src/core/templates/settings.js';

@@ -5,6 +5,7 @@ import {
   oidcProviderArn,
   reconcileTrustPolicy,
   roleArn,
+  assertRoleName,
   serviceAccountSubject,
   verifyTrustPolicy,
   type TrustExpectation,
@@ -59,13 +60,13 @@ describe('ARNs and names', () => {
     expect(usageCode(() => issuerHostPath('https://'))).toBe('InvalidIssuerUrl');
   });
 
-  test('oidcProviderArn and roleArn', () => {
+  test('oidcProviderArn, roleArn and assertRoleName', () => {
     expect(oidcProviderArn('123456789012', issuerUrl)).toBe(providerArn);
     expect(roleArn('123456789012', 'EKS-ADOT-ServiceAccount-Role')).toBe(
       'arn:aws:iam::123456789012:role/EKS-ADOT-ServiceAccount-Role',
     );
     expect(usageCode(() => roleArn('1234', 'x'))).toBe('InvalidAccountId');
-    expect(usageCode(() => roleArn('123456789012', 'bad name'))).toBe('InvalidRoleName');
+    expect(usageCode(() => assertRoleName('bad name'))).toBe('InvalidRoleName');
     expect(usageCode(() => oidcProviderArn('12345678901a', issuerUrl))).toBe('InvalidAccountId');
   });
 

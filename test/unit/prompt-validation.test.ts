@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertWorkspaceAlias } from '../../src/app/install/inputs.js';
+import { assertWorkspaceAlias } from '../../src/core/templates/values.js';
 import { validatedAs } from '../../src/app/install/prompt-validation.js';
 import { resolveAmp } from '../../src/core/templates/values.js';
 

@@ -8,13 +8,18 @@ import {
   manifestsToYaml,
   renderCollector,
   renderCollectorConfig,
-  renderNamespace,
-  renderPrometheusRbac,
   renderServiceAccount,
   settableKeys,
   validateTemplateValues,
   type TemplateValues,
 } from '../../src/core/templates/index.js';
+import {
+  assertClusterName,
+  assertCollectorName,
+  assertNamespace,
+  assertRegion,
+  assertServiceAccount,
+} from '../../src/core/templates/values.js';
 import type { Target } from '../../src/core/targets.js';
 
 const workspaceId = 'ws-12345678-abcd-1234-abcd-123456789012';
@@ -36,6 +41,21 @@ function usageErrorOf(run: () => unknown): AdotError {
     throw error;
   }
   throw new Error('expected a usage error');
+}
+
+/** Each value's own check, as the command line's parsers run it (src/cli/parsers.ts). */
+const FIELD_CHECKS: Partial<Record<keyof TemplateValues, (value: string) => void>> = {
+  region: (value) => assertRegion(value),
+  namespace: assertNamespace,
+  serviceAccount: assertServiceAccount,
+  collectorName: assertCollectorName,
+  clusterName: assertClusterName,
+};
+
+/** The value's own check, then the targets' checks: what a value goes through from the flag to the template. */
+function checkValue(field: keyof TemplateValues, value: string, targets: Target[]): void {
+  FIELD_CHECKS[field]?.(value);
+  validateTemplateValues({ ...values, [field]: value }, targets);
 }
 
 function codeOf(overrides: Partial<TemplateValues>, targets: Target[] = ['xray', 'amp', 'cloudwatch']): string {
@@ -65,11 +85,14 @@ describe('validateTemplateValues', () => {
     ['collectorName', '1observability', 'InvalidName'],
     ['collectorName', 'a'.repeat(54), 'InvalidName'],
     ['clusterName', 'my cluster', 'InvalidClusterName'],
-    ['clusterName', '', 'MissingClusterName'],
   ] as const)('%s = %j is refused with %s', (field, value, code) => {
-    const error = usageErrorOf(() => validateTemplateValues({ ...values, [field]: value }, ['xray', 'cloudwatch']));
+    const error = usageErrorOf(() => checkValue(field, value, ['xray', 'cloudwatch']));
     expect(error.code).toBe(code);
     expect(error.hint ?? '').not.toBe('');
+  });
+
+  test('cloudwatch needs the cluster name', () => {
+    expect(codeOf({ clusterName: '' }, ['xray', 'cloudwatch'])).toBe('MissingClusterName');
   });
 
   test('the cluster name is only needed by cloudwatch', () => {
@@ -77,10 +100,8 @@ describe('validateTemplateValues', () => {
   });
 
   test('names the flag to fix', () => {
-    expect(usageErrorOf(() => validateTemplateValues({ ...values, collectorName: 'X' }, ['xray'])).hint).toContain(
-      '--collector-name',
-    );
-    expect(usageErrorOf(() => validateTemplateValues({ ...values, region: 'x' }, ['xray'])).hint).toContain('--region');
+    expect(usageErrorOf(() => checkValue('collectorName', 'X', ['xray'])).hint).toContain('--collector-name');
+    expect(usageErrorOf(() => checkValue('region', 'x', ['xray'])).hint).toContain('--region');
   });
 
   describe('AMP workspace', () => {
@@ -178,7 +199,7 @@ describe('injection attempts are refused or inert', () => {
       `https://aps-workspaces.us-east-1.amazonaws.com/workspaces/${workspaceId}/api/v1/remote_write\n`,
     ],
   ] as const)('%s = %j is refused as unsafe', (field, value) => {
-    const error = usageErrorOf(() => validateTemplateValues({ ...values, [field]: value }, ['amp', 'cloudwatch']));
+    const error = usageErrorOf(() => checkValue(field, value, ['amp', 'cloudwatch']));
     expect(error.code).toBe('UnsafeValue');
   });
 
@@ -189,7 +210,7 @@ describe('injection attempts are refused or inert', () => {
     ['serviceAccount', 'sa\tx'],
     ['namespace', '{x: y}'],
   ] as const)('%s = %j is refused', (field, value) => {
-    usageErrorOf(() => validateTemplateValues({ ...values, [field]: value }, ['cloudwatch']));
+    usageErrorOf(() => checkValue(field, value, ['cloudwatch']));
   });
 
   test('a --set value with quotes, colons, "#" and "$" stays one string after a YAML round trip', () => {
@@ -213,9 +234,7 @@ describe('injection attempts are refused or inert', () => {
     return validateTemplateValues({ ...values, set: { 'cloudwatch.metric_names': value } }, ['cloudwatch']);
   }
 
-  test('the other manifests refuse bad names and role ARNs', () => {
-    expect(usageErrorOf(() => renderNamespace('kube system')).code).toBe('InvalidName');
-    expect(usageErrorOf(() => renderPrometheusRbac({ ...values, serviceAccount: 'x\ny' })).code).toBe('UnsafeValue');
+  test('the service account refuses a role ARN that is not one', () => {
     expect(usageErrorOf(() => renderServiceAccount(values, 'arn:aws:iam::123:role/x')).code).toBe('InvalidRoleArn');
     expect(usageErrorOf(() => renderServiceAccount(values, 'arn:aws:iam::123456789012:role/x\n')).code).toBe(
       'UnsafeValue',
@@ -306,6 +325,9 @@ describe('--set', () => {
     [['xray'], { 'xray.colour': 'red' }, 'UnknownSetKey'],
     [['xray'], { 'xray.region': 'mars' }, 'InvalidSetValue'],
     [['xray'], { 'traces.batch.timeout': '1 second' }, 'InvalidSetValue'],
+    [['xray'], { 'batch.timeout': '120' }, 'InvalidSetValue'],
+    [['amp'], { 'prometheus.scrape_interval': '1.5s' }, 'InvalidSetValue'],
+    [['amp'], { 'prometheus.scrape_interval': '500us' }, 'InvalidSetValue'],
     [['xray'], { 'traces.batch.send_batch_size': '-1' }, 'InvalidSetValue'],
     [['xray'], { 'xray.endpoint': '0.0.0.0:70000' }, 'InvalidSetValue'],
     [['xray'], { 'collector.replicas': '0' }, 'InvalidSetValue'],
@@ -318,6 +340,17 @@ describe('--set', () => {
   ] as const)('%j %j -> %s', (targets, set, code) => {
     const error = usageErrorOf(() => validateTemplateValues({ ...values, set: { ...set } }, [...targets]));
     expect(error.code).toBe(code);
+  });
+
+  test('batch timeouts take Go durations, scrape settings Prometheus durations', () => {
+    expect(() =>
+      validateTemplateValues({ ...values, set: { 'batch.timeout': '1m0.5s', 'traces.batch.timeout': '500us' } }, [
+        'xray',
+      ]),
+    ).not.toThrow();
+    expect(() =>
+      validateTemplateValues({ ...values, set: { 'prometheus.scrape_interval': '1m30s' } }, ['amp']),
+    ).not.toThrow();
   });
 
   test('an unknown key lists the keys for the chosen targets and says which target a key needs', () => {

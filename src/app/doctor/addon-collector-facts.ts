@@ -14,7 +14,7 @@ import type {
   PodIdentityAssociationInfo,
 } from '../../ports.js';
 import { findCatalogVersion } from '../../core/checks/addon-version.js';
-import { ADDON_NAME } from '../../core/compat-data.js';
+import { ADDON_NAME } from '../../core/defaults.js';
 import { ADDON_NAMESPACE, configurationKind } from '../../core/addon-config/presets.js';
 import { parseConfigurationText } from '../../core/addon-config/schema-validation.js';
 import { addonCollectors, type AddonCollector } from '../../core/addon-config/values.js';

@@ -8,7 +8,8 @@
  */
 import type { Amp, Eks, Iam, Kube, KubeObject, Sts } from '../../ports.js';
 import { ADDON_NAMESPACE } from '../../core/addon-config/presets.js';
-import { ADDON_NAME, ADDON_RBAC_NAMESPACE, COLLECTOR_V1ALPHA1, COLLECTOR_V1BETA1 } from '../../core/compat-data.js';
+import { ADDON_RBAC_NAMESPACE, COLLECTOR_V1ALPHA1, COLLECTOR_V1BETA1 } from '../../core/compat-data.js';
+import { ADDON_NAME } from '../../core/defaults.js';
 import { oidcProviderArn } from '../../core/irsa.js';
 import { collectorConfigOf, collectorIdentity } from '../../core/checks/collector-identity.js';
 import { requiredAccess } from '../../core/checks/k8s.js';

@@ -17,7 +17,8 @@ import {
 import type { IdentityMode } from '../../core/identity/mode.js';
 import { driftPaths } from '../../core/plan/kube-diff.js';
 import type { Target } from '../../core/targets.js';
-import { ADDON_NAME, type OperationDeps } from './deps.js';
+import { ADDON_NAME } from '../../core/defaults.js';
+import type { OperationDeps } from './deps.js';
 import type { AddonConfiguration } from './addon-steps.js';
 
 export interface AddonConfigPlan {

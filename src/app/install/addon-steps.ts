@@ -3,7 +3,8 @@ import type { AddonInfo, AddonPodIdentityAssociation } from '../../ports.js';
 import { failure } from '../../core/errors.js';
 import { addonConfirmation, decideAddon, formatHealth, type AddonDecision } from '../../core/plan/addon.js';
 import { waitForAddon } from '../wait-addon.js';
-import { ADDON_NAME, type OperationDeps } from './deps.js';
+import { ADDON_NAME } from '../../core/defaults.js';
+import type { OperationDeps } from './deps.js';
 import type { ApplyOutcome, PlannedAction, StepDefinition } from './runner.js';
 
 export interface AddonStepOptions {

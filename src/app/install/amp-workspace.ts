@@ -3,13 +3,15 @@
  * a terminal from the region's workspaces, or to be created (by alias). A workspace to create gets its own step,
  * which the collector's configuration waits for.
  */
+import { MANAGED_BY_TAG } from '../../core/plan/ownership.js';
 import { formatElapsed } from '../../core/elapsed.js';
 import type { AmpWorkspaceInfo } from '../../ports.js';
 import { failure, timeoutError } from '../../core/errors.js';
 import { ampRemoteWriteUrl, resolveAmp, type TemplateValues } from '../../core/templates/values.js';
 import { validatedAs } from './prompt-validation.js';
 import type { OperationDeps } from './deps.js';
-import { assertWorkspaceAlias, type InstallRequest } from './inputs.js';
+import { assertWorkspaceAlias } from '../../core/templates/values.js';
+import type { InstallRequest } from './inputs.js';
 import type { ResolvedInstallContext } from './context.js';
 import type { InstallRun, StepDefinition } from './runner.js';
 
@@ -155,7 +157,7 @@ export function ampWorkspaceStep(
     async apply(planned) {
       let workspace = await workspaceByAlias(deps, region, alias);
       if (workspace === undefined) {
-        workspace = await deps.amp.createWorkspace(region, alias, { 'app.kubernetes.io/managed-by': 'adot' });
+        workspace = await deps.amp.createWorkspace(region, alias, { ...MANAGED_BY_TAG });
       }
       input.onWorkspace(workspace.workspaceId);
       const started = deps.clock.now();

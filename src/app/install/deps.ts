@@ -14,7 +14,5 @@ export interface OperationDeps {
   signal?: AbortSignal | undefined;
 }
 
-export const ADDON_NAME = 'adot';
-
-/** How long waits may take when --timeout is not given: add-ons take minutes on EKS, rollouts less. */
-export const DEFAULT_TIMEOUT_MS = 20 * 60_000;
+// kept for src/cli/program.ts, which imports the default from here
+export { DEFAULT_TIMEOUT_MS } from '../../core/defaults.js';

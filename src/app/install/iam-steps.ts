@@ -1,4 +1,5 @@
 import { failure } from '../../core/errors.js';
+import { MANAGED_BY_TAG } from '../../core/plan/ownership.js';
 import { verifyPodIdentityTrust } from '../../core/identity/pod-identity-trust.js';
 import { verifyTrustPolicy, type TrustExpectation } from '../../core/irsa.js';
 import {
@@ -95,7 +96,7 @@ export function roleStep(
               0,
               1000,
             ),
-          tags: { 'app.kubernetes.io/managed-by': 'adot' },
+          tags: { ...MANAGED_BY_TAG },
         });
       } else if (decision.kind === 'update') {
         await deps.iam.updateAssumeRolePolicy(roleName, decision.trustPolicy);

@@ -15,18 +15,16 @@ import {
 } from '../../core/identity/pod-identity-agent.js';
 import { describeObject, refOf } from '../../core/plan/kube-diff.js';
 import type { DesiredObject } from '../../core/plan/manifests.js';
-import { annotationOwnedByAdot } from '../../core/plan/ownership.js';
+import { annotationOwnedByAdot, MANAGED_BY_ADOT, MANAGED_BY_LABEL, MANAGED_BY_TAG } from '../../core/plan/ownership.js';
 import { waitForAddon } from '../wait-addon.js';
 import { seconds } from './addon-steps.js';
 import type { OperationDeps } from './deps.js';
 import { applyObjectStep } from './kube-steps.js';
 import type { StepDefinition } from './runner.js';
 
-/** tag on the associations adot creates: the ones it may update and delete */
-export const MANAGED_BY_TAG = { 'app.kubernetes.io/managed-by': 'adot' } as const;
-
+/** An association adot created (tagged MANAGED_BY_TAG): one it may update and delete. */
 export function isOurAssociation(association: PodIdentityAssociationInfo): boolean {
-  return association.tags['app.kubernetes.io/managed-by'] === 'adot' && association.ownerArn === undefined;
+  return association.tags[MANAGED_BY_LABEL] === MANAGED_BY_ADOT && association.ownerArn === undefined;
 }
 
 /** The agent add-on: created with the version EKS marks default when missing; an existing one is left as it is. */

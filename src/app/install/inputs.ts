@@ -1,43 +1,41 @@
 import type { Choice } from '../../ports.js';
-import { IDENTITY_CHOICES, parseIdentityChoice, type IdentityChoice } from '../../core/identity/mode.js';
-import { parseAddonVersionRequest, type AddonVersionRequest } from '../../core/plan/addon-version.js';
+import { IDENTITY_CHOICES, type IdentityChoice } from '../../core/identity/mode.js';
+import type { InstallMode } from '../../core/install-mode.js';
+import type { AddonVersionRequest } from '../../core/plan/addon-version.js';
 import { TARGETS, parseTargets, requireTemplateTargets, type Target } from '../../core/targets.js';
-import {
-  assertCollectorName,
-  assertNamespace,
-  assertRegion,
-  assertServiceAccount,
-  resolveAmp,
-  validateTemplateValues,
-  type TemplateValues,
-} from '../../core/templates/values.js';
+import { resolveAmp, validateTemplateValues, type TemplateValues } from '../../core/templates/values.js';
 import type { OperationDeps } from './deps.js';
-import { missingValue, parseSetValues, validateClusterName, validateRoleName } from './validate.js';
+import { missingValue } from './validate.js';
 import { usageError } from '../../core/errors.js';
-import { assertSafeValue } from '../../core/templates/safe-value.js';
 
-/** The install flags as the command parsed them (docs/contract.md "Commands and flags"). */
+export { INSTALL_MODES, parseInstallMode, type InstallMode } from '../../core/install-mode.js';
+
+/**
+ * The install flags, parsed and checked one by one at the command line (src/cli/commands/install.ts); what is left
+ * to check here is how they go together, and what still needs asking.
+ */
 export interface InstallOptions {
   cluster?: string | undefined;
   /** --region; the cluster's own region (from its ARN) is used when absent */
   region?: string | undefined;
-  targets: string[];
-  addonVersion?: string | undefined;
+  targets: Target[];
+  addonVersion?: AddonVersionRequest | undefined;
   ampRemoteWriteUrl?: string | undefined;
   ampWorkspaceId?: string | undefined;
   /** find the AMP workspace by alias, or create it */
   ampWorkspaceAlias?: string | undefined;
   /** --allow-custom-endpoint: --amp-remote-write-url may name a host that is not AMP's */
   allowCustomEndpoint?: boolean | undefined;
-  /** --identity (or ADOT_IDENTITY): auto, pod-identity or irsa */
-  identity?: string | undefined;
-  /** --mode: collector-resource (default) or addon-config */
-  mode?: string | undefined;
+  /** --identity (or ADOT_IDENTITY); absent: asked in a terminal, else auto */
+  identity?: IdentityChoice | undefined;
+  /** --mode; absent: collector-resource */
+  mode?: InstallMode | undefined;
   roleName: string;
   namespace: string;
   serviceAccount: string;
   collectorName: string;
-  set: string[];
+  /** --set key=value, as a map */
+  set: Record<string, string>;
   /** --prune: installed targets --target does not name are removed (else they are kept) */
   prune?: boolean | undefined;
   dryRun: boolean;
@@ -68,24 +66,6 @@ export interface InstallRequest {
   prune: boolean;
 }
 
-/**
- * Where the collector comes from: adot's own OpenTelemetryCollector resource (every add-on version, every template
- * target but logs, one collector), or the collectors the add-on deploys from its configurationValues (v0.62.1 and
- * later; presets from v0.88.0, the only way to the logs target).
- */
-export type InstallMode = 'collector-resource' | 'addon-config';
-export const INSTALL_MODES: readonly InstallMode[] = ['collector-resource', 'addon-config'];
-
-export function parseInstallMode(text: string | undefined): InstallMode {
-  if (text === undefined) return 'collector-resource';
-  const value = text.trim().toLowerCase();
-  if ((INSTALL_MODES as readonly string[]).includes(value)) return value as InstallMode;
-  throw usageError('UnknownInstallMode', `--mode: "${text}" is not one of ${INSTALL_MODES.join(', ')}`, {
-    hint: "--mode collector-resource (adot's collector resource, the default) or --mode addon-config (the add-on's own collectors)",
-    details: { mode: text, validModes: [...INSTALL_MODES] },
-  });
-}
-
 /** Region used to validate values before the cluster's real region is known (only the syntax matters then). */
 const PROVISIONAL_REGION = 'us-east-1';
 /** A well-formed workspace id standing in for one not chosen yet, for the same purpose. */
@@ -106,31 +86,18 @@ export function templateValuesOf(request: InstallRequest, region: string): Templ
   return values;
 }
 
-/** Checks every flag that was given, before any question and any call (the --set keys need the targets: later). */
-function validateGivenFlags(options: InstallOptions): void {
-  if (options.cluster !== undefined) validateClusterName(options.cluster);
-  validateRoleName(options.roleName);
-  if (options.addonVersion !== undefined) parseAddonVersionRequest(options.addonVersion);
-  parseTargets(options.targets);
-  parseSetValues(options.set);
-  if (options.region !== undefined) assertRegion(options.region);
-  assertNamespace(options.namespace);
-  assertServiceAccount(options.serviceAccount);
-  assertCollectorName(options.collectorName);
-  if (options.identity !== undefined) parseIdentityChoice(options.identity);
-  if (parseInstallMode(options.mode) === 'collector-resource') requireTemplateTargets(parseTargets(options.targets));
+/** How the given flags go together, before any question and any call (each flag was checked on its own already). */
+function checkFlagsTogether(options: InstallOptions): void {
+  if ((options.mode ?? 'collector-resource') === 'collector-resource') requireTemplateTargets(options.targets);
   const { ampRemoteWriteUrl, ampWorkspaceId, ampWorkspaceAlias } = options;
-  if (ampWorkspaceAlias !== undefined) {
-    assertWorkspaceAlias(ampWorkspaceAlias);
-    if (ampRemoteWriteUrl !== undefined || ampWorkspaceId !== undefined) {
-      throw usageError(
-        'ConflictingOptions',
-        '--amp-workspace-alias cannot be used with --amp-remote-write-url or --amp-workspace-id',
-        {
-          hint: 'name the workspace one way: by alias (found or created), by id, or by its remote-write URL',
-        },
-      );
-    }
+  if (ampWorkspaceAlias !== undefined && (ampRemoteWriteUrl !== undefined || ampWorkspaceId !== undefined)) {
+    throw usageError(
+      'ConflictingOptions',
+      '--amp-workspace-alias cannot be used with --amp-remote-write-url or --amp-workspace-id',
+      {
+        hint: 'name the workspace one way: by alias (found or created), by id, or by its remote-write URL',
+      },
+    );
   }
   if (ampRemoteWriteUrl !== undefined || ampWorkspaceId !== undefined) {
     resolveAmp({
@@ -180,8 +147,8 @@ const IDENTITY_DESCRIPTIONS: Record<IdentityChoice, string> = {
   irsa: 'IAM roles for service accounts: an OIDC provider and an annotated service account',
 };
 
-async function chooseIdentity(deps: OperationDeps, given: string | undefined): Promise<IdentityChoice> {
-  if (given !== undefined) return parseIdentityChoice(given);
+async function chooseIdentity(deps: OperationDeps, given: IdentityChoice | undefined): Promise<IdentityChoice> {
+  if (given !== undefined) return given;
   if (!deps.prompter.interactive) return 'auto';
   return deps.prompter.select({
     message: 'How should the collector get AWS credentials?',
@@ -196,21 +163,11 @@ async function chooseIdentity(deps: OperationDeps, given: string | undefined): P
   });
 }
 
-/** An AMP workspace alias as the AMP API accepts it (1 to 100 characters). */
-export function assertWorkspaceAlias(alias: string): void {
-  assertSafeValue(alias, '--amp-workspace-alias');
-  if (alias.trim() === '' || alias.length > 100) {
-    throw usageError('InvalidAmpWorkspaceAlias', `--amp-workspace-alias must be 1 to 100 characters, not "${alias}"`, {
-      hint: 'e.g. --amp-workspace-alias demo-metrics',
-    });
-  }
-}
-
-/** Validates the flags, asks for what is missing (or refuses naming the flag), and validates the answers. */
+/** Checks how the flags go together, asks for what is missing (or refuses naming the flag). */
 export async function resolveInstallRequest(deps: OperationDeps, options: InstallOptions): Promise<InstallRequest> {
-  validateGivenFlags(options);
-  const cluster = validateClusterName(await chooseCluster(deps, options.cluster));
-  const targets = await chooseTargets(deps, parseTargets(options.targets));
+  checkFlagsTogether(options);
+  const cluster = await chooseCluster(deps, options.cluster);
+  const targets = await chooseTargets(deps, options.targets);
   const ampGiven =
     options.ampRemoteWriteUrl !== undefined ||
     options.ampWorkspaceId !== undefined ||
@@ -225,18 +182,18 @@ export async function resolveInstallRequest(deps: OperationDeps, options: Instal
   const request: InstallRequest = {
     cluster,
     targets,
-    addonVersion: options.addonVersion === undefined ? undefined : parseAddonVersionRequest(options.addonVersion),
+    addonVersion: options.addonVersion,
     ampRemoteWriteUrl: options.ampRemoteWriteUrl,
     ampWorkspaceId: options.ampWorkspaceId,
     ampWorkspaceAlias: options.ampWorkspaceAlias,
     allowCustomEndpoint: options.allowCustomEndpoint === true,
     identity,
-    mode: parseInstallMode(options.mode),
+    mode: options.mode ?? 'collector-resource',
     roleName: options.roleName,
     namespace: options.namespace,
     serviceAccount: options.serviceAccount,
     collectorName: options.collectorName,
-    set: parseSetValues(options.set),
+    set: options.set,
     region: options.region,
     prune: options.prune === true,
   };

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import type { OutputFormat } from '../../ports.js';
 import type { CommandContext } from '../context.js';
 import { describeUsage } from '../help.js';
-import { listOption } from '../options.js';
-import { addCollectorOptions } from './install.js';
+import { addOptions, parseClusterAndRegion, parseOptions } from '../options.js';
+import { COLLECTOR_OPTIONS } from './install.js';
 
 const OUTPUTS: readonly OutputFormat[] = ['text', 'json', 'yaml'];
 
@@ -13,7 +13,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .description(
       'render, validate and server-side apply the collector for the chosen targets (--dry-run -o yaml prints it)',
     );
-  addCollectorOptions(command);
+  addOptions(command, COLLECTOR_OPTIONS);
   describeUsage(command, {
     outputs: OUTPUTS,
     examples: [
@@ -33,22 +33,10 @@ export function register(program: Command, ctx: CommandContext): void {
     ],
   }).action(
     ctx.action({ outputs: OUTPUTS }, async (invocation) => {
+      const options = await parseOptions(COLLECTOR_OPTIONS, invocation.options, invocation.io.env);
       const { applyTemplate } = await import('../../app/apply-template.js');
       const system = await invocation.system();
-      const o = invocation.options;
-      const result = await applyTemplate(system, {
-        cluster: system.options.cluster,
-        region: system.options.region,
-        targets: listOption(o, 'target'),
-        ampRemoteWriteUrl: o['ampRemoteWriteUrl'] as string | undefined,
-        ampWorkspaceId: o['ampWorkspaceId'] as string | undefined,
-        allowCustomEndpoint: o['allowCustomEndpoint'] === true,
-        namespace: o['namespace'] as string,
-        serviceAccount: o['serviceAccount'] as string,
-        collectorName: o['collectorName'] as string,
-        set: listOption(o, 'set'),
-        dryRun: o['dryRun'] === true,
-      });
+      const result = await applyTemplate(system, { ...options, ...(await parseClusterAndRegion(system.options)) });
       return result.exitStatus;
     }),
   );

@@ -1,10 +1,48 @@
 import { resolve } from 'node:path';
-import { Command, Option } from 'commander';
-import { usageError } from '../../core/errors.js';
+import type { Command } from 'commander';
+import { DEFAULT_SHUTDOWN_TIMEOUT } from '../../core/defaults.js';
 import type { CommandContext } from '../context.js';
-import { parseDuration } from '../../core/duration.js';
 import { describeUsage } from '../help.js';
-import { listOption, repeatable } from '../options.js';
+import { addOptions, list, parseClusterAndRegion, parseOptions, required, switchOption, value } from '../options.js';
+
+const RUN_OPTIONS = {
+  config: value(
+    '--config <file>',
+    'a collector configuration (YAML: the spec.config of an OpenTelemetryCollector)',
+    'text',
+  ),
+  targets: list(
+    '--target <target>',
+    'run the template of amp, cloudwatch or xray instead (repeatable or comma list)',
+    'targets',
+  ),
+  set: list('--set <key=value>', 'override a template value (repeatable; keys below)', 'setValues'),
+  ampRemoteWriteUrl: value('--amp-remote-write-url <url>', 'AMP remote-write URL (target amp)', 'safeText'),
+  ampWorkspaceId: value('--amp-workspace-id <id>', 'AMP workspace id ws-… (target amp)', 'ampWorkspaceId'),
+  allowCustomEndpoint: switchOption(
+    '--allow-custom-endpoint',
+    'accept an --amp-remote-write-url that is not an AMP endpoint (metrics go there)',
+  ),
+  shutdownTimeoutMs: value(
+    '--shutdown-timeout <duration>',
+    'how long a shutdown lets exporters deliver what they hold',
+    'duration',
+    { defaultText: DEFAULT_SHUTDOWN_TIMEOUT },
+  ),
+} as const;
+
+const VALIDATE_OPTIONS = {
+  config: required(
+    '--config <file>',
+    'a collector configuration (YAML: the spec.config of an OpenTelemetryCollector)',
+    'text',
+  ),
+  setEnv: list(
+    '--set-env <name=value>',
+    'a variable for ${env:NAME} references, over the process environment (repeatable)',
+    'texts',
+  ),
+} as const;
 
 export function register(program: Command, ctx: CommandContext): void {
   const collector = program.command('collector').description('the bundled collector runtime');
@@ -12,21 +50,8 @@ export function register(program: Command, ctx: CommandContext): void {
     .command('run')
     .description(
       'run a collector in the foreground from a configuration file or the templates of targets (Ctrl-C stops it gracefully)',
-    )
-    .addOption(
-      new Option('--config <file>', 'a collector configuration (YAML: the spec.config of an OpenTelemetryCollector)'),
-    )
-    .addOption(
-      repeatable('--target <target>', 'run the template of amp, cloudwatch or xray instead (repeatable or comma list)'),
-    )
-    .addOption(repeatable('--set <key=value>', 'override a template value (repeatable; keys below)'))
-    .option('--amp-remote-write-url <url>', 'AMP remote-write URL (target amp)')
-    .option('--amp-workspace-id <id>', 'AMP workspace id ws-… (target amp)')
-    .option(
-      '--allow-custom-endpoint',
-      'accept an --amp-remote-write-url that is not an AMP endpoint (metrics go there)',
-    )
-    .option('--shutdown-timeout <duration>', 'how long a shutdown lets exporters deliver what they hold', '10s');
+    );
+  addOptions(run, RUN_OPTIONS);
   describeUsage(run, {
     outputs: ['text'],
     examples: [
@@ -40,38 +65,28 @@ export function register(program: Command, ctx: CommandContext): void {
   }).action(
     ctx.action({ outputs: ['text'] }, async (invocation) => {
       const { collectorRun } = await import('../../app/collector.js');
-      const options = invocation.options;
-      const configFile = options['config'] as string | undefined;
-      const shutdownTimeout = options['shutdownTimeout'] as string;
-      const shutdownTimeoutMs = parseDuration(shutdownTimeout);
-      if (shutdownTimeoutMs === undefined) {
-        throw usageError('InvalidDuration', `--shutdown-timeout "${shutdownTimeout}" is not a duration`, {
-          hint: 'e.g. --shutdown-timeout 30s',
-        });
-      }
+      const { config, ...options } = await parseOptions(RUN_OPTIONS, invocation.options, invocation.io.env);
+      const { cluster, region } = await parseClusterAndRegion(invocation.global);
       let collectGarbage: (() => void) | undefined;
       if (invocation.ownsProcess) {
         const heap = await import('../../app/collector.js');
         heap.tuneHeapForCollector();
         collectGarbage = heap.exposeGarbageCollector();
       }
-      const { global } = invocation;
       return collectorRun(
         { output: invocation.output },
         {
-          ...(configFile === undefined ? {} : { configFile: resolve(invocation.io.cwd, configFile) }),
-          targets: listOption(options, 'target'),
-          set: listOption(options, 'set'),
-          ...(global.region === undefined ? {} : { region: global.region }),
-          ...(global.cluster === undefined ? {} : { cluster: global.cluster }),
-          ...(options['ampRemoteWriteUrl'] === undefined
-            ? {}
-            : { ampRemoteWriteUrl: options['ampRemoteWriteUrl'] as string }),
-          ...(options['ampWorkspaceId'] === undefined ? {} : { ampWorkspaceId: options['ampWorkspaceId'] as string }),
-          ...(options['allowCustomEndpoint'] === true ? { allowCustomEndpoint: true } : {}),
+          ...(config === undefined ? {} : { configFile: resolve(invocation.io.cwd, config) }),
+          targets: options.targets,
+          set: options.set,
+          ...(region === undefined ? {} : { region }),
+          ...(cluster === undefined ? {} : { cluster }),
+          ...(options.ampRemoteWriteUrl === undefined ? {} : { ampRemoteWriteUrl: options.ampRemoteWriteUrl }),
+          ...(options.ampWorkspaceId === undefined ? {} : { ampWorkspaceId: options.ampWorkspaceId }),
+          ...(options.allowCustomEndpoint ? { allowCustomEndpoint: true } : {}),
           env: invocation.io.env,
           signal: invocation.io.signal,
-          shutdownTimeoutMs,
+          shutdownTimeoutMs: options.shutdownTimeoutMs,
           ...(collectGarbage === undefined ? {} : { collectGarbage }),
         },
       );
@@ -82,14 +97,8 @@ export function register(program: Command, ctx: CommandContext): void {
     .command('validate')
     .description(
       'check a collector configuration the way the bundled runtime reads it: exit 0 when `collector run` would run it (warnings on stderr), 1 with every problem listed',
-    )
-    .requiredOption('--config <file>', 'a collector configuration (YAML: the spec.config of an OpenTelemetryCollector)')
-    .addOption(
-      repeatable(
-        '--set-env <name=value>',
-        'a variable for ${env:NAME} references, over the process environment (repeatable)',
-      ),
     );
+  addOptions(validate, VALIDATE_OPTIONS);
   describeUsage(validate, {
     outputs: ['text', 'json'],
     examples: [
@@ -105,12 +114,12 @@ export function register(program: Command, ctx: CommandContext): void {
   }).action(
     ctx.action({ outputs: ['text', 'json'] }, async (invocation) => {
       const { collectorValidate } = await import('../../app/collector-validate.js');
-      const options = invocation.options;
+      const { config, setEnv } = await parseOptions(VALIDATE_OPTIONS, invocation.options, invocation.io.env);
       return collectorValidate(
         { output: invocation.output },
         {
-          configFile: resolve(invocation.io.cwd, options['config'] as string),
-          setEnv: listOption(options, 'setEnv'),
+          configFile: resolve(invocation.io.cwd, config),
+          setEnv,
           env: invocation.io.env,
         },
       );

@@ -2,42 +2,58 @@ import type { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
 import type { OutputFormat } from '../../ports.js';
 import type { CommandContext } from '../context.js';
-import { parseDuration } from '../../core/duration.js';
 import { describeUsage } from '../help.js';
-import { listOption, repeatable } from '../options.js';
+import { COLLECTOR_DEFAULTS } from '../../core/defaults.js';
+import { addOptions, list, parseClusterAndRegion, parseOptions, switchOption, value } from '../options.js';
 
 const OUTPUTS: readonly OutputFormat[] = ['text', 'json', 'short'];
+
+const DOCTOR_OPTIONS = {
+  pre: switchOption('--pre', 'only what matters before an install'),
+  targets: list(
+    '--target <target>',
+    'amp, cloudwatch or xray: the policies to expect (repeatable; default: from the collector config)',
+    'targets',
+  ),
+  addonVersion: value(
+    '--addon-version <version>',
+    'add-on version to check against when none is installed: exact, default or latest',
+    'addonVersionText',
+  ),
+  namespace: value('--namespace <name>', 'namespace of the collector', 'namespace', {
+    defaultText: COLLECTOR_DEFAULTS.namespace,
+  }),
+  serviceAccount: value(
+    '--service-account <name>',
+    'service account when no collector resource names one',
+    'serviceAccount',
+    { defaultText: COLLECTOR_DEFAULTS.serviceAccount },
+  ),
+  collectorName: value('--collector-name <name>', 'name of the OpenTelemetryCollector resource', 'collectorName', {
+    defaultText: COLLECTOR_DEFAULTS.collectorName,
+  }),
+  roleName: value(
+    '--role-name <name>',
+    `IAM role of the collector (default: the one its service account names, else ${COLLECTOR_DEFAULTS.roleName})`,
+    'roleName',
+  ),
+  identity: value(
+    '--identity <mode>',
+    'the identity the collector should use: pod-identity or irsa (default: whichever is wired)',
+    'identityMode',
+  ),
+  waitMs: value(
+    '--wait <duration>',
+    're-check what can become ready (add-on, rollouts, webhooks) until it passes or this long passed',
+    'duration',
+  ),
+} as const;
 
 export function register(program: Command, ctx: CommandContext): void {
   const command = program
     .command('doctor')
-    .description('check everything the ADOT add-on needs, with a fix for every finding (--pre: before an install)')
-    .option('--pre', 'only what matters before an install')
-    .addOption(
-      repeatable(
-        '--target <target>',
-        'amp, cloudwatch or xray: the policies to expect (repeatable; default: from the collector config)',
-      ),
-    )
-    .option(
-      '--addon-version <version>',
-      'add-on version to check against when none is installed: exact, default or latest',
-    )
-    .option('--namespace <name>', 'namespace of the collector', 'aws-otel-eks')
-    .option('--service-account <name>', 'service account when no collector resource names one', 'aws-otel-collector')
-    .option('--collector-name <name>', 'name of the OpenTelemetryCollector resource', 'observability')
-    .option(
-      '--role-name <name>',
-      'IAM role of the collector (default: the one its service account names, else EKS-ADOT-ServiceAccount-Role)',
-    )
-    .option(
-      '--identity <mode>',
-      'the identity the collector should use: pod-identity or irsa (default: whichever is wired)',
-    )
-    .option(
-      '--wait <duration>',
-      're-check what can become ready (add-on, rollouts, webhooks) until it passes or this long passed',
-    );
+    .description('check everything the ADOT add-on needs, with a fix for every finding (--pre: before an install)');
+  addOptions(command, DOCTOR_OPTIONS);
   describeUsage(command, {
     outputs: OUTPUTS,
     examples: [
@@ -51,45 +67,24 @@ export function register(program: Command, ctx: CommandContext): void {
     ],
   }).action(
     ctx.action({ outputs: OUTPUTS }, async (invocation) => {
-      const o = invocation.options;
-      const waitText = o['wait'] as string | undefined;
-      const waitMs = waitText === undefined ? undefined : parseDuration(waitText);
-      if (waitText !== undefined && waitMs === undefined) {
-        throw usageError('InvalidDuration', `--wait must be a duration like 90s, 5m or 1h30m, not "${waitText}"`, {
-          hint: 'for example: adot doctor --wait 5m',
-        });
-      }
-      const [{ doctor, renderDoctorText }, { parseTargets }, { parseIdentityChoice }] = await Promise.all([
-        import('../../app/doctor.js'),
-        import('../../core/targets.js'),
-        import('../../core/identity/mode.js'),
-      ]);
-      const targets = parseTargets(listOption(o, 'target'));
-      const identityText = o['identity'] as string | undefined;
-      const identity = identityText === undefined ? undefined : parseIdentityChoice(identityText);
-      if (identity === 'auto') {
-        throw usageError('InvalidIdentity', '--identity for doctor names what to expect: pod-identity or irsa', {
-          hint: 'omit --identity to accept whichever the service account uses',
-        });
-      }
+      const { roleName, addonVersion, waitMs, identity, ...options } = await parseOptions(
+        DOCTOR_OPTIONS,
+        invocation.options,
+        invocation.io.env,
+      );
+      const { doctor, renderDoctorText } = await import('../../app/doctor.js');
       const system = await invocation.system();
-      const cluster = system.options.cluster;
+      const { cluster } = await parseClusterAndRegion({ cluster: system.options.cluster });
       if (cluster === undefined) {
         throw usageError('MissingCluster', 'The EKS cluster is required: pass --cluster', {
           hint: 'use --cluster <name> or set ADOT_CLUSTER (aws eks list-clusters lists them)',
         });
       }
-      const roleName = o['roleName'] as string | undefined;
-      const addonVersion = o['addonVersion'] as string | undefined;
       const result = await doctor(
         system,
         {
+          ...options,
           cluster,
-          pre: o['pre'] === true,
-          targets,
-          namespace: o['namespace'] as string,
-          serviceAccount: o['serviceAccount'] as string,
-          collectorName: o['collectorName'] as string,
           ...(roleName === undefined ? {} : { roleName }),
           ...(addonVersion === undefined ? {} : { addonVersion }),
           ...(waitMs === undefined ? {} : { waitMs }),

@@ -1,27 +1,44 @@
 import { relative, resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import type { CommandContext, Invocation } from '../context.js';
 import { describeUsage } from '../help.js';
+import { addOptions, parseOptions, value } from '../options.js';
 
 export const DEFAULT_SANDBOX_DIR = '.adot-sandbox';
+
+const DIR = value('--dir <dir>', 'where the sandbox keeps its state, env and kubeconfig files', 'text', {
+  defaultText: DEFAULT_SANDBOX_DIR,
+});
+const DIR_OPTIONS = { dir: DIR } as const;
+const START_OPTIONS = {
+  seed: value('--seed <file>', 'seed file (YAML) describing clusters, IAM and behaviour', 'text', {
+    conflicts: '--scenario',
+  }),
+  scenario: value('--scenario <name>', 'a built-in scenario (see: adot sandbox scenarios)', 'text'),
+  dir: DIR,
+} as const;
+const SCENARIOS_OPTIONS = {
+  show: value(
+    '--show <name>',
+    "print the scenario's seed as YAML, a file `adot sandbox start --seed FILE` reads",
+    'text',
+  ),
+} as const;
+const SERVE_OPTIONS = {
+  seed: value('--seed <file>', '', 'text'),
+  scenario: value('--scenario <name>', '', 'text'),
+  instance: value('--instance <token>', '', 'text'),
+  dir: DIR,
+} as const;
 
 export function register(program: Command, ctx: CommandContext): void {
   const sandbox = program
     .command('sandbox')
     .description('a local emulated EKS + IAM + STS + Kubernetes API on loopback, for trying adot without AWS');
-  const dirOption = (): Option =>
-    new Option('--dir <dir>', 'where the sandbox keeps its state, env and kubeconfig files').default(
-      DEFAULT_SANDBOX_DIR,
-    );
-
   const start = sandbox
     .command('start')
-    .description('start a sandbox in the background and write DIR/env and DIR/kubeconfig')
-    .addOption(
-      new Option('--seed <file>', 'seed file (YAML) describing clusters, IAM and behaviour').conflicts('scenario'),
-    )
-    .option('--scenario <name>', 'a built-in scenario (see: adot sandbox scenarios)')
-    .addOption(dirOption());
+    .description('start a sandbox in the background and write DIR/env and DIR/kubeconfig');
+  addOptions(start, START_OPTIONS);
   describeUsage(start, {
     outputs: ['text', 'json', 'yaml'],
     examples: [
@@ -43,9 +60,8 @@ export function register(program: Command, ctx: CommandContext): void {
         import('../../app/sandbox.js'),
         import('../../system.js'),
       ]);
-      const dir = sandboxDir(invocation);
-      const seed = invocation.options['seed'] as string | undefined;
-      const scenario = invocation.options['scenario'] as string | undefined;
+      const { seed, scenario, dir: dirText } = await parseOptions(START_OPTIONS, invocation.options, invocation.io.env);
+      const dir = resolve(invocation.io.cwd, dirText);
       const started = await sandboxStart({
         dir,
         ...(seed === undefined ? {} : { seedFile: resolve(invocation.io.cwd, seed) }),
@@ -67,8 +83,8 @@ export function register(program: Command, ctx: CommandContext): void {
           'Next:',
           `  . ${envFile}            # point aws, kubectl and adot at the sandbox`,
           '  adot doctor --pre',
-          `  adot sandbox status${dirFlag(invocation)}   # where the collectors an install deploys listen`,
-          `  adot sandbox stop${dirFlag(invocation)}`,
+          `  adot sandbox status${dirFlag(dirText)}   # where the collectors an install deploys listen`,
+          `  adot sandbox stop${dirFlag(dirText)}`,
         ].join('\n'),
       );
     }),
@@ -76,8 +92,8 @@ export function register(program: Command, ctx: CommandContext): void {
 
   const status = sandbox
     .command('status')
-    .description("show the sandbox running in DIR and where its collectors' receivers listen")
-    .addOption(dirOption());
+    .description("show the sandbox running in DIR and where its collectors' receivers listen");
+  addOptions(status, DIR_OPTIONS);
   describeUsage(status, {
     outputs: ['text', 'json', 'yaml'],
     examples: [
@@ -91,7 +107,7 @@ export function register(program: Command, ctx: CommandContext): void {
         import('../../app/sandbox.js'),
         import('../../system.js'),
       ]);
-      const status = await sandboxStatus({ dir: sandboxDir(invocation), kubeFor: kubeForKubeconfigFile });
+      const status = await sandboxStatus({ dir: await sandboxDir(invocation), kubeFor: kubeForKubeconfigFile });
       invocation.output.result({ schemaVersion: 1, ok: true, ...status }, () =>
         [
           `Sandbox running (pid ${status.pid}) in ${displayPath(invocation, status.dir)}`,
@@ -107,7 +123,8 @@ export function register(program: Command, ctx: CommandContext): void {
     }),
   );
 
-  const stop = sandbox.command('stop').description('stop the sandbox started in DIR').addOption(dirOption());
+  const stop = sandbox.command('stop').description('stop the sandbox started in DIR');
+  addOptions(stop, DIR_OPTIONS);
   describeUsage(stop, {
     outputs: ['text', 'json', 'yaml'],
     examples: [
@@ -118,7 +135,7 @@ export function register(program: Command, ctx: CommandContext): void {
   stop.action(
     ctx.action({ outputs: ['text', 'json', 'yaml'] }, async (invocation) => {
       const { sandboxStop } = await import('../../app/sandbox.js');
-      const dir = sandboxDir(invocation);
+      const dir = await sandboxDir(invocation);
       const stopped = await sandboxStop({ dir });
       invocation.output.result({ schemaVersion: 1, ok: true, dir, ...stopped }, () =>
         stopped.stopped
@@ -130,8 +147,8 @@ export function register(program: Command, ctx: CommandContext): void {
 
   const env = sandbox
     .command('env')
-    .description('print the POSIX export lines of the running sandbox (eval "$(adot sandbox env)")')
-    .addOption(dirOption());
+    .description('print the POSIX export lines of the running sandbox (eval "$(adot sandbox env)")');
+  addOptions(env, DIR_OPTIONS);
   describeUsage(env, {
     outputs: ['text'],
     examples: [{ what: 'point aws, kubectl and adot at the sandbox', run: 'eval "$(adot sandbox env)"' }],
@@ -139,14 +156,14 @@ export function register(program: Command, ctx: CommandContext): void {
   env.action(
     ctx.action({ outputs: ['text'] }, async (invocation) => {
       const { sandboxEnv } = await import('../../app/sandbox.js');
-      invocation.output.stdout(await sandboxEnv({ dir: sandboxDir(invocation) }));
+      invocation.output.stdout(await sandboxEnv({ dir: await sandboxDir(invocation) }));
     }),
   );
 
   const scenarios = sandbox
     .command('scenarios')
-    .description('list the built-in scenarios, or print the seed file of one (--show NAME)')
-    .option('--show <name>', "print the scenario's seed as YAML, a file `adot sandbox start --seed FILE` reads");
+    .description('list the built-in scenarios, or print the seed file of one (--show NAME)');
+  addOptions(scenarios, SCENARIOS_OPTIONS);
   describeUsage(scenarios, {
     outputs: ['text', 'json', 'yaml'],
     examples: [
@@ -161,7 +178,7 @@ export function register(program: Command, ctx: CommandContext): void {
         import('../../app/sandbox.js'),
         import('../../ui/table.js'),
       ]);
-      const show = invocation.options['show'] as string | undefined;
+      const { show } = await parseOptions(SCENARIOS_OPTIONS, invocation.options, invocation.io.env);
       if (show !== undefined) {
         const seed = sandboxScenarioSeedYaml(show);
         if (invocation.global.output !== 'json')
@@ -179,33 +196,33 @@ export function register(program: Command, ctx: CommandContext): void {
     }),
   );
 
-  sandbox
+  const serve = sandbox
     .command('serve', { hidden: true })
-    .description('run the sandbox in the foreground (what `sandbox start` runs in the background)')
-    .option('--seed <file>')
-    .option('--scenario <name>')
-    .option('--instance <token>')
-    .addOption(dirOption())
-    .action(
-      ctx.action({ outputs: ['text'] }, async (invocation) => {
-        const { sandboxServe } = await import('../../app/sandbox.js');
-        const seed = invocation.options['seed'] as string | undefined;
-        const scenario = invocation.options['scenario'] as string | undefined;
-        const instance = invocation.options['instance'] as string | undefined;
-        await sandboxServe({
-          instance,
-          dir: sandboxDir(invocation),
-          ...(seed === undefined ? {} : { seedFile: resolve(invocation.io.cwd, seed) }),
-          ...(scenario === undefined ? {} : { scenario }),
-          signal: invocation.io.signal,
-          log: (line) => invocation.io.stderr.write(`${line}\n`),
-        });
-      }),
-    );
+    .description('run the sandbox in the foreground (what `sandbox start` runs in the background)');
+  addOptions(serve, SERVE_OPTIONS);
+  serve.action(
+    ctx.action({ outputs: ['text'] }, async (invocation) => {
+      const { sandboxServe } = await import('../../app/sandbox.js');
+      const { seed, scenario, instance, dir } = await parseOptions(
+        SERVE_OPTIONS,
+        invocation.options,
+        invocation.io.env,
+      );
+      await sandboxServe({
+        instance,
+        dir: resolve(invocation.io.cwd, dir),
+        ...(seed === undefined ? {} : { seedFile: resolve(invocation.io.cwd, seed) }),
+        ...(scenario === undefined ? {} : { scenario }),
+        signal: invocation.io.signal,
+        log: (line) => invocation.io.stderr.write(`${line}\n`),
+      });
+    }),
+  );
 }
 
-function sandboxDir(invocation: Invocation): string {
-  return resolve(invocation.io.cwd, invocation.options['dir'] as string);
+async function sandboxDir(invocation: Invocation): Promise<string> {
+  const { dir } = await parseOptions(DIR_OPTIONS, invocation.options, invocation.io.env);
+  return resolve(invocation.io.cwd, dir);
 }
 
 function displayPath(invocation: Invocation, path: string): string {
@@ -213,7 +230,6 @@ function displayPath(invocation: Invocation, path: string): string {
   return shown === '' || shown.startsWith('..') ? path : shown;
 }
 
-function dirFlag(invocation: Invocation): string {
-  const dir = invocation.options['dir'] as string;
+function dirFlag(dir: string): string {
   return dir === DEFAULT_SANDBOX_DIR ? '' : ` --dir ${dir}`;
 }

@@ -1,22 +1,36 @@
 import type { Command } from 'commander';
 import type { OutputFormat } from '../../ports.js';
 import type { CommandContext } from '../context.js';
+import { COLLECTOR_DEFAULTS } from '../../core/defaults.js';
 import { describeUsage } from '../help.js';
+import { addOptions, parseClusterAndRegion, parseOptions, switchOption, value } from '../options.js';
 
 const OUTPUTS: readonly OutputFormat[] = ['text', 'json', 'yaml'];
+
+const UNINSTALL_OPTIONS = {
+  namespace: value('--namespace <name>', 'namespace of the collector', 'namespace', {
+    defaultText: COLLECTOR_DEFAULTS.namespace,
+  }),
+  serviceAccount: value('--service-account <name>', 'service account of the collector', 'serviceAccount', {
+    defaultText: COLLECTOR_DEFAULTS.serviceAccount,
+  }),
+  collectorName: value('--collector-name <name>', 'name of the OpenTelemetryCollector resource', 'collectorName', {
+    defaultText: COLLECTOR_DEFAULTS.collectorName,
+  }),
+  roleName: value('--role-name <name>', 'IAM role of the collector', 'roleName', {
+    defaultText: COLLECTOR_DEFAULTS.roleName,
+  }),
+  deleteRole: switchOption('--delete-role', 'also detach the target policies from the role and delete it'),
+  dryRun: switchOption('--dry-run', 'show what would be deleted; change nothing'),
+} as const;
 
 export function register(program: Command, ctx: CommandContext): void {
   const command = program
     .command('uninstall')
     .description(
       'remove the collector, its RBAC and the ADOT add-on (waiting until gone); --delete-role also the IAM role',
-    )
-    .option('--namespace <name>', 'namespace of the collector', 'aws-otel-eks')
-    .option('--service-account <name>', 'service account of the collector', 'aws-otel-collector')
-    .option('--collector-name <name>', 'name of the OpenTelemetryCollector resource', 'observability')
-    .option('--role-name <name>', 'IAM role of the collector', 'EKS-ADOT-ServiceAccount-Role')
-    .option('--delete-role', 'also detach the target policies from the role and delete it')
-    .option('--dry-run', 'show what would be deleted; change nothing');
+    );
+  addOptions(command, UNINSTALL_OPTIONS);
   describeUsage(command, {
     outputs: OUTPUTS,
     examples: [
@@ -30,17 +44,13 @@ export function register(program: Command, ctx: CommandContext): void {
     ],
   }).action(
     ctx.action({ outputs: OUTPUTS }, async (invocation) => {
+      const options = await parseOptions(UNINSTALL_OPTIONS, invocation.options, invocation.io.env);
       const { uninstall } = await import('../../app/uninstall.js');
       const system = await invocation.system();
-      const o = invocation.options;
+      const { cluster } = await parseClusterAndRegion({ cluster: system.options.cluster });
       const result = await uninstall(system, {
-        cluster: system.options.cluster,
-        namespace: o['namespace'] as string,
-        serviceAccount: o['serviceAccount'] as string,
-        collectorName: o['collectorName'] as string,
-        roleName: o['roleName'] as string,
-        deleteRole: o['deleteRole'] === true,
-        dryRun: o['dryRun'] === true,
+        ...options,
+        cluster,
         timeoutMs: system.options.timeoutMs,
         signal: system.signal,
       });

@@ -2,7 +2,7 @@
  * Reading one component's settings with the collector's strictness: unknown keys and wrong types are errors that
  * name the exact key (exporters.awsxray.timeout), defaults apply only to absent keys.
  */
-import { parseDuration } from '../../core/duration.js';
+import { parseGoDuration, parsePrometheusDuration } from '../../core/duration.js';
 import { expandedOriginal } from '../../core/collector-config.js';
 
 export class SettingsError extends Error {
@@ -83,14 +83,31 @@ export class Settings {
     return value;
   }
 
-  /** A collector duration (`200ms`, `5s`, `1m30s`) in milliseconds; `0`/`0s` is allowed and means zero. */
+  /**
+   * A collector duration in Go's syntax (`200ms`, `5s`, `1m30s`, `500us`; src/core/duration.ts) in milliseconds;
+   * `0` means zero. A bare number other than 0 is refused, as the collector refuses it ("missing unit").
+   */
   duration(key: string, fallbackMs: number): number {
     const value = this.values[key];
     if (value === undefined || value === null) return fallbackMs;
-    if (value === 0 || value === '0' || value === '0s') return 0;
-    const parsed = typeof value === 'string' ? parseDuration(value) : undefined;
+    if (value === 0) return 0;
+    const parsed = typeof value === 'string' ? parseGoDuration(value) : undefined;
     if (parsed === undefined)
       throw new SettingsError(this.at(key), `"${String(value)}" is not a duration`, 'e.g. 200ms, 5s, 1m');
+    if (parsed < 0) throw new SettingsError(this.at(key), `"${String(value)}" is negative`, 'e.g. 200ms, 5s, 1m');
+    return parsed;
+  }
+
+  /**
+   * A duration of the Prometheus configuration the prometheus receiver embeds (`scrape_interval`): Prometheus' own
+   * syntax (whole numbers of y, w, d, h, m, s, ms; src/core/duration.ts), which the receiver hands to Prometheus.
+   */
+  prometheusDuration(key: string, fallbackMs: number): number {
+    const value = this.values[key];
+    if (value === undefined || value === null) return fallbackMs;
+    const parsed = typeof value === 'string' ? parsePrometheusDuration(value) : undefined;
+    if (parsed === undefined)
+      throw new SettingsError(this.at(key), `"${String(value)}" is not a Prometheus duration`, 'e.g. 15s, 1m, 1m30s');
     return parsed;
   }
 

@@ -9,7 +9,7 @@
 import { configurationKind } from '../addon-config/presets.js';
 import { configurationErrors, parseConfigurationText } from '../addon-config/schema-validation.js';
 import { addonCollectors, type AddonCollector } from '../addon-config/values.js';
-import { ADDON_NAME } from '../compat-data.js';
+import { ADDON_NAME } from '../defaults.js';
 import type { Target } from '../targets.js';
 import { examineAddonCollector, type ChainFinding } from './addon-collector-chain.js';
 import { collectorIdentity } from './collector-identity.js';

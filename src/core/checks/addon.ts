@@ -3,13 +3,8 @@
  * RBAC manifest is there when the version needs it, the add-on is ACTIVE, and its operator serves.
  */
 import { addonRbacLastVersion, needsAddonRbac } from '../compat.js';
-import {
-  ADDON_NAME,
-  ADDON_RBAC_CLUSTER_ROLE,
-  ADDON_RBAC_NAMESPACE,
-  ADDON_RBAC_ROLE,
-  COLLECTOR_CRD,
-} from '../compat-data.js';
+import { ADDON_RBAC_CLUSTER_ROLE, ADDON_RBAC_NAMESPACE, ADDON_RBAC_ROLE, COLLECTOR_CRD } from '../compat-data.js';
+import { ADDON_NAME } from '../defaults.js';
 import { resolveAddonVersion, sourceText } from './addon-version.js';
 import {
   deploymentAvailable,

@@ -11,6 +11,8 @@ export const FIELD_MANAGER = 'adot';
 /** the label adot puts on what it creates (Kubernetes objects; tags on AWS resources) */
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY_ADOT = 'adot';
+/** the tag adot puts on the AWS resources it creates (IAM roles, AMP workspaces, pod identity associations) */
+export const MANAGED_BY_TAG = { [MANAGED_BY_LABEL]: MANAGED_BY_ADOT } as const;
 
 export function labelledByAdot(object: KubeObject): boolean {
   return object.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_ADOT;

@@ -5,7 +5,7 @@ import { failure } from '../errors.js';
 import { MANAGED_BY_ADOT, MANAGED_BY_LABEL } from '../plan/ownership.js';
 import { loadTemplateDocuments } from './files.js';
 import { assertNoTokens, substituteTokens } from './tokens.js';
-import { assertNamespace, assertRoleArn, assertServiceAccount, type TemplateValues } from './values.js';
+import { assertRoleArn, type TemplateValues } from './values.js';
 
 export const ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';
 const MANAGED_BY = { [MANAGED_BY_LABEL]: MANAGED_BY_ADOT };
@@ -24,16 +24,14 @@ function kubeObjects(documents: unknown[], source: string): KubeObject[] {
   });
 }
 
+/** The names in TemplateValues were checked where they were given (src/cli/parsers.ts). */
 export function renderNamespace(namespace: string): KubeObject {
-  assertNamespace(namespace);
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } };
 }
 
 /** The collector's service account, annotated with the IAM role it assumes (IRSA). */
 /** The collector's service account; annotated with the role for IRSA, plain for EKS Pod Identity (roleArn absent). */
 export function renderServiceAccount(values: TemplateValues, roleArn: string | undefined): KubeObject {
-  assertNamespace(values.namespace);
-  assertServiceAccount(values.serviceAccount);
   if (roleArn !== undefined) assertRoleArn(roleArn);
   return {
     apiVersion: 'v1',
@@ -49,8 +47,6 @@ export function renderServiceAccount(values: TemplateValues, roleArn: string | u
 
 /** ClusterRole otel-prometheus-role and its binding to the collector's service account. */
 export function renderPrometheusRbac(values: TemplateValues): KubeObject[] {
-  assertNamespace(values.namespace);
-  assertServiceAccount(values.serviceAccount);
   const source = 'prometheus-rbac.yaml';
   const tokens = {
     namespace: values.namespace,

@@ -9,6 +9,7 @@ import { isAwsRegion } from '../collector-config.js';
 import { usageError } from '../errors.js';
 import type { Target } from '../targets.js';
 import { assertSafeValue } from './safe-value.js';
+import { parseGoDuration, parsePrometheusDuration } from '../duration.js';
 
 type Parsed = string | number | string[];
 
@@ -25,26 +26,16 @@ interface Setting {
 
 const METRICS_TARGETS: readonly Target[] = ['amp', 'cloudwatch'];
 
-const DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
-
-/** Milliseconds of a Go / Prometheus duration such as 1m30s. */
-export function durationMs(value: string): number {
-  const units: Record<string, number> = {
-    ms: 1,
-    s: 1000,
-    m: 60_000,
-    h: 3_600_000,
-  };
-  let total = 0;
-  for (const match of value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g))
-    total += Number(match[1]) * (units[match[2] ?? 's'] ?? 0);
-  return total;
-}
-
+/** A batch processor's timeout: a positive Go duration, as the collector reads it (src/core/duration.ts). */
 const duration = (value: string) =>
-  DURATION.test(value) && durationMs(value) > 0
-    ? { value }
-    : { expected: 'a duration such as 500ms, 10s, 1m or 1m30s' };
+  (parseGoDuration(value) ?? 0) > 0 ? { value } : { expected: 'a duration such as 500ms, 10s, 1m or 1m30s' };
+
+/** A scrape interval or timeout: a positive Prometheus duration, which Prometheus reads itself (no fractions, no us). */
+const prometheusDuration = (value: string) =>
+  (parsePrometheusDuration(value) ?? 0) > 0 ? { value } : { expected: 'a duration such as 10s, 1m or 1m30s' };
+
+/** Milliseconds of a Prometheus duration the settings accepted (or the template holds). */
+const prometheusMs = (value: string): number => parsePrometheusDuration(value.trim()) ?? 0;
 
 const integer = (min: number, max: number) => (value: string) =>
   /^\d+$/.test(value) && Number(value) >= min && Number(value) <= max
@@ -168,12 +159,15 @@ const settings: readonly Setting[] = [
     key: 'prometheus.scrape_interval',
     description: 'how often the Prometheus receiver scrapes',
     targets: METRICS_TARGETS,
-    parse: duration,
+    parse: prometheusDuration,
     applyToConfig: (config, value) => {
       const global = prometheusGlobal(config);
       global.scrape_interval = value;
       // Prometheus refuses a timeout longer than the interval: shorten the template's default timeout with it.
-      if (typeof global.scrape_timeout === 'string' && durationMs(global.scrape_timeout) > durationMs(String(value))) {
+      if (
+        typeof global.scrape_timeout === 'string' &&
+        prometheusMs(global.scrape_timeout) > prometheusMs(String(value))
+      ) {
         global.scrape_timeout = value;
       }
     },
@@ -182,7 +176,7 @@ const settings: readonly Setting[] = [
     key: 'prometheus.scrape_timeout',
     description: 'scrape timeout (at most the scrape interval)',
     targets: METRICS_TARGETS,
-    parse: duration,
+    parse: prometheusDuration,
     applyToConfig: (config, value) => {
       prometheusGlobal(config).scrape_timeout = value;
     },
@@ -311,7 +305,7 @@ function parseSettings(set: Readonly<Record<string, string>>, targets: readonly 
   }
   const interval = set['prometheus.scrape_interval'];
   const timeout = set['prometheus.scrape_timeout'];
-  if (timeout !== undefined && durationMs(timeout.trim()) > durationMs((interval ?? '15s').trim())) {
+  if (timeout !== undefined && prometheusMs(timeout) > prometheusMs(interval ?? '15s')) {
     throw usageError(
       'InvalidSetValue',
       `--set prometheus.scrape_timeout=${timeout} is longer than the scrape interval`,

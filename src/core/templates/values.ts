@@ -70,11 +70,12 @@ function assertName(value: string, flag: string, what: string, pattern: RegExp, 
   }
 }
 
+/** An EKS cluster name (botocore's eks model, CreateCluster name: ^[0-9A-Za-z][A-Za-z0-9\-_]*, 1-100). */
 export function assertClusterName(clusterName: string): void {
   assertSafeValue(clusterName, '--cluster');
   if (!EKS_CLUSTER_NAME.test(clusterName)) {
-    throw usageError('InvalidClusterName', `"${clusterName}" is not a valid EKS cluster name`, {
-      hint: 'Use --cluster (or ADOT_CLUSTER) with up to 100 letters, digits, "-" and "_", starting with a letter or digit',
+    throw usageError('InvalidClusterName', `Not a valid EKS cluster name: "${clusterName}"`, {
+      hint: 'Use --cluster (or ADOT_CLUSTER) with 1-100 letters, digits, "-" and "_", starting with a letter or digit; list them with: aws eks list-clusters',
       details: { flag: '--cluster', value: clusterName },
     });
   }
@@ -89,7 +90,7 @@ export function assertRoleArn(value: string): void {
   }
 }
 
-function assertWorkspaceId(workspaceId: string): void {
+export function assertWorkspaceId(workspaceId: string): void {
   assertSafeValue(workspaceId, '--amp-workspace-id');
   if (workspaceId.length > 64 || !WORKSPACE_ID.test(workspaceId)) {
     throw usageError(
@@ -100,6 +101,16 @@ function assertWorkspaceId(workspaceId: string): void {
         details: { flag: '--amp-workspace-id', value: workspaceId },
       },
     );
+  }
+}
+
+/** An AMP workspace alias as the AMP API accepts it (1 to 100 characters). */
+export function assertWorkspaceAlias(alias: string): void {
+  assertSafeValue(alias, '--amp-workspace-alias');
+  if (alias.trim() === '' || alias.length > 100) {
+    throw usageError('InvalidAmpWorkspaceAlias', `--amp-workspace-alias must be 1 to 100 characters, not "${alias}"`, {
+      hint: 'e.g. --amp-workspace-alias demo-metrics',
+    });
   }
 }
 
@@ -197,8 +208,10 @@ export function resolveAmp(values: TemplateValues): {
 }
 
 /**
- * Checks every value the chosen targets' templates use; throws a usage error naming the flag at the first bad one.
- * The cluster name is needed by the cloudwatch target only (log group and EKS_Cluster dimension).
+ * Checks what the chosen targets' templates need of the values: a target, the cluster name for cloudwatch (its log
+ * group and EKS_Cluster dimension), the AMP workspace for amp, and the --set keys. Each value on its own (region,
+ * names) was checked where it was given: by the command line's parsers (src/cli/parsers.ts) with the assert*
+ * functions above.
  */
 export function validateTemplateValues(values: TemplateValues, targets: readonly Target[]): void {
   if (targets.length === 0) {
@@ -206,17 +219,10 @@ export function validateTemplateValues(values: TemplateValues, targets: readonly
       hint: 'Pass --target with one or more of: amp, cloudwatch, xray',
     });
   }
-  assertRegion(values.region);
-  assertNamespace(values.namespace);
-  assertServiceAccount(values.serviceAccount);
-  assertCollectorName(values.collectorName);
-  if (targets.includes('cloudwatch') || values.clusterName !== '') {
-    if (values.clusterName === '') {
-      throw usageError('MissingClusterName', 'The cloudwatch target needs the cluster name', {
-        hint: 'Pass --cluster NAME (or set ADOT_CLUSTER)',
-      });
-    }
-    assertClusterName(values.clusterName);
+  if (targets.includes('cloudwatch') && values.clusterName === '') {
+    throw usageError('MissingClusterName', 'The cloudwatch target needs the cluster name', {
+      hint: 'Pass --cluster NAME (or set ADOT_CLUSTER)',
+    });
   }
   if (targets.includes('amp')) resolveAmp(values);
   checkSettings(values.set ?? {}, targets);

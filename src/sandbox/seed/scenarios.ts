@@ -3,6 +3,7 @@ import { buildPodIdentityTrustPolicy } from '../../core/identity/pod-identity-tr
 import { buildTrustPolicy } from '../../core/irsa.js';
 import type { KubeObject, Seed, SeedAddon, SeedAddonHealth, SeedCluster } from '../types.js';
 import { CERT_MANAGER_LATEST } from '../../core/compat-data.js';
+import { ADDON_NAME, COLLECTOR_DEFAULTS } from '../../core/defaults.js';
 import { blogAddonCatalog, builtinAddonCatalog, catalogWithoutDefaults, newestSupportedKubernetes } from './catalog.js';
 import { applySeedDefaults, oidcIssuerFor, SEED_DEFAULTS } from './defaults.js';
 
@@ -24,10 +25,10 @@ const ACCOUNT = SEED_DEFAULTS.account;
 const ISSUER = oidcIssuerFor(REGION, CLUSTER);
 const ISSUER_HOST_PATH = ISSUER.replace(/^https:\/\//, '');
 const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER_HOST_PATH}`;
-const ROLE_NAME = 'EKS-ADOT-ServiceAccount-Role';
+const ROLE_NAME = COLLECTOR_DEFAULTS.roleName;
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/${ROLE_NAME}`;
-const COLLECTOR_NAMESPACE = 'aws-otel-eks';
-const COLLECTOR_SERVICE_ACCOUNT = 'aws-otel-collector';
+const COLLECTOR_NAMESPACE = COLLECTOR_DEFAULTS.namespace;
+const COLLECTOR_SERVICE_ACCOUNT = COLLECTOR_DEFAULTS.serviceAccount;
 const XRAY_POLICY = 'arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess';
 const ADDON_V045 = 'v0.45.0-eksbuild.1';
 /**
@@ -104,7 +105,7 @@ function installedXrayObjects(identity: 'irsa' | 'pod-identity' = 'irsa'): KubeO
     {
       apiVersion: 'opentelemetry.io/v1alpha1',
       kind: 'OpenTelemetryCollector',
-      metadata: { name: 'observability', namespace: COLLECTOR_NAMESPACE },
+      metadata: { name: COLLECTOR_DEFAULTS.collectorName, namespace: COLLECTOR_NAMESPACE },
       spec: {
         mode: 'deployment',
         serviceAccount: COLLECTOR_SERVICE_ACCOUNT,
@@ -134,7 +135,7 @@ function installedSeed(options: InstalledOptions = {}): Seed {
         presets: [BLOG_CERT_MANAGER, 'addon-rbac', DEMO_WORKLOAD],
         addons: [
           {
-            name: 'adot',
+            name: ADDON_NAME,
             version: ADDON_V045,
             status: options.addonStatus ?? 'ACTIVE',
             ...(options.health ? { health: options.health } : {}),
@@ -176,7 +177,7 @@ function installedPodIdentitySeed(): Seed {
     clusters: [
       currentCluster({
         addons: [
-          { name: 'adot', version: newest?.version ?? '', status: 'ACTIVE' },
+          { name: ADDON_NAME, version: newest?.version ?? '', status: 'ACTIVE' },
           { name: 'eks-pod-identity-agent', version: POD_IDENTITY_AGENT_VERSION, status: 'ACTIVE' },
         ],
         objects: installedXrayObjects('pod-identity'),
@@ -217,7 +218,7 @@ function presetsAddon(): SeedAddon {
       containerLogs: { pipelines: { logs: { cloudwatchLogs: { enabled: true } } } },
     },
   });
-  return { name: 'adot', version: newest?.version ?? '', status: 'ACTIVE', configurationValues };
+  return { name: ADDON_NAME, version: newest?.version ?? '', status: 'ACTIVE', configurationValues };
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -247,7 +248,7 @@ export const SCENARIOS: readonly Scenario[] = [
       clusters: [
         blogCluster({
           presets: [DOCS_2022_CERT_MANAGER, 'addon-rbac'],
-          addons: [{ name: 'adot', version: ADDON_V045, status: 'ACTIVE' }],
+          addons: [{ name: ADDON_NAME, version: ADDON_V045, status: 'ACTIVE' }],
         }),
       ],
     },

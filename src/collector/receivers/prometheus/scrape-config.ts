@@ -85,8 +85,8 @@ export function readScrapeJobs(settings: Settings): ScrapeJob[] {
     .nested('global')
     .allowOnly(['scrape_interval', 'scrape_timeout', 'evaluation_interval', 'external_labels', ...LIMIT_KEYS]);
   const globalLimits = readScrapeLimits(global);
-  const defaultInterval = global.duration('scrape_interval', 60_000);
-  const defaultTimeout = global.duration('scrape_timeout', 10_000);
+  const defaultInterval = global.prometheusDuration('scrape_interval', 60_000);
+  const defaultTimeout = global.prometheusDuration('scrape_timeout', 10_000);
   const list = config.raw('scrape_configs');
   if (!Array.isArray(list) || list.length === 0) {
     throw new SettingsError(config.at('scrape_configs'), 'must list at least one scrape configuration');
@@ -97,7 +97,7 @@ export function readScrapeJobs(settings: Settings): ScrapeJob[] {
     const job = scrape.requiredString('job_name');
     if (jobs.has(job)) throw new SettingsError(scrape.at('job_name'), `job "${job}" is defined twice`);
     jobs.add(job);
-    const intervalMs = scrape.duration('scrape_interval', defaultInterval);
+    const intervalMs = scrape.prometheusDuration('scrape_interval', defaultInterval);
     const scheme = scrape.string('scheme', 'http');
     if (scheme !== 'http' && scheme !== 'https') throw new SettingsError(scrape.at('scheme'), 'must be http or https');
     const bearerTokenFile = scrape.string('bearer_token_file');
@@ -131,7 +131,7 @@ export function readScrapeJobs(settings: Settings): ScrapeJob[] {
     return {
       job,
       intervalMs,
-      timeoutMs: Math.min(scrape.duration('scrape_timeout', defaultTimeout), intervalMs),
+      timeoutMs: Math.min(scrape.prometheusDuration('scrape_timeout', defaultTimeout), intervalMs),
       scheme,
       metricsPath: scrape.string('metrics_path', '/metrics'),
       params: readParams(scrape),

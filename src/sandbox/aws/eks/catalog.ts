@@ -1,8 +1,9 @@
 import semver from 'semver';
+import { ADDON_NAME } from '../../../core/defaults.js';
 import type { SeedAddonCatalogEntry } from '../../types.js';
 
 /** The ADOT add-on's name (the seed's addonCatalog entries are versions of it). */
-export const ADOT_ADDON_NAME = 'adot';
+export const ADOT_ADDON_NAME = ADDON_NAME;
 
 /** The part of an add-on version before `-eksbuild.N`, as semver: v0.62.1-eksbuild.1 -> 0.62.1 */
 export function addonBaseVersion(version: string): string | undefined {
