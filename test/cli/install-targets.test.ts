@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
 import { runCli } from '../helpers/cli.js';
+import { answerInTerminal, KEY } from '../helpers/terminal.js';
 import {
   attachedPolicies,
   cliSandboxes,
@@ -169,6 +171,42 @@ describe('adot install: target changes are explicit', () => {
     expect(pipelines(world)).toEqual(['metrics/amp', 'traces']);
     expect(await doctorFailures(world)).toEqual([]);
   });
+
+  it('at a terminal without --prune the plan proposes the removal, and the one confirmation of the run covers it', async () => {
+    const world = await start(seed());
+    const first = await world.cli(['install', '--target', 'xray,amp', '--amp-workspace-id', WORKSPACE, '-o', 'json']);
+    expect(first.code, first.stderr).toBe(0);
+    const command = `${JSON.stringify(process.execPath)} bin/adot.js install --target amp --amp-workspace-id ${WORKSPACE} --identity auto --addon-version default`;
+    const terminal = (answer: string) =>
+      answerInTerminal(command, {
+        cwd: resolve('.'),
+        env: { PATH: process.env['PATH'], ...world.env },
+        answers: [{ after: `Apply these changes to cluster ${world.sandbox.defaultCluster}? (--yes)`, keys: answer }],
+      });
+    const caution =
+      '! Remove installed target not in --target: xray (detach AWSXRayDaemonWriteAccess; remove pipeline traces)? (destructive: --prune; to keep it, answer no and name it in --target)';
+
+    // no: nothing changes
+    const declined = await terminal(`n${KEY.enter}`);
+    expect(declined.unanswered, declined.screen).toEqual([]);
+    expect(declined.code, declined.screen).not.toBe(0);
+    expect(declined.screen).toContain(
+      'targets: amp: removes xray (detach AWSXRayDaemonWriteAccess; remove pipeline traces)',
+    );
+    expect(declined.screen).toContain(caution);
+    expect(declined.screen).not.toContain('Installed target not in --target');
+    expect(attachedPolicies(world.sandbox, ROLE)).toEqual([AMP, XRAY].sort());
+    expect(pipelines(world)).toEqual(['metrics/amp', 'traces']);
+
+    // yes: the plan, approved once, removes xray
+    const approved = await terminal(`y${KEY.enter}`);
+    expect(approved.code, approved.screen).toBe(0);
+    expect(approved.screen.match(/✔ /g)?.length, approved.screen).toBe(1);
+    expect(approved.screen).toContain(caution);
+    expect(attachedPolicies(world.sandbox, ROLE)).toEqual([AMP]);
+    expect(pipelines(world)).toEqual(['metrics/amp']);
+    expect(await doctorFailures(world)).toEqual([]);
+  }, 120_000);
 
   it('the last metrics target removed with --prune takes the Prometheus RBAC; without --prune it stays', async () => {
     const world = await start(seed());
