@@ -18,6 +18,7 @@ const CLOUDWATCH = 'arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy';
 const ROLE = 'EKS-ADOT-ServiceAccount-Role';
 const WORKSPACE = 'ws-0123abcd-4567-89ef-0123-456789abcdef';
 const BINDING = 'otel-prometheus-role-binding';
+const ADDON_NAMESPACE = 'opentelemetry-operator-system';
 
 const start = cliSandboxes('adot-install-targets-');
 
@@ -227,7 +228,7 @@ describe('adot install: target changes are explicit', () => {
     expect(await doctorFailures(world)).toEqual([]);
   });
 
-  it('--mode addon-config adds too (the kept preset keeps its policy), and refuses --prune that would remove one', async () => {
+  it('--mode addon-config adds too (the kept preset keeps its policy); --prune turns the removed pipeline off and detaches its policy', async () => {
     const world = await start(seed());
     const first = await world.cli(['install', '--mode', 'addon-config', '--target', 'xray', '--yes', '-o', 'json']);
     expect(first.code, first.stderr).toBe(0);
@@ -240,10 +241,51 @@ describe('adot install: target changes are explicit', () => {
     });
     expect(attachedPolicies(world.sandbox, ROLE)).toEqual([CLOUDWATCH, XRAY].sort());
     expect(await doctorFailures(world)).toEqual([]);
+    const otlpIngest = () =>
+      world.sandbox
+        .store(world.sandbox.defaultCluster)
+        .get('opentelemetry.io/v1beta1', 'OpenTelemetryCollector', 'adot-col-otlp-ingest', ADDON_NAMESPACE);
+    expect(otlpIngest()).toBeDefined();
 
-    const prune = await world.cli(['install', '--mode', 'addon-config', '--target', 'logs', '--prune', '--yes']);
-    expect(prune.code).toBe(2);
-    expect(prune.stderr).toContain('--prune cannot remove xray with --mode addon-config');
-    expect(attachedPolicies(world.sandbox, ROLE)).toEqual([CLOUDWATCH, XRAY].sort());
+    const prune = await world.cli([
+      'install',
+      '--mode',
+      'addon-config',
+      '--target',
+      'logs',
+      '--prune',
+      '--yes',
+      '-o',
+      'json',
+    ]);
+    expect(prune.code, prune.stderr).toBe(0);
+    const document = targetsDocument(prune);
+    expect(document).toMatchObject({ targets: ['logs'], keptTargets: [], removedTargets: ['xray'] });
+    expect(step(document, 'targets')?.detail).toBe(
+      'logs: removes xray (detach AWSXRayDaemonWriteAccess; remove pipeline collector.otlpIngest.pipelines.traces.xray)',
+    );
+    expect(attachedPolicies(world.sandbox, ROLE)).toEqual([CLOUDWATCH]);
+    expect(otlpIngest()).toBeUndefined();
+    expect(await doctorFailures(world)).toEqual([]);
+
+    // xray is no longer installed: the same command converges, and logs alone is what a plain run finds
+    const again = await world.cli([
+      'install',
+      '--mode',
+      'addon-config',
+      '--target',
+      'logs',
+      '--prune',
+      '--yes',
+      '-o',
+      'json',
+    ]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(targetsDocument(again)).toMatchObject({
+      changes: 0,
+      targets: ['logs'],
+      keptTargets: [],
+      removedTargets: [],
+    });
   });
 });

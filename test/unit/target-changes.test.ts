@@ -170,19 +170,19 @@ describe('decideTargetChanges', () => {
     expect(changes.removedPolicies).toEqual([]);
   });
 
-  it('--mode addon-config adds, and refuses --prune when a target would go', async () => {
+  it('--mode addon-config adds, and --prune removes as with the collector resource', async () => {
     const kept = await decideTargetChanges(
-      { prompter: terminal(true) },
+      { prompter: terminal(undefined) },
       request({ targets: ['logs'], mode: 'addon-config' }),
       installed,
     );
     expect(kept.changes).toMatchObject({ kept: ['amp', 'xray'], removed: [] });
-    await expect(
-      decideTargetChanges(
-        { prompter: terminal(undefined) },
-        request({ targets: ['logs'], mode: 'addon-config', prune: true }),
-        installed,
-      ),
-    ).rejects.toMatchObject({ code: 'PruneNeedsCollectorResource', exitStatus: 2 });
+    const pruned = await decideTargetChanges(
+      { prompter: terminal(undefined) },
+      request({ targets: ['logs'], mode: 'addon-config', prune: true }),
+      installed,
+    );
+    expect(pruned.request.targets).toEqual(['logs']);
+    expect(pruned.changes).toMatchObject({ kept: [], removed: ['amp', 'xray'], pruning: true, proposed: false });
   });
 });

@@ -131,6 +131,7 @@ export async function observeInstallContext(deps: OperationDeps, asked: InstallR
       ? await observeAddonConfig(deps, {
           version: addonVersion.version,
           targets: request.targets,
+          removedTargets: targetChanges.removed,
           installed: installedAddon,
         })
       : undefined;

@@ -4,7 +4,6 @@
  * its IAM policies and its pipelines (the one confirmation of the run: nothing is asked while observing). In CI the
  * installed targets are kept and the plan says how to remove them.
  */
-import { usageError } from '../../core/errors.js';
 import { ampWorkspaceOfUrl } from '../../core/identity/required-permissions.js';
 import { policyName } from '../../core/plan/iam.js';
 import { TARGETS, policyArnsForTargets, type Target } from '../../core/targets.js';
@@ -61,20 +60,11 @@ export async function decideTargetChanges(
   const pipelinesOf = (removed: readonly Target[]) => [
     ...new Set(removed.flatMap((target) => installed.pipelines[target] ?? [])),
   ];
-  if (notAsked.length > 0 && request.mode === 'addon-config' && request.prune) {
-    throw usageError(
-      'PruneNeedsCollectorResource',
-      `--prune cannot remove ${notAsked.join(', ')} with --mode addon-config: the add-on's configuration keeps the pipelines it enables`,
-      {
-        hint: `turn the pipelines off in the add-on's configurationValues (aws eks update-addon --configuration-values), then run adot install --mode addon-config --target ${request.targets.join(',')} --prune`,
-      },
-    );
-  }
   // at a terminal the plan proposes the removal and the run's one confirmation covers it (no question here)
-  const proposed =
-    notAsked.length > 0 && !request.prune && request.mode === 'collector-resource' && deps.prompter.interactive;
+  const proposed = notAsked.length > 0 && !request.prune && deps.prompter.interactive;
   const prune = request.prune || proposed;
-  const removed = prune && request.mode === 'collector-resource' ? notAsked : [];
+  // --mode addon-config: the removed targets' pipeline switches are turned off in the add-on's configuration
+  const removed = prune ? notAsked : [];
   const kept = removed.length > 0 ? [] : notAsked;
   const targets = union(request.targets, kept);
   const keepAmpUrl =

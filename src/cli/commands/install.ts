@@ -40,7 +40,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--role-name <name>', 'IAM role of the collector', 'EKS-ADOT-ServiceAccount-Role')
     .option(
       '--prune',
-      'remove the installed targets --target does not name (their IAM policies and pipelines); without it they are kept',
+      'remove the installed targets --target does not name (their IAM policies and pipelines); without it they are kept, except at a terminal, where the plan proposes removing them and the one confirmation decides',
     );
   addCollectorOptions(command);
   describeUsage(command, {
