@@ -367,4 +367,6 @@ export interface Output {
   error(message: string): void;
   verbose(message: string): void;
   spinner(text: string): Spinner;
+  /** runs a prompt: any spinner is paused (its line cleared) while it is open, and resumed after */
+  whilePrompting<T>(ask: () => Promise<T>): Promise<T>;
 }

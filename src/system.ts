@@ -60,7 +60,12 @@ export function createOutput(
     verbose: options.verbose,
     // a terminal of width 0 (a pseudo-terminal nobody sized, e.g. `script` fed from a pipe) would make the spinner
     // erase an unbounded number of lines each frame
-    animate: Boolean(io.stderr.isTTY) && (io.stderr.columns ?? 0) > 0 && io.env['CI'] === undefined,
+    // (and a dumb terminal cannot move its cursor, as is-interactive, which ora would ask, also holds)
+    animate:
+      Boolean(io.stderr.isTTY) &&
+      (io.stderr.columns ?? 0) > 0 &&
+      io.env['CI'] === undefined &&
+      io.env['TERM'] !== 'dumb',
     ...(io.invokedAs === undefined ? {} : { invokedAs: io.invokedAs }),
   });
 }
@@ -78,6 +83,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     signal: io.signal,
     // prompts draw on stdout: coloured exactly when stdout's text would be
     color: resolveColorLevel({ flag: options.color, env: io.env, isTTY: Boolean(io.stdout.isTTY) }) > 0,
+    terminal: output,
   });
   const closers: (() => Promise<void> | void)[] = [];
 

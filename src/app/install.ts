@@ -6,7 +6,7 @@ import type { OperationDeps } from './install/deps.js';
 import { reportFailure } from './install/failure-report.js';
 import { resolveInstallRequest, type InstallOptions } from './install/inputs.js';
 import { installSteps } from './install/install-steps.js';
-import { targetsStep } from './install/target-changes.js';
+import { removalCaution, targetsStep } from './install/target-changes.js';
 import { manifestsYaml } from './install/manifests-yaml.js';
 import { requirePrerequisites, type DoctorRequest, type RunDoctor } from './install/prerequisites.js';
 import {
@@ -137,11 +137,13 @@ export async function install(
     return { exitStatus: 0, document };
   }
 
+  const removal = removalCaution(resolved.targetChanges);
   await confirmPlan(entries, confirmations, {
     interactive: deps.prompter.interactive,
     show: (steps, changes, cautions) =>
       deps.output.info(reviewText([targets, ...steps], changes, request.cluster, cautions)),
     question: `Apply these changes to cluster ${request.cluster}?`,
+    cautions: removal === undefined ? [] : [removal],
   });
   try {
     const steps = [prerequisitesStep, targets, ...(await applySteps(entries, deps, confirmations))];

@@ -1,7 +1,7 @@
 import { stringify as toYaml } from 'yaml';
 import type { Output, OutputFormat, Spinner } from '../ports.js';
 import { asInvoked } from './invocation.js';
-import { createSpinner } from './spinner.js';
+import { createSpinner, type PausableSpinner } from './spinner.js';
 import type { Style } from './style.js';
 import type { OutStream } from './streams.js';
 
@@ -22,6 +22,8 @@ export interface OutputOptions {
 /** The one IO host: the result on stdout, everything else on stderr. */
 export class StreamOutput implements Output {
   readonly format: OutputFormat;
+  private readonly spinners = new Set<PausableSpinner>();
+  private openPrompts = 0;
 
   constructor(private readonly options: OutputOptions) {
     this.format = options.format;
@@ -62,11 +64,27 @@ export class StreamOutput implements Output {
   }
 
   spinner(text: string): Spinner {
-    return createSpinner(text, {
+    const spinner = createSpinner(text, {
       stream: this.options.stderr,
       animate: this.options.animate,
       style: this.options.stderrStyle,
     });
+    for (const old of this.spinners) if (old.ended) this.spinners.delete(old);
+    this.spinners.add(spinner);
+    if (this.openPrompts > 0) spinner.pause();
+    return spinner;
+  }
+
+  /** a prompt owns the terminal: the spinners still running are taken off it while it is open, and put back after */
+  async whilePrompting<T>(ask: () => Promise<T>): Promise<T> {
+    this.openPrompts += 1;
+    if (this.openPrompts === 1) for (const spinner of this.spinners) if (!spinner.ended) spinner.pause();
+    try {
+      return await ask();
+    } finally {
+      this.openPrompts -= 1;
+      if (this.openPrompts === 0) for (const spinner of this.spinners) if (!spinner.ended) spinner.resume();
+    }
   }
 }
 

@@ -10,6 +10,8 @@ export interface PrompterOptions {
   signal?: AbortSignal;
   /** false under --no-color/NO_COLOR (or when stdout is not a terminal): prompts are drawn without colour */
   color?: boolean;
+  /** the IO host, which owns the terminal: it pauses its spinners while a prompt is open */
+  terminal?: { whilePrompting<T>(ask: () => Promise<T>): Promise<T> };
 }
 
 const plain = (text: string): string => text;
@@ -173,7 +175,7 @@ export class InquirerPrompter implements Prompter {
 
   private async ask<T>(prompt: () => Promise<T>): Promise<T> {
     try {
-      return await prompt();
+      return await (this.options.terminal === undefined ? prompt() : this.options.terminal.whilePrompting(prompt));
     } catch (error) {
       // Ctrl-C inside a prompt (ExitPromptError) or our AbortSignal (AbortPromptError)
       if (error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError')) {

@@ -8,9 +8,20 @@ import type { OutStream } from './streams.js';
  * ("✓ text", "✗ text", "! text", "- text") when it ends, so logs and CI output stay readable. Both end with the same
  * marks in the same styles, so that `--no-color`/NO_COLOR leave no colour in an animated spinner either.
  */
-export function createSpinner(text: string, options: { stream: OutStream; animate: boolean; style: Style }): Spinner {
+export function createSpinner(
+  text: string,
+  options: { stream: OutStream; animate: boolean; style: Style },
+): PausableSpinner {
   if (options.animate) return new OraSpinner(text, options.stream, options.style);
   return new PlainSpinner(text, options.stream, options.style);
+}
+
+/** A spinner the IO host can take off the terminal while a prompt is open, and put back after. */
+export interface PausableSpinner extends Spinner {
+  readonly ended: boolean;
+  /** clears the spinner's line and stops drawing until resume() */
+  pause(): void;
+  resume(): void;
 }
 
 type Mark = 'succeed' | 'fail' | 'warn' | 'skip';
@@ -26,10 +37,11 @@ function mark(kind: Mark, style: Style): string {
  * ora and the terminal helpers it brings take tens of milliseconds to load, and only a terminal animates: it is
  * loaded on the first animated spinner. What happens before it is there (new text, the end) is applied when it is.
  */
-class OraSpinner implements Spinner {
+class OraSpinner implements PausableSpinner {
   private spinner: Ora | undefined;
   private ending: ((spinner: Ora) => void) | undefined;
-  private ended = false;
+  private paused = false;
+  ended = false;
 
   constructor(
     private text: string,
@@ -40,11 +52,23 @@ class OraSpinner implements Spinner {
       // discardStdin would put stdin in raw mode and swallow Ctrl-C handling; we rely on SIGINT instead.
       // ora colours its frames cyan unless told not to: it does not know about --no-color.
       const color = style.enabled ? 'cyan' : false;
-      const spinner = ora({ text: this.text, stream, discardStdin: false, color });
+      // animate was decided for this stream (system.ts): ora's own guess reads process.env, not the command's
+      const spinner = ora({ text: this.text, stream, discardStdin: false, color, isEnabled: true });
       this.spinner = spinner;
       if (this.ending) this.ending(spinner);
-      else spinner.start();
+      else if (!this.paused) spinner.start();
     });
+  }
+
+  pause(): void {
+    this.paused = true;
+    if (this.spinner && !this.ended) this.spinner.stop();
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    if (this.spinner && !this.ended) this.spinner.start(this.text);
   }
 
   update(text: string): void {
@@ -85,8 +109,9 @@ class OraSpinner implements Spinner {
   }
 }
 
-class PlainSpinner implements Spinner {
-  private ended = false;
+/** draws nothing until it ends: nothing to take off the terminal while a prompt is open */
+class PlainSpinner implements PausableSpinner {
+  ended = false;
 
   constructor(
     private text: string,
@@ -117,6 +142,10 @@ class PlainSpinner implements Spinner {
   stop(): void {
     this.ended = true;
   }
+
+  pause(): void {}
+
+  resume(): void {}
 
   private end(symbol: string, text: string | undefined): void {
     if (this.ended) return;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
 import { runCli } from '../helpers/cli.js';
+import { answerInTerminal, KEY } from '../helpers/terminal.js';
 import {
   attachedPolicies,
   cliSandboxes,
@@ -16,6 +18,7 @@ const CLOUDWATCH = 'arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy';
 const ROLE = 'EKS-ADOT-ServiceAccount-Role';
 const WORKSPACE = 'ws-0123abcd-4567-89ef-0123-456789abcdef';
 const BINDING = 'otel-prometheus-role-binding';
+const ADDON_NAMESPACE = 'opentelemetry-operator-system';
 
 const start = cliSandboxes('adot-install-targets-');
 
@@ -170,6 +173,42 @@ describe('adot install: target changes are explicit', () => {
     expect(await doctorFailures(world)).toEqual([]);
   });
 
+  it('at a terminal without --prune the plan proposes the removal, and the one confirmation of the run covers it', async () => {
+    const world = await start(seed());
+    const first = await world.cli(['install', '--target', 'xray,amp', '--amp-workspace-id', WORKSPACE, '-o', 'json']);
+    expect(first.code, first.stderr).toBe(0);
+    const command = `${JSON.stringify(process.execPath)} bin/adot.js install --target amp --amp-workspace-id ${WORKSPACE} --identity auto --addon-version default`;
+    const terminal = (answer: string) =>
+      answerInTerminal(command, {
+        cwd: resolve('.'),
+        env: { PATH: process.env['PATH'], ...world.env },
+        answers: [{ after: `Apply these changes to cluster ${world.sandbox.defaultCluster}? (--yes)`, keys: answer }],
+      });
+    const caution =
+      '! Remove installed target not in --target: xray (detach AWSXRayDaemonWriteAccess; remove pipeline traces)? (destructive: --prune; to keep it, answer no and name it in --target)';
+
+    // no: nothing changes
+    const declined = await terminal(`n${KEY.enter}`);
+    expect(declined.unanswered, declined.screen).toEqual([]);
+    expect(declined.code, declined.screen).not.toBe(0);
+    expect(declined.screen).toContain(
+      'targets: amp: removes xray (detach AWSXRayDaemonWriteAccess; remove pipeline traces)',
+    );
+    expect(declined.screen).toContain(caution);
+    expect(declined.screen).not.toContain('Installed target not in --target');
+    expect(attachedPolicies(world.sandbox, ROLE)).toEqual([AMP, XRAY].sort());
+    expect(pipelines(world)).toEqual(['metrics/amp', 'traces']);
+
+    // yes: the plan, approved once, removes xray
+    const approved = await terminal(`y${KEY.enter}`);
+    expect(approved.code, approved.screen).toBe(0);
+    expect(approved.screen.match(/✔ /g)?.length, approved.screen).toBe(1);
+    expect(approved.screen).toContain(caution);
+    expect(attachedPolicies(world.sandbox, ROLE)).toEqual([AMP]);
+    expect(pipelines(world)).toEqual(['metrics/amp']);
+    expect(await doctorFailures(world)).toEqual([]);
+  }, 120_000);
+
   it('the last metrics target removed with --prune takes the Prometheus RBAC; without --prune it stays', async () => {
     const world = await start(seed());
     expect((await world.cli(['install', '--target', 'amp', '--amp-workspace-id', WORKSPACE, '-o', 'json'])).code).toBe(
@@ -189,7 +228,7 @@ describe('adot install: target changes are explicit', () => {
     expect(await doctorFailures(world)).toEqual([]);
   });
 
-  it('--mode addon-config adds too (the kept preset keeps its policy), and refuses --prune that would remove one', async () => {
+  it('--mode addon-config adds too (the kept preset keeps its policy); --prune turns the removed pipeline off and detaches its policy', async () => {
     const world = await start(seed());
     const first = await world.cli(['install', '--mode', 'addon-config', '--target', 'xray', '--yes', '-o', 'json']);
     expect(first.code, first.stderr).toBe(0);
@@ -202,10 +241,51 @@ describe('adot install: target changes are explicit', () => {
     });
     expect(attachedPolicies(world.sandbox, ROLE)).toEqual([CLOUDWATCH, XRAY].sort());
     expect(await doctorFailures(world)).toEqual([]);
+    const otlpIngest = () =>
+      world.sandbox
+        .store(world.sandbox.defaultCluster)
+        .get('opentelemetry.io/v1beta1', 'OpenTelemetryCollector', 'adot-col-otlp-ingest', ADDON_NAMESPACE);
+    expect(otlpIngest()).toBeDefined();
 
-    const prune = await world.cli(['install', '--mode', 'addon-config', '--target', 'logs', '--prune', '--yes']);
-    expect(prune.code).toBe(2);
-    expect(prune.stderr).toContain('--prune cannot remove xray with --mode addon-config');
-    expect(attachedPolicies(world.sandbox, ROLE)).toEqual([CLOUDWATCH, XRAY].sort());
+    const prune = await world.cli([
+      'install',
+      '--mode',
+      'addon-config',
+      '--target',
+      'logs',
+      '--prune',
+      '--yes',
+      '-o',
+      'json',
+    ]);
+    expect(prune.code, prune.stderr).toBe(0);
+    const document = targetsDocument(prune);
+    expect(document).toMatchObject({ targets: ['logs'], keptTargets: [], removedTargets: ['xray'] });
+    expect(step(document, 'targets')?.detail).toBe(
+      'logs: removes xray (detach AWSXRayDaemonWriteAccess; remove pipeline collector.otlpIngest.pipelines.traces.xray)',
+    );
+    expect(attachedPolicies(world.sandbox, ROLE)).toEqual([CLOUDWATCH]);
+    expect(otlpIngest()).toBeUndefined();
+    expect(await doctorFailures(world)).toEqual([]);
+
+    // xray is no longer installed: the same command converges, and logs alone is what a plain run finds
+    const again = await world.cli([
+      'install',
+      '--mode',
+      'addon-config',
+      '--target',
+      'logs',
+      '--prune',
+      '--yes',
+      '-o',
+      'json',
+    ]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(targetsDocument(again)).toMatchObject({
+      changes: 0,
+      targets: ['logs'],
+      keptTargets: [],
+      removedTargets: [],
+    });
   });
 });

@@ -3,7 +3,7 @@ import type { AddonInfo, Prompter } from '../../src/ports.js';
 import { configRemovals } from '../../src/app/install/collector-step.js';
 import type { InstallRequest } from '../../src/app/install/inputs.js';
 import { installedAddonTargets, installedTargetsOfConfig } from '../../src/app/install/installed-targets.js';
-import { decideTargetChanges, targetsStep } from '../../src/app/install/target-changes.js';
+import { decideTargetChanges, removalCaution, targetsStep } from '../../src/app/install/target-changes.js';
 import { renderCollectorConfig } from '../../src/core/templates/collector.js';
 
 const URL =
@@ -141,18 +141,24 @@ describe('decideTargetChanges', () => {
     );
   });
 
-  it('at a terminal the question names what goes and the flag; yes removes, no keeps', async () => {
-    const yes = terminal(true);
-    const removed = await decideTargetChanges({ prompter: yes }, request({ targets: ['xray'] }), installed);
-    expect(yes.asked).toEqual([
-      'Installed target not in --target: remove amp (detach AmazonPrometheusRemoteWriteAccess; remove pipeline metrics/amp)? (no keeps it) [--prune]',
-    ]);
-    expect(removed.changes).toMatchObject({ removed: ['amp'], pruning: true });
-    expect(removed.request.targets).toEqual(['xray']);
+  it('at a terminal the removal is proposed, not asked: the plan names it and its approval covers it', async () => {
+    const person = terminal(true);
+    const proposed = await decideTargetChanges({ prompter: person }, request({ targets: ['xray'] }), installed);
+    expect(person.asked).toEqual([]);
+    expect(proposed.changes).toMatchObject({ removed: ['amp'], kept: [], pruning: true, proposed: true });
+    expect(proposed.request.targets).toEqual(['xray']);
+    expect(removalCaution(proposed.changes)).toBe(
+      'Remove installed target not in --target: amp (detach AmazonPrometheusRemoteWriteAccess; remove pipeline metrics/amp)? (destructive: --prune; to keep it, answer no and name it in --target)',
+    );
 
-    const no = await decideTargetChanges({ prompter: terminal(false) }, request({ targets: ['xray'] }), installed);
-    expect(no.changes).toMatchObject({ kept: ['amp'], removed: [], pruning: false });
-    expect(no.request.targets).toEqual(['amp', 'xray']);
+    // --prune asked for it: nothing more to approve than the plan itself
+    const pruned = await decideTargetChanges(
+      { prompter: terminal(true) },
+      request({ targets: ['xray'], prune: true }),
+      installed,
+    );
+    expect(pruned.changes).toMatchObject({ removed: ['amp'], proposed: false });
+    expect(removalCaution(pruned.changes)).toBeUndefined();
   });
 
   it('a policy a remaining target needs is not named as going (cloudwatch and logs share one)', async () => {
@@ -164,19 +170,19 @@ describe('decideTargetChanges', () => {
     expect(changes.removedPolicies).toEqual([]);
   });
 
-  it('--mode addon-config adds, and refuses --prune when a target would go', async () => {
+  it('--mode addon-config adds, and --prune removes as with the collector resource', async () => {
     const kept = await decideTargetChanges(
-      { prompter: terminal(true) },
+      { prompter: terminal(undefined) },
       request({ targets: ['logs'], mode: 'addon-config' }),
       installed,
     );
     expect(kept.changes).toMatchObject({ kept: ['amp', 'xray'], removed: [] });
-    await expect(
-      decideTargetChanges(
-        { prompter: terminal(undefined) },
-        request({ targets: ['logs'], mode: 'addon-config', prune: true }),
-        installed,
-      ),
-    ).rejects.toMatchObject({ code: 'PruneNeedsCollectorResource', exitStatus: 2 });
+    const pruned = await decideTargetChanges(
+      { prompter: terminal(undefined) },
+      request({ targets: ['logs'], mode: 'addon-config', prune: true }),
+      installed,
+    );
+    expect(pruned.request.targets).toEqual(['logs']);
+    expect(pruned.changes).toMatchObject({ kept: [], removed: ['amp', 'xray'], pruning: true, proposed: false });
   });
 });

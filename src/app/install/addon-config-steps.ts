@@ -69,6 +69,7 @@ export function addonConfigInstallSteps(
         plan,
         clusterName,
         targets: request.targets,
+        removedTargets: context.targetChanges.removed,
         identity: context.identity.mode,
         roleArn: context.roleArn,
         ampRemoteWriteUrl,

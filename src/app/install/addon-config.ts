@@ -36,6 +36,8 @@ export async function observeAddonConfig(
   input: {
     version: string;
     targets: readonly Target[];
+    /** installed targets --prune (or an approved plan) removes */
+    removedTargets: readonly Target[];
     installed: AddonInfo | undefined;
   },
 ): Promise<AddonConfigPlan> {
@@ -64,7 +66,7 @@ export async function observeAddonConfig(
     });
   }
   const configuration = await deps.eks.describeAddonConfiguration(ADDON_NAME, input.version);
-  const wanted = renderAddonConfig({ kind, targets: input.targets });
+  const wanted = renderAddonConfig({ kind, targets: input.targets, removedTargets: input.removedTargets });
   // the collectors of the chosen targets (others the user enabled stay theirs: install does not wire them)
   const collectors = addonCollectors(kind, mergeAddonConfig(parsed.value, wanted).values, undefined).filter(
     (collector) => collector.targets.some((target) => input.targets.includes(target)),
@@ -93,6 +95,7 @@ export function addonConfiguration(
     plan: AddonConfigPlan;
     clusterName: string;
     targets: readonly Target[];
+    removedTargets: readonly Target[];
     identity: IdentityMode;
     roleArn: string;
     ampRemoteWriteUrl: () => string | undefined;
@@ -103,6 +106,7 @@ export function addonConfiguration(
     const wanted = renderAddonConfig({
       kind: plan.kind,
       targets: input.targets,
+      removedTargets: input.removedTargets,
       ampRemoteWriteUrl: input.ampRemoteWriteUrl(),
       ...(input.identity === 'irsa' && plan.kind === 'presets' ? { irsaRoleArn: input.roleArn } : {}),
     });

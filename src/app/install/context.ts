@@ -132,6 +132,7 @@ export async function observeInstallContext(deps: OperationDeps, asked: InstallR
       ? await observeAddonConfig(deps, {
           version: addonVersion.version,
           targets: request.targets,
+          removedTargets: targetChanges.removed,
           installed: installedAddon,
         })
       : undefined;
@@ -211,7 +212,7 @@ function chooseIdentity(
       'IrsaAnnotationInTheWay',
       `service account ${account} has an ${ROLE_ARN_ANNOTATION} annotation adot did not set: the AWS SDKs would use IRSA and ignore EKS Pod Identity`,
       {
-        hint: `kubectl -n ${request.namespace} annotate serviceaccount ${request.serviceAccount} ${ROLE_ARN_ANNOTATION}-   # then re-run; or keep IRSA: --identity irsa`,
+        hint: `keep IRSA: --identity irsa; or (destructive: whatever uses the annotation's role loses it) kubectl -n ${request.namespace} annotate serviceaccount ${request.serviceAccount} ${ROLE_ARN_ANNOTATION}- and re-run`,
       },
     );
   }

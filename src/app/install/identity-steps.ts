@@ -196,7 +196,7 @@ export function podIdentityAssociationRemovalStep(
           'ForeignPodIdentityAssociation',
           `Service account ${account} has Pod Identity association ${association.associationId} (role ${association.roleArn}) that adot did not create: it would take precedence over IRSA, so the collector would not use the IRSA role`,
           {
-            hint: `delete it (aws eks delete-pod-identity-association --cluster-name ${input.clusterName} --association-id ${association.associationId}) and re-run, or install with --identity pod-identity`,
+            hint: `install with --identity pod-identity (points the association at adot's role); or (destructive: the association's role is no longer used by the service account) aws eks delete-pod-identity-association --cluster-name ${input.clusterName} --association-id ${association.associationId} and re-run`,
           },
         );
       }

@@ -108,6 +108,8 @@ export interface PlanReview {
   /** prints the plan, with the steps' own questions (e.g. replacing an add-on version) as cautions under it */
   show(steps: Step[], changes: number, cautions: string[]): void;
   question: string;
+  /** what the run decided before its steps that the approval covers too (a target removal --prune did not ask for) */
+  cautions?: string[];
   /** ask the question even when not interactive (then only --yes answers it): for runs that only remove */
   required?: boolean;
 }
@@ -124,12 +126,13 @@ export async function confirmPlan(
 ): Promise<void> {
   const steps = plannedSteps(entries);
   const changes = countChanges(steps);
-  const cautions = entries.flatMap(({ planned }) => (planned.confirm === undefined ? [] : [planned.confirm]));
-  if (review !== undefined && changes > 0) {
+  const stepCautions = entries.flatMap(({ planned }) => (planned.confirm === undefined ? [] : [planned.confirm]));
+  const cautions = [...(review?.cautions ?? []), ...stepCautions];
+  if (review !== undefined && (changes > 0 || cautions.length > stepCautions.length)) {
     if (review.interactive) {
       review.show(steps, changes, cautions);
       await confirmations.ask(review.question);
-      confirmations.approve(cautions);
+      confirmations.approve(stepCautions);
     } else if (review.required === true) {
       await confirmations.ask(review.question);
     }

@@ -1,10 +1,9 @@
 /**
  * Installing targets adds to what is installed: the targets asked for join those the cluster already has, which
- * stay. A target goes only with --prune, or when a person at a terminal (no --yes) says yes to a question that
- * names it, its IAM policies and its pipelines. In CI the installed targets are kept and the plan says how to remove
- * them.
+ * stay. A target goes only with --prune, or when a person at a terminal (no --yes) approves the plan that names it,
+ * its IAM policies and its pipelines (the one confirmation of the run: nothing is asked while observing). In CI the
+ * installed targets are kept and the plan says how to remove them.
  */
-import { usageError } from '../../core/errors.js';
 import { ampWorkspaceOfUrl } from '../../core/identity/required-permissions.js';
 import { policyName } from '../../core/plan/iam.js';
 import { TARGETS, policyArnsForTargets, type Target } from '../../core/targets.js';
@@ -26,8 +25,10 @@ export interface TargetChanges {
   removedPolicies: string[];
   /** the pipelines the removal takes out of the collector (or the add-on's configuration) */
   removedPipelines: string[];
-  /** --prune given or a removal confirmed: policies adot manages that no target needs may be detached */
+  /** --prune given or a removal proposed at a terminal: policies adot manages that no target needs may be detached */
   pruning: boolean;
+  /** the removal was not asked for by --prune: a person at a terminal approves it with the plan (see removalCaution) */
+  proposed: boolean;
 }
 
 function union(a: readonly Target[], b: readonly Target[]): Target[] {
@@ -59,24 +60,11 @@ export async function decideTargetChanges(
   const pipelinesOf = (removed: readonly Target[]) => [
     ...new Set(removed.flatMap((target) => installed.pipelines[target] ?? [])),
   ];
-  let prune = request.prune;
-  if (notAsked.length > 0 && request.mode === 'addon-config' && prune) {
-    throw usageError(
-      'PruneNeedsCollectorResource',
-      `--prune cannot remove ${notAsked.join(', ')} with --mode addon-config: the add-on's configuration keeps the pipelines it enables`,
-      {
-        hint: `turn the pipelines off in the add-on's configurationValues (aws eks update-addon --configuration-values), then run adot install --mode addon-config --target ${request.targets.join(',')} --prune`,
-      },
-    );
-  }
-  if (notAsked.length > 0 && !prune && request.mode === 'collector-resource' && deps.prompter.interactive) {
-    prune = await deps.prompter.confirm({
-      message: `Installed target${notAsked.length === 1 ? '' : 's'} not in --target: remove ${removalText(notAsked, policiesOf(notAsked), pipelinesOf(notAsked))}? (no keeps ${notAsked.length === 1 ? 'it' : 'them'})`,
-      flag: '--prune',
-      default: false,
-    });
-  }
-  const removed = prune && request.mode === 'collector-resource' ? notAsked : [];
+  // at a terminal the plan proposes the removal and the run's one confirmation covers it (no question here)
+  const proposed = notAsked.length > 0 && !request.prune && deps.prompter.interactive;
+  const prune = request.prune || proposed;
+  // --mode addon-config: the removed targets' pipeline switches are turned off in the add-on's configuration
+  const removed = prune ? notAsked : [];
   const kept = removed.length > 0 ? [] : notAsked;
   const targets = union(request.targets, kept);
   const keepAmpUrl =
@@ -105,8 +93,20 @@ export async function decideTargetChanges(
       removedPolicies: policiesOf(removed),
       removedPipelines: pipelinesOf(removed),
       pruning: prune,
+      proposed,
     },
   };
+}
+
+/**
+ * What a person approving the plan at a terminal agrees to when it removes targets --prune did not ask to remove:
+ * shown with the plan's other cautions, answered by the run's one confirmation.
+ */
+export function removalCaution(changes: TargetChanges): string | undefined {
+  const { removed } = changes;
+  if (!changes.proposed || removed.length === 0) return undefined;
+  const them = removed.length === 1 ? 'it' : 'them';
+  return `Remove installed target${removed.length === 1 ? '' : 's'} not in --target: ${removalText(removed, changes.removedPolicies, changes.removedPipelines)}? (destructive: --prune; to keep ${them}, answer no and name ${them} in --target)`;
 }
 
 /** The plan's line about the targets: what is added, kept (and how to remove it) or removed. */

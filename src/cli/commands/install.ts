@@ -60,7 +60,7 @@ const INSTALL_OPTIONS = {
   }),
   prune: switchOption(
     '--prune',
-    'remove the installed targets --target does not name (their IAM policies and pipelines); without it they are kept',
+    'remove the installed targets --target does not name (their IAM policies and pipelines); without it they are kept, except at a terminal, where the plan proposes removing them and the one confirmation decides',
   ),
 } as const;
 

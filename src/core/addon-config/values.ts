@@ -43,12 +43,23 @@ export interface AddonConfigRequest {
   ampRemoteWriteUrl?: string | undefined;
   /** IRSA: the role each preset's service account is annotated with (presets; collector keys use the add-on's role) */
   irsaRoleArn?: string | undefined;
+  /** installed targets --prune removes: their switches are turned off (`enabled: false`, the schema's own switch) */
+  removedTargets?: readonly Target[] | undefined;
 }
 
-/** What adot sets for these targets; only the keys it owns (the rest of the user's configuration is merged in). */
+/**
+ * What adot sets for these targets; only the keys it owns (the rest of the user's configuration is merged in). A
+ * removed target's pipeline switch is set to false rather than deleted: a merge keeps the user's keys, so only a
+ * written value turns it off, and the settings next to it stay the user's.
+ */
 export function renderAddonConfig(request: AddonConfigRequest): Values {
   const values: Values = {};
+  const removed = (request.removedTargets ?? []).filter((target) => !request.targets.includes(target));
   if (request.kind === 'collector-keys') {
+    for (const target of removed) {
+      const key = LEGACY_SWITCHES[target];
+      if (key !== undefined) put(values, ['collector', key, 'enabled'], false);
+    }
     for (const target of request.targets) {
       const key = LEGACY_SWITCHES[target];
       if (key !== undefined) put(values, ['collector', key, 'enabled'], true);
@@ -59,6 +70,10 @@ export function renderAddonConfig(request: AddonConfigRequest): Values {
     return values;
   }
   for (const preset of PRESETS) {
+    for (const target of removed) {
+      const path = preset.pipelines[target];
+      if (path !== undefined) put(values, ['collector', preset.key, 'pipelines', ...path, 'enabled'], false);
+    }
     const chosen = request.targets.filter((target) => preset.pipelines[target] !== undefined);
     if (chosen.length === 0) continue;
     for (const target of chosen) {

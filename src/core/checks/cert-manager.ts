@@ -54,7 +54,6 @@ function tooNewFixes(
   clusterName: string,
 ): string {
   const accepting = versionsAcceptingCertManager(resolution.compatible, resolution.clusterMinor, certManagerVersion);
-  const replace = `kubectl delete -f ${certManagerManifestUrl(`v${certManagerVersion}`)} && ${certManagerInstallCommand(recommended)}`;
   const fixes: string[] = [];
   const first = accepting[0];
   if (first !== undefined) {
@@ -69,6 +68,7 @@ function tooNewFixes(
       `${what} with no published cert-manager limit (for Kubernetes ${resolution.clusterMinor}: ${listText(shown)}${more}), keeping cert-manager: adot install --cluster ${clusterName} --addon-version ${first.addonVersion}`,
     );
   }
+  const replace = `kubectl delete -f ${certManagerManifestUrl(`v${certManagerVersion}`)} && ${certManagerInstallCommand(recommended)}`;
   fixes.push(
     `(destructive: deletes cert-manager with its CRDs, so every Certificate and Issuer in the cluster) replace cert-manager by ${recommended}: ${replace}`,
   );

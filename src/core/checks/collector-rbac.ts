@@ -141,7 +141,7 @@ export const collectorRbac: Check = {
         expected: `no cluster-wide read beyond what the collector's components make (${needed.size === 0 ? 'none' : listText([...needed])})`,
         hint: hintFor(
           this.id,
-          `adot install --cluster ${context.clusterName} --target <targets> (removes the Prometheus receiver RBAC adot applied when no target needs it), or kubectl delete clusterrolebinding ${names.join(' ')}`,
+          `adot install --cluster ${context.clusterName} --target <every installed target> --prune (removes the Prometheus receiver RBAC adot applied once no target needs it; destructive: --prune also removes an installed target --target does not name); or (destructive: whatever else the binding serves loses it) kubectl delete clusterrolebinding ${names.join(' ')}`,
         ),
       };
     }

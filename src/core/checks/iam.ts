@@ -285,7 +285,7 @@ export const iamPolicies: Check = {
           expected: `allowed: ${listText(asked)}`,
           hint: hintFor(
             this.id,
-            `(removes permissions: check that nothing else using the role needs them) ${unused
+            `(destructive: removes permissions; check first that nothing else using the role needs them) ${unused
               .map((name) => removeCommand(identity.roleName, name, documents))
               .join(' && ')}`,
           ),
@@ -308,6 +308,7 @@ function grantsAny(document: unknown, permissions: readonly RequiredPermission[]
 
 function removeCommand(roleName: string, name: string, documents: readonly RolePolicyDocument[]): string {
   const kind = documents.find((policy) => policy.name === name)?.kind;
+  // destructive: shown only after the hint's "(destructive: …)" mark
   return kind === 'inline'
     ? `aws iam delete-role-policy --role-name ${roleName} --policy-name ${name}`
     : `aws iam detach-role-policy --role-name ${roleName} --policy-arn ${name}`;

@@ -63,8 +63,8 @@ export const identityMode: Check = {
             hint: hintFor(
               this.id,
               expected === 'irsa'
-                ? `aws eks delete-pod-identity-association --cluster-name ${context.clusterName} --association-id ${identity.association?.associationId ?? '<id>'}`
-                : `kubectl -n ${identity.namespace} annotate serviceaccount ${identity.serviceAccount} ${ROLE_ARN_ANNOTATION}-   # or: ${installHint(context, identity, 'pod-identity')}`,
+                ? `${installHint(context, identity, 'irsa')} (removes an association adot created); or (destructive: the association's role is no longer used by the service account) aws eks delete-pod-identity-association --cluster-name ${context.clusterName} --association-id ${identity.association?.associationId ?? '<id>'}`
+                : `${installHint(context, identity, 'pod-identity')} (removes an IRSA annotation adot set); or (destructive: the service account loses its IRSA role) kubectl -n ${identity.namespace} annotate serviceaccount ${identity.serviceAccount} ${ROLE_ARN_ANNOTATION}-`,
             ),
           };
         case 'irsa':
@@ -142,7 +142,7 @@ export function podIdentityAgentOutcome(facts: DoctorFacts, clusterName: string,
           expected: `DaemonSet ${where}`,
           hint: hintFor(
             id,
-            `aws eks update-addon --cluster-name ${clusterName} --addon-name ${POD_IDENTITY_AGENT_ADDON} --resolve-conflicts OVERWRITE   # re-installs what the add-on owns`,
+            `(destructive: resets the fields of the add-on's objects you changed to EKS's values) aws eks update-addon --cluster-name ${clusterName} --addon-name ${POD_IDENTITY_AGENT_ADDON} --resolve-conflicts OVERWRITE   # re-installs what the add-on owns`,
           ),
         };
       }
