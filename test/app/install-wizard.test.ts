@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Choice, Prompter } from '../../src/ports.js';
+import { systemClock } from '../../src/adapters/clock.js';
+import type { Choice, Clock, Prompter } from '../../src/ports.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/sandbox.js';
 import { scenarioSeed } from '../../src/sandbox/seed/scenarios.js';
-import { createSystem } from '../../src/system.js';
+import { createSystem, type System, type SystemOptions } from '../../src/system.js';
 import { runCli } from '../helpers/cli.js';
 
 /** A person at a terminal, answering from a script; it records every question with the flag it names. */
@@ -53,6 +54,25 @@ class ScriptedPrompter implements Prompter {
   }
 }
 
+/**
+ * The real clock, but no wait longer than 50 ms: install and uninstall poll the add-on with a 1 s backoff, which
+ * would make these tests (about the questions and the plan) wait seconds on a sandbox that is ready in 0.3 s. The
+ * backoff itself is tested on virtual time in install-wait-addon.test.ts.
+ */
+const briskClock: Clock = {
+  now: () => systemClock.now(),
+  sleep: (ms, signal) => systemClock.sleep(Math.min(ms, 50), signal),
+};
+
+/** the CLI's system with a person at the terminal answering from a script (none: no question expected) */
+function atTerminal(prompter?: ScriptedPrompter): (options: SystemOptions) => Promise<System> {
+  return async (options) => ({
+    ...(await createSystem(options)),
+    ...(prompter === undefined ? {} : { prompter }),
+    clock: briskClock,
+  });
+}
+
 const running: { sandbox: RunningSandbox; dir: string }[] = [];
 afterEach(async () => {
   for (const { sandbox, dir } of running.splice(0)) {
@@ -86,7 +106,7 @@ describe('adot install as a wizard', () => {
     });
     const run = await runCli(['install', '-o', 'json'], {
       env: { ...env, ADOT_CLUSTER: undefined },
-      system: async (options) => ({ ...(await createSystem(options)), prompter }),
+      system: atTerminal(prompter),
     });
     expect(run.code, run.stderr).toBe(0);
     expect(prompter.asked.map((q) => `${q.kind} ${q.flag}`)).toEqual([
@@ -122,7 +142,7 @@ describe('adot install as a wizard', () => {
 
   it('asks once about replacing a running add-on, after the plan that says so; declining changes nothing', async () => {
     const { sandbox, env } = await startFresh();
-    expect((await runCli(['install', '--target', 'xray'], { env })).code).toBe(0);
+    expect((await runCli(['install', '--target', 'xray'], { env, system: atTerminal() })).code).toBe(0);
     const latest = sandbox.eks
       .describeAddonVersions({ addonName: 'adot', kubernetesVersion: '1.36' })
       .addons.flatMap((a) =>
@@ -133,7 +153,7 @@ describe('adot install as a wizard', () => {
     const prompter = new ScriptedPrompter({ '--identity': 'auto', '--yes': [false] });
     const run = await runCli(['install', '--target', 'xray', '--addon-version', other!], {
       env,
-      system: async (options) => ({ ...(await createSystem(options)), prompter }),
+      system: atTerminal(prompter),
     });
     expect(run.code).toBe(1);
     expect(prompter.asked).toEqual([
@@ -148,7 +168,7 @@ describe('adot install as a wizard', () => {
     const accepted = new ScriptedPrompter({ '--identity': 'auto', '--yes': [true] });
     const update = await runCli(['install', '--target', 'xray', '--addon-version', other!], {
       env,
-      system: async (options) => ({ ...(await createSystem(options)), prompter: accepted }),
+      system: atTerminal(accepted),
     });
     expect(update.code, update.stderr).toBe(0);
     expect(accepted.asked.filter((q) => q.kind === 'confirm')).toHaveLength(1);
@@ -164,7 +184,7 @@ describe('adot install as a wizard', () => {
     });
     const run = await runCli(['install', '--target', 'xray'], {
       env,
-      system: async (options) => ({ ...(await createSystem(options)), prompter }),
+      system: atTerminal(prompter),
     });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/adot install will make \d+ changes on demo:/);
@@ -178,11 +198,11 @@ describe('adot install as a wizard', () => {
 describe('adot uninstall at a terminal', () => {
   it('shows its plan, then asks once; the result is said once, not the step lines again', async () => {
     const { sandbox, env } = await startFresh();
-    expect((await runCli(['install', '--target', 'xray'], { env })).code).toBe(0);
+    expect((await runCli(['install', '--target', 'xray'], { env, system: atTerminal() })).code).toBe(0);
     const prompter = new ScriptedPrompter({ '--yes': [true] });
     const run = await runCli(['uninstall'], {
       env,
-      system: async (options) => ({ ...(await createSystem(options)), prompter }),
+      system: atTerminal(prompter),
     });
     expect(run.code, run.stderr).toBe(0);
     expect(prompter.asked).toEqual([
