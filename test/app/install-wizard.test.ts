@@ -2,11 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/adapters/clock.js';
-import type { Choice, Clock, Prompter } from '../../src/ports.js';
+import type { Choice, Prompter } from '../../src/ports.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/sandbox.js';
 import { scenarioSeed } from '../../src/sandbox/seed/scenarios.js';
-import { createSystem, type System, type SystemOptions } from '../../src/system.js';
+import { createSystem } from '../../src/system.js';
 import { runCli } from '../helpers/cli.js';
 
 /** A person at a terminal, answering from a script; it records every question with the flag it names. */
@@ -54,25 +53,6 @@ class ScriptedPrompter implements Prompter {
   }
 }
 
-/**
- * The real clock, but no wait longer than 50 ms: install and uninstall poll the add-on with a 1 s backoff, which
- * would make these tests (about the questions and the plan) wait seconds on a sandbox that is ready in 0.3 s. The
- * backoff itself is tested on virtual time in install-wait-addon.test.ts.
- */
-const briskClock: Clock = {
-  now: () => systemClock.now(),
-  sleep: (ms, signal) => systemClock.sleep(Math.min(ms, 50), signal),
-};
-
-/** the CLI's system with a person at the terminal answering from a script (none: no question expected) */
-function atTerminal(prompter?: ScriptedPrompter): (options: SystemOptions) => Promise<System> {
-  return async (options) => ({
-    ...(await createSystem(options)),
-    ...(prompter === undefined ? {} : { prompter }),
-    clock: briskClock,
-  });
-}
-
 const running: { sandbox: RunningSandbox; dir: string }[] = [];
 afterEach(async () => {
   for (const { sandbox, dir } of running.splice(0)) {
@@ -106,7 +86,7 @@ describe('adot install as a wizard', () => {
     });
     const run = await runCli(['install', '-o', 'json'], {
       env: { ...env, ADOT_CLUSTER: undefined },
-      system: atTerminal(prompter),
+      system: async (options) => ({ ...(await createSystem(options)), prompter }),
     });
     expect(run.code, run.stderr).toBe(0);
     expect(prompter.asked.map((q) => `${q.kind} ${q.flag}`)).toEqual([
@@ -142,7 +122,7 @@ describe('adot install as a wizard', () => {
 
   it('asks once about replacing a running add-on, after the plan that says so; declining changes nothing', async () => {
     const { sandbox, env } = await startFresh();
-    expect((await runCli(['install', '--target', 'xray'], { env, system: atTerminal() })).code).toBe(0);
+    expect((await runCli(['install', '--target', 'xray'], { env })).code).toBe(0);
     const latest = sandbox.eks
       .describeAddonVersions({ addonName: 'adot', kubernetesVersion: '1.36' })
       .addons.flatMap((a) =>
@@ -153,7 +133,7 @@ describe('adot install as a wizard', () => {
     const prompter = new ScriptedPrompter({ '--identity': 'auto', '--yes': [false] });
     const run = await runCli(['install', '--target', 'xray', '--addon-version', other!], {
       env,
-      system: atTerminal(prompter),
+      system: async (options) => ({ ...(await createSystem(options)), prompter }),
     });
     expect(run.code).toBe(1);
     expect(prompter.asked).toEqual([
@@ -168,7 +148,7 @@ describe('adot install as a wizard', () => {
     const accepted = new ScriptedPrompter({ '--identity': 'auto', '--yes': [true] });
     const update = await runCli(['install', '--target', 'xray', '--addon-version', other!], {
       env,
-      system: atTerminal(accepted),
+      system: async (options) => ({ ...(await createSystem(options)), prompter: accepted }),
     });
     expect(update.code, update.stderr).toBe(0);
     expect(accepted.asked.filter((q) => q.kind === 'confirm')).toHaveLength(1);
@@ -184,7 +164,7 @@ describe('adot install as a wizard', () => {
     });
     const run = await runCli(['install', '--target', 'xray'], {
       env,
-      system: atTerminal(prompter),
+      system: async (options) => ({ ...(await createSystem(options)), prompter }),
     });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/adot install will make \d+ changes on demo:/);
@@ -198,11 +178,11 @@ describe('adot install as a wizard', () => {
 describe('adot uninstall at a terminal', () => {
   it('shows its plan, then asks once; the result is said once, not the step lines again', async () => {
     const { sandbox, env } = await startFresh();
-    expect((await runCli(['install', '--target', 'xray'], { env, system: atTerminal() })).code).toBe(0);
+    expect((await runCli(['install', '--target', 'xray'], { env })).code).toBe(0);
     const prompter = new ScriptedPrompter({ '--yes': [true] });
     const run = await runCli(['uninstall'], {
       env,
-      system: atTerminal(prompter),
+      system: async (options) => ({ ...(await createSystem(options)), prompter }),
     });
     expect(run.code, run.stderr).toBe(0);
     expect(prompter.asked).toEqual([
