@@ -7,7 +7,7 @@
  */
 import { DetachRolePolicyCommand } from '@aws-sdk/client-iam';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually } from '../helpers/collector-segments.js';
+import { eventually } from '../helpers/eventually.js';
 import { doctor, identityWorld, type IdentityWorld } from '../helpers/identity-world.js';
 import { fastSeed, type PlanOutput } from '../helpers/install-sandbox.js';
 import { postSpan } from '../helpers/otlp-span.js';

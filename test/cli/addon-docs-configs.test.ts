@@ -8,7 +8,7 @@
  * Component behaviour of the same configurations on the supervisor alone: test/integration/collector-addon-docs.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually } from '../helpers/collector-segments.js';
+import { eventually } from '../helpers/eventually.js';
 import {
   doctorFor,
   FIXTURE_WORKSPACE,

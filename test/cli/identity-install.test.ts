@@ -7,7 +7,7 @@
  */
 import { DeleteWorkspaceCommand, AmpClient } from '@aws-sdk/client-amp';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually } from '../helpers/collector-segments.js';
+import { eventually } from '../helpers/eventually.js';
 import { fastSeed } from '../helpers/install-sandbox.js';
 import { arrives, doctor, identityWorld, sendSegment, type IdentityWorld } from '../helpers/identity-world.js';
 import { sandboxClientConfig } from '../helpers/sandbox.js';

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isProcessAlive, parseEnvFile } from '../../src/sandbox/process/files.js';
 import { runCli } from '../helpers/cli.js';
 import { framed, segment, sendDatagrams } from '../helpers/collector-segments.js';
+import { eventually } from '../helpers/eventually.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'adot-sandbox-telemetry-cli-'));
 const sandboxDir = join(dir, 'state');
@@ -69,13 +70,15 @@ describe('adot sandbox start, then install --target xray: segments reach the san
     await sendDatagrams(xrayListener?.address ?? '', framed([sent]));
     const now = Math.floor(Date.now() / 1000);
     const window = ['--start-time', String(now - 300), '--end-time', String(now + 60)];
-    let ids: string[] = [];
-    for (let attempt = 0; attempt < 20 && !ids.includes(sent.trace_id as string); attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const found = await aws(env, ['xray', 'get-trace-summaries', ...window]);
-      expect(found.code, found.stderr).toBe(0);
-      ids = (JSON.parse(found.stdout) as { TraceSummaries: { Id: string }[] }).TraceSummaries.map((s) => s.Id);
-    }
+    const ids = await eventually(
+      async () => {
+        const found = await aws(env, ['xray', 'get-trace-summaries', ...window]);
+        expect(found.code, found.stderr).toBe(0);
+        return (JSON.parse(found.stdout) as { TraceSummaries: { Id: string }[] }).TraceSummaries.map((s) => s.Id);
+      },
+      (found) => found.includes(sent.trace_id as string),
+      30_000, // each look is an AWS CLI process
+    );
     expect(ids).toContain(sent.trace_id);
 
     const stopped = await runCli(['sandbox', 'stop', '--dir', sandboxDir, '-o', 'json']);

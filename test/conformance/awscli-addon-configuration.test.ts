@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsJson, runAwsCli } from '../helpers/aws-cli.js';
-import { eventually, startTestAwsSandbox, type TestAwsSandbox } from '../helpers/aws-sandbox.js';
+import { startTestAwsSandbox, type TestAwsSandbox } from '../helpers/aws-sandbox.js';
+import { eventually } from '../helpers/eventually.js';
 
 const PREFIX = 'ConfigurationValue provided in request is not supported: Json schema validation failed with error: ';
 

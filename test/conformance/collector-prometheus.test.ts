@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Settings } from '../../src/collector/config/settings.js';
 import { readScrapeTargets } from '../../src/collector/receivers/prometheus/scrape-config.js';
 import { startPrometheus, type PrometheusServer } from '../helpers/collector-prometheus.js';
-import { eventually } from '../helpers/collector-segments.js';
+import { eventually } from '../helpers/eventually.js';
 
 /** Relabeling as the templates use it, plus every action; targets are unreachable on purpose (only labels matter). */
 const scrapeConfig = {

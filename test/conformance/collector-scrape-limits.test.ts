@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareConfigText } from '../../src/collector/config/load.js';
 import { startCollector, type RunningCollector } from '../../src/collector/runtime/collector.js';
 import { startPrometheus, type PrometheusServer } from '../helpers/collector-prometheus.js';
-import { eventually, memoryLogger } from '../helpers/collector-segments.js';
+import { memoryLogger } from '../helpers/collector-segments.js';
+import { eventually } from '../helpers/eventually.js';
 
 /** Expositions by path: each job scrapes its own. */
 const PAGES: Record<string, string> = {

@@ -4,7 +4,8 @@ import { startCollector } from '../../src/collector/runtime/collector.js';
 import { awsJson } from '../helpers/aws-cli.js';
 import { startMotoServer, type MotoServer } from '../helpers/aws-moto.js';
 import { startCollectorAwsSandbox, type CollectorAwsSandbox } from '../helpers/collector-aws.js';
-import { eventually, framed, memoryLogger, segment, sendDatagrams } from '../helpers/collector-segments.js';
+import { framed, memoryLogger, segment, sendDatagrams } from '../helpers/collector-segments.js';
+import { eventually } from '../helpers/eventually.js';
 import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../src/sandbox/seed/identity.js';
 
 const config = `

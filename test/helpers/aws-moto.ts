@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { eventually } from './eventually.js';
 
 export interface MotoServer {
   url: string;
@@ -36,22 +37,16 @@ export async function startMotoServer(deadlineMs = 20_000): Promise<MotoServer> 
   });
   exited.catch(() => undefined);
   const url = `http://127.0.0.1:${port}`;
-  const started = Date.now();
-  for (;;) {
-    const ready = await Promise.race([
-      fetch(`${url}/moto-api/`).then(
-        (response) => response.ok,
-        () => false,
-      ),
-      exited,
-    ]);
-    if (ready) break;
-    if (Date.now() - started > deadlineMs) {
-      child.kill('SIGKILL');
-      throw new Error(`moto_server did not answer within ${deadlineMs} ms: ${stderr}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const answered = eventually(
+    () => fetch(`${url}/moto-api/`).then((response) => response.ok),
+    (ok) => ok,
+    deadlineMs,
+  );
+  // a server that exits while starting fails at once, not at the deadline
+  await Promise.race([answered, exited]).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw new Error(`moto_server did not answer within ${deadlineMs} ms: ${stderr}; ${String(error)}`);
+  });
   return {
     url,
     close: () =>

@@ -153,19 +153,3 @@ export async function startTestAwsSandbox(options: TestAwsSandboxOptions = {}): 
     },
   };
 }
-
-/** Polls until the predicate holds (every 20 ms, deadline in ms). */
-export async function eventually<T>(
-  probe: () => Promise<T>,
-  accept: (value: T) => boolean,
-  deadlineMs = 5000,
-): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() - started > deadlineMs)
-      throw new Error(`condition not met within ${deadlineMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

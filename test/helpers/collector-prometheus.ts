@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from './eventually.js';
 
 export interface PrometheusServer {
   url: string;
@@ -55,22 +56,16 @@ export async function startPrometheus(
   });
   exited.catch(() => undefined);
   const url = `http://127.0.0.1:${port}`;
-  const started = Date.now();
-  for (;;) {
-    const ready = await Promise.race([
-      fetch(`${url}/-/ready`).then(
-        (response) => response.ok,
-        () => false,
-      ),
-      exited,
-    ]);
-    if (ready) break;
-    if (Date.now() - started > deadlineMs) {
-      child.kill('SIGKILL');
-      throw new Error(`prometheus was not ready within ${deadlineMs} ms: ${stderr}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const answered = eventually(
+    () => fetch(`${url}/-/ready`).then((response) => response.ok),
+    (ok) => ok,
+    deadlineMs,
+  );
+  // a server that exits while starting fails at once, not at the deadline
+  await Promise.race([answered, exited]).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw new Error(`prometheus was not ready within ${deadlineMs} ms: ${stderr}; ${String(error)}`);
+  });
   const api = async <T>(path: string): Promise<T> => {
     const response = await fetch(`${url}${path}`);
     const body = (await response.json()) as { status: string; data: T; error?: string };

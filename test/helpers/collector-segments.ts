@@ -48,22 +48,6 @@ export function framed(segments: Record<string, unknown>[]): Buffer[] {
   return segments.map((item) => frameXRaySegment(item));
 }
 
-/** Polls until the check passes or the deadline passes (then throws with the last value). */
-export async function eventually<T>(
-  read: () => T | Promise<T>,
-  accept: (value: T) => boolean,
-  deadlineMs = 10_000,
-): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await read();
-    if (accept(value)) return value;
-    if (Date.now() - started > deadlineMs)
-      throw new Error(`condition not met within ${deadlineMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** A logger that keeps every line, for assertions. */
 export function memoryLogger(): {
   lines: string[];

@@ -6,7 +6,7 @@
  */
 import { AmpClient, ListWorkspacesCommand } from '@aws-sdk/client-amp';
 import { readFile } from 'node:fs/promises';
-import { eventually } from './collector-segments.js';
+import { eventually } from './eventually.js';
 import { doctor, type DoctorOutcome, type IdentityWorld } from './identity-world.js';
 import { sandboxClientConfig } from './sandbox.js';
 

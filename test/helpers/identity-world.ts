@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/sandbox.js';
 import type { Seed } from '../../src/sandbox/types.js';
 import { runCli, type CliRun } from './cli.js';
-import { eventually, framed, memoryLogger, segment, sendDatagrams } from './collector-segments.js';
+import { framed, memoryLogger, segment, sendDatagrams } from './collector-segments.js';
+import { eventually } from './eventually.js';
 import { Kubectl } from './kube-kubectl.js';
 import { sandboxClientConfig } from './sandbox.js';
 

@@ -6,6 +6,7 @@ import { startSandbox, type RunningSandbox } from '../../src/sandbox/sandbox.js'
 import type { Seed } from '../../src/sandbox/types.js';
 import { runCli, type CliRun } from './cli.js';
 import { scenarioWith } from './sandbox.js';
+import { eventually } from './eventually.js';
 
 /** A running sandbox, the environment that points the CLI at it, and the CLI wired to that environment. */
 export interface CliSandbox {
@@ -80,15 +81,12 @@ export function attachedPolicies(sandbox: RunningSandbox, role: string): string[
 /** Waits until the sandbox's controllers (seeded rollouts of 0.2 s, endpoints) leave the state unchanged for 0.5 s. */
 export async function settled(sandbox: RunningSandbox): Promise<string> {
   let previous = dump(sandbox);
-  let stableFor = 0;
-  for (let waited = 0; waited < 10_000; waited += 100) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const current = dump(sandbox);
-    stableFor = current === previous ? stableFor + 100 : 0;
-    if (stableFor >= 500) return current;
-    previous = current;
-  }
-  throw new Error('the sandbox did not settle');
+  let unchangedSince = Date.now();
+  const unchangedFor500Ms = (current: string): boolean => {
+    if (current !== previous) [previous, unchangedSince] = [current, Date.now()];
+    return Date.now() - unchangedSince >= 500;
+  };
+  return eventually(() => dump(sandbox), unchangedFor500Ms);
 }
 
 /** Every Kubernetes object, every add-on and the whole IAM state, to prove a run changed nothing. */

@@ -50,28 +50,6 @@ export async function startSandboxFixture(seed: Seed): Promise<SandboxFixture> {
   };
 }
 
-/** poll until probe returns something other than undefined/false, or fail after timeoutMs */
-export async function eventually<T>(
-  probe: () => Promise<T | undefined | false>,
-  timeoutMs = 5000,
-  intervalMs = 25,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`condition not reached within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
-
 /** The variables `adot sandbox env` exports: what the AWS CLI, kubectl and adot need to reach the sandbox. */
 export const SANDBOX_ENV_NAMES = [
   'AWS_ENDPOINT_URL',

@@ -7,6 +7,7 @@ import { AdotError } from '../../src/core/errors.js';
 import type { PolicyDocument } from '../../src/ports.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/sandbox.js';
 import { scenarioSeed } from '../../src/sandbox/seed/scenarios.js';
+import { eventually } from '../helpers/eventually.js';
 
 describe('AWS adapters against the sandbox (real SDK clients over HTTP)', () => {
   let sandbox: RunningSandbox;
@@ -76,9 +77,10 @@ describe('AWS adapters against the sandbox (real SDK clients over HTTP)', () => 
 
   it('EKS: delete, then create and update an add-on', async () => {
     expect(await eks.deleteAddon('demo', 'adot')).toBe(true);
-    for (let i = 0; i < 100 && (await eks.describeAddon('demo', 'adot')) !== undefined; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await eventually(
+      () => eks.describeAddon('demo', 'adot'),
+      (addon) => addon === undefined,
+    );
     expect(await eks.deleteAddon('demo', 'adot')).toBe(false);
     const created = await eks.createAddon({
       clusterName: 'demo',

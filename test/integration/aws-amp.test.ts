@@ -1,7 +1,8 @@
 import snappy from 'snappy';
 import { afterEach, describe, expect, it } from 'vitest';
 import { apsService, ApsState } from '../../src/sandbox/aws/aps/index.js';
-import { eventually, startTestAwsSandbox, type TestAwsSandbox } from '../helpers/aws-sandbox.js';
+import { startTestAwsSandbox, type TestAwsSandbox } from '../helpers/aws-sandbox.js';
+import { eventually } from '../helpers/eventually.js';
 import { signedFetch } from '../helpers/aws-signed-fetch.js';
 
 const ACCOUNT = '111122223333';

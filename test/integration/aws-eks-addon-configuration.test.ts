@@ -10,7 +10,8 @@ import {
 } from '@aws-sdk/client-eks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AddonHealthError, type SeedAddonCatalogEntry } from '../../src/sandbox/types.js';
-import { eventually, startTestAwsSandbox, type TestAwsSandbox } from '../helpers/aws-sandbox.js';
+import { startTestAwsSandbox, type TestAwsSandbox } from '../helpers/aws-sandbox.js';
+import { eventually } from '../helpers/eventually.js';
 
 /** versions of each configuration range, all on Kubernetes 1.28 */
 const CATALOG: SeedAddonCatalogEntry[] = [

@@ -15,12 +15,8 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { builtinAddonCatalog } from '../../src/sandbox/seed/catalog.js';
 import { errorOf } from '../helpers/aws-errors.js';
-import {
-  eventually,
-  startTestAwsSandbox,
-  type TestAwsSandbox,
-  type TestAwsSandboxOptions,
-} from '../helpers/aws-sandbox.js';
+import { startTestAwsSandbox, type TestAwsSandbox, type TestAwsSandboxOptions } from '../helpers/aws-sandbox.js';
+import { eventually } from '../helpers/eventually.js';
 
 const ACCOUNT = '111122223333';
 const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;

@@ -14,7 +14,8 @@ import {
   type Addon,
 } from '@aws-sdk/client-eks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, startTestAwsSandbox, TEST_OIDC_ISSUER, type TestAwsSandbox } from '../helpers/aws-sandbox.js';
+import { startTestAwsSandbox, TEST_OIDC_ISSUER, type TestAwsSandbox } from '../helpers/aws-sandbox.js';
+import { eventually } from '../helpers/eventually.js';
 
 let sandbox: TestAwsSandbox | undefined;
 let client: EKSClient | undefined;

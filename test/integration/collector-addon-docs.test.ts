@@ -21,7 +21,8 @@ import { scenarioSeed } from '../../src/sandbox/seed/scenarios.js';
 import type { ClusterStore } from '../../src/sandbox/types.js';
 import { runCli } from '../helpers/cli.js';
 import { startDemoApp, type DemoApp } from '../helpers/collector-prometheus.js';
-import { eventually, memoryLogger } from '../helpers/collector-segments.js';
+import { memoryLogger } from '../helpers/collector-segments.js';
+import { eventually } from '../helpers/eventually.js';
 
 const WORKSPACE = 'ws-0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d';
 const NODE = 'ip-10-0-1-23.ec2.internal';

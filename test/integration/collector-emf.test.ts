@@ -9,7 +9,8 @@ import { startCollector, type RunningCollector } from '../../src/collector/runti
 import type { AwsServer } from '../../src/sandbox/aws/index.js';
 import { logsService, LogsState } from '../../src/sandbox/aws/logs/index.js';
 import type { SeedFault } from '../../src/sandbox/types.js';
-import { eventually, memoryLogger } from '../helpers/collector-segments.js';
+import { memoryLogger } from '../helpers/collector-segments.js';
+import { eventually } from '../helpers/eventually.js';
 import { COLLECTOR_TEST_ACCOUNT, COLLECTOR_TEST_REGION, startAwsEndpoint } from '../helpers/collector-aws.js';
 import { SANDBOX_ACCESS_KEY_ID, SANDBOX_SECRET_ACCESS_KEY } from '../../src/sandbox/seed/identity.js';
 

@@ -10,7 +10,8 @@ import { prepareConfigText } from '../../src/collector/config/load.js';
 import { loadOtlpCodec, type OtlpCodec } from '../../src/collector/receivers/otlp/codec.js';
 import { startCollector, type RunningCollector } from '../../src/collector/runtime/collector.js';
 import { startCollectorAwsSandbox, type CollectorAwsSandbox } from '../helpers/collector-aws.js';
-import { eventually, memoryLogger } from '../helpers/collector-segments.js';
+import { memoryLogger } from '../helpers/collector-segments.js';
+import { eventually } from '../helpers/eventually.js';
 
 /** A trace id as the AWS X-Ray id generator makes it: the first 4 bytes are the epoch seconds. */
 function xrayStyleTraceId(): Buffer {

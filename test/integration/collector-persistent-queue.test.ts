@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadOtlpCodec } from '../../src/collector/receivers/otlp/codec.js';
-import { eventually } from '../helpers/collector-segments.js';
+import { eventually } from '../helpers/eventually.js';
 
 const ADOT = resolve('bin/adot.js');
 const PAGES = 6;

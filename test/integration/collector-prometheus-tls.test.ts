@@ -8,7 +8,8 @@ import { prepareConfigText } from '../../src/collector/config/load.js';
 import { startCollector, type RunningCollector } from '../../src/collector/runtime/collector.js';
 import { createServingCertificate } from '../../src/sandbox/kube/certificate.js';
 import { startFakeRemoteWriteReceiver, type FakeRemoteWriteReceiver } from '../helpers/collector-remote-write.js';
-import { eventually, memoryLogger } from '../helpers/collector-segments.js';
+import { memoryLogger } from '../helpers/collector-segments.js';
+import { eventually } from '../helpers/eventually.js';
 
 describe('collector: https scrapes with tls_config and bearer_token_file (as the apiserver and node jobs use)', () => {
   let server: Server;

@@ -5,7 +5,8 @@ import { prepareConfigText } from '../../src/collector/config/load.js';
 import { startCollector, type RunningCollector } from '../../src/collector/runtime/collector.js';
 import { startDemoApp, type DemoApp } from '../helpers/collector-prometheus.js';
 import { startFakeRemoteWriteReceiver, type FakeRemoteWriteReceiver } from '../helpers/collector-remote-write.js';
-import { eventually, memoryLogger } from '../helpers/collector-segments.js';
+import { memoryLogger } from '../helpers/collector-segments.js';
+import { eventually } from '../helpers/eventually.js';
 
 interface Options {
   queue?: string;

@@ -21,7 +21,7 @@ import {
 } from '../../src/collector/receivers/prometheus/scrape-config.js';
 import { scrapeOnce, ScrapedSamples, SeriesCache } from '../../src/collector/receivers/prometheus/scraper.js';
 import { componentContext } from '../helpers/collector-context.js';
-import { eventually } from '../helpers/collector-segments.js';
+import { eventually } from '../helpers/eventually.js';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CollectorSupervisor, type CollectorResource } from '../../src/collector/supervisor.js';
 import { startCollectorAwsSandbox, type CollectorAwsSandbox } from '../helpers/collector-aws.js';
-import { eventually, framed, memoryLogger, segment, sendDatagrams } from '../helpers/collector-segments.js';
+import { framed, memoryLogger, segment, sendDatagrams } from '../helpers/collector-segments.js';
+import { eventually } from '../helpers/eventually.js';
 
 const xrayConfig = (region: string) => `receivers:
   awsxray:

@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { prepareConfigText } from '../../src/collector/config/load.js';
 import { startCollector, type RunningCollector } from '../../src/collector/runtime/collector.js';
 import { startCollectorAwsSandbox, type CollectorAwsSandbox } from '../helpers/collector-aws.js';
-import { eventually, framed, memoryLogger, segment, sendDatagrams } from '../helpers/collector-segments.js';
+import { framed, memoryLogger, segment, sendDatagrams } from '../helpers/collector-segments.js';
+import { eventually } from '../helpers/eventually.js';
 
 function config(extra: { batchTimeout?: string; fileExporter?: string } = {}): string {
   return `

@@ -40,6 +40,7 @@ import {
   type IdentityWorld,
   type Refusal,
 } from '../helpers/identity-world.js';
+import { eventually } from '../helpers/eventually.js';
 
 const ACCOUNT = '123456789012';
 const XRAY_POLICY = 'arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess';
@@ -249,7 +250,7 @@ const ROWS: Row[] = [
       await world.eks.send(new DeleteAddonCommand({ clusterName: 'demo', addonName: 'eks-pod-identity-agent' }));
       const gone = async () =>
         (await world.kubectl.run(['get', 'daemonset', 'eks-pod-identity-agent', '-n', 'kube-system'])).code !== 0;
-      for (let tries = 0; tries < 100 && !(await gone()); tries++) await new Promise((r) => setTimeout(r, 100));
+      await eventually(gone, (isGone) => isGone, 20_000); // each look is a kubectl process
     },
     fails: ['pod-identity.agent'],
     refusal: noCredentials,

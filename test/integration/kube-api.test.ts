@@ -22,6 +22,7 @@ import {
   viewerToken,
   type TestCluster,
 } from '../helpers/kube-cluster.js';
+import { eventually } from '../helpers/eventually.js';
 
 let cluster: TestCluster;
 
@@ -58,12 +59,8 @@ function deployment(
   };
 }
 
-async function until(condition: () => Promise<boolean> | boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+async function until(condition: () => Promise<boolean> | boolean): Promise<void> {
+  await eventually(condition, (met) => met);
 }
 
 describe('version and discovery', () => {
@@ -372,7 +369,7 @@ describe('watch', () => {
         ended = true;
       },
     );
-    await until(() => ended, 4000);
+    await until(() => ended);
     expect(events).toEqual(['ADDED default', 'ADDED kube-node-lease', 'ADDED kube-public', 'ADDED kube-system']);
   });
 });

@@ -5,6 +5,7 @@ import { addonOperatorObjects, OPERATOR_WEBHOOK_SERVICE } from '../../src/sandbo
 import { ADDON_NAMESPACE } from '../../src/sandbox/seed/addon-rbac.js';
 import type { KubeObject } from '../../src/sandbox/types.js';
 import { failureOf, rawRequest, startTestCluster, type TestCluster } from '../helpers/kube-cluster.js';
+import { eventually } from '../helpers/eventually.js';
 
 const V1ALPHA1 = 'opentelemetry.io/v1alpha1';
 const V1BETA1 = 'opentelemetry.io/v1beta1';
@@ -198,8 +199,10 @@ describe('OpenTelemetryCollector served as v1alpha1 and v1beta1 (add-on v0.102.0
       () => undefined,
     );
     await client(test).create(collector(V1BETA1, { mode: 'deployment', config: parse(CONFIG) as object }));
-    for (let waited = 0; events.length === 0 && waited < 5000; waited += 20)
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    await eventually(
+      () => events.length,
+      (count) => count > 0,
+    );
     request.abort();
     expect(events[0]).toMatchObject({ type: 'ADDED', apiVersion: V1ALPHA1 });
     expect(typeof events[0]?.config).toBe('string');

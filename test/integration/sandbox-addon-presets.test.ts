@@ -19,7 +19,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { postSpan } from '../helpers/otlp-span.js';
 import { scenarioSeed } from '../../src/sandbox/seed/scenarios.js';
 import type { Seed } from '../../src/sandbox/types.js';
-import { eventually, scenarioWith, startSandboxFixture, type SandboxFixture } from '../helpers/sandbox.js';
+import { scenarioWith, startSandboxFixture, type SandboxFixture } from '../helpers/sandbox.js';
+import { eventually, present } from '../helpers/eventually.js';
 
 const NS = 'opentelemetry-operator-system';
 const FAST = { addonCreateSeconds: 0.2, addonDeleteSeconds: 0.1, addonUpdateSeconds: 0.2, rolloutSeconds: 0.2 };
@@ -77,7 +78,7 @@ async function settledAddon(sandbox: SandboxFixture): Promise<Addon> {
     return addon !== undefined && !['CREATING', 'UPDATING', 'DELETING'].includes(addon.status ?? '')
       ? addon
       : undefined;
-  });
+  }, present);
 }
 
 async function update(sandbox: SandboxFixture, input: Partial<ConstructorParameters<typeof UpdateAddonCommand>[0]>) {
@@ -156,26 +157,34 @@ describe('the collectors the ADOT add-on deploys from its configuration (real EK
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'adot-col-prom-metrics', namespace: NS }]);
 
     // the operator runs the deployment-mode otlpIngest collector: a span posted to its Service reaches X-Ray
-    const address = await eventually(async () => {
-      const endpoints = await core
-        .readNamespacedEndpoints({ name: 'adot-col-otlp-ingest-collector', namespace: NS })
-        .catch(() => undefined);
-      const subset = endpoints?.subsets?.[0];
-      const port = subset?.ports?.find((candidate) => candidate.name === 'otlp-http')?.port;
-      return port === undefined ? undefined : `${subset?.addresses?.[0]?.ip ?? ''}:${port}`;
-    }, 15_000);
+    const address = await eventually(
+      async () => {
+        const endpoints = await core
+          .readNamespacedEndpoints({ name: 'adot-col-otlp-ingest-collector', namespace: NS })
+          .catch(() => undefined);
+        const subset = endpoints?.subsets?.[0];
+        const port = subset?.ports?.find((candidate) => candidate.name === 'otlp-http')?.port;
+        return port === undefined ? undefined : `${subset?.addresses?.[0]?.ip ?? ''}:${port}`;
+      },
+      present,
+      15_000,
+    );
     const traceId = await postSpan(address);
     // the prometheusMetrics collector (deployment mode too) starts from its rendered configuration
-    const available = await eventually(async () => {
-      const deployment = sandbox.sandbox
-        .store('demo')
-        .get('apps/v1', 'Deployment', 'adot-col-prom-metrics-collector', NS);
-      const conditions = (deployment?.status as { conditions?: { type: string; status: string }[] } | undefined)
-        ?.conditions;
-      return conditions?.find((condition) => condition.type === 'Available' && condition.status === 'True');
-    }, 15_000);
+    const available = await eventually(
+      async () => {
+        const deployment = sandbox.sandbox
+          .store('demo')
+          .get('apps/v1', 'Deployment', 'adot-col-prom-metrics-collector', NS);
+        const conditions = (deployment?.status as { conditions?: { type: string; status: string }[] } | undefined)
+          ?.conditions;
+        return conditions?.find((condition) => condition.type === 'Available' && condition.status === 'True');
+      },
+      present,
+      15_000,
+    );
     expect(available).toBeDefined();
-    const trace = await eventually(async () => sandbox.sandbox.xray.trace(traceId), 15_000);
+    const trace = await eventually(async () => sandbox.sandbox.xray.trace(traceId), present, 15_000);
     expect(JSON.parse(trace.Segments[0]?.Document ?? '{}')).toMatchObject({ name: 'checkout' });
   });
 
@@ -205,6 +214,7 @@ describe('the collectors the ADOT add-on deploys from its configuration (real EK
     // the operator's objects of the removed collector go with it
     await eventually(
       async () => store.get('apps/v1', 'Deployment', 'adot-col-prom-metrics-collector', NS) === undefined,
+      present,
     );
 
     expect((await update(sandbox, { configurationValues: '' })).status).toBe('ACTIVE');
@@ -213,7 +223,7 @@ describe('the collectors the ADOT add-on deploys from its configuration (real EK
 
     expect((await update(sandbox, { configurationValues: presets({ otlp: true }) })).status).toBe('ACTIVE');
     await sandbox.eks.send(new DeleteAddonCommand({ clusterName: 'demo', addonName: 'adot' }));
-    await eventually(async () => store.get('v1', 'ServiceAccount', 'adot-col-otlp-ingest', NS) === undefined);
+    await eventually(async () => store.get('v1', 'ServiceAccount', 'adot-col-otlp-ingest', NS) === undefined, present);
     // (the namespace stays while the operator's collector objects are still being collected)
     const left = store
       .all()

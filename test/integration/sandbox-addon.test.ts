@@ -16,7 +16,8 @@ import {
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presetObjects } from '../../src/sandbox/seed/presets.js';
-import { eventually, scenarioWith, startSandboxFixture, type SandboxFixture } from '../helpers/sandbox.js';
+import { scenarioWith, startSandboxFixture, type SandboxFixture } from '../helpers/sandbox.js';
+import { eventually, present } from '../helpers/eventually.js';
 
 const FAST = { addonCreateSeconds: 0.2, addonDeleteSeconds: 0.1, addonUpdateSeconds: 0.1, rolloutSeconds: 0.3 };
 
@@ -62,7 +63,7 @@ describe("sandbox add-on lifecycle (the blog's world: blog-2022, real EKS and Ku
     const failed = await eventually(async () => {
       const { addon } = await describeAddon();
       return addon?.status === 'CREATE_FAILED' ? addon : undefined;
-    });
+    }, present);
     expect(failed.health?.issues?.[0]?.code).toBe('AccessDenied');
     await fixture.eks.send(new DeleteAddonCommand({ clusterName: cluster, addonName: 'adot' }));
     await eventually(async () => {
@@ -72,7 +73,7 @@ describe("sandbox add-on lifecycle (the blog's world: blog-2022, real EKS and Ku
       } catch (error) {
         return error instanceof ResourceNotFoundException;
       }
-    });
+    }, present);
   });
 
   it('with the add-on RBAC applied, CREATING becomes ACTIVE and the operator objects appear', async () => {
@@ -82,7 +83,7 @@ describe("sandbox add-on lifecycle (the blog's world: blog-2022, real EKS and Ku
       new CreateAddonCommand({ clusterName: cluster, addonName: 'adot', addonVersion: 'v0.45.0-eksbuild.1' }),
     );
     expect((await describeAddon()).addon?.status).toBe('CREATING');
-    await eventually(async () => (await describeAddon()).addon?.status === 'ACTIVE');
+    await eventually(async () => (await describeAddon()).addon?.status === 'ACTIVE', present);
 
     const apps = fixture.kubeConfig.makeApiClient(AppsV1Api);
     const operator = await apps.readNamespacedDeployment({
@@ -91,13 +92,15 @@ describe("sandbox add-on lifecycle (the blog's world: blog-2022, real EKS and Ku
     });
     expect(operator.metadata?.labels?.['app.kubernetes.io/name']).toBe('opentelemetry-operator');
     expect(operator.spec?.template.spec?.containers[0]?.image).toMatch(/adot-operator:v0\.45\.0$/);
-    await eventually(async () =>
-      available(
-        await apps.readNamespacedDeployment({
-          name: 'opentelemetry-operator',
-          namespace: 'opentelemetry-operator-system',
-        }),
-      ),
+    await eventually(
+      async () =>
+        available(
+          await apps.readNamespacedDeployment({
+            name: 'opentelemetry-operator',
+            namespace: 'opentelemetry-operator-system',
+          }),
+        ),
+      present,
     );
     const core = fixture.kubeConfig.makeApiClient(CoreV1Api);
     const endpoints = await eventually(async () => {
@@ -106,7 +109,7 @@ describe("sandbox add-on lifecycle (the blog's world: blog-2022, real EKS and Ku
         namespace: 'opentelemetry-operator-system',
       });
       return found.subsets?.[0]?.addresses?.length ? found : undefined;
-    });
+    }, present);
     expect(endpoints.subsets?.[0]?.ports?.[0]?.port).toBe(9443);
   });
 
@@ -132,8 +135,9 @@ describe("sandbox add-on lifecycle (the blog's world: blog-2022, real EKS and Ku
         },
       },
     });
-    const deployment = await eventually(() =>
-      apps.readNamespacedDeployment({ name: 'observability-collector', namespace: 'aws-otel-eks' }),
+    const deployment = await eventually(
+      () => apps.readNamespacedDeployment({ name: 'observability-collector', namespace: 'aws-otel-eks' }),
+      present,
     );
     expect(deployment.spec?.template.spec?.serviceAccountName).toBe('aws-otel-collector');
     const service = await core.readNamespacedService({ name: 'observability-collector', namespace: 'aws-otel-eks' });
@@ -151,8 +155,10 @@ describe("sandbox add-on lifecycle (the blog's world: blog-2022, real EKS and Ku
       body: { metadata: { name: 'aws-otel-collector' } },
     });
     const started = Date.now();
-    await eventually(async () =>
-      available(await apps.readNamespacedDeployment({ name: 'observability-collector', namespace: 'aws-otel-eks' })),
+    await eventually(
+      async () =>
+        available(await apps.readNamespacedDeployment({ name: 'observability-collector', namespace: 'aws-otel-eks' })),
+      present,
     );
     expect(Date.now() - started).toBeGreaterThanOrEqual(FAST.rolloutSeconds * 1000 - 50);
   });
@@ -163,6 +169,7 @@ describe("sandbox add-on lifecycle (the blog's world: blog-2022, real EKS and Ku
     const apps = fixture.kubeConfig.makeApiClient(AppsV1Api);
     await eventually(
       async () => (await apps.listNamespacedDeployment({ namespace: 'aws-otel-eks' })).items.length === 0,
+      present,
     );
     const operators = await apps.listNamespacedDeployment({ namespace: 'opentelemetry-operator-system' });
     expect(operators.items).toEqual([]);

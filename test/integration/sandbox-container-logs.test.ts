@@ -12,7 +12,7 @@ import { AttachRolePolicyCommand, CreateRoleCommand } from '@aws-sdk/client-iam'
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { scenarioSeed } from '../../src/sandbox/seed/scenarios.js';
-import { eventually } from '../helpers/sandbox.js';
+import { eventually, present } from '../helpers/eventually.js';
 import { identityWorld, type IdentityWorld } from '../helpers/identity-world.js';
 
 const NS = 'opentelemetry-operator-system';
@@ -41,10 +41,14 @@ async function start(): Promise<IdentityWorld> {
 }
 
 async function active(sandbox: IdentityWorld, addonName: string): Promise<void> {
-  await eventually(async () => {
-    const { addon } = await sandbox.eks.send(new DescribeAddonCommand({ clusterName: 'demo', addonName }));
-    return addon?.status === 'ACTIVE';
-  }, WAIT_MS);
+  await eventually(
+    async () => {
+      const { addon } = await sandbox.eks.send(new DescribeAddonCommand({ clusterName: 'demo', addonName }));
+      return addon?.status === 'ACTIVE';
+    },
+    present,
+    WAIT_MS,
+  );
 }
 
 /** the EKS Pod Identity agent, then the adot add-on with containerLogs on and an association for its collector */
@@ -116,8 +120,8 @@ describe("the add-on's containerLogs collector and the nodes' pod logs (real SDK
         const found = shipped(sandbox).filter((event) => event.message.includes('request=2'));
         return found.length > 0 ? shipped(sandbox) : undefined;
       },
+      present,
       WAIT_MS,
-      200,
     );
     // the group and stream the preset names: ${env:CLUSTER_NAME}/container/logs and ${env:NODE_NAME}
     expect(new Set(events.map((event) => event.logStreamName))).toEqual(new Set([node]));
@@ -174,11 +178,11 @@ describe("the add-on's containerLogs collector and the nodes' pod logs (real SDK
     await demoRequests(sandbox, 2);
     const refused = await eventually(
       async () => sandbox.sandbox.awsRequests().find((request) => request.service === 'logs' && request.status === 400),
+      present,
       WAIT_MS,
-      200,
     );
     expect(refused).toMatchObject({ service: 'logs', status: 400 });
-    await eventually(async () => sandbox.log.some((line) => /AccessDeniedException/.test(line)), WAIT_MS, 200);
+    await eventually(async () => sandbox.log.some((line) => /AccessDeniedException/.test(line)), present, WAIT_MS);
     expect(shipped(sandbox)).toEqual([]);
     expect(
       sandbox.sandbox.awsRequests().filter((request) => request.service === 'logs' && request.status === 200),
@@ -227,12 +231,16 @@ describe("the add-on's containerLogs collector and the nodes' pod logs (real SDK
       const applied = await sandbox.kubectl.run(['apply', '-f', file]);
       expect(applied.stderr).toBe('');
       // one collector per node: each reads its own node's file (the first node has one)
-      const line = await eventually(async () => sandbox.log.find((entry) => entry.includes('NODE-LINE')), WAIT_MS, 100);
+      const line = await eventually(
+        async () => sandbox.log.find((entry) => entry.includes('NODE-LINE')),
+        present,
+        WAIT_MS,
+      );
       expect(line).toContain('collector default/tail');
       const refusal = await eventually(
         async () => sandbox.log.find((entry) => entry.includes(`include ${unmounted}/*.log`)),
+        present,
         WAIT_MS,
-        100,
       );
       expect(refusal).toContain(
         `receiver filelog: include ${unmounted}/*.log: open ${unmounted}: no such file or directory ` +

@@ -8,7 +8,8 @@ import { AppsV1Api, CoreV1Api, type V1DaemonSet } from '@kubernetes/client-node'
 import { afterEach, describe, expect, it } from 'vitest';
 import { scenarioSeed } from '../../src/sandbox/seed/scenarios.js';
 import type { Seed } from '../../src/sandbox/types.js';
-import { eventually, startSandboxFixture, type SandboxFixture } from '../helpers/sandbox.js';
+import { startSandboxFixture, type SandboxFixture } from '../helpers/sandbox.js';
+import { eventually, present } from '../helpers/eventually.js';
 
 const FAST = { addonCreateSeconds: 0.2, addonDeleteSeconds: 0.1, addonUpdateSeconds: 0.1, rolloutSeconds: 0.3 };
 const AGENT = 'eks-pod-identity-agent';
@@ -95,17 +96,17 @@ describe('EKS Pod Identity in the sandbox (real EKS and Kubernetes clients)', ()
     await eventually(async () => {
       const { addon } = await sandbox.eks.send(new DescribeAddonCommand({ clusterName: 'demo', addonName: AGENT }));
       return addon?.status === 'ACTIVE';
-    });
+    }, present);
     const agent = await eventually(async () => {
       const daemonSet = await readAgent(apps);
       return rolledOut(daemonSet, 3) ? daemonSet : undefined;
-    });
+    }, present);
     expect(agent.status?.currentNumberScheduled).toBe(3);
     await sandbox.eks.send(new DeleteAddonCommand({ clusterName: 'demo', addonName: AGENT }));
     await eventually(async () => {
       const list = await apps.listNamespacedDaemonSet({ namespace: 'kube-system' });
       return list.items.length === 0;
-    });
+    }, present);
   });
 
   it('fargate-only: Fargate nodes, and the agent DaemonSet schedules on none of them', async () => {
@@ -128,7 +129,7 @@ describe('EKS Pod Identity in the sandbox (real EKS and Kubernetes clients)', ()
       } catch {
         return undefined;
       }
-    });
+    }, present);
     expect(agent.status).toMatchObject({ desiredNumberScheduled: 0, currentNumberScheduled: 0, numberReady: 0 });
   });
 
@@ -180,7 +181,7 @@ describe('EKS Pod Identity in the sandbox (real EKS and Kubernetes clients)', ()
     const exporter = await eventually(async () => {
       const daemonSet = await apps.readNamespacedDaemonSet({ name: 'node-exporter', namespace: 'default' });
       return rolledOut(daemonSet, 2) ? daemonSet : undefined;
-    });
+    }, present);
     expect(exporter.status?.numberUnavailable).toBeUndefined();
     const seeded = await apps.readNamespacedDaemonSet({ name: 'seeded', namespace: 'default' });
     expect(seeded.status).toMatchObject({ desiredNumberScheduled: 5, numberReady: 1 });

@@ -7,7 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '../../src/sandbox/sandbox.js';
-import { eventually, framed, segment, sendDatagrams } from '../helpers/collector-segments.js';
+import { framed, segment, sendDatagrams } from '../helpers/collector-segments.js';
+import { eventually } from '../helpers/eventually.js';
 import { cliSandboxes, fastSeed } from '../helpers/install-sandbox.js';
 import { sandboxClientConfig } from '../helpers/sandbox.js';
 

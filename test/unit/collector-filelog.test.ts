@@ -10,7 +10,7 @@ import { Tailer } from '../../src/collector/receivers/filelog/tailer.js';
 import { timeParser } from '../../src/collector/receivers/filelog/time-layout.js';
 import { attributesToJson, anyValueToJson } from '../../src/collector/translate/any-value.js';
 import { componentContext } from '../helpers/collector-context.js';
-import { eventually } from '../helpers/collector-segments.js';
+import { eventually } from '../helpers/eventually.js';
 
 let dir: string;
 beforeEach(async () => {

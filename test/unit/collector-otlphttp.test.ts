@@ -9,7 +9,7 @@ import { OtlpReceiver } from '../../src/collector/receivers/otlp/receiver.js';
 import { readOtlpReceiverSettings } from '../../src/collector/receivers/otlp/settings.js';
 import { anyValueToJson, attributesToJson } from '../../src/collector/translate/any-value.js';
 import { componentContext } from '../helpers/collector-context.js';
-import { eventually } from '../helpers/collector-segments.js';
+import { eventually } from '../helpers/eventually.js';
 
 const span: OtlpSpanItem = {
   kind: 'otlp-span',

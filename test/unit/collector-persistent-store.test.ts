@@ -17,7 +17,8 @@ import { openQueueDirectory } from '../../src/collector/runtime/queue-storage.js
 import { QueuedSender } from '../../src/collector/runtime/queued-sender.js';
 import { RequestStore } from '../../src/collector/runtime/request-store.js';
 import { SelfMetrics } from '../../src/collector/telemetry/self-metrics.js';
-import { eventually, memoryLogger } from '../helpers/collector-segments.js';
+import { memoryLogger } from '../helpers/collector-segments.js';
+import { eventually } from '../helpers/eventually.js';
 
 let dir: string;
 beforeEach(async () => {

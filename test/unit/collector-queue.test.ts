@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { BoundedQueue } from '../../src/collector/runtime/bounded-queue.js';
 import { PermanentError, QueuedSender, type SendOutcome } from '../../src/collector/runtime/queued-sender.js';
 import { SelfMetrics } from '../../src/collector/telemetry/self-metrics.js';
-import { eventually, memoryLogger } from '../helpers/collector-segments.js';
+import { memoryLogger } from '../helpers/collector-segments.js';
+import { eventually } from '../helpers/eventually.js';
 
 describe('bounded queue', () => {
   it('drops the oldest batches when full and keeps FIFO order', () => {

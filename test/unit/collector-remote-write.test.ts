@@ -8,7 +8,7 @@ import {
   toTimeSeries,
 } from '../../src/collector/exporters/prw/write-request.js';
 import type { MetricSample, SeriesSlot } from '../../src/collector/model.js';
-import { decodeWriteRequest } from '../helpers/collector-remote-write.js';
+import { decodeWriteRequest, uncompressWriteBody } from '../helpers/collector-remote-write.js';
 
 const sample = (name: string, labels: Record<string, string>, value: number, timestampMs: number): MetricSample => ({
   name,
@@ -67,7 +67,7 @@ describe('remote write 1.0 WriteRequest', () => {
   it('encodes what protobufjs decodes with the published schema, through snappy', () => {
     const series = toTimeSeries(samples, new SeriesEncoder({ namespace: 'shop' }));
     const wire = snappy.compressSync(encodeWriteRequest(series)) as Buffer;
-    const decoded = decodeWriteRequest(snappy.uncompressSync(wire) as Buffer);
+    const decoded = decodeWriteRequest(uncompressWriteBody(wire));
     expect(decoded.map((entry) => entry.labels.map((label) => [label.name, label.value]))).toEqual(
       series.map((entry) => labelsOf(entry.encoded)),
     );
@@ -78,6 +78,17 @@ describe('remote write 1.0 WriteRequest', () => {
     expect(decoded[0]?.labels.find((label) => label.name === '__name__')?.value).toBe('shop_http_requests_total');
     expect(Number.isNaN(decoded[2]?.samples[0]?.value)).toBe(true);
     expect(decoded[3]?.samples[0]).toEqual({ value: -Infinity, timestamp: 2 ** 45 });
+  });
+
+  it("reads bodies in snappy's block format only, with a preamble that gives the uncompressed length", () => {
+    const payload = encodeWriteRequest(toTimeSeries(samples, new SeriesEncoder()));
+    const block = snappy.compressSync(payload) as Buffer;
+    expect(uncompressWriteBody(block)).toEqual(payload);
+    // the framing (stream) format's first chunk, the stream identifier
+    const stream = Buffer.concat([Buffer.from([0xff, 0x06, 0x00, 0x00]), Buffer.from('sNaPpY'), block]);
+    expect(() => uncompressWriteBody(stream)).toThrow(/framing format/);
+    const wrongLength = Buffer.concat([Buffer.from([block[0]! ^ 1]), block.subarray(1)]);
+    expect(() => uncompressWriteBody(wrongLength)).toThrow();
   });
 
   it('encodes equal labels alike, and a labels object shared by two names as two series', () => {

@@ -10,6 +10,7 @@ import { createClusterStore } from '../../src/sandbox/kube/store.js';
 import { addonOperatorObjects } from '../../src/sandbox/seed/addon-objects.js';
 import { presetObjects } from '../../src/sandbox/seed/presets.js';
 import type { ClusterStore, KubeObject } from '../../src/sandbox/types.js';
+import { eventually, present } from '../helpers/eventually.js';
 
 const running: ClusterControllers[] = [];
 afterEach(() => {
@@ -23,14 +24,8 @@ function storeWith(objects: KubeObject[], rolloutSeconds = 0.15): ClusterStore {
   return store;
 }
 
-async function until<T>(probe: () => T | undefined, timeoutMs = 3000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+function until<T>(probe: () => T | undefined | false): Promise<T> {
+  return eventually(probe, present);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
