@@ -71,8 +71,9 @@ export function orderByDependencies<Item extends RunnableCheck<string>>(checks: 
     state.set(check.id, 'visiting');
     for (const dependency of check.dependsOn) {
       const target = byId.get(dependency);
-      if (target === undefined)
+      if (target === undefined) {
         throw new Error(`check ${check.id} depends on ${dependency}, which is not among the checks`);
+      }
       visit(target);
     }
     state.set(check.id, 'done');
