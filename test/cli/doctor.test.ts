@@ -15,6 +15,7 @@ import type { Kube } from '../../src/ports.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
 import { scenarioWith } from '../helpers/sandbox.js';
 import { CHECK_IDS } from '../helpers/check-ids.js';
+import type { CheckId } from '../../src/core/checks/types.js';
 import { renderPrometheusRbac } from '../../src/core/templates/manifests.js';
 import { AMP_CONFIG } from '../unit/checks-fixtures.js';
 
@@ -24,7 +25,7 @@ interface DoctorJson {
   cluster: string;
   summary: { pass: number; warn: number; fail: number; skip: number };
   checks: {
-    id: string;
+    id: CheckId;
     category: string;
     title: string;
     status: string;
@@ -53,7 +54,7 @@ function failingIds(document: DoctorJson): string[] {
   return document.checks.filter((c) => c.status === 'fail').map((c) => c.id);
 }
 
-function check(document: DoctorJson, id: string) {
+function check(document: DoctorJson, id: CheckId) {
   const found = document.checks.find((c) => c.id === id);
   if (!found) throw new Error(`no check ${id}`);
   return found;
@@ -178,7 +179,7 @@ describe('adot doctor on the built-in scenarios', () => {
     );
   });
 
-  it.each([
+  it.each<[string, string[], CheckId[]]>([
     ['no-cert-manager', ['--pre'], ['cert-manager.installed']],
     ['cert-manager-too-new', ['--pre'], ['cert-manager.version']],
     ['old-kubernetes', ['--pre'], ['k8s.version']],

@@ -1,7 +1,12 @@
-/** The doctor check ids (docs/checks.md), in report order, as the expectation tests hold the check set to. */
+/**
+ * The doctor check ids (docs/checks.md), in report order, as the expectation tests hold the check set to: written out
+ * here rather than read from ALL_CHECKS, so a check added, dropped or moved fails a test; typed, so a misspelled one
+ * does not compile.
+ */
+import type { CheckId } from '../../src/core/checks/types.js';
 
 /** The checks that matter before an install: what `adot doctor --pre` runs. */
-export const PRE_INSTALL_CHECK_IDS = [
+export const PRE_INSTALL_CHECK_IDS: readonly CheckId[] = [
   'aws.credentials',
   'eks.cluster',
   'k8s.api',
@@ -16,7 +21,7 @@ export const PRE_INSTALL_CHECK_IDS = [
 ];
 
 /** The checks of an installed add-on and collector: skipped under `--pre`. */
-export const INSTALLED_CHECK_IDS = [
+export const INSTALLED_CHECK_IDS: readonly CheckId[] = [
   'addon.status',
   'operator.ready',
   'identity.mode',
@@ -34,4 +39,4 @@ export const INSTALLED_CHECK_IDS = [
   'collector.service',
 ];
 
-export const CHECK_IDS = [...PRE_INSTALL_CHECK_IDS, ...INSTALLED_CHECK_IDS];
+export const CHECK_IDS: readonly CheckId[] = [...PRE_INSTALL_CHECK_IDS, ...INSTALLED_CHECK_IDS];

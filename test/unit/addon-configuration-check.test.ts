@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ALL_CHECKS, runChecks } from '../../src/core/checks/index.js';
-import type { CheckResult, DoctorContext, DoctorFacts } from '../../src/core/checks/types.js';
+import type { CheckId, CheckResult, DoctorContext, DoctorFacts } from '../../src/core/checks/types.js';
 import { buildPodIdentityTrustPolicy } from '../../src/core/identity/pod-identity-trust.js';
 import { buildTrustPolicy, roleArn } from '../../src/core/irsa.js';
 import type { KubeObject, PodIdentityAssociationInfo } from '../../src/ports.js';
@@ -133,11 +133,11 @@ function addonFacts(values: unknown = VALUES): DoctorFacts {
   return facts;
 }
 
-function run(facts: DoctorFacts, ctx: Partial<DoctorContext> = {}): Map<string, CheckResult> {
+function run(facts: DoctorFacts, ctx: Partial<DoctorContext> = {}): Map<CheckId, CheckResult> {
   return new Map(runChecks(ALL_CHECKS, facts, context(ctx)).map((result) => [result.id, result]));
 }
 
-function configuration(results: Map<string, CheckResult>): CheckResult {
+function configuration(results: Map<CheckId, CheckResult>): CheckResult {
   const found = results.get('addon.configuration');
   if (found === undefined) throw new Error('no addon.configuration');
   return found;
@@ -165,7 +165,14 @@ describe('addon.configuration', () => {
     expect(configuration(results).message).toBe(
       `${NAME} (xray): EKS Pod Identity -> role ${ROLE}, trusted, allowed xray:PutTraceSegments; Deployment ${NS}/${NAME}-collector 1/1 available`,
     );
-    for (const id of ['identity.mode', 'iam.role', 'iam.policies', 'collector.resource', 'collector.deployment']) {
+    const resourceChecks: CheckId[] = [
+      'identity.mode',
+      'iam.role',
+      'iam.policies',
+      'collector.resource',
+      'collector.deployment',
+    ];
+    for (const id of resourceChecks) {
       expect(results.get(id)).toMatchObject({ status: 'skip', notApplicable: true });
     }
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_CHECKS, runChecks } from '../../src/core/checks/index.js';
 import { orderByDependencies } from '../../src/core/checks/runner.js';
-import type { Check, CheckResult, DoctorContext, DoctorFacts } from '../../src/core/checks/types.js';
+import type { CheckId, CheckResult, DoctorContext, DoctorFacts, RunnableCheck } from '../../src/core/checks/types.js';
 import type { KubeObject } from '../../src/ports.js';
 import { buildTrustPolicy, roleArn } from '../../src/core/irsa.js';
 import {
@@ -30,17 +30,17 @@ import { CHECK_IDS, INSTALLED_CHECK_IDS } from '../helpers/check-ids.js';
 function run(
   change: (facts: DoctorFacts) => void = () => {},
   ctx: Partial<DoctorContext> = {},
-): Map<string, CheckResult> {
+): Map<CheckId, CheckResult> {
   const facts = healthyFacts();
   change(facts);
   return new Map(runChecks(ALL_CHECKS, facts, context(ctx)).map((r) => [r.id, r]));
 }
 
-function failing(results: Map<string, CheckResult>): string[] {
+function failing(results: Map<CheckId, CheckResult>): CheckId[] {
   return [...results.values()].filter((r) => r.status === 'fail').map((r) => r.id);
 }
 
-function result(results: Map<string, CheckResult>, id: string): CheckResult {
+function result(results: Map<CheckId, CheckResult>, id: CheckId): CheckResult {
   const found = results.get(id);
   if (!found) throw new Error(`no result for ${id}`);
   return found;
@@ -69,13 +69,16 @@ describe('the check set', () => {
   it('orders dependencies before dependents', () => {
     const order = orderByDependencies(ALL_CHECKS).map((c) => c.id);
     for (const check of ALL_CHECKS) {
-      for (const dependency of check.dependsOn) expect(order.indexOf(dependency)).toBeLessThan(order.indexOf(check.id));
+      for (const dependency of check.dependsOn) {
+        expect(order, `${check.id} depends on ${dependency}`).toContain(dependency);
+        expect(order.indexOf(dependency)).toBeLessThan(order.indexOf(check.id));
+      }
     }
   });
 });
 
 describe('runner', () => {
-  const base = (id: string, status: 'pass' | 'fail' | 'warn', dependsOn: string[] = []): Check => ({
+  const base = (id: string, status: 'pass' | 'fail' | 'warn', dependsOn: string[] = []): RunnableCheck => ({
     id,
     category: 'aws',
     title: id,
@@ -111,7 +114,7 @@ describe('runner', () => {
   });
 
   it('turns an exception inside a check into a failure of that check only', () => {
-    const broken: Check = {
+    const broken: RunnableCheck = {
       ...base('x', 'pass'),
       run: () => {
         throw new Error('boom');

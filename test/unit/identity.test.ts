@@ -4,7 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ALL_CHECKS, runChecks } from '../../src/core/checks/index.js';
-import type { CheckResult, DoctorContext, DoctorFacts, RolePolicyDocument } from '../../src/core/checks/types.js';
+import type {
+  CheckId,
+  CheckResult,
+  DoctorContext,
+  DoctorFacts,
+  RolePolicyDocument,
+} from '../../src/core/checks/types.js';
 import { AdotError } from '../../src/core/errors.js';
 import { decideIdentity, parseIdentityChoice, computeKindOfNodes } from '../../src/core/identity/mode.js';
 import {
@@ -121,15 +127,15 @@ function podIdentityFacts(): DoctorFacts {
   return facts;
 }
 
-function run(facts: DoctorFacts, ctx: Partial<DoctorContext> = {}): Map<string, CheckResult> {
+function run(facts: DoctorFacts, ctx: Partial<DoctorContext> = {}): Map<CheckId, CheckResult> {
   return new Map(runChecks(ALL_CHECKS, facts, context(ctx)).map((r) => [r.id, r]));
 }
 
-function statusOf(results: Map<string, CheckResult>, id: string): string {
+function statusOf(results: Map<CheckId, CheckResult>, id: CheckId): string {
   return results.get(id)?.status ?? 'missing';
 }
 
-function failing(results: Map<string, CheckResult>): string[] {
+function failing(results: Map<CheckId, CheckResult>): CheckId[] {
   return [...results.values()].filter((r) => r.status === 'fail').map((r) => r.id);
 }
 

@@ -1,9 +1,9 @@
 /** The doctor JSON document (docs/contract.md "JSON output"). */
 import { summarize } from '../../core/checks/runner.js';
-import type { CheckCategory, CheckResult, CheckStatus } from '../../core/checks/types.js';
+import type { CheckCategory, CheckId, CheckResult, CheckStatus } from '../../core/checks/types.js';
 
 export interface DoctorCheckEntry {
-  id: string;
+  id: CheckId;
   category: CheckCategory;
   title: string;
   status: CheckStatus;

@@ -36,6 +36,20 @@ export function known<T>(value: T): Fact<T> {
   return { ok: true, value };
 }
 
+/** An object of promises for the values of T, one per key. */
+export type Promised<T> = { [K in keyof T]: Promise<T[K]> };
+
+/** Awaits an object of promises in parallel, keeping each key's type: `{ a: Promise<A> }` becomes `{ a: A }`. */
+export async function awaitAll<T>(promises: Promised<T>): Promise<T> {
+  const keys = Object.keys(promises) as (keyof T)[];
+  const values = await Promise.all(keys.map((key) => promises[key]));
+  const result = {} as T;
+  keys.forEach((key, index) => {
+    result[key] = values[index] as T[keyof T];
+  });
+  return result;
+}
+
 /** The documents of a role's managed policies (their default versions) and inline policies, fetched in parallel. */
 export async function documentsOf(
   iam: Iam,

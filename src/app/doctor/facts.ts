@@ -6,7 +6,7 @@
  * collector's service account or association names another one, whose documents then take a third round). A call
  * that fails becomes a fact holding its error, never an exception.
  */
-import type { Amp, Eks, Iam, Kube, KubeObject, Sts } from '../../ports.js';
+import type { Amp, Eks, Iam, Kube, KubeObject, PodIdentityAssociationInfo, Sts } from '../../ports.js';
 import { ADDON_NAMESPACE } from '../../core/addon-config/presets.js';
 import { ADDON_RBAC_NAMESPACE, COLLECTOR_V1ALPHA1, COLLECTOR_V1BETA1 } from '../../core/compat-data.js';
 import { ADDON_NAME } from '../../core/defaults.js';
@@ -17,7 +17,7 @@ import { POD_IDENTITY_AGENT_ADDON } from '../../core/identity/pod-identity-agent
 import { ampWorkspaceOfExporters } from '../../core/identity/amp-workspace.js';
 import type { AmpWorkspaceFact, DoctorContext, DoctorFacts, Fact } from '../../core/checks/types.js';
 import { gatherAddonCollectorFacts, gatherAddonConfiguration } from './addon-collector-facts.js';
-import { documentsOf, known, settle } from './fact-loading.js';
+import { awaitAll, documentsOf, known, settle } from './fact-loading.js';
 
 export interface FactSources {
   eks: Eks;
@@ -33,6 +33,33 @@ const notGathered: Fact<never> = {
   error: { code: 'NotGathered', message: 'not gathered before an install (--pre)' },
 };
 
+/** The facts rounds 2 and 3 gather or rework from round 1's answers; round 1 answers every other fact as it is. */
+type LaterFactKey =
+  | 'collectors'
+  | 'oidcProvider'
+  | 'role'
+  | 'attachedPolicies'
+  | 'policyDocuments'
+  | 'ampWorkspace'
+  | 'addonConfiguration'
+  | 'addonCollectors';
+type LaterFacts = Pick<DoctorFacts, LaterFactKey>;
+type Round1Facts = Omit<DoctorFacts, LaterFactKey | 'roundTrips'>;
+
+/** What round 1 also asks for the later rounds, which is no fact of its own. */
+interface Round1Answers {
+  collectorsV1beta1: Fact<KubeObject[]>;
+  collectorsV1alpha1: Fact<KubeObject[]>;
+  /** the default role and its policies, listed speculatively: the collector usually uses it */
+  defaultRole: DoctorFacts['role'];
+  defaultRolePolicies: DoctorFacts['attachedPolicies'];
+  defaultRoleInline: Fact<string[]>;
+  addonNamespaceV1beta1: Fact<KubeObject[]>;
+  addonNamespaceV1alpha1: Fact<KubeObject[]>;
+  addonNamespaceServiceAccounts: Fact<KubeObject[]>;
+  addonNamespaceAssociations: Fact<PodIdentityAssociationInfo[]>;
+}
+
 export async function gatherFacts(sources: FactSources, context: DoctorContext): Promise<DoctorFacts> {
   const kubeFact = await settle(() => sources.kube());
   const withKube = <T>(use: (kube: Kube) => Promise<T> | T): Promise<Fact<T>> =>
@@ -43,104 +70,81 @@ export async function gatherFacts(sources: FactSources, context: DoctorContext):
     context.pre ? Promise.resolve(notGathered) : load();
   const ns = context.namespace;
 
-  // ---- round 1: nothing here needs another answer
-  const [
-    identity,
-    cluster,
-    kubeContext,
-    kubeVersion,
-    accessReviews,
-    deployments,
-    crds,
-    validatingWebhooks,
-    mutatingWebhooks,
-    services,
-    endpoints,
-    clusterRoles,
-    clusterRoleBindings,
-    addonRbacRoles,
-    addonRbacRoleBindings,
-    addon,
-    addonVersions,
-    nodes,
-    podIdentityAgentAddon,
-    daemonSets,
-    statefulSets,
-    collectorsV1beta1,
-    collectorsV1alpha1,
-    serviceAccounts,
-    collectorRollout,
-    podIdentityAssociations,
-    oidcProviderArns,
-    defaultRole,
-    defaultRolePolicies,
-    defaultRoleInline,
-    addonNamespaceV1beta1,
-    addonNamespaceV1alpha1,
-    addonNamespaceServiceAccounts,
-    addonNamespaceAssociations,
-  ] = await Promise.all([
-    settle(() => sources.sts.getCallerIdentity()),
-    settle(() => sources.eks.describeCluster(context.clusterName)),
-    withKube((kube) => kube.context()),
-    withKube((kube) => kube.version()),
-    withKube((kube) =>
-      Promise.all(
-        requiredAccess(context).map(async (attributes) => {
-          const answer = await kube.canI(attributes);
-          return { attributes, allowed: answer.allowed, ...(answer.reason ? { reason: answer.reason } : {}) };
-        }),
+  // ---- round 1: nothing here needs another answer; each fact is one line (its type is in DoctorFacts)
+  const [round1, answers] = await Promise.all([
+    awaitAll<Round1Facts>({
+      identity: settle(() => sources.sts.getCallerIdentity()),
+      cluster: settle(() => sources.eks.describeCluster(context.clusterName)),
+      kubeContext: withKube((kube) => kube.context()),
+      kubeVersion: withKube((kube) => kube.version()),
+      accessReviews: withKube((kube) =>
+        Promise.all(
+          requiredAccess(context).map(async (attributes) => {
+            const answer = await kube.canI(attributes);
+            return { attributes, allowed: answer.allowed, ...(answer.reason ? { reason: answer.reason } : {}) };
+          }),
+        ),
       ),
-    ),
-    list('apps/v1', 'Deployment'),
-    list('apiextensions.k8s.io/v1', 'CustomResourceDefinition'),
-    list('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration'),
-    list('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration'),
-    list('v1', 'Service'),
-    list('v1', 'Endpoints'),
-    list('rbac.authorization.k8s.io/v1', 'ClusterRole'),
-    list('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'),
-    list('rbac.authorization.k8s.io/v1', 'Role', ADDON_RBAC_NAMESPACE),
-    list('rbac.authorization.k8s.io/v1', 'RoleBinding', ADDON_RBAC_NAMESPACE),
-    settle(() => sources.eks.describeAddon(context.clusterName, ADDON_NAME)),
-    settle(() => sources.eks.describeAddonVersions(ADDON_NAME)),
-    list('v1', 'Node'),
-    settle(() => sources.eks.describeAddon(context.clusterName, POD_IDENTITY_AGENT_ADDON)),
-    list('apps/v1', 'DaemonSet'),
-    installed(() => list('apps/v1', 'StatefulSet', ns)),
-    // both versions in the same round: add-ons from v0.102 serve v1beta1, older ones only v1alpha1
-    installed(() => list(COLLECTOR_V1BETA1, 'OpenTelemetryCollector', ns)),
-    installed(() => list(COLLECTOR_V1ALPHA1, 'OpenTelemetryCollector', ns)),
-    installed(() => list('v1', 'ServiceAccount', ns)),
-    installed(() => withKube((kube) => kube.rolloutStatus(ns, `${context.collectorName}-collector`))),
-    installed(() => settle(() => sources.eks.listPodIdentityAssociations(context.clusterName, { namespace: ns }))),
-    installed(() => settle(() => sources.iam.listOpenIdConnectProviders())),
-    installed(() => settle(() => sources.iam.getRole(context.roleName))),
-    installed(() => settle(() => sources.iam.listAttachedRolePolicies(context.roleName))),
-    installed(() => settle(() => sources.iam.listRolePolicies(context.roleName))),
-    // the add-on's own collectors (--mode addon-config) live in its namespace, whatever --namespace says
-    installed(() => list(COLLECTOR_V1BETA1, 'OpenTelemetryCollector', ADDON_NAMESPACE)),
-    installed(() => list(COLLECTOR_V1ALPHA1, 'OpenTelemetryCollector', ADDON_NAMESPACE)),
-    installed(() => list('v1', 'ServiceAccount', ADDON_NAMESPACE)),
-    installed(() =>
-      settle(() => sources.eks.listPodIdentityAssociations(context.clusterName, { namespace: ADDON_NAMESPACE })),
-    ),
+      deployments: list('apps/v1', 'Deployment'),
+      crds: list('apiextensions.k8s.io/v1', 'CustomResourceDefinition'),
+      validatingWebhooks: list('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration'),
+      mutatingWebhooks: list('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration'),
+      services: list('v1', 'Service'),
+      endpoints: list('v1', 'Endpoints'),
+      clusterRoles: list('rbac.authorization.k8s.io/v1', 'ClusterRole'),
+      clusterRoleBindings: list('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'),
+      addonRbacRoles: list('rbac.authorization.k8s.io/v1', 'Role', ADDON_RBAC_NAMESPACE),
+      addonRbacRoleBindings: list('rbac.authorization.k8s.io/v1', 'RoleBinding', ADDON_RBAC_NAMESPACE),
+      addon: settle(() => sources.eks.describeAddon(context.clusterName, ADDON_NAME)),
+      addonVersions: settle(() => sources.eks.describeAddonVersions(ADDON_NAME)),
+      nodes: list('v1', 'Node'),
+      podIdentityAgentAddon: settle(() => sources.eks.describeAddon(context.clusterName, POD_IDENTITY_AGENT_ADDON)),
+      daemonSets: list('apps/v1', 'DaemonSet'),
+      statefulSets: installed(() => list('apps/v1', 'StatefulSet', ns)),
+      serviceAccounts: installed(() => list('v1', 'ServiceAccount', ns)),
+      collectorRollout: installed(() =>
+        withKube((kube) => kube.rolloutStatus(ns, `${context.collectorName}-collector`)),
+      ),
+      podIdentityAssociations: installed(() =>
+        settle(() => sources.eks.listPodIdentityAssociations(context.clusterName, { namespace: ns })),
+      ),
+      oidcProviderArns: installed(() => settle(() => sources.iam.listOpenIdConnectProviders())),
+    }),
+    awaitAll<Round1Answers>({
+      // both versions in the same round: add-ons from v0.102 serve v1beta1, older ones only v1alpha1
+      collectorsV1beta1: installed(() => list(COLLECTOR_V1BETA1, 'OpenTelemetryCollector', ns)),
+      collectorsV1alpha1: installed(() => list(COLLECTOR_V1ALPHA1, 'OpenTelemetryCollector', ns)),
+      defaultRole: installed(() => settle(() => sources.iam.getRole(context.roleName))),
+      defaultRolePolicies: installed(() => settle(() => sources.iam.listAttachedRolePolicies(context.roleName))),
+      defaultRoleInline: installed(() => settle(() => sources.iam.listRolePolicies(context.roleName))),
+      // the add-on's own collectors (--mode addon-config) live in its namespace, whatever --namespace says
+      addonNamespaceV1beta1: installed(() => list(COLLECTOR_V1BETA1, 'OpenTelemetryCollector', ADDON_NAMESPACE)),
+      addonNamespaceV1alpha1: installed(() => list(COLLECTOR_V1ALPHA1, 'OpenTelemetryCollector', ADDON_NAMESPACE)),
+      addonNamespaceServiceAccounts: installed(() => list('v1', 'ServiceAccount', ADDON_NAMESPACE)),
+      addonNamespaceAssociations: installed(() =>
+        settle(() => sources.eks.listPodIdentityAssociations(context.clusterName, { namespace: ADDON_NAMESPACE })),
+      ),
+    }),
   ]);
+  const { identity, cluster, addon, addonVersions, oidcProviderArns, serviceAccounts, podIdentityAssociations } =
+    round1;
 
-  const collectors = collectorsOf(collectorsV1beta1, collectorsV1alpha1);
-
-  // ---- rounds 2 and 3: what needs round 1's answers, each chain as deep as it must be
+  // ---- rounds 2 and 3: what needs round 1's answers, each chain as deep as it must be; these start as what
+  // stands when no chain replaces them
+  const later: LaterFacts = {
+    collectors: collectorsOf(answers.collectorsV1beta1, answers.collectorsV1alpha1),
+    oidcProvider: context.pre ? notGathered : known(undefined),
+    role: answers.defaultRole,
+    attachedPolicies: answers.defaultRolePolicies,
+    policyDocuments: context.pre ? notGathered : known([]),
+    ampWorkspace: context.pre ? notGathered : known(undefined),
+    addonConfiguration: known(undefined),
+    addonCollectors: notGathered,
+  };
   const chains: Promise<number>[] = [];
-  let oidcProvider: DoctorFacts['oidcProvider'] = context.pre ? notGathered : known(undefined);
-  let role = defaultRole;
-  let attachedPolicies = defaultRolePolicies;
-  let policyDocuments: DoctorFacts['policyDocuments'] = context.pre ? notGathered : known([]);
-  let ampWorkspace: DoctorFacts['ampWorkspace'] = context.pre ? notGathered : known(undefined);
-  let addonCollectors: DoctorFacts['addonCollectors'] = notGathered;
-  let addonConfiguration: DoctorFacts['addonConfiguration'] = known(undefined);
   chains.push(
     gatherAddonConfiguration(sources.eks, addon, addonVersions, context.addonVersion).then(({ fact, depth }) => {
-      addonConfiguration = fact;
+      later.addonConfiguration = fact;
       return depth;
     }),
   );
@@ -151,14 +155,15 @@ export async function gatherFacts(sources: FactSources, context: DoctorContext):
       if (oidcProviderArns.value.includes(arn)) {
         chains.push(
           settle(() => sources.iam.getOpenIdConnectProvider(arn)).then((fact) => {
-            oidcProvider = fact;
+            later.oidcProvider = fact;
             return 1;
           }),
         );
       }
     } else if (!oidcProviderArns.ok) {
-      oidcProvider = oidcProviderArns;
+      later.oidcProvider = oidcProviderArns;
     }
+    const { collectors } = later;
     const collectorIdentityNow = collectorIdentity(
       collectors.ok ? collectors.value : undefined,
       serviceAccounts.ok ? serviceAccounts.value : undefined,
@@ -169,9 +174,9 @@ export async function gatherFacts(sources: FactSources, context: DoctorContext):
     chains.push(
       (async () => {
         let depth = 0;
-        let inline = defaultRoleInline;
+        let inline = answers.defaultRoleInline;
         if (roleName !== context.roleName) {
-          [role, attachedPolicies, inline] = await Promise.all([
+          [later.role, later.attachedPolicies, inline] = await Promise.all([
             settle(() => sources.iam.getRole(roleName)),
             settle(() => sources.iam.listAttachedRolePolicies(roleName)),
             settle(() => sources.iam.listRolePolicies(roleName)),
@@ -179,11 +184,11 @@ export async function gatherFacts(sources: FactSources, context: DoctorContext):
           depth += 1;
         }
         // a role that does not exist has no policies: iam.role reports it, iam.policies is skipped
-        if (role.ok && role.value === undefined) {
-          attachedPolicies = known([]);
+        if (later.role.ok && later.role.value === undefined) {
+          later.attachedPolicies = known([]);
           return depth;
         }
-        policyDocuments = await documentsOf(sources.iam, roleName, attachedPolicies, inline);
+        later.policyDocuments = await documentsOf(sources.iam, roleName, later.attachedPolicies, inline);
         return depth + 1;
       })(),
     );
@@ -192,60 +197,25 @@ export async function gatherFacts(sources: FactSources, context: DoctorContext):
     if (target !== undefined) {
       chains.push(
         settle(() => sources.amp.describeWorkspace(target.endpointRegion, target.workspaceId)).then((fact) => {
-          ampWorkspace = fact.ok ? known<AmpWorkspaceFact>({ ...target, workspace: fact.value }) : fact;
+          later.ampWorkspace = fact.ok ? known<AmpWorkspaceFact>({ ...target, workspace: fact.value }) : fact;
           return 1;
         }),
       );
     }
     chains.push(
       gatherAddonCollectorFacts(sources, addon, {
-        collectors: collectorsOf(addonNamespaceV1beta1, addonNamespaceV1alpha1),
-        serviceAccounts: addonNamespaceServiceAccounts,
-        associations: addonNamespaceAssociations,
+        collectors: collectorsOf(answers.addonNamespaceV1beta1, answers.addonNamespaceV1alpha1),
+        serviceAccounts: answers.addonNamespaceServiceAccounts,
+        associations: answers.addonNamespaceAssociations,
       }).then(({ fact, depth }) => {
-        addonCollectors = fact;
+        later.addonCollectors = fact;
         return depth;
       }),
     );
   }
   const depths = await Promise.all(chains);
 
-  return {
-    identity,
-    cluster,
-    kubeContext,
-    kubeVersion,
-    accessReviews,
-    deployments,
-    crds,
-    validatingWebhooks,
-    mutatingWebhooks,
-    services,
-    endpoints,
-    clusterRoles,
-    clusterRoleBindings,
-    addonRbacRoles,
-    addonRbacRoleBindings,
-    addon,
-    addonVersions,
-    collectors,
-    serviceAccounts,
-    collectorRollout,
-    oidcProviderArns,
-    oidcProvider,
-    role,
-    attachedPolicies,
-    policyDocuments,
-    nodes,
-    podIdentityAgentAddon,
-    daemonSets,
-    statefulSets,
-    podIdentityAssociations,
-    ampWorkspace,
-    addonConfiguration,
-    addonCollectors,
-    roundTrips: 1 + Math.max(0, ...depths),
-  };
+  return { ...round1, ...later, roundTrips: 1 + Math.max(0, ...depths) };
 }
 
 /**

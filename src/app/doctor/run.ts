@@ -6,7 +6,7 @@
  */
 import { ALL_CHECKS } from '../../core/checks/index.js';
 import { runChecks } from '../../core/checks/runner.js';
-import type { Check, CheckResult, DoctorContext, DoctorFacts } from '../../core/checks/types.js';
+import type { Check, CheckId, CheckResult, DoctorContext, DoctorFacts } from '../../core/checks/types.js';
 import type { Clock } from '../../ports.js';
 import { gatherFacts, type FactSources } from './facts.js';
 
@@ -18,7 +18,7 @@ export interface DoctorRun {
   facts: DoctorFacts;
   rounds: number;
   /** under --wait: the deadline came with retryable checks still failing or warning */
-  gaveUp?: { afterMs: number; pending: string[] };
+  gaveUp?: { afterMs: number; pending: CheckId[] };
 }
 
 function waitingOn(results: readonly CheckResult[], checks: readonly Check[]): CheckResult[] {
@@ -32,7 +32,7 @@ export async function runDoctor(
   options: {
     waitMs?: number;
     signal?: AbortSignal;
-    onRetry?: (pending: string[], delayMs: number) => void;
+    onRetry?: (pending: CheckId[], delayMs: number) => void;
     checks?: readonly Check[];
   } = {},
 ): Promise<DoctorRun> {

@@ -1,9 +1,10 @@
 import { failure } from '../../core/errors.js';
 import type { Target } from '../../core/targets.js';
+import type { CheckId } from '../../core/checks/types.js';
 
 /** The slice of a doctor document install reads (src/app/doctor.ts produces it). */
 export interface DoctorCheckResult {
-  id: string;
+  id: CheckId;
   status: 'pass' | 'warn' | 'fail' | 'skip';
   message: string;
   hint?: string | undefined;

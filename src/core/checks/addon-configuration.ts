@@ -19,6 +19,7 @@ import type {
   AddonCollectorFacts,
   AddonConfigurationFact,
   Check,
+  CheckId,
   CheckOutcome,
   DoctorContext,
   DoctorFacts,
@@ -60,7 +61,7 @@ function schemaOutcome(
   facts: DoctorFacts,
   context: DoctorContext,
   configuration: AddonConfigurationFact,
-  id: string,
+  id: CheckId,
 ): CheckOutcome | undefined {
   const installed = facts.addon.ok ? facts.addon.value : undefined;
   const parsed = parseConfigurationText(installed?.configurationValues ?? '');
@@ -92,7 +93,7 @@ function examine(
   facts: DoctorFacts,
   context: DoctorContext,
   configuration: AddonConfigurationFact,
-  id: string,
+  id: CheckId,
 ): CheckOutcome {
   const schema = schemaOutcome(facts, context, configuration, id);
   if (schema?.status === 'fail') return schema;
@@ -113,7 +114,7 @@ function examineCollectors(
   facts: DoctorFacts,
   context: DoctorContext,
   addon: AddonCollectorFacts,
-  id: string,
+  id: CheckId,
 ): CheckOutcome {
   const enabled = enabledAddonCollectors(facts) ?? [];
   if (enabled.length === 0) {
@@ -170,7 +171,7 @@ function examineCollectors(
   return pass(findings.map((finding) => finding.message).join('; '), { observed: working, expected: names });
 }
 
-export const addonConfiguration: Check = {
+export const addonConfiguration: Check<'addon.configuration'> = {
   id: 'addon.configuration',
   category: 'addon',
   title: "the add-on's configuration is valid for its version, and the collectors it enables run and can reach AWS",
@@ -187,7 +188,7 @@ export const addonConfiguration: Check = {
 };
 
 /** A check of the collector resource that does not apply when the add-on's collectors stand in for it. */
-export function unlessAddonCollectors(check: Check): Check {
+export function unlessAddonCollectors<Id extends string>(check: Check<Id>): Check<Id> {
   return {
     ...check,
     run(facts, context) {

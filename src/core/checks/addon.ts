@@ -20,7 +20,7 @@ import {
 } from './helpers.js';
 import type { Check, CheckOutcome } from './types.js';
 
-export const addonVersion: Check = {
+export const addonVersion: Check<'addon.version'> = {
   id: 'addon.version',
   category: 'addon',
   title: "an ADOT add-on version supports the cluster's Kubernetes version",
@@ -84,7 +84,7 @@ export const addonVersion: Check = {
   },
 };
 
-export const addonRbac: Check = {
+export const addonRbac: Check<'addon.rbac'> = {
   id: 'addon.rbac',
   category: 'addon',
   title: `add-on RBAC manifest (versions ≤ ${addonRbacLastVersion()})`,
@@ -130,7 +130,7 @@ export const addonRbac: Check = {
 
 const settling = new Set(['CREATING', 'UPDATING', 'DELETING']);
 
-export const addonStatus: Check = {
+export const addonStatus: Check<'addon.status'> = {
   id: 'addon.status',
   category: 'addon',
   title: 'ADOT add-on is ACTIVE',
@@ -189,7 +189,7 @@ export const addonStatus: Check = {
   },
 };
 
-export const operatorReady: Check = {
+export const operatorReady: Check<'operator.ready'> = {
   id: 'operator.ready',
   category: 'addon',
   title: 'OpenTelemetry operator is ready (deployment, CRD, webhook endpoints)',

@@ -7,9 +7,9 @@ import { customSignedRemoteWrites } from '../identity/amp-workspace.js';
 import { collectorConfigOf } from './collector-identity.js';
 import { hintFor, listText, pass, withFact } from './helpers.js';
 import { identityOf } from './iam.js';
-import type { AmpWorkspaceFact, Check, CheckOutcome } from './types.js';
+import type { AmpWorkspaceFact, Check, CheckId, CheckOutcome } from './types.js';
 
-export const ampWorkspace: Check = {
+export const ampWorkspace: Check<'amp.workspace'> = {
   id: 'amp.workspace',
   category: 'collector',
   title: 'the AMP workspace the collector writes to exists, is ACTIVE and is in the signing region',
@@ -46,7 +46,7 @@ export const ampWorkspace: Check = {
 };
 
 /** The judgement of one collector's workspace (also for the add-on's own collectors, see addon-configuration.ts). */
-export function ampWorkspaceOutcome(target: AmpWorkspaceFact, id: string, clusterName: string): CheckOutcome {
+export function ampWorkspaceOutcome(target: AmpWorkspaceFact, id: CheckId, clusterName: string): CheckOutcome {
   const { workspaceId, endpointRegion, signingRegion, workspace } = target;
   const where = `${workspaceId} in ${endpointRegion}`;
   if (workspace === undefined) {

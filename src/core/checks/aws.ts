@@ -5,7 +5,7 @@
 import { hintFor, pass, withFact } from './helpers.js';
 import type { Check } from './types.js';
 
-export const awsCredentials: Check = {
+export const awsCredentials: Check<'aws.credentials'> = {
   id: 'aws.credentials',
   category: 'aws',
   title: 'AWS credentials resolve to an identity',
@@ -33,7 +33,7 @@ export function normalizeEndpoint(url: string): string {
   return text;
 }
 
-export const eksCluster: Check = {
+export const eksCluster: Check<'eks.cluster'> = {
   id: 'eks.cluster',
   category: 'aws',
   title: 'EKS cluster exists, is ACTIVE and matches the kubeconfig context',

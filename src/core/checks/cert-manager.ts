@@ -25,7 +25,7 @@ import {
   stringField,
   unreadable,
 } from './helpers.js';
-import type { Check, CheckOutcome, DoctorContext, DoctorFacts } from './types.js';
+import type { Check, CheckId, CheckOutcome, DoctorContext, DoctorFacts } from './types.js';
 
 function coreOf(addonVersion: string): string {
   return parseAddonVersion(addonVersion)?.core ?? addonVersion;
@@ -37,7 +37,7 @@ function suitableCertManager(facts: DoctorFacts, context: DoctorContext): string
   return recommendedCertManager(resolution.kind === 'resolved' ? resolution.version : undefined);
 }
 
-function installHint(id: string, facts: DoctorFacts, context: DoctorContext): string {
+function installHint(id: CheckId, facts: DoctorFacts, context: DoctorContext): string {
   return hintFor(id, certManagerInstallCommand(suitableCertManager(facts, context)));
 }
 
@@ -75,7 +75,7 @@ function tooNewFixes(
   return fixes.length === 1 ? fixes[0]! : fixes.map((fix, index) => `${index + 1}) ${fix}`).join('; ');
 }
 
-function inventoryOrProblem(id: string, facts: DoctorFacts): ReturnType<typeof certManagerInventory> | CheckOutcome {
+function inventoryOrProblem(id: CheckId, facts: DoctorFacts): ReturnType<typeof certManagerInventory> | CheckOutcome {
   if (!facts.deployments.ok) return unreadable(id, 'deployments', facts.deployments.error);
   return certManagerInventory(facts.deployments.value, facts.crds.ok ? facts.crds.value : []);
 }
@@ -84,7 +84,7 @@ function isOutcome(value: unknown): value is CheckOutcome {
   return typeof value === 'object' && value !== null && 'status' in value;
 }
 
-export const certManagerInstalled: Check = {
+export const certManagerInstalled: Check<'cert-manager.installed'> = {
   id: 'cert-manager.installed',
   category: 'cert-manager',
   title: 'cert-manager is installed and available',
@@ -133,7 +133,7 @@ export const certManagerInstalled: Check = {
   },
 };
 
-export const certManagerVersion: Check = {
+export const certManagerVersion: Check<'cert-manager.version'> = {
   id: 'cert-manager.version',
   category: 'cert-manager',
   title: 'cert-manager version is compatible with the add-on version',
@@ -229,7 +229,7 @@ function pointsAt(configuration: KubeObject, namespace: string): boolean {
   );
 }
 
-export const certManagerWebhook: Check = {
+export const certManagerWebhook: Check<'cert-manager.webhook'> = {
   id: 'cert-manager.webhook',
   category: 'cert-manager',
   title: 'cert-manager webhook is configured and serving',

@@ -78,7 +78,7 @@ function bindsServiceAccount(binding: KubeObject, namespace: string, name: strin
   );
 }
 
-export const collectorRbac: Check = {
+export const collectorRbac: Check<'collector.rbac'> = {
   id: 'collector.rbac',
   category: 'collector',
   title:

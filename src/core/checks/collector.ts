@@ -22,7 +22,7 @@ import { identityOf } from './iam.js';
 import type { Check, DoctorFacts, Fact } from './types.js';
 import { daemonSetRolloutOf, statefulSetRolloutOf } from '../workload-rollout.js';
 
-export const collectorServiceAccount: Check = {
+export const collectorServiceAccount: Check<'collector.service-account'> = {
   id: 'collector.service-account',
   category: 'collector',
   title: "the collector's service account exists (and names a role of this account when it uses IRSA)",
@@ -86,7 +86,7 @@ export const collectorServiceAccount: Check = {
   },
 };
 
-export const collectorResource: Check = {
+export const collectorResource: Check<'collector.resource'> = {
   id: 'collector.resource',
   category: 'collector',
   title: 'the OpenTelemetryCollector resource exists and its configuration is valid',
@@ -147,7 +147,7 @@ export const collectorResource: Check = {
   },
 };
 
-export const collectorDeployment: Check = {
+export const collectorDeployment: Check<'collector.deployment'> = {
   id: 'collector.deployment',
   category: 'collector',
   title: "the collector's workload (the Deployment, DaemonSet or StatefulSet its spec.mode makes) is rolled out",
@@ -232,7 +232,7 @@ function rolloutFact(
   };
 }
 
-export const collectorService: Check = {
+export const collectorService: Check<'collector.service'> = {
   id: 'collector.service',
   category: 'collector',
   title: "the collector's service exposes its receivers' ports",

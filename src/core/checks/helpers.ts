@@ -3,14 +3,14 @@
  * and readers over Kubernetes objects.
  */
 import type { KubeObject } from '../../ports.js';
-import type { CheckOutcome, Fact, FactError } from './types.js';
+import type { CheckId, CheckOutcome, Fact, FactError } from './types.js';
 
-export function docsLink(id: string): string {
+export function docsLink(id: CheckId): string {
   return `docs/checks.md#${id}`;
 }
 
 /** A hint: the command that fixes it, then where the check is explained. */
-export function hintFor(id: string, fix: string): string {
+export function hintFor(id: CheckId, fix: string): string {
   return `${fix} (see ${docsLink(id)})`;
 }
 
@@ -18,7 +18,7 @@ export function hintFor(id: string, fix: string): string {
  * The outcome of a check whose fact could not be loaded: a permission denial is a skip (k8s.permissions reports
  * it once), anything else is a failure carrying the error.
  */
-export function unreadable(id: string, what: string, error: FactError): CheckOutcome {
+export function unreadable(id: CheckId, what: string, error: FactError): CheckOutcome {
   if (error.forbidden) {
     return { status: 'skip', message: `skipped: not allowed to read ${what} (${error.message})` };
   }
@@ -30,7 +30,7 @@ export function unreadable(id: string, what: string, error: FactError): CheckOut
 }
 
 /** Runs `use` on a loaded fact's value, or reports why it could not be read. */
-export function withFact<T>(id: string, what: string, fact: Fact<T>, use: (value: T) => CheckOutcome): CheckOutcome {
+export function withFact<T>(id: CheckId, what: string, fact: Fact<T>, use: (value: T) => CheckOutcome): CheckOutcome {
   return fact.ok ? use(fact.value) : unreadable(id, what, fact.error);
 }
 

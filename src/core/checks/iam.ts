@@ -15,7 +15,7 @@ import {
 import { policyArnsForTargets, TARGETS, type Target } from '../targets.js';
 import { collectorIdentity, expandedCollectorConfig } from './collector-identity.js';
 import { hintFor, listText, pass, withFact } from './helpers.js';
-import type { Check, CheckOutcome, DoctorContext, DoctorFacts, RolePolicyDocument } from './types.js';
+import type { Check, CheckId, CheckOutcome, DoctorContext, DoctorFacts, RolePolicyDocument } from './types.js';
 
 export function identityOf(facts: DoctorFacts, context: DoctorContext) {
   return collectorIdentity(
@@ -30,7 +30,7 @@ function usesPodIdentity(facts: DoctorFacts, context: DoctorContext): boolean {
   return identityOf(facts, context).effective === 'pod-identity';
 }
 
-export const iamOidcProvider: Check = {
+export const iamOidcProvider: Check<'iam.oidc-provider'> = {
   id: 'iam.oidc-provider',
   category: 'iam',
   title: "IAM OIDC provider exists for the cluster's issuer (IRSA)",
@@ -46,7 +46,7 @@ export const iamOidcProvider: Check = {
 };
 
 /** Whether IAM has a provider for the cluster's issuer with the STS audience (also for the add-on's collectors). */
-export function oidcProviderOutcome(facts: DoctorFacts, clusterName: string, id: string): CheckOutcome {
+export function oidcProviderOutcome(facts: DoctorFacts, clusterName: string, id: CheckId): CheckOutcome {
   if (!facts.identity.ok || !facts.cluster.ok || !facts.cluster.value)
     return { status: 'skip', message: 'skipped: cluster unknown' };
   const issuer = facts.cluster.value.oidcIssuer;
@@ -98,7 +98,7 @@ const ROLE_SOURCE = {
   option: '--role-name',
 } as const;
 
-export const iamRole: Check = {
+export const iamRole: Check<'iam.role'> = {
   id: 'iam.role',
   category: 'iam',
   title: "the collector's IAM role exists",
@@ -123,7 +123,7 @@ export const iamRole: Check = {
   },
 };
 
-function irsaTrust(facts: DoctorFacts, context: DoctorContext, id: string): CheckOutcome {
+function irsaTrust(facts: DoctorFacts, context: DoctorContext, id: CheckId): CheckOutcome {
   const oidc = iamOidcProvider.run(facts, context);
   if (oidc.status === 'fail') return { status: 'skip', message: 'skipped: iam.oidc-provider failed' };
   if (
@@ -163,7 +163,7 @@ function irsaTrust(facts: DoctorFacts, context: DoctorContext, id: string): Chec
   });
 }
 
-function podIdentityTrust(facts: DoctorFacts, context: DoctorContext, id: string): CheckOutcome {
+function podIdentityTrust(facts: DoctorFacts, context: DoctorContext, id: CheckId): CheckOutcome {
   const identity = identityOf(facts, context);
   const association = identity.association;
   if (!facts.role.ok || !facts.role.value || !facts.cluster.ok || !facts.cluster.value || !association) {
@@ -200,7 +200,7 @@ function podIdentityTrust(facts: DoctorFacts, context: DoctorContext, id: string
   return pass(`Pod Identity: role ${role.name} trusts ${who}`, { observed: role.arn });
 }
 
-export const iamTrustPolicy: Check = {
+export const iamTrustPolicy: Check<'iam.trust-policy'> = {
   id: 'iam.trust-policy',
   category: 'iam',
   title: "the role trusts the collector's service account (IRSA web identity or EKS Pod Identity)",
@@ -242,7 +242,7 @@ function permissionsNeeded(
   return { permissions, targets: context.targets };
 }
 
-export const iamPolicies: Check = {
+export const iamPolicies: Check<'iam.policies'> = {
   id: 'iam.policies',
   category: 'iam',
   title: "the role's policies allow the calls the collector's exporters make",

@@ -14,7 +14,7 @@ import type { CollectorIdentity } from './collector-identity.js';
 import { ROLE_ARN_ANNOTATION, roleNameOfArn } from './collector-identity.js';
 import { findObject, hintFor, pass, withFact } from './helpers.js';
 import { identityOf } from './iam.js';
-import type { Check, CheckOutcome, DoctorContext, DoctorFacts } from './types.js';
+import type { Check, CheckId, CheckOutcome, DoctorContext, DoctorFacts } from './types.js';
 
 function account(identity: CollectorIdentity): string {
   return `${identity.namespace}/${identity.serviceAccount}`;
@@ -33,7 +33,7 @@ function installHint(context: DoctorContext, identity: CollectorIdentity, mode: 
   return `adot install --cluster ${context.clusterName} --identity ${mode} --namespace ${identity.namespace} --service-account ${identity.serviceAccount}`;
 }
 
-export const identityMode: Check = {
+export const identityMode: Check<'identity.mode'> = {
   id: 'identity.mode',
   category: 'identity',
   title: "the collector's service account is wired to an IAM role (IRSA or EKS Pod Identity)",
@@ -92,7 +92,7 @@ function appliesToPodIdentity(facts: DoctorFacts, context: DoctorContext): Check
   return { status: 'skip', message: 'skipped: the collector does not use EKS Pod Identity', notApplicable: true };
 }
 
-export const podIdentityAgent: Check = {
+export const podIdentityAgent: Check<'pod-identity.agent'> = {
   id: 'pod-identity.agent',
   category: 'identity',
   title: 'the EKS Pod Identity agent runs on the nodes',
@@ -107,7 +107,7 @@ export const podIdentityAgent: Check = {
 };
 
 /** Whether the agent serves credentials on this cluster's nodes (also for the add-on's own collectors). */
-export function podIdentityAgentOutcome(facts: DoctorFacts, clusterName: string, id: string): CheckOutcome {
+export function podIdentityAgentOutcome(facts: DoctorFacts, clusterName: string, id: CheckId): CheckOutcome {
   const installHintText = `aws eks create-addon --cluster-name ${clusterName} --addon-name ${POD_IDENTITY_AGENT_ADDON} && aws eks wait addon-active --cluster-name ${clusterName} --addon-name ${POD_IDENTITY_AGENT_ADDON}`;
   if (facts.nodes.ok && computeKindOfNodes(facts.nodes.value) === 'fargate-only') {
     return {
@@ -174,7 +174,7 @@ export function podIdentityAgentOutcome(facts: DoctorFacts, clusterName: string,
   );
 }
 
-export const podIdentityAssociation: Check = {
+export const podIdentityAssociation: Check<'pod-identity.association'> = {
   id: 'pod-identity.association',
   category: 'identity',
   title: "the Pod Identity association names the collector's role",

@@ -9,10 +9,12 @@ import { collectorRbac } from './collector-rbac.js';
 import { iamOidcProvider, iamPolicies, iamRole, iamTrustPolicy } from './iam.js';
 import { identityMode, podIdentityAgent, podIdentityAssociation } from './identity.js';
 import { k8sApi, k8sPermissions, k8sVersion } from './k8s.js';
-import type { Check } from './types.js';
 
-/** the checks of the collector resource, and of its identity, which --mode addon-config replaces */
-const COLLECTOR_RESOURCE_CHECKS: readonly Check[] = [
+/**
+ * The checks of the collector resource, and of its identity, which --mode addon-config replaces. These lists are not
+ * annotated `Check[]`: their element types keep each id's literal type, from which CheckId is derived.
+ */
+const COLLECTOR_RESOURCE_CHECKS = [
   identityMode,
   podIdentityAgent,
   podIdentityAssociation,
@@ -26,9 +28,9 @@ const COLLECTOR_RESOURCE_CHECKS: readonly Check[] = [
   ampWorkspace,
   collectorDeployment,
   collectorService,
-];
+] as const;
 
-export const ALL_CHECKS: readonly Check[] = [
+export const ALL_CHECKS = [
   awsCredentials,
   eksCluster,
   k8sApi,
@@ -43,7 +45,7 @@ export const ALL_CHECKS: readonly Check[] = [
   addonStatus,
   operatorReady,
   ...COLLECTOR_RESOURCE_CHECKS.map(unlessAddonCollectors),
-];
+] as const;
 
 export { runChecks, summarize, orderByDependencies, PRE_SKIP_REASON } from './runner.js';
 export type * from './types.js';

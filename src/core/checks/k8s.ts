@@ -14,7 +14,7 @@ import { kubernetesVersionOfServer, minorVersion, parseKubernetesVersion } from 
 import { hintFor, listText, pass, withFact } from './helpers.js';
 import type { Check, DoctorContext } from './types.js';
 
-export const k8sApi: Check = {
+export const k8sApi: Check<'k8s.api'> = {
   id: 'k8s.api',
   category: 'kubernetes',
   title: 'Kubernetes API is reachable',
@@ -59,7 +59,7 @@ export const k8sApi: Check = {
 const UPGRADE_HINT =
   'upgrade the cluster one minor at a time (one-way: EKS cannot downgrade a cluster): aws eks update-cluster-version --name <cluster> --kubernetes-version <next minor>';
 
-export const k8sVersion: Check = {
+export const k8sVersion: Check<'k8s.version'> = {
   id: 'k8s.version',
   category: 'kubernetes',
   title: `Kubernetes version is supported`,
@@ -139,7 +139,7 @@ export function describeAccess(attributes: AccessAttributes): string {
   return `${attributes.verb} ${resource}${attributes.namespace ? ` in ${attributes.namespace}` : ''}`;
 }
 
-export const k8sPermissions: Check = {
+export const k8sPermissions: Check<'k8s.permissions'> = {
   id: 'k8s.permissions',
   category: 'kubernetes',
   title: 'Kubernetes permissions suffice for adot install',

@@ -2,18 +2,20 @@
  * Runs checks over one snapshot of facts, in dependency order, timing each. A check whose dependency failed or
  * was skipped is skipped with the reason, so one root cause is reported once — unless the dependency was skipped
  * because it does not apply to this setup (CheckOutcome.notApplicable: an IRSA check under EKS Pod Identity).
+ * Generic over the id type: doctor's checks name CheckIds (a misspelled dependency does not compile); the runner
+ * itself only needs every dependency to be among the checks it is given, and throws when one is not.
  */
-import type { Check, CheckOutcome, CheckResult, DoctorContext, DoctorFacts } from './types.js';
+import type { CheckOutcome, CheckResult, DoctorContext, DoctorFacts, RunnableCheck } from './types.js';
 
 export const PRE_SKIP_REASON = 'not installed yet (--pre)';
 
-export function runChecks(
-  checks: readonly Check[],
+export function runChecks<Id extends string>(
+  checks: readonly RunnableCheck<Id>[],
   facts: DoctorFacts,
   context: DoctorContext,
   now: () => number = () => performance.now(),
-): CheckResult[] {
-  const results = new Map<string, CheckResult>();
+): CheckResult<Id>[] {
+  const results = new Map<Id, CheckResult<Id>>();
   for (const check of orderByDependencies(checks)) {
     const started = now();
     const outcome = outcomeOf(check, facts, context, results);
@@ -28,11 +30,11 @@ export function runChecks(
   return checks.map((check) => results.get(check.id)!);
 }
 
-function outcomeOf(
-  check: Check,
+function outcomeOf<Id extends string>(
+  check: RunnableCheck<Id>,
   facts: DoctorFacts,
   context: DoctorContext,
-  earlier: ReadonlyMap<string, CheckResult>,
+  earlier: ReadonlyMap<Id, CheckResult<Id>>,
 ): CheckOutcome {
   if (context.pre && !check.appliesToPre) return { status: 'skip', message: `skipped: ${PRE_SKIP_REASON}` };
   for (const dependency of check.dependsOn) {
@@ -54,19 +56,25 @@ function outcomeOf(
   }
 }
 
-/** Topological order, stable with respect to the given order; unknown dependency ids are ignored. */
-export function orderByDependencies(checks: readonly Check[]): Check[] {
+/**
+ * Topological order, stable with respect to the given order. A dependency that is not among the checks is a bug in
+ * the check list (doctor's own ids are checked by the compiler), so it throws rather than being ignored.
+ */
+export function orderByDependencies<Item extends RunnableCheck<string>>(checks: readonly Item[]): Item[] {
   const byId = new Map(checks.map((check) => [check.id, check]));
-  const ordered: Check[] = [];
+  const ordered: Item[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
-  const visit = (check: Check): void => {
+  const visit = (check: Item): void => {
     const seen = state.get(check.id);
     if (seen === 'done') return;
     if (seen === 'visiting') throw new Error(`dependency cycle at check ${check.id}`);
     state.set(check.id, 'visiting');
     for (const dependency of check.dependsOn) {
       const target = byId.get(dependency);
-      if (target) visit(target);
+      if (target === undefined) {
+        throw new Error(`check ${check.id} depends on ${dependency}, which is not among the checks`);
+      }
+      visit(target);
     }
     state.set(check.id, 'done');
     ordered.push(check);

@@ -20,6 +20,13 @@ import type {
 } from '../../ports.js';
 import type { IdentityMode } from '../identity/mode.js';
 import type { Target } from '../targets.js';
+import type { ALL_CHECKS } from './index.js';
+
+/**
+ * The id of one of doctor's checks (docs/checks.md), derived from the one list of them, ALL_CHECKS: naming a check
+ * that does not exist (a misspelled `dependsOn`, hint or test id) is a compile error.
+ */
+export type CheckId = (typeof ALL_CHECKS)[number]['id'];
 
 export interface FactError {
   code: string;
@@ -167,21 +174,35 @@ export interface CheckOutcome {
 
 export type CheckCategory = 'aws' | 'kubernetes' | 'cert-manager' | 'addon' | 'identity' | 'iam' | 'collector';
 
-export interface Check {
-  id: string;
+/** What every check has, whatever its ids are typed as. */
+interface CheckFields<Id extends string> {
+  id: Id;
   category: CheckCategory;
   title: string;
   /** runs under --pre; otherwise skipped with "not installed yet (--pre)" */
   appliesToPre: boolean;
   /** can become ready by itself; --wait re-runs it */
   retryable: boolean;
-  /** ids of checks that must pass (or warn) first; a failed or skipped dependency skips this one */
-  dependsOn: string[];
   run(facts: DoctorFacts, context: DoctorContext): CheckOutcome;
 }
 
-export interface CheckResult extends CheckOutcome {
-  id: string;
+/**
+ * One of doctor's checks. Declare it annotated, `export const x: Check<'its.id'> = { id: 'its.id', … }`, and list it
+ * in ALL_CHECKS: CheckId is derived from there, so a check's type must not be inferred from an initializer that names
+ * other ids (`satisfies` would be: TypeScript reports the circularity).
+ */
+export interface Check<Id extends string = CheckId> extends CheckFields<Id> {
+  /** ids of checks that must pass (or warn) first; a failed or skipped dependency skips this one */
+  dependsOn: readonly CheckId[];
+}
+
+/** What the runner runs: a check over ids of any type (the runner's own tests run made-up ones). */
+export interface RunnableCheck<Id extends string = string> extends CheckFields<Id> {
+  dependsOn: readonly Id[];
+}
+
+export interface CheckResult<Id extends string = CheckId> extends CheckOutcome {
+  id: Id;
   category: CheckCategory;
   title: string;
   durationMs: number;
