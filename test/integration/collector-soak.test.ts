@@ -4,7 +4,7 @@
  * kernel keeps for the whole life of the process) stays under a stated bound:
  * - a target whose every scrape fails with 50,000 series never seen before: half of them over sample_limit, the
  *   other half on a malformed last line, after every series was read: series seen during failed scrapes are let go
- *   (kept, 16 such scrapes would hold some 500,000 series);
+ *   (kept, the dozen such scrapes of a run would hold some 600,000 series);
  * - a target with 100,000 new series in every scrape: the previous scrape's series are released;
  * - a target whose exposition is one line of 500 MB: never read whole (lines are cut at 1 MiB and the scrape fails).
  * Each run prints its figures. Linux only (/proc).
@@ -140,11 +140,13 @@ describe.runIf(process.platform === 'linux')('collector soak: hostile scrape tar
     const { peakMib, ownMetrics } = await soak(
       'failing',
       target,
-      { interval: '500ms', limits: 'sample_limit: 60000' },
-      8,
+      // 1 s, not less: under a loaded CI machine a 60,001-series scrape can outlast a 500 ms scrape_timeout and fail
+      // as a timeout before sample_limit is reached, which is not the path this test is about
+      { interval: '1s', limits: 'sample_limit: 60000' },
+      12,
     );
     console.log(`soak failing: ${scrapes} scrapes of 50,000 to 60,000 new series, each failed`);
-    expect(scrapes).toBeGreaterThanOrEqual(10);
+    expect(scrapes).toBeGreaterThanOrEqual(8);
     const count = (pattern: RegExp) => Number(pattern.exec(ownMetrics)?.[1] ?? 0);
     expect(count(/^otelcol_receiver_scrapes_exceeded_limit\{[^}]*limit="sample_limit"[^}]*\} (\d+)/m)).toBeGreaterThan(
       0,
