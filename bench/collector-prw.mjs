@@ -1,9 +1,10 @@
 // Remote write benchmark (run after `npm run build`): a target exposing 100,000 series is scraped every 5 s and
-// remote-written into one receiver, first by `adot collector run` (prometheus receiver -> batch ->
-// prometheusremotewrite), then by Debian's Prometheus in agent mode scraping the same target into the same receiver.
-// Each scraper runs pinned to ONE core (taskset); the target and the receiver run here on another. Both are measured
-// the same way, from /proc: CPU seconds per million samples delivered in a steady-state window (start-up excluded;
-// the whole-run figure is printed beside it) and peak RSS over the whole run (target <= 150 MB).
+// remote-written into a receiver by `adot collector run` (prometheus receiver -> batch -> prometheusremotewrite) and,
+// at the same time, by Debian's Prometheus in agent mode from a target of its own (the same series) into a receiver
+// of its own. Both scrapers run pinned to the same ONE core (taskset), so that both share whatever else loads the
+// machine; the targets and the receivers run in this process. Both are measured the same way, from /proc: CPU
+// seconds per million samples delivered in a steady-state window (start-up excluded; the whole-run figure is printed
+// beside it) and peak RSS over the whole run (target <= 150 MB).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -22,6 +23,7 @@ const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 12);
 const INTERVAL = '5s';
 // BENCH_ONLY=adot|prometheus runs one scraper; BENCH_NODE_FLAGS are given to the collector's node (e.g. --cpu-prof)
 const ONLY = process.env.BENCH_ONLY;
+const SEQUENTIAL = process.env.BENCH_SEQUENTIAL === '1';
 
 const WriteRequest = protobuf
   .parse(
@@ -53,7 +55,10 @@ async function startTarget() {
       .join('\n');
     response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(`${body}\n`);
   });
-  return { address: `127.0.0.1:${await listen(server)}`, close: () => server.close() };
+  return {
+    address: `127.0.0.1:${await listen(server)}`,
+    close: () => server.close(),
+  };
 }
 
 /** The receiver both scrapers write to: decodes every request and counts samples. */
@@ -200,22 +205,28 @@ try {
     ['adot collector run', runCollector],
     ['prometheus 2.42 --enable-feature=agent', runPrometheusAgent],
   ];
-  for (const [name, run] of scrapers.filter(([name]) => !ONLY || name.startsWith(ONLY))) {
+  const runOne = async ([name, run]) => {
     const [target, sink] = await Promise.all([startTarget(), startSink()]);
     try {
-      rows.push({ name, ...(await run(dir, target, sink)), rejected: sink.errors });
+      return { name, ...(await run(dir, target, sink)), rejected: sink.errors };
     } finally {
       target.close();
       sink.close();
     }
-  }
+  };
+  const chosen = scrapers.filter(([name]) => !ONLY || name.startsWith(ONLY));
+  // at once by default, each with a target and a receiver of its own, so that both share whatever else loads the
+  // machine and the ratio compares like with like; BENCH_SEQUENTIAL=1 runs them one after the other
+  if (SEQUENTIAL) for (const scraper of chosen) rows.push(await runOne(scraper));
+  else rows.push(...(await Promise.all(chosen.map(runOne))));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 
 const perMillion = (cpuSeconds, samples) => (cpuSeconds / (samples / 1e6)).toFixed(2);
 console.log(
-  `scrape -> remote write: ${SERIES} series every ${INTERVAL}, scraper pinned to one core; steady-state window of ` +
+  `scrape -> remote write: ${SERIES} series every ${INTERVAL}, scrapers pinned to one core ` +
+    `${SEQUENTIAL ? 'one after the other' : 'at the same time'}; steady-state window of ` +
     `${SECONDS} s after ${WARMUP_SECONDS} s warm-up, bounded by pauses between deliveries (whole scrapes only)`,
 );
 printTable([

@@ -62,7 +62,9 @@ function segmentDatagram(index, now) {
 
 async function startCollectorChild(configFile, env) {
   const runner = new URL('collector-runner.mjs', import.meta.url).pathname;
-  const child = spawn('taskset', ['-c', '0', process.execPath, runner, dist.href, configFile], {
+  // BENCH_NODE_FLAGS are given to the collector's node (e.g. --cpu-prof), as in collector-prw.mjs
+  const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn('taskset', ['-c', '0', process.execPath, ...nodeFlags, runner, dist.href, configFile], {
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -81,8 +81,15 @@ console.log(`\n== summary: ${machine}; load average (1, 5, 15 min) ${loadBefore}
 for (const { version, node, figures } of summaries) {
   console.log(`\nnode ${version} (${node})`);
   printTable([
-    ['figure', 'measured', 'anchor', 'target', 'verdict'],
-    ...figures.map((f) => [f.figure, f.measured, f.anchor, f.target, f.ok === undefined ? '' : f.ok ? 'ok' : 'MISSED']),
+    ['figure', 'measured', 'anchor', 'target', 'verdict', 'load (1 min)'],
+    ...figures.map((f) => [
+      f.figure,
+      f.measured,
+      f.anchor,
+      f.target,
+      f.ok === undefined ? '' : f.ok ? 'ok' : 'MISSED',
+      f.load ?? '',
+    ]),
   ]);
 }
 if (failed > 0) console.log(`\n${failed} bench run(s) failed`);
