@@ -4,6 +4,7 @@ import type { OutputFormat } from '../../ports.js';
 import type { CommandContext } from '../context.js';
 import { describeUsage } from '../help.js';
 import { COLLECTOR_DEFAULTS } from '../../core/defaults.js';
+import { COLLECTOR_OBJECT_OPTIONS } from './collector-object-options.js';
 import { addOptions, list, parseClusterAndRegion, parseOptions, switchOption, value } from '../options.js';
 
 const OUTPUTS: readonly OutputFormat[] = ['text', 'json', 'short'];
@@ -20,18 +21,13 @@ const DOCTOR_OPTIONS = {
     'add-on version to check against when none is installed: exact, default or latest',
     'addonVersionText',
   ),
-  namespace: value('--namespace <name>', 'namespace of the collector', 'namespace', {
-    defaultText: COLLECTOR_DEFAULTS.namespace,
-  }),
+  ...COLLECTOR_OBJECT_OPTIONS,
   serviceAccount: value(
     '--service-account <name>',
     'service account when no collector resource names one',
     'serviceAccount',
     { defaultText: COLLECTOR_DEFAULTS.serviceAccount },
   ),
-  collectorName: value('--collector-name <name>', 'name of the OpenTelemetryCollector resource', 'collectorName', {
-    defaultText: COLLECTOR_DEFAULTS.collectorName,
-  }),
   roleName: value(
     '--role-name <name>',
     `IAM role of the collector (default: the one its service account names, else ${COLLECTOR_DEFAULTS.roleName})`,

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { OutputFormat } from '../../ports.js';
 import type { CommandContext } from '../context.js';
 import { describeUsage } from '../help.js';
-import { COLLECTOR_DEFAULTS } from '../../core/defaults.js';
+import { COLLECTOR_OBJECT_OPTIONS, ROLE_NAME_OPTION } from './collector-object-options.js';
 import { addOptions, list, parseClusterAndRegion, parseOptions, switchOption, value } from '../options.js';
 
 const OUTPUTS: readonly OutputFormat[] = ['text', 'json', 'yaml'];
@@ -20,15 +20,7 @@ export const COLLECTOR_OPTIONS = {
     '--allow-custom-endpoint',
     'accept an --amp-remote-write-url that is not an AMP endpoint (metrics go there)',
   ),
-  namespace: value('--namespace <name>', 'namespace of the collector', 'namespace', {
-    defaultText: COLLECTOR_DEFAULTS.namespace,
-  }),
-  serviceAccount: value('--service-account <name>', 'service account of the collector', 'serviceAccount', {
-    defaultText: COLLECTOR_DEFAULTS.serviceAccount,
-  }),
-  collectorName: value('--collector-name <name>', 'name of the OpenTelemetryCollector resource', 'collectorName', {
-    defaultText: COLLECTOR_DEFAULTS.collectorName,
-  }),
+  ...COLLECTOR_OBJECT_OPTIONS,
   set: list('--set <key=value>', 'override a template value (repeatable; keys below)', 'setValues'),
   dryRun: switchOption('--dry-run', 'show the plan (and with -o yaml the manifests); change nothing'),
 } as const;
@@ -55,9 +47,7 @@ const INSTALL_OPTIONS = {
     "collector-resource (adot's collector resource, the default) or addon-config (the add-on's own collectors: v0.62.1+, presets and the logs target from v0.88.0)",
     'installMode',
   ),
-  roleName: value('--role-name <name>', 'IAM role of the collector', 'roleName', {
-    defaultText: COLLECTOR_DEFAULTS.roleName,
-  }),
+  roleName: ROLE_NAME_OPTION,
   prune: switchOption(
     '--prune',
     'remove the installed targets --target does not name (their IAM policies and pipelines); without it they are kept, except at a terminal, where the plan proposes removing them and the one confirmation decides',

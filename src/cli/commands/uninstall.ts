@@ -1,25 +1,15 @@
 import type { Command } from 'commander';
 import type { OutputFormat } from '../../ports.js';
 import type { CommandContext } from '../context.js';
-import { COLLECTOR_DEFAULTS } from '../../core/defaults.js';
+import { COLLECTOR_OBJECT_OPTIONS, ROLE_NAME_OPTION } from './collector-object-options.js';
 import { describeUsage } from '../help.js';
-import { addOptions, parseClusterAndRegion, parseOptions, switchOption, value } from '../options.js';
+import { addOptions, parseClusterAndRegion, parseOptions, switchOption } from '../options.js';
 
 const OUTPUTS: readonly OutputFormat[] = ['text', 'json', 'yaml'];
 
 const UNINSTALL_OPTIONS = {
-  namespace: value('--namespace <name>', 'namespace of the collector', 'namespace', {
-    defaultText: COLLECTOR_DEFAULTS.namespace,
-  }),
-  serviceAccount: value('--service-account <name>', 'service account of the collector', 'serviceAccount', {
-    defaultText: COLLECTOR_DEFAULTS.serviceAccount,
-  }),
-  collectorName: value('--collector-name <name>', 'name of the OpenTelemetryCollector resource', 'collectorName', {
-    defaultText: COLLECTOR_DEFAULTS.collectorName,
-  }),
-  roleName: value('--role-name <name>', 'IAM role of the collector', 'roleName', {
-    defaultText: COLLECTOR_DEFAULTS.roleName,
-  }),
+  ...COLLECTOR_OBJECT_OPTIONS,
+  roleName: ROLE_NAME_OPTION,
   deleteRole: switchOption('--delete-role', 'also detach the target policies from the role and delete it'),
   dryRun: switchOption('--dry-run', 'show what would be deleted; change nothing'),
 } as const;

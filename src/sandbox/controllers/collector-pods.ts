@@ -2,6 +2,7 @@ import type { CollectorStatus } from '../../collector/supervisor.js';
 import type { InjectedCredentials } from '../pods/pod-credentials.js';
 import type { KubeObject } from '../types.js';
 import { collectorConfig } from './collector-ports.js';
+import { podMetadata } from './emulated-pods.js';
 import { array, record, specOf, stringRecord } from './objects.js';
 
 /**
@@ -50,22 +51,7 @@ export function collectorPod(
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: {
-      name: pod.name,
-      namespace: workload.metadata.namespace ?? 'default',
-      uid: pod.uid,
-      labels: stringRecord(metadata.labels),
-      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
-      ownerReferences: [
-        {
-          apiVersion: 'apps/v1',
-          kind: workload.kind,
-          name: workload.metadata.name,
-          uid: workload.metadata.uid ?? '',
-          controller: true,
-        },
-      ],
-    },
+    metadata: podMetadata(workload, pod, stringRecord(metadata.labels), annotations),
     spec: {
       ...(typeof templateSpec.serviceAccountName === 'string'
         ? { serviceAccountName: templateSpec.serviceAccountName }

@@ -1,3 +1,10 @@
+/**
+ * Runs the collectors of the sandbox's OpenTelemetryCollector workloads as real `adot collector run` pipelines and
+ * reports what they do back into the store (pod health, listeners, restarts on config change). Over ~400 lines on
+ * purpose: one controller owns each instance's whole life (start, reconfigure, restart, stop) and its state; split
+ * across files, that state would have to be shared between them. Pod objects, wiring and ports are already apart
+ * (collector-pods.ts, collector-pod-wiring.ts, collector-ports.ts).
+ */
 import { randomUUID } from 'node:crypto';
 import type { CollectorResource, CollectorStatus } from '../../collector/supervisor.js';
 import type { PodRef } from '../pods/container-logs.js';

@@ -15,6 +15,31 @@ export interface EmulatedPodFacts {
   running: boolean;
 }
 
+/** A pod's metadata as its workload's controller writes it: the template's labels and annotations, owned by the workload. */
+export function podMetadata(
+  workload: KubeObject,
+  pod: { name: string; uid: string },
+  labels: Record<string, string>,
+  annotations: Record<string, string>,
+): KubeObject['metadata'] {
+  return {
+    name: pod.name,
+    namespace: workload.metadata.namespace ?? 'default',
+    uid: pod.uid,
+    labels,
+    ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+    ownerReferences: [
+      {
+        apiVersion: 'apps/v1',
+        kind: workload.kind,
+        name: workload.metadata.name,
+        uid: workload.metadata.uid ?? '',
+        controller: true,
+      },
+    ],
+  };
+}
+
 const READY_CONDITIONS = ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'];
 
 /**
@@ -37,22 +62,7 @@ export function emulatedPod(workload: KubeObject, pod: EmulatedPodFacts): KubeOb
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: {
-      name: pod.name,
-      namespace: workload.metadata.namespace ?? 'default',
-      uid: pod.uid,
-      labels,
-      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
-      ownerReferences: [
-        {
-          apiVersion: 'apps/v1',
-          kind: workload.kind,
-          name: workload.metadata.name,
-          uid: workload.metadata.uid ?? '',
-          controller: true,
-        },
-      ],
-    },
+    metadata: podMetadata(workload, pod, labels, annotations),
     spec: {
       ...templateSpec,
       ...(pod.nodeName === undefined ? {} : { nodeName: pod.nodeName }),

@@ -1,3 +1,9 @@
+/**
+ * The Kubernetes REST verbs (get, list, create, update, patch, delete, deletecollection) over the store, each with
+ * the same admission, RBAC, conversion and dry-run steps in the API server's order. Over ~400 lines because the verbs
+ * share those steps and the request's state; admission, patching, managed fields, conversion and garbage collection
+ * are already in their own files.
+ */
 import { randomUUID } from 'node:crypto';
 import type { ClusterStore, KubeObject } from '../types.js';
 import { applyCreateDefaults, establishedStatus, validateCrd, validateIncoming } from './admission.js';

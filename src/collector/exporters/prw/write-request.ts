@@ -3,7 +3,8 @@
  * TimeSeries{labels=1, samples=2} Label{name=1, value=2} Sample{value=1 double, timestamp=2 int64}.
  * Hand-written rather than through protobufjs because the schema is four tiny messages, and because a series'
  * labels can then be encoded once and reused on every scrape (SeriesEncoder); the request is written straight
- * into one exactly-sized buffer. The tests decode its output with protobufjs and the published schema.
+ * into one exactly-sized buffer. The tests decode its output with protobufjs and the published schema. Over ~400
+ * lines because the size computation and the writer must agree byte for byte; they are kept side by side.
  */
 import { seriesSlotOf, type MetricSample } from '../../model.js';
 

@@ -1,3 +1,8 @@
+/**
+ * The EKS API's state machine for clusters, add-ons, updates and Pod Identity associations. Over ~400 lines because
+ * each method is one EKS operation, kept together as the service model lists them; shapes, validation and add-on
+ * definitions live in their own files (addon-*.ts, cluster-description.ts, configuration.ts, errors.ts).
+ */
 import { randomUUID } from 'node:crypto';
 import type { ClusterAddonHooks, SeedAddon } from '../../types.js';
 import { paginate, type Page } from '../protocols/pagination.js';
