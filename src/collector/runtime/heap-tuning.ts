@@ -4,7 +4,7 @@
  *
  * A collector's garbage is short-lived by design (a scrape is handed on slice by slice and encoded at once), so a
  * young generation of a few MB loses little, where V8's default lets it grow to 32 MB (Node 20, 22) or 64 MB
- * (Node 24) and keep those pages. It is let grow as V8 would until it reaches YOUNG_GENERATION_BYTES, then held
+ * (Node 24) and keep those pages. It is grown to YOUNG_GENERATION_BYTES as the collector starts, then held
  * (--semi-space-growth-factor=1). Held at its start-up size (1–4 MB) instead, objects still in flight were promoted
  * to the old generation: in the remote-write benchmark a third of the collector's CPU went to the garbage collector,
  * and it took some 35% more CPU than with 8 MB, for the same peak RSS. A collector's live data grows slowly (series
@@ -16,7 +16,6 @@
  * heap), and --max-semi-space-size is read only then. A worker's resourceLimits.maxYoungGenerationSizeMb would do,
  * for 10–18 MB more resident memory (a second isolate and Node environment, measured on Node 20 and 24).
  */
-import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -29,18 +28,21 @@ function youngGenerationBytes(): number {
 
 export function tuneHeapForCollector(): void {
   setFlagsFromString('--heap-growing-percent=20');
-  const holdYoungGeneration = (): boolean => {
-    if (youngGenerationBytes() < YOUNG_GENERATION_BYTES) return false;
-    setFlagsFromString('--semi-space-growth-factor=1');
-    return true;
-  };
-  if (holdYoungGeneration()) return;
-  // V8 grows the young generation in a collection, doubling it at most; checked after each (the observer is told
-  // soon after, so it may grow once more in between: it stays under twice the bound)
-  const observer = new PerformanceObserver(() => {
-    if (holdYoungGeneration()) observer.disconnect();
-  });
-  observer.observe({ entryTypes: ['gc'] });
+  growYoungGenerationTo(YOUNG_GENERATION_BYTES);
+  setFlagsFromString('--semi-space-growth-factor=1');
+}
+
+/**
+ * Lets V8 grow its young generation (1 → 2 → 4 → 8 MB on Node 20, 22 and 24) by allocating short-lived objects
+ * until it reaches `bytes`, checked after every small batch, so that the hold that follows lands exactly there.
+ * Waiting for the first scrapes to grow it instead (a `gc` PerformanceObserver) let it overshoot to V8's maximum in
+ * one long synchronous scrape before the observer was told. About 40 ms, once, as the collector starts.
+ */
+function growYoungGenerationTo(bytes: number): void {
+  const batch: object[] = new Array<object>(1024);
+  for (let round = 0; round < 100_000 && youngGenerationBytes() < bytes; round++) {
+    for (let index = 0; index < batch.length; index++) batch[index] = { index };
+  }
 }
 
 /**
