@@ -11,13 +11,12 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { YOUNG_GENERATION_BYTES } from '../../src/collector/runtime/heap-tuning.js';
+import { localServers } from '../helpers/local-http.js';
 
 const ADOT = resolve('bin/adot.js');
 const PROBE = pathToFileURL(resolve('test/fixtures/collector-heap/heap-probe.mjs')).href;
@@ -42,40 +41,27 @@ interface YoungGeneration {
 }
 
 let dir: string;
-const servers: Server[] = [];
+const servers = localServers();
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'adot-heap-'));
 });
 afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    server.close();
-  }
+  servers.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-async function serve(handler: Parameters<typeof createServer>[1]): Promise<string> {
-  const server = createServer(handler);
-  servers.push(server);
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  return `127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
 /** A target whose values move on every scrape, and a remote-write backend that accepts everything. */
 async function configFile(): Promise<{ file: string; scrapes: () => number; firstScrapeAt: () => number }> {
   let scrapes = 0;
   let firstScrapeAt = 0;
-  const target = await serve((_request, response) => {
+  const target = await servers.serve((_request, response) => {
     scrapes += 1;
     if (scrapes === 1) firstScrapeAt = Date.now();
     const lines = ['# TYPE heap_probe_total counter'];
     for (let series = 0; series < SERIES; series++) lines.push(`heap_probe_total{id="${series}"} ${scrapes + series}`);
     response.writeHead(200, { 'content-type': 'text/plain' }).end(`${lines.join('\n')}\n`);
   });
-  const backend = await serve((request, response) => {
-    request.resume();
-    request.on('end', () => response.writeHead(204).end());
-  });
+  const backend = (await servers.sink()).address;
   const file = join(dir, 'otel.yaml');
   await writeFile(
     file,

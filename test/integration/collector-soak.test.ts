@@ -12,11 +12,10 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { localServers } from '../helpers/local-http.js';
 
 const ADOT = resolve('bin/adot.js');
 /**
@@ -27,37 +26,14 @@ const ADOT = resolve('bin/adot.js');
 const BOUND_MIB = { failing: 140, churn: 224, 'long-line': 120 } as const;
 
 let dir: string;
-const servers: Server[] = [];
+const servers = localServers();
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'adot-soak-'));
 });
 afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    server.close();
-  }
+  servers.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-async function serve(handler: RequestListener): Promise<string> {
-  const server = createServer(handler);
-  servers.push(server);
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  return `127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-/** A remote-write backend that accepts everything and keeps nothing. */
-async function sink(): Promise<{ address: string; writes: () => number }> {
-  let writes = 0;
-  const address = await serve((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      writes += 1;
-      response.writeHead(204).end();
-    });
-  });
-  return { address, writes: () => writes };
-}
 
 function statusField(pid: number, field: string): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8')
@@ -76,7 +52,7 @@ async function soak(
   scrape: { interval: string; limits?: string },
   seconds: number,
 ): Promise<{ peakMib: number; finalMib: number; stderr: string; ownMetrics: string }> {
-  const backend = await sink();
+  const backend = await servers.sink();
   const file = join(dir, `${name}.yaml`);
   await writeFile(
     file,
@@ -128,7 +104,7 @@ async function soak(
 describe.runIf(process.platform === 'linux')('collector soak: hostile scrape targets, bounded memory', () => {
   it('a target whose scrapes fail with 50,000 new series each: nothing of them is kept', async () => {
     let scrapes = 0;
-    const target = await serve((_request, response) => {
+    const target = await servers.serve((_request, response) => {
       const scrape = scrapes++;
       // even scrapes: 50,000 series over a sample_limit of 60,000 with the 10,000 more; odd: a malformed last line
       const count = scrape % 2 === 0 ? 60_001 : 50_000;
@@ -157,7 +133,7 @@ describe.runIf(process.platform === 'linux')('collector soak: hostile scrape tar
 
   it('a target with 100,000 new series in every scrape: the previous scrape’s series are released', async () => {
     let scrapes = 0;
-    const target = await serve((_request, response) => {
+    const target = await servers.serve((_request, response) => {
       const scrape = scrapes++;
       const lines = ['# TYPE soak_churn gauge'];
       for (let series = 0; series < 100_000; series++) lines.push(`soak_churn{id="${scrape}-${series}"} ${series}`);
@@ -173,7 +149,7 @@ describe.runIf(process.platform === 'linux')('collector soak: hostile scrape tar
     let written = 0;
     let scrapes = 0;
     const piece = Buffer.alloc(1024 * 1024, 'a');
-    const target = await serve((_request, response) => {
+    const target = await servers.serve((_request, response) => {
       scrapes += 1;
       response.writeHead(200, { 'content-type': 'text/plain' });
       response.write('soak_long_line{label="');
