@@ -4,6 +4,7 @@
  * which refuses CreateAddon/UpdateAddon with them, and by adot, which checks the values it is about to send and the
  * values an add-on has (doctor's addon.configuration).
  */
+import { createRequire } from 'node:module';
 import type * as Ajv2019Module from 'ajv/dist/2019.js';
 import type { ValidateFunction } from 'ajv/dist/2019.js';
 import { parse as parseYaml } from 'yaml';
@@ -59,6 +60,5 @@ function compiled(schema: string): ValidateFunction {
  * run by every doctor (~10 ms of CPU on Node 20; loaded on demand it costs ~5 ms, when needed).
  */
 function loadAjv(): typeof Ajv2019Module {
-  const requireHere = process.getBuiltinModule('node:module').createRequire(import.meta.url);
-  return requireHere('ajv/dist/2019.js') as typeof Ajv2019Module;
+  return createRequire(import.meta.url)('ajv/dist/2019.js') as typeof Ajv2019Module;
 }
