@@ -1,6 +1,6 @@
 import { delimiter } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_TIMEOUT_MS } from '../app/install/deps.js';
+import { DEFAULT_TIMEOUT_MS } from '../core/defaults.js';
 import type { OutputFormat } from '../ports.js';
 import { formatDuration, parseDuration } from '../core/duration.js';
 

@@ -13,6 +13,3 @@ export interface OperationDeps {
   /** Ctrl-C (src/cli/main.ts owns SIGINT/SIGTERM and aborts it) */
   signal?: AbortSignal | undefined;
 }
-
-// kept for src/cli/program.ts, which imports the default from here
-export { DEFAULT_TIMEOUT_MS } from '../../core/defaults.js';
