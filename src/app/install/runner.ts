@@ -77,6 +77,12 @@ export async function planSteps(definitions: readonly StepDefinition[], deps: Ru
       entries.push({ definition, planned: await definition.plan() });
     }
   } catch (error) {
+    // after Ctrl-C, whatever the call in flight threw (an aborted request, a 5xx its retry gave up on) is the
+    // interruption
+    if (deps.signal?.aborted === true && !(isAdotError(error) && error.kind === 'interrupted')) {
+      spinner.fail('Interrupted while observing');
+      throw interrupted('Interrupted while observing: nothing was changed', { cause: error });
+    }
     spinner.fail('Could not observe the current state');
     throw error;
   }
