@@ -1,6 +1,9 @@
 // The CLI bundle that bin/adot.js runs (`npm run build` makes it after tsc): src/cli/main.ts and everything it
 // imports, tree-shaken, in ESM chunks split at each dynamic import() so that a command loads only its own code.
 // Loading one file per chunk instead of ~1,400 modules is most of adot's start-up time (README: Benchmarks).
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { defineConfig } from 'rolldown';
 
 const OUT_DIR = 'dist/bundle';
@@ -66,6 +69,18 @@ const lazyCommanderChildProcess = {
   },
 };
 
+/**
+ * Writes dist/bundle/help-pages.json once the bundle is on disk: every help page, rendered by the bundle's own run()
+ * (src/cli/help-pages.ts), for bin/adot.js to print without loading the bundle.
+ */
+const helpPagesFile = {
+  name: 'adot-help-pages',
+  async writeBundle() {
+    const { helpPages } = await import(pathToFileURL(resolve(OUT_DIR, 'main.js')).href);
+    writeFileSync(join(OUT_DIR, 'help-pages.json'), `${JSON.stringify(await helpPages())}\n`);
+  },
+};
+
 export default defineConfig({
   input: { main: 'src/cli/main.ts' },
   platform: 'node',
@@ -80,7 +95,7 @@ export default defineConfig({
     // anything when imported, so the ones adot does not use are dropped
     moduleSideEffects: (id) => !/[\\/]node_modules[\\/]@kubernetes[\\/]client-node[\\/]/.test(id),
   },
-  plugins: [chunkManifest, lazyCommanderChildProcess],
+  plugins: [chunkManifest, lazyCommanderChildProcess, helpPagesFile],
   // main.js may carry more than run(): the CLI chunk and rolldown's runtime go into it, one file for Node to load
   preserveEntrySignatures: 'allow-extension',
   output: {

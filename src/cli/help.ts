@@ -2,6 +2,9 @@ import type { Command } from 'commander';
 import { usageError } from '../core/errors.js';
 import type { OutputFormat } from '../ports.js';
 
+/** the columns every help page is formatted for (src/cli/root.ts) */
+export const HELP_WIDTH = 80;
+
 /** One line of a command's Examples section: what it does, then the command. */
 export interface Example {
   what: string;

@@ -9,6 +9,7 @@ import { resolveColorLevel } from '../ui/color.js';
 import { asInvoked, invocationName } from '../ui/invocation.js';
 import type { InStream, OutStream } from '../ui/streams.js';
 import { addSetKeysHelp, assertHelpTopicExists, commandAskedForHelp } from './help.js';
+import { helpCommandLines, renderHelpPages, type HelpPages } from './help-pages.js';
 import { createRootCommand } from './root.js';
 
 export interface CliDeps {
@@ -33,8 +34,8 @@ export interface CliDeps {
  * ("internal error", stack only under -v). Never calls process.exit.
  */
 export async function run(argv: string[], deps: Partial<CliDeps> = {}): Promise<ExitStatus> {
-  const stdout = deps.stdout ?? process.stdout;
-  const stderr = deps.stderr ?? process.stderr;
+  const stdout = deps.stdout ?? quietOnClosedPipe(process.stdout);
+  const stderr = deps.stderr ?? quietOnClosedPipe(process.stderr);
   const env = deps.env ?? process.env;
   if (deps.env === undefined) quietSdkNodeVersionWarning();
   const cwd = deps.cwd ?? process.cwd();
@@ -93,6 +94,52 @@ export async function run(argv: string[], deps: Partial<CliDeps> = {}): Promise<
     detach();
   }
   return status;
+}
+
+/**
+ * Every help page, rendered by run() itself: the build writes them to dist/bundle/help-pages.json for bin/adot.js
+ * (src/cli/help-pages.ts says why).
+ */
+export async function helpPages(): Promise<HelpPages> {
+  const { Readable, Writable } = await import('node:stream');
+  const sink = (chunks: string[]) =>
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk.toString());
+        done();
+      },
+    });
+  const render = async (argv: string[]) => {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const status = await run(argv, {
+      stdout: sink(stdout),
+      stderr: sink(stderr),
+      env: {},
+      cwd: '/',
+      signal: new AbortController().signal,
+      system: () => Promise.reject(new Error('a help page runs no command')),
+    });
+    return { status, stdout: stdout.join(''), stderr: stderr.join('') };
+  };
+  const program = createRootCommand({
+    version: packageVersion(),
+    io: {
+      stdin: Readable.from([]),
+      stdout: sink([]),
+      stderr: sink([]),
+      env: {},
+      cwd: '/',
+      signal: new AbortController().signal,
+    },
+    makeSystem: () => Promise.reject(new Error('a help page runs no command')),
+    entryScript: '',
+    nodePath: '',
+    ownsProcess: false,
+    onStatus: () => undefined,
+    onSystem: () => undefined,
+  });
+  return renderHelpPages(packageVersion(), helpCommandLines(program), render);
 }
 
 interface ReportContext {
@@ -176,6 +223,17 @@ function requestedFormat(argv: string[]): string | undefined {
  */
 function quietSdkNodeVersionWarning(): void {
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+}
+
+/**
+ * A reader that went away (`adot install --help | head -1`) ends the output, not the run with a stack trace: Node
+ * emits EPIPE as an 'error' event on the stream, which crashes the process when nothing listens.
+ */
+function quietOnClosedPipe<Stream extends NodeJS.WritableStream>(stream: Stream): Stream {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+  return stream;
 }
 
 function follow(signal: AbortSignal, controller: AbortController): () => void {

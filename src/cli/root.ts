@@ -3,6 +3,7 @@ import type { ExitStatus } from '../core/errors.js';
 import { usageError } from '../core/errors.js';
 import type { System, SystemIo, SystemOptions } from '../system.js';
 import { COMMANDS } from './commands/index.js';
+import { HELP_WIDTH } from './help.js';
 import type { CommandContext } from './context.js';
 import { addGlobalOptions, resolveGlobalOptions } from './program.js';
 
@@ -32,6 +33,12 @@ export function createRootCommand(options: RootOptions): Command {
       writeErr: (text) => void io.stderr.write(text),
       // run() prints usage errors itself (text or JSON), with a hint
       outputError: () => undefined,
+      // help is formatted for HELP_WIDTH columns wherever it is printed (like git's and kubectl's), not for the
+      // terminal's width: the same text in a terminal, a pipe and the docs, and bin/adot.js can print it ready-made
+      getOutHelpWidth: () => HELP_WIDTH,
+      getErrHelpWidth: () => HELP_WIDTH,
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
     })
     .showSuggestionAfterError(true)
     // subcommands inherit these (commander copies them in .command()): help of `adot install` lists the global
