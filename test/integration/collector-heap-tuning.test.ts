@@ -115,6 +115,25 @@ async function probe(args: (file: string) => string[]): Promise<YoungGeneration>
 
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
+const QUIET_SPELL = resolve('test/fixtures/collector-heap/quiet-spell.mjs');
+
+interface QuietSpell {
+  version: string;
+  grown: number;
+  afterCollection: number;
+  later: number;
+}
+
+/** The young generation across a quiet spell and a full collection (the fixture says how), tuned or only held. */
+async function quietSpell(mode: 'tuned' | 'held'): Promise<QuietSpell> {
+  const child = spawn(process.execPath, [QUIET_SPELL, DIST, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  const code = await new Promise<number | null>((done) => child.once('exit', done));
+  expect(code, stdout).toBe(0);
+  return JSON.parse(stdout) as QuietSpell;
+}
+
 describe('collector heap tuning, on the Node running the tests', () => {
   it('the load grows the young generation of a process that does not tune the heap (the control)', async () => {
     const untuned = await probe((file) => [UNTUNED, DIST, file]);
@@ -135,4 +154,17 @@ describe('collector heap tuning, on the Node running the tests', () => {
     expect(tuned.version).toBe(process.version);
     expect(tuned.max).toBeLessThanOrEqual(HELD_AT_MOST);
   }, 60_000);
+
+  it('grows the young generation back when V8 shrinks it after a quiet spell (Node 24 does), and no further', async () => {
+    const held = await quietSpell('held');
+    const tuned = await quietSpell('tuned');
+    console.log(
+      `${tuned.version}: held only, new space ${mib(held.grown)} -> ${mib(held.afterCollection)} after a quiet spell and ` +
+        `a full collection; tuned ${mib(tuned.grown)} -> ${mib(tuned.afterCollection)} -> ${mib(tuned.later)}`,
+    );
+    expect(tuned.version).toBe(process.version);
+    expect(tuned.grown).toBe(YOUNG_GENERATION_BYTES);
+    expect(tuned.later).toBeGreaterThanOrEqual(YOUNG_GENERATION_BYTES);
+    expect(tuned.later).toBeLessThanOrEqual(HELD_AT_MOST);
+  }, 30_000);
 });
