@@ -129,6 +129,8 @@ async function runAt(rate, dir) {
     AWS_ENDPOINT_URL: server.url,
     AWS_ACCESS_KEY_ID: SANDBOX_ACCESS_KEY_ID,
     AWS_SECRET_ACCESS_KEY: SANDBOX_SECRET_ACCESS_KEY,
+    // as adot's run() sets it (src/cli/main.ts): this runner loads the collector runtime without the CLI
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
   const offered = await offer(rate, collector.ready.receivers.awsxray);
   // let the last batches drain, then shut down gracefully (which flushes)
