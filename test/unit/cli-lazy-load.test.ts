@@ -63,12 +63,13 @@ function packagesLoaded(urls: string[]): string[] {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('lazy loading', () => {
+  // with --no-color, help lines have no page rendered ahead (below): these run the bundle's command tree
   it.each([
-    ['--help'],
+    ['--help', '--no-color'],
     ['--version', '--no-color'],
-    ['versions', '--help'],
-    ['help', 'doctor'],
-    ['completion', '--help'],
+    ['versions', '--help', '--no-color'],
+    ['help', 'doctor', '--no-color'],
+    ['completion', '--help', '--no-color'],
   ])('adot %s runs from the bundle and loads neither the AWS SDK, @kubernetes/client-node, yaml nor ora', (...args) => {
     const urls = importsOf(args);
     expect(urls).toContain(new URL('../../dist/bundle/main.js', import.meta.url).href);
@@ -93,6 +94,19 @@ describe('lazy loading', () => {
       stderr: '',
     });
   });
+
+  it.each([['--help'], ['help', 'doctor'], ['install', '-h'], ['sandbox', 'start', '--help']])(
+    'adot %s prints its page rendered at build time and loads nothing but bin/adot.js',
+    (...args) => {
+      const files = importsOf(args)
+        .filter((url) => url.startsWith('file:'))
+        .map((url) => fileURLToPath(url));
+      expect(files).toEqual([bin]);
+      const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+      expect(result).toMatchObject({ status: 0, stderr: '' });
+      expect(result.stdout).toMatch(/^Usage: adot /);
+    },
+  );
 
   it('the same probe does see the SDK when a command uses it (the probe works)', () => {
     const packages = packagesLoaded(importsOf(['versions', '--sandbox', '-o', 'json']));
