@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runInTerminal } from '../helpers/terminal.js';
+import { answerInTerminal, runInTerminal } from '../helpers/terminal.js';
 
 /**
  * Ctrl-C typed in a real pseudo-terminal, as a person does: at a prompt, during a change, during a wait with a
@@ -35,11 +35,15 @@ describe('Ctrl-C in a terminal', { timeout: 120_000 }, () => {
   });
 
   it('under throttling and 5xx answers (flaky-api): exit 130', async () => {
-    const run = await runInTerminal(`${adot} install --sandbox --sandbox-scenario flaky-api --target xray --yes`, {
-      cwd: root,
-      typeCtrlCAfter: 'EKS add-on adot on demo',
-      timeoutMs: 110_000,
-    });
+    // 30% of the calls fail there, and the SDK's 5 attempts leave about one call in 400 failed for good, so a run can
+    // end with its coded error before Ctrl-C is typed: such a run says nothing of interrupts, and is run again
+    const command = `${adot} install --sandbox --sandbox-scenario flaky-api --target xray --yes`;
+    const answers = [{ after: 'EKS add-on adot on demo', keys: '\x03' }];
+    let run = await answerInTerminal(command, { cwd: root, answers, timeoutMs: 110_000 });
+    for (let retry = 0; retry < 3 && run.unanswered.length > 0; retry++) {
+      run = await answerInTerminal(command, { cwd: root, answers, timeoutMs: 110_000 });
+    }
+    expect(run.unanswered, run.screen).toEqual([]);
     expect(run.screen).toMatch(/Interrupted/);
     expect(run.code, run.screen).toBe(130);
   });
