@@ -310,6 +310,7 @@ describe('adot install against the sandbox', () => {
     ['missing target when not interactive', [], /--target/],
     ['missing AMP workspace when not interactive', ['--target', 'amp'], /--amp-remote-write-url/],
     ['an invalid add-on version', ['--target', 'xray', '--addon-version', 'newest'], /addon-version/],
+    ['an unknown identity mode', ['--target', 'xray', '--identity', 'oidc'], /--identity: "oidc" is not one of/],
   ];
   it('bad input exits 2 with a message and a hint, and changes nothing', async () => {
     const { cli, sandbox } = await start(fastSeed('fresh'));
@@ -323,6 +324,23 @@ describe('adot install against the sandbox', () => {
     expect(dump(sandbox)).toBe(before);
     expect(sandbox.awsRequests().filter((r) => !/^(Describe|List|Get)/.test(r.operation))).toEqual([]);
   });
+
+  it.each([
+    ['blog-2022', /EKS Pod Identity needs ADOT add-on v0\.94\.1-eksbuild\.1 or later; the chosen version is v0\.45\.0/],
+    ['fargate-only', /EKS Pod Identity is not available for pods on AWS Fargate/],
+  ])(
+    '--identity pod-identity where it cannot work (%s) exits 2 with a hint, and changes nothing',
+    async (name, message) => {
+      const { cli, sandbox } = await start(fastSeed(name));
+      const before = await settled(sandbox);
+      const run = await cli(['install', '--target', 'xray', '--identity', 'pod-identity', '--yes']);
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr).toMatch(/hint: .*--identity irsa/);
+      expect(dump(sandbox)).toBe(before);
+      expect(sandbox.awsRequests().filter((r) => !/^(Describe|List|Get)/.test(r.operation))).toEqual([]);
+    },
+  );
 
   it('a missing cluster when not interactive names --cluster and ADOT_CLUSTER', async () => {
     const { env } = await start(fastSeed('fresh'));

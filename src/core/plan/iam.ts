@@ -54,22 +54,24 @@ export function decideRole(existing: RoleInfo | undefined, trust: RoleTrust): Ro
       trust.mode === 'irsa' ? buildTrustPolicy(trust.irsa) : buildPodIdentityTrustPolicy(trust.podIdentity);
     return { kind: 'create', trustPolicy };
   }
-  let current: unknown = existing.assumeRolePolicyDocument;
+  // the asked mode's statement first, then the other mode's one removed: a switch converges in one run even when
+  // that statement was the document's only one (a document is never left without a statement)
+  const reconciled =
+    trust.mode === 'irsa'
+      ? reconcileTrustPolicy(existing.assumeRolePolicyDocument, trust.irsa)
+      : reconcilePodIdentityTrust(existing.assumeRolePolicyDocument, trust.podIdentity, trust.roleArn);
+  let document: PolicyDocument = reconciled.document;
   let removed = false;
   const stale = otherModeStatement(trust);
-  const statements = statementsOf(current);
+  const statements = statementsOf(document);
   if (stale !== undefined && statements !== undefined) {
     const kept = statements.filter((statement) => JSON.stringify(statement) !== JSON.stringify(stale));
     if (kept.length < statements.length && kept.length > 0) {
       removed = true;
-      current = { Version: '2012-10-17', Statement: kept };
+      document = { Version: '2012-10-17', Statement: kept };
     }
   }
-  const { document, changed } =
-    trust.mode === 'irsa'
-      ? reconcileTrustPolicy(current, trust.irsa)
-      : reconcilePodIdentityTrust(current, trust.podIdentity, trust.roleArn);
-  return changed || removed ? { kind: 'update', trustPolicy: document } : { kind: 'none' };
+  return reconciled.changed || removed ? { kind: 'update', trustPolicy: document } : { kind: 'none' };
 }
 
 /**
