@@ -68,6 +68,8 @@ export interface AddonInfo {
   modifiedAt: Date | undefined;
   /** ARNs of the Pod Identity associations the add-on owns */
   podIdentityAssociations: string[];
+  /** the add-on's tags (adot tags what it creates: MANAGED_BY_TAG) */
+  tags?: Record<string, string>;
 }
 
 export interface AddonPodIdentityAssociation {
@@ -83,6 +85,7 @@ export interface CreateAddonInput {
   resolveConflicts?: 'NONE' | 'OVERWRITE';
   configurationValues?: string;
   podIdentityAssociations?: AddonPodIdentityAssociation[];
+  tags?: Record<string, string>;
 }
 
 export interface UpdateAddonInput {

@@ -10,7 +10,7 @@ import { ADDON_NAME, DEFAULT_TIMEOUT_MS } from '../core/defaults.js';
 import type { OperationDeps } from './install/deps.js';
 import { reportFailure } from './install/failure-report.js';
 import { skippedStep } from './install/install-steps.js';
-import { podIdentityAssociationRemovalStep } from './install/identity-steps.js';
+import { podIdentityAgentRemovalStep, podIdentityAssociationRemovalStep } from './install/identity-steps.js';
 import { collectorDeleteStep } from './install/collector-step.js';
 import { deleteObjectStep } from './install/kube-steps.js';
 import { planText, reviewText } from './install/report.js';
@@ -124,9 +124,9 @@ function roleSteps(deps: OperationDeps, roleName: string): StepDefinition[] {
 
 /**
  * `adot uninstall`: the reverse of install — the collector, the Pod Identity association adot made, the service
- * account and Prometheus RBAC, the add-on (waiting until it is gone), the add-on RBAC, and with --delete-role the
- * role and its policies. The namespace, the OIDC provider and the pod identity agent add-on stay (other workloads
- * and roles may use them). Every step is idempotent.
+ * account and Prometheus RBAC, the add-on (waiting until it is gone), the pod identity agent add-on when adot created
+ * it and nothing else uses it, the add-on RBAC, and with --delete-role the role and its policies. The namespace and
+ * the OIDC provider stay (other workloads and roles may use them). Every step is idempotent.
  */
 export async function uninstall(deps: OperationDeps, options: UninstallOptions): Promise<OperationResult> {
   if (options.cluster === undefined) throw missingValue('--cluster', 'The EKS cluster', 'ADOT_CLUSTER');
@@ -159,6 +159,14 @@ export async function uninstall(deps: OperationDeps, options: UninstallOptions):
     }),
     ...deletions(prometheusRbacObjects(['amp'], values)),
     addonDeleteStep(deps, clusterName, deadline, options.signal),
+    podIdentityAgentRemovalStep(deps, {
+      clusterName,
+      namespace: options.namespace,
+      serviceAccount: options.serviceAccount,
+      ownAddonName: ADDON_NAME,
+      deadline,
+      signal: options.signal,
+    }),
     ...deletions(addonRbacObjects()),
     ...(options.deleteRole
       ? roleSteps(deps, options.roleName)

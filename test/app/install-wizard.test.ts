@@ -190,7 +190,7 @@ describe('adot uninstall at a terminal', () => {
     ]);
     expect(run.stderr).toMatch(/adot uninstall will make \d+ changes on demo:\n[\s\S]*delete +EKS add-on adot on demo/);
     expect(run.stdout.trim()).toMatch(/^ADOT uninstalled from demo \(\d+ changes\)\.$/);
-    // the pod identity agent stays: other workloads may use it
-    expect(sandbox.eks.listAddons(sandbox.defaultCluster, {}).addons).toEqual(['eks-pod-identity-agent']);
+    // install created the pod identity agent and nothing else uses it: uninstall removed it
+    expect(sandbox.eks.listAddons(sandbox.defaultCluster, {}).addons).toEqual([]);
   });
 });

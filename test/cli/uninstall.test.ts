@@ -35,6 +35,7 @@ describe('adot uninstall against the sandbox', () => {
       'pod-identity.association': 'delete',
       'service-account': 'delete',
       addon: 'delete',
+      'pod-identity.agent-addon': 'delete',
       'iam.role': 'skipped',
     });
     const store = sandbox.store(sandbox.defaultCluster);
@@ -43,14 +44,46 @@ describe('adot uninstall against the sandbox', () => {
     );
     expect(store.get('rbac.authorization.k8s.io/v1', 'ClusterRole', 'otel-prometheus-role')).toBeUndefined();
     expect(store.get('rbac.authorization.k8s.io/v1', 'ClusterRole', 'eks:addon-manager-otel')).toBeUndefined();
-    // the pod identity agent stays: other workloads may use it
-    expect(sandbox.eks.listAddons(sandbox.defaultCluster, {}).addons).toEqual(['eks-pod-identity-agent']);
+    // install created the pod identity agent and nothing else uses it: it goes too
+    expect(sandbox.eks.listAddons(sandbox.defaultCluster, {}).addons).toEqual([]);
     expect(sandbox.eks.listPodIdentityAssociations(sandbox.defaultCluster, {}).associations).toEqual([]);
     expect(attachedPolicies(sandbox, ROLE)).toEqual([CLOUDWATCH, XRAY].sort());
 
     const again = await cli(['uninstall', '--yes', '-o', 'json']);
     expect(again.code, again.stderr).toBe(0);
     expect(planOutput(again).steps.filter((s) => s.action !== 'none' && s.action !== 'skipped')).toEqual([]);
+  });
+
+  it('keeps a pod identity agent adot did not create, or one that another association uses, and says why', async () => {
+    const ready = await start(fastSeed('pod-identity-ready'));
+    expect((await ready.cli(['install', '--target', 'xray', '--identity', 'pod-identity', '-o', 'json'])).code).toBe(0);
+    const kept = await ready.cli(['uninstall', '--yes', '-o', 'json']);
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(planOutput(kept).steps.find((s) => s.id === 'pod-identity.agent-addon')).toMatchObject({
+      action: 'skipped',
+      detail: 'kept: adot did not create it',
+    });
+    expect(ready.sandbox.eks.listAddons(ready.sandbox.defaultCluster, {}).addons).toEqual(['eks-pod-identity-agent']);
+
+    const { cli, sandbox } = await start(fastSeed('fresh'));
+    expect((await cli(['install', '--target', 'xray', '--identity', 'pod-identity', '-o', 'json'])).code).toBe(0);
+    const role = sandbox.eks.listPodIdentityAssociations(sandbox.defaultCluster, {}).associations[0];
+    const ownRole = sandbox.eks.describePodIdentityAssociation(
+      sandbox.defaultCluster,
+      role?.associationId ?? '',
+    ).roleArn;
+    sandbox.eks.createPodIdentityAssociation(sandbox.defaultCluster, {
+      namespace: 'shop',
+      serviceAccount: 'checkout',
+      roleArn: ownRole,
+    });
+    const used = await cli(['uninstall', '--yes', '-o', 'json']);
+    expect(used.code, used.stderr).toBe(0);
+    expect(planOutput(used).steps.find((s) => s.id === 'pod-identity.agent-addon')).toMatchObject({
+      action: 'skipped',
+      detail: expect.stringMatching(/^kept: 1 other Pod Identity association uses it \(shop\/checkout/),
+    });
+    expect(sandbox.eks.listAddons(sandbox.defaultCluster, {}).addons).toEqual(['eks-pod-identity-agent']);
   });
 
   it('--delete-role detaches our policies and deletes the role, but refuses a role with foreign policies', async () => {

@@ -337,6 +337,7 @@ function toAddonInfo(addon: Addon, addonName: string): AddonInfo {
     createdAt: addon.createdAt,
     modifiedAt: addon.modifiedAt,
     podIdentityAssociations: addon.podIdentityAssociations ?? [],
+    tags: addon.tags ?? {},
   };
 }
 

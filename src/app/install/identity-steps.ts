@@ -55,12 +55,75 @@ export function podIdentityAgentAddonStep(
           clusterName,
           addonName: POD_IDENTITY_AGENT_ADDON,
           ...(input.version === undefined ? {} : { addonVersion: input.version }),
+          // uninstall removes the agent only when adot created it (and nothing else uses it)
+          tags: { ...MANAGED_BY_TAG },
         });
       } catch (error) {
         // created meanwhile (a second terminal, an interrupted run): converge on it
         if ((await deps.eks.describeAddon(clusterName, POD_IDENTITY_AGENT_ADDON)) === undefined) throw error;
       }
       return {};
+    },
+  };
+}
+
+/**
+ * uninstall's step for the agent add-on: deleted (and waited for until gone) when adot created it (its tag) and no
+ * Pod Identity association outside adot's own uses it; otherwise kept, saying why. adot's association and those its
+ * add-on owns are deleted by the steps before this one.
+ */
+export function podIdentityAgentRemovalStep(
+  deps: OperationDeps,
+  input: {
+    clusterName: string;
+    namespace: string;
+    serviceAccount: string;
+    ownAddonName: string;
+    deadline: number;
+    signal?: AbortSignal | undefined;
+  },
+): StepDefinition {
+  const { clusterName } = input;
+  const ownedByAdotsAddon = (association: PodIdentityAssociationInfo) =>
+    association.ownerArn?.includes(`:addon/${clusterName}/${input.ownAddonName}/`) === true;
+  const ownAssociation = (association: PodIdentityAssociationInfo) =>
+    isOurAssociation(association) &&
+    association.namespace === input.namespace &&
+    association.serviceAccount === input.serviceAccount;
+  return {
+    id: 'pod-identity.agent-addon',
+    resource: `EKS add-on ${POD_IDENTITY_AGENT_ADDON} on ${clusterName}`,
+    async plan() {
+      const addon = await deps.eks.describeAddon(clusterName, POD_IDENTITY_AGENT_ADDON);
+      if (addon === undefined) return { action: 'none', detail: 'absent' };
+      if (addon.tags?.[MANAGED_BY_LABEL] !== MANAGED_BY_ADOT) {
+        return { action: 'skipped', detail: 'kept: adot did not create it' };
+      }
+      const others = (await deps.eks.listPodIdentityAssociations(clusterName)).filter(
+        (association) => !ownAssociation(association) && !ownedByAdotsAddon(association),
+      );
+      if (others.length > 0) {
+        const count = `${others.length} other Pod Identity association${others.length === 1 ? '' : 's'}`;
+        return {
+          action: 'skipped',
+          detail: `kept: ${count} ${others.length === 1 ? 'uses' : 'use'} it (${others[0]?.namespace}/${others[0]?.serviceAccount} …)`,
+        };
+      }
+      if (addon.status === 'DELETING') return { action: 'none', detail: 'already DELETING: waiting until gone' };
+      return { action: 'delete', detail: `${addon.addonVersion} (adot created it; nothing else uses it)` };
+    },
+    alwaysApply: true,
+    async apply(planned) {
+      if (planned.action === 'skipped' || planned.detail === 'absent') return {};
+      if (planned.action === 'delete') await deps.eks.deleteAddon(clusterName, POD_IDENTITY_AGENT_ADDON);
+      const result = await waitForAddon(deps.eks, deps.clock, {
+        clusterName,
+        addonName: POD_IDENTITY_AGENT_ADDON,
+        until: 'deleted',
+        deadline: input.deadline,
+        signal: input.signal,
+      });
+      return { detail: `${planned.detail}, gone after ${formatElapsed(result.elapsedMs)}` };
     },
   };
 }
