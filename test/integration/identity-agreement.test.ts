@@ -4,7 +4,7 @@
  * request log, or the collector's own log when it has no credentials at all), and on every correct setup doctor
  * passes and the segment arrives. Each row is one fresh sandbox of an installed scenario, changed with real clients
  * (the AWS SDK, kubectl), judged by `adot doctor -o json`, and sent one X-Ray segment through the collector's UDP
- * listener.
+ * listener; the `aws` CLI then reads from the sandbox's X-Ray whether it was stored.
  */
 import {
   AttachRolePolicyCommand,
@@ -41,6 +41,7 @@ import {
   type Refusal,
 } from '../helpers/identity-world.js';
 import { eventually } from '../helpers/eventually.js';
+import { runAwsCli } from '../helpers/aws-cli.js';
 
 const ACCOUNT = '123456789012';
 const XRAY_POLICY = 'arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess';
@@ -356,5 +357,10 @@ describe('identity: doctor and the data path agree, row by row', () => {
     } else {
       await refused(world, traceId, row.refusal);
     }
+    // a client no one here wrote reads the same outcome from the sandbox's X-Ray
+    const traces = await runAwsCli(world.sandbox.awsEndpoint, ['xray', 'batch-get-traces', '--trace-ids', traceId]);
+    expect(traces.code, traces.stderr).toBe(0);
+    const stored = (JSON.parse(traces.stdout) as { Traces: { Id: string }[] }).Traces.map((trace) => trace.Id);
+    expect(stored).toEqual(row.refusal === undefined ? [traceId] : []);
   });
 });
