@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   exportersInUse,
+  MAX_COMPONENTS,
   parseCollectorConfig,
   pipelineComponents,
   receiverPorts,
@@ -112,6 +113,19 @@ describe('parseCollectorConfig', () => {
     expect(parseCollectorConfig(`# ${'x'.repeat(5 * 1024 * 1024)}\n`).problems[0]?.message).toMatch(
       /at most \d+ are read/,
     );
+  });
+
+  test('more components than MAX_COMPONENTS is one problem, not a long validation', () => {
+    const receivers = Array.from({ length: MAX_COMPONENTS + 1 }, (_, index) => `  otlp/r${index}: {}`);
+    const text = `receivers:\n${receivers.join('\n')}\nexporters:\n  debug: {}\nservice:\n  pipelines: {}\n`;
+    const result = parseCollectorConfig(text);
+    expect(result.config).toBeUndefined();
+    expect(result.problems).toEqual([
+      expect.objectContaining({
+        message: `the configuration defines ${MAX_COMPONENTS + 2} components; at most ${MAX_COMPONENTS} are read`,
+      }),
+    ]);
+    expect(parseCollectorConfig(text.replace(/^ {2}otlp\/r[0-2]: \{\}\n/gm, '')).config).toBeDefined();
   });
 
   test('shape errors: not a mapping, unknown keys, missing service, pipeline lists', () => {

@@ -133,13 +133,16 @@ export function runtimeProblems(config: CollectorConfig, env: Record<string, str
       }
     }
   }
+  // each pipeline's receivers as a set: a lookup per (receiver, pipeline) stays linear in the configuration's size
+  const pipelineReceivers = Object.entries(config.service.pipelines).map(
+    ([name, pipeline]) => [name.split('/')[0] as Signal, new Set(pipeline.receivers)] as const,
+  );
   for (const id of new Set(Object.values(config.service.pipelines).flatMap((pipeline) => pipeline.receivers))) {
     const factory = receiverFactories[componentType(id)];
     if (factory === undefined || !Object.hasOwn(config.receivers, id)) continue;
     const consumers: SignalConsumers = {};
-    for (const [name, pipeline] of Object.entries(config.service.pipelines)) {
-      const signal = name.split('/')[0] as Signal;
-      if (pipeline.receivers.includes(id) && factory.signals.includes(signal)) consumers[signal] = nowhere;
+    for (const [signal, receivers] of pipelineReceivers) {
+      if (receivers.has(id) && factory.signals.includes(signal)) consumers[signal] = nowhere;
     }
     const path = `receivers.${id}`;
     attempt(path, () => factory.create(context('receivers', id), new Settings(config.receivers[id], path), consumers));

@@ -152,12 +152,16 @@ export function buildGraph(options: GraphOptions): Graph {
 
   const receivers = new Map<string, ReceiverInstance>();
   const receiverIds = [...new Set(Object.values(config.service.pipelines).flatMap((pipeline) => pipeline.receivers))];
+  // each pipeline's receivers as a set: a lookup per (receiver, pipeline) stays linear in the configuration's size
+  const pipelineReceivers = new Map(
+    Object.entries(config.service.pipelines).map(([name, pipeline]) => [name, new Set(pipeline.receivers)]),
+  );
   for (const id of receiverIds) {
     const factory = receiverFactories[componentType(id)];
     const consumers: SignalConsumers = {};
     const bySignal = new Map<Signal, Consumer<unknown>[]>();
-    for (const [name, pipeline] of Object.entries(config.service.pipelines)) {
-      if (!pipeline.receivers.includes(id)) continue;
+    for (const [name] of Object.entries(config.service.pipelines)) {
+      if (pipelineReceivers.get(name)?.has(id) !== true) continue;
       const signal = signalOf(name);
       if (factory === undefined || !factory.signals.includes(signal)) {
         throw unsupported(

@@ -6,6 +6,13 @@ import { isRecord, type CollectorConfig, type ConfigProblem } from './types.js';
 /** 4 MiB: far above any real configuration, far below what would take long to parse */
 const MAX_CONFIG_CHARS = 4 * 1024 * 1024;
 
+/**
+ * Components (receivers, processors, exporters, extensions, connectors) read at most: adot's own bound, as the
+ * collector publishes none. Real configurations have tens; with it, checking the largest readable one stays well
+ * under a second, so Ctrl-C is never held up behind a validation.
+ */
+export const MAX_COMPONENTS = 5_000;
+
 const topLevelKeys = ['receivers', 'processors', 'exporters', 'extensions', 'connectors', 'service'];
 
 /**
@@ -130,6 +137,20 @@ function shapeOf(data: unknown): {
     service: { pipelines: {} },
   };
   if (data.connectors !== undefined) config.connectors = mapping('connectors');
+  const components = [config.receivers, config.processors, config.exporters, config.extensions, config.connectors ?? {}]
+    .map((section) => Object.keys(section).length)
+    .reduce((sum, count) => sum + count, 0);
+  if (components > MAX_COMPONENTS) {
+    return {
+      problems: [
+        {
+          path: 'document',
+          message: `the configuration defines ${components} components; at most ${MAX_COMPONENTS} are read`,
+          hint: 'a collector configuration defines tens of components: split it into several collectors',
+        },
+      ],
+    };
+  }
 
   const service = data.service;
   if (!isRecord(service)) {
