@@ -342,6 +342,23 @@ describe('adot install against the sandbox', () => {
     },
   );
 
+  it('--allow-custom-endpoint: the plan names the host metrics go to instead of AMP', async () => {
+    const { cli } = await start(fastSeed('fresh'));
+    const run = await cli([
+      'install',
+      '--target',
+      'amp',
+      '--amp-remote-write-url',
+      'https://metrics.example.com/api/v1/remote_write',
+      '--allow-custom-endpoint',
+      '--dry-run',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(
+      'amp: metrics go to the custom endpoint metrics.example.com, not to Amazon Managed Service for Prometheus (--allow-custom-endpoint)',
+    );
+  });
+
   it('a missing cluster when not interactive names --cluster and ADOT_CLUSTER', async () => {
     const { env } = await start(fastSeed('fresh'));
     const run = await runCli(['install', '--target', 'xray'], { env: { ...env, ADOT_CLUSTER: undefined } });

@@ -56,18 +56,42 @@ describe('Ctrl-C during install', () => {
     expect(collectorExists(sandbox)).toBe(true);
   });
 
-  const throttled: { operation: string; service: SeedFault['service']; notAfter: string[] }[] = [
+  const throttled: {
+    operation: string;
+    service: SeedFault['service'];
+    notAfter: string[];
+    args?: string[];
+    /** the namespace is created before this step */
+    namespaceBefore?: boolean;
+  }[] = [
     { operation: 'CreateAddon', service: 'eks', notAfter: ['CreateRole', 'AttachRolePolicy'] },
     { operation: 'CreateRole', service: 'iam', notAfter: ['AttachRolePolicy'] },
     { operation: 'AttachRolePolicy', service: 'iam', notAfter: [] },
+    {
+      // after the add-on and the role, before anything in the cluster
+      operation: 'CreateWorkspace',
+      service: 'aps',
+      notAfter: [],
+      args: ['--target', 'amp', '--identity', 'irsa', '--amp-workspace-alias', 'adot', '--yes'],
+    },
+    {
+      operation: 'CreatePodIdentityAssociation',
+      service: 'eks',
+      notAfter: [],
+      args: ['--target', 'xray', '--identity', 'pod-identity'],
+      namespaceBefore: true,
+    },
   ];
   it.each(throttled)(
     'while $operation is throttled: the SDK stops retrying, nothing after it starts, exit 130 (not a throttling error)',
-    async ({ operation, service, notAfter }) => {
+    async ({ operation, service, notAfter, args, namespaceBefore }) => {
       const faults: SeedFault[] = [{ service, operation, status: 429, rate: 1 }];
       const { cli, sandbox } = await start(fastSeed('fresh', { faults }));
       const controller = new AbortController();
-      const running = cli(['install', '--target', 'xray', '--identity', 'irsa', '-o', 'json'], controller.signal);
+      const running = cli(
+        ['install', ...(args ?? ['--target', 'xray', '--identity', 'irsa']), '-o', 'json'],
+        controller.signal,
+      );
       await abortWhen(controller, () => requestsOf(sandbox, operation).length > 0);
       const run = await running;
       expect(run.code, run.stderr).toBe(130);
@@ -76,7 +100,9 @@ describe('Ctrl-C during install', () => {
       expect(requestsOf(sandbox, operation).length).toBeLessThan(5);
       expect(requestsOf(sandbox, operation).every((request) => request.status >= 400)).toBe(true);
       for (const later of notAfter) expect(requestsOf(sandbox, later)).toEqual([]);
-      expect(sandbox.store(sandbox.defaultCluster).get('v1', 'Namespace', NAMESPACE)).toBeUndefined();
+      if (namespaceBefore !== true) {
+        expect(sandbox.store(sandbox.defaultCluster).get('v1', 'Namespace', NAMESPACE)).toBeUndefined();
+      }
       expect(collectorExists(sandbox)).toBe(false);
     },
   );
@@ -98,6 +124,28 @@ describe('Ctrl-C during install', () => {
     expect(rolesOf(sandbox).map((role) => role.RoleName)).toContain('EKS-ADOT-ServiceAccount-Role');
     expect(kubeObject(sandbox, 'v1', 'ServiceAccount', 'aws-otel-collector')).toBeUndefined();
     expect(collectorExists(sandbox)).toBe(false);
+  });
+});
+
+describe('Ctrl-C during uninstall', () => {
+  it('while DeleteAddon is throttled: the add-on stays, the steps after it do not start, exit 130', async () => {
+    const faults: SeedFault[] = [{ service: 'eks', operation: 'DeleteAddon', status: 429, rate: 1 }];
+    const { cli, sandbox } = await start(fastSeed('installed-healthy', { faults }));
+    const controller = new AbortController();
+    const running = cli(['uninstall', '--yes', '-o', 'json'], controller.signal);
+    await abortWhen(controller, () => requestsOf(sandbox, 'DeleteAddon').length > 0);
+    const run = await running;
+    expect(run.code, run.stderr).toBe(130);
+    expect(planOutput(run)).toMatchObject({ ok: false, error: { code: 'Interrupted' } });
+    expect(requestsOf(sandbox, 'DeleteAddon').length).toBeLessThan(5);
+    expect(sandbox.eks.listAddons(sandbox.defaultCluster, {}).addons).toContain('adot');
+    // the collector went before the add-on; the add-on's RBAC, after it, is still there
+    expect(collectorExists(sandbox)).toBe(false);
+    expect(
+      sandbox
+        .store(sandbox.defaultCluster)
+        .get('rbac.authorization.k8s.io/v1', 'ClusterRole', 'eks:addon-manager-otel'),
+    ).toBeDefined();
   });
 });
 
