@@ -77,8 +77,80 @@ describe('filter processor', () => {
       /metric_names\[0\]: .*not a valid regular expression/,
     );
     expect(failure({ metrics: { metric: ['name == "up"'] } })).toMatch(/metrics.metric: unknown setting/);
+    expect(failure({ metrics: { include: { match_type: 'strict', metric_names: ['a'], attributes: [] } } })).toMatch(
+      /attributes: unknown setting/,
+    );
+  });
+
+  const onNode = (name: string, node: string) =>
+    sample(name, { labels: { job: 'cart' }, resource: { 'k8s.node.name': node } });
+  const nodes = [onNode('a', 'badnode-1234'), onNode('b', 'ip-10-0-1-23.ec2.internal'), sample('c')];
+
+  it("resource_attributes with values need match_type, as upstream refuses them without one (the page's config)", () => {
+    const page = { metrics: { exclude: { resource_attributes: [{ key: 'k8s.node.name', value: 'badnode-1234' }] } } };
+    expect(failure(page)).toBe(
+      "processors.filter.metrics.exclude.match_type: unrecognized match_type: '', valid types are: [regexp strict]",
+    );
+    // a key without a value only checks presence: no match_type needed
+    expect(kept({ metrics: { include: { resource_attributes: [{ key: 'k8s.node.name' }] } } }, nodes)).toEqual([
+      'a',
+      'b',
+    ]);
+    expect(failure({ metrics: { exclude: { match_type: 'strict', resource_attributes: [{ key: '' }] } } })).toMatch(
+      /can't have empty key in the list of attributes/,
+    );
     expect(
-      failure({ metrics: { include: { match_type: 'strict', metric_names: ['a'], resource_attributes: [] } } }),
-    ).toMatch(/resource_attributes: unknown setting/);
+      failure({ metrics: { exclude: { match_type: 'regexp', resource_attributes: [{ key: 'k', value: 5 }] } } }),
+    ).toMatch(/match_type=regexp for "k" only supports Str, but found Int/);
+  });
+
+  it('exclude resource_attributes strict drops the samples whose resource has every listed attribute equal', () => {
+    const exclude = (value: string, matchType = 'strict') => ({
+      metrics: { exclude: { match_type: matchType, resource_attributes: [{ key: 'k8s.node.name', value }] } },
+    });
+    expect(kept(exclude('badnode-1234'), nodes)).toEqual(['b', 'c']);
+    expect(kept(exclude('badnode'), nodes)).toEqual(['a', 'b', 'c']);
+    // regexp: unanchored
+    expect(kept(exclude('badnode', 'regexp'), nodes)).toEqual(['b', 'c']);
+    // service.name is the job label's
+    expect(
+      kept(
+        {
+          metrics: { exclude: { match_type: 'strict', resource_attributes: [{ key: 'service.name', value: 'cart' }] } },
+        },
+        nodes,
+      ),
+    ).toEqual(['c']);
+  });
+
+  it('names and resource attributes are checked apart: include needs both lists given, exclude either', () => {
+    expect(
+      kept(
+        {
+          metrics: {
+            include: {
+              match_type: 'strict',
+              metric_names: ['a', 'c'],
+              resource_attributes: [{ key: 'k8s.node.name' }],
+            },
+          },
+        },
+        nodes,
+      ),
+    ).toEqual(['a']);
+    expect(
+      kept(
+        {
+          metrics: {
+            exclude: {
+              match_type: 'strict',
+              metric_names: ['c'],
+              resource_attributes: [{ key: 'k8s.node.name', value: 'badnode-1234' }],
+            },
+          },
+        },
+        nodes,
+      ),
+    ).toEqual(['b']);
   });
 });

@@ -37,7 +37,8 @@ function toList(map: AttributeMap): KeyValue[] {
   return [...map].map(([key, value]) => ({ key, value }));
 }
 
-function sampleMap(sample: MetricSample): AttributeMap {
+/** A sample's resource attributes as the collector has them: service.* from job and instance, then the rest. */
+export function sampleMap(sample: MetricSample): AttributeMap {
   const map: AttributeMap = new Map();
   const job = sample.labels['job'];
   if (job !== undefined) {

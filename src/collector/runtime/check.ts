@@ -5,6 +5,7 @@
  * collector's own `validate` command reports them.
  */
 import { componentType, type CollectorConfig, type ConfigProblem } from '../../core/collector-config.js';
+import { didYouMean } from '../../core/collector-config/closest.js';
 import { Settings, SettingsError } from '../config/settings.js';
 import type { ComponentContext, ExtensionInstance, Signal } from '../model.js';
 import { machineFiles } from './files.js';
@@ -33,7 +34,7 @@ function unsupported(path: string, kind: string, type: string, known: string[]):
   return {
     path,
     message: `the ${kind} type "${type}" is not supported by the bundled collector runtime`,
-    hint: `Supported ${kind}s: ${known.join(', ')}`,
+    hint: `${didYouMean(type, known)}Supported ${kind}s: ${known.join(', ')}`,
   };
 }
 
@@ -74,7 +75,7 @@ export function runtimeProblems(config: CollectorConfig, env: Record<string, str
       problems.push({
         path: `service.extensions[${index}]`,
         message: `the extension "${id}" is not supported by the bundled collector runtime`,
-        hint: `Supported extensions: ${Object.keys(extensionFactories).join(', ')}`,
+        hint: `${didYouMean(componentType(id), Object.keys(extensionFactories))}Supported extensions: ${Object.keys(extensionFactories).join(', ')}`,
       });
       return;
     }

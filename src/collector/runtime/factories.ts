@@ -39,6 +39,8 @@ import { K8sAttributesProcessor } from '../processors/k8sattributes/processor.js
 import { readK8sAttributesSettings } from '../processors/k8sattributes/settings.js';
 import { ResourceDetectionProcessor, readResourceDetectionSettings } from '../processors/resourcedetection.js';
 import { FilterProcessor, readFilterSettings } from '../processors/filter.js';
+import { GroupByTraceProcessor, readGroupByTraceSettings } from '../processors/groupbytrace.js';
+import { readTailSamplingSettings, TailSamplingProcessor } from '../processors/tailsampling/processor.js';
 import { MemoryLimiterProcessor, readMemoryLimiterSettings } from '../processors/memory-limiter.js';
 import { MetricsTransformProcessor, readMetricsTransformSettings } from '../processors/metricstransform.js';
 import { processMemoryProbe } from './memory-probe.js';
@@ -175,6 +177,24 @@ export const processorFactories: Record<string, ProcessorFactory> = {
         context,
         readFilterSettings(settings),
         next as Consumer<MetricSample>,
+      ) as ProcessorInstance<unknown>,
+  },
+  groupbytrace: {
+    signals: ['traces'],
+    create: (context, settings, next) =>
+      new GroupByTraceProcessor(
+        context,
+        readGroupByTraceSettings(settings),
+        next as Consumer<TraceItem>,
+      ) as ProcessorInstance<unknown>,
+  },
+  tail_sampling: {
+    signals: ['traces'],
+    create: (context, settings, next) =>
+      new TailSamplingProcessor(
+        context,
+        readTailSamplingSettings(settings),
+        next as Consumer<TraceItem>,
       ) as ProcessorInstance<unknown>,
   },
   metricstransform: {

@@ -3,6 +3,7 @@
  * exporters' requirements, placeholders left from the public templates, and environment references.
  */
 import { knownComponents, knownExtensions, sections } from './catalog.js';
+import { didYouMean } from './closest.js';
 import { dollarSignWarnings } from './dollar-signs.js';
 import { expandEnvReferences, type KnownEnvironment } from './env-references.js';
 import { exportersInUse } from './pipelines.js';
@@ -103,7 +104,7 @@ function checkComponentTypes(config: CollectorConfig): ConfigProblem[] {
         problems.push({
           path: `${section}.${id}`,
           message: `Unknown ${section.slice(0, -1)} type "${componentType(id)}"`,
-          hint: `Known ${section}: ${known.join(', ')}`,
+          hint: `${didYouMean(componentType(id), known)}Known ${section}: ${known.join(', ')}`,
         });
       }
     }
