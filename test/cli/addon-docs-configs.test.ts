@@ -390,4 +390,84 @@ describe('the ADOT docs add-on collector configurations, installed, applied with
       ),
     ).toBe(true);
   });
+  it("k8s-attr-processor, third configuration (IRSA, the gateway; `tail_sampling` and the filter's match_type fixed): doctor passes; the page's policy keeps only the named node's spans, the filter drops that node's metrics", async () => {
+    const world = await freshWorld();
+    const collector = docs('k8s-attr-processor-sampling', 'gateway');
+    await installFor(world, collector, { targets: 'amp,xray', identity: 'irsa', workspaceAlias: 'docs-sampling' });
+    const workspace = await workspaceIdOf(world, 'docs-sampling');
+    // the demo pod's node stands for the page's badnode-1234; a pod put on the other node stays unmatched
+    type Pod = { metadata: { name: string; namespace: string; uid: string }; spec: { nodeName?: string } };
+    const podJson = async (namespace: string, name: string) =>
+      JSON.parse((await world.kubectl.run(['get', 'pod', '-n', namespace, name, '-o', 'json'])).stdout) as Pod;
+    const demo = await podJson(DEMO.namespace, DEMO.pod);
+    const namedNode = demo.spec.nodeName ?? '';
+    const nodes = JSON.parse((await world.kubectl.run(['get', 'nodes', '-o', 'json'])).stdout) as {
+      items: { metadata: { name: string } }[];
+    };
+    const otherNode = nodes.items.map((node) => node.metadata.name).find((name) => name !== namedNode) ?? '';
+    expect([namedNode, otherNode]).not.toContain('');
+    await kubectlApply(
+      world,
+      'other-node-pod',
+      [
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata: {name: other-node-app, namespace: demo-workload}',
+        `spec: {nodeName: ${otherNode}, containers: [{name: app, image: public.ecr.aws/docker/library/busybox:1.36}]}`,
+      ].join('\n'),
+    );
+    const other = await podJson(DEMO.namespace, 'other-node-app');
+    expect(other.spec.nodeName).toBe(otherNode);
+    const before = await podsOf(world, collector);
+    await kubectlApply(
+      world,
+      collector.page,
+      (await fixtureText(collector.page))
+        .replaceAll(FIXTURE_WORKSPACE, workspace)
+        .replaceAll('badnode-1234', namedNode)
+        // decision_wait shortened from the fixture's default (30s) so that arrival is seen within WAIT_MS
+        .replace('      tail_sampling:\n', '      tail_sampling:\n        decision_wait: 1s\n'),
+    );
+    const collectorPods = await replacedPods(world, collector, before, 1);
+    await rolledOut(world, collector);
+
+    const outcome = await doctorFor(world, collector);
+    expect(outcome.failing, notPassing(outcome)).toEqual([]);
+    expect(check(outcome, 'collector.resource').status).toBe('pass');
+    expect(check(outcome, 'collector.resource').message).toBe(
+      'default/gateway is valid (receivers otlp; exporters prometheusremotewrite, awsxray)',
+    );
+
+    const status = await runningStatus(world, collector, collectorPods);
+    const address = status.protocols['otlp']?.['http'] ?? '';
+    const fromPod = (pod: { metadata: { uid: string; namespace: string } }) => ({
+      'service.name': 'cart',
+      'cloud.platform': 'aws_eks',
+      'k8s.pod.uid': pod.metadata.uid,
+      'k8s.namespace.name': pod.metadata.namespace,
+    });
+    // the other node's span first: it is decided no later than the named node's
+    const otherTrace = await postSpan(address, fromPod(other));
+    const namedTrace = await postSpan(address, fromPod(demo));
+    const trace = await eventually(
+      async () => world.sandbox.xray.trace(namedTrace),
+      (found) => found !== undefined,
+      WAIT_MS,
+    );
+    const document = JSON.parse(trace?.Segments[0]?.Document ?? '{}') as { aws?: { eks?: unknown } };
+    expect(document.aws?.eks).toMatchObject({ pod: DEMO.pod });
+    // upstream's string_attribute policy without invert_match samples the named node's traces and no other
+    expect(world.sandbox.xray.trace(otherTrace)).toBeUndefined();
+
+    await postGauge(address, 'docs_sampling_named_node', fromPod(demo));
+    await postGauge(address, 'docs_sampling_other_node', fromPod(other));
+    await eventually(
+      async () => world.sandbox.aps.series(workspace).map((series) => series.labels),
+      (found) => found.some((labels) => labels['__name__'] === 'docs_sampling_other_node'),
+      WAIT_MS,
+    );
+    expect(
+      world.sandbox.aps.series(workspace).filter((series) => series.labels['__name__'] === 'docs_sampling_named_node'),
+    ).toEqual([]);
+  });
 });

@@ -2,7 +2,7 @@
  * The collector configurations the ADOT documentation publishes for the EKS add-on
  * (https://aws-otel.github.io/docs/getting-started/adot-eks-add-on/, pages config-amp, config-cloudwatch,
  * config-xray, config-advanced, target-allocator, k8s-attr-processor, config-container-logs, config-otlp-ingest,
- * config-prometheus-metrics), each mirrored by a resource in test/fixtures/addon-docs/ written for these tests:
+ * config-prometheus-metrics; the k8s-attr-processor page's third configuration in k8s-attr-processor-sampling), each mirrored by a resource in test/fixtures/addon-docs/ written for these tests:
  * `adot collector validate` judges each as the bundled runtime would, and each runs as the sandbox runs a collector
  * resource (the supervisor, with the resource's spec.env and its pod's facts) and delivers to the sandbox's AWS
  * emulations. The same configurations installed, applied with kubectl and checked by doctor in a sandbox's cluster,
@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CollectorSupervisor, type CollectorResource } from '../../src/collector/supervisor.js';
+import { postGauge } from '../helpers/docs-collector.js';
 import { postSpan } from '../helpers/otlp-span.js';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/sandbox.js';
 import { scenarioSeed } from '../../src/sandbox/seed/scenarios.js';
@@ -291,6 +292,76 @@ describe('the add-on documentation configurations on the bundled collector runti
       aws?: { eks?: unknown };
     };
     expect(document.aws?.eks).toMatchObject({ pod: 'cart-1' });
+    await supervisor.reconcile([]);
+  });
+
+  it("k8s-attr-processor, third configuration: refused as published (otlp keys, `tailsampling`, the filter's match_type); fixed, the page's policy keeps only the named node's spans and the filter drops its metrics", async () => {
+    const asPublished = await fixture('k8s-attr-processor-sampling', (text) =>
+      text
+        .replace(
+          '  otlp:\n        protocols:\n          grpc:\n          http:',
+          '  otlp:\n        grpc:\n        http:',
+        )
+        .replaceAll('tail_sampling', 'tailsampling')
+        .replace(/\n *match_type: strict/, ''),
+    );
+    expect(configText(asPublished)).toContain('tailsampling:');
+    expect(configText(asPublished)).not.toContain('match_type');
+    const refused = await validate(asPublished);
+    expect(refused.code).toBe(1);
+    const byPath = new Map(refused.problems.map((problem) => [problem.path, problem]));
+    expect(byPath.get('receivers.otlp.grpc')).toMatchObject({ message: 'unknown setting "grpc"' });
+    expect(byPath.get('processors.tailsampling')).toMatchObject({
+      message: 'Unknown processor type "tailsampling"',
+      hint: expect.stringMatching(/^Did you mean tail_sampling\?/) as unknown,
+    });
+    expect(byPath.get('processors.filter.metrics.exclude.match_type')).toMatchObject({
+      message: "unrecognized match_type: '', valid types are: [regexp strict]",
+    });
+
+    const published = await fixture('k8s-attr-processor-sampling');
+    expect(await validate(published)).toMatchObject({ code: 0, problems: [] });
+    // the node of cart-1 stands for the page's badnode-1234; decision_wait shortened from its default (30s, as in
+    // the fixture) so that the spans' arrival is seen within the test's wait
+    const resource = await fixture('k8s-attr-processor-sampling', (text) =>
+      text
+        .replaceAll('badnode-1234', NODE)
+        .replace('      tail_sampling:\n', '      tail_sampling:\n        decision_wait: 1s\n'),
+    );
+    expect(configText(resource)).toContain('decision_wait: 1s');
+    expect(await validate(resource)).toMatchObject({ code: 0, problems: [] });
+    const [status] = await run([resource]);
+    const address = status?.protocols['otlp']?.['http'] ?? '';
+    const fromPod = (uid: string) => ({
+      'service.name': 'cart',
+      'cloud.platform': 'aws_eks',
+      'k8s.pod.uid': uid,
+      'k8s.namespace.name': 'shop',
+    });
+    // cart-2 runs on another node: posted first, so decided no later than cart-1's span
+    const otherNode = await postSpan(address, fromPod('9a9a9a9a-1111-2222-3333-444455556666'));
+    const namedNode = await postSpan(address, fromPod(CART_UID));
+    await eventually(
+      () => sandbox.xray.trace(namedNode),
+      (trace) => trace !== undefined,
+      WAIT_MS,
+    );
+    const document = JSON.parse(sandbox.xray.trace(namedNode)?.Segments[0]?.Document ?? '{}') as {
+      aws?: { eks?: unknown };
+    };
+    expect(document.aws?.eks).toMatchObject({ pod: 'cart-1' });
+    // upstream's string_attribute policy without invert_match samples what it matches and nothing else
+    expect(sandbox.xray.trace(otherNode)).toBeUndefined();
+
+    await postGauge(address, 'docs_sampling_named_node', fromPod(CART_UID));
+    await postGauge(address, 'docs_sampling_other_node', fromPod('9a9a9a9a-1111-2222-3333-444455556666'));
+    await eventually(
+      () => series().filter((labels) => labels['__name__'] === 'docs_sampling_other_node'),
+      (found) => found.length > 0,
+      WAIT_MS,
+    );
+    // the filter dropped the named node's gauge when it arrived, before the other one was posted
+    expect(series().filter((labels) => labels['__name__'] === 'docs_sampling_named_node')).toEqual([]);
     await supervisor.reconcile([]);
   });
 
