@@ -24,6 +24,9 @@ const INTERVAL = '5s';
 // BENCH_ONLY=adot|prometheus runs one scraper; BENCH_NODE_FLAGS are given to the collector's node (e.g. --cpu-prof)
 const ONLY = process.env.BENCH_ONLY;
 const SEQUENTIAL = process.env.BENCH_SEQUENTIAL === '1';
+// BENCH_UNIQUE_LABELS=1: every series has a label set of its own (pod-<metric>-<n>), where by default each of the 100
+// label sets is shared by the 1,000 metrics (as every metric of a pod has that pod's labels)
+const UNIQUE_LABELS = process.env.BENCH_UNIQUE_LABELS === '1';
 
 const WriteRequest = protobuf
   .parse(
@@ -45,7 +48,9 @@ async function startTarget() {
   for (let metric = 0; metric < SERIES / 100; metric++) {
     lines.push(`# TYPE bench_metric_${metric}_total counter`);
     for (let pod = 0; pod < 100; pod++)
-      lines.push(`bench_metric_${metric}_total{pod="pod-${pod}",namespace="bench",container="app"} `);
+      lines.push(
+        `bench_metric_${metric}_total{pod="pod-${UNIQUE_LABELS ? `${metric}-` : ''}${pod}",namespace="bench",container="app"} `,
+      );
   }
   let scrapes = 0;
   const server = createServer((request, response) => {
@@ -225,7 +230,7 @@ try {
 
 const perMillion = (cpuSeconds, samples) => (cpuSeconds / (samples / 1e6)).toFixed(2);
 console.log(
-  `scrape -> remote write: ${SERIES} series every ${INTERVAL}, scrapers pinned to one core ` +
+  `scrape -> remote write: ${SERIES} series (${UNIQUE_LABELS ? 'each with labels of its own' : '100 label sets'}) every ${INTERVAL}, scrapers pinned to one core ` +
     `${SEQUENTIAL ? 'one after the other' : 'at the same time'}; steady-state window of ` +
     `${SECONDS} s after ${WARMUP_SECONDS} s warm-up, bounded by pauses between deliveries (whole scrapes only)`,
 );

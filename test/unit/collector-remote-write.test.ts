@@ -207,6 +207,38 @@ describe('remote write requests straight from a scrape', () => {
     expect(encoder.series(first[0]!)).toBe(encoded);
   });
 
+  it('series of different names with the same labels each encode as their own series, spread over shards by name too', () => {
+    const encoder = new SeriesEncoder({ externalLabels: { cluster: 'c' } });
+    const slots: SeriesSlot[] = [];
+    const scraped: MetricSample[] = [];
+    for (let metric = 0; metric < 20; metric++) {
+      for (let pod = 0; pod < 3; pod++) {
+        // equal labels in distinct objects, as a scrape makes them before its series cache shares them
+        const labels = { pod: `p-${pod}`, job: 'j' };
+        const slot: SeriesSlot = { name: `m_${metric}`, labels, exporterState: undefined, exporterTag: 0 };
+        slots.push(slot);
+        scraped.push({ ...sample(`m_${metric}`, labels, metric, 1), series: slot });
+      }
+    }
+    const tags = scraped.map((item) => {
+      const encodings: string[] = [];
+      encoder.encode(item, encodings);
+      expect(labelsOf(encodings[0])).toEqual([
+        ['__name__', item.name],
+        ['cluster', 'c'],
+        ['job', 'j'],
+        ['pod', item.labels.pod!],
+      ]);
+      return item.series!.exporterTag;
+    });
+    expect(new Set(tags).size).toBe(60);
+    expect(labelsOf(slots[59]!.exporterState as string)).toEqual([
+      ['cluster', 'c'],
+      ['job', 'j'],
+      ['pod', 'p-2'],
+    ]);
+  });
+
   it('keeps the whole encoding when a label sorts before __name__', () => {
     const encoder = new SeriesEncoder();
     const slot: SeriesSlot = { name: 'up', labels: { Zone: 'a', job: 'j' }, exporterState: undefined, exporterTag: 0 };

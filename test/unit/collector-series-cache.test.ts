@@ -88,6 +88,67 @@ describe('the scrape series cache', () => {
     expect(held).not.toContain('old_');
   });
 
+  it('finds series whose texts share a hash (FNV-1a: "costarring" and "liquid"), wherever they move', () => {
+    const cache = new SeriesCache();
+    const computed: string[] = [];
+    const first = scrape(cache, ['costarring', 'liquid', 'other'], computed);
+    const moved = scrape(cache, ['liquid', 'other', 'costarring', 'liquid'], computed);
+    expect(moved).toEqual([first[1], first[2], first[0], first[1]]);
+    expect(moved.map((series) => series.name)).toEqual(['liquid', 'other', 'costarring', 'liquid']);
+    expect(computed).toEqual(['costarring', 'liquid', 'other']);
+  });
+
+  it('series of different names with the same labels share one labels object; labels that resolve apart do not', () => {
+    const cache = new SeriesCache();
+    const resolveWith = (relabel: (name: string) => Record<string, string>) => (text: string) => {
+      const name = text.slice(0, text.indexOf('{'));
+      return { name, family: name, type: 'gauge' as const, labels: relabel(name) };
+    };
+    const samePod = resolveWith(() => ({ pod: cache.intern('a'), job: cache.intern('j') }));
+    cache.begin();
+    const cpu = cache.add('cpu{pod="a"}', samePod);
+    const memory = cache.add('memory{pod="a"}', samePod);
+    // a rule that gives one name other labels (metric_relabel_configs see __name__)
+    const relabeled = cache.add(
+      'disk{pod="a"}',
+      resolveWith(() => ({ pod: cache.intern('a'), job: cache.intern('j'), extra: 'x' })),
+    );
+    const dropped = cache.add('gone{pod="b"}', () => null);
+    const afterDropped = cache.add(
+      'net{pod="b"}',
+      resolveWith(() => ({ pod: cache.intern('b') })),
+    );
+    cache.commit();
+    expect(memory.labels).toBe(cpu.labels);
+    expect(relabeled.labels).not.toBe(cpu.labels);
+    expect(relabeled.labels).toEqual({ pod: 'a', job: 'j', extra: 'x' });
+    expect(dropped.dropped).toBe(true);
+    expect(afterDropped.dropped).toBe(false);
+    expect(afterDropped.labels).toEqual({ pod: 'b' });
+    expect([cpu.text, memory.text, relabeled.text]).toEqual(['cpu{pod="a"}', 'memory{pod="a"}', 'disk{pod="a"}']);
+    // found again by text, in place and moved
+    cache.begin();
+    expect(cache.find('memory{pod="a"} 1', 0, 15)).toBe(memory);
+    expect(cache.find('xcpu{pod="a"} 1', 1, 13)).toBe(cpu);
+    expect(cache.find('cpu{pod="b"} 1', 0, 12)).toBeUndefined();
+  });
+
+  it('lets go of the label texts and labels a failed scrape saw', () => {
+    const cache = new SeriesCache();
+    scrape(cache, ['kept{pod="a"}'], []);
+    cache.begin();
+    cache.add('seen{pod="failed-scrape"}', () => ({
+      name: 'seen',
+      family: 'seen',
+      type: 'gauge',
+      labels: { pod: 'failed-scrape' },
+    }));
+    cache.abandon();
+    const held = JSON.stringify(Object.values(cache as unknown as Record<string, unknown>));
+    expect(held).not.toContain('failed-scrape');
+    expect(held).toContain('kept');
+  });
+
   it('interns strings, one copy per distinct value', () => {
     const cache = new SeriesCache();
     const value = cache.intern(['de', 'fault'].join(''));

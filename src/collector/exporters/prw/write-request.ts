@@ -124,8 +124,14 @@ const VARINT = 0;
 /** Where label encodings are written before they are copied into their string (grows to the longest). */
 let labelScratch = Buffer.allocUnsafe(1024);
 
-/** TimeSeries.labels fields of these labels (in this order), as a latin1 string, and its FNV-1a hash (31 bits). */
-function encodeLabels(labels: [string, string][], withoutFirst = false): { encoded: string; hash: number } {
+/**
+ * TimeSeries.labels fields of these labels (in this order), as a latin1 string (without the first label's field when
+ * `withoutFirst`), the FNV-1a hash (31 bits) of all the fields, and that of the string.
+ */
+function encodeLabels(
+  labels: [string, string][],
+  withoutFirst = false,
+): { encoded: string; hash: number; encodedHash: number } {
   let total = 0;
   let first = 0;
   for (const [name, value] of labels) {
@@ -143,10 +149,24 @@ function encodeLabels(labels: [string, string][], withoutFirst = false): { encod
     writer.string(1, name, nameBytes);
     writer.string(2, value, valueBytes);
   }
+  const start = withoutFirst ? first : 0;
   let hash = 0x811c9dc5;
-  for (let index = 0; index < total; index++) hash = Math.imul(hash ^ labelScratch[index]!, 0x01000193);
-  return { encoded: labelScratch.toString('latin1', withoutFirst ? first : 0, total), hash: hash & 0x7fffffff };
+  for (let index = 0; index < start; index++) hash = Math.imul(hash ^ labelScratch[index]!, 0x01000193);
+  let encodedHash = 0x811c9dc5;
+  for (let index = start; index < total; index++) {
+    const byte = labelScratch[index]!;
+    hash = Math.imul(hash ^ byte, 0x01000193);
+    encodedHash = Math.imul(encodedHash ^ byte, 0x01000193);
+  }
+  return {
+    encoded: labelScratch.toString('latin1', start, total),
+    hash: hash & 0x7fffffff,
+    encodedHash: encodedHash >>> 0,
+  };
 }
+
+/** Entries of an encoder's table of recent label encodings (a power of two). */
+const RECENT_ENCODINGS = 8192;
 
 /**
  * Turns samples into series, remembering each series' encoding so that a series scraped again is not sorted nor
@@ -161,6 +181,13 @@ export class SeriesEncoder {
   private readonly id = (encoderIds++ % MAX_ENCODER_ID) + 1;
   private readonly frozen = new WeakMap<Record<string, string>, LabelsEncoding>();
   private readonly names = new Map<string, string>();
+  /**
+   * The series encodings (without __name__) last made, by hash, one per entry, the newest winning: series of
+   * different names with the same labels (every metric of a pod) keep one string between them, not one each. A
+   * table of fixed size rather than a Map of every encoding, which would cost more than it saves on a target whose
+   * series each have labels of their own.
+   */
+  private readonly recentEncodings: (string | undefined)[] = new Array<string | undefined>(RECENT_ENCODINGS);
   private readonly external: [string, string][];
   private readonly prefix: string;
 
@@ -192,9 +219,9 @@ export class SeriesEncoder {
         // __name__ sorts first unless a label name starts with a capital: then the slot keeps the labels without it
         // (the name's encoding is kept once per name, not once per series)
         const nameFirst = labels[0]![0] === '__name__';
-        const { encoded, hash } = encodeLabels(labels, nameFirst);
+        const { encoded, hash, encodedHash } = encodeLabels(labels, nameFirst);
         tag = this.id * HASH_RANGE + (nameFirst ? NAME_FIRST : 0) + (hash % NAME_FIRST);
-        slot.exporterState = encoded;
+        slot.exporterState = nameFirst ? this.shared(encoded, encodedHash) : encoded;
         slot.exporterTag = tag;
       }
       if (Math.floor(tag / HASH_RANGE) === this.id) {
@@ -208,6 +235,15 @@ export class SeriesEncoder {
     const onLabels = this.onLabels(sample);
     encodings.push(onLabels.encoded);
     return onLabels.hash;
+  }
+
+  /** The string equal to `encoded` that an earlier series keeps, if the table still has it; else `encoded`. */
+  private shared(encoded: string, hash: number): string {
+    const entry = hash & (RECENT_ENCODINGS - 1);
+    const known = this.recentEncodings[entry];
+    if (known === encoded) return known;
+    this.recentEncodings[entry] = encoded;
+    return encoded;
   }
 
   /** The encoded __name__ label of a sample name, kept once per name. */

@@ -6,6 +6,13 @@
  * the one at the same position in the previous scrape (a string comparison, no hashing, no copy of the text); only
  * series that moved, appeared or changed are looked up by text. Holds the series of the last successful scrape only:
  * what a failed scrape saw is let go when it ends.
+ *
+ * A series' text is kept in two shared pieces, its name and its labels (`{…}`), and series whose labels resolve to
+ * the same labels share one labels object: a target exposes many metrics with the same label sets (every metric of
+ * a pod, a handler, a CPU), and a cache of 100k series kept a text and a labels object of its own for each (some
+ * 150 bytes a series of the ~360 it held). Label texts and labels are found again through a small table of the
+ * last label texts seen (a hash table of fixed size, one entry per hash, the newest wins): a Map of every label
+ * text would cost more than it saves on a target whose series each have labels of their own.
  */
 import type { MetricType, SeriesSlot } from '../../model.js';
 
@@ -42,15 +49,43 @@ export class CachedSeries implements SeriesSlot {
   scrape = 0;
   readonly kind: SeriesKind;
   readonly labels: Record<string, string>;
+  /** the series text up to its labels, then its labels (`{…}`, or ''): strings shared with other series */
+  readonly nameText: string;
+  readonly labelText: string;
 
   constructor(
-    /** the series text, in a string of its own (never a slice that would keep a whole scrape body alive) */
-    readonly text: string,
+    /** the series text, in strings of its own (never slices that would keep a whole scrape body alive) */
+    text: string | { nameText: string; labelText: string },
     resolved: ResolvedSeries | null,
     kind = resolved === null ? DROPPED_KIND : new SeriesKind(resolved.name, resolved.family, resolved.type),
+    labels = resolved?.labels ?? DROPPED,
   ) {
     this.kind = kind;
-    this.labels = resolved?.labels ?? DROPPED;
+    this.labels = resolved === null ? DROPPED : labels;
+    if (typeof text === 'string') {
+      const split = labelsStart(text);
+      this.nameText = text.slice(0, split);
+      this.labelText = text.slice(split);
+    } else {
+      this.nameText = text.nameText;
+      this.labelText = text.labelText;
+    }
+  }
+
+  /** the series text as exposed */
+  get text(): string {
+    return this.nameText + this.labelText;
+  }
+
+  /** whether source.slice(start, end) is this series' text, compared in place */
+  isAt(source: string, start: number, end: number): boolean {
+    const { nameText, labelText } = this;
+    const split = start + nameText.length;
+    return (
+      split + labelText.length === end &&
+      textAt(source, start, split, nameText) &&
+      textAt(source, split, end, labelText)
+    );
   }
 
   get name(): string {
@@ -74,13 +109,48 @@ export class CachedSeries implements SeriesSlot {
 /** Distinct label names and values kept at most; a target with unbounded distinct values must not grow it forever. */
 const MAX_INTERNED = 100_000;
 
+/** Entries of the table of recent label texts (a power of two): 64 KB of references per table, whatever the target. */
+const RECENT_LABEL_TEXTS = 8192;
+
+/** Where a series text's labels start: its first `{`, else its end (a series without labels). */
+function labelsStart(text: string): number {
+  const brace = text.indexOf('{');
+  return brace < 0 ? text.length : brace;
+}
+
+/** Whether two labels objects hold the same labels (values are interned: compared by identity, then by value). */
+function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
+  let count = 0;
+  for (const name in a) {
+    if (a[name] !== b[name]) return false;
+    count++;
+  }
+  for (const name in b) if (Object.hasOwn(b, name)) count--;
+  return count === 0;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+
+/** FNV-1a of source.slice(start, end), continued from `hash`. */
+function textHash(source: string, start: number, end: number, hash = FNV_OFFSET): number {
+  for (let index = start; index < end; index++) hash = Math.imul(hash ^ source.charCodeAt(index), 0x01000193);
+  return hash >>> 0;
+}
+
+/** textHash of a series' text, from its two pieces. */
+function seriesHash(entry: CachedSeries): number {
+  const { nameText, labelText } = entry;
+  return textHash(labelText, 0, labelText.length, textHash(nameText, 0, nameText.length));
+}
+
 export class SeriesCache {
   /**
-   * The series known, by text: built only when a series is not where the previous scrape had it, and dropped at
-   * the end of each successful scrape (the previous scrape's order rebuilds it), so that a target exposing the same
-   * series in the same order costs no index at all.
+   * The series known, by the hash of their text (a series, or the series whose texts share a hash): built only when
+   * a series is not where the previous scrape had it, and dropped at the end of each successful scrape (the previous
+   * scrape's order rebuilds it), so that a target exposing the same series in the same order costs no index at all.
+   * Keyed by hash, not by text, so that building it makes no string (a series' text is kept in two pieces).
    */
-  private byText: Map<string, CachedSeries> | undefined;
+  private byText: Map<number, CachedSeries | CachedSeries[]> | undefined;
   /** how many distinct series the last successful scrape saw */
   private known = 0;
   /**
@@ -98,6 +168,15 @@ export class SeriesCache {
   private readonly strings = new Map<string, string>();
   /** one kind per distinct name, family and type */
   private readonly kinds = new Map<string, SeriesKind>();
+  /**
+   * The label texts last seen, by hash, and the labels the first series of each resolved to (undefined when it was
+   * dropped): a new series with a label text found here shares the text, and the labels when its own resolve to
+   * the same. Entries only ever point at strings and labels objects (never at a series); emptied when a scrape fails.
+   */
+  private readonly recentLabelTexts: (string | undefined)[] = new Array<string | undefined>(RECENT_LABEL_TEXTS);
+  private readonly recentLabels: (Record<string, string> | undefined)[] = new Array<Record<string, string> | undefined>(
+    RECENT_LABEL_TEXTS,
+  );
 
   /** How many series texts it holds. */
   get size(): number {
@@ -114,6 +193,11 @@ export class SeriesCache {
     return kept;
   }
 
+  /** As intern, for a slice: what is kept is a copy of its own. */
+  private internCopy(slice: string): string {
+    return this.strings.get(slice) ?? this.intern(detached(slice));
+  }
+
   /** Starts a scrape. */
   begin(): void {
     this.scrape++;
@@ -127,8 +211,8 @@ export class SeriesCache {
    */
   find(source: string, start: number, end: number): CachedSeries | undefined {
     let entry = this.position < this.previousLength ? this.previous[this.position] : undefined;
-    if (entry === undefined || !textAt(source, start, end, entry.text)) {
-      entry = this.index().get(source.slice(start, end));
+    if (entry === undefined || !entry.isAt(source, start, end)) {
+      entry = this.lookUp(source, start, end);
       if (entry === undefined) return undefined;
     }
     this.see(entry);
@@ -137,12 +221,48 @@ export class SeriesCache {
 
   /** Caches a series text `find` did not know, with what `resolve` (given a copy of the text) makes of it. */
   add(seriesText: string, resolve: (text: string) => ResolvedSeries | null): CachedSeries {
-    const text = detached(seriesText);
-    const resolved = resolve(text);
-    const entry = new CachedSeries(text, resolved, resolved === null ? DROPPED_KIND : this.kindOf(resolved));
-    this.index().set(text, entry);
+    const resolved = resolve(detached(seriesText));
+    const split = labelsStart(seriesText);
+    const nameText = this.internCopy(split === seriesText.length ? seriesText : seriesText.slice(0, split));
+    let labelText = '';
+    let labels = resolved?.labels ?? DROPPED;
+    if (split < seriesText.length) {
+      const recent = textHash(seriesText, split, seriesText.length) & (RECENT_LABEL_TEXTS - 1);
+      const known = this.recentLabelTexts[recent];
+      if (known !== undefined && textAt(seriesText, split, seriesText.length, known)) {
+        labelText = known;
+        const knownLabels = this.recentLabels[recent];
+        if (resolved !== null && knownLabels !== undefined && sameLabels(knownLabels, resolved.labels)) {
+          labels = knownLabels;
+        }
+      } else {
+        labelText = detached(seriesText.slice(split));
+        this.recentLabelTexts[recent] = labelText;
+        this.recentLabels[recent] = resolved?.labels;
+      }
+    }
+    const kind = resolved === null ? DROPPED_KIND : this.kindOf(resolved);
+    const entry = new CachedSeries({ nameText, labelText }, resolved, kind, labels);
+    this.insert(entry);
     this.see(entry);
     return entry;
+  }
+
+  private lookUp(source: string, start: number, end: number): CachedSeries | undefined {
+    const found = this.index().get(textHash(source, start, end));
+    if (found === undefined || !Array.isArray(found)) return found?.isAt(source, start, end) ? found : undefined;
+    return found.find((entry) => entry.isAt(source, start, end));
+  }
+
+  private insert(entry: CachedSeries): void {
+    const index = this.index();
+    const hash = seriesHash(entry);
+    const found = index.get(hash);
+    // a series exposed twice is at two places of the previous order, and indexed once
+    if (found === undefined) index.set(hash, entry);
+    else if (Array.isArray(found)) {
+      if (!found.includes(entry)) found.push(entry);
+    } else if (found !== entry) index.set(hash, [found, entry]);
   }
 
   private kindOf(resolved: ResolvedSeries): SeriesKind {
@@ -157,12 +277,11 @@ export class SeriesCache {
     return kind;
   }
 
-  private index(): Map<string, CachedSeries> {
+  private index(): Map<number, CachedSeries | CachedSeries[]> {
     if (this.byText === undefined) {
       this.byText = new Map();
       for (let index = 0; index < this.previousLength; index++) {
-        const entry = this.previous[index]!;
-        this.byText.set(entry.text, entry);
+        this.insert(this.previous[index]!);
       }
     }
     return this.byText;
@@ -198,6 +317,8 @@ export class SeriesCache {
     this.current.fill(undefined as unknown as CachedSeries, 0, this.position);
     this.position = 0;
     this.byText = undefined;
+    this.recentLabelTexts.fill(undefined);
+    this.recentLabels.fill(undefined);
   }
 }
 
