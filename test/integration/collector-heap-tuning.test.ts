@@ -134,6 +134,27 @@ async function quietSpell(mode: 'tuned' | 'held'): Promise<QuietSpell> {
   return JSON.parse(stdout) as QuietSpell;
 }
 
+const CAPPED = resolve('test/fixtures/collector-heap/capped-young-generation.mjs');
+
+interface Capped {
+  version: string;
+  newSpace: number;
+  scavenges: number;
+  garbageBatches: number;
+}
+
+/** The capped fixture under `--max-semi-space-size=<mib>` (as a user's NODE_OPTIONS may set it). */
+async function capped(mib: number): Promise<Capped> {
+  const child = spawn(process.execPath, [`--max-semi-space-size=${mib}`, CAPPED, DIST], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  const code = await new Promise<number | null>((done) => child.once('exit', done));
+  expect(code, stdout).toBe(0);
+  return JSON.parse(stdout) as Capped;
+}
+
 describe('collector heap tuning, on the Node running the tests', () => {
   it('the load grows the young generation of a process that does not tune the heap (the control)', async () => {
     const untuned = await probe((file) => [UNTUNED, DIST, file]);
@@ -166,5 +187,18 @@ describe('collector heap tuning, on the Node running the tests', () => {
     expect(tuned.grown).toBe(YOUNG_GENERATION_BYTES);
     expect(tuned.later).toBeGreaterThanOrEqual(YOUNG_GENERATION_BYTES);
     expect(tuned.later).toBeLessThanOrEqual(HELD_AT_MOST);
+  }, 30_000);
+
+  it('gives up growing the young generation where V8 caps it lower, instead of allocating without end', async () => {
+    const result = await capped(1);
+    console.log(
+      `${result.version} --max-semi-space-size=1: new space ${mib(result.newSpace)}, ` +
+        `${result.scavenges} scavenges for tuning and ${result.garbageBatches} batches of garbage`,
+    );
+    expect(result.version).toBe(process.version);
+    expect(result.newSpace).toBeLessThan(YOUNG_GENERATION_BYTES);
+    // each batch of garbage (~1.5 MB) takes a scavenge or two; giving up costs 64 small batches (~25 MB) once, where
+    // an endless attempt took 10,000 batches as the process started and again after every collection
+    expect(result.scavenges).toBeLessThan(400);
   }, 30_000);
 });
