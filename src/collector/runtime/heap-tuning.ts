@@ -58,7 +58,7 @@ const BATCHES_WITHOUT_GROWTH = 64;
 function growYoungGenerationTo(bytes: number): boolean {
   const batch: object[] = new Array<object>(16_384);
   let size = youngGenerationBytes();
-  for (let stalled = 0; size < bytes; ) {
+  for (let stalled = 0; size < bytes;) {
     for (let index = 0; index < batch.length; index++) batch[index] = { index };
     const now = youngGenerationBytes();
     stalled = now > size ? 0 : stalled + 1;
