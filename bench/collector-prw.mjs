@@ -220,7 +220,7 @@ try {
     // a folder per round and scraper: the agent's WAL of one round would be replayed by the next
     const roundDir = mkdtempSync(join(dir, `round-${round}-`));
     try {
-      return { name, ...(await run(roundDir, target, sink)), rejected: sink.errors };
+      return { round, name, ...(await run(roundDir, target, sink)), rejected: sink.errors };
     } finally {
       target.close();
       sink.close();
@@ -233,7 +233,7 @@ try {
     const rows = [];
     if (SEQUENTIAL) for (const scraper of chosen) rows.push(await runOne(scraper, round));
     else rows.push(...(await Promise.all(chosen.map((scraper) => runOne(scraper, round)))));
-    rounds.push(rows.map((row) => ({ ...row, round })));
+    rounds.push(rows);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

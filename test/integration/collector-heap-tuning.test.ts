@@ -124,14 +124,19 @@ interface QuietSpell {
   later: number;
 }
 
-/** The young generation across a quiet spell and a full collection (the fixture says how), tuned or only held. */
-async function quietSpell(mode: 'tuned' | 'held'): Promise<QuietSpell> {
-  const child = spawn(process.execPath, [QUIET_SPELL, DIST, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Runs a fixture under this Node (node flags first) to its end, and returns the JSON it printed on stdout. */
+async function fixtureResult<T>(args: string[]): Promise<T> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   const code = await new Promise<number | null>((done) => child.once('exit', done));
   expect(code, stdout).toBe(0);
-  return JSON.parse(stdout) as QuietSpell;
+  return JSON.parse(stdout) as T;
+}
+
+/** The young generation across a quiet spell and a full collection (the fixture says how), tuned or only held. */
+async function quietSpell(mode: 'tuned' | 'held'): Promise<QuietSpell> {
+  return fixtureResult<QuietSpell>([QUIET_SPELL, DIST, mode]);
 }
 
 const CAPPED = resolve('test/fixtures/collector-heap/capped-young-generation.mjs');
@@ -145,14 +150,7 @@ interface Capped {
 
 /** The capped fixture under `--max-semi-space-size=<mib>` (as a user's NODE_OPTIONS may set it). */
 async function capped(mib: number): Promise<Capped> {
-  const child = spawn(process.execPath, [`--max-semi-space-size=${mib}`, CAPPED, DIST], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  const code = await new Promise<number | null>((done) => child.once('exit', done));
-  expect(code, stdout).toBe(0);
-  return JSON.parse(stdout) as Capped;
+  return fixtureResult<Capped>([`--max-semi-space-size=${mib}`, CAPPED, DIST]);
 }
 
 describe('collector heap tuning, on the Node running the tests', () => {

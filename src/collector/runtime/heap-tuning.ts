@@ -34,7 +34,7 @@ export function tuneHeapForCollector(): () => void {
   setFlagsFromString('--heap-growing-percent=20');
   const grown = growYoungGenerationTo(YOUNG_GENERATION_BYTES);
   setFlagsFromString('--semi-space-growth-factor=1');
-  // V8 caps it lower (--max-semi-space-size=1 or 2 in NODE_OPTIONS): it is left where V8 holds it
+  // V8 caps it lower (a --max-semi-space-size below YOUNG_GENERATION_BYTES in NODE_OPTIONS): left where V8 holds it
   if (!grown) return () => undefined;
   return keepYoungGeneration(YOUNG_GENERATION_BYTES);
 }
