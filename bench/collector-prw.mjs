@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import snappy from 'snappy';
+import { isQuiet, measureCpuShare } from './lib/cpu-share.mjs';
 import { recordFigure } from './lib/report.mjs';
 import { median, printTable } from './lib/stats.mjs';
 
@@ -230,10 +231,12 @@ try {
   // at once by default, each with a target and a receiver of its own, so that both share whatever else loads the
   // machine and the ratio compares like with like; BENCH_SEQUENTIAL=1 runs them one after the other
   for (let round = 1; round <= ROUNDS; round++) {
+    // what the host let this machine have as the round began (lib/cpu-share.mjs)
+    const share = await measureCpuShare();
     const rows = [];
     if (SEQUENTIAL) for (const scraper of chosen) rows.push(await runOne(scraper, round));
     else rows.push(...(await Promise.all(chosen.map((scraper) => runOne(scraper, round)))));
-    rounds.push(rows);
+    rounds.push(rows.map((row) => ({ ...row, share })));
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -257,6 +260,7 @@ printTable([
     'whole run (incl. start)',
     'rejected',
     'peak RSS MB',
+    'CPU share',
   ],
   ...rounds
     .flat()
@@ -269,8 +273,14 @@ printTable([
       perMillion(row.totalCpuSeconds, row.totalSamples),
       row.rejected,
       mb(row.maxRssBytes).toFixed(0),
+      row.share.map((cpu) => `${Math.round(cpu.share * 100)}%`).join('/') + (isQuiet(row.share) ? '' : '*'),
     ]),
 ]);
+if (rounds.some(([row]) => !isQuiet(row.share)))
+  console.log(
+    '* a busy loop got less than 90% of a CPU as the round began: the host was busy; both scrapers ran under it, ' +
+      'so the ratio still compares like with like, but CPU s / 1M samples is not comparable with a quiet run',
+  );
 // issue 12: at most 0.8x the Prometheus agent's CPU per sample and 150 MB peak RSS
 const TARGET_CPU_RATIO = 0.8;
 const TARGET_RSS_MB = 150;

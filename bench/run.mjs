@@ -11,6 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeCpuShare, isQuiet, measureCpuShare } from './lib/cpu-share.mjs';
 import { printTable } from './lib/stats.mjs';
 
 function options(argv) {
@@ -30,6 +31,18 @@ function nodeVersion(node) {
   const result = spawnSync(node, ['--version'], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`${node} --version failed: ${result.error ?? result.stderr}`);
   return result.stdout.trim();
+}
+
+function readFigures(file) {
+  try {
+    return readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
+  } catch {
+    return []; // the bench recorded no figure
+  }
 }
 
 const { nodes, only } = options(process.argv.slice(2));
@@ -52,24 +65,18 @@ const summaries = [];
 try {
   for (const node of nodes) {
     const version = nodeVersion(node);
-    const file = join(results, `${summaries.length}.jsonl`);
+    const figures = [];
     for (const name of benches) {
-      console.log(`\n== ${name} on node ${version}`);
+      // measured just before the bench, as the host's load changes by the minute (lib/cpu-share.mjs)
+      const share = await measureCpuShare();
+      console.log(`\n== ${name} on node ${version}; ${describeCpuShare(share)}`);
+      const file = join(results, `${summaries.length}-${name}.jsonl`);
       const result = spawnSync(node, [join(dir, name)], {
         stdio: 'inherit',
         env: { ...process.env, ADOT_BENCH_RESULTS: file },
       });
       if (result.status !== 0) failed++;
-    }
-    let figures = [];
-    try {
-      figures = readFileSync(file, 'utf8')
-        .trim()
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line));
-    } catch {
-      // no bench recorded a figure
+      figures.push(...readFigures(file).map((figure) => ({ ...figure, share })));
     }
     summaries.push({ version, node, figures });
   }
@@ -78,19 +85,33 @@ try {
 }
 
 console.log(`\n== summary: ${machine}; load average (1, 5, 15 min) ${loadBefore} before, ${load()} after`);
+const percents = (share) => share.map((cpu) => `${Math.round(cpu.share * 100)}%`).join(' / ');
+let shared = false;
 for (const { version, node, figures } of summaries) {
   console.log(`\nnode ${version} (${node})`);
   printTable([
-    ['figure', 'measured', 'anchor', 'target', 'verdict', 'load (1 min)'],
-    ...figures.map((f) => [
-      f.figure,
-      f.measured,
-      f.anchor,
-      f.target,
-      f.ok === undefined ? '' : f.ok ? 'ok' : 'MISSED',
-      f.load ?? '',
-    ]),
+    ['figure', 'measured', 'anchor', 'target', 'verdict', 'CPU share', 'load (1 min)'],
+    ...figures.map((f) => {
+      const quiet = isQuiet(f.share);
+      shared ||= !quiet;
+      const verdict = f.ok === undefined ? '' : f.ok ? 'ok' : 'MISSED';
+      return [
+        f.figure,
+        f.measured,
+        f.anchor,
+        f.target,
+        verdict,
+        `${percents(f.share)}${quiet ? '' : '*'}`,
+        f.load ?? '',
+      ];
+    }),
   ]);
 }
+if (shared)
+  console.log(
+    '\n* taken while a busy loop got less than 90% of a CPU (lib/cpu-share.mjs): the host was running other work on ' +
+      "this machine's CPUs, and CPU-bound figures (time, CPU per unit of work, loss at a rate) are not comparable " +
+      'with those of a quiet host',
+  );
 if (failed > 0) console.log(`\n${failed} bench run(s) failed`);
 process.exitCode = failed === 0 ? 0 : 1;
