@@ -8,6 +8,7 @@
 // Method: one busy loop per CPU, pinned there (taskset), all at once for `ms` (the benches keep both CPUs busy, so
 // this is the case they run in); every gap of more than GAP_MS between two consecutive clock readings is time the
 // loop did not run. share = 1 - (sum of gaps) / wall time. An idle, unshared machine reads 98-100%.
+// It sees time taken away, not a CPU slowed by neighbours' cache and memory traffic, and only for its own 2 s.
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 
