@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import snappy from 'snappy';
-import { isQuiet, measureCpuShare } from './lib/cpu-share.mjs';
+import { cpuShareCell, isQuiet, measureCpuShare } from './lib/cpu-share.mjs';
 import { recordFigure } from './lib/report.mjs';
 import { median, printTable } from './lib/stats.mjs';
 
@@ -273,7 +273,7 @@ printTable([
       perMillion(row.totalCpuSeconds, row.totalSamples),
       row.rejected,
       mb(row.maxRssBytes).toFixed(0),
-      row.share.map((cpu) => `${Math.round(cpu.share * 100)}%`).join('/') + (isQuiet(row.share) ? '' : '*'),
+      cpuShareCell(row.share),
     ]),
 ]);
 if (rounds.some(([row]) => !isQuiet(row.share)))

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { isQuiet, measureCpuShare } from './lib/cpu-share.mjs';
+import { cpuShareCell, isQuiet, measureCpuShare } from './lib/cpu-share.mjs';
 import { recordFigure } from './lib/report.mjs';
 
 const dist = new URL(
@@ -211,7 +211,7 @@ const table = rows.map((row) => [
   row.cpuSeconds.toFixed(2),
   row.cpuPercent.toFixed(0),
   row.rssMb.toFixed(0),
-  row.share.map((cpu) => `${Math.round(cpu.share * 100)}%`).join('/') + (isQuiet(row.share) ? '' : '*'),
+  cpuShareCell(row.share),
 ]);
 const widths = header.map((title, index) => Math.max(title.length, ...table.map((row) => String(row[index]).length)));
 const line = (cells) => cells.map((cell, index) => String(cell).padStart(widths[index])).join('  ');

@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeCpuShare, isQuiet, measureCpuShare } from './lib/cpu-share.mjs';
+import { cpuShareCell, describeCpuShare, isQuiet, measureCpuShare } from './lib/cpu-share.mjs';
 import { printTable } from './lib/stats.mjs';
 
 function options(argv) {
@@ -85,25 +85,15 @@ try {
 }
 
 console.log(`\n== summary: ${machine}; load average (1, 5, 15 min) ${loadBefore} before, ${load()} after`);
-const percents = (share) => share.map((cpu) => `${Math.round(cpu.share * 100)}%`).join(' / ');
 let shared = false;
 for (const { version, node, figures } of summaries) {
   console.log(`\nnode ${version} (${node})`);
   printTable([
     ['figure', 'measured', 'anchor', 'target', 'verdict', 'CPU share', 'load (1 min)'],
     ...figures.map((f) => {
-      const quiet = isQuiet(f.share);
-      shared ||= !quiet;
+      shared ||= !isQuiet(f.share);
       const verdict = f.ok === undefined ? '' : f.ok ? 'ok' : 'MISSED';
-      return [
-        f.figure,
-        f.measured,
-        f.anchor,
-        f.target,
-        verdict,
-        `${percents(f.share)}${quiet ? '' : '*'}`,
-        f.load ?? '',
-      ];
+      return [f.figure, f.measured, f.anchor, f.target, verdict, cpuShareCell(f.share, ' / '), f.load ?? ''];
     }),
   ]);
 }

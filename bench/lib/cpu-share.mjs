@@ -14,7 +14,7 @@ import { cpus } from 'node:os';
 
 const GAP_MS = 0.5;
 
-// the loop, run by `node -e`; prints {gaps, wall} of its own run
+// the loop, run by `node -e`; prints {lost, longest, wall} of its own run (ms)
 const LOOP = `
 const end = performance.now() + Number(process.argv[1]);
 let last = performance.now(), lost = 0, longest = 0;
@@ -51,11 +51,15 @@ export async function measureCpuShare(ms = 2000) {
   return loops.map((loop) => ({ share: 1 - loop.lost / loop.wall, longestMs: loop.longest }));
 }
 
-/** "CPU share: 97% / 99% (longest stall 3 ms)" */
+/** "97% / 99%": each CPU's share, in the order of the CPUs */
+export function cpuSharePercents(shares, separator = ' / ') {
+  return shares.map((cpu) => `${Math.round(cpu.share * 100)}%`).join(separator);
+}
+
+/** "CPU share (busy loop per CPU, all at once): 97% / 99%, longest stall 3 ms" */
 export function describeCpuShare(shares) {
-  const percents = shares.map((cpu) => `${Math.round(cpu.share * 100)}%`).join(' / ');
   const longest = Math.max(...shares.map((cpu) => cpu.longestMs));
-  return `CPU share (busy loop per CPU, all at once): ${percents}, longest stall ${longest.toFixed(0)} ms`;
+  return `CPU share (busy loop per CPU, all at once): ${cpuSharePercents(shares)}, longest stall ${longest.toFixed(0)} ms`;
 }
 
 /** Below this, CPU-bound figures are marked as taken on a shared host. */
@@ -63,4 +67,9 @@ export const QUIET_SHARE = 0.9;
 
 export function isQuiet(shares) {
   return shares.every((cpu) => cpu.share >= QUIET_SHARE);
+}
+
+/** A table cell: "97%/99%", marked "*" when the host was not quiet (the table's footnote says what that means) */
+export function cpuShareCell(shares, separator = '/') {
+  return `${cpuSharePercents(shares, separator)}${isQuiet(shares) ? '' : '*'}`;
 }
