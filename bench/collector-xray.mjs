@@ -70,18 +70,28 @@ async function startCollectorChild(configFile, env) {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });
+  // a collector that died while segments were offered has already exited when its DONE line is awaited: that is
+  // known from `exited`, since the process emits 'exit' only once (awaiting it again hung the bench)
+  let exited;
+  const hasExited = new Promise((resolve) =>
+    child.once('exit', (code, signal) => {
+      exited = `collector exited with ${code ?? signal}`;
+      resolve();
+    }),
+  );
   const next = (prefix) =>
     new Promise((resolve, reject) => {
+      if (exited !== undefined) return reject(new Error(exited));
       const onLine = (line) => {
         if (!line.startsWith(`${prefix} `)) return;
         lines.off('line', onLine);
         resolve(JSON.parse(line.slice(prefix.length + 1)));
       };
       lines.on('line', onLine);
-      child.once('exit', (code) => reject(new Error(`collector exited with ${code}`)));
+      hasExited.then(() => reject(new Error(exited)));
     });
   const ready = await next('READY');
-  return { child, ready, done: () => next('DONE') };
+  return { child, ready, done: () => next('DONE'), exit: hasExited };
 }
 
 function metricValue(exposition, name, labels) {
@@ -146,7 +156,7 @@ async function runAt(rate, dir) {
   const done = collector.done();
   collector.child.kill('SIGTERM');
   const stats = await done;
-  await new Promise((resolve) => collector.child.once('exit', resolve));
+  await collector.exit;
   const puts = server.requests().filter((request) => request.operation === 'PutTraceSegments');
   await server.close();
   const accepted = metricValue(stats.metrics, 'otelcol_receiver_accepted_spans', ['receiver="awsxray"']);
