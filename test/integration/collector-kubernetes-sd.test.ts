@@ -126,12 +126,16 @@ describe('collector: kubernetes_sd_configs against the sandbox Kubernetes API', 
     });
     const service = ups.find((labels) => labels.job === 'kubernetes-service-endpoints');
     expect(service).toMatchObject({ instance: app.address, kubernetes_namespace: 'shop', kubernetes_name: 'cart' });
-    const requests = receiver.writes.flatMap((write) =>
-      write.series.filter((series) =>
-        series.labels.some((label) => label.name === '__name__' && label.value === 'http_requests_total'),
-      ),
+    // the scraped series and `up` may go out on different remote write shards and land in either order
+    await eventually(
+      () =>
+        receiver.writes.some((write) =>
+          write.series.some((series) =>
+            series.labels.some((label) => label.name === '__name__' && label.value === 'http_requests_total'),
+          ),
+        ),
+      (sent) => sent,
     );
-    expect(requests.length).toBeGreaterThan(0);
   });
 
   it('follows changes: a deleted pod stops being scraped, a new one starts', async () => {

@@ -94,10 +94,15 @@ service:
         )
       )[0],
     ).toBe(0);
-    const requests = receiver.writes.some((write) =>
-      write.series.some((series) => series.labels.some((l) => l.value === 'apiserver_requests_total')),
+    // the scraped sample and `up` are different series, so they may go out on different shards (num_consumers) and
+    // land in either order: seeing `up` says nothing yet about the sample
+    await eventually(
+      () =>
+        receiver.writes.some((write) =>
+          write.series.some((series) => series.labels.some((l) => l.value === 'apiserver_requests_total')),
+        ),
+      (sent) => sent,
     );
-    expect(requests).toBe(true);
     expect(
       logger.lines.some((line) =>
         /scrape of https:\/\/127\.0\.0\.1:\d+\/metrics \(job untrusted\) failed: .*certificate/i.test(line),

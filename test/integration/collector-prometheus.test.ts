@@ -70,7 +70,11 @@ describe('collector: demo app -> prometheus receiver -> remote write -> a real P
       20_000,
     );
     expect(Number(result[0]?.value[1])).toBeGreaterThan(0);
-    const series = await prometheus.query('http_requests_total{code="200"}');
+    // the sum may be positive from the code="500" series alone; code="200" may be on another remote write shard
+    const series = await eventually(
+      () => prometheus.query('http_requests_total{code="200"}'),
+      (rows) => rows.length === 1,
+    );
     expect(series[0]?.metric).toEqual({
       __name__: 'http_requests_total',
       cluster: 'demo',
@@ -89,10 +93,12 @@ describe('collector: demo app -> prometheus receiver -> remote write -> a real P
       (rows) => rows.length === 1,
     );
     expect(up[0]?.value[1]).toBe('1');
-    expect((await prometheus.query('request_seconds_bucket')).map((row) => row.metric.le).sort()).toEqual([
-      '+Inf',
-      '0.1',
-    ]);
+    // the buckets are other series than `up`, possibly on other remote write shards: they may land later
+    const buckets = await eventually(
+      () => prometheus.query('request_seconds_bucket'),
+      (rows) => rows.length === 2,
+    );
+    expect(buckets.map((row) => row.metric.le).sort()).toEqual(['+Inf', '0.1']);
     expect(await prometheus.query('request_seconds_count')).toEqual([]);
     expect(
       collector.metrics.value('otelcol_exporter_dropped_metric_points', {
