@@ -70,6 +70,35 @@ const lazyCommanderChildProcess = {
 };
 
 /**
+ * `node:http` without its ES module facade. To build the facade of a built-in, Node reads every export, and since
+ * Node 22 `http` has getters (WebSocket, CloseEvent, MessageEvent) that load undici's fetch and WebSocket code when
+ * read: an `import ... from 'node:http'` cost ~110 ms on Node 24 and ~50 ms on Node 22 (7 ms on Node 20) on the
+ * machine of README: Benchmarks, a fifth of an `adot doctor` process (https://github.com/nodejs/node/issues/57649,
+ * https://github.com/nodejs/node/issues/59686, both open). The bundle's imports of `http` and `node:http`, static and
+ * dynamic, get a module that takes it from process.getBuiltinModule (Node >= 20.16) and re-exports what it has: the
+ * default export (the module itself; its getters load nothing until read) and every plain value. Which exports those
+ * are comes from the Node that builds, so an export the bundle imports and that Node lacks fails the build.
+ */
+const HTTP_WITHOUT_FACADE = '\0adot-http-without-facade';
+const httpWithoutFacade = {
+  name: 'adot-http-without-facade',
+  resolveId(source) {
+    return source === 'http' || source === 'node:http' ? HTTP_WITHOUT_FACADE : null;
+  },
+  load(id) {
+    if (id !== HTTP_WITHOUT_FACADE) return null;
+    const values = Object.entries(Object.getOwnPropertyDescriptors(process.getBuiltinModule('node:http')))
+      .filter(([name, descriptor]) => 'value' in descriptor && /^[A-Za-z_$][\w$]*$/.test(name))
+      .map(([name]) => name);
+    return [
+      "const http = process.getBuiltinModule('node:http');",
+      'export default http;',
+      `export const { ${values.join(', ')} } = http;`,
+    ].join('\n');
+  },
+};
+
+/**
  * Writes dist/bundle/help-pages.json once the bundle is on disk: every help page, rendered by the bundle's own run()
  * (src/cli/help-pages.ts), for bin/adot.js to print without loading the bundle.
  */
@@ -95,7 +124,7 @@ export default defineConfig({
     // anything when imported, so the ones adot does not use are dropped
     moduleSideEffects: (id) => !/[\\/]node_modules[\\/]@kubernetes[\\/]client-node[\\/]/.test(id),
   },
-  plugins: [chunkManifest, lazyCommanderChildProcess, helpPagesFile],
+  plugins: [chunkManifest, lazyCommanderChildProcess, httpWithoutFacade, helpPagesFile],
   // main.js may carry more than run(): the CLI chunk and rolldown's runtime go into it, one file for Node to load
   preserveEntrySignatures: 'allow-extension',
   output: {

@@ -108,6 +108,15 @@ describe('lazy loading', () => {
     },
   );
 
+  it("adot doctor never imports node:http as an ES module (Node 22+ would load undici's WebSocket for its facade)", () => {
+    // rolldown.config.mjs gives the bundle `http` from process.getBuiltinModule; the sandbox's servers, the SDK's
+    // handler and client-node all use it here, and node:https (imported as usual) shows that the probe sees built-ins
+    const urls = importsOf(['doctor', '--sandbox', '--sandbox-scenario', 'installed-healthy', '-o', 'json']);
+    expect(urls).toContain('node:https');
+    expect(urls.filter((url) => url === 'node:http' || url === 'http')).toEqual([]);
+    expect(packagesLoaded(urls)).toContain('@kubernetes/client-node');
+  });
+
   it('the same probe does see the SDK when a command uses it (the probe works)', () => {
     const packages = packagesLoaded(importsOf(['versions', '--sandbox', '-o', 'json']));
     expect(packages).toContain('@aws-sdk/client-eks');
