@@ -72,12 +72,15 @@ const lazyCommanderChildProcess = {
 /**
  * `node:http` without its ES module facade. To build the facade of a built-in, Node reads every export, and since
  * Node 22 `http` has getters (WebSocket, CloseEvent, MessageEvent) that load undici's fetch and WebSocket code when
- * read: an `import ... from 'node:http'` cost ~110 ms on Node 24 and ~50 ms on Node 22 (7 ms on Node 20) on the
- * machine of README: Benchmarks, a fifth of an `adot doctor` process (https://github.com/nodejs/node/issues/57649,
- * https://github.com/nodejs/node/issues/59686, both open). The bundle's imports of `http` and `node:http`, static and
- * dynamic, get a module that takes it from process.getBuiltinModule (Node >= 20.16) and re-exports what it has: the
- * default export (the module itself; its getters load nothing until read) and every plain value. Which exports those
- * are comes from the Node that builds, so an export the bundle imports and that Node lacks fails the build.
+ * read (https://github.com/nodejs/node/issues/57649, https://github.com/nodejs/node/issues/59686, both open). Without
+ * it, loading doctor's chunks took 213 ms instead of 253 on Node 24 and 218 instead of 258 on Node 22 (Node 20: the
+ * same), and an `adot doctor` process 20 ms less on both (README: Benchmarks machine, medians of alternating runs).
+ * The bundle's imports of `http` and `node:http`, static and dynamic, get a module that takes it from
+ * process.getBuiltinModule (Node >= 20.16) and re-exports what it has: the default export (the module itself; its
+ * getters load nothing until read) and every plain value. Which exports those are comes from the Node that builds,
+ * so an export the bundle imports and that Node lacks fails the build. Other built-ins' facades read getters too
+ * (tls.rootCertificates, fs.promises, crypto.webcrypto) for ~3-5 ms each, but the bundle imports some of those
+ * getters by name, which a module of plain values cannot export without reading them.
  */
 const HTTP_WITHOUT_FACADE = '\0adot-http-without-facade';
 const httpWithoutFacade = {
