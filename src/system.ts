@@ -2,6 +2,7 @@
  * The composition root: the only place that builds adapters. SDK and Kubernetes client modules are imported
  * dynamically, on first use, so that `adot --help` and commands that do not need them stay fast.
  */
+import { setMaxListeners } from 'node:events';
 import type { GlobalOptions } from './cli/program.js';
 import type { AwsClientSettings } from './adapters/aws/client-config.js';
 import type { KubeconfigSource } from './adapters/kube/kubeconfig.js';
@@ -72,6 +73,7 @@ export function createOutput(
 
 export async function createSystem(options: SystemOptions): Promise<System> {
   const { io } = options;
+  const signal = signalForManyListeners(io.signal);
   const output = options.outputPort ?? createOutput(options, io);
   const prompter = new InquirerPrompter({
     get stdin() {
@@ -80,7 +82,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     stdout: io.stdout,
     env: io.env,
     yes: options.yes,
-    signal: io.signal,
+    signal,
     // prompts draw on stdout: coloured exactly when stdout's text would be
     color: resolveColorLevel({ flag: options.color, env: io.env, isTTY: Boolean(io.stdout.isTTY) }) > 0,
     terminal: output,
@@ -120,7 +122,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       closers.push(() => built.destroy());
       return built;
     });
-  const client = (service: AwsServiceId): AwsClientSettings => ({ ...aws(service), signal: io.signal });
+  const client = (service: AwsServiceId): AwsClientSettings => ({ ...aws(service), signal });
   const eks = adapter(async () => new (await import('./adapters/aws/eks.js')).SdkEks(client('EKS')));
   const iam = adapter(async () => new (await import('./adapters/aws/iam.js')).SdkIam(client('IAM')));
   const sts = adapter(async () => new (await import('./adapters/aws/sts.js')).SdkSts(client('STS')));
@@ -145,7 +147,7 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       const built = new ClientNodeKube({
         kubeConfig,
         clock: systemClock,
-        signal: io.signal,
+        signal,
         ...(settings.cluster === undefined ? {} : { clusterName: settings.cluster }),
       });
       closers.push(() => built.destroy());
@@ -164,11 +166,22 @@ export async function createSystem(options: SystemOptions): Promise<System> {
     output,
     prompter,
     options: settings,
-    signal: io.signal,
+    signal,
     close: async () => {
       for (const close of closers.reverse()) await close();
     },
   };
+}
+
+/**
+ * A signal that follows the caller's and takes any number of listeners: every SDK and Kubernetes call in flight
+ * listens on it (doctor makes ~40 at once), and past 10 listeners Node prints a MaxListenersExceededWarning on the
+ * caller's signal unless the caller raised its limit (the CLI does; a program that embeds createSystem may not).
+ */
+function signalForManyListeners(signal: AbortSignal): AbortSignal {
+  const followed = AbortSignal.any([signal]);
+  setMaxListeners(1000, followed);
+  return followed;
 }
 
 /** A Kubernetes client for one context of a kubeconfig file: how `adot sandbox start|status` read the collectors. */

@@ -49,6 +49,22 @@ async function withSystem<T>(seed: Seed, body: (system: System, cluster: string)
 }
 
 describe('doctor fact gathering', () => {
+  it("prints no MaxListenersExceededWarning for a caller's own signal (dozens of calls listen at once)", async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      await withSystem(scenarioSeed('installed-healthy'), async (system, cluster) => {
+        expect((await doctor(system, { cluster })).exitStatus).toBe(0);
+      });
+      // Node emits warnings on a later tick
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('needs 2 sequential rounds on an installed cluster and 1 under --pre', async () => {
     await withSystem(scenarioSeed('installed-healthy'), async (system, cluster) => {
       const installed = await doctor(system, { cluster });
