@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { benchEnv } from './lib/bench-env.mjs';
 import { recordFigure } from './lib/report.mjs';
 
 // this process loads the SDK from dist/ for the in-process runs; its Node 20 notice is not what is measured
@@ -99,7 +100,7 @@ try {
     const code = await run(['doctor', '-o', 'json'], quietIo(env));
     if (code !== 0) throw new Error(`adot doctor exited ${code}`);
   });
-  const processEnv = { PATH: process.env.PATH, HOME: dir, ...env };
+  const processEnv = benchEnv({ HOME: dir, ...env });
   const asProcess = await timed(RUNS, () =>
     exec(process.execPath, [binAdot, 'doctor', '-o', 'json'], { env: processEnv }),
   );

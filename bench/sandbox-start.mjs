@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { recordFigure } from './lib/report.mjs';
 import { median, printTable, timeAsync } from './lib/stats.mjs';
+import { benchEnv } from './lib/bench-env.mjs';
 
 const RUNS = Number(process.argv[2] ?? 10);
 const TARGET_MS = 1000;
@@ -34,7 +35,10 @@ function detached() {
     const dir = mkdtempSync(join(tmpdir(), 'adot-bench-'));
     const cli = (args) => {
       const started = process.hrtime.bigint();
-      const result = spawnSync(process.execPath, [bin, ...args, '--dir', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const result = spawnSync(process.execPath, [bin, ...args, '--dir', dir], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: benchEnv(),
+      });
       if (result.status !== 0) throw new Error(`adot ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
       return Number(process.hrtime.bigint() - started) / 1e6;
     };

@@ -3,6 +3,7 @@
 // Target: at most 1.3x node's own start-up. Run after a build: `npm run bench` (or node bench/startup.mjs [N]).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { benchEnv } from './lib/bench-env.mjs';
 import { recordFigure } from './lib/report.mjs';
 import { median, printTable } from './lib/stats.mjs';
 
@@ -18,7 +19,7 @@ const commands = [
 
 function once(args) {
   const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: benchEnv() });
   const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr}`);
   return elapsed;
