@@ -34,7 +34,7 @@ function packageOf(moduleId) {
   return match ? match[1].replace('\\', '/') : 'adot';
 }
 
-/** Writes dist/bundle/modules.json: for each chunk, the packages bundled into it and the chunks it imports. */
+/** Writes dist/bundle/modules.json: for each chunk, the packages and adot modules in it and the chunks it imports. */
 const chunkManifest = {
   name: 'adot-chunk-manifest',
   generateBundle(_options, bundle) {
@@ -43,6 +43,12 @@ const chunkManifest = {
       if (chunk.type !== 'chunk') continue;
       chunks[chunk.fileName] = {
         packages: [...new Set(chunk.moduleIds.map(packageOf))].sort(),
+        // adot's own modules, as paths from src/ (tests check which of them a command loads)
+        sources: chunk.moduleIds
+          .filter((id) => packageOf(id) === 'adot')
+          .map((id) => /[\\/]src[\\/](.*)$/.exec(id)?.[1]?.replaceAll('\\', '/'))
+          .filter((path) => path !== undefined)
+          .sort(),
         imports: chunk.imports,
         dynamicImports: chunk.dynamicImports,
       };

@@ -6,13 +6,10 @@
  */
 import { stringify } from 'yaml';
 import { containerEnvironment, type CollectorConfig, type PodFacts } from '../core/collector-config.js';
-import { prepareConfigText } from './config/load.js';
-import { SettingsError } from './config/settings.js';
 import type { CredentialFallback } from './aws/credentials.js';
-import { startCollector, type RunningCollector } from './runtime/collector.js';
+import type { RunningCollector } from './runtime/collector.js';
 import type { CollectorFiles } from './runtime/files.js';
 import type { FileMount } from './runtime/mounted-files.js';
-import { withLocalEndpoints } from './runtime/local-endpoints.js';
 import type { Logger } from './telemetry/logger.js';
 
 /**
@@ -202,6 +199,8 @@ export class CollectorSupervisor {
         container?.debug(message);
       },
     };
+    const { prepareConfigText, SettingsError, startCollector, withLocalEndpoints } =
+      await import('./supervisor-runtime.js');
     try {
       const files = this.options.files?.(resource);
       const env = this.environmentOf(resource);

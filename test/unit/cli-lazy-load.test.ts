@@ -9,13 +9,25 @@ const bin = fileURLToPath(new URL('../../bin/adot.js', import.meta.url));
 const bundleDir = fileURLToPath(new URL('../../dist/bundle/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'adot-imports-'));
 
-/** dist/bundle/modules.json, written by the build (rolldown.config.mjs): the packages bundled into each chunk */
-function chunkPackages(): Map<string, string[]> {
-  const manifest = JSON.parse(readFileSync(join(bundleDir, 'modules.json'), 'utf8')) as Record<
+/** dist/bundle/modules.json, written by the build (rolldown.config.mjs): each chunk's packages and adot modules */
+function chunkManifest(): Record<string, { packages: string[]; sources: string[] }> {
+  return JSON.parse(readFileSync(join(bundleDir, 'modules.json'), 'utf8')) as Record<
     string,
-    { packages: string[] }
+    { packages: string[]; sources: string[] }
   >;
-  return new Map(Object.entries(manifest).map(([chunk, { packages }]) => [chunk, packages]));
+}
+
+/** the packages bundled into each chunk */
+function chunkPackages(): Map<string, string[]> {
+  return new Map(Object.entries(chunkManifest()).map(([chunk, { packages }]) => [chunk, packages]));
+}
+
+/** adot's modules (paths from src/) in the bundle chunks among the loaded files */
+function sourcesLoaded(urls: string[]): string[] {
+  const manifest = chunkManifest();
+  return urls
+    .filter((url) => url.startsWith('file:') && fileURLToPath(url).startsWith(bundleDir))
+    .flatMap((url) => manifest[basename(fileURLToPath(url))]?.sources ?? []);
 }
 
 /**
@@ -115,6 +127,14 @@ describe('lazy loading', () => {
     expect(urls).toContain('node:https');
     expect(urls.filter((url) => url === 'node:http' || url === 'http')).toEqual([]);
     expect(packagesLoaded(urls)).toContain('@kubernetes/client-node');
+  });
+
+  it('a sandbox with no collector deployed loads no collector runtime (the supervisor loads it on first start)', () => {
+    const sources = sourcesLoaded(importsOf(['versions', '--sandbox', '-o', 'json']));
+    expect(sources).toContain('sandbox/sandbox.ts');
+    expect(sources).toContain('collector/supervisor.ts');
+    const runtime = /^collector\/(runtime\/(collector|factories)\.ts$|receivers\/|processors\/|exporters\/)/;
+    expect(sources.filter((path) => runtime.test(path))).toEqual([]);
   });
 
   it('the same probe does see the SDK when a command uses it (the probe works)', () => {
