@@ -30,12 +30,17 @@ function sourcesLoaded(urls: string[]): string[] {
     .flatMap((url) => manifest[basename(fileURLToPath(url))]?.sources ?? []);
 }
 
+/** what importsOf found per command line: several tests look at the same run */
+const importsByLog = new Map<string, string[]>();
+
 /**
- * Runs the built CLI with a module-resolution hook that appends every resolved URL to a file, and returns them.
- * (`npm test` builds dist/ before running vitest.)
+ * Runs the built CLI with a module-resolution hook that appends every resolved URL to a file, and returns them
+ * (once per command line). (`npm test` builds dist/ before running vitest.)
  */
 function importsOf(args: string[]): string[] {
   const log = join(dir, `${args.join('_') || 'none'}.log`);
+  const known = importsByLog.get(log);
+  if (known !== undefined) return known;
   const hooks = `
     import { appendFileSync } from 'node:fs';
     export async function resolve(specifier, context, next) {
@@ -55,7 +60,9 @@ function importsOf(args: string[]): string[] {
     },
   );
   expect(result.status, result.stderr).toBe(0);
-  return readFileSync(log, 'utf8').trim().split('\n');
+  const urls = readFileSync(log, 'utf8').trim().split('\n');
+  importsByLog.set(log, urls);
+  return urls;
 }
 
 /** the packages behind the loaded files: a bundle chunk's bundled packages, or the package a file belongs to */
