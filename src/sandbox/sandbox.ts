@@ -15,7 +15,7 @@ import { startDemoWorkloadServer, type DemoWorkloadServer } from './demo-workloa
 import { FaultInjector } from './faults.js';
 import { baseClusterObjects } from './kube/bootstrap.js';
 import { renderKubeconfig } from './kube/kubeconfig.js';
-import { startKubeApiServer, type KubeApiServer } from './kube/server.js';
+import { startKubeApiServer, type KubeApiServer, type KubeRequestRecord } from './kube/server.js';
 import { createClusterStore } from './kube/store.js';
 import { serviceAccountAuthenticator, startClusterIdentity, type ClusterIdentity } from './pods/cluster-identity.js';
 import { clusterNodes, type ClusterNodes } from './pods/cluster-nodes.js';
@@ -67,6 +67,8 @@ export interface RunningSandbox {
   collectorStatus(cluster: string, name: string, namespace: string): CollectorStatus | undefined;
   /** every AWS request served so far */
   awsRequests: AwsServer['requests'];
+  /** every request a cluster's Kubernetes API server answered so far (throws for an unknown name) */
+  kubeRequests(cluster: string): KubeRequestRecord[];
   /** where an absolute path of an emulated node is on this machine (its root is `<workDir>/nodes/<cluster>/<node>`) */
   nodePath(cluster: string, node: string, path: string): string;
   stop(): Promise<void>;
@@ -306,6 +308,11 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     server: cluster.server.url,
   });
   const clusters = started.map(clusterOf);
+  const clusterNamed = (name: string): StartedCluster => {
+    const cluster = started.find((candidate) => candidate.seed.name === name);
+    if (cluster === undefined) throw new Error(`the sandbox has no cluster named ${name}`);
+    return cluster;
+  };
   const defaultCluster = clusters[0]?.name ?? '';
   let stopping: Promise<void> | undefined;
   return {
@@ -336,11 +343,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       KUBECONFIG: kubeconfigPath,
       ADOT_CLUSTER: defaultCluster,
     }),
-    store: (name) => {
-      const cluster = started.find((candidate) => candidate.seed.name === name);
-      if (cluster === undefined) throw new Error(`the sandbox has no cluster named ${name}`);
-      return cluster.store;
-    },
+    store: (name) => clusterNamed(name).store,
     eks,
     iam,
     credentials,
@@ -350,11 +353,8 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     collectorStatus: (cluster, name, namespace) =>
       started.find((candidate) => candidate.seed.name === cluster)?.collectors.status(name, namespace),
     awsRequests: () => awsServer.requests(),
-    nodePath: (cluster, node, path) => {
-      const found = started.find((candidate) => candidate.seed.name === cluster);
-      if (found === undefined) throw new Error(`the sandbox has no cluster named ${cluster}`);
-      return found.nodes.filesystems.pathOn(node, path);
-    },
+    kubeRequests: (name) => clusterNamed(name).server.requests(),
+    nodePath: (cluster, node, path) => clusterNamed(cluster).nodes.filesystems.pathOn(node, path),
     stop: () => (stopping ??= stopAll()),
   };
 }

@@ -115,6 +115,37 @@ describe('Kubernetes adapter against the sandbox API server (real @kubernetes/cl
     expect(await kube.rolloutStatus('aws-otel-eks', 'nope')).toBeUndefined();
   });
 
+  it('fetches a group/version discovery document once for concurrent calls, and again for a kind it lacks', async () => {
+    const fresh = kubeFor(sandbox.kubeconfig());
+    const cluster = sandbox.defaultCluster;
+    const discoveries = (path: string): number =>
+      sandbox.kubeRequests(cluster).filter((request) => request.method === 'GET' && request.path === path).length;
+    const before = { core: discoveries('/api/v1'), apps: discoveries('/apis/apps/v1') };
+    try {
+      const answers = await Promise.all([
+        fresh.list('apps/v1', 'Deployment'),
+        fresh.list('apps/v1', 'DaemonSet'),
+        fresh.get({
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          namespace: 'aws-otel-eks',
+          name: 'observability-collector',
+        }),
+        fresh.list('v1', 'Service'),
+        fresh.list('v1', 'Node'),
+        fresh.get({ apiVersion: 'v1', kind: 'Namespace', name: 'aws-otel-eks' }),
+      ]);
+      expect(answers.every((answer) => answer !== undefined)).toBe(true);
+      expect(discoveries('/api/v1') - before.core).toBe(1);
+      expect(discoveries('/apis/apps/v1') - before.apps).toBe(1);
+      // client-node's rule, kept: a kind the cached document does not list is looked up again (a CRD may be new)
+      expect(await fresh.list('apps/v1', 'NoSuchKind')).toEqual([]);
+      expect(discoveries('/apis/apps/v1') - before.apps).toBe(2);
+    } finally {
+      fresh.destroy();
+    }
+  });
+
   it('turns a rejected token into KubeUnauthorized with the update-kubeconfig hint', async () => {
     const broken = new ClientNodeKube({
       kubeConfig: loadKubeConfig({ text: sandbox.kubeconfig().replace(/token: .*/, 'token: not-the-token') }),

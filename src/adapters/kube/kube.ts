@@ -9,6 +9,7 @@ import {
   type Configuration,
   type KubernetesObject,
   type ResponseContext,
+  type V1APIResource,
 } from '@kubernetes/client-node';
 import type {
   AccessAttributes,
@@ -38,6 +39,35 @@ class WireObjectApi extends KubernetesObjectApi {
     const client = new WireObjectApi(configuration);
     client.setDefaultNamespace(kc);
     return client;
+  }
+
+  /** group/versions whose discovery document is being fetched, by apiVersion */
+  private readonly discovering = new Map<string, Promise<unknown>>();
+
+  /**
+   * client-node caches a group/version's discovery document once it has it, but calls made before it arrives each
+   * fetch their own: doctor's first wave asked for /api/v1 five times and /apis/apps/v1 four (21 discovery requests
+   * for 8 group/versions, each on a TLS connection of its own). Concurrent calls now wait for the one in flight and
+   * then read client-node's cache; a kind it does not list is fetched again, as client-node does. When the shared
+   * request fails, each waiter makes its own, so that its error names its kind.
+   */
+  protected override async resource(
+    apiVersion: string,
+    kind: string,
+    options?: Configuration,
+  ): Promise<V1APIResource | undefined> {
+    const inFlight = this.discovering.get(apiVersion);
+    if (inFlight !== undefined) {
+      await inFlight.catch(() => undefined);
+      return super.resource(apiVersion, kind, options);
+    }
+    const discovery = super.resource(apiVersion, kind, options);
+    this.discovering.set(apiVersion, discovery);
+    try {
+      return await discovery;
+    } finally {
+      this.discovering.delete(apiVersion);
+    }
   }
 
   protected override async processResponse<T extends KubernetesObject>(

@@ -51,7 +51,16 @@ export interface KubeApiServer {
   url: string;
   /** PEM certificate clients must trust (kubeconfig certificate-authority-data) */
   certificateAuthority: string;
+  /** every request answered so far, in order, for tests and benchmarks to count calls (as AwsServer's) */
+  requests(): KubeRequestRecord[];
   close(): Promise<void>;
+}
+
+export interface KubeRequestRecord {
+  method: string;
+  /** the path without its query, e.g. /apis/apps/v1 */
+  path: string;
+  status: number;
 }
 
 /** answered to anyone, as Kubernetes' system:public-info-viewer allows */
@@ -241,7 +250,12 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
       commonName: 'adot-sandbox-kube-apiserver',
       hosts: [...new Set([host, 'localhost', '127.0.0.1'])],
     });
+  const requests: KubeRequestRecord[] = [];
   const server = createServer({ cert: certificate.cert, key: certificate.key }, (request, response) => {
+    response.once('finish', () => {
+      const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+      requests.push({ method: request.method ?? 'GET', path, status: response.statusCode });
+    });
     handle(request, response).catch((error: unknown) => {
       if (response.headersSent) {
         response.destroy();
@@ -270,6 +284,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
   return {
     url: `https://${serverAddress}`,
     certificateAuthority: certificate.cert,
+    requests: () => requests.map((record) => ({ ...record })),
     close: async () => {
       watches.closeAll();
       stopControllers();
