@@ -13,6 +13,7 @@ import {
   type KubernetesObject,
   type V1Deployment,
 } from '@kubernetes/client-node';
+import { connect as tlsConnect } from 'node:tls';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   adminUser,
@@ -188,6 +189,36 @@ describe('CRUD and Status errors', () => {
     });
     expect(answer.metadata?.name).toBe('dry');
     expect(cluster.store.get('v1', 'ConfigMap', 'dry', 'default')).toBeUndefined();
+  });
+});
+
+describe('request log', () => {
+  it('records each answered request (method, target without query, status) and outlives a target that is no URL', async () => {
+    await rawRequest(cluster, 'GET', '/api/v1/namespaces?limit=1');
+    await rawRequest(cluster, 'GET', '/api/v1/namespaces', { token: 'nope' });
+    // Node's HTTP parser accepts this absolute-form target, which new URL() refuses
+    const answer = await new Promise<string>((resolve, reject) => {
+      const url = new URL(cluster.server.url);
+      const socket = tlsConnect({
+        host: url.hostname,
+        port: Number(url.port),
+        ca: cluster.server.certificateAuthority,
+      });
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (text += chunk));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+      socket.write('GET http://[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 [45]\d\d /);
+    expect((await rawRequest(cluster, 'GET', '/version')).status).toBe(200);
+    expect(cluster.server.requests().map(({ method, path, status }) => `${method} ${path} ${status}`)).toEqual([
+      'GET /api/v1/namespaces 200',
+      'GET /api/v1/namespaces 401',
+      expect.stringMatching(/^GET http:\/\/\[ [45]\d\d$/),
+      'GET /version 200',
+    ]);
   });
 });
 

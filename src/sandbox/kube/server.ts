@@ -58,7 +58,7 @@ export interface KubeApiServer {
 
 export interface KubeRequestRecord {
   method: string;
-  /** the path without its query, e.g. /apis/apps/v1 */
+  /** the request target without its query, as sent, e.g. /apis/apps/v1 */
   path: string;
   status: number;
 }
@@ -253,7 +253,9 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
   const requests: KubeRequestRecord[] = [];
   const server = createServer({ cert: certificate.cert, key: certificate.key }, (request, response) => {
     response.once('finish', () => {
-      const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+      // the request target as sent, without its query: a target that is no URL (answered 400/500 by handle) is
+      // logged too, where parsing it here would throw in an event listener and end the server
+      const path = (request.url ?? '/').split('?')[0] ?? '/';
       requests.push({ method: request.method ?? 'GET', path, status: response.statusCode });
     });
     handle(request, response).catch((error: unknown) => {
