@@ -12,9 +12,27 @@ const OUT_DIR = 'dist/bundle';
  * Loaded from node_modules at run time instead of bundled; each is a dependency in package.json, so it resolves from
  * dist/bundle/. snappy: a native addon. protobufjs and @grpc/grpc-js: optional modules found by require() at run
  * time. node-fetch (of @kubernetes/client-node): it calls url.parse() and, through whatwg-url, the built-in punycode,
- * whose deprecation warnings Node 22+ prints only for code outside node_modules.
+ * whose deprecation warnings Node 22+ prints only for code outside node_modules; the bundle's client-node gets it
+ * through NODE_FETCH_ON_FIRST_USE (below).
  */
 export const EXTERNAL_PACKAGES = ['snappy', 'protobufjs', '@grpc/grpc-js', 'node-fetch'];
+
+/**
+ * The bundle's client-node imports node-fetch from src/adapters/kube/node-fetch-on-first-use.ts, which requires the
+ * real package the first time it is called: adot sends Kubernetes requests with node:https
+ * (src/adapters/kube/node-http-library.ts), and loading node-fetch for imports nothing calls took 25-30 ms of every
+ * `adot doctor` process.
+ */
+const NODE_FETCH_ON_FIRST_USE = resolve('src/adapters/kube/node-fetch-on-first-use.ts');
+const CLIENT_NODE = /[\\/]node_modules[\\/]@kubernetes[\\/]client-node[\\/]/;
+const nodeFetchOnFirstUse = {
+  name: 'adot-node-fetch-on-first-use',
+  resolveId(source, importer) {
+    return source === 'node-fetch' && importer !== undefined && CLIENT_NODE.test(importer)
+      ? NODE_FETCH_ON_FIRST_USE
+      : null;
+  },
+};
 
 /**
  * The collector's @kubernetes/client-node (src/collector/runtime/kube-api.ts) loads from node_modules as a whole: it
@@ -25,7 +43,8 @@ export const EXTERNAL_PACKAGES = ['snappy', 'protobufjs', '@grpc/grpc-js', 'node
 const COLLECTOR_KUBE_API = /[\\/]src[\\/]collector[\\/]runtime[\\/]kube-api\.ts$/;
 
 const isExternal = (id, importer) =>
-  EXTERNAL_PACKAGES.some((name) => id === name || id.startsWith(`${name}/`)) ||
+  (EXTERNAL_PACKAGES.some((name) => id === name || id.startsWith(`${name}/`)) &&
+    !(id === 'node-fetch' && importer !== undefined && CLIENT_NODE.test(importer))) ||
   (id === '@kubernetes/client-node' && importer !== undefined && COLLECTOR_KUBE_API.test(importer));
 
 /** the package a bundled module comes from (or "adot"), for dist/bundle/modules.json */
@@ -133,7 +152,7 @@ export default defineConfig({
     // anything when imported, so the ones adot does not use are dropped
     moduleSideEffects: (id) => !/[\\/]node_modules[\\/]@kubernetes[\\/]client-node[\\/]/.test(id),
   },
-  plugins: [chunkManifest, lazyCommanderChildProcess, httpWithoutFacade, helpPagesFile],
+  plugins: [chunkManifest, lazyCommanderChildProcess, httpWithoutFacade, nodeFetchOnFirstUse, helpPagesFile],
   // main.js may carry more than run(): the CLI chunk and rolldown's runtime go into it, one file for Node to load
   preserveEntrySignatures: 'allow-extension',
   output: {

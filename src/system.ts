@@ -142,8 +142,8 @@ export async function createSystem(options: SystemOptions): Promise<System> {
       const kubeConfig = loadKubeConfig(source, settings.context);
       // An exec credential plugin (EKS: `aws eks get-token`) runs for every request until its token is cached, and
       // callers fan out in parallel (doctor sends ~20 requests at once): fetch the credential once, up front. A
-      // failure surfaces, mapped, on the first real request.
-      await kubeConfig.applyToFetchOptions({}).catch(() => undefined);
+      // failure surfaces, mapped, on the first real request. (Not applyToFetchOptions: it makes a node-fetch Headers.)
+      await kubeConfig.applyToHTTPSOptions({}).catch(() => undefined);
       const built = new ClientNodeKube({
         kubeConfig,
         clock: systemClock,

@@ -10,10 +10,10 @@ const bundleDir = fileURLToPath(new URL('../../dist/bundle/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'adot-imports-'));
 
 /** dist/bundle/modules.json, written by the build (rolldown.config.mjs): each chunk's packages and adot modules */
-function chunkManifest(): Record<string, { packages: string[]; sources: string[] }> {
+function chunkManifest(): Record<string, { packages: string[]; sources: string[]; imports: string[] }> {
   return JSON.parse(readFileSync(join(bundleDir, 'modules.json'), 'utf8')) as Record<
     string,
-    { packages: string[]; sources: string[] }
+    { packages: string[]; sources: string[]; imports: string[] }
   >;
 }
 
@@ -34,10 +34,10 @@ function sourcesLoaded(urls: string[]): string[] {
 const importsByLog = new Map<string, string[]>();
 
 /**
- * Runs the built CLI with a module-resolution hook that appends every resolved URL to a file, and returns them
- * (once per command line). (`npm test` builds dist/ before running vitest.)
+ * Runs the built CLI with a module-resolution hook that appends every resolved URL to a file, and the files require()
+ * loaded when it exits, and returns them (once per command line). (`npm test` builds dist/ before running vitest.)
  */
-function importsOf(args: string[]): string[] {
+function importsOf(args: string[], exitCode = 0): string[] {
   const log = join(dir, `${args.join('_') || 'none'}.log`);
   const known = importsByLog.get(log);
   if (known !== undefined) return known;
@@ -48,9 +48,16 @@ function importsOf(args: string[]): string[] {
       appendFileSync(${JSON.stringify(log)}, resolved.url + '\\n');
       return resolved;
     }`;
+  // and, as the process exits, what require() loaded (CommonJS packages the bundle requires at run time)
   const register = `
-    import { register } from 'node:module';
-    register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hooks)}));`;
+    import { appendFileSync } from 'node:fs';
+    import { createRequire, register } from 'node:module';
+    import { pathToFileURL } from 'node:url';
+    register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hooks)}));
+    process.on('exit', () => {
+      const required = Object.keys(createRequire(${JSON.stringify(bin)}).cache).map((path) => pathToFileURL(path).href);
+      appendFileSync(${JSON.stringify(log)}, required.map((url) => url + '\\n').join(''));
+    });`;
   const result = spawnSync(
     process.execPath,
     ['--import', `data:text/javascript,${encodeURIComponent(register)}`, bin, ...args],
@@ -59,7 +66,7 @@ function importsOf(args: string[]): string[] {
       env: { PATH: process.env['PATH'] ?? '' },
     },
   );
-  expect(result.status, result.stderr).toBe(0);
+  expect(result.status, result.stderr).toBe(exitCode);
   const urls = readFileSync(log, 'utf8').trim().split('\n');
   importsByLog.set(log, urls);
   return urls;
@@ -134,6 +141,25 @@ describe('lazy loading', () => {
     expect(urls).toContain('node:https');
     expect(urls.filter((url) => url === 'node:http' || url === 'http')).toEqual([]);
     expect(packagesLoaded(urls)).toContain('@kubernetes/client-node');
+  });
+
+  // the fresh scenario runs no collector, whose runtime loads client-node (and node-fetch) from node_modules
+  it("adot doctor loads no node-fetch: client-node's requests go out with node:https, its imports of node-fetch load it on first use", () => {
+    const urls = importsOf(['doctor', '--sandbox', '--sandbox-scenario', 'fresh', '-o', 'json'], 1);
+    const packages = packagesLoaded(urls);
+    expect(packages).toContain('@kubernetes/client-node');
+    expect(packages.filter((name) => ['node-fetch', 'whatwg-url', 'tr46'].includes(name))).toEqual([]);
+    for (const [chunk, { imports }] of Object.entries(chunkManifest())) {
+      expect(
+        imports.filter((name) => name.startsWith('node-fetch')),
+        chunk,
+      ).toEqual([]);
+    }
+  });
+
+  it('the probe sees what require() loads (doctor requires ajv to validate an add-on configuration)', () => {
+    const urls = importsOf(['doctor', '--sandbox', '--sandbox-scenario', 'addon-presets', '-o', 'json'], 1);
+    expect(packagesLoaded(urls)).toContain('ajv');
   });
 
   it('a sandbox with no collector deployed loads no collector runtime (the supervisor loads it on first start)', () => {

@@ -1,9 +1,10 @@
 import { AdotError, failure } from '../../core/errors.js';
 import { updateKubeconfigHint } from './kubeconfig.js';
+import { KubeRequestError } from './node-http-library.js';
 
 /** The HTTP status of a failed client-node call (ApiException.code), if it got an answer. */
 export function httpStatusOf(error: unknown): number | undefined {
-  if (error instanceof Error && error.name !== 'FetchError' && typeof (error as { code?: unknown }).code === 'number') {
+  if (error instanceof Error && typeof (error as { code?: unknown }).code === 'number') {
     return (error as unknown as { code: number }).code;
   }
   return undefined;
@@ -85,7 +86,7 @@ export function mapKubeError(error: unknown, call: KubeCall): AdotError {
     return failure('KubeError', `${call.what}: ${status} ${detail}`, { cause: error, details: { httpStatus: status } });
   }
   const code = networkCodeOf(error);
-  if (code !== undefined || (error instanceof Error && error.name === 'FetchError')) {
+  if (code !== undefined || error instanceof KubeRequestError) {
     return failure('KubeUnreachable', `cannot reach the Kubernetes API at ${call.server} (${code ?? detail})`, {
       cause: error,
       hint: `check the kubeconfig context "${call.contextName}", or refresh it: ${hint}`,

@@ -25,6 +25,7 @@ import { FIELD_MANAGER } from '../../core/plan/ownership.js';
 import { httpStatusOf, isUnknownKind, mapKubeError, unknownKindError } from './errors.js';
 import type { KubeconfigSource } from './kubeconfig.js';
 import { KeepAliveAuthentication } from './keep-alive.js';
+import { nodeHttpLibrary } from './node-http-library.js';
 import { withRetry } from './retry.js';
 import { rolloutStatusOf } from '../../core/rollout.js';
 
@@ -125,12 +126,14 @@ export class ClientNodeKube implements Kube {
   constructor(private readonly options: ClientNodeKubeOptions) {
     const kc = options.kubeConfig;
     this.authentication = new KeepAliveAuthentication(kc);
-    // what kc.makeApiClient builds, with the kubeconfig's authentication over keep-alive connections
+    // what kc.makeApiClient builds, with the kubeconfig's authentication over keep-alive connections, sent with
+    // node:https (node-http-library.ts)
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error('No active cluster!');
     const configuration: Configuration = createConfiguration({
       baseServer: new ServerConfiguration(cluster.server, {}),
       authMethods: { default: this.authentication },
+      httpApi: nodeHttpLibrary(),
     });
     this.objects = WireObjectApi.create(configuration, kc);
     this.authorization = new AuthorizationV1Api(configuration);
