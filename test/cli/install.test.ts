@@ -243,6 +243,10 @@ describe('adot install against the sandbox', () => {
     });
   });
 
+  // Two installs through 30% EKS throttling took 23-30 s on a 2-CPU machine, mostly the SDK's own waits: its standard
+  // strategy waits a random share of 2^n s before the n-th retry of a throttled call (Retry.throttlingDelay() = 1,000
+  // ms in @smithy/core's retry, its 2026 defaults), and install polls DescribeAddon. Convergence is what is tested,
+  // so this test has more than the default 30 s.
   it('flaky-api (throttling and 5xx): converges', async () => {
     const { cli, sandbox } = await start(fastSeed('flaky-api', { randomSeed: 7 }));
     const run = await cli(['install', '--target', 'xray', '-o', 'json']);
@@ -251,7 +255,7 @@ describe('adot install against the sandbox', () => {
     const again = await cli(['install', '--target', 'xray', '-o', 'json']);
     expect(again.code, again.stderr).toBe(0);
     expect(planOutput(again).changes).toBe(0);
-  });
+  }, 90_000);
 
   it('an install interrupted while waiting exits 130, and a re-run converges', async () => {
     const { cli, sandbox } = await start(fastSeed('fresh', { addonCreateSeconds: 3 }));
