@@ -25,12 +25,12 @@ export const EXTERNAL_PACKAGES = ['snappy', 'protobufjs', '@grpc/grpc-js', 'node
  */
 const NODE_FETCH_ON_FIRST_USE = resolve('src/adapters/kube/node-fetch-on-first-use.ts');
 const CLIENT_NODE = /[\\/]node_modules[\\/]@kubernetes[\\/]client-node[\\/]/;
+const isClientNodeImportOfNodeFetch = (id, importer) =>
+  id === 'node-fetch' && importer !== undefined && CLIENT_NODE.test(importer);
 const nodeFetchOnFirstUse = {
   name: 'adot-node-fetch-on-first-use',
   resolveId(source, importer) {
-    return source === 'node-fetch' && importer !== undefined && CLIENT_NODE.test(importer)
-      ? NODE_FETCH_ON_FIRST_USE
-      : null;
+    return isClientNodeImportOfNodeFetch(source, importer) ? NODE_FETCH_ON_FIRST_USE : null;
   },
 };
 
@@ -44,7 +44,7 @@ const COLLECTOR_KUBE_API = /[\\/]src[\\/]collector[\\/]runtime[\\/]kube-api\.ts$
 
 const isExternal = (id, importer) =>
   (EXTERNAL_PACKAGES.some((name) => id === name || id.startsWith(`${name}/`)) &&
-    !(id === 'node-fetch' && importer !== undefined && CLIENT_NODE.test(importer))) ||
+    !isClientNodeImportOfNodeFetch(id, importer)) ||
   (id === '@kubernetes/client-node' && importer !== undefined && COLLECTOR_KUBE_API.test(importer));
 
 /** the package a bundled module comes from (or "adot"), for dist/bundle/modules.json */
@@ -150,7 +150,7 @@ export default defineConfig({
   treeshake: {
     // @kubernetes/client-node's index re-exports every API, watch, exec and cache module; none of them does
     // anything when imported, so the ones adot does not use are dropped
-    moduleSideEffects: (id) => !/[\\/]node_modules[\\/]@kubernetes[\\/]client-node[\\/]/.test(id),
+    moduleSideEffects: (id) => !CLIENT_NODE.test(id),
   },
   plugins: [chunkManifest, lazyCommanderChildProcess, httpWithoutFacade, nodeFetchOnFirstUse, helpPagesFile],
   // main.js may carry more than run(): the CLI chunk and rolldown's runtime go into it, one file for Node to load

@@ -21,38 +21,26 @@ export default function fetch(...args: Parameters<typeof NodeFetch>): ReturnType
 }
 
 /**
- * node-fetch's classes, made on first use: `new X(...)` answers node-fetch's own object (a constructor may return
- * another object), and `instanceof X` asks node-fetch's class (no instance can exist before node-fetch is loaded).
+ * One of node-fetch's classes, made on first use: `new X(...)` answers node-fetch's own object (a constructor may
+ * return another object), and `instanceof X` asks node-fetch's class (no instance can exist before node-fetch is
+ * loaded).
  */
-export class Headers {
-  constructor(init?: NodeFetch.HeadersInit) {
-    return new (realNodeFetch().Headers)(init) as unknown as Headers;
-  }
+function classOnFirstUse<Name extends 'Headers' | 'FetchError' | 'AbortError'>(name: Name): (typeof NodeFetch)[Name] {
+  type AnyClass = new (...args: unknown[]) => object;
+  return class {
+    constructor(...args: unknown[]) {
+      return new (realNodeFetch()[name] as unknown as AnyClass)(...args);
+    }
 
-  static [Symbol.hasInstance](value: unknown): boolean {
-    return loaded !== undefined && value instanceof loaded.Headers;
-  }
+    static [Symbol.hasInstance](value: unknown): boolean {
+      return loaded !== undefined && value instanceof loaded[name];
+    }
+  } as unknown as (typeof NodeFetch)[Name];
 }
 
-export class FetchError {
-  constructor(message: string, type: string, systemError?: ConstructorParameters<typeof NodeFetch.FetchError>[2]) {
-    return new (realNodeFetch().FetchError)(message, type, systemError) as unknown as FetchError;
-  }
-
-  static [Symbol.hasInstance](value: unknown): boolean {
-    return loaded !== undefined && value instanceof loaded.FetchError;
-  }
-}
-
-export class AbortError {
-  constructor(message: string) {
-    return new (realNodeFetch().AbortError)(message) as unknown as AbortError;
-  }
-
-  static [Symbol.hasInstance](value: unknown): boolean {
-    return loaded !== undefined && value instanceof loaded.AbortError;
-  }
-}
+export const Headers = classOnFirstUse('Headers');
+export const FetchError = classOnFirstUse('FetchError');
+export const AbortError = classOnFirstUse('AbortError');
 
 /** whether node-fetch has been loaded (tests) */
 export function nodeFetchLoaded(): boolean {
